@@ -1,0 +1,7 @@
+// Export registration hooks, one per capability. addon.cc calls each in turn.
+#pragma once
+#include <napi.h>
+
+namespace proofgate {
+void RegisterCommon(Napi::Env env, Napi::Object exports);
+}  // namespace proofgate
