@@ -1,6 +1,7 @@
 // The one storage interface. The SQLite implementation lives in src/store/sqlite-*.ts; nothing outside
 // src/store touches SQL. All writes that belong together happen in one transaction, so a failure
 // leaves nothing half-written.
+import type { JWK } from 'jose';
 
 /** A directory account, keyed by Entra tenant id + object id (the hint's `sub` is pairwise, oid is not). */
 export interface DirectorySubject {
@@ -106,6 +107,20 @@ export interface AuditCheckpoint {
   at: number;
 }
 
+/** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
+export interface EvidenceSeal {
+  iv: Buffer; // 12 random bytes
+  tag: Buffer; // 16-byte GCM tag
+}
+
+/** The per-deployment evidence data key, as stored: only ever wrapped by the HSM. */
+export interface WrappedDataKey {
+  keyId: string;
+  wrappingKeyId: string;
+  wrapped: Buffer;
+  createdAt: number;
+}
+
 export interface Repository {
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;
@@ -125,14 +140,35 @@ export interface Repository {
    */
   rememberOnce(kind: 'hint' | 'nonce', value: string, expiresAt: number): boolean;
 
-  // Evidence (ciphertext handled by src/store/evidence-*.ts; the repository stores opaque blobs)
-  putEvidence(record: Omit<EvidenceRecord, 'purgedAt'>, ciphertext: Buffer, wrappedKeyId: string): void;
-  getEvidence(evidenceId: string): { record: EvidenceRecord; ciphertext: Buffer | null; wrappedKeyId: string } | null;
+  /** Deletes replay-guard entries that expired at or before `now`. Returns the count. */
+  pruneOnceValues(now: number): number;
+
+  // Evidence (encryption in src/store/evidence-cipher.ts: use storeEvidence/readEvidence there, not these)
+  /**
+   * `wrappedKeyId` is the data key's id (WrappedDataKey.keyId). `seal` is required by the SQLite
+   * store (it keeps iv and tag in their own columns); it is optional only to keep the first signature.
+   */
+  putEvidence(record: Omit<EvidenceRecord, 'purgedAt'>, ciphertext: Buffer, wrappedKeyId: string, seal?: EvidenceSeal): void;
+  getEvidence(evidenceId: string): { record: EvidenceRecord; ciphertext: Buffer | null; wrappedKeyId: string; seal: EvidenceSeal } | null;
+  listEvidence(sessionId: string): EvidenceRecord[];
   /** Deletes raw image bytes older than `before`, keeping records, templates and the audit trail. Returns the count. */
   purgeEvidenceBefore(before: number): number;
+  /** Stores the deployment's data key unless one exists; returns whichever is stored (first writer wins). */
+  saveDataKey(key: WrappedDataKey): WrappedDataKey;
+  /** The data key with this id, or without an id the deployment's (oldest) one. */
+  getDataKey(keyId?: string): WrappedDataKey | null;
 
-  // Audit
+  // Audit (chain algorithm: src/audit/chain.ts)
   appendAudit(entry: AuditEntry): AuditRecord;
+  lastAuditRecord(): AuditRecord | null;
+  /** Records in seq order from `fromSeq` (default 1), read page by page (safe to write meanwhile). */
+  auditRecords(fromSeq?: number): Iterable<AuditRecord>;
+  /** Stores a signed checkpoint and the public key that signed it; false if one exists for that seq. */
+  appendAuditCheckpoint(checkpoint: AuditCheckpoint, publicJwk: JWK): boolean;
+  auditCheckpoints(): AuditCheckpoint[];
+  /** Public keys that signed checkpoints (informational: trust only keys pinned out of band). */
+  auditKeys(): JWK[];
+
   /** Runs `fn` in one transaction: everything inside commits together or not at all. */
   transaction<T>(fn: () => T): T;
   close(): void;

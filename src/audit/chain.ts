@@ -1,0 +1,27 @@
+// The audit hash chain. Record n's hash is
+//   hash_n = lowercase hex SHA-256( ascii(prevHash_n) || utf8(canonicalJson(body_n)) )
+// where prevHash_n is hash_{n-1} as 64 lowercase hex characters ('0' x 64 for seq 1) and body_n is the
+// record without its `prevHash` and `hash` fields (so `seq` is hashed too). Checkpoints sign
+// ascii(`${seq}.${hash}`) with RS256. docs/store-and-audit.md states the same for examiners.
+import { createHash } from 'node:crypto';
+import type { AuditEntry, AuditRecord } from '../store/repository.js';
+import { canonicalJson } from './canonical-json.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The hashed part of a record: the entry's fields plus its position. */
+export type AuditBody = AuditEntry & { seq: number };
+
+export function auditBody(record: AuditRecord | AuditBody): AuditBody {
+  const { prevHash: _prev, hash: _hash, ...body } = record as AuditRecord;
+  return body;
+}
+
+export function chainHash(prevHash: string, body: AuditBody): string {
+  return createHash('sha256').update(prevHash, 'ascii').update(canonicalJson(body), 'utf8').digest('hex');
+}
+
+/** The bytes a checkpoint signature covers. */
+export function checkpointSigningInput(seq: number, hash: string): Buffer {
+  return Buffer.from(`${seq}.${hash}`, 'ascii');
+}

@@ -1,0 +1,12 @@
+// The numbered, forward-only migrations, in order. Append only: version n+1 goes at the end.
+import { initialSchema } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+];

@@ -1,0 +1,323 @@
+// The Repository over one SQLite file (better-sqlite3). Statements are prepared once; every operation
+// that writes more than one row runs in one IMMEDIATE transaction, so it commits whole or not at all and
+// never meets a lock upgrade failure half-way.
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { JWK } from 'jose';
+import { ProofgateError } from '../errors.js';
+import { GENESIS_HASH, chainHash } from '../audit/chain.js';
+import { validateAuditEntry } from '../audit/validate-entry.js';
+import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
+import type {
+  AuditCheckpoint, AuditEntry, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, EvidenceSeal,
+  Repository, VerificationSession, VerificationStatus, WrappedDataKey,
+} from './repository.js';
+import {
+  toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toSession, toSubject,
+  type AuditRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,
+} from './sqlite-rows.js';
+
+const AUDIT_PAGE = 500;
+const FINAL_STATUSES: readonly VerificationStatus[] = ['decided', 'expired', 'cancelled'];
+
+export interface SqliteRepositoryOptions extends OpenDatabaseOptions {
+  /** Clock for created/updated times and expiry checks (tests pin it). */
+  now?: () => number;
+}
+
+function badInput(message: string): ProofgateError {
+  return new ProofgateError('ERR_STORE_INPUT', message, { status: 500, expose: false });
+}
+
+function requireString(v: unknown, what: string, nullable = false): void {
+  if (nullable && v === null) return;
+  if (typeof v !== 'string' || v.length === 0) throw badInput(`${what}: expected a non-empty string${nullable ? ' or null' : ''}`);
+}
+
+function requireTime(v: unknown, what: string): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw badInput(`${what}: expected ms since epoch (integer)`);
+}
+
+function json(v: unknown, what: string): string {
+  try {
+    const text = JSON.stringify(v);
+    if (text === undefined) throw new Error('not JSON');
+    return text;
+  } catch (e) {
+    throw badInput(`${what}: not serialisable as JSON (${(e as Error).message})`);
+  }
+}
+
+function isConstraint(e: unknown, kind: string): boolean {
+  return (e as { code?: string })?.code === kind;
+}
+
+export class SqliteRepository implements Repository {
+  readonly #db: Database.Database;
+  readonly #now: () => number;
+  readonly #s;
+
+  constructor(db: Database.Database, opts: { now?: () => number } = {}) {
+    this.#db = db;
+    this.#now = opts.now ?? Date.now;
+    this.#s = {
+      upsertSubject: db.prepare(`INSERT INTO subjects (tid, oid, upn, display_name, given_name, family_name, created_at, updated_at)
+        VALUES (@tid, @oid, @upn, @displayName, @givenName, @familyName, @now, @now)
+        ON CONFLICT (tid, oid) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name,
+          given_name = excluded.given_name, family_name = excluded.family_name, updated_at = excluded.updated_at`),
+      getSubject: db.prepare('SELECT * FROM subjects WHERE tid = ? AND oid = ?'),
+      getProfile: db.prepare('SELECT * FROM profiles WHERE tid = ? AND oid = ?'),
+      insertProfile: db.prepare(`INSERT INTO profiles (profile_id, tid, oid, template, model_id, enrolment_json, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateProfile: db.prepare('UPDATE profiles SET template = ?, model_id = ?, enrolment_json = ?, updated_at = ? WHERE profile_id = ?'),
+      deleteProfile: db.prepare('DELETE FROM profiles WHERE profile_id = ?'),
+      insertSession: db.prepare(`INSERT INTO verification_sessions (session_id, tid, oid, sub, client_id, redirect_uri, nonce, state,
+          client_request_id, acr, amr, hint_claims_json, csrf_token, challenge_json, status, created_at, expires_at)
+        VALUES (@sessionId, @tid, @oid, @sub, @clientId, @redirectUri, @nonce, @state, @clientRequestId, @acr, @amr,
+          @hintClaims, @csrfToken, @challenge, @status, @createdAt, @expiresAt)`),
+      getSession: db.prepare('SELECT * FROM verification_sessions WHERE session_id = ?'),
+      closeSession: db.prepare(`UPDATE verification_sessions SET status = ?, closed_at = ? WHERE session_id = ? AND status = 'open'`),
+      dropExpiredOnce: db.prepare('DELETE FROM one_time_values WHERE kind = ? AND value_sha256 = ? AND expires_at <= ?'),
+      insertOnce: db.prepare('INSERT OR IGNORE INTO one_time_values (kind, value_sha256, expires_at) VALUES (?, ?, ?)'),
+      pruneOnce: db.prepare('DELETE FROM one_time_values WHERE expires_at <= ?'),
+      insertEvidence: db.prepare(`INSERT INTO evidence (evidence_id, session_id, kind, media_type, sha256, ciphertext, iv, tag, data_key_id, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      getEvidence: db.prepare('SELECT * FROM evidence WHERE evidence_id = ?'),
+      listEvidence: db.prepare(`SELECT evidence_id, session_id, kind, media_type, sha256, created_at, purged_at
+        FROM evidence WHERE session_id = ? ORDER BY created_at, evidence_id`),
+      purgeEvidence: db.prepare('UPDATE evidence SET ciphertext = NULL, purged_at = ? WHERE purged_at IS NULL AND created_at < ?'),
+      sessionExists: db.prepare('SELECT 1 FROM verification_sessions WHERE session_id = ?'),
+      insertDataKey: db.prepare(`INSERT OR IGNORE INTO data_keys (key_id, wrapping_key_id, wrapped, created_at)
+        SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM data_keys)`),
+      getDataKey: db.prepare('SELECT * FROM data_keys WHERE key_id = ?'),
+      firstDataKey: db.prepare('SELECT * FROM data_keys ORDER BY created_at, key_id LIMIT 1'),
+      lastAudit: db.prepare('SELECT * FROM audit_records ORDER BY seq DESC LIMIT 1'),
+      auditPage: db.prepare('SELECT * FROM audit_records WHERE seq >= ? ORDER BY seq LIMIT ?'),
+      insertAudit: db.prepare(`INSERT INTO audit_records (seq, at, session_id, tid, oid, upn, profile_id, flow, decision, client_request_id,
+          checks_json, evidence_json, prev_hash, hash)
+        VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash)`),
+      insertCheckpoint: db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, kid, signature, at) VALUES (?, ?, ?, ?, ?)'),
+      insertAuditKey: db.prepare('INSERT OR IGNORE INTO audit_keys (kid, jwk_json, first_at) VALUES (?, ?, ?)'),
+      checkpoints: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq'),
+      auditKeys: db.prepare('SELECT jwk_json FROM audit_keys ORDER BY first_at, kid'),
+    };
+  }
+
+  /** The underlying connection, for the migration runner's tests and the audit tamper tests only. */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  // Subjects and profiles
+
+  upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject {
+    requireString(subject?.tid, 'subject.tid');
+    requireString(subject.oid, 'subject.oid');
+    for (const k of ['upn', 'displayName', 'givenName', 'familyName'] as const) requireString(subject[k], `subject.${k}`, true);
+    this.#s.upsertSubject.run({ ...subject, now: this.#now() });
+    return this.getSubject(subject.tid, subject.oid)!;
+  }
+
+  getSubject(tid: string, oid: string): DirectorySubject | null {
+    const row = this.#s.getSubject.get(tid, oid) as SubjectRow | undefined;
+    return row ? toSubject(row) : null;
+  }
+
+  getProfile(tid: string, oid: string): BiometricProfile | null {
+    const row = this.#s.getProfile.get(tid, oid) as ProfileRow | undefined;
+    return row ? toProfile(row) : null;
+  }
+
+  /** Saves the account's profile; enrolling a new profileId for the same account replaces the old one. */
+  saveProfile(profile: Omit<BiometricProfile, 'createdAt' | 'updatedAt'>): BiometricProfile {
+    requireString(profile?.profileId, 'profile.profileId');
+    requireString(profile.tid, 'profile.tid');
+    requireString(profile.oid, 'profile.oid');
+    requireString(profile.modelId, 'profile.modelId');
+    if (!Buffer.isBuffer(profile.template) || profile.template.length === 0) throw badInput('profile.template: expected a non-empty Buffer');
+    const enrolment = json(profile.enrolment ?? null, 'profile.enrolment');
+    return this.transaction(() => {
+      if (!this.getSubject(profile.tid, profile.oid)) {
+        throw badInput(`profile for ${profile.tid}/${profile.oid}: no such subject (upsertSubject first)`);
+      }
+      const now = this.#now();
+      const existing = this.#s.getProfile.get(profile.tid, profile.oid) as ProfileRow | undefined;
+      if (existing?.profile_id === profile.profileId) {
+        this.#s.updateProfile.run(profile.template, profile.modelId, enrolment, now, profile.profileId);
+      } else {
+        if (existing) this.#s.deleteProfile.run(existing.profile_id);
+        try {
+          this.#s.insertProfile.run(profile.profileId, profile.tid, profile.oid, profile.template, profile.modelId, enrolment, now, now);
+        } catch (e) {
+          if (isConstraint(e, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw badInput(`profile ${profile.profileId} already belongs to another account`);
+          throw e;
+        }
+      }
+      return this.getProfile(profile.tid, profile.oid)!;
+    });
+  }
+
+  // Verification sessions
+
+  createSession(session: VerificationSession): void {
+    for (const k of ['sessionId', 'tid', 'oid', 'sub', 'clientId', 'redirectUri', 'nonce', 'acr', 'amr', 'csrfToken'] as const) {
+      requireString(session?.[k], `session.${k}`);
+    }
+    requireString(session.state, 'session.state', true);
+    requireString(session.clientRequestId, 'session.clientRequestId', true);
+    requireTime(session.createdAt, 'session.createdAt');
+    requireTime(session.expiresAt, 'session.expiresAt');
+    if (!['open', ...FINAL_STATUSES].includes(session.status)) throw badInput(`session.status: expected open | ${FINAL_STATUSES.join(' | ')}`);
+    const row = {
+      ...session,
+      hintClaims: json(session.hintClaims ?? {}, 'session.hintClaims'),
+      challenge: json(session.challenge ?? {}, 'session.challenge'),
+    };
+    try {
+      this.#s.insertSession.run(row);
+    } catch (e) {
+      if (isConstraint(e, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw badInput(`session ${session.sessionId} already exists`);
+      throw e;
+    }
+  }
+
+  getSession(sessionId: string): VerificationSession | null {
+    const row = this.#s.getSession.get(sessionId) as SessionRow | undefined;
+    return row ? toSession(row) : null;
+  }
+
+  closeSession(sessionId: string, status: Exclude<VerificationStatus, 'open'>): boolean {
+    if (!FINAL_STATUSES.includes(status)) throw badInput(`closeSession status: expected ${FINAL_STATUSES.join(' | ')}`);
+    return this.#s.closeSession.run(status, this.#now(), sessionId).changes === 1;
+  }
+
+  rememberOnce(kind: 'hint' | 'nonce', value: string, expiresAt: number): boolean {
+    if (kind !== 'hint' && kind !== 'nonce') throw badInput('rememberOnce kind: expected hint | nonce');
+    requireString(value, 'rememberOnce value');
+    requireTime(expiresAt, 'rememberOnce expiresAt');
+    const digest = createHash('sha256').update(value, 'utf8').digest('hex');
+    return this.transaction(() => {
+      this.#s.dropExpiredOnce.run(kind, digest, this.#now());
+      return this.#s.insertOnce.run(kind, digest, expiresAt).changes === 1;
+    });
+  }
+
+  pruneOnceValues(now: number): number {
+    requireTime(now, 'pruneOnceValues now');
+    return this.#s.pruneOnce.run(now).changes;
+  }
+
+  // Evidence
+
+  putEvidence(record: Omit<EvidenceRecord, 'purgedAt'>, ciphertext: Buffer, wrappedKeyId: string, seal?: EvidenceSeal): void {
+    for (const k of ['evidenceId', 'sessionId', 'kind', 'mediaType'] as const) requireString(record?.[k], `evidence.${k}`);
+    if (!/^[0-9a-f]{64}$/.test(record.sha256)) throw badInput('evidence.sha256: expected a lowercase hex SHA-256 digest');
+    requireTime(record.createdAt, 'evidence.createdAt');
+    if (!Buffer.isBuffer(ciphertext)) throw badInput('evidence ciphertext: expected a Buffer');
+    if (!seal || !Buffer.isBuffer(seal.iv) || seal.iv.length !== 12 || !Buffer.isBuffer(seal.tag) || seal.tag.length !== 16) {
+      throw badInput('evidence seal: expected the AES-GCM iv (12 bytes) and tag (16 bytes); store evidence through storeEvidence()');
+    }
+    this.transaction(() => {
+      if (!this.#s.sessionExists.get(record.sessionId)) throw badInput(`evidence for session ${record.sessionId}: no such session`);
+      if (!this.#s.getDataKey.get(wrappedKeyId)) throw badInput(`evidence data key ${wrappedKeyId}: no such key`);
+      try {
+        this.#s.insertEvidence.run(record.evidenceId, record.sessionId, record.kind, record.mediaType, record.sha256,
+          ciphertext, seal.iv, seal.tag, wrappedKeyId, record.createdAt);
+      } catch (e) {
+        if (isConstraint(e, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw badInput(`evidence ${record.evidenceId} already exists`);
+        throw e;
+      }
+    });
+  }
+
+  getEvidence(evidenceId: string): { record: EvidenceRecord; ciphertext: Buffer | null; wrappedKeyId: string; seal: EvidenceSeal } | null {
+    const row = this.#s.getEvidence.get(evidenceId) as EvidenceRow | undefined;
+    if (!row) return null;
+    return { record: toEvidence(row), ciphertext: row.ciphertext, wrappedKeyId: row.data_key_id, seal: { iv: row.iv, tag: row.tag } };
+  }
+
+  listEvidence(sessionId: string): EvidenceRecord[] {
+    return (this.#s.listEvidence.all(sessionId) as EvidenceRow[]).map(toEvidence);
+  }
+
+  purgeEvidenceBefore(before: number): number {
+    requireTime(before, 'purgeEvidenceBefore before');
+    return this.#s.purgeEvidence.run(this.#now(), before).changes;
+  }
+
+  saveDataKey(key: WrappedDataKey): WrappedDataKey {
+    requireString(key?.keyId, 'dataKey.keyId');
+    requireString(key.wrappingKeyId, 'dataKey.wrappingKeyId');
+    if (!Buffer.isBuffer(key.wrapped) || key.wrapped.length === 0) throw badInput('dataKey.wrapped: expected a non-empty Buffer');
+    requireTime(key.createdAt, 'dataKey.createdAt');
+    return this.transaction(() => {
+      this.#s.insertDataKey.run(key.keyId, key.wrappingKeyId, key.wrapped, key.createdAt);
+      return this.getDataKey()!;
+    });
+  }
+
+  getDataKey(keyId?: string): WrappedDataKey | null {
+    const row = (keyId === undefined ? this.#s.firstDataKey.get() : this.#s.getDataKey.get(keyId)) as DataKeyRow | undefined;
+    return row ? toDataKey(row) : null;
+  }
+
+  // Audit
+
+  appendAudit(entry: AuditEntry): AuditRecord {
+    const clean = validateAuditEntry(entry);
+    return this.transaction(() => {
+      const last = this.#s.lastAudit.get() as AuditRow | undefined;
+      const body = { ...clean, seq: (last?.seq ?? 0) + 1 };
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      const record: AuditRecord = { ...body, prevHash, hash: chainHash(prevHash, body) };
+      this.#s.insertAudit.run({
+        ...record, checks: JSON.stringify(record.checks), evidence: JSON.stringify(record.evidenceSha256),
+      });
+      return record;
+    });
+  }
+
+  lastAuditRecord(): AuditRecord | null {
+    const row = this.#s.lastAudit.get() as AuditRow | undefined;
+    return row ? toAuditRecord(row) : null;
+  }
+
+  *auditRecords(fromSeq = 1): Iterable<AuditRecord> {
+    let next = fromSeq;
+    for (;;) {
+      const rows = this.#s.auditPage.all(next, AUDIT_PAGE) as AuditRow[];
+      for (const row of rows) yield toAuditRecord(row);
+      if (rows.length < AUDIT_PAGE) return;
+      next = rows[rows.length - 1].seq + 1;
+    }
+  }
+
+  appendAuditCheckpoint(checkpoint: AuditCheckpoint, publicJwk: JWK): boolean {
+    if (publicJwk?.kid !== checkpoint.kid) throw badInput('audit checkpoint: the public JWK kid differs from the checkpoint kid');
+    return this.transaction(() => {
+      this.#s.insertAuditKey.run(checkpoint.kid, json(publicJwk, 'audit key'), checkpoint.at);
+      return this.#s.insertCheckpoint.run(checkpoint.seq, checkpoint.hash, checkpoint.kid, checkpoint.signature, checkpoint.at).changes === 1;
+    });
+  }
+
+  auditCheckpoints(): AuditCheckpoint[] {
+    return (this.#s.checkpoints.all() as CheckpointRow[]).map(toCheckpoint);
+  }
+
+  auditKeys(): JWK[] {
+    return (this.#s.auditKeys.all() as { jwk_json: string }[]).map((r) => JSON.parse(r.jwk_json) as JWK);
+  }
+}
+
+/** Opens (creating and migrating as needed) the SQLite store at `file`. */
+export function openSqliteRepository(file: string, opts: SqliteRepositoryOptions = {}): SqliteRepository {
+  return new SqliteRepository(openDatabase(file, opts), { now: opts.now });
+}

@@ -1,0 +1,120 @@
+import t from 'tap';
+import { manualClock, tempRepository } from '../helpers/temp-store.js';
+import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
+import { openSqliteRepository } from '../../src/store/sqlite-repository.js';
+
+t.test('subjects upsert and read back; a second upsert updates names, keeps createdAt', async (t) => {
+  const clock = manualClock(5_000);
+  const { repo } = tempRepository(t, { now: clock.now });
+  const first = repo.upsertSubject({ tid: 'T', oid: 'O', upn: 'a@x.test', displayName: 'A', givenName: null, familyName: null });
+  t.same(first, { tid: 'T', oid: 'O', upn: 'a@x.test', displayName: 'A', givenName: null, familyName: null, createdAt: 5_000 });
+  clock.advance(10);
+  repo.upsertSubject({ tid: 'T', oid: 'O', upn: 'b@x.test', displayName: 'B', givenName: 'Bea', familyName: 'X' });
+  t.same(repo.getSubject('T', 'O'), { tid: 'T', oid: 'O', upn: 'b@x.test', displayName: 'B', givenName: 'Bea', familyName: 'X', createdAt: 5_000 });
+  t.equal(repo.getSubject('T', 'other'), null);
+  t.throws(() => repo.upsertSubject({ tid: '', oid: 'O', upn: null, displayName: null, givenName: null, familyName: null }),
+    { code: 'ERR_STORE_INPUT', message: 'subject.tid: expected a non-empty string' });
+});
+
+t.test('profiles round-trip; re-enrolment replaces; a profile needs its subject', async (t) => {
+  const clock = manualClock(1_000);
+  const { repo } = tempRepository(t, { now: clock.now });
+  const template = Buffer.from(new Float32Array([0.25, -1.5, 3]).buffer);
+  t.throws(() => repo.saveProfile({ profileId: 'p1', tid: 'T', oid: 'O', template, modelId: 'dlib-resnet', enrolment: null }),
+    { code: 'ERR_STORE_INPUT', message: 'profile for T/O: no such subject (upsertSubject first)' });
+  repo.upsertSubject({ tid: 'T', oid: 'O', upn: null, displayName: null, givenName: null, familyName: null });
+  const saved = repo.saveProfile({ profileId: 'p1', tid: 'T', oid: 'O', template, modelId: 'dlib-resnet', enrolment: { document: 'passport' } });
+  t.same(saved, { profileId: 'p1', tid: 'T', oid: 'O', template, modelId: 'dlib-resnet', enrolment: { document: 'passport' }, createdAt: 1_000, updatedAt: 1_000 });
+  t.same([...new Float32Array(new Uint8Array(saved.template).buffer)], [0.25, -1.5, 3]);
+
+  clock.advance(5);
+  const updated = repo.saveProfile({ profileId: 'p1', tid: 'T', oid: 'O', template: Buffer.alloc(8, 1), modelId: 'm2', enrolment: null });
+  t.match(updated, { profileId: 'p1', modelId: 'm2', createdAt: 1_000, updatedAt: 1_005, enrolment: null });
+
+  const replaced = repo.saveProfile({ profileId: 'p2', tid: 'T', oid: 'O', template, modelId: 'm3', enrolment: null });
+  t.match(replaced, { profileId: 'p2', createdAt: 1_005 });
+  t.equal(repo.getProfile('T', 'O')?.profileId, 'p2');
+  t.throws(() => repo.saveProfile({ profileId: 'p3', tid: 'T', oid: 'O', template: Buffer.alloc(0), modelId: 'm', enrolment: null }),
+    { code: 'ERR_STORE_INPUT', message: 'profile.template: expected a non-empty Buffer' });
+});
+
+t.test('sessions round-trip and close exactly once', async (t) => {
+  const { repo } = tempRepository(t);
+  const session = sessionFixture('s1');
+  repo.createSession(session);
+  t.same(repo.getSession('s1'), session);
+  t.throws(() => repo.createSession(session), { code: 'ERR_STORE_INPUT', message: 'session s1 already exists' });
+  t.equal(repo.closeSession('s1', 'decided'), true, 'first decision closes the session');
+  t.equal(repo.closeSession('s1', 'decided'), false, 'a second decision is refused');
+  t.equal(repo.closeSession('s1', 'cancelled'), false, 'so is any other final status');
+  t.equal(repo.getSession('s1')?.status, 'decided');
+  t.equal(repo.closeSession('missing', 'expired'), false);
+  t.throws(() => repo.closeSession('s1', 'open' as never), { code: 'ERR_STORE_INPUT' });
+  t.equal(repo.getSession('missing'), null);
+});
+
+t.test('replay guard: a second use is refused until the value expires', async (t) => {
+  const clock = manualClock(10_000);
+  const { repo } = tempRepository(t, { now: clock.now });
+  t.equal(repo.rememberOnce('nonce', 'n-1', 20_000), true);
+  t.equal(repo.rememberOnce('nonce', 'n-1', 30_000), false, 'replayed within its lifetime');
+  t.equal(repo.rememberOnce('hint', 'n-1', 20_000), true, 'kinds are separate namespaces');
+  clock.set(20_000);
+  t.equal(repo.rememberOnce('nonce', 'n-1', 40_000), true, 'usable again once expired');
+  t.equal(repo.rememberOnce('nonce', 'n-1', 40_000), false);
+  repo.rememberOnce('nonce', 'n-2', 25_000);
+  t.equal(repo.pruneOnceValues(30_000), 2, 'prunes the expired hint and n-2');
+  t.equal(repo.rememberOnce('nonce', 'n-1', 50_000), false, 'the live value survived pruning');
+  t.throws(() => repo.rememberOnce('token' as never, 'x', 1), { code: 'ERR_STORE_INPUT', message: 'rememberOnce kind: expected hint | nonce' });
+  t.throws(() => repo.rememberOnce('nonce', '', 1), { code: 'ERR_STORE_INPUT' });
+});
+
+t.test('the replay guard holds across two connections to one file', async (t) => {
+  const { repo, file } = tempRepository(t);
+  const other = openSqliteRepository(file);
+  t.teardown(() => other.close());
+  t.equal(repo.rememberOnce('hint', 'h', Date.now() + 60_000), true);
+  t.equal(other.rememberOnce('hint', 'h', Date.now() + 60_000), false);
+});
+
+t.test('a failure inside a transaction leaves nothing written', async (t) => {
+  const { repo } = tempRepository(t);
+  repo.appendAudit(auditEntryFixture(1));
+  t.throws(() => repo.transaction(() => {
+    repo.upsertSubject({ tid: 'T', oid: 'O', upn: null, displayName: null, givenName: null, familyName: null });
+    repo.saveProfile({ profileId: 'p', tid: 'T', oid: 'O', template: Buffer.alloc(4), modelId: 'm', enrolment: null });
+    repo.createSession(sessionFixture('s'));
+    repo.rememberOnce('nonce', 'n', Date.now() + 1000);
+    repo.appendAudit(auditEntryFixture(2));
+    throw new Error('decision failed half-way');
+  }), { message: 'decision failed half-way' });
+  t.equal(repo.getSubject('T', 'O'), null);
+  t.equal(repo.getProfile('T', 'O'), null);
+  t.equal(repo.getSession('s'), null);
+  t.equal(repo.rememberOnce('nonce', 'n', Date.now() + 1000), true, 'the nonce was not kept');
+  t.equal(repo.lastAuditRecord()?.seq, 1, 'the audit chain did not advance');
+  t.equal(repo.appendAudit(auditEntryFixture(3)).seq, 2, 'and continues without a gap');
+});
+
+t.test('an invalid audit entry is refused and nothing is written', async (t) => {
+  const { repo } = tempRepository(t);
+  t.throws(() => repo.appendAudit(auditEntryFixture(1, { decision: 'maybe' as never })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected verified | denied | unavailable' });
+  t.throws(() => repo.appendAudit(auditEntryFixture(1, { checks: [{ name: 'x', score: Number.NaN, threshold: 1, outcome: 'pass' }] })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry checks[0].score: expected a finite number or null' });
+  t.throws(() => repo.appendAudit(auditEntryFixture(1, { evidenceSha256: ['XYZ'] })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry evidenceSha256: expected an array of lowercase hex SHA-256 digests' });
+  t.equal(repo.lastAuditRecord(), null);
+});
+
+t.test('audit records read back exactly as appended', async (t) => {
+  const { repo } = tempRepository(t);
+  const appended = [1, 2, 3].map((i) => repo.appendAudit(auditEntryFixture(i)));
+  t.same([...repo.auditRecords()], appended);
+  t.same([...repo.auditRecords(2)].map((r) => r.seq), [2, 3]);
+  t.equal(appended[1].prevHash, appended[0].hash);
+  t.equal(appended[0].prevHash, '0'.repeat(64));
+  t.throws(() => repo.database.prepare("UPDATE audit_records SET decision = 'denied' WHERE seq = 1").run(),
+    { message: 'audit_records is append-only' });
+  t.throws(() => repo.database.prepare('DELETE FROM audit_records WHERE seq = 3').run(), { message: 'audit_records is append-only' });
+});
