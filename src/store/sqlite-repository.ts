@@ -250,7 +250,11 @@ export class SqliteRepository implements Repository {
 
   purgeEvidenceBefore(before: number): number {
     requireTime(before, 'purgeEvidenceBefore before');
-    return this.#s.purgeEvidence.run(this.#now(), before).changes;
+    const purged = this.#s.purgeEvidence.run(this.#now(), before).changes;
+    // secure_delete zeroes the old cells in the main file; the WAL may still hold pages with the old
+    // ciphertext until it is checkpointed and truncated (best effort: a long reader can delay it).
+    if (purged > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    return purged;
   }
 
   saveDataKey(key: WrappedDataKey): WrappedDataKey {
