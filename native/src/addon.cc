@@ -4,6 +4,7 @@
 
 Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
   proofgate::RegisterCommon(env, exports);
+  proofgate::RegisterDnn(env, exports);
   return exports;
 }
 

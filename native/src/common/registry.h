@@ -4,4 +4,5 @@
 
 namespace proofgate {
 void RegisterCommon(Napi::Env env, Napi::Object exports);
+void RegisterDnn(Napi::Env env, Napi::Object exports);  // dnn/run_model.cc: runOnnxModel
 }  // namespace proofgate
