@@ -1,0 +1,157 @@
+// Capture page behaviour (loaded from this origin only; the page's CSP forbids inline script).
+// Takes a still from the camera after a countdown, or sends an uploaded photo, to the capture API
+// as a raw image body, then hands the decision back to Entra by posting the form the server returned.
+'use strict';
+
+(() => {
+  const root = document.getElementById('verify');
+  if (!root || !root.dataset.captureUrl) return;
+
+  const captureUrl = root.dataset.captureUrl;
+  const csrfToken = root.dataset.csrfToken;
+  const countdownSeconds = Number(root.dataset.countdownSeconds) || 0;
+  const maxImageBytes = Number(root.dataset.maxImageBytes) || 0;
+  const acceptedTypes = ['image/jpeg', 'image/png', 'image/webp'];
+
+  const video = document.getElementById('preview');
+  const countdown = document.getElementById('countdown');
+  const takePhoto = document.getElementById('take-photo');
+  const photoFile = document.getElementById('photo-file');
+  const sendPhoto = document.getElementById('send-photo');
+  const cancel = document.getElementById('cancel');
+  const status = document.getElementById('status');
+
+  let stream = null;
+  let finished = false;
+
+  const say = (message) => { status.textContent = message; };
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function setBusy(busy) {
+    takePhoto.disabled = busy || !stream;
+    sendPhoto.disabled = busy;
+    photoFile.disabled = busy;
+    root.setAttribute('aria-busy', busy ? 'true' : 'false');
+  }
+
+  function stopCamera() {
+    if (stream) for (const track of stream.getTracks()) track.stop();
+    stream = null;
+  }
+
+  async function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      say('This browser cannot use a camera on this page. Upload a photo of your face instead.');
+      return;
+    }
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: 'user', width: { ideal: 1280 }, height: { ideal: 720 } } });
+      video.srcObject = stream;
+      await video.play().catch(() => undefined);
+      setBusy(false);
+      say('Camera ready. Press "Take photo" when your face is in the frame.');
+    } catch (error) {
+      say(`The camera is not available (${error && error.name ? error.name : 'error'}). Upload a photo of your face instead.`);
+    }
+  }
+
+  function grabFrame() {
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext('2d').drawImage(video, 0, 0, canvas.width, canvas.height);
+    return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('no frame'))), 'image/jpeg', 0.92));
+  }
+
+  function postBackToSignIn(postBack) {
+    finished = true;
+    stopCamera();
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = postBack.redirectUri;
+    for (const [name, value] of Object.entries(postBack.fields)) {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    }
+    document.body.appendChild(form);
+    form.submit();
+  }
+
+  async function send(image, mediaType) {
+    if (!acceptedTypes.includes(mediaType)) {
+      say('That file is not a JPEG, PNG or WebP image. Choose a photo in one of those formats.');
+      return;
+    }
+    if (maxImageBytes && image.size > maxImageBytes) {
+      say(`That photo is too large (${Math.ceil(image.size / 1048576)} MB). Choose one under ${Math.floor(maxImageBytes / 1048576)} MB.`);
+      return;
+    }
+    setBusy(true);
+    say('Checking your photo…');
+    let answer = null;
+    try {
+      const response = await fetch(captureUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': mediaType, 'X-CSRF-Token': csrfToken, Accept: 'application/json' },
+        body: image,
+      });
+      answer = await response.json().catch(() => null);
+    } catch {
+      answer = null;
+    }
+    if (answer && answer.outcome === 'decided' && answer.postBack) {
+      say(answer.message);
+      postBackToSignIn(answer.postBack);
+      return;
+    }
+    if (answer && answer.outcome === 'retry') {
+      say(`${answer.message} Try again (${answer.attemptsLeft} ${answer.attemptsLeft === 1 ? 'attempt' : 'attempts'} left).`);
+      setBusy(false);
+      return;
+    }
+    say(answer && answer.error_description
+      ? `The photo could not be checked: ${answer.error_description}.`
+      : 'The photo could not be sent. Check your connection and try again, or cancel.');
+    setBusy(false);
+  }
+
+  takePhoto.addEventListener('click', async () => {
+    if (!stream) return;
+    setBusy(true);
+    for (let s = countdownSeconds; s > 0; s--) {
+      countdown.textContent = String(s);
+      say(`Hold still: taking the photo in ${s}…`);
+      await sleep(1000);
+    }
+    countdown.textContent = '';
+    let frame;
+    try {
+      frame = await grabFrame();
+    } catch {
+      say('No picture came from the camera. Try again or upload a photo.');
+      setBusy(false);
+      return;
+    }
+    await send(frame, 'image/jpeg');
+  });
+
+  sendPhoto.addEventListener('click', () => {
+    const file = photoFile.files && photoFile.files[0];
+    if (!file) {
+      say('Choose a photo first.');
+      photoFile.focus();
+      return;
+    }
+    void send(file, file.type);
+  });
+
+  cancel.addEventListener('click', () => { stopCamera(); finished = true; });
+  window.addEventListener('pagehide', () => { if (!finished) stopCamera(); });
+
+  setBusy(false);
+  void startCamera();
+})();

@@ -1,0 +1,54 @@
+// What the verification flow needs from its neighbours, stated as narrow interfaces so the flow can be
+// read (and tested) on its own. The appliance wires the real ones: the face engine (src/biometrics),
+// and encrypted evidence storage (src/store). The OIDC side is src/oidc/complete-verification.ts.
+import type { EvidenceCipher } from '../store/evidence-cipher.js';
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Capture-quality measures the face engine reports for the one face it found. */
+export interface FaceQualityMeasures {
+  /** Face box side in pixels (the smaller of width and height). */
+  size: number;
+  sharpness: number;
+  /** Mean brightness of the face crop, 0..1. */
+  exposure: number;
+  yaw: number;
+  pitch: number;
+  roll: number;
+  /** Null when the engine cannot tell. */
+  eyesOpen: boolean | null;
+}
+
+export interface AnalyzedFace {
+  box: FaceBox;
+  embedding: Float32Array;
+  quality: FaceQualityMeasures;
+}
+
+export interface FaceAnalysisResult {
+  faceCount: number;
+  /** The face when exactly one was found; null otherwise. */
+  face: AnalyzedFace | null;
+}
+
+export interface FaceComparisonResult {
+  distance: number;
+  score: number;
+  threshold: number;
+  match: boolean;
+}
+
+export interface FaceAnalyzer {
+  /** Identifies the embedder; a stored template compares only with one from the same model. */
+  readonly modelId: string;
+  analyzeFace(image: Buffer): Promise<FaceAnalysisResult>;
+  compareFaces(a: Float32Array, b: Float32Array, threshold: number): FaceComparisonResult | Promise<FaceComparisonResult>;
+}
+
+/** Encrypts a capture at rest (src/store/evidence-cipher.ts); its sha256 goes into the audit record. */
+export type EvidenceSink = Pick<EvidenceCipher, 'storeEvidence'>;

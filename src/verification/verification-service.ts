@@ -1,0 +1,143 @@
+// The verification flow behind the capture API and the cancel button: guards the session, keeps every
+// capture as encrypted evidence, runs the decision policy, has the OIDC completer claim the session and
+// build the post-back (signed id_token or error), and writes the session's one audit record.
+// Nothing else in src/ decides "verified".
+import type { PostBack } from '../oidc/form-post.js';
+import type { CompletedVerification, VerificationCompleter } from '../oidc/complete-verification.js';
+import type { BiometricProfile, CheckResult, Decision, Repository, VerificationSession } from '../store/repository.js';
+import type { VerificationConfig } from '../config/sections/verification.js';
+import { ProofgateError } from '../errors.js';
+import type { Capture } from './capture.js';
+import type { EvidenceSink, FaceAnalyzer } from './ports.js';
+import { requireOpenSession } from './open-session-guard.js';
+import { decideReturningUser } from './decide-returning-user.js';
+import { firstTimeNotAvailableCheck } from './decide-first-time.js';
+import { recordDecision } from './record-decision.js';
+
+export interface VerificationServiceDeps {
+  repo: Repository;
+  faceEngine: FaceAnalyzer;
+  evidence: EvidenceSink;
+  completeVerification: VerificationCompleter;
+  policy: VerificationConfig;
+  now?: () => number;
+}
+
+export type CaptureReply =
+  | { outcome: 'retry'; message: string; attemptsLeft: number }
+  | { outcome: 'decided'; decision: Decision; message: string; postBack: PostBack };
+
+// What the person reads; reasons stay in the audit so a failed attempt teaches an attacker nothing.
+const DECISION_MESSAGES: Record<Decision, string> = {
+  verified: 'Verified. Returning you to sign-in…',
+  denied: 'We could not verify that you are the owner of this account. Returning you to sign-in…',
+  unavailable: 'Verification is temporarily unavailable. Returning you to sign-in…',
+};
+
+// error_description sent to Entra: short and free of personal data.
+const ENTRA_REASONS: Record<string, string> = {
+  'first-time': 'no verified profile for this account; document verification is not available',
+  cancel: 'the person cancelled verification',
+  denied: 'the person was not verified',
+  unavailable: 'verification is temporarily unavailable',
+};
+
+interface PendingDecision {
+  flow: 'returning' | 'first-time';
+  profile: BiometricProfile | null;
+  checks: CheckResult[];
+  decision: Decision;
+  entraReason: string;
+}
+
+export class VerificationService {
+  readonly #deps: VerificationServiceDeps;
+  readonly #now: () => number;
+  /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
+  readonly #inFlight = new Set<string>();
+  /** Retryable attempts used per open session (sessions live minutes; entries leave with the session). */
+  readonly #attempts = new Map<string, { used: number; expiresAt: number }>();
+
+  constructor(deps: VerificationServiceDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[]): Promise<CaptureReply> {
+    const { repo } = this.#deps;
+    const session = requireOpenSession(repo, sessionId, csrfToken, this.#now());
+    if (this.#inFlight.has(sessionId)) {
+      throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
+    }
+    this.#inFlight.add(sessionId);
+    try {
+      for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
+      const profile = repo.getProfile(session.tid, session.oid);
+      if (!profile) {
+        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
+      }
+      const outcome = await decideReturningUser(this.#deps.faceEngine, this.#deps.policy, profile, captures);
+      if (outcome.kind === 'retry') {
+        const used = this.#useAttempt(session);
+        const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
+        if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
+        const checks: CheckResult[] = [...outcome.checks, {
+          name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
+          reason: `no usable selfie in ${used} attempt(s)`,
+        }];
+        return await this.#finish(session, { flow: 'returning', profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
+      }
+      return await this.#finish(session, {
+        flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
+        entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+      });
+    } finally {
+      this.#inFlight.delete(sessionId);
+    }
+  }
+
+  /** The person pressed Cancel: access_denied goes back to Entra, and the audit says why. */
+  async cancel(sessionId: string, csrfToken: unknown): Promise<PostBack> {
+    const { repo } = this.#deps;
+    const session = requireOpenSession(repo, sessionId, csrfToken, this.#now());
+    if (this.#inFlight.has(sessionId)) {
+      throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is being checked; wait for its result', { status: 409 });
+    }
+    const profile = repo.getProfile(session.tid, session.oid);
+    const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
+    if (!profile) checks.unshift(firstTimeNotAvailableCheck());
+    const reply = await this.#finish(session, { flow: profile ? 'returning' : 'first-time', profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
+    return reply.postBack;
+  }
+
+  #useAttempt(session: VerificationSession): number {
+    const now = this.#now();
+    for (const [id, a] of this.#attempts) if (a.expiresAt <= now) this.#attempts.delete(id);
+    const entry = this.#attempts.get(session.sessionId) ?? { used: 0, expiresAt: session.expiresAt };
+    entry.used += 1;
+    this.#attempts.set(session.sessionId, entry);
+    return entry.used;
+  }
+
+  /**
+   * The completer claims the session (one decision per session) and signs; the audit then records what
+   * actually went back. A "verified" whose token could not be signed is recorded as 'unavailable', so
+   * the audit never claims a verification Entra did not receive.
+   */
+  async #finish(session: VerificationSession, d: PendingDecision): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+    const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
+      reason: d.entraReason,
+      ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
+    });
+    const checks = [...d.checks];
+    if (completed.outcome !== d.decision) {
+      checks.push({
+        name: 'post-back', score: null, threshold: null, outcome: 'error',
+        reason: `decided ${d.decision} but ${completed.outcome} went back to Entra (${completed.fields.error ?? 'no error'}: ${completed.fields.error_description ?? ''})`,
+      });
+    }
+    recordDecision(this.#deps.repo, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
+    this.#attempts.delete(session.sessionId);
+    return { outcome: 'decided', decision: completed.outcome, message: DECISION_MESSAGES[completed.outcome], postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
+  }
+}

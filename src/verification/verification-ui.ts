@@ -1,0 +1,48 @@
+// Renders the verification page for a session the OIDC authorize endpoint has just opened: the camera
+// page when the account has a profile, otherwise the "first-time enrolment not available" page.
+import type { Request, Response } from 'express';
+import type { Repository, VerificationSession } from '../store/repository.js';
+import type { VerificationUi } from '../oidc/verification-ui.js';
+import { externalPrefix } from '../server/public-url.js';
+import { sendPage } from '../pages/page-shell.js';
+import { capturePageBody } from '../pages/capture-page.js';
+import { firstTimePageBody } from '../pages/first-time-page.js';
+import { hintUpn } from './record-decision.js';
+import { verificationPaths } from './verification-paths.js';
+
+export interface CapturePageSettings {
+  countdownSeconds: number;
+  maxImageBytes: number;
+}
+
+export class CapturePageUi implements VerificationUi {
+  readonly #repo: Repository;
+  readonly #settings: CapturePageSettings;
+
+  constructor(repo: Repository, settings: CapturePageSettings) {
+    this.#repo = repo;
+    this.#settings = settings;
+  }
+
+  start(req: Request, res: Response, session: VerificationSession): void {
+    // Links as the browser sees them: under the app's mount point or the proxy's trusted prefix.
+    const paths = verificationPaths(externalPrefix(req), session.sessionId);
+    const accountLabel = hintUpn(session) ?? 'this account';
+    const formTargetOrigin = new URL(session.redirectUri).origin;
+    const hasProfile = this.#repo.getProfile(session.tid, session.oid) !== null;
+    if (!hasProfile) {
+      sendPage(res, {
+        title: 'Verification not available', staticPath: paths.staticPath, formTargetOrigin, withScript: false,
+        body: firstTimePageBody({ accountLabel, cancelUrl: paths.cancel, csrfToken: session.csrfToken }),
+      });
+      return;
+    }
+    sendPage(res, {
+      title: 'Confirm it is you', staticPath: paths.staticPath, formTargetOrigin, withScript: true,
+      body: capturePageBody({
+        accountLabel, captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken,
+        countdownSeconds: this.#settings.countdownSeconds, maxImageBytes: this.#settings.maxImageBytes,
+      }),
+    });
+  }
+}
