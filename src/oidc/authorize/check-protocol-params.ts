@@ -1,0 +1,18 @@
+// Step 3: the fixed protocol shape of an EAM request: implicit flow, id_token, form_post, openid, a nonce.
+import type { RequestHandler } from 'express';
+import { ProofgateError } from '../../errors.js';
+import { authorizeContext } from './context.js';
+
+const MAX_NONCE_LENGTH = 512;
+const invalid = (message: string) => new ProofgateError('ERR_INVALID_REQUEST', message, { status: 400 });
+
+export const checkProtocolParams: RequestHandler = (_req, res, next) => {
+  const { params, repeated } = authorizeContext(res);
+  if (repeated.length > 0) throw invalid(`parameter given more than once: ${repeated.join(', ')}`);
+  if (!(params.scope ?? '').split(' ').includes('openid')) throw invalid('scope must include openid');
+  if (params.response_type !== 'id_token') throw invalid('response_type must be id_token');
+  if (params.response_mode !== 'form_post') throw invalid('response_mode must be form_post');
+  if (!params.nonce) throw invalid('nonce is required');
+  if (params.nonce.length > MAX_NONCE_LENGTH) throw invalid(`nonce is longer than ${MAX_NONCE_LENGTH} characters`);
+  next();
+};

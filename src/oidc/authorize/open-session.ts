@@ -1,0 +1,40 @@
+// Step 8: open the verification session that binds this attempt to the hint's tid+oid.
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { OidcConfig } from '../../config/sections/oidc.js';
+import type { Repository, VerificationSession } from '../../store/repository.js';
+import { authorizeContext, required } from './context.js';
+
+const token = () => randomBytes(32).toString('base64url');
+
+export function openSession(config: OidcConfig, repository: Repository, now: () => number): RequestHandler {
+  return (_req, res, next) => {
+    const ctx = authorizeContext(res);
+    const hint = required(ctx.hint, 'hint');
+    const authn = required(ctx.authn, 'authn');
+    const postBack = required(ctx.postBack, 'postBack');
+    const createdAt = now();
+    const session: VerificationSession = {
+      sessionId: token(),
+      tid: hint.tid,
+      oid: hint.oid,
+      sub: hint.sub,
+      clientId: required(ctx.client, 'client').clientId,
+      redirectUri: postBack.redirectUri,
+      nonce: required(ctx.params.nonce, 'nonce'),
+      state: postBack.state,
+      clientRequestId: ctx.params['client-request-id'] ?? null,
+      acr: authn.acr,
+      amr: authn.amr,
+      hintClaims: hint.profile,
+      csrfToken: token(),
+      challenge: { nonce: token() },
+      status: 'open',
+      createdAt,
+      expiresAt: createdAt + config.sessionLifetimeSeconds * 1000,
+    };
+    repository.createSession(session);
+    ctx.session = session;
+    next();
+  };
+}

@@ -1,0 +1,100 @@
+// Ends a verification session with the UI's decision and builds what goes back to Entra: a signed
+// id_token, or access_denied / temporarily_unavailable. A session decides once: the store's
+// closeSession() is the claim, so two concurrent decisions cannot both issue a token.
+import type { ProofgateConfig } from '../config/index.js';
+import { ProofgateError } from '../errors.js';
+import type { KeyRing } from '../hsm/signing-key.js';
+import type { Decision, Repository, VerificationSession } from '../store/repository.js';
+import { describeError, type OidcErrorCode } from '../server/error-handler.js';
+import type { PostBack } from './form-post.js';
+import { signIdToken, type IdTokenClaims } from './id-token.js';
+
+export interface DecisionDetail {
+  /**
+   * For 'verified': the account whose enrolled person matched. When given it must be the session's
+   * tid+oid, otherwise the decision is turned into access_denied (the binding check).
+   */
+  verifiedSubject?: { tid: string; oid: string };
+  /** Shown to Entra as error_description for 'denied' / 'unavailable' (keep it free of personal data). */
+  reason?: string;
+}
+
+export interface CompletedVerification extends PostBack {
+  /** What actually went back: 'verified' only when an id_token was issued. */
+  outcome: Decision;
+  session: VerificationSession;
+  /** The issued token's claims (outcome 'verified'). */
+  idTokenClaims?: IdTokenClaims;
+}
+
+/** Send the result to the browser with sendFormPost(res, completed) from src/oidc/form-post.ts. */
+export type VerificationCompleter = (sessionId: string, decision: Decision, detail?: DecisionDetail) => Promise<CompletedVerification>;
+
+export interface CompleterDeps {
+  config: ProofgateConfig;
+  repository: Repository;
+  keyRing: KeyRing;
+  now?: () => number;
+}
+
+function errorPostBack(session: VerificationSession, error: OidcErrorCode, description: string): PostBack {
+  const fields: Record<string, string> = { error, error_description: description };
+  if (session.state !== null) fields.state = session.state;
+  return { redirectUri: session.redirectUri, fields };
+}
+
+export function createVerificationCompleter(deps: CompleterDeps): VerificationCompleter {
+  const now = deps.now ?? Date.now;
+  const { config, repository, keyRing } = deps;
+
+  return async function completeVerification(sessionId, decision, detail = {}) {
+    if (!['verified', 'denied', 'unavailable'].includes(decision)) {
+      throw new ProofgateError('ERR_BAD_REQUEST', `unknown decision "${String(decision)}"`, { status: 400 });
+    }
+    const session = repository.getSession(sessionId);
+    if (!session) throw new ProofgateError('ERR_SESSION_EXPIRED', 'no such verification session', { status: 404 });
+    if (session.status !== 'open') {
+      throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
+    }
+    const at = now();
+    if (at > session.expiresAt) {
+      repository.closeSession(sessionId, 'expired');
+      return { ...errorPostBack(session, 'access_denied', 'the verification session expired'), outcome: 'denied', session };
+    }
+    if (!repository.closeSession(sessionId, 'decided')) {
+      throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
+    }
+
+    if (decision === 'denied') {
+      return { ...errorPostBack(session, 'access_denied', detail.reason ?? 'the person was not verified'), outcome: 'denied', session };
+    }
+    if (decision === 'unavailable') {
+      return { ...errorPostBack(session, 'temporarily_unavailable', detail.reason ?? 'verification is temporarily unavailable'), outcome: 'unavailable', session };
+    }
+    const subject = detail.verifiedSubject;
+    if (subject && (subject.tid.toLowerCase() !== session.tid || subject.oid.toLowerCase() !== session.oid)) {
+      return { ...errorPostBack(session, 'access_denied', 'the verified person is not bound to this account'), outcome: 'denied', session };
+    }
+
+    const iat = Math.floor(at / 1000);
+    const claims: IdTokenClaims = {
+      iss: config.server.publicBaseUrl,
+      aud: session.clientId,
+      sub: session.sub,
+      nonce: session.nonce,
+      acr: session.acr,
+      amr: [session.amr],
+      iat,
+      exp: iat + config.oidc.tokenLifetimeSeconds,
+    };
+    try {
+      const idToken = await signIdToken(keyRing, claims, config.oidc.signingTimeoutMs);
+      const fields: Record<string, string> = { id_token: idToken };
+      if (session.state !== null) fields.state = session.state;
+      return { redirectUri: session.redirectUri, fields, outcome: 'verified', session, idTokenClaims: claims };
+    } catch (e) {
+      const view = describeError(e);
+      return { ...errorPostBack(session, view.oidcError, view.message), outcome: 'unavailable', session };
+    }
+  };
+}

@@ -1,0 +1,45 @@
+// Issues the id_token Entra expects back: RS256, signed in the HSM through the KeyRing, with the
+// signing key's kid in the header exactly as it appears in the JWKS.
+import type { KeyRing } from '../hsm/signing-key.js';
+import { ProofgateError } from '../errors.js';
+
+export interface IdTokenClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  nonce: string;
+  acr: string;
+  /** Exactly one value: Entra rejects more. */
+  amr: [string];
+  iat: number;
+  exp: number;
+}
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Runs `work` but gives up after `ms` with ERR_HSM_UNAVAILABLE, so a hung token cannot hang a sign-in. */
+async function withinTime<T>(work: () => Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProofgateError('ERR_HSM_UNAVAILABLE', `the HSM did not sign within ${ms} ms`, { status: 503 })), ms);
+  });
+  try {
+    return await Promise.race([work(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function signIdToken(keyRing: KeyRing, claims: IdTokenClaims, timeoutMs: number): Promise<string> {
+  try {
+    return await withinTime(async () => {
+      const key = await keyRing.active();
+      const signingInput = `${b64url({ alg: 'RS256', typ: 'JWT', kid: key.kid })}.${b64url(claims)}`;
+      const signature = await key.sign(Buffer.from(signingInput, 'ascii'));
+      return `${signingInput}.${signature.toString('base64url')}`;
+    }, timeoutMs);
+  } catch (e) {
+    if (e instanceof ProofgateError) throw e;
+    throw new ProofgateError('ERR_HSM_UNAVAILABLE', 'the HSM could not sign the id_token', { status: 503, cause: e });
+  }
+}
