@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'ERR_STORE'
   | 'ERR_AUDIT_CHAIN'
   | 'ERR_AUDIT_ENTRY'
+  | 'ERR_AUDIT_EXPORT'
   | 'ERR_STORE_SCHEMA'
   | 'ERR_STORE_INPUT'
   | 'ERR_EVIDENCE_TAMPERED'

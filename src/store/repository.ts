@@ -166,6 +166,7 @@ export interface Repository {
   /** Stores a signed checkpoint and the public key that signed it; false if one exists for that seq. */
   appendAuditCheckpoint(checkpoint: AuditCheckpoint, publicJwk: JWK): boolean;
   auditCheckpoints(): AuditCheckpoint[];
+  lastAuditCheckpoint(): AuditCheckpoint | null;
   /** Public keys that signed checkpoints (informational: trust only keys pinned out of band). */
   auditKeys(): JWK[];
 

@@ -99,6 +99,7 @@ export class SqliteRepository implements Repository {
       insertCheckpoint: db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, kid, signature, at) VALUES (?, ?, ?, ?, ?)'),
       insertAuditKey: db.prepare('INSERT OR IGNORE INTO audit_keys (kid, jwk_json, first_at) VALUES (?, ?, ?)'),
       checkpoints: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq'),
+      lastCheckpoint: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1'),
       auditKeys: db.prepare('SELECT jwk_json FROM audit_keys ORDER BY first_at, kid'),
     };
   }
@@ -314,6 +315,11 @@ export class SqliteRepository implements Repository {
 
   auditCheckpoints(): AuditCheckpoint[] {
     return (this.#s.checkpoints.all() as CheckpointRow[]).map(toCheckpoint);
+  }
+
+  lastAuditCheckpoint(): AuditCheckpoint | null {
+    const row = this.#s.lastCheckpoint.get() as CheckpointRow | undefined;
+    return row ? toCheckpoint(row) : null;
   }
 
   auditKeys(): JWK[] {

@@ -1,0 +1,126 @@
+// Recomputes the audit chain and checks every checkpoint, stopping at the first problem. Works on the
+// live store or on an exported file (anything that yields records in seq order and the checkpoints).
+// What it catches: a deleted row (seq gap), an edited row (hash mismatch), a row whose prevHash was
+// rewired, a chain rewritten with recomputed hashes (a checkpoint no longer matches), a tail truncated
+// after a checkpoint, and a checkpoint whose signature does not verify under a trusted key.
+// What it cannot catch: rows removed from the tail after the newest checkpoint (docs/store-and-audit.md).
+import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
+import type { AuditCheckpoint, AuditRecord } from '../store/repository.js';
+import { GENESIS_HASH, auditBody, chainHash, checkpointSigningInput } from './chain.js';
+
+export interface AuditSource {
+  auditRecords(): Iterable<AuditRecord>;
+  auditCheckpoints(): AuditCheckpoint[];
+}
+
+export type AuditProblemKind =
+  | 'missing-record'
+  | 'duplicate-record'
+  | 'record-edited'
+  | 'broken-link'
+  | 'checkpoint-mismatch'
+  | 'checkpoint-signature'
+  | 'checkpoint-unknown-key'
+  | 'truncated';
+
+export interface AuditProblem {
+  /** The first seq at which the trail stops being trustworthy. */
+  seq: number;
+  kind: AuditProblemKind;
+  reason: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** Records read and checked (up to the problem, if any). */
+  records: number;
+  lastSeq: number;
+  checkpoints: number;
+  /** Highest seq covered by a checkpoint whose signature verified. */
+  sealedThrough: number;
+  /** Records after the newest checkpoint: chained but not yet sealed by a signature. */
+  unsealedTail: number;
+  problem: AuditProblem | null;
+}
+
+/** Public keys an examiner trusts, by kid. Accepts a JWKS object, a JWK array, or KeyObjects by kid. */
+export type TrustedKeys = { keys: JWK[] } | JWK[] | Map<string, KeyObject>;
+
+function keyMap(trusted: TrustedKeys): Map<string, KeyObject> {
+  if (trusted instanceof Map) return trusted;
+  const list = Array.isArray(trusted) ? trusted : trusted.keys;
+  const out = new Map<string, KeyObject>();
+  for (const jwk of list) {
+    if (typeof jwk.kid !== 'string' || jwk.kty !== 'RSA') continue;
+    const { kty, n, e } = jwk;
+    out.set(jwk.kid, createPublicKey({ key: { kty, n, e } as import('node:crypto').JsonWebKey, format: 'jwk' }));
+  }
+  return out;
+}
+
+function signatureProblem(cp: AuditCheckpoint, keys: Map<string, KeyObject>): AuditProblem | null {
+  const key = keys.get(cp.kid);
+  if (!key) {
+    return { seq: cp.seq, kind: 'checkpoint-unknown-key', reason: `checkpoint at seq ${cp.seq} is signed by kid ${cp.kid}, which is not among the trusted keys` };
+  }
+  const good = typeof cp.signature === 'string' && /^[A-Za-z0-9_-]+$/.test(cp.signature)
+    && verifySignature('sha256', checkpointSigningInput(cp.seq, cp.hash), key, Buffer.from(cp.signature, 'base64url'));
+  return good ? null : { seq: cp.seq, kind: 'checkpoint-signature', reason: `checkpoint at seq ${cp.seq}: signature does not verify under kid ${cp.kid} (forged or altered checkpoint)` };
+}
+
+export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys): AuditVerification {
+  const keys = keyMap(trusted);
+  const checkpoints = source.auditCheckpoints();
+  const bySeq = new Map(checkpoints.map((c) => [c.seq, c]));
+  let expected = 1;
+  let prevHash = GENESIS_HASH;
+  let records = 0;
+  let sealedThrough = 0;
+  const result = (problem: AuditProblem | null): AuditVerification => ({
+    ok: problem === null, records, lastSeq: expected - 1, checkpoints: checkpoints.length, sealedThrough,
+    unsealedTail: Math.max(0, expected - 1 - sealedThrough), problem,
+  });
+
+  for (const record of source.auditRecords()) {
+    if (record.seq < expected) {
+      return result({ seq: record.seq, kind: 'duplicate-record', reason: `record ${record.seq} appears again after record ${expected - 1}` });
+    }
+    if (record.seq !== expected) {
+      return result({ seq: expected, kind: 'missing-record', reason: `record ${expected} is missing (the next record is ${record.seq}): rows were deleted` });
+    }
+    if (record.prevHash !== prevHash) {
+      return result({ seq: record.seq, kind: 'broken-link', reason: `record ${record.seq}: prevHash ${String(record.prevHash)} is not record ${record.seq - 1}'s hash ${prevHash}` });
+    }
+    let recomputed: string;
+    try {
+      recomputed = chainHash(prevHash, auditBody(record));
+    } catch (e) {
+      return result({ seq: record.seq, kind: 'record-edited', reason: `record ${record.seq}: cannot be hashed (${(e as Error).message})` });
+    }
+    if (recomputed !== record.hash) {
+      return result({ seq: record.seq, kind: 'record-edited', reason: `record ${record.seq}: stored hash ${String(record.hash)} differs from the recomputed ${recomputed} (the record was edited)` });
+    }
+    const cp = bySeq.get(record.seq);
+    if (cp) {
+      if (cp.hash !== record.hash) {
+        return result({ seq: record.seq, kind: 'checkpoint-mismatch', reason: `checkpoint at seq ${cp.seq} seals hash ${cp.hash}, but record ${record.seq} now hashes to ${record.hash} (the chain was rewritten)` });
+      }
+      const bad = signatureProblem(cp, keys);
+      if (bad) return result(bad);
+      sealedThrough = cp.seq;
+    }
+    prevHash = record.hash;
+    records += 1;
+    expected += 1;
+  }
+
+  const beyond = checkpoints.filter((c) => c.seq >= expected);
+  if (beyond.length > 0) {
+    const cp = beyond[beyond.length - 1];
+    const bad = signatureProblem(cp, keys);
+    if (bad) return result(bad);
+    return result({ seq: expected, kind: 'truncated', reason: `the trail ends at seq ${expected - 1} but a signed checkpoint covers seq ${cp.seq}: records ${expected}..${cp.seq} were removed` });
+  }
+  return result(null);
+}

@@ -1,0 +1,28 @@
+// A store with a software key ring and an AuditTrail over it, for audit tests.
+import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
+import { AuditTrail } from '../../src/audit/audit-trail.js';
+import type { AuditConfig } from '../../src/config/sections/audit.js';
+import { tempRepository } from './temp-store.js';
+import { auditEntryFixture } from './store-fixtures.js';
+
+interface Teardown { teardown(fn: () => void): void }
+
+let sharedRing: Promise<SoftwareKeyRing> | undefined;
+/** One RSA key per test process: generating keys is the slow part. */
+export const testKeyRing = (): Promise<SoftwareKeyRing> => (sharedRing ??= SoftwareKeyRing.create());
+
+export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {}, opts: { now?: () => number } = {}) {
+  const { repo, file, dir } = tempRepository(t, opts);
+  const ring = await testKeyRing();
+  const errors: unknown[] = [];
+  const trail = new AuditTrail(repo, ring, { checkpointEvery: 3, checkpointIntervalSeconds: 3600, ...config }, {
+    now: opts.now, onCheckpointError: (e) => errors.push(e),
+  });
+  const trusted = (await ring.published()).map((k) => k.jwk());
+  /** Appends records for fixtures from..to and waits for their checkpoints. */
+  const fill = async (from: number, to: number) => {
+    for (let i = from; i <= to; i += 1) trail.record(auditEntryFixture(i));
+    await trail.flush();
+  };
+  return { repo, file, dir, ring, trail, trusted, errors, fill };
+}
