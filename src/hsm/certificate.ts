@@ -36,7 +36,8 @@ export function rsaSubjectPublicKeyInfo(key: RsaPublicKey): der.Der {
   return der.sequence(der.sequence(der.oid(OID_RSA_ENCRYPTION), der.nullValue()), der.bitString(rsaPublicKey));
 }
 
-function name(commonName: string): der.Der {
+/** X.501 Name with a single CN (also the CKA_SUBJECT of the certificate object). */
+export function name(commonName: string): der.Der {
   return der.sequence(der.set(der.sequence(der.oid(OID_COMMON_NAME), der.utf8String(commonName))));
 }
 

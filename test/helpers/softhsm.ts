@@ -9,7 +9,9 @@
 //   // token.tokenLabel  the token label to look the slot up by
 //   // token.pin / token.soPin   user and SO PINs; token.pinFile: the user PIN in a 0600 file
 //   // token.env         { ...process.env, SOFTHSM2_CONF } for child processes (softhsm2-util, pkcs11-tool, the CLI)
-//   // token.hsmConfig   a ready HsmConfig (config section "hsm") for this token: pass it to openHsm()
+//   // token.hsmConfig   a ready HsmConfig (config section "hsm", absolute paths) for this token:
+//   //   const hsm = openHsmToken(token.hsmConfig, token.dir);  const ring = openKeyRing(hsm, token.hsmConfig);
+//   //   await ring.ensureKey();  (or `await initHsm(token.hsmConfig, token.dir)` for keys + wrapping key)
 //
 // SoftHSM reads SOFTHSM2_CONF when the library is initialised, per process. createTestToken therefore
 // also sets process.env.SOFTHSM2_CONF (cleanup() restores the previous value), and the library can hold
@@ -82,7 +84,7 @@ export async function createTestToken(opts: CreateTestTokenOptions = {}): Promis
     soPin,
     pinFile,
     env,
-    hsmConfig: { ...hsmDefaults, module: SOFTHSM_MODULE, tokenLabel: label, pinFile, ...opts.config },
+    hsmConfig: { ...hsmDefaults, module: SOFTHSM_MODULE, tokenLabel: label, pinFile, softhsmConf: conf, ...opts.config },
     async cleanup() {
       if (cleaned) return;
       cleaned = true;
