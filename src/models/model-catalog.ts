@@ -181,7 +181,7 @@ export const MODEL_CATALOG: readonly ModelEntry[] = [
       normalisation: { mean: [122.782, 117.001, 104.298], scale: 1 / 255, formula: '(rgb - [122.782, 117.001, 104.298]) / 255' },
       preprocessing: 'face crop padded to a square (centred) and resized to 150x150, as face-api toBatchTensor(150, true) does; dlib itself expects a 5-point aligned chip',
     },
-    outputs: [{ name: 'descriptor', shape: [1, 128], meaning: '128-d face descriptor (not L2-normalised; norms are near 1); compare by Euclidean distance' }],
+    outputs: [{ name: 'descriptor', shape: [1, 128], meaning: '128-d face descriptor (not L2-normalised); compare by Euclidean distance' }],
     matching: { metric: 'euclidean', sameIdentityBelow: 0.6, note: 'face-api/dlib default; calibrate on your own pairs' },
   },
 ];
