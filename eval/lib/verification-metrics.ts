@@ -1,6 +1,8 @@
 // 1:1 verification error rates from genuine and impostor comparison distances (ISO/IEC 19795-1 terms).
 // Convention: every score is a DISTANCE and a comparison is a match when distance <= threshold. A
-// similarity score s is turned into a distance by negating it (see distancesFromSimilarities).
+// similarity score s is turned into a distance by negating it (see distancesFromSimilarities). A
+// comparison that could not be made (a side failed to enrol) may be entered as +Infinity: it never
+// matches at a finite threshold, which gives the generalized rates of ISO/IEC 19795-1.
 //
 // All rates are empirical step functions: no curve fitting and no interpolation, except for the EER,
 // which is read where the straight segment between two neighbouring DET points crosses FMR = FNMR.
@@ -40,8 +42,8 @@ export interface FnmrAtFmr {
    * same FMR and FNMR. Infinity when no impostor lies above.
    */
   readonly nextImpostorDistance: number;
-  /** Upper 95% bound of the true FMR at the zero-false-match point (rule of three: 3 / impostor count). */
-  readonly fmrUpper95AtZeroFalseMatches: number;
+  /** One-sided 95% upper confidence bound of the true FMR at `point` (exact binomial, Clopper-Pearson). */
+  readonly fmrUpper95: number;
   /** One sentence saying how the figure was obtained and how far it can be trusted. */
   readonly note: string;
 }
@@ -66,7 +68,9 @@ function checkDistances(distances: ComparisonDistances): void {
     );
   }
   for (const value of [...distances.genuine, ...distances.impostor]) {
-    if (!Number.isFinite(value)) throw new RangeError(`comparison distances must be finite numbers (got ${value})`);
+    if (Number.isNaN(value) || value === -Infinity) {
+      throw new RangeError(`comparison distances must be numbers, +Infinity for a failed comparison (got ${value})`);
+    }
   }
 }
 
@@ -145,12 +149,12 @@ export function fnmrAtFmr(distances: ComparisonDistances, targetFmr: number): Fn
   }
   const nextImpostorDistance = sorted.impostor.find((d) => d > point.threshold) ?? Infinity;
   const resolvable = targetFmr >= fmrResolution;
-  const fmrUpper95AtZeroFalseMatches = Math.min(1, 3 / impostors);
+  const fmrUpper95 = binomialUpperBound(point.falseMatches, impostors, 0.95);
   const note = resolvable
     ? `threshold = largest distance with at most ${allowedFalseMatches} of ${impostors} impostor comparisons accepted (no interpolation)`
     : `not resolvable: ${impostors} impostor comparisons resolve FMR only down to 1/${impostors} = ${fmrResolution.toExponential(2)}; ` +
-      `reported is the zero-false-match point, whose true FMR is only known to be below ${fmrUpper95AtZeroFalseMatches.toExponential(2)} (95%, rule of three)`;
-  return { targetFmr, resolvable, fmrResolution, point, nextImpostorDistance, fmrUpper95AtZeroFalseMatches, note };
+      `reported is the zero-false-match point, whose true FMR is only known to be below ${fmrUpper95.toExponential(2)} (95% upper bound)`;
+  return { targetFmr, resolvable, fmrResolution, point, nextImpostorDistance, fmrUpper95, note };
 }
 
 /**
@@ -171,4 +175,41 @@ export function equalErrorRate(distances: ComparisonDistances): EqualErrorRate {
   const eer = below.fmr + share * (above.fmr - below.fmr);
   const threshold = Number.isFinite(below.threshold) ? below.threshold + share * (above.threshold - below.threshold) : above.threshold;
   return { eer, threshold, below, above };
+}
+
+/** log of n choose k, by summing logs (n here is at most a few hundred thousand comparisons). */
+function logChoose(n: number, k: number): number {
+  let sum = 0;
+  for (let i = 1; i <= k; i++) sum += Math.log(n - k + i) - Math.log(i);
+  return sum;
+}
+
+/** P(X <= k) for X ~ Binomial(n, p). */
+function binomialCdf(k: number, n: number, p: number): number {
+  if (p <= 0) return 1;
+  if (p >= 1) return k >= n ? 1 : 0;
+  let total = 0;
+  for (let i = 0; i <= k; i++) total += Math.exp(logChoose(n, i) + i * Math.log(p) + (n - i) * Math.log1p(-p));
+  return Math.min(1, total);
+}
+
+/**
+ * One-sided upper confidence bound of a rate seen as `errors` out of `trials` (exact Clopper-Pearson):
+ * the p at which seeing at most `errors` has probability 1 - confidence. For 0 errors it is
+ * 1 - (1 - confidence)^(1/trials), about 3/trials at 95% (the rule of three). Solved by bisection.
+ */
+export function binomialUpperBound(errors: number, trials: number, confidence: number): number {
+  if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(errors) || errors < 0 || errors > trials) {
+    throw new RangeError(`need integers 0 <= errors <= trials, trials >= 1 (got ${errors} of ${trials})`);
+  }
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must lie in (0, 1) (got ${confidence})`);
+  if (errors === trials) return 1;
+  let lo = errors / trials;
+  let hi = 1;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (binomialCdf(errors, trials, mid) > 1 - confidence) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }

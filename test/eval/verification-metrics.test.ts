@@ -5,6 +5,7 @@ import {
   equalErrorRate,
   errorRatesAt,
   fnmrAtFmr,
+  binomialUpperBound,
 } from '../../eval/lib/verification-metrics.js';
 
 // Hand-worked example. Sorted distances and what accepting "distance <= t" gives:
@@ -67,7 +68,7 @@ t.test('fnmrAtFmr says so when the impostor count cannot resolve the target', as
   const at10 = fnmrAtFmr(example, 0.1);
   t.equal(at10.resolvable, false);
   t.same(at10.point, { threshold: 0.4, fmr: 0, fnmr: 0.5, falseMatches: 0, falseNonMatches: 2 });
-  t.equal(at10.fmrUpper95AtZeroFalseMatches, 0.6);
+  t.ok(Math.abs(at10.fmrUpper95 - (1 - 0.05 ** (1 / 5))) < 1e-12, 'exact bound for 0 of 5');
 
   // The project's dev set: 336 impostor comparisons resolve 1e-2 (3 false matches allowed) but not 1e-3.
   const impostor = Array.from({ length: 336 }, (_, i) => 1 + i / 336);
@@ -84,8 +85,23 @@ t.test('fnmrAtFmr says so when the impostor count cannot resolve the target', as
   t.equal(
     at1e3.note,
     'not resolvable: 336 impostor comparisons resolve FMR only down to 1/336 = 2.98e-3; reported is the zero-false-match point, ' +
-      'whose true FMR is only known to be below 8.93e-3 (95%, rule of three)',
+      'whose true FMR is only known to be below 8.88e-3 (95% upper bound)',
   );
+});
+
+t.test('a failed comparison entered as +Infinity never matches', async (t) => {
+  const withFailures = { genuine: [0.2, Infinity], impostor: [0.5, Infinity] };
+  t.same(errorRatesAt(withFailures, 0.3), { threshold: 0.3, fmr: 0, fnmr: 0.5, falseMatches: 0, falseNonMatches: 1 });
+  t.equal(equalErrorRate(withFailures).eer, 0.5);
+});
+
+t.test('binomialUpperBound is the exact one-sided Clopper-Pearson bound', async (t) => {
+  // 0 errors: closed form 1 - alpha^(1/n); 336 trials at 95% gives 8.876e-3 (rule of three: 8.93e-3).
+  t.ok(Math.abs(binomialUpperBound(0, 336, 0.95) - (1 - 0.05 ** (1 / 336))) < 1e-12);
+  t.equal(binomialUpperBound(0, 336, 0.95).toFixed(6), '0.008876');
+  // 1 error in 10 at 95%: the p with (1-p)^10 + 10 p (1-p)^9 = 0.05 is 0.3942 (Clopper-Pearson tables).
+  t.equal(binomialUpperBound(1, 10, 0.95).toFixed(4), '0.3942');
+  t.equal(binomialUpperBound(5, 5, 0.95), 1);
 });
 
 t.test('similarities are negated into distances', async (t) => {
@@ -96,7 +112,11 @@ t.test('similarities are negated into distances', async (t) => {
 
 t.test('bad inputs are refused with a message naming the problem', async (t) => {
   t.throws(() => errorRatesAt({ genuine: [], impostor: [1] }, 0.5), new RangeError('error rates need genuine and impostor comparisons (got 0 genuine, 1 impostor)'));
-  t.throws(() => detCurve({ genuine: [0.1, Number.NaN], impostor: [1] }), new RangeError('comparison distances must be finite numbers (got NaN)'));
+  t.throws(
+    () => detCurve({ genuine: [0.1, Number.NaN], impostor: [1] }),
+    new RangeError('comparison distances must be numbers, +Infinity for a failed comparison (got NaN)'),
+  );
+  t.throws(() => binomialUpperBound(3, 2, 0.95), new RangeError('need integers 0 <= errors <= trials, trials >= 1 (got 3 of 2)'));
   t.throws(() => fnmrAtFmr(example, 0), new RangeError('target FMR must lie in (0, 1) (got 0)'));
   t.throws(() => fnmrAtFmr(example, 1.5), new RangeError('target FMR must lie in (0, 1) (got 1.5)'));
 });

@@ -1,0 +1,147 @@
+// Face verification evaluation: `npm run eval:faces -- --data DIR [--out DIR] [--systems proofgate,face-api]`.
+// Runs every image of DIR/labels.csv through each system, compares the pairs of DIR/pairs.csv, and
+// writes figures (JSON), a DET chart (PNG) and a markdown table. Progress goes to stderr, the table to stdout.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderDetPlot, type DetSeries } from './lib/det-plot.js';
+import { loadFacesDataset, type FacesDataset } from './lib/faces-dataset.js';
+import { evaluateSystem, FMR_TARGETS, type ProbeOutcome, type SystemEvaluation } from './lib/faces-evaluation.js';
+import { renderCalibration, renderEvaluationTable, type SpeedSummary } from './lib/faces-report.js';
+import type { FaceSystem, StageTimings } from './lib/face-system.js';
+import { median } from './lib/latency-stats.js';
+import { SYSTEM_LOADERS } from './systems/index.js';
+
+const SERIES_COLOURS: Record<string, readonly [number, number, number]> = {
+  proofgate: [25, 70, 200],
+  'face-api': [230, 120, 20],
+};
+
+interface ImageRecord {
+  readonly path: string;
+  readonly numFaces: number;
+  readonly faceCount: number;
+  readonly enrolled: boolean;
+  readonly timings: StageTimings;
+  readonly error?: string;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: npm run eval:faces -- --data DIR [--out DIR] [--systems ${Object.keys(SYSTEM_LOADERS).join(',')}]\n`);
+  process.exit(2);
+}
+
+async function probeAll(system: FaceSystem, dataset: FacesDataset): Promise<{ probes: Map<string, ProbeOutcome>; records: ImageRecord[] }> {
+  const probes = new Map<string, ProbeOutcome>();
+  const records: ImageRecord[] = [];
+  for (const [index, image] of dataset.images.entries()) {
+    let record: ImageRecord;
+    try {
+      const probe = await system.analyze(readFileSync(image.absolutePath));
+      probes.set(image.path, probe);
+      record = { path: image.path, numFaces: image.numFaces, faceCount: probe.faceCount, enrolled: probe.template !== null, timings: probe.timings };
+    } catch (error) {
+      // A decode or pipeline error on one image is that image's failure to enrol, not the end of the run.
+      probes.set(image.path, { faceCount: 0, template: null });
+      record = { path: image.path, numFaces: image.numFaces, faceCount: 0, enrolled: false, timings: {}, error: String(error) };
+    }
+    records.push(record);
+    const total = Object.values(record.timings).reduce((sum, ms) => sum + ms, 0);
+    process.stderr.write(
+      `[${system.name}] ${index + 1}/${dataset.images.length} ${image.path}: faces=${record.faceCount} ` +
+        `${record.enrolled ? 'template' : 'NO TEMPLATE'} ${total.toFixed(0)} ms${record.error ? ` (${record.error})` : ''}\n`,
+    );
+  }
+  return { probes, records };
+}
+
+/** JSON with non-finite numbers spelled out (JSON has no Infinity) and templates left out. */
+function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+      if (v instanceof Float32Array) return undefined;
+      return v;
+    },
+    2,
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string', default: 'out/eval-faces' },
+      systems: { type: 'string', default: Object.keys(SYSTEM_LOADERS).join(',') },
+    },
+    strict: true,
+  });
+  if (!values.data) usage('--data DIR is required (a folder with labels.csv and pairs.csv)');
+  const systemNames = values.systems.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of systemNames) if (!(name in SYSTEM_LOADERS)) usage(`unknown system "${name}"`);
+  const dataset = loadFacesDataset(path.resolve(values.data));
+  const outDir = path.resolve(values.out);
+  mkdirSync(outDir, { recursive: true });
+  process.stderr.write(`${dataset.images.length} images, ${dataset.pairs.length} pairs from ${dataset.root}\n`);
+
+  const evaluations: SystemEvaluation[] = [];
+  const speed = new Map<string, SpeedSummary>();
+  const perSystem: Record<string, unknown> = {};
+  for (const name of systemNames) {
+    process.stderr.write(`loading ${name}...\n`);
+    const system = await SYSTEM_LOADERS[name]();
+    try {
+      const { probes, records } = await probeAll(system, dataset);
+      const evaluation = evaluateSystem(system.name, dataset.images, dataset.pairs, probes, (a, b) => system.distance(a, b), system.defaultThreshold);
+      evaluations.push(evaluation);
+      const totals = records.filter((r) => !r.error).map((r) => Object.values(r.timings).reduce((sum, ms) => sum + ms, 0));
+      speed.set(system.name, { medianMs: median(totals) });
+      perSystem[system.name] = { description: system.description, evaluation, images: records };
+    } finally {
+      await system.close();
+    }
+  }
+
+  const series: DetSeries[] = evaluations.map((e) => ({
+    label: e.system,
+    color: SERIES_COLOURS[e.system] ?? [90, 90, 90],
+    points: e.det,
+    marker: { fmr: e.calibrated.expectedFmr, fnmr: e.calibrated.fnmr },
+  }));
+  const detPath = path.join(outDir, 'det.png');
+  writeFileSync(detPath, renderDetPlot(series, { title: `DET ${path.basename(dataset.root)}`, fmrTargets: FMR_TARGETS }));
+  const table = renderEvaluationTable(evaluations, speed);
+  const calibration = evaluations.map(renderCalibration);
+  const jsonPath = path.join(outDir, 'results.json');
+  writeFileSync(
+    jsonPath,
+    toJson({
+      generatedAt: new Date().toISOString(),
+      data: dataset.root,
+      images: dataset.images.length,
+      pairs: { genuine: dataset.pairs.filter((p) => p.same).length, impostor: dataset.pairs.filter((p) => !p.same).length },
+      fmrTargets: FMR_TARGETS,
+      method:
+        'FNMR at FMR: largest observed distance whose empirical FMR <= target, no interpolation; a target below ' +
+        '1/impostors is reported as not resolvable with the zero-false-match point. EER: linear interpolation on the DET ' +
+        'segment crossing FMR = FNMR. Pairs with a failure to enrol are left out of FNMR/FMR and counted as non-matches ' +
+        'in the generalized figures.',
+      calibration,
+      systems: perSystem,
+    }),
+  );
+  writeFileSync(path.join(outDir, 'table.md'), `${table}\n\n${calibration.map((line) => `- ${line}`).join('\n')}\n`);
+
+  process.stdout.write(`\n${evaluations.map((e) => `- ${e.system}: ${(perSystem[e.system] as { description: string }).description}`).join('\n')}\n\n`);
+  process.stdout.write(`${table}\n\nCalibrated thresholds:\n${calibration.map((line) => `- ${line}`).join('\n')}\n`);
+  for (const e of evaluations) {
+    if (e.enrolment.failedPaths.length > 0) process.stdout.write(`\n${e.system} failed to enrol: ${e.enrolment.failedPaths.join(', ')}\n`);
+  }
+  process.stdout.write(`\nwrote ${jsonPath}, ${detPath}, ${path.join(outDir, 'table.md')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`eval:faces failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
