@@ -67,7 +67,7 @@ export interface OidcTestApp {
   /** POSTs Entra's request; returns the HTTP result and the session the UI got (if any). */
   authorize(fields: Record<string, string>): Promise<HttpResult & { session: VerificationSession | null }>;
   /** Verifies an id_token with jose against our published JWKS URL (not with proofgate's code). */
-  verifyIdToken(token: string, clientId?: string): Promise<{ payload: JWTPayload; header: Record<string, unknown> }>;
+  verifyIdToken(token: string, opts?: { clientId?: string; atMs?: number }): Promise<{ payload: JWTPayload; header: Record<string, unknown> }>;
   /** Rows in every table of the SQLite file (schema bookkeeping excluded). */
   rowCounts(): Record<string, number>;
 }
@@ -143,8 +143,10 @@ export async function startOidcTestApp(t: Teardown, opts: OidcTestAppOptions = {
       const result = await post(`${opts.prefix ?? ''}/oidc/authorize`, new URLSearchParams(fields));
       return { ...result, session: uiStarts.length > before ? uiStarts.at(-1)!.session : null };
     },
-    async verifyIdToken(token, clientId = entra.clientId) {
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer, audience: clientId, algorithms: ['RS256'] });
+    async verifyIdToken(token, { clientId = entra.clientId, atMs }: { clientId?: string; atMs?: number } = {}) {
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        issuer, audience: clientId, algorithms: ['RS256'], ...(atMs === undefined ? {} : { currentDate: new Date(atMs) }),
+      });
       return { payload, header: protectedHeader as Record<string, unknown> };
     },
     rowCounts() {
