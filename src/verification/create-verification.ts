@@ -1,0 +1,46 @@
+// One call that builds the verification side for the app: the VerificationUi the OIDC provider hands
+// sessions to, and the router with the capture/cancel endpoints and the pages' static files.
+// Wire it as createApp({ ..., verificationUi: v.ui, routers: [{ path: '/', router: v.router }] }).
+import type { Router } from 'express';
+import type { ProofgateConfig } from '../config/index.js';
+import type { VerificationCompleter } from '../oidc/complete-verification.js';
+import type { VerificationUi } from '../oidc/verification-ui.js';
+import type { Repository } from '../store/repository.js';
+import type { EvidenceSink, FaceAnalyzer } from './ports.js';
+import { CapturePageUi } from './verification-ui.js';
+import { createVerificationRouter } from './verification-routes.js';
+import { VerificationService } from './verification-service.js';
+
+export interface VerificationDeps {
+  config: ProofgateConfig;
+  repository: Repository;
+  faceEngine: FaceAnalyzer;
+  evidence: EvidenceSink;
+  completeVerification: VerificationCompleter;
+  now?: () => number;
+}
+
+export interface Verification {
+  ui: VerificationUi;
+  router: Router;
+  service: VerificationService;
+}
+
+export function createVerification(deps: VerificationDeps): Verification {
+  const { config } = deps;
+  const service = new VerificationService({
+    repo: deps.repository, faceEngine: deps.faceEngine, evidence: deps.evidence,
+    completeVerification: deps.completeVerification, policy: config.verification, now: deps.now,
+  });
+  const ui = new CapturePageUi(deps.repository, {
+    countdownSeconds: config.verification.captureCountdownSeconds,
+    maxImageBytes: config.server.maxImageBytes,
+  });
+  const router = createVerificationRouter(service, {
+    maxImageBytes: config.server.maxImageBytes,
+    maxCapturesPerEnvelope: config.verification.maxCapturesPerEnvelope,
+    maxEnvelopeBytes: config.verification.maxEnvelopeBytes,
+    maxBodyBytes: config.server.maxBodyBytes,
+  });
+  return { ui, router, service };
+}

@@ -1,0 +1,232 @@
+// The capture API and cancel button over HTTP against the real app: real SQLite, evidence encrypted at
+// rest, the real OIDC completer signing with a software key ring. The face analyzer is scripted here so
+// retries, limits and outages can be driven exactly; test/e2e runs the same flow with the real engine.
+import t from 'tap';
+import { createHash } from 'node:crypto';
+import { ProofgateError } from '../../src/errors.js';
+import { enrolFromReferencePhoto } from '../../src/verification/enrol-from-reference-photo.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture.js';
+import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
+import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { faceJpeg } from '../helpers/face-photos.js';
+import { parseFormPost } from '../helpers/simulated-entra.js';
+
+const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function appWithProfile(t: Tap.Test, config: Record<string, unknown> = { verification: { livenessWithoutDepth: 'allow' } }) {
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config });
+  await enrolFromReferencePhoto(
+    { repo: app.repository, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
+  );
+  return { app, engine };
+}
+
+async function capture(app: VerificationTestApp, url: string, body: Buffer | string, headers: Record<string, string>) {
+  const res = await fetch(`${app.baseUrl}${url}`, { method: 'POST', body, headers: { accept: 'application/json', ...headers } });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+t.test('a matching selfie is verified: signed id_token back, evidence encrypted, one audit record', async (t) => {
+  const { app } = await appWithProfile(t);
+  const opened = await app.openSession();
+  t.equal(opened.status, 200);
+  const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.equal(res.status, 200);
+  t.match(res.json, { outcome: 'decided', decision: 'verified', message: /^Verified/ });
+  t.equal(res.json.postBack.redirectUri, 'https://login.microsoftonline.com/common/federation/externalauthprovider');
+  t.equal(res.json.postBack.fields.state, opened.request.state);
+  const claims = await app.verifyIdToken(res.json.postBack.fields.id_token);
+  t.equal(claims.sub, app.entra.sub);
+  t.equal(claims.nonce, opened.request.nonce);
+
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'decided');
+  const audit = app.repository.lastAuditRecord()!;
+  t.match(audit, { sessionId: opened.session.sessionId, flow: 'returning', decision: 'verified', upn: 'ada@contoso.example', clientRequestId: opened.request['client-request-id'] });
+  t.same(audit.evidenceSha256, [sha(selfie)], 'the audit carries the hash of the stored capture');
+  t.same(audit.checks.map((c) => c.name), ['face-count', 'quality-face-size', 'quality-sharpness', 'quality-exposure-min', 'quality-exposure-max', 'quality-yaw', 'quality-pitch', 'quality-roll', 'face-match', 'liveness']);
+  t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'skipped' });
+  const [record] = app.repository.listEvidence(opened.session.sessionId);
+  const opened2 = await app.evidence.readEvidence(record.evidenceId);
+  t.same(opened2.bytes, selfie, 'evidence decrypts to the capture');
+  t.equal(record.kind, 'selfie');
+
+  const again = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.equal(again.status, 409, 'a replayed capture is refused');
+  t.match(again.json, { error: 'ERR_REPLAY', error_description: /already decided/ });
+  t.equal([...app.repository.auditRecords()].filter((r) => r.sessionId === opened.session.sessionId).length, 1, 'still one audit record');
+});
+
+t.test('default policy (liveness refuse) denies a matching selfie: access_denied, audit says why', async (t) => {
+  const { app } = await appWithProfile(t, {});
+  const opened = await app.openSession();
+  const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.match(res.json, { outcome: 'decided', decision: 'denied' });
+  t.same(Object.keys(res.json.postBack.fields).sort(), ['error', 'error_description', 'state']);
+  t.equal(res.json.postBack.fields.error, 'access_denied');
+  t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /refuse/ });
+});
+
+t.test('requests that must be refused change nothing', async (t) => {
+  const { app, engine } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const csrf = opened.session.csrfToken;
+  const auditBefore = app.repository.lastAuditRecord()!.seq;
+  const cases: Array<[string, string, Buffer | string, Record<string, string>, number, string]> = [
+    ['no CSRF header', opened.captureUrl, selfie, { 'content-type': 'image/jpeg' }, 403, 'ERR_CSRF'],
+    ['wrong CSRF header', opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': `${csrf.slice(0, -1)}x` }, 403, 'ERR_CSRF'],
+    ['unknown session', opened.captureUrl.replace(opened.session.sessionId, 'A'.repeat(43)), selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': csrf }, 404, 'ERR_NOT_FOUND'],
+    ['malformed session id', '/verify/..%2F..%2Fetc/capture', selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': csrf }, 404, 'ERR_NOT_FOUND'],
+    ['text body', opened.captureUrl, 'hello', { 'content-type': 'text/plain', 'x-csrf-token': csrf }, 415, 'ERR_UNSUPPORTED_MEDIA_TYPE'],
+    ['bytes that are not a JPEG', opened.captureUrl, faceJpeg('personA').subarray(3), { 'content-type': 'image/jpeg', 'x-csrf-token': csrf }, 400, 'ERR_IMAGE_INVALID'],
+    ['image over server.maxImageBytes', opened.captureUrl, Buffer.concat([selfie, Buffer.alloc(app.config.server.maxImageBytes)]), { 'content-type': 'image/jpeg', 'x-csrf-token': csrf }, 413, 'ERR_PAYLOAD_TOO_LARGE'],
+    ['malformed envelope JSON', opened.captureUrl, '{"captures":[', { 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': csrf }, 400, 'ERR_BAD_REQUEST'],
+  ];
+  for (const [label, url, body, headers, status, code] of cases) {
+    const res = await capture(app, url, body, headers);
+    t.equal(res.status, status, `${label}: HTTP ${status}`);
+    t.equal(res.json.error, code, `${label}: ${code}`);
+  }
+  t.equal(engine.calls, 1, 'the engine ran only for the enrolment');
+  t.equal(app.repository.listEvidence(opened.session.sessionId).length, 0, 'no evidence stored');
+  t.equal(app.repository.lastAuditRecord()!.seq, auditBefore, 'no audit record');
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'open', 'session still open');
+});
+
+t.test('an expired session refuses captures and is closed as expired', async (t) => {
+  let now = Date.now();
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, now: () => now });
+  const opened = await app.openSession();
+  now += 301_000;
+  const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.equal(res.status, 410);
+  t.match(res.json, { error: 'ERR_SESSION_EXPIRED', error_description: /expired/ });
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'expired');
+});
+
+t.test('unusable selfies may be retried; all attempts end up in the audit', async (t) => {
+  const { app, engine } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const headers = { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken };
+  engine.willAnswer({ faceCount: 0, face: null }, oneFace(embedding(1), { sharpness: 1 }), oneFace(embedding(1)));
+  const first = await capture(app, opened.captureUrl, selfie, headers);
+  t.match(first.json, { outcome: 'retry', attemptsLeft: 2, message: 'No face was found in the photo.' });
+  const second = await capture(app, opened.captureUrl, faceJpeg('personA', { width: 200, height: 200 }), headers);
+  t.match(second.json, { outcome: 'retry', attemptsLeft: 1, message: /blurred/ });
+  const third = await capture(app, opened.captureUrl, selfie, headers);
+  t.match(third.json, { outcome: 'decided', decision: 'verified' });
+  t.equal(app.repository.lastAuditRecord()!.evidenceSha256.length, 3, 'three captures hashed into the one record');
+});
+
+t.test('running out of attempts denies', async (t) => {
+  const { app, engine } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const headers = { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken };
+  engine.willAnswer({ faceCount: 2, face: null });
+  t.match((await capture(app, opened.captureUrl, selfie, headers)).json, { outcome: 'retry', attemptsLeft: 2 });
+  t.match((await capture(app, opened.captureUrl, selfie, headers)).json, { outcome: 'retry', attemptsLeft: 1 });
+  const last = await capture(app, opened.captureUrl, selfie, headers);
+  t.match(last.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
+  t.match(app.repository.lastAuditRecord()!.checks.at(-1), { name: 'capture-attempts', score: 3, threshold: 3, outcome: 'fail' });
+});
+
+t.test('a kiosk envelope (selfie + depth + document) is stored whole and reported honestly', async (t) => {
+  const { app } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const depth = Buffer.alloc(640 * 2, 9);
+  const doc = faceJpeg('personB');
+  const envelope = { captures: [
+    { kind: 'selfie', mediaType: 'image/jpeg', data: selfie.toString('base64') },
+    { kind: 'depth', mediaType: 'application/octet-stream', data: depth.toString('base64'), meta: { width: 32, height: 20, unit: 'mm' } },
+    { kind: 'document-front', mediaType: 'image/jpeg', data: doc.toString('base64') },
+  ] };
+  const res = await capture(app, opened.captureUrl, JSON.stringify(envelope), { 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken });
+  t.match(res.json, { outcome: 'decided', decision: 'verified' });
+  const audit = app.repository.lastAuditRecord()!;
+  t.same(audit.evidenceSha256.sort(), [sha(selfie), sha(depth), sha(doc)].sort());
+  t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'skipped', reason: /1 depth frame\(s\) received, but no depth-liveness check is built/ });
+  t.match(audit.checks.find((c) => c.name === 'document-front-check'), { outcome: 'skipped' });
+});
+
+t.test('an account without a profile is denied with the first-time reason', async (t) => {
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { verification: { livenessWithoutDepth: 'allow' } } });
+  const opened = await app.openSession();
+  t.match(opened.html, /First-time self-service enrolment requires document verification,\s+which is not available on this appliance yet/);
+  t.notMatch(opened.html, /capture\.js/, 'no capture script on the first-time page');
+  const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.match(res.json, { decision: 'denied', postBack: { fields: { error: 'access_denied', error_description: /document verification is not available/ } } });
+  t.equal(engine.calls, 0, 'no face analysis without a profile');
+  t.match(app.repository.lastAuditRecord(), { flow: 'first-time', decision: 'denied', checks: [{ name: 'document-verification', outcome: 'skipped', reason: /not available on this appliance yet/ }] });
+});
+
+t.test('cancel posts access_denied with state back to Entra and records why', async (t) => {
+  const { app } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const post = (csrf: string) => fetch(`${app.baseUrl}${opened.cancelUrl}`, {
+    method: 'POST', body: new URLSearchParams({ csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const wrong = await post('nope');
+  t.equal(wrong.status, 403, 'cancel needs the CSRF token');
+  const res = await post(opened.session.csrfToken);
+  t.equal(res.status, 200);
+  const form = parseFormPost(await res.text())!;
+  t.equal(form.action, 'https://login.microsoftonline.com/common/federation/externalauthprovider');
+  t.match(form.fields, { error: 'access_denied', state: opened.request.state, error_description: 'the person cancelled verification' });
+  t.match(app.repository.lastAuditRecord(), { flow: 'returning', decision: 'denied', checks: [{ name: 'user-cancel', outcome: 'fail' }] });
+  t.equal((await post(opened.session.csrfToken)).status, 409, 'a second cancel is refused');
+});
+
+t.test('an HSM outage while signing goes back as temporarily_unavailable and is audited as unavailable', async (t) => {
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  let hsmUp = true;
+  const { SoftwareKeyRing } = await import('../../src/hsm/software-key-ring.js');
+  const ring = await SoftwareKeyRing.create();
+  const flakyRing = {
+    active: async () => { if (!hsmUp) throw new ProofgateError('ERR_HSM_UNAVAILABLE', 'token removed', { status: 503 }); return ring.active(); },
+    published: () => ring.published(),
+  };
+  const app = await startVerificationTestApp(t, { faceEngine: engine, keyRing: flakyRing, config: { verification: { livenessWithoutDepth: 'allow' } } });
+  await enrolFromReferencePhoto(
+    { repo: app.repository, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
+  );
+  const opened = await app.openSession();
+  hsmUp = false;
+  const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.match(res.json, { outcome: 'decided', decision: 'unavailable', postBack: { fields: { error: 'temporarily_unavailable' } } });
+  t.notOk('id_token' in res.json.postBack.fields);
+  const audit = app.repository.lastAuditRecord()!;
+  t.equal(audit.decision, 'unavailable');
+  t.match(audit.checks.at(-1), { name: 'post-back', outcome: 'error', reason: /decided verified but unavailable went back/ });
+});
+
+t.test('the capture page: escaped hint values, strict CSP, own assets only', async (t) => {
+  const { app } = await appWithProfile(t);
+  const opened = await app.openSession({ });
+  // The simulated Entra's default name contains markup; use a hostile preferred_username too.
+  const hostile = await app.entra.mintHint({ claims: { preferred_username: '"><script>alert(1)</script>' } });
+  const res = await fetch(`${app.issuer}/oidc/authorize`, {
+    method: 'POST', body: new URLSearchParams(await app.entra.request({ hint: hostile })), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const html = await res.text();
+  t.notMatch(html, /<script>alert/, 'no injected script');
+  t.match(html, /&quot;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'the value is shown escaped');
+  const csp = opened.headers.get('content-security-policy')!;
+  t.match(csp, /script-src 'self'(;|$)/);
+  t.match(csp, /form-action 'self' https:\/\/login\.microsoftonline\.com/);
+  t.match(csp, /frame-ancestors 'none'/);
+  t.notMatch(opened.html, /<script>|<script [^>]*>[^<]/, 'no inline script');
+  t.notMatch(opened.html, /https?:\/\/(?!login\.microsoftonline\.com)/, 'no external URL in the page');
+  t.match(opened.html, /role="status" aria-live="polite"/);
+  t.match(opened.html, /<label for="photo-file">/);
+  const js = await fetch(`${app.baseUrl}/static/capture.js`);
+  t.equal(js.status, 200);
+  t.match(js.headers.get('content-type'), /javascript/);
+  const css = await fetch(`${app.baseUrl}/static/verify.css`);
+  t.equal(css.status, 200);
+  t.equal((await fetch(`${app.baseUrl}/static/../package.json`)).status, 404);
+});
