@@ -101,8 +101,8 @@ export class FaceApiRecognitionReference {
 
   #convLayer(x: tf.Tensor4D, prefix: string, strides: [number, number], withRelu: boolean, padding: 'valid' | 'same' = 'same'): tf.Tensor4D {
     let out = tf.conv2d(x, this.w[`${prefix}/conv/filters`] as tf.Tensor4D, strides, padding);
-    out = tf.add(out, this.w[`${prefix}/conv/bias`]);
-    out = tf.add(tf.mul(out, this.w[`${prefix}/scale/weights`]), this.w[`${prefix}/scale/biases`]);
+    out = tf.add(out, this.w[`${prefix}/conv/bias`]) as tf.Tensor4D;
+    out = tf.add(tf.mul(out, this.w[`${prefix}/scale/weights`]), this.w[`${prefix}/scale/biases`]) as tf.Tensor4D;
     return withRelu ? tf.relu(out) : out;
   }
 
@@ -113,7 +113,7 @@ export class FaceApiRecognitionReference {
   #residual(x: tf.Tensor4D, prefix: string): tf.Tensor4D {
     let out = this.#convLayer(x, `${prefix}/conv1`, [1, 1], true);
     out = this.#convLayer(out, `${prefix}/conv2`, [1, 1], false);
-    return tf.relu(tf.add(out, x));
+    return tf.relu(tf.add(out, x)) as tf.Tensor4D;
   }
 
   #residualDown(x: tf.Tensor4D, prefix: string): tf.Tensor4D {
@@ -126,12 +126,12 @@ export class FaceApiRecognitionReference {
     if (isAdjustShape) {
       const padShapeX = [...out.shape] as [number, number, number, number];
       padShapeX[1] = 1;
-      out = tf.concat([out, tf.zeros<tf.Rank.R4>(padShapeX)], 1);
+      out = tf.concat([out, tf.zeros<tf.Rank.R4>(padShapeX)], 1) as tf.Tensor4D;
       const padShapeY = [...out.shape] as [number, number, number, number];
       padShapeY[2] = 1;
-      out = tf.concat([out, tf.zeros<tf.Rank.R4>(padShapeY)], 2);
+      out = tf.concat([out, tf.zeros<tf.Rank.R4>(padShapeY)], 2) as tf.Tensor4D;
     }
-    pooled = isPad ? tf.concat([pooled, zeros], 3) : pooled;
-    return tf.relu(tf.add(pooled, out));
+    pooled = isPad ? (tf.concat([pooled, zeros], 3) as tf.Tensor4D) : pooled;
+    return tf.relu(tf.add(pooled, out)) as tf.Tensor4D;
   }
 }

@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildModels, renderPinsFile, sha256Hex } from '../../src/models/build-models.js';
 import { MODEL_CATALOG } from '../../src/models/model-catalog.js';
 import { INPUT_PINS, OUTPUT_PINS } from '../../src/models/pins.js';
@@ -11,7 +11,7 @@ import { projectRoot } from '../../src/native/addon.js';
 import { summariseOnnx } from '../helpers/protobuf-reader.js';
 
 const quiet = () => {};
-const tempDir = (t: Tap.Test, prefix: string) => {
+const tempDir = (t: Test, prefix: string) => {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;

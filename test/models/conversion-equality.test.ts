@@ -12,7 +12,7 @@
 // conversion. A wrong layout, pad or weight moves these outputs by whole units.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { sha256Hex } from '../../src/models/build-models.js';
 import { BLAZEFACE_DECODER, MODEL_CATALOG, type GraphModelEntry, type ModelId } from '../../src/models/model-catalog.js';
 import { OUTPUT_PINS } from '../../src/models/pins.js';
@@ -41,20 +41,20 @@ interface Measured {
   scale: number;
 }
 
-function compareAbsolute(t: Tap.Test, label: string, onnx: Float32Array, ref: Float32Array): Measured {
+function compareAbsolute(t: Test, label: string, onnx: Float32Array, ref: Float32Array): Measured {
   const diff = maxAbsDiff(onnx, ref);
   t.ok(diff <= ABS_TOL, `${label}: max |onnx - tfjs| = ${diff.toExponential(2)} <= ${ABS_TOL}`);
   return { output: label, maxAbsDiff: diff, scale: maxAbs(ref) };
 }
 
-function compareRelative(t: Tap.Test, label: string, onnx: Float32Array, ref: Float32Array): Measured {
+function compareRelative(t: Test, label: string, onnx: Float32Array, ref: Float32Array): Measured {
   const diff = maxAbsDiff(onnx, ref);
   const scale = Math.max(1, maxAbs(ref));
   t.ok(diff <= REL_TOL * scale, `${label}: max |onnx - tfjs| = ${diff.toExponential(2)} <= ${REL_TOL} x ${scale.toFixed(1)}`);
   return { output: label, maxAbsDiff: diff, scale };
 }
 
-function report(t: Tap.Test, title: string, rows: Measured[]): void {
+function report(t: Test, title: string, rows: Measured[]): void {
   for (const r of rows) t.comment(`${title} | ${r.output} | max abs diff ${r.maxAbsDiff.toExponential(2)} | max |ref| ${r.scale.toFixed(3)}`);
 }
 
@@ -74,7 +74,7 @@ async function runBoth(entryId: 'blazeface' | 'facemesh', inputNchw: Float32Arra
   return byName;
 }
 
-function compareBlazeFace(t: Tap.Test, title: string, out: Awaited<ReturnType<typeof runBoth>>): void {
+function compareBlazeFace(t: Test, title: string, out: Awaited<ReturnType<typeof runBoth>>): void {
   const rows: Measured[] = [];
   for (const layer of BLAZEFACE_DECODER.anchorLayers) {
     const [logitsName, regressorsName] = layer.outputs;
@@ -87,7 +87,7 @@ function compareBlazeFace(t: Tap.Test, title: string, out: Awaited<ReturnType<ty
   report(t, title, rows);
 }
 
-function compareFaceMesh(t: Tap.Test, title: string, out: Awaited<ReturnType<typeof runBoth>>): void {
+function compareFaceMesh(t: Test, title: string, out: Awaited<ReturnType<typeof runBoth>>): void {
   const rows: Measured[] = [compareAbsolute(t, 'face_flag', out.get('face_flag')!.onnx, out.get('face_flag')!.ref)];
   for (const name of ['mesh', 'contours']) {
     const { onnx, ref } = out.get(name)!;
@@ -209,7 +209,7 @@ function registerTests(): void {
     return nhwcToNchw(nhwc, 3, 150, 150);
   };
 
-  const compareDescriptors = async (t: Tap.Test, title: string, inputNchw: Float32Array) => {
+  const compareDescriptors = async (t: Test, title: string, inputNchw: Float32Array) => {
     const [onnx] = await runOnnxModel(onnxPath('face_recognition'), [{ name: 'input', data: inputNchw, shape: [1, 3, 150, 150] }], ['descriptor']);
     t.same(onnx.shape, [1, 128]);
     const x = tf.tensor4d(nchwToNhwc(inputNchw, 3, 150, 150), [1, 150, 150, 3]);
