@@ -117,15 +117,15 @@ export class HsmToken {
     const deadline = this.#now() + limitMs;
     const conn = this.#connection();
     const pooled = await this.#acquire(conn, deadline, operation);
-    const ctx = this.#context(conn, pooled);
-    const settled = this.#lib.track();
-    const work = (async () => fn(ctx))();
-    work.then(settled, settled);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - this.#now()));
-    });
     try {
+      const ctx = this.#context(conn, pooled);
+      const settled = this.#lib.track();
+      const work = (async () => fn(ctx))();
+      work.then(settled, settled);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(TIMED_OUT), Math.max(0, deadline - this.#now()));
+      });
       return await Promise.race([work, timeout]);
     } catch (e) {
       if (e === TIMED_OUT) {
@@ -156,7 +156,7 @@ export class HsmToken {
   #connection(): Connection {
     if (this.#closed) throw hsmUnavailable('token handle closed');
     const current = this.#conn;
-    if (current && current.generation === this.#lib.generation && !this.#needsReset) return current;
+    if (current && current.generation === this.#lib.generation) return current;
     if (current) this.#drop(); // another user re-initialised the module: our sessions died with it
     if (this.#failure && this.#now() < this.#failure.retryAt) {
       throw hsmUnavailable(`${this.#failure.reason} (next attempt in ${this.#failure.retryAt - this.#now()} ms)`, this.#failure.cause);
@@ -170,10 +170,9 @@ export class HsmToken {
   }
 
   #connect(): Connection {
-    if (this.#needsReset) {
-      if (!this.#lib.reset()) throw hsmUnavailable(`${this.#lib.inFlight} earlier token call(s) still running; not re-initialising under them`);
-      this.#needsReset = false;
-    }
+    // Finalizing under native calls that are still running could crash the process; while any are,
+    // reconnect with fresh sessions on the initialised module and leave the reset for a later attempt.
+    if (this.#needsReset && this.#lib.reset()) this.#needsReset = false;
     const { api, generation } = this.#lib.ensureInitialised();
     const slot = this.#findSlot(api);
     const sessions: PooledSession[] = [];
@@ -189,6 +188,7 @@ export class HsmToken {
     }
     this.#conn = conn;
     this.#failure = undefined;
+    this.#needsReset = false;
     return conn;
   }
 
@@ -227,9 +227,10 @@ export class HsmToken {
 
   /** Health probe after an error: is our session still logged in and the module alive? */
   #healthy(conn: Connection, pooled: PooledSession): boolean {
-    if (conn.generation !== this.#lib.generation) return false;
+    const api = this.#lib.current();
+    if (!api || conn.generation !== this.#lib.generation) return false;
     try {
-      const info = this.#lib.ensureInitialised().api.C_GetSessionInfo(pooled.handle);
+      const info = api.C_GetSessionInfo(pooled.handle);
       return READY_STATES.has(info.state);
     } catch {
       return false;
@@ -248,12 +249,9 @@ export class HsmToken {
     this.#conn = undefined;
     if (!conn) return;
     for (const w of conn.waiters.splice(0)) w(undefined);
-    if (conn.generation !== this.#lib.generation) return;
-    try {
-      this.#closeSessions(this.#lib.ensureInitialised().api, conn.sessions.filter((s) => !s.busy && !s.abandoned));
-    } catch {
-      // Module already unusable; the reset on the next connect cleans up.
-    }
+    const api = this.#lib.current();
+    if (!api || conn.generation !== this.#lib.generation) return; // the sessions died with the old module state
+    this.#closeSessions(api, conn.sessions.filter((s) => !s.busy && !s.abandoned));
   }
 
   #closeSessions(api: Pkcs11Api, sessions: PooledSession[]): void {
@@ -296,7 +294,8 @@ export class HsmToken {
   }
 
   #context(conn: Connection, pooled: PooledSession): TokenContext {
-    const api = this.#lib.ensureInitialised().api;
+    const api = this.#lib.current();
+    if (!api) throw hsmUnavailable('PKCS#11 module was finalized');
     return {
       api,
       session: pooled.handle,

@@ -39,7 +39,8 @@ export class Pkcs11DataKeyWrapper implements DataKeyWrapper {
         const [id] = readAttributes(ctx, found[0], [pkcs11js.CKA_ID]);
         return { wrapper: new Pkcs11DataKeyWrapper(token, id), created: false };
       }
-      if (!opts.create) throw hsmUnavailable(`no wrapping key "${label}" in the token: run \`proofgate hsm init\``);
+      // A setup problem, not an outage: ERR_HSM, so the session manager does not tear the token down.
+      if (!opts.create) throw hsmError(`no wrapping key "${label}" in the token: run \`proofgate hsm init\``);
       const id = randomBytes(16);
       await ctx.api.C_GenerateKeyAsync(ctx.session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, wrappingKeyTemplate(label, id));
       return { wrapper: new Pkcs11DataKeyWrapper(token, id), created: true };

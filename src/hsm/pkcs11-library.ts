@@ -40,6 +40,11 @@ export class Pkcs11Library {
     return this.#inFlight;
   }
 
+  /** The API while the module is initialised; undefined otherwise (never initialises as a side effect). */
+  current(): Pkcs11Api | undefined {
+    return this.#initialised ? this.#api : undefined;
+  }
+
   attach(): void {
     this.#users++;
   }

@@ -1,0 +1,56 @@
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildConfig } from '../../src/config/index.js';
+import { initHsm } from '../../src/hsm/init-token.js';
+import { openHsmToken, openKeyRing, openDataKeyWrapper } from '../../src/hsm/open-hsm.js';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'proofgate-hsm-init-'));
+const previousConf = process.env.SOFTHSM2_CONF;
+t.teardown(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
+  else process.env.SOFTHSM2_CONF = previousConf;
+});
+const cfg = buildConfig({ hsm: { tokenLabel: 'init-test' } }).hsm;
+
+t.test('hsm init creates the embedded token, PIN files, first signing key and wrapping key', async (t) => {
+  const report = await initHsm(cfg, dataDir);
+  t.match(report, { tokenCreated: true, signingKeyCreated: true, wrappingKeyCreated: true });
+  t.same(report.filesWritten.map((f) => path.relative(dataDir, f)).sort(), ['hsm/so.pin', 'hsm/softhsm2.conf', 'hsm/user.pin']);
+  for (const f of ['hsm/so.pin', 'hsm/user.pin', 'hsm/softhsm2.conf']) t.equal(statSync(path.join(dataDir, f)).mode & 0o777, 0o600, `${f} is 0600`);
+  const userPin = readFileSync(path.join(dataDir, 'hsm/user.pin'), 'utf8').trim();
+  t.match(userPin, /^[0-9a-f]{32}$/, '128-bit user PIN');
+  t.not(readFileSync(path.join(dataDir, 'hsm/so.pin'), 'utf8').trim(), userPin, 'SO PIN differs');
+  t.equal(process.env.SOFTHSM2_CONF, path.join(dataDir, 'hsm/softhsm2.conf'));
+
+  // Cross-check with OpenSC's tool: the private key never leaves the token.
+  const listing = execFileSync('pkcs11-tool', ['--module', cfg.module, '--token-label', 'init-test', '--login', '--pin', userPin, '--list-objects'],
+    { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'ignore'] });
+  t.match(listing, /Private Key Object; RSA[\s\S]*label:\s+proofgate\/sign\/[\s\S]*Access:\s+sensitive, always sensitive, never extractable/);
+  t.match(listing, /Certificate Object; type = X\.509 cert/);
+  t.match(listing, /Secret Key Object; AES length 32[\s\S]*label:\s+proofgate\/wrap/);
+});
+
+t.test('hsm init is idempotent', async (t) => {
+  const hsm = openHsmToken(cfg, dataDir);
+  const first = await openKeyRing(hsm, cfg).active();
+  await hsm.close();
+  const again = await initHsm(cfg, dataDir);
+  t.match(again, { tokenCreated: false, signingKeyCreated: false, wrappingKeyCreated: false, kid: first.kid });
+  t.same(again.filesWritten, []);
+  const slots = execFileSync('softhsm2-util', ['--show-slots'], { encoding: 'utf8', env: process.env });
+  t.equal(slots.match(/Label:\s+init-test\s*$/gm)?.length, 1, 'still exactly one token with the label');
+});
+
+t.test('the appliance opens what init made, from the config alone', async (t) => {
+  const hsm = openHsmToken(cfg, dataDir);
+  t.teardown(() => hsm.close());
+  const key = await openKeyRing(hsm, cfg).active();
+  t.equal((await key.sign(Buffer.from('x'))).length, 256);
+  const wrapper = await openDataKeyWrapper(hsm, cfg);
+  const dataKey = Buffer.alloc(32, 9);
+  t.same(await wrapper.unwrap(await wrapper.wrap(dataKey)), dataKey);
+});
