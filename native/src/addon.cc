@@ -5,6 +5,7 @@
 Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
   proofgate::RegisterCommon(env, exports);
   proofgate::RegisterDnn(env, exports);
+  proofgate::RegisterFace(env, exports);
   return exports;
 }
 

@@ -5,4 +5,5 @@
 namespace proofgate {
 void RegisterCommon(Napi::Env env, Napi::Object exports);
 void RegisterDnn(Napi::Env env, Napi::Object exports);  // dnn/run_model.cc: runOnnxModel
+void RegisterFace(Napi::Env env, Napi::Object exports);  // face/face_exports.cc: face engine, imageProbe
 }  // namespace proofgate

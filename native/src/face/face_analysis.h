@@ -1,0 +1,46 @@
+// One photo through the whole pipeline: decode, detect, choose the largest face, mesh, align,
+// embed, measure quality. Runs inside AsyncWorker::Execute(): no Napi here.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "face/blazeface_detector.h"
+#include "face/face_engine.h"
+#include "face/face_types.h"
+#include "face/image_header.h"
+
+namespace proofgate::face {
+
+struct AnalyzeOptions {
+  uint64_t maxPixels = 0;
+  DetectOptions detect;
+  bool refineLandmarks = true;  // second mesh pass on the crop the first mesh implies
+  bool computeEmbedding = true;
+};
+
+struct StageTimings {  // milliseconds
+  double decode = 0, detect = 0, landmarks = 0, align = 0, embed = 0, quality = 0, total = 0;
+};
+
+struct AnalyzedFace {
+  FaceDetection detection;
+  FaceLandmarks landmarks;
+  std::vector<float> embedding;  // empty when not requested
+  FaceQuality quality;
+};
+
+struct FaceAnalysisResult {
+  ImageHeader header{};
+  int width = 0;   // upright, after EXIF orientation
+  int height = 0;
+  std::vector<FaceDetection> detections;
+  bool usedPadding = false;
+  std::optional<AnalyzedFace> face;  // the largest detection, when there is one
+  StageTimings timings;
+};
+
+FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options);
+
+}  // namespace proofgate::face
