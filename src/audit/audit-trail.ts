@@ -6,6 +6,9 @@ import type { KeyRing } from '../hsm/signing-key.js';
 import type { AuditCheckpoint, AuditEntry, AuditRecord, Repository } from '../store/repository.js';
 import { checkpointSigningInput } from './chain.js';
 
+/** How often the server should call checkpointIfDue (the lead's timer). */
+export const AUDIT_CHECKPOINT_POLL_MS = 60_000;
+
 export interface AuditTrailOptions {
   now?: () => number;
   /** Where a background checkpoint failure is reported (the HSM may be briefly unavailable). */
@@ -53,12 +56,17 @@ export class AuditTrail {
     return run;
   }
 
-  /** Timer rule: seal the tail when records were added and the interval has passed since the last checkpoint. */
+  /**
+   * For the server's timer (poll every AUDIT_CHECKPOINT_POLL_MS): seals the tail when checkpointEvery
+   * records are unsealed (this also covers records appended with Repository.appendAudit directly,
+   * bypassing record()), or when records were added and checkpointIntervalSeconds have passed.
+   */
   async checkpointIfDue(now: number = this.#now()): Promise<AuditCheckpoint | null> {
-    if (this.#config.checkpointIntervalSeconds === 0) return null;
     const last = this.#repo.lastAuditRecord();
     const sealed = this.#lastCheckpoint();
     if (!last || (sealed && sealed.seq >= last.seq)) return null;
+    if (last.seq - (sealed?.seq ?? 0) >= this.#config.checkpointEvery) return this.checkpoint();
+    if (this.#config.checkpointIntervalSeconds === 0) return null;
     const since = sealed?.at ?? this.#firstRecordAt();
     if (now - since < this.#config.checkpointIntervalSeconds * 1000) return null;
     return this.checkpoint();

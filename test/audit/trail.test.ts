@@ -54,6 +54,17 @@ t.test('the timer rule seals a quiet tail once the interval has passed', async (
   t.ok(verifyAuditChain(repo, trusted).ok);
 });
 
+t.test('the count rule also applies to records appended straight through the repository', async (t) => {
+  const { repo, trail, trusted } = await auditFixture(t, { checkpointEvery: 3, checkpointIntervalSeconds: 0 });
+  repo.appendAudit(auditEntryFixture(1));
+  repo.appendAudit(auditEntryFixture(2));
+  t.equal(await trail.checkpointIfDue(), null, 'two unsealed records, every 3 wanted, timer off');
+  repo.appendAudit(auditEntryFixture(3));
+  repo.appendAudit(auditEntryFixture(4));
+  t.match(await trail.checkpointIfDue(), { seq: 4 });
+  t.match(verifyAuditChain(repo, trusted), { ok: true, sealedThrough: 4 });
+});
+
 t.test('a failing HSM does not lose the record; the checkpoint error is reported', async (t) => {
   const { repo } = await auditFixture(t);
   const errors: unknown[] = [];
