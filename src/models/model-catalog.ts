@@ -149,7 +149,7 @@ export const MODEL_CATALOG: readonly ModelEntry[] = [
       shape: [1, 3, 192, 192],
       colorOrder: 'RGB',
       normalisation: { mean: [0, 0, 0], scale: 1 / 255, formula: 'x / 255 (0..1)' },
-      preprocessing: 'face box from BlazeFace enlarged 1.4x (Human detector.scale), squared, rotation-corrected by the eye line, cropped and resized to 192x192',
+      preprocessing: 'face box from BlazeFace enlarged 1.4x (Human detector.scale), squared (optionally rotated upright by the eye line; Human defaults to detector.rotation = false), cropped and resized to 192x192',
     },
     tfOutputs: [
       { tfNode: 'Identity_2', onnxName: 'mesh' },
