@@ -254,7 +254,8 @@ export class SqliteRepository implements Repository {
     const purged = this.#s.purgeEvidence.run(this.#now(), before).changes;
     // secure_delete zeroes the old cells in the main file; the WAL may still hold pages with the old
     // ciphertext until it is checkpointed and truncated (best effort: a long reader can delay it).
-    if (purged > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    // Inside a caller's transaction the checkpoint is impossible (and the purge not yet committed).
+    if (purged > 0 && !this.#db.inTransaction) this.#db.pragma('wal_checkpoint(TRUNCATE)');
     return purged;
   }
 

@@ -133,5 +133,6 @@ t.test('retention purges old image bytes and keeps rows, templates, audit and fr
   t.equal(repo.getProfile('T', 'O')?.template.length, 512, 'templates are kept');
   t.same(repo.lastAuditRecord()?.evidenceSha256, [old.sha256], 'the audit trail is kept');
   t.same(purgeExpiredEvidence(repo, { retentionDays: 30 }, clock.now()).purgedEvidence, 0, 'a second run purges nothing');
-  t.equal(purgeExpiredEvidence(repo, { retentionDays: 0 }, clock.now() + 1).purgedEvidence, 1, 'retentionDays 0 purges everything older than now');
+  t.equal(repo.transaction(() => purgeExpiredEvidence(repo, { retentionDays: 0 }, clock.now() + 1).purgedEvidence), 1,
+    'retentionDays 0 purges everything older than now, also inside a transaction');
 });
