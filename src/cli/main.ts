@@ -36,6 +36,14 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  hsm: {
+    summary: 'HSM token: init (idempotent: token, PINs, first keys), status, rotate',
+    usage: 'hsm <init|status|rotate>',
+    async run(args) {
+      const { runHsmCommand } = await import('../hsm/cli.js');
+      return runHsmCommand(args, loadConfig());
+    },
+  },
 };
 
 function printHelp(): void {
