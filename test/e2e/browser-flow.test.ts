@@ -1,0 +1,154 @@
+// The whole EAM round trip in headless Chromium: "Entra" (intercepted at login.microsoftonline.com)
+// auto-POSTs its request to /oidc/authorize, the capture page opens the camera (Chromium's fake camera
+// playing a face photo), the selfie goes to the capture API, and the form_post that comes back to
+// Entra's redirect_uri is caught and its id_token verified with jose against our JWKS.
+// Real parts: Chromium, SQLite on disk, SoftHSM-free software key ring, evidence cipher, face engine.
+import t from 'tap';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../../src/native/addon.js';
+import { escapeHtml } from '../../src/pages/html.js';
+import { enrolFromReferencePhoto } from '../../src/verification/enrol-from-reference-photo.js';
+import { faceJpeg, mjpegOf, type DemoFace } from '../helpers/face-photos.js';
+import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
+
+const ENTRA = 'https://login.microsoftonline.com';
+const REDIRECT_PATH = '/common/federation/externalauthprovider';
+
+interface Round {
+  page: Page;
+  request: Record<string, string>;
+  /** Resolves with the form fields Entra's redirect endpoint received. */
+  postBack: Promise<Record<string, string>>;
+}
+
+async function launchWithCamera(t: Tap.Test, who: DemoFace): Promise<Browser> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-e2e-'));
+  const camera = path.join(dir, 'camera.mjpeg');
+  // A 640x480 "webcam" view of the person: wider than the enrolment crop, so the pictures differ.
+  writeFileSync(camera, mjpegOf(faceJpeg(who, { width: 640, height: 480, zoom: 1.5, dx: 12, dy: 8, quality: 85 }), 10));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${camera}`,
+    ],
+  });
+  t.teardown(async () => {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return browser;
+}
+
+/** Opens a page at "Entra", which auto-submits the EAM request to proofgate like the real one does. */
+async function startRound(browser: Browser, app: VerificationTestApp): Promise<Round> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
+  const page = await context.newPage();
+  const request = await app.entra.request();
+  let deliver!: (fields: Record<string, string>) => void;
+  const postBack = new Promise<Record<string, string>>((resolve) => { deliver = resolve; });
+  // Nothing leaves the machine: every request to Entra's host is answered here.
+  await page.route(`${ENTRA}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (route.request().method() === 'POST' && url.pathname === REDIRECT_PATH) {
+      deliver(Object.fromEntries(new URLSearchParams(route.request().postData() ?? '')));
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Entra</title><p id="entra-done">Back at Entra</p>' });
+      return;
+    }
+    const inputs = Object.entries(request).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+    await route.fulfill({
+      status: 200, contentType: 'text/html',
+      body: `<!doctype html><title>Entra</title><form id="f" method="post" action="${escapeHtml(`${app.issuer}/oidc/authorize`)}">${inputs}</form>
+<script>document.getElementById('f').submit();</script>`,
+    });
+  });
+  await page.goto(`${ENTRA}/eam-test/start`);
+  return { page, request, postBack };
+}
+
+async function enrol(app: VerificationTestApp, who: DemoFace) {
+  return enrolFromReferencePhoto(
+    { repo: app.repository, faceEngine: await e2eFaceEngine(), quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg(who, { width: 480, height: 480 }), attestedBy: 'e2e-desk-officer' },
+  );
+}
+
+async function startApp(t: Tap.Test): Promise<VerificationTestApp> {
+  return startVerificationTestApp(t, {
+    faceEngine: await e2eFaceEngine(),
+    // No liveness check exists yet: this flow is the supervised/pilot setting that allows a match alone.
+    config: { verification: { livenessWithoutDepth: 'allow', captureCountdownSeconds: 1 } },
+  });
+}
+
+t.test('camera capture of the enrolled person: verified id_token at Entra', async (t) => {
+  const app = await startApp(t);
+  await enrol(app, 'personA');
+  const browser = await launchWithCamera(t, 'personA');
+  const { page, request, postBack } = await startRound(browser, app);
+
+  const take = page.locator('#take-photo');
+  await take.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
+  t.match(await page.locator('#status').textContent(), /Camera ready/);
+  await page.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0);
+  await page.waitForTimeout(300);
+  mkdirSync(path.join(projectRoot, 'out'), { recursive: true });
+  await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page.png'), fullPage: true });
+
+  await take.click();
+  const fields = await postBack;
+  t.same(Object.keys(fields).sort(), ['id_token', 'state'], 'id_token and state posted to Entra');
+  t.equal(fields.state, request.state);
+  const claims = await app.verifyIdToken(fields.id_token);
+  t.equal(claims.sub, app.entra.sub, 'sub is the hint sub');
+  t.equal(claims.nonce, request.nonce, 'nonce echoed');
+  t.same(claims.amr, ['face']);
+  await page.locator('#entra-done').waitFor();
+  const audit = app.repository.lastAuditRecord()!;
+  t.match(audit, { flow: 'returning', decision: 'verified' });
+  t.match(audit.checks.find((c) => c.name === 'face-match'), { outcome: 'pass' });
+});
+
+t.test("a different person's face is denied: access_denied at Entra", async (t) => {
+  const app = await startApp(t);
+  await enrol(app, 'personB');
+  const browser = await launchWithCamera(t, 'personA');
+  const { page, request, postBack } = await startRound(browser, app);
+  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
+  await page.locator('#take-photo').click();
+  const fields = await postBack;
+  t.equal(fields.error, 'access_denied');
+  t.equal(fields.state, request.state);
+  t.notOk('id_token' in fields, 'no id_token');
+  t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'face-match'), { outcome: 'fail' });
+});
+
+t.test('upload fallback: a photo file of the enrolled person is verified', async (t) => {
+  const app = await startApp(t);
+  await enrol(app, 'personA');
+  const browser = await launchWithCamera(t, 'personB');
+  const { page, request, postBack } = await startRound(browser, app);
+  await page.locator('#photo-file').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: faceJpeg('personA', { width: 500, height: 500, zoom: 1.2 }) });
+  await page.locator('#send-photo').click();
+  const fields = await postBack;
+  t.ok(fields.id_token, 'id_token posted');
+  t.equal((await app.verifyIdToken(fields.id_token)).nonce, request.nonce);
+});
+
+t.test('cancel from the keyboard posts access_denied', async (t) => {
+  const app = await startApp(t);
+  await enrol(app, 'personA');
+  const browser = await launchWithCamera(t, 'personA');
+  const { page, request, postBack } = await startRound(browser, app);
+  await page.locator('#cancel').focus();
+  await page.keyboard.press('Enter');
+  const fields = await postBack;
+  t.same(fields, { error: 'access_denied', error_description: 'the person cancelled verification', state: request.state });
+});
