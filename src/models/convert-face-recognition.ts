@@ -59,7 +59,7 @@ export function convertFaceRecognition(weights: WeightMap, spec: FaceRecognition
   };
 
   /** convLayer(): conv + bias, scale layer, optional ReLU. */
-  const convLayer = (x: Activation, prefix: string, stride: number, padding: 'SAME' | 'VALID', withRelu: boolean, outName?: string): Activation => {
+  const convLayer = (x: Activation, prefix: string, stride: number, padding: 'SAME' | 'VALID', withRelu: boolean): Activation => {
     const filterShape = shapeOf(`${prefix}/conv/filters`);
     const [kh, kw, cin, cout] = filterShape;
     if (cin !== x.channels) throw new Error(`face recognition: ${prefix} expects ${cin} channels, got ${x.channels}`);
@@ -78,9 +78,9 @@ export function convertFaceRecognition(weights: WeightMap, spec: FaceRecognition
     const shifted = g.node(
       'Add',
       [scaled, perChannel(`${prefix}/scale/biases`, `${prefix}/scale/biases`, cout)],
-      withRelu ? g.uniqueName(`${prefix}/scale/add`) : g.uniqueName(outName ?? `${prefix}/out`),
+      withRelu ? g.uniqueName(`${prefix}/scale/add`) : g.uniqueName(`${prefix}/out`),
     );
-    const out = withRelu ? g.node('Relu', [shifted], g.uniqueName(outName ?? `${prefix}/relu`)) : shifted;
+    const out = withRelu ? g.node('Relu', [shifted], g.uniqueName(`${prefix}/relu`)) : shifted;
     return { name: out, channels: cout, height: pad.outHeight, width: pad.outWidth };
   };
 
