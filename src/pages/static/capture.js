@@ -31,6 +31,8 @@
     takePhoto.disabled = busy || !stream;
     sendPhoto.disabled = busy;
     photoFile.disabled = busy;
+    // The server refuses a cancel while a capture is being checked; do not offer one.
+    cancel.disabled = busy;
     root.setAttribute('aria-busy', busy ? 'true' : 'false');
   }
 
