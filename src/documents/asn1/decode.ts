@@ -2,17 +2,17 @@
 // rules, and throws Asn1Error('ASN1_UNEXPECTED' | 'ASN1_BAD_VALUE') naming `what` it was reading.
 import { Asn1Error, UniversalTag, describeTag, type Asn1Node } from './asn1-node.js';
 
-export function isUniversal(node: Asn1Node | undefined, tag: number): node is Asn1Node {
+export function isUniversal(node: Asn1Node | undefined, tag: number): boolean {
   return node !== undefined && node.tagClass === 'universal' && node.tagNumber === tag;
 }
 
-export function isContext(node: Asn1Node | undefined, tag: number): node is Asn1Node {
+export function isContext(node: Asn1Node | undefined, tag: number): boolean {
   return node !== undefined && node.tagClass === 'context' && node.tagNumber === tag;
 }
 
 export function expectUniversal(node: Asn1Node | undefined, tag: number, what: string): Asn1Node {
   if (!node) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: missing`, 0);
-  if (!isUniversal(node, tag)) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: expected universal ${tag}, found ${describeTag(node)}`, node.offset);
+  if (node.tagClass !== 'universal' || node.tagNumber !== tag) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: expected universal ${tag}, found ${describeTag(node)}`, node.offset);
   const mustBeConstructed = tag === UniversalTag.sequence || tag === UniversalTag.set;
   if (mustBeConstructed && !node.constructed) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: SEQUENCE/SET must be constructed`, node.offset);
   return node;
@@ -20,7 +20,7 @@ export function expectUniversal(node: Asn1Node | undefined, tag: number, what: s
 
 export function expectContext(node: Asn1Node | undefined, tag: number, what: string): Asn1Node {
   if (!node) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: missing`, 0);
-  if (!isContext(node, tag)) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: expected context [${tag}], found ${describeTag(node)}`, node.offset);
+  if (node.tagClass !== 'context' || node.tagNumber !== tag) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: expected context [${tag}], found ${describeTag(node)}`, node.offset);
   return node;
 }
 

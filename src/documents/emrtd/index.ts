@@ -1,0 +1,13 @@
+// Public surface of the eMRTD module.
+export { verifyPassiveAuthentication, type PassiveAuthInput, type PassiveAuthReport } from './passive-auth.js';
+export { CscaStore, verifyIssuedBy, verifyCrlIssuedBy, type TrustedCsca, type MasterListImport, type MasterListOptions } from './csca-store.js';
+export { parseSod, parseLdsSecurityObject, type Sod, type LdsSecurityObject } from './sod.js';
+export { parseSignedData, findSignerCertificate, type SignedData, type SignerInfo } from './cms.js';
+export { parseCertificate, describeCertificate, type Certificate, type DistinguishedName, type AlgorithmIdentifier } from './x509.js';
+export { parseCrl, type Crl } from './crl.js';
+export { readDg1Mrz } from './dg1.js';
+export { importPublicKey, toExplicitSpki, KeyImportError, type ImportedKey } from './public-key.js';
+export { verifySignature, type SignatureCheck } from './signature.js';
+export { overallStatus, type PaCheck, type PaStatus, type CheckOutcome } from './report.js';
+export { NAMED_CURVES, type NamedCurve } from './ec-curves.js';
+export { OID, HASH_OIDS, type HashName } from './oids.js';
