@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'ERR_IMAGE_TOO_LARGE'
   | 'ERR_NO_FACE'
   | 'ERR_MODEL'
+  | 'ERR_BUSY'
   | 'ERR_NOT_IMPLEMENTED'
   | 'ERR_INTERNAL'
   | (string & {});

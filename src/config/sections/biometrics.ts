@@ -1,12 +1,280 @@
-// Configuration section "biometrics". The defaults object is also the documentation: one comment per key.
-import type { SectionReader } from '../validate.js';
+// Configuration section "biometrics": the face engine (src/biometrics). The defaults object is also the
+// documentation: one comment per key. What counts as good enough to say "verified" (quality gates, the
+// match distance the flow applies) lives in "verification"; this section says how faces are measured.
+import { ConfigError, type SectionReader } from '../validate.js';
+
+/** How 8-bit pixels become a network input: value = (pixel - mean[c]) / std[c], c in `channelOrder`. */
+export interface ModelInputConfig {
+  width: number;
+  height: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  channelOrder: 'rgb' | 'bgr';
+}
+
+/** A BlazeFace-family detector (per-anchor logits and box+keypoint regressors, in input pixels). */
+export interface DetectorSlotConfig {
+  path: string;
+  input: ModelInputConfig;
+  /** Logit outputs, concatenated in this order along the anchor axis. */
+  scoreOutputs: string[];
+  /** Regressor outputs [dx, dy, w, h, k0x, k0y, ...], same order as scoreOutputs. */
+  regressorOutputs: string[];
+  /** Anchor grid: one stride per layer, and anchors per grid cell for each. */
+  anchorStrides: number[];
+  anchorsPerCell: number[];
+  keypoints: number;
+  /** Keypoint numbers of the subject's right and left eye (they set the landmark crop's rotation). */
+  rightEyeKeypoint: number;
+  leftEyeKeypoint: number;
+}
+
+/** A 468-point face-mesh model (MediaPipe face_landmark layout). */
+export interface LandmarkerSlotConfig {
+  path: string;
+  input: ModelInputConfig;
+  meshOutput: string;
+  scoreOutput: string;
+  /** Crop side as a multiple of the face's extent (MediaPipe: 1.5). */
+  cropScale: number;
+  /** true when scoreOutput is a logit rather than a probability. */
+  scoreIsLogit: boolean;
+}
+
+/** Where the embedder wants the face: a named template or explicit points. */
+export type AlignmentConfig =
+  | 'dlib'
+  | 'arcface'
+  | { meshPoints: number[][]; template: [number, number][] };
+
+/** An embedding model: an aligned face chip in, one descriptor out. */
+export interface EmbedderSlotConfig {
+  path: string;
+  input: ModelInputConfig;
+  output: string;
+  outputDim: number;
+  /**
+   * 'dlib': dlib's 5-point chip (eye corners and nose base, padding 0.25), what the default model was
+   * trained on. 'arcface': the InsightFace 5-point template (eye centres, nose tip, mouth corners)
+   * scaled to the input size, for ArcFace-class models. Or explicit mesh-vertex groups and chip points.
+   */
+  alignment: AlignmentConfig;
+  /** Scale descriptors to unit length (ArcFace-class models, compared by cosine); dlib's are used raw. */
+  l2Normalize: boolean;
+}
 
 export const biometricsDefaults = {
+  /** Model descriptions written by `npm run build:models`; a relative path is from the project root. */
+  manifest: 'models/manifest.json',
+  /** Face detector. null: BlazeFace from the manifest. An object (DetectorSlotConfig) plugs in another BlazeFace-family ONNX file. */
+  detector: null as DetectorSlotConfig | null,
+  /** Landmark model. null: FaceMesh from the manifest. An object (LandmarkerSlotConfig) plugs in another 468-point mesh ONNX file. */
+  landmarker: null as LandmarkerSlotConfig | null,
+  /**
+   * Embedder. null: the dlib ResNet (face-api's face_recognition model) from the manifest. An object
+   * (EmbedderSlotConfig) plugs in another ONNX file, e.g. a licensed ArcFace-class model. Templates from
+   * different embedders never compare: re-enrol everyone after changing it.
+   */
+  embedder: null as EmbedderSlotConfig | null,
+  matching: {
+    /**
+     * Default largest descriptor distance (L2) counted as the same person, for callers that pass none.
+     * dlib's published 0.6 until the face evaluation (eval/faces.eval.ts) calibrates it on our pairs.
+     * The verification flow applies its own verification.matchMaxDistance.
+     */
+    threshold: 0.6,
+    /** Distance at which the match score is 0.5 (same and different equally likely). */
+    scoreMidpoint: 0.6,
+    /** Steepness of score = 1 / (1 + exp(steepness * (distance - scoreMidpoint))); both come from a logistic fit on evaluation pairs. */
+    scoreSteepness: 12,
+  },
+  detection: {
+    /** Smallest detector score (sigmoid of the BlazeFace logit) kept. */
+    minScore: 0.5,
+    /** Overlap (IoU) above which the weaker of two detections is suppressed. */
+    iouThreshold: 0.3,
+    /** Most faces reported per image; the largest is the one analysed. */
+    maxFaces: 10,
+    /**
+     * When nothing is found, detect again with this margin (fraction of the long side) added on every
+     * side, so a face filling the whole frame (a tight crop) is still found. 0 disables the second pass.
+     */
+    tightCropPadding: 0.5,
+  },
+  landmarks: {
+    /** Smallest face-mesh face score; below it the detection is treated as no face (a false positive). */
+    minScore: 0.5,
+    /** Run the mesh a second time on the crop the first mesh implies (corrects a loose detector box, ~3 ms). */
+    refine: true,
+  },
+  /** Eye aspect ratio at or above which an eye counts as open (EAR: ~0.3 open, ~0.1 closed). */
+  eyeOpenMinAspectRatio: 0.18,
+  /** Largest image accepted, in pixels (width x height read from the file header before decoding). */
+  maxPixels: 40_000_000,
+  /** 'auto': OpenCL when OpenCV finds an OpenCL device (cv::ocl::haveOpenCL), else the CPU. 'cpu' or 'opencl' force one ('opencl' fails start-up without a device). */
+  backend: 'auto' as 'auto' | 'cpu' | 'opencl',
+  /** OpenCV worker threads per inference (cv::setNumThreads, process-wide). 0: one per CPU core. */
+  threads: 0,
+  /**
+   * Analyses run at once, each on its own copy of the networks and one libuv pool thread. Keep it at or
+   * below UV_THREADPOOL_SIZE - 2 (libuv's default pool is 4) so file and crypto work is never starved.
+   */
+  pipelines: 2,
+  /** Analyses allowed to wait for a free pipeline; beyond that a request fails fast with ERR_BUSY (503). */
+  maxQueue: 16,
 };
 
-export type BiometricsConfig = Record<string, never>;
+export interface BiometricsConfig {
+  manifest: string;
+  detector: DetectorSlotConfig | null;
+  landmarker: LandmarkerSlotConfig | null;
+  embedder: EmbedderSlotConfig | null;
+  matching: { threshold: number; scoreMidpoint: number; scoreSteepness: number };
+  detection: { minScore: number; iouThreshold: number; maxFaces: number; tightCropPadding: number };
+  landmarks: { minScore: number; refine: boolean };
+  eyeOpenMinAspectRatio: number;
+  maxPixels: number;
+  backend: 'auto' | 'cpu' | 'opencl';
+  threads: number;
+  pipelines: number;
+  maxQueue: number;
+}
+
+const OUTPUT_NAME = /^[A-Za-z0-9_./:-]+$/;
+
+function readTriple(r: SectionReader, name: string, positive: boolean): [number, number, number] {
+  const v = r.raw(name);
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) {
+    throw new ConfigError(r.key(name), `an array of 3 ${positive ? 'positive ' : ''}numbers`, v);
+  }
+  return [v[0], v[1], v[2]];
+}
+
+function readIntegerArray(r: SectionReader, name: string, min: number): number[] {
+  const v = r.raw(name);
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new ConfigError(r.key(name), `a non-empty array of integers >= ${min}`, v);
+  }
+  return v as number[];
+}
+
+function readInput(r: SectionReader): ModelInputConfig {
+  const out: ModelInputConfig = {
+    width: r.number('width', { integer: true, min: 16, max: 1024 }),
+    height: r.number('height', { integer: true, min: 16, max: 1024 }),
+    mean: readTriple(r, 'mean', false),
+    std: readTriple(r, 'std', true),
+    channelOrder: r.oneOf('channelOrder', ['rgb', 'bgr'] as const),
+  };
+  r.done();
+  return out;
+}
+
+function readDetector(r: SectionReader): DetectorSlotConfig {
+  const out: DetectorSlotConfig = {
+    path: r.string('path'),
+    input: readInput(r.section('input')),
+    scoreOutputs: r.stringArray('scoreOutputs', { pattern: OUTPUT_NAME, nonEmpty: true }),
+    regressorOutputs: r.stringArray('regressorOutputs', { pattern: OUTPUT_NAME, nonEmpty: true }),
+    anchorStrides: readIntegerArray(r, 'anchorStrides', 1),
+    anchorsPerCell: readIntegerArray(r, 'anchorsPerCell', 1),
+    keypoints: r.number('keypoints', { integer: true, min: 2, max: 64 }),
+    rightEyeKeypoint: r.number('rightEyeKeypoint', { integer: true, min: 0 }),
+    leftEyeKeypoint: r.number('leftEyeKeypoint', { integer: true, min: 0 }),
+  };
+  if (out.regressorOutputs.length !== out.scoreOutputs.length) {
+    throw new ConfigError(r.key('regressorOutputs'), `as many outputs as scoreOutputs (${out.scoreOutputs.length})`, out.regressorOutputs);
+  }
+  if (out.anchorsPerCell.length !== out.anchorStrides.length) {
+    throw new ConfigError(r.key('anchorsPerCell'), `one entry per anchor stride (${out.anchorStrides.length})`, out.anchorsPerCell);
+  }
+  for (const k of ['rightEyeKeypoint', 'leftEyeKeypoint'] as const) {
+    if (out[k] >= out.keypoints) throw new ConfigError(r.key(k), `a keypoint number below keypoints (${out.keypoints})`, out[k]);
+  }
+  r.done();
+  return out;
+}
+
+function readLandmarker(r: SectionReader): LandmarkerSlotConfig {
+  const out: LandmarkerSlotConfig = {
+    path: r.string('path'),
+    input: readInput(r.section('input')),
+    meshOutput: r.string('meshOutput', { pattern: OUTPUT_NAME }),
+    scoreOutput: r.string('scoreOutput', { pattern: OUTPUT_NAME }),
+    cropScale: r.number('cropScale', { min: 1, max: 4 }),
+    scoreIsLogit: r.boolean('scoreIsLogit'),
+  };
+  r.done();
+  return out;
+}
+
+const MESH_POINTS = 468;
+
+function readAlignment(r: SectionReader, name: string): AlignmentConfig {
+  const v = r.raw(name);
+  if (v === 'dlib' || v === 'arcface') return v;
+  const expected = `'dlib', 'arcface' or {meshPoints: [[vertex, ...], ...], template: [[x, y], ...]} with one template point per group (2 or more), vertices 0..${MESH_POINTS - 1}`;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(r.key(name), expected, v);
+  const { meshPoints, template, ...rest } = v as Record<string, unknown>;
+  const groupsOk = Array.isArray(meshPoints) && meshPoints.length >= 2
+    && meshPoints.every((g) => Array.isArray(g) && g.length > 0 && g.every((i) => Number.isInteger(i) && i >= 0 && i < MESH_POINTS));
+  const templateOk = Array.isArray(template) && Array.isArray(meshPoints) && template.length === meshPoints.length
+    && template.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number' && Number.isFinite(x)));
+  if (!groupsOk || !templateOk || Object.keys(rest).length > 0) throw new ConfigError(r.key(name), expected, v);
+  return { meshPoints: meshPoints as number[][], template: template as [number, number][] };
+}
+
+function readEmbedder(r: SectionReader): EmbedderSlotConfig {
+  const out: EmbedderSlotConfig = {
+    path: r.string('path'),
+    input: readInput(r.section('input')),
+    output: r.string('output', { pattern: OUTPUT_NAME }),
+    outputDim: r.number('outputDim', { integer: true, min: 2, max: 4096 }),
+    alignment: readAlignment(r, 'alignment'),
+    l2Normalize: r.boolean('l2Normalize'),
+  };
+  r.done();
+  return out;
+}
+
+function readSlot<T>(r: SectionReader, name: string, read: (s: SectionReader) => T): T | null {
+  return r.raw(name) === null ? null : read(r.section(name));
+}
 
 export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
+  const matching = r.section('matching');
+  const detection = r.section('detection');
+  const landmarks = r.section('landmarks');
+  const out: BiometricsConfig = {
+    manifest: r.string('manifest'),
+    detector: readSlot(r, 'detector', readDetector),
+    landmarker: readSlot(r, 'landmarker', readLandmarker),
+    embedder: readSlot(r, 'embedder', readEmbedder),
+    matching: {
+      threshold: matching.number('threshold', { min: 0 }),
+      scoreMidpoint: matching.number('scoreMidpoint', { min: 0 }),
+      scoreSteepness: matching.number('scoreSteepness', { min: 0.001, max: 10_000 }),
+    },
+    detection: {
+      minScore: detection.number('minScore', { min: 0.01, max: 0.99 }),
+      iouThreshold: detection.number('iouThreshold', { min: 0.01, max: 1 }),
+      maxFaces: detection.number('maxFaces', { integer: true, min: 1, max: 100 }),
+      tightCropPadding: detection.number('tightCropPadding', { min: 0, max: 2 }),
+    },
+    landmarks: {
+      minScore: landmarks.number('minScore', { min: 0, max: 1 }),
+      refine: landmarks.boolean('refine'),
+    },
+    eyeOpenMinAspectRatio: r.number('eyeOpenMinAspectRatio', { min: 0, max: 1 }),
+    maxPixels: r.number('maxPixels', { integer: true, min: 64 * 64, max: 400_000_000 }),
+    backend: r.oneOf('backend', ['auto', 'cpu', 'opencl'] as const),
+    threads: r.number('threads', { integer: true, min: 0, max: 256 }),
+    pipelines: r.number('pipelines', { integer: true, min: 1, max: 64 }),
+    maxQueue: r.number('maxQueue', { integer: true, min: 0, max: 10_000 }),
+  };
+  matching.done();
+  detection.done();
+  landmarks.done();
   r.done();
-  return {};
+  return out;
 }

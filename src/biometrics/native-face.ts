@@ -1,0 +1,134 @@
+// The addon's face exports, typed. Shapes mirror native/src/face/face_js_options.cc (what goes in) and
+// analysis_to_js.cc (what comes out); only src/biometrics talks to them.
+import { nativeAddon } from '../native/addon.js';
+
+export interface NativeModelInput {
+  width: number;
+  height: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  channelOrder: 'rgb' | 'bgr';
+}
+
+export interface NativeEngineSpec {
+  detector: {
+    path: string;
+    input: NativeModelInput;
+    scoreOutputs: string[];
+    regressorOutputs: string[];
+    anchorStrides: number[];
+    anchorsPerCell: number[];
+    keypoints: number;
+    rightEyeKeypoint: number;
+    leftEyeKeypoint: number;
+  };
+  landmarker: {
+    path: string;
+    input: NativeModelInput;
+    meshOutput: string;
+    scoreOutput: string;
+    cropScale: number;
+    scoreIsLogit: boolean;
+  };
+  embedder: {
+    path: string;
+    input: NativeModelInput;
+    output: string;
+    outputDim: number;
+    alignMeshPoints: number[][];
+    /** Flat x0, y0, x1, y1, ... in chip pixels, one point per alignMeshPoints group. */
+    alignTemplate: number[];
+  };
+  pipelines: number;
+  useOpenCl: boolean;
+}
+
+export interface NativeAnalyzeOptions {
+  maxPixels: number;
+  minDetectionScore: number;
+  nmsIouThreshold: number;
+  maxFaces: number;
+  tightCropPadding: number;
+  refineLandmarks: boolean;
+  computeEmbedding: boolean;
+}
+
+export interface NativeBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface NativeDetection {
+  box: NativeBox;
+  score: number;
+  /** x0, y0, x1, y1, ... image pixels. */
+  keypoints: Float32Array;
+}
+
+export interface NativeQuality {
+  faceWidth: number;
+  faceHeight: number;
+  interocular: number;
+  sharpness: number;
+  brightness: number;
+  darkFraction: number;
+  brightFraction: number;
+  yaw: number;
+  pitch: number;
+  roll: number;
+  leftEyeOpenness: number;
+  rightEyeOpenness: number;
+}
+
+export interface NativeStageTimings {
+  decode: number;
+  detect: number;
+  landmarks: number;
+  align: number;
+  embed: number;
+  quality: number;
+  total: number;
+}
+
+export interface NativeAnalysis {
+  format: 'jpeg' | 'png' | 'webp';
+  width: number;
+  height: number;
+  detections: NativeDetection[];
+  usedPadding: boolean;
+  face: null | {
+    detection: NativeDetection;
+    /** 468 x (x, y, z), image pixels. */
+    landmarks: Float32Array;
+    landmarkScore: number;
+    /** Empty when computeEmbedding was false. */
+    embedding: Float32Array;
+    quality: NativeQuality;
+  };
+  timings: NativeStageTimings;
+}
+
+export interface NativeImageInfo {
+  format: 'jpeg' | 'png' | 'webp';
+  width: number;
+  height: number;
+}
+
+/** Opaque: a type-tagged External owning the native engine. */
+export type NativeEngineHandle = { readonly __nativeFaceEngine: unique symbol };
+
+export interface NativeFaceAddon {
+  faceEngineLoad(spec: NativeEngineSpec): Promise<NativeEngineHandle>;
+  faceAnalyze(engine: NativeEngineHandle, image: Buffer, options: NativeAnalyzeOptions): Promise<NativeAnalysis>;
+  faceEngineInfo(engine: NativeEngineHandle): { closed: boolean; pipelines?: number; target?: 'cpu' | 'opencl'; anchors?: number };
+  faceEngineClose(engine: NativeEngineHandle): void;
+  imageProbe(image: Buffer, options: { maxPixels: number }): Promise<NativeImageInfo>;
+  runtimeInfo(): { opencvVersion: string; threads: number; haveOpenCL: boolean; dnnBackends: { backend: number; target: number }[] };
+  setThreadCount(threads: number): void;
+}
+
+export function nativeFace(): NativeFaceAddon {
+  return nativeAddon() as unknown as NativeFaceAddon;
+}
