@@ -64,3 +64,28 @@ export function openKeyRing(token: HsmToken, cfg: HsmConfig, opts: { now?: () =>
 export async function openDataKeyWrapper(token: HsmToken, cfg: HsmConfig): Promise<Pkcs11DataKeyWrapper> {
   return (await Pkcs11DataKeyWrapper.open(token, { labelPrefix: cfg.keyLabelPrefix })).wrapper;
 }
+
+/** Everything the server needs from the token, sharing one module, login and session pool. */
+export interface ApplianceHsm {
+  token: HsmToken;
+  keyRing: Pkcs11KeyRing;
+  dataKeyWrapper: Pkcs11DataKeyWrapper;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the token for the server. Needs the token at start-up (to learn the wrapping key id); after
+ * that an outage only fails the calls made during it, and the token is re-opened when it is back.
+ */
+export async function openApplianceHsm(cfg: HsmConfig, dataDir: string): Promise<ApplianceHsm> {
+  const token = openHsmToken(cfg, dataDir);
+  try {
+    const keyRing = openKeyRing(token, cfg);
+    await keyRing.active(); // fail at start-up, not at the first sign-in, when `hsm init` was never run
+    const dataKeyWrapper = await openDataKeyWrapper(token, cfg);
+    return { token, keyRing, dataKeyWrapper, close: () => token.close() };
+  } catch (e) {
+    await token.close();
+    throw e;
+  }
+}

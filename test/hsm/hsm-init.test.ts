@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { initHsm } from '../../src/hsm/init-token.js';
-import { openHsmToken, openKeyRing, openDataKeyWrapper } from '../../src/hsm/open-hsm.js';
+import { openApplianceHsm, openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'proofgate-hsm-init-'));
 const previousConf = process.env.SOFTHSM2_CONF;
@@ -46,11 +46,16 @@ t.test('hsm init is idempotent', async (t) => {
 });
 
 t.test('the appliance opens what init made, from the config alone', async (t) => {
-  const hsm = openHsmToken(cfg, dataDir);
+  const hsm = await openApplianceHsm(cfg, dataDir);
   t.teardown(() => hsm.close());
-  const key = await openKeyRing(hsm, cfg).active();
+  const key = await hsm.keyRing.active();
   t.equal((await key.sign(Buffer.from('x'))).length, 256);
-  const wrapper = await openDataKeyWrapper(hsm, cfg);
   const dataKey = Buffer.alloc(32, 9);
-  t.same(await wrapper.unwrap(await wrapper.wrap(dataKey)), dataKey);
+  t.same(await hsm.dataKeyWrapper.unwrap(await hsm.dataKeyWrapper.wrap(dataKey)), dataKey);
+});
+
+t.test('start-up without `hsm init` fails with a clear error', async (t) => {
+  await t.rejects(openApplianceHsm({ ...cfg, keyLabelPrefix: 'never-initialised' }, dataDir), {
+    code: 'ERR_HSM_UNAVAILABLE', message: 'HSM unavailable: no signing key in the token: run `proofgate hsm init`',
+  });
 });
