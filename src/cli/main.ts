@@ -18,6 +18,71 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  serve: {
+    summary: 'start the appliance (HTTP listener on server.host:server.port) until SIGINT/SIGTERM',
+    usage: 'serve',
+    async run() {
+      const { startAppliance } = await import('../server/start-appliance.js');
+      const appliance = await startAppliance(loadConfig());
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await appliance.close();
+      return 0;
+    },
+  },
+  init: {
+    summary: 'create what the appliance needs if absent: HSM token, PINs, keys, database, evidence data key',
+    usage: 'init',
+    async run() {
+      const { initApplianceState } = await import('./init-appliance.js');
+      return initApplianceState(loadConfig());
+    },
+  },
+  'import-entra-jwks': {
+    summary: "pin Entra's signing keys from a JWKS file (air-gapped sites: no outbound call is ever made)",
+    usage: 'import-entra-jwks FILE [--cloud public|usgov|china]',
+    async run(args) {
+      const { runImportEntraJwks } = await import('../oidc/import-entra-jwks.js');
+      return runImportEntraJwks(args);
+    },
+  },
+  enrol: {
+    summary: 'staff-attested enrolment of a reference photo for an account (kiosk / in-person)',
+    usage: 'enrol --tid GUID --oid GUID --photo FILE --attested-by NAME [--upn UPN] [--replace]',
+    async run(args) {
+      const { enrolCommand } = await import('../verification/enrol-cli.js');
+      return enrolCommand(args);
+    },
+  },
+  'audit-verify': {
+    summary: "verify the audit hash chain and its HSM-signed checkpoints (trusts the HSM's published keys)",
+    usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE]',
+    async run(args) {
+      const config = loadConfig();
+      const { auditVerifyCommand } = await import('../audit/cli.js');
+      const { publishedAuditKeys } = await import('./init-appliance.js');
+      return auditVerifyCommand(config, args, { trustedKeys: await publishedAuditKeys(config) });
+    },
+  },
+  'audit-export': {
+    summary: 'export the audit trail as JSON lines (records, then checkpoints, then signing keys)',
+    usage: 'audit-export [--out FILE]',
+    async run(args) {
+      const { auditExportCommand } = await import('../audit/cli.js');
+      return auditExportCommand(loadConfig(), args);
+    },
+  },
+  purge: {
+    summary: 'purge raw evidence images older than store.retentionDays now (the server also does it daily)',
+    usage: 'purge',
+    async run(args) {
+      const { purgeCommand } = await import('../store/cli.js');
+      return purgeCommand(loadConfig(), args);
+    },
+  },
   'config-defaults': {
     summary: 'print every configuration key with its default value (JSON)',
     usage: 'config-defaults',
@@ -48,8 +113,7 @@ const commands: Record<string, Command> = {
 
 function printHelp(): void {
   console.log('usage: proofgate <command> [options]\n\ncommands:');
-  const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
-  for (const c of Object.values(commands)) console.log(`  ${c.usage.padEnd(width)}  ${c.summary}`);
+  for (const c of Object.values(commands)) console.log(`  ${c.usage}\n      ${c.summary}`);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,46 @@
+// `proofgate init`: everything the appliance needs before its first start, created only if absent, so
+// running it again (every set-up does) changes nothing: the HSM token with its PINs, signing key,
+// certificate and wrapping key; the database at the newest schema; the evidence data key (wrapped).
+import { mkdirSync } from 'node:fs';
+import type { JWK } from 'jose';
+import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
+import { initHsm } from '../hsm/init-token.js';
+import { openApplianceHsm } from '../hsm/open-hsm.js';
+import { EvidenceCipher } from '../store/evidence-cipher.js';
+import { openConfiguredRepository, storeDatabasePath } from '../store/open-store.js';
+
+export async function initApplianceState(config: ProofgateConfig): Promise<number> {
+  const dataDir = resolveDataPath(config.server.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const hsmReport = await initHsm(config.hsm, dataDir);
+  console.log(`HSM token "${config.hsm.tokenLabel}": ${hsmReport.tokenCreated ? 'created' : 'present'}; `
+    + `signing key ${hsmReport.kid} ${hsmReport.signingKeyCreated ? 'created' : 'present'}; `
+    + `wrapping key ${hsmReport.wrappingKeyId} ${hsmReport.wrappingKeyCreated ? 'created' : 'present'}`);
+
+  const repository = openConfiguredRepository(config); // applies pending migrations
+  const hsm = await openApplianceHsm(config.hsm, dataDir);
+  try {
+    await new EvidenceCipher(repository, hsm.dataKeyWrapper).ready(); // creates the wrapped data key once
+    console.log(`database ${storeDatabasePath(config)}: schema current; evidence data key wrapped by ${hsm.dataKeyWrapper.wrappingKeyId}`);
+  } finally {
+    await hsm.close();
+    repository.close();
+  }
+  return 0;
+}
+
+/** The HSM's currently published signing keys, which `audit-verify` trusts for checkpoints (empty if the token is unreachable). */
+export async function publishedAuditKeys(config: ProofgateConfig): Promise<JWK[]> {
+  try {
+    const hsm = await openApplianceHsm(config.hsm, resolveDataPath(config.server.dataDir));
+    try {
+      return (await hsm.keyRing.published()).map((k) => k.jwk());
+    } finally {
+      await hsm.close();
+    }
+  } catch (e) {
+    console.error(`note: HSM not reachable (${(e as Error).message}); only --jwks keys are trusted`);
+    return [];
+  }
+}
