@@ -17,6 +17,8 @@ export class Pkcs11Library {
   /** Native calls still running on the thread pool, counted until they return, even after a timeout. */
   #inFlight = 0;
   #users = 0;
+  /** SOFTHSM2_CONF when the module was initialised: SoftHSM reads it only then. */
+  #softhsmConfAtInit: string | undefined;
 
   private constructor(modulePath: string) {
     this.modulePath = modulePath;
@@ -66,7 +68,11 @@ export class Pkcs11Library {
       }
       this.#api = api;
     }
+    // SOFTHSM2_CONF was pointed elsewhere (another embedded store, a test token): start afresh so
+    // SoftHSM reads it, unless calls are still running on the old state.
+    if (this.#initialised && process.env.SOFTHSM2_CONF !== this.#softhsmConfAtInit && this.#inFlight === 0) this.#finalize();
     if (!this.#initialised) {
+      this.#softhsmConfAtInit = process.env.SOFTHSM2_CONF;
       try {
         // OS locking is mandatory: without it concurrent C_SignAsync on two sessions corrupts SoftHSM's heap.
         this.#api.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });

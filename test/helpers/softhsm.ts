@@ -14,8 +14,9 @@
 //   //   await ring.ensureKey();  (or `await initHsm(token.hsmConfig, token.dir)` for keys + wrapping key)
 //
 // SoftHSM reads SOFTHSM2_CONF when the library is initialised, per process. createTestToken therefore
-// also sets process.env.SOFTHSM2_CONF (cleanup() restores the previous value), and the library can hold
-// one token directory at a time: for several tokens in one process pass `shareDirWith: firstToken`.
+// also sets process.env.SOFTHSM2_CONF (cleanup() restores the previous value). Tokens used one after the
+// other just work (src/hsm re-initialises the module when SOFTHSM2_CONF changes); tokens used at the
+// same time in one process must share a directory: createTestToken({ shareDirWith: firstToken }).
 // Each tap test file runs in its own process, so separate files never interfere.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -23,3 +23,18 @@ t.test('createTestToken initialises a token in its own directory and cleans up',
   t.notOk(existsSync(token.dir), 'temp dir removed');
   t.equal(process.env.SOFTHSM2_CONF, before, 'env restored');
 });
+
+t.test('two throwaway tokens one after the other in one process: the module follows SOFTHSM2_CONF', async (t) => {
+  const { openHsmToken } = await import('../../src/hsm/open-hsm.js');
+  const first = await createTestToken();
+  const a = openHsmToken(first.hsmConfig, first.dir);
+  t.equal(await a.run('probe', () => 'first'), 'first');
+  t.teardown(() => a.close()); // still open: the module stays initialised on the first store
+  await first.cleanup();
+
+  const second = await createTestToken();
+  t.teardown(second.cleanup);
+  const b = openHsmToken(second.hsmConfig, second.dir);
+  t.teardown(() => b.close());
+  t.equal(await b.run('probe', () => 'second'), 'second', 'second token found without a failed first call');
+});
