@@ -87,31 +87,51 @@ async function main(): Promise<void> {
 
   const evaluations: SystemEvaluation[] = [];
   const speed = new Map<string, SpeedSummary>();
-  const perSystem: Record<string, unknown> = {};
+  const perSystem: Record<string, { description: string; defaultThreshold: number | null; evaluation: SystemEvaluation; images: ImageRecord[] }> = {};
+  const probesBySystem = new Map<string, Map<string, ProbeOutcome>>();
+  const distanceBySystem = new Map<string, (a: Float32Array, b: Float32Array) => number>();
   for (const name of systemNames) {
     process.stderr.write(`loading ${name}...\n`);
     const system = await SYSTEM_LOADERS[name]();
     try {
       const { probes, records } = await probeAll(system, dataset);
-      const evaluation = evaluateSystem(system.name, dataset.images, dataset.pairs, probes, (a, b) => system.distance(a, b), system.defaultThreshold);
+      const distance = (a: Float32Array, b: Float32Array): number => system.distance(a, b);
+      const evaluation = evaluateSystem(system.name, dataset.images, dataset.pairs, probes, distance, system.defaultThreshold);
       evaluations.push(evaluation);
+      probesBySystem.set(system.name, probes);
+      distanceBySystem.set(system.name, distance);
       const totals = records.filter((r) => !r.error).map((r) => Object.values(r.timings).reduce((sum, ms) => sum + ms, 0));
       speed.set(system.name, { medianMs: median(totals) });
-      perSystem[system.name] = { description: system.description, evaluation, images: records };
+      perSystem[system.name] = { description: system.description, defaultThreshold: system.defaultThreshold, evaluation, images: records };
     } finally {
       await system.close();
     }
   }
 
-  const series: DetSeries[] = evaluations.map((e) => ({
-    label: e.system,
-    color: SERIES_COLOURS[e.system] ?? [90, 90, 90],
-    points: e.det,
-    marker: { fmr: e.calibrated.expectedFmr, fnmr: e.calibrated.fnmr },
-  }));
+  // Detection failures dominate a comparison when one side enrols far fewer images; the pairs that every
+  // system could compare isolate alignment and embedding.
+  const enrolledByAll = (p: string): boolean => [...probesBySystem.values()].every((probes) => probes.get(p)?.template != null);
+  const commonPairs = dataset.pairs.filter((pair) => enrolledByAll(pair.pathA) && enrolledByAll(pair.pathB));
+  const common =
+    evaluations.length > 1
+      ? evaluations.map((e) =>
+          evaluateSystem(e.system, dataset.images, commonPairs, probesBySystem.get(e.system)!, distanceBySystem.get(e.system)!, perSystem[e.system].defaultThreshold),
+        )
+      : [];
+
+  const title = `DET ${path.basename(dataset.root)}`;
   const detPath = path.join(outDir, 'det.png');
-  writeFileSync(detPath, renderDetPlot(series, { title: `DET ${path.basename(dataset.root)}`, fmrTargets: FMR_TARGETS }));
+  writeFileSync(detPath, renderDetPlot(detSeries(evaluations), { title, fmrTargets: FMR_TARGETS }));
+  if (common.length > 0) {
+    writeFileSync(path.join(outDir, 'det-common-pairs.png'), renderDetPlot(detSeries(common), { title: `${title} COMMON PAIRS`, fmrTargets: FMR_TARGETS }));
+  }
   const table = renderEvaluationTable(evaluations, speed);
+  const commonGenuine = commonPairs.filter((p) => p.same).length;
+  const commonTable =
+    common.length > 0
+      ? `On the ${commonGenuine} genuine and ${commonPairs.length - commonGenuine} impostor pairs that every system compared:\n\n` +
+        renderEvaluationTable(common, speed, true)
+      : '';
   const calibration = evaluations.map(renderCalibration);
   const jsonPath = path.join(outDir, 'results.json');
   writeFileSync(
@@ -126,19 +146,32 @@ async function main(): Promise<void> {
         'FNMR at FMR: largest observed distance whose empirical FMR <= target, no interpolation; a target below ' +
         '1/impostors is reported as not resolvable with the zero-false-match point. EER: linear interpolation on the DET ' +
         'segment crossing FMR = FNMR. Pairs with a failure to enrol are left out of FNMR/FMR and counted as non-matches ' +
-        'in the generalized figures.',
+        'in the generalized figures. FMR upper bounds: one-sided 95% Clopper-Pearson.',
       calibration,
       systems: perSystem,
+      commonPairs: common.length > 0 ? { genuine: commonGenuine, impostor: commonPairs.length - commonGenuine, evaluations: common } : null,
     }),
   );
-  writeFileSync(path.join(outDir, 'table.md'), `${table}\n\n${calibration.map((line) => `- ${line}`).join('\n')}\n`);
+  const markdown = [table, commonTable, 'Calibrated thresholds:', calibration.map((line) => `- ${line}`).join('\n')].filter(Boolean).join('\n\n');
+  writeFileSync(path.join(outDir, 'table.md'), `${markdown}\n`);
 
-  process.stdout.write(`\n${evaluations.map((e) => `- ${e.system}: ${(perSystem[e.system] as { description: string }).description}`).join('\n')}\n\n`);
-  process.stdout.write(`${table}\n\nCalibrated thresholds:\n${calibration.map((line) => `- ${line}`).join('\n')}\n`);
+  process.stdout.write(`\n${evaluations.map((e) => `- ${e.system}: ${perSystem[e.system].description}`).join('\n')}\n\n${markdown}\n`);
   for (const e of evaluations) {
-    if (e.enrolment.failedPaths.length > 0) process.stdout.write(`\n${e.system} failed to enrol: ${e.enrolment.failedPaths.join(', ')}\n`);
+    const failed = e.enrolment.failedPaths;
+    if (failed.length === 0) continue;
+    const more = failed.length > 8 ? ` and ${failed.length - 8} more (all in results.json)` : '';
+    process.stdout.write(`\n${e.system} failed to enrol: ${failed.slice(0, 8).join(', ')}${more}\n`);
   }
   process.stdout.write(`\nwrote ${jsonPath}, ${detPath}, ${path.join(outDir, 'table.md')}\n`);
+}
+
+function detSeries(evaluations: readonly SystemEvaluation[]): DetSeries[] {
+  return evaluations.map((e) => ({
+    label: e.system,
+    color: SERIES_COLOURS[e.system] ?? [90, 90, 90],
+    points: e.det,
+    marker: { fmr: e.calibrated.expectedFmr, fnmr: e.calibrated.fnmr },
+  }));
 }
 
 main().catch((error: unknown) => {

@@ -24,8 +24,18 @@ export interface SpeedSummary {
   readonly medianMs: number;
 }
 
-export function renderEvaluationTable(evaluations: readonly SystemEvaluation[], speed: ReadonlyMap<string, SpeedSummary>): string {
-  const rows: [string, (e: SystemEvaluation) => string][] = [
+/**
+ * One column per system. `comparisonsOnly` leaves out the per-image rows (enrolment, generalized FNMR,
+ * speed), for a table over a subset of pairs where those would only repeat the full table.
+ */
+export function renderEvaluationTable(
+  evaluations: readonly SystemEvaluation[],
+  speed: ReadonlyMap<string, SpeedSummary>,
+  comparisonsOnly = false,
+): string {
+  const perImage = new Set(['single-face images (num_faces = 1)', 'failure to enrol', 'single-face images with extra detections',
+    'group images seen as >= 2 faces', 'generalized FNMR @ FMR 1e-2 (FTE = non-match)', 'median time per image']);
+  const allRows: [string, (e: SystemEvaluation) => string][] = [
     ['single-face images (num_faces = 1)', (e) => String(e.enrolment.singleFaceImages)],
     ['failure to enrol', (e) => `${e.enrolment.failedToEnrol} (${percent(e.enrolment.failureToEnrolRate)})`],
     ['single-face images with extra detections', (e) => String(e.enrolment.extraFaceImages)],
@@ -53,6 +63,7 @@ export function renderEvaluationTable(evaluations: readonly SystemEvaluation[], 
     ],
     ['median time per image', (e) => `${(speed.get(e.system)?.medianMs ?? Number.NaN).toFixed(1)} ms`],
   ];
+  const rows = comparisonsOnly ? allRows.filter(([label]) => !perImage.has(label)) : allRows;
   const header = `| figure | ${evaluations.map((e) => e.system).join(' | ')} |`;
   const rule = `|---|${evaluations.map(() => '---').join('|')}|`;
   return [header, rule, ...rows.map(([label, cell]) => `| ${label} | ${evaluations.map(cell).join(' | ')} |`)].join('\n');

@@ -1,6 +1,35 @@
-// proofgate's native face pipeline behind the FaceSystem interface.
-import type { FaceSystem } from '../lib/face-system.js';
+// proofgate's native face pipeline behind the FaceSystem interface, with the default configuration
+// (models from `npm run build:models`, native addon from `npm run build:native`). Decoding is the addon's
+// (OpenCV imdecode, EXIF orientation applied) and is timed as its own stage like the peer's.
+import { analyzeFace } from '../../src/biometrics/analyze-face.js';
+import { compareFaces } from '../../src/biometrics/compare-faces.js';
+import { FaceEngine } from '../../src/biometrics/face-engine.js';
+import { buildConfig } from '../../src/config/index.js';
+import type { FaceProbe, FaceSystem } from '../lib/face-system.js';
 
 export async function loadProofgateSystem(): Promise<FaceSystem> {
-  throw new Error('the proofgate face engine (src/biometrics) is not wired into the evaluation yet');
+  const engine = await FaceEngine.load(buildConfig({}).biometrics);
+  const runtime = engine.runtime();
+  const threshold = engine.matching.threshold;
+  return {
+    name: 'proofgate',
+    description:
+      `native addon, OpenCV ${runtime.opencvVersion} ${runtime.backend}, ${runtime.opencvThreads} OpenCV thread(s), ` +
+      `${runtime.pipelines} pipeline(s): BlazeFace, FaceMesh 468, dlib ResNet 128-d (${runtime.embedderId}); decode OpenCV`,
+    stages: ['decode', 'detect', 'landmarks', 'align', 'embed', 'quality'],
+    defaultThreshold: threshold,
+    async analyze(image: Buffer): Promise<FaceProbe> {
+      const analysis = await analyzeFace(engine, image);
+      const { decode, detect, landmarks, align, embed, quality } = analysis.timings;
+      return {
+        faceCount: analysis.faceCount,
+        template: analysis.face?.embedding ?? null,
+        timings: { decode, detect, landmarks, align, embed, quality },
+      };
+    },
+    distance: (a, b) => compareFaces(a, b, threshold).distance,
+    async close() {
+      engine.close();
+    },
+  };
 }
