@@ -1,6 +1,7 @@
 // Turns one system's probes of a labelled face set into enrolment and verification figures. Pure: the
 // probes are computed elsewhere (eval/faces.eval.ts), so this is tested with hand-made probes.
 import type { ComparisonPair, LabelledImage } from './faces-dataset.js';
+import { fitScoreMapping, type ScoreMapping } from './score-calibration.js';
 import {
   binomialUpperBound,
   detCurve,
@@ -66,6 +67,8 @@ export interface SystemEvaluation {
   readonly generalizedAtFmr: readonly FnmrAtFmr[];
   readonly eer: EqualErrorRate;
   readonly calibrated: CalibratedThreshold;
+  /** Logistic distance-to-score fit on the compared pairs (biometrics.matching.scoreMidpoint/scoreSteepness). */
+  readonly scoreMapping: ScoreMapping;
   readonly defaultThreshold: number | null;
   readonly atDefaultThreshold: OperatingPoint | null;
   readonly det: readonly OperatingPoint[];
@@ -143,6 +146,7 @@ export function evaluateSystem(
     generalizedAtFmr: FMR_TARGETS.map((target) => fnmrAtFmr(generalized, target)),
     eer: equalErrorRate(compared),
     calibrated,
+    scoreMapping: fitScoreMapping(compared),
     defaultThreshold,
     atDefaultThreshold: defaultThreshold === null ? null : errorRatesAt(compared, defaultThreshold),
     det: detCurve(compared),

@@ -61,6 +61,10 @@ export function renderEvaluationTable(
       (e) =>
         `d <= ${distance(e.calibrated.threshold)}; expected FMR ${e.calibrated.falseMatches}/${e.calibrated.impostors} = ${percent(e.calibrated.expectedFmr, 2)} (95% upper ${percent(e.calibrated.fmrUpper95, 2)})`,
     ],
+    [
+      'score mapping fit (midpoint, steepness)',
+      (e) => `${e.scoreMapping.midpoint.toFixed(3)}, ${e.scoreMapping.steepness.toFixed(1)}`,
+    ],
     ['median time per image', (e) => `${(speed.get(e.system)?.medianMs ?? Number.NaN).toFixed(1)} ms`],
   ];
   const rows = comparisonsOnly ? allRows.filter(([label]) => !perImage.has(label)) : allRows;
@@ -76,6 +80,7 @@ export function renderCalibration(evaluation: SystemEvaluation): string {
   return (
     `${evaluation.system}: threshold d <= ${distance(c.threshold)} for FMR <= ${c.targetFmr.toExponential(0)}: ` +
     `expected FMR ${c.falseMatches}/${c.impostors} = ${percent(c.expectedFmr, 2)} (one-sided 95% upper bound ${percent(c.fmrUpper95, 2)}), ` +
-    `FNMR ${percent(c.fnmr)}${range}. EER point: d = ${distance(evaluation.eer.threshold)} (EER ${percent(evaluation.eer.eer)}).`
+    `FNMR ${percent(c.fnmr)}${range}. EER point: d = ${distance(evaluation.eer.threshold)} (EER ${percent(evaluation.eer.eer)}). ` +
+    `Score mapping fit: midpoint ${evaluation.scoreMapping.midpoint.toFixed(3)}, steepness ${evaluation.scoreMapping.steepness.toFixed(1)}.`
   );
 }

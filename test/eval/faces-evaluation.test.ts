@@ -54,6 +54,7 @@ t.test('rates leave failed pairs out; generalized rates count them as non-matche
   t.equal(Number(result.calibrated.upTo.toFixed(6)), 0.4, 'same rates up to the nearest impostor');
   t.ok(Math.abs(result.calibrated.fmrUpper95 - (1 - Math.sqrt(0.05))) < 1e-9, 'exact 95% bound for 0 of 2');
   t.equal(evaluateSystem('sys', images, pairs, probes, distance, null).atDefaultThreshold, null);
+  t.ok(result.scoreMapping.midpoint > 0.1 && result.scoreMapping.midpoint < 0.4, 'score midpoint between the genuine and the impostors');
 });
 
 t.test('the report states every figure per system', async (t) => {
@@ -66,6 +67,10 @@ t.test('the report states every figure per system', async (t) => {
   t.ok(lines.includes('| FNMR @ FMR 1e-2 | not resolvable (1e-2 < 1/2); at 0 false matches: 0.0% (0/1), d <= 0.1000 |'));
   t.ok(lines.includes('| at the system default threshold | d <= 0.45: FMR 50.0% (1), FNMR 0.0% (0) |'));
   t.ok(lines.includes('| median time per image | 12.3 ms |'));
+  t.ok(lines.some((line) => /^\| score mapping fit \(midpoint, steepness\) \| 0\.\d{3}, \d+\.\d \|$/.test(line)), 'score mapping row');
+  const subset = renderEvaluationTable([result], new Map(), true).split('\n');
+  t.notOk(subset.some((line) => line.startsWith('| failure to enrol')), 'comparisons-only table leaves out per-image rows');
+  t.ok(subset.some((line) => line.startsWith('| FNMR @ FMR 1e-2')));
   t.match(renderCalibration(result), /^sys: threshold d <= 0\.1000 for FMR <= 1e-2: expected FMR 0\/2 = 0\.00% \(one-sided 95% upper bound 77\.64%\)/);
 });
 
