@@ -1,12 +1,91 @@
 // Configuration section "documents". The defaults object is also the documentation: one comment per key.
-import type { SectionReader } from '../validate.js';
+import { ConfigError, type SectionReader } from '../validate.js';
 
 export const documentsDefaults = {
+  mrz: {
+    /** An expiry year YY is read in the century that puts it at most this many years after today (ICAO gives no rule). */
+    expiryWindowYears: 50,
+    /** Days after the printed expiry date during which a document is still accepted. 0: expired means refused. */
+    expiryGraceDays: 0,
+    /** Accept ICAO specimen documents (issuing state or nationality UTO). Only for demonstrations. */
+    acceptSpecimens: false,
+    /** Accept sex "X" (unspecified; valid ICAO since 2015). */
+    acceptSexX: true,
+    /** Issuing states accepted, as MRZ codes ("D", "FRA", "NZL"). Empty: every known ISO/ICAO code. */
+    acceptedIssuingStates: [] as string[],
+  },
+  emrtd: {
+    /**
+     * Directory of trust anchors for chip passive authentication: CSCA master lists (*.ml, CMS-signed),
+     * loose CSCA certificates (*.cer, *.crt, *.der, *.pem) and CRLs (*.crl). Relative to the project root.
+     */
+    cscaStorePath: 'var/csca',
+    /** Import a master list only when its own CMS signature verifies and its signer chains to a CSCA. */
+    requireMasterListSignature: true,
+    /** Fail passive authentication when no CRL from the document signer's CSCA is loaded. */
+    requireCrl: false,
+    /**
+     * Treat "chain-incomplete" (data and SOD signature intact, no CSCA known for the signer) as acceptable.
+     * false: only "valid" passes.
+     */
+    acceptChainIncomplete: false,
+  },
+  binding: {
+    /** Lowest name-agreement score (0..1) at which the document holder is bound to the directory account. */
+    nameThreshold: 0.85,
+    /** Compare the MRZ birth date with the directory's when the directory provides one (a conflict refuses). */
+    compareDateOfBirth: true,
+  },
 };
 
-export type DocumentsConfig = Record<string, never>;
+export interface DocumentsConfig {
+  mrz: {
+    expiryWindowYears: number;
+    expiryGraceDays: number;
+    acceptSpecimens: boolean;
+    acceptSexX: boolean;
+    acceptedIssuingStates: string[];
+  };
+  emrtd: {
+    cscaStorePath: string;
+    requireMasterListSignature: boolean;
+    requireCrl: boolean;
+    acceptChainIncomplete: boolean;
+  };
+  binding: {
+    nameThreshold: number;
+    compareDateOfBirth: boolean;
+  };
+}
 
 export function readDocumentsConfig(r: SectionReader): DocumentsConfig {
+  const m = r.section('mrz');
+  const mrz = {
+    expiryWindowYears: m.number('expiryWindowYears', { integer: true, min: 10, max: 99 }),
+    expiryGraceDays: m.number('expiryGraceDays', { integer: true, min: 0, max: 3650 }),
+    acceptSpecimens: m.boolean('acceptSpecimens'),
+    acceptSexX: m.boolean('acceptSexX'),
+    acceptedIssuingStates: m.stringArray('acceptedIssuingStates', { pattern: /^[A-Z]{1,3}$/ }),
+  };
+  m.done();
+  const e = r.section('emrtd');
+  const emrtd = {
+    cscaStorePath: e.string('cscaStorePath'),
+    requireMasterListSignature: e.boolean('requireMasterListSignature'),
+    requireCrl: e.boolean('requireCrl'),
+    acceptChainIncomplete: e.boolean('acceptChainIncomplete'),
+  };
+  e.done();
+  const b = r.section('binding');
+  const binding = {
+    nameThreshold: b.number('nameThreshold', { min: 0.5, max: 1 }),
+    compareDateOfBirth: b.boolean('compareDateOfBirth'),
+  };
+  b.done();
+  if (!binding.compareDateOfBirth && binding.nameThreshold < 0.7) {
+    // Names alone at a lax threshold would bind near-namesakes; refuse the combination outright.
+    throw new ConfigError(b.key('nameThreshold'), 'at least 0.7 when compareDateOfBirth is false', binding.nameThreshold);
+  }
   r.done();
-  return {};
+  return { mrz, emrtd, binding };
 }

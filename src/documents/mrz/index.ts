@@ -5,5 +5,6 @@ export { correctMrz, MRZ_LOOKALIKES, type MrzReading, type MrzCorrection, type M
 export { parseMrzDate, isExpired, type MrzDate } from './dates.js';
 export { parseMrzName, type MrzName } from './names.js';
 export { classifyStateCode, stateCodeToAlpha2, SPECIMEN_STATE, type StateCodeKind } from './state-codes.js';
+export { applyMrzPolicy, type MrzPolicyDecision } from './mrz-policy.js';
 export type { MrzProblem, MrzProblemCode, MrzProblemSeverity } from './problems.js';
 export type { MrzFormat, MrzFieldName, CheckName } from './layouts.js';
