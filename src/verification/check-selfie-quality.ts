@@ -16,10 +16,11 @@ function atMost(name: string, value: number, max: number, what: string): CheckRe
   return { name, score: round(value), threshold: max, outcome: pass ? 'pass' : 'fail', reason: pass ? `${what} ${round(value)} <= ${max}` : `${what} ${round(value)} exceeds ${max}` };
 }
 
-/** The face-count gate: exactly one face, so nobody can hold a second person's photo beside their own. */
+/** The face-count gate: exactly one usable face, so nobody can hold a second person's photo beside their own. */
 export function checkFaceCount(analysis: FaceAnalysisResult): CheckResult {
   const n = analysis.faceCount;
-  if (n === 1) return { name: 'face-count', score: 1, threshold: 1, outcome: 'pass', reason: 'exactly one face found' };
+  if (n === 1 && analysis.face) return { name: 'face-count', score: 1, threshold: 1, outcome: 'pass', reason: 'exactly one face found' };
+  if (n === 1) return { name: 'face-count', score: 0, threshold: 1, outcome: 'fail', reason: 'a face was detected but could not be measured (landmarks rejected)' };
   return { name: 'face-count', score: n, threshold: 1, outcome: 'fail', reason: n === 0 ? 'no face found' : `${n} faces found; exactly one is required` };
 }
 

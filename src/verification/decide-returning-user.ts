@@ -17,7 +17,9 @@ export type ReturningUserOutcome =
   | { kind: 'decided'; decision: Decision; checks: CheckResult[] };
 
 // Engine errors that mean "this image is bad" rather than "the engine is broken".
-const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_NO_FACE']);
+const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_UNSUPPORTED_MEDIA_TYPE', 'ERR_NO_FACE']);
+// Transient overload: the request fails (503) and the session stays open for another try.
+const TRANSIENT_ERRORS = new Set(['ERR_BUSY']);
 
 export async function decideReturningUser(
   engine: FaceAnalyzer,
@@ -33,6 +35,7 @@ export async function decideReturningUser(
     analysis = await engine.analyzeFace(selfie.bytes);
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'ERR_INTERNAL';
+    if (TRANSIENT_ERRORS.has(code)) throw error;
     if (IMAGE_ERRORS.has(code)) {
       const check: CheckResult = { name: 'image-decode', score: null, threshold: null, outcome: 'fail', reason: `${code}: ${(error as Error).message}` };
       return { kind: 'retry', checks: [check], advice: qualityAdvice(check) };

@@ -2,7 +2,8 @@
 // auto-POSTs its request to /oidc/authorize, the capture page opens the camera (Chromium's fake camera
 // playing a face photo), the selfie goes to the capture API, and the form_post that comes back to
 // Entra's redirect_uri is caught and its id_token verified with jose against our JWKS.
-// Real parts: Chromium, SQLite on disk, SoftHSM-free software key ring, evidence cipher, face engine.
+// Real parts: Chromium, SQLite on disk, SoftHSM (id_token signing key and evidence data-key wrapping),
+// the evidence cipher and the face engine with the built models.
 import t from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,18 @@ import { enrolFromReferencePhoto } from '../../src/verification/enrol-from-refer
 import { faceJpeg, mjpegOf, type DemoFace } from '../helpers/face-photos.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
+import { createTestToken } from '../helpers/softhsm.js';
+import { initHsm } from '../../src/hsm/init-token.js';
+import { openApplianceHsm, type ApplianceHsm } from '../../src/hsm/open-hsm.js';
+
+// One SoftHSM token for the file: every app below signs and wraps with it.
+const token = await createTestToken();
+await initHsm(token.hsmConfig, token.dir);
+const hsm: ApplianceHsm = await openApplianceHsm(token.hsmConfig, token.dir);
+t.teardown(async () => {
+  await hsm.close();
+  await token.cleanup();
+});
 
 const ENTRA = 'https://login.microsoftonline.com';
 const REDIRECT_PATH = '/common/federation/externalauthprovider';
@@ -82,6 +95,8 @@ async function enrol(app: VerificationTestApp, who: DemoFace) {
 async function startApp(t: Tap.Test): Promise<VerificationTestApp> {
   return startVerificationTestApp(t, {
     faceEngine: await e2eFaceEngine(),
+    keyRing: hsm.keyRing,
+    dataKeyWrapper: hsm.dataKeyWrapper,
     // No liveness check exists yet: this flow is the supervised/pilot setting that allows a match alone.
     config: { verification: { livenessWithoutDepth: 'allow', captureCountdownSeconds: 1 } },
   });
@@ -113,7 +128,10 @@ t.test('camera capture of the enrolled person: verified id_token at Entra', asyn
   await page.locator('#entra-done').waitFor();
   const audit = app.repository.lastAuditRecord()!;
   t.match(audit, { flow: 'returning', decision: 'verified' });
-  t.match(audit.checks.find((c) => c.name === 'face-match'), { outcome: 'pass' });
+  const match = audit.checks.find((c) => c.name === 'face-match')!;
+  t.match(match, { outcome: 'pass' });
+  t.comment(`same person: embedding distance ${match.score} (threshold ${match.threshold})`);
+  t.equal(audit.evidenceSha256.length, 1, 'the camera still is hashed into the audit');
 });
 
 t.test("a different person's face is denied: access_denied at Entra", async (t) => {
@@ -127,7 +145,9 @@ t.test("a different person's face is denied: access_denied at Entra", async (t) 
   t.equal(fields.error, 'access_denied');
   t.equal(fields.state, request.state);
   t.notOk('id_token' in fields, 'no id_token');
-  t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'face-match'), { outcome: 'fail' });
+  const match = app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'face-match')!;
+  t.match(match, { outcome: 'fail' });
+  t.comment(`different person: embedding distance ${match.score} (threshold ${match.threshold})`);
 });
 
 t.test('upload fallback: a photo file of the enrolled person is verified', async (t) => {

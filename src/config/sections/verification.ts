@@ -36,7 +36,7 @@ export const verificationDefaults = {
     maxExposure: 0.9,
     /** Largest head rotation in degrees (absolute) away from facing the camera. */
     maxYawDeg: 30,
-    maxPitchDeg: 25,
+    maxPitchDeg: 30,
     maxRollDeg: 25,
     /** Whether both eyes must be open (blocks some photo-of-a-sleeping-person attempts). */
     requireEyesOpen: false,
