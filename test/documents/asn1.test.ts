@@ -36,6 +36,8 @@ t.test('DER strictness', async (t) => {
   t.equal(codeOf(bytes('04 01 61 00'), { allowTrailingData: true }), 'ok');
   t.equal(codeOf(bytes('00 00')), 'ASN1_BAD_TAG');
   t.equal(codeOf(bytes('1f 80 01 00')), 'ASN1_BAD_TAG');
+  t.equal(codeOf(bytes('5f 01 02 30 37')), 'ASN1_BAD_TAG', 'two-octet tag for a low number');
+  t.equal(codeOf(bytes('5f 01 02 30 37'), { ldsTags: true }), 'ok', 'as ICAO EF.COM uses it');
   t.equal(codeOf(bytes('04 ff')), 'ASN1_BAD_VALUE');
   t.throws(() => readInteger(parseDer(bytes('02 02 00 05')), 'n'), { code: 'ASN1_BAD_VALUE' }, 'non-minimal INTEGER');
   t.throws(() => readOid(parseDer(bytes('06 02 80 01')), 'oid'), { code: 'ASN1_BAD_VALUE' });

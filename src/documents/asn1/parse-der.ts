@@ -14,9 +14,11 @@ export interface ParseOptions {
   maxNodes?: number;
   /** Accept bytes after the first complete TLV (some chip files are padded). */
   allowTrailingData?: boolean;
+  /** Accept two-octet tags for numbers below 31, which X.690 forbids but ICAO LDS files use (5F01, 5F36, 5F0E). */
+  ldsTags?: boolean;
 }
 
-const DEFAULTS = { mode: 'der' as const, maxDepth: 40, maxNodes: 250_000, allowTrailingData: false };
+const DEFAULTS = { mode: 'der' as const, maxDepth: 40, maxNodes: 250_000, allowTrailingData: false, ldsTags: false };
 const TAG_CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'private'];
 
 interface State {
@@ -24,6 +26,7 @@ interface State {
   readonly ber: boolean;
   readonly maxDepth: number;
   readonly maxNodes: number;
+  readonly ldsTags: boolean;
   nodes: number;
 }
 
@@ -32,7 +35,7 @@ export function parseDer(input: Uint8Array, options: ParseOptions = {}): Asn1Nod
   const opts = { ...DEFAULTS, ...options };
   if (!(input instanceof Uint8Array)) throw new Asn1Error('ASN1_UNEXPECTED', 'input is not a byte array', 0);
   if (input.length === 0) throw new Asn1Error('ASN1_EMPTY', 'no bytes to decode', 0);
-  const state: State = { buf: input, ber: opts.mode === 'ber', maxDepth: opts.maxDepth, maxNodes: opts.maxNodes, nodes: 0 };
+  const state: State = { buf: input, ber: opts.mode === 'ber', maxDepth: opts.maxDepth, maxNodes: opts.maxNodes, ldsTags: opts.ldsTags, nodes: 0 };
   const { node, next } = parseNode(state, 0, input.length, 0);
   if (!opts.allowTrailingData && next !== input.length) {
     throw new Asn1Error('ASN1_TRAILING_DATA', `${input.length - next} byte(s) after the end of the value`, next);
@@ -70,7 +73,7 @@ function parseNode(s: State, start: number, end: number, depth: number): { node:
       tagNumber = tagNumber * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
-    if (tagNumber < 0x1f) throw new Asn1Error('ASN1_BAD_TAG', 'high-tag form used for a low tag number', start);
+    if (tagNumber < 0x1f && !s.ldsTags) throw new Asn1Error('ASN1_BAD_TAG', 'high-tag form used for a low tag number', start);
   }
   if (tagClass === 'universal' && tagNumber === 0) throw new Asn1Error('ASN1_BAD_TAG', 'end-of-contents where a value was expected', start);
 

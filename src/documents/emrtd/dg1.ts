@@ -5,7 +5,7 @@ const LINE_LENGTH: Record<number, number> = { 90: 30, 72: 36, 88: 44 };
 
 /** The MRZ lines stored in DG1. Throws Asn1Error when DG1 is malformed. */
 export function readDg1Mrz(dg1: Uint8Array): string[] {
-  const node = parseDer(dg1, { maxDepth: 4 });
+  const node = parseDer(dg1, { maxDepth: 4, ldsTags: true });
   if (node.tagClass !== 'application' || node.tagNumber !== 1) throw new Asn1Error('ASN1_UNEXPECTED', 'DG1 must start with tag 0x61', 0);
   const mrz = node.children.find((c) => c.tagClass === 'application' && c.tagNumber === 0x1f);
   if (!mrz || mrz.constructed) throw new Asn1Error('ASN1_UNEXPECTED', 'DG1 lacks the 5F1F MRZ element', node.offset);

@@ -1,0 +1,76 @@
+// Runs proofgate's passive authentication over a folder of real eMRTD material and prints a table.
+//   node --import tsx eval/emrtd.eval.ts --data ../shared/data/emrtd-dev
+// Expected layout (the development set's): csca/ (master lists *.ml, certificates *.cer),
+// real_world_sods/*.bin (EF.SOD only), bsi_tr03105_reference/ (EF_COM.bin, Datagroup<n>.bin, EF_SOD.bin).
+// Not a test: the data is not part of the project and may not be redistributed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCscaStore, verifyPassiveAuthentication, type PassiveAuthReport } from '../src/documents/emrtd/index.js';
+import { parseDer } from '../src/documents/asn1/index.js';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, at: { type: 'string' } } });
+if (!values.data) {
+  console.error('usage: node --import tsx eval/emrtd.eval.ts --data DIR [--at ISO-DATE]');
+  process.exit(2);
+}
+const dir = path.resolve(values.data);
+const now = values.at ? new Date(values.at) : new Date();
+
+const t0 = performance.now();
+const { store, files } = loadCscaStore(path.join(dir, 'csca'));
+const loadMs = performance.now() - t0;
+console.log(`## Trust store (${path.join(dir, 'csca')}), loaded in ${loadMs.toFixed(0)} ms: ${store.size} distinct CSCA certificates\n`);
+console.log('| file | kind | result |');
+console.log('|---|---|---|');
+for (const f of files) console.log(`| ${f.file} | ${f.kind} | ${f.ok ? '' : 'FAILED: '}${f.detail} |`);
+
+interface Row { name: string; expected: string; report: PassiveAuthReport; ms: number; note: string }
+const rows: Row[] = [];
+
+const sodDir = path.join(dir, 'real_world_sods');
+if (existsSync(sodDir)) {
+  for (const file of readdirSync(sodDir).filter((f) => f.endsWith('.bin')).sort()) {
+    const start = performance.now();
+    const report = verifyPassiveAuthentication({ sod: readFileSync(path.join(sodDir, file)), store, now });
+    rows.push({ name: `real_world_sods/${file}`, expected: 'valid', report, ms: performance.now() - start, note: 'SOD only (no data groups in the set)' });
+  }
+}
+
+const bsiDir = path.join(dir, 'bsi_tr03105_reference');
+if (existsSync(bsiDir)) {
+  // EF.COM lists the data groups present (tag 5C); read exactly those, as an inspection system would.
+  const com = parseDer(readFileSync(path.join(bsiDir, 'EF_COM.bin')), { ldsTags: true });
+  const list = com.children.find((c) => c.tagClass === 'application' && c.tagNumber === 28);
+  const tagToDg: Record<number, number> = { 0x61: 1, 0x75: 2, 0x63: 3, 0x76: 4, 0x65: 5, 0x66: 6, 0x67: 7, 0x6b: 11, 0x6c: 12, 0x6d: 13, 0x6e: 14, 0x6f: 15, 0x70: 16 };
+  const listed = [...(list?.content ?? [])].map((b) => tagToDg[b]).filter((n): n is number => n !== undefined);
+  const dataGroups = new Map<number, Uint8Array>();
+  for (const n of listed) {
+    const f = path.join(bsiDir, `Datagroup${n}.bin`);
+    if (existsSync(f)) dataGroups.set(n, readFileSync(f));
+  }
+  const start = performance.now();
+  const report = verifyPassiveAuthentication({ sod: readFileSync(path.join(bsiDir, 'EF_SOD.bin')), dataGroups, store, now });
+  const extra = existsSync(path.join(bsiDir, 'Datagroup15.bin')) && !listed.includes(15) ? '; DG15 file present but not in EF.COM/SOD (added for AA testing), not hashed' : '';
+  rows.push({ name: 'bsi_tr03105_reference', expected: 'chain-incomplete', report, ms: performance.now() - start, note: `DGs ${listed.join(',')} from EF.COM${extra}` });
+}
+
+console.log(`\n## Passive authentication (validity time ${now.toISOString()})\n`);
+console.log('| document | expected | status | ok | signature | DG hashes | DS | CSCA | ms |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+let agree = 0;
+for (const r of rows) {
+  const sig = r.report.checks.find((c) => c.name === 'sod.signature')?.reason ?? '-';
+  const dgs = r.report.checks.filter((c) => c.name.startsWith('dg.hash.'));
+  const dgText = dgs.length ? `${dgs.filter((c) => c.outcome === 'pass').length}/${dgs.length} match` : 'none supplied';
+  const ok = r.report.status === r.expected;
+  if (ok) agree++;
+  console.log(`| ${r.name} | ${r.expected} | ${r.report.status} | ${ok ? 'yes' : 'NO'} | ${sig} | ${dgText} | ${r.report.documentSigner?.subject ?? '-'} | ${r.report.csca ? `${r.report.csca.subject} (${r.report.csca.source})` : '-'} | ${r.ms.toFixed(1)} |`);
+}
+console.log(`\n${agree}/${rows.length} documents give the expected status.\n`);
+for (const r of rows) {
+  console.log(`### ${r.name}: ${r.report.status}${r.note ? ` (${r.note})` : ''}`);
+  for (const c of r.report.checks) console.log(`- ${c.name}: ${c.outcome}: ${c.reason}`);
+  console.log('');
+}
+process.exitCode = agree === rows.length ? 0 : 1;
