@@ -58,7 +58,7 @@ export function renderThroughputTable(proofgate: OkResult | undefined, peer: OkR
     ['RSS before models (MiB)', (r) => r?.rssBeforeLoadMiB ?? Number.NaN],
     ['RSS with models loaded (MiB)', (r) => r?.rssAfterLoadMiB ?? Number.NaN],
     ['peak RSS during the run (MiB)', (r) => r?.peakRssMiB ?? Number.NaN],
-    ['event-loop lag p50 (ms)', (r) => r?.eventLoopLagMs.p50 ?? Number.NaN],
+    ['event-loop lag p50 (ms, beyond the 10 ms sampling)', (r) => r?.eventLoopLagMs.p50 ?? Number.NaN],
     ['event-loop lag p99 (ms)', (r) => r?.eventLoopLagMs.p99 ?? Number.NaN],
     ['event-loop lag max (ms)', (r) => r?.eventLoopLagMs.max ?? Number.NaN],
   ];
