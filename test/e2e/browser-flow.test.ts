@@ -172,3 +172,19 @@ t.test('cancel from the keyboard posts access_denied', async (t) => {
   const fields = await postBack;
   t.same(fields, { error: 'access_denied', error_description: 'the person cancelled verification', state: request.state });
 });
+
+t.test('an account without a profile: the page explains, cancel posts access_denied', async (t) => {
+  const app = await startApp(t);
+  const browser = await launchWithCamera(t, 'personA');
+  const { page, request, postBack } = await startRound(browser, app);
+  await page.locator('h1').waitFor();
+  t.equal(await page.locator('h1').textContent(), 'Identity verification is not set up for this account');
+  t.match(await page.locator('#status').textContent(), /First-time self-service enrolment requires document verification,\s+which is not available on this appliance yet/);
+  t.equal(await page.locator('#take-photo').count(), 0, 'no camera controls');
+  await page.screenshot({ path: path.join(projectRoot, 'out', 'first-time-page.png'), fullPage: true });
+  await page.locator('#cancel').click();
+  const fields = await postBack;
+  t.equal(fields.error, 'access_denied');
+  t.equal(fields.state, request.state);
+  t.match(app.repository.lastAuditRecord(), { flow: 'first-time', decision: 'denied', checks: [{ name: 'document-verification', outcome: 'skipped' }, { name: 'user-cancel' }] });
+});

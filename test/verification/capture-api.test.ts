@@ -121,6 +121,18 @@ t.test('unusable selfies may be retried; all attempts end up in the audit', asyn
   t.equal(app.repository.lastAuditRecord()!.evidenceSha256.length, 3, 'three captures hashed into the one record');
 });
 
+t.test('an overloaded face engine answers 503 and leaves the session open for another try', async (t) => {
+  const { app, engine } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const headers = { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken };
+  engine.willAnswer(new ProofgateError('ERR_BUSY', 'the face engine is busy (2 running, 16 waiting)', { status: 503 }), oneFace(embedding(1)));
+  const busy = await capture(app, opened.captureUrl, selfie, headers);
+  t.equal(busy.status, 503);
+  t.equal(busy.json.error, 'ERR_BUSY');
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'open');
+  t.match((await capture(app, opened.captureUrl, selfie, headers)).json, { outcome: 'decided', decision: 'verified' });
+});
+
 t.test('running out of attempts denies', async (t) => {
   const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();

@@ -65,6 +65,7 @@ t.test('capture problems ask for another try with advice and the failed gate', a
   const cases: Array<[string, ConstructorParameters<typeof RecordedFaceAnalyzer>[0][number], string, RegExp]> = [
     ['no face', { faceCount: 0, face: null }, 'face-count', /No face was found/],
     ['two faces', { faceCount: 2, face: null }, 'face-count', /More than one face/],
+    ['a face the mesh rejected', { faceCount: 1, face: null }, 'face-count', /No face was found/],
     ['tiny face', oneFace(enrolled, { size: 40 }), 'quality-face-size', /move closer/],
     ['blur', oneFace(enrolled, { sharpness: 2 }), 'quality-sharpness', /blurred/],
     ['dark', oneFace(enrolled, { exposure: 0.05 }), 'quality-exposure-min', /too dark/],
@@ -97,4 +98,9 @@ t.test('a template from another model is never compared', async (t) => {
 t.test('an engine failure is unavailable, not denied', async (t) => {
   const out = await decideReturningUser(new RecordedFaceAnalyzer([new ProofgateError('ERR_MODEL', 'model file missing')]), allow, profile, [selfie]);
   t.match(out, { kind: 'decided', decision: 'unavailable', checks: [{ name: 'face-analysis', outcome: 'error', reason: /ERR_MODEL/ }] });
+});
+
+t.test('an overloaded engine fails the request without deciding', async (t) => {
+  const busy = new ProofgateError('ERR_BUSY', 'the face engine is busy', { status: 503 });
+  await t.rejects(decideReturningUser(new RecordedFaceAnalyzer([busy]), allow, profile, [selfie]), { code: 'ERR_BUSY', status: 503 });
 });
