@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ProofgateError } from '../errors.js';
 import type { Repository, VerificationSession } from '../store/repository.js';
+import { recordDecision } from './record-decision.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -13,7 +14,10 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Returns the open session or throws the typed refusal. An expired open session is closed as 'expired'. */
+/**
+ * Returns the open session or throws the typed refusal. An expired open session is closed as 'expired'
+ * and audited (flow 'none', decision 'denied'), so a late capture still leaves a record.
+ */
 export function requireOpenSession(repo: Repository, sessionId: string, csrfToken: unknown, now: number): VerificationSession {
   if (!SESSION_ID.test(sessionId)) throw new ProofgateError('ERR_NOT_FOUND', 'no such verification session', { status: 404 });
   const session = repo.getSession(sessionId);
@@ -26,7 +30,13 @@ export function requireOpenSession(repo: Repository, sessionId: string, csrfToke
     throw new ProofgateError('ERR_REPLAY', `this verification is already ${session.status}; start again from the sign-in page`, { status: 409 });
   }
   if (now >= session.expiresAt) {
-    repo.closeSession(sessionId, 'expired');
+    repo.transaction(() => {
+      if (!repo.closeSession(sessionId, 'expired')) return;
+      recordDecision(repo, {
+        session, flow: 'none', profileId: null, decision: 'denied', at: now,
+        checks: [{ name: 'session-expiry', score: null, threshold: null, outcome: 'fail', reason: `the session expired at ${new Date(session.expiresAt).toISOString()} before a decision` }],
+      });
+    });
     throw new ProofgateError('ERR_SESSION_EXPIRED', 'this verification expired; start again from the sign-in page', { status: 410 });
   }
   return session;

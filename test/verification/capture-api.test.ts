@@ -105,6 +105,10 @@ t.test('an expired session refuses captures and is closed as expired', async (t)
   t.equal(res.status, 410);
   t.match(res.json, { error: 'ERR_SESSION_EXPIRED', error_description: /expired/ });
   t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'expired');
+  t.match(app.repository.lastAuditRecord(), { sessionId: opened.session.sessionId, flow: 'none', decision: 'denied', checks: [{ name: 'session-expiry', outcome: 'fail' }] });
+  const late = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.equal(late.status, 409, 'after expiry the session is finished');
+  t.equal([...app.repository.auditRecords()].length, 1, 'expiry is audited once');
 });
 
 t.test('unusable selfies may be retried; all attempts end up in the audit', async (t) => {
