@@ -8,6 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCscaStore, verifyPassiveAuthentication, type PassiveAuthReport } from '../src/documents/emrtd/index.js';
 import { parseDer } from '../src/documents/asn1/index.js';
+import { verifyActiveAuthentication } from '../src/documents/emrtd/index.js';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { iso9796Sign } from '../test/helpers/documents/chip.js';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, at: { type: 'string' } } });
 if (!values.data) {
@@ -73,4 +76,20 @@ for (const r of rows) {
   for (const c of r.report.checks) console.log(`- ${c.name}: ${c.outcome}: ${c.reason}`);
   console.log('');
 }
-process.exitCode = agree === rows.length ? 0 : 1;
+// Active Authentication against the BSI chip's real DG15 key: the set ships the chip's private key,
+// so the chip's INTERNAL AUTHENTICATE answer is simulated with it (ISO 9796-2, as the chip would).
+const dg15File = path.join(bsiDir, 'Datagroup15.bin');
+const skFile = path.join(bsiDir, 'DG15_sk.pkcs8');
+if (existsSync(dg15File) && existsSync(skFile)) {
+  const chipKey = createPrivateKey({ key: readFileSync(skFile), format: 'der', type: 'pkcs8' });
+  const challenge = randomBytes(8);
+  const good = verifyActiveAuthentication({ dg15: readFileSync(dg15File), challenge, response: iso9796Sign(chipKey, challenge) });
+  const replay = verifyActiveAuthentication({ dg15: readFileSync(dg15File), challenge: randomBytes(8), response: iso9796Sign(chipKey, challenge) });
+  console.log('## Active Authentication (BSI DG15 key, simulated chip answer)\n');
+  console.log('| case | outcome | reason |');
+  console.log('|---|---|---|');
+  console.log(`| fresh challenge | ${good.outcome} | ${good.reason} |`);
+  console.log(`| answer replayed to another challenge | ${replay.outcome} | ${replay.reason} |`);
+  if (good.outcome !== 'pass' || replay.outcome !== 'fail') process.exitCode = 1;
+}
+if (agree !== rows.length) process.exitCode = 1;
