@@ -1,6 +1,7 @@
 import t from 'tap';
 import { parseMrz, mrzCheckDigit, type MrzParsed, type MrzResult } from '../../src/documents/mrz/index.js';
 import { buildTd3 } from '../helpers/documents/mrz-builder.js';
+import { deriveBacKeys } from '../../src/documents/emrtd/index.js';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const parsed = (r: MrzResult): MrzParsed => {
@@ -307,4 +308,13 @@ t.test('names: split, multiple components, digits rejected', async (t) => {
   t.same(errors(parseMrz(buildTd3({ name: '<<JOHN' }), { now })), ['MRZ_BAD_NAME']);
   const full = parsed(parseMrz(buildTd3({ name: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<<ABCDEFGHIJKLMN' }), { now }));
   t.equal(full.name.mayBeTruncated, true);
+});
+
+t.test('9303-11 App. D.1: BAC keys from MRZ_information', async (t) => {
+  const r = parsed(parseMrz(`${TD3_L1}\nL898902C<3UTO6908061F9406236ZE184226B<<<<<14`, { now }));
+  const keys = deriveBacKeys(r.mrzInformation!);
+  t.equal(keys.kseed.toString('hex').toUpperCase(), '239AB9CB282DAF66231DC5A4DF6BFBAE');
+  t.equal(keys.kenc.toString('hex').toUpperCase(), 'AB94FDECF2674FDFB9B391F85D7F76F2');
+  t.equal(keys.kmac.toString('hex').toUpperCase(), '7962D9ECE03D1ACD4C76089DCE131543');
+  t.throws(() => deriveBacKeys('l898'), RangeError);
 });

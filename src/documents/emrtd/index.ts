@@ -10,6 +10,7 @@ export { importPublicKey, toExplicitSpki, KeyImportError, type ImportedKey } fro
 export { verifySignature, type SignatureCheck } from './signature.js';
 export { overallStatus, type PaCheck, type PaStatus, type CheckOutcome } from './report.js';
 export { verifyActiveAuthentication, type ActiveAuthInput, type ActiveAuthResult } from './active-auth.js';
+export { deriveBacKeys, type BacKeys } from './bac-keys.js';
 export { loadCscaStore, type CscaFileResult } from './load-csca-store.js';
 export { NAMED_CURVES, type NamedCurve } from './ec-curves.js';
 export { OID, HASH_OIDS, type HashName } from './oids.js';

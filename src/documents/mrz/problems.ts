@@ -21,8 +21,7 @@ export type MrzProblemCode =
   | 'MRZ_BAD_SEX'
   | 'MRZ_SEX_X'
   | 'MRZ_BAD_NAME'
-  | 'MRZ_NAME_MAY_BE_TRUNCATED'
-  | 'MRZ_FILLER_EXPECTED';
+  | 'MRZ_NAME_MAY_BE_TRUNCATED';
 
 export type MrzProblemSeverity = 'error' | 'warning';
 
