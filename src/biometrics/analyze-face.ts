@@ -98,13 +98,16 @@ export type NoFaceReason = 'no-detection' | 'landmarks-rejected';
 
 export interface FaceAnalysis {
   image: { format: 'jpeg' | 'png' | 'webp'; width: number; height: number };
-  /** Faces the detector found (after its score threshold and overlap suppression). */
+  /**
+   * Faces found: detections above the score threshold after overlap suppression, less those the mesh
+   * model rejected (it checks from the largest down until one passes, so smaller ones are unchecked).
+   */
   faceCount: number;
-  /** Every detection, best score first. */
+  /** Those faces, best detector score first. */
   detections: FaceDetection[];
-  /** The largest detection, analysed; null when there is none usable. */
+  /** The largest face the mesh model confirmed, analysed; null when there is none. */
   face: AnalyzedFace | null;
-  /** Why `face` is null: nothing detected, or the mesh model rejected the largest detection. */
+  /** Why `face` is null: nothing detected, or the mesh model rejected every detection it checked. */
   noFaceReason: NoFaceReason | null;
   timings: FaceTimings;
 }
@@ -138,6 +141,7 @@ function nativeOptions(engine: FaceEngine, options: AnalyzeFaceOptions): NativeA
     nmsIouThreshold: config.detection.iouThreshold,
     maxFaces: numberOption(options.maxFaces, 'maxFaces', 1, 100, true) ?? config.detection.maxFaces,
     tightCropPadding: numberOption(options.tightCropPadding, 'tightCropPadding', 0, 2) ?? config.detection.tightCropPadding,
+    minLandmarkScore: config.landmarks.minScore,
     refineLandmarks: booleanOption(options.refineLandmarks, 'refineLandmarks') ?? config.landmarks.refine,
     computeEmbedding: booleanOption(options.embedding, 'embedding') ?? true,
   };
@@ -162,9 +166,7 @@ function toAnalysis(engine: FaceEngine, raw: NativeAnalysis, queueMs: number, st
   let face: AnalyzedFace | null = null;
   let noFaceReason: NoFaceReason | null = null;
   if (!raw.face) {
-    noFaceReason = 'no-detection';
-  } else if (raw.face.landmarkScore < config.landmarks.minScore) {
-    noFaceReason = 'landmarks-rejected';
+    noFaceReason = raw.rejectedDetections > 0 ? 'landmarks-rejected' : 'no-detection';
   } else {
     const q = raw.face.quality;
     const eyeOpen = config.eyeOpenMinAspectRatio;

@@ -49,6 +49,8 @@ export interface NativeAnalyzeOptions {
   nmsIouThreshold: number;
   maxFaces: number;
   tightCropPadding: number;
+  /** A detection counts as a face when the mesh scores it at least this. */
+  minLandmarkScore: number;
   refineLandmarks: boolean;
   computeEmbedding: boolean;
 }
@@ -96,7 +98,10 @@ export interface NativeAnalysis {
   format: 'jpeg' | 'png' | 'webp';
   width: number;
   height: number;
+  /** Confirmed by the mesh, or not checked (only the largest confirmed face is meshed). */
   detections: NativeDetection[];
+  /** Detections the mesh model scored below minLandmarkScore (dropped from `detections`). */
+  rejectedDetections: number;
   usedPadding: boolean;
   face: null | {
     detection: NativeDetection;

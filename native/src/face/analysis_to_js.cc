@@ -67,6 +67,7 @@ Napi::Object AnalysisToJs(Napi::Env env, const FaceAnalysisResult& r) {
   Napi::Array detections = Napi::Array::New(env, r.detections.size());
   for (uint32_t i = 0; i < r.detections.size(); ++i) detections.Set(i, Detection(env, r.detections[i]));
   out.Set("detections", detections);
+  out.Set("rejectedDetections", r.rejectedDetections);
   out.Set("usedPadding", r.usedPadding);
   if (r.face) {
     const AnalyzedFace& f = *r.face;

@@ -52,9 +52,11 @@ std::vector<float> Gather(const std::vector<cv::Mat>& outputs, size_t first, siz
   return values;
 }
 
-std::vector<FaceDetection> RunOnce(cv::dnn::Net& net, const cv::Mat& bgr, const DetectorSpec& spec,
-                                   const std::vector<cv::Point2f>& anchors, const DetectOptions& options,
-                                   float padding) {
+}  // namespace
+
+std::vector<FaceDetection> DetectFaces(cv::dnn::Net& net, const cv::Mat& bgr, const DetectorSpec& spec,
+                                       const std::vector<cv::Point2f>& anchors, const DetectOptions& options,
+                                       float padding) {
   cv::Mat canvas;
   const Letterbox box = PlaceImage(bgr, spec.model.input, padding, canvas);
   net.setInput(MakeInputBlob(canvas, spec.model.input));
@@ -114,8 +116,6 @@ std::vector<FaceDetection> RunOnce(cv::dnn::Net& net, const cv::Mat& bgr, const 
   return faces;  // NMSBoxes returns indices by descending score
 }
 
-}  // namespace
-
 std::vector<cv::Point2f> MakeBlazeFaceAnchors(const DetectorSpec& spec) {
   std::vector<cv::Point2f> anchors;
   for (size_t i = 0; i < spec.anchorStrides.size(); ++i) {
@@ -131,18 +131,6 @@ std::vector<cv::Point2f> MakeBlazeFaceAnchors(const DetectorSpec& spec) {
     }
   }
   return anchors;
-}
-
-DetectResult DetectFaces(cv::dnn::Net& net, const cv::Mat& bgr, const DetectorSpec& spec,
-                         const std::vector<cv::Point2f>& anchors, const DetectOptions& options) {
-  DetectResult result;
-  result.faces = RunOnce(net, bgr, spec, anchors, options, 0.0f);
-  if (result.faces.empty() && options.tightCropPadding > 0) {
-    // BlazeFace was trained on faces with some surroundings; one that fills the frame scores low.
-    result.faces = RunOnce(net, bgr, spec, anchors, options, options.tightCropPadding);
-    result.usedPadding = !result.faces.empty();
-  }
-  return result;
 }
 
 }  // namespace proofgate::face

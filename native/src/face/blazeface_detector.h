@@ -1,6 +1,7 @@
 // BlazeFace detection, ported from @vladmandic/human src/face/blazeface.ts: anchor grid, box and
 // keypoint decoding, non-maximum suppression. The image is letterboxed (aspect kept) instead of
-// stretched, and a face filling the whole frame is found by a second pass on a padded canvas.
+// stretched, optionally with a margin so a face filling the whole frame looks like the faces the
+// model was trained on (face_analysis.cc decides when to make that second pass).
 #pragma once
 #include <vector>
 
@@ -16,20 +17,14 @@ struct DetectOptions {
   float minScore = 0.5f;
   float iouThreshold = 0.3f;
   int maxFaces = 10;
-  // Second pass when the first finds nothing: margin added on every side, as a fraction of the
-  // image's long side. 0 turns the pass off.
-  float tightCropPadding = 0.5f;
-};
-
-struct DetectResult {
-  std::vector<FaceDetection> faces;  // best score first
-  bool usedPadding = false;
 };
 
 // Anchor centres in input pixels, in the order the model's outputs list them.
 std::vector<cv::Point2f> MakeBlazeFaceAnchors(const DetectorSpec& spec);
 
-DetectResult DetectFaces(cv::dnn::Net& net, const cv::Mat& bgr, const DetectorSpec& spec,
-                         const std::vector<cv::Point2f>& anchors, const DetectOptions& options);
+// Faces best score first. `padding`: margin added on every side, as a fraction of the image's long side.
+std::vector<FaceDetection> DetectFaces(cv::dnn::Net& net, const cv::Mat& bgr, const DetectorSpec& spec,
+                                       const std::vector<cv::Point2f>& anchors, const DetectOptions& options,
+                                       float padding);
 
 }  // namespace proofgate::face

@@ -26,6 +26,40 @@ class StageClock {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// The largest detection whose mesh scores at least minLandmarkScore. Detections the mesh rejects
+// (false positives: a patterned wall, a face on a T-shirt print) are removed from `detections` and
+// counted in `rejected`, so faceCount counts faces, not detector noise.
+std::optional<AnalyzedFace> LargestConfirmedFace(Pipeline& nets, const cv::Mat& bgr, const EngineSpec& spec,
+                                                 std::vector<FaceDetection>& detections, const AnalyzeOptions& options,
+                                                 int& rejected) {
+  std::vector<size_t> order(detections.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return detections[a].box.area() > detections[b].box.area(); });
+  const float cropScale = spec.landmarker.cropScale;
+  std::vector<bool> drop(detections.size(), false);
+  std::optional<AnalyzedFace> confirmed;
+  for (size_t index : order) {
+    AnalyzedFace face;
+    face.detection = detections[index];
+    face.landmarks = RunFaceMesh(nets.landmarker, bgr, CropFromDetection(face.detection, spec.detector, cropScale), spec.landmarker);
+    if (options.refineLandmarks) {
+      face.landmarks = RunFaceMesh(nets.landmarker, bgr, CropFromMesh(face.landmarks, cropScale), spec.landmarker);
+    }
+    if (face.landmarks.score >= options.minLandmarkScore) {
+      confirmed = std::move(face);
+      break;
+    }
+    drop[index] = true;
+    ++rejected;
+  }
+  std::vector<FaceDetection> kept;
+  for (size_t i = 0; i < detections.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(detections[i]));
+  }
+  detections = std::move(kept);
+  return confirmed;
+}
+
 }  // namespace
 
 FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options) {
@@ -43,24 +77,26 @@ FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t s
   Pipeline& nets = lease.nets();
   clock.Lap();  // a wait for the lease is not detection time
 
-  DetectResult detected = DetectFaces(nets.detector, image.bgr, spec.detector, engine.anchors(), options.detect);
-  result.detections = std::move(detected.faces);
-  result.usedPadding = detected.usedPadding;
+  result.detections = DetectFaces(nets.detector, image.bgr, spec.detector, engine.anchors(), options.detect, 0.0f);
   result.timings.detect = clock.Lap();
+  std::optional<AnalyzedFace> chosen =
+      LargestConfirmedFace(nets, image.bgr, spec, result.detections, options, result.rejectedDetections);
+  result.timings.landmarks = clock.Lap();
 
-  if (!result.detections.empty()) {
-    const auto largest = std::max_element(result.detections.begin(), result.detections.end(),
-                                          [](const FaceDetection& a, const FaceDetection& b) { return a.box.area() < b.box.area(); });
-    AnalyzedFace face;
-    face.detection = *largest;
-    const float cropScale = spec.landmarker.cropScale;
-    face.landmarks = RunFaceMesh(nets.landmarker, image.bgr, CropFromDetection(face.detection, spec.detector, cropScale),
-                                 spec.landmarker);
-    if (options.refineLandmarks) {
-      face.landmarks = RunFaceMesh(nets.landmarker, image.bgr, CropFromMesh(face.landmarks, cropScale), spec.landmarker);
+  if (!chosen && options.tightCropPadding > 0) {
+    std::vector<FaceDetection> padded =
+        DetectFaces(nets.detector, image.bgr, spec.detector, engine.anchors(), options.detect, options.tightCropPadding);
+    result.timings.detect += clock.Lap();
+    chosen = LargestConfirmedFace(nets, image.bgr, spec, padded, options, result.rejectedDetections);
+    result.timings.landmarks += clock.Lap();
+    if (chosen) {
+      result.detections = std::move(padded);
+      result.usedPadding = true;
     }
-    result.timings.landmarks = clock.Lap();
+  }
 
+  if (chosen) {
+    AnalyzedFace& face = *chosen;
     const cv::Size chipSize(spec.embedder.model.input.width, spec.embedder.model.input.height);
     const cv::Matx23d toChip = FitSimilarity(AlignmentPoints(face.landmarks, spec.embedder), spec.embedder.alignTemplate);
     const cv::Mat chip = WarpFaceChip(image.bgr, toChip, chipSize);
@@ -71,7 +107,7 @@ FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t s
 
     face.quality = MeasureFaceQuality(face.landmarks, chip);
     result.timings.quality = clock.Lap();
-    result.face = std::move(face);
+    result.face = std::move(chosen);
   }
   result.timings.total = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -16,6 +16,11 @@ namespace proofgate::face {
 struct AnalyzeOptions {
   uint64_t maxPixels = 0;
   DetectOptions detect;
+  // A detection counts as a face when the mesh model scores it at least this.
+  float minLandmarkScore = 0.5f;
+  // A face filling the frame is detected poorly or not at all. When the first pass confirms no face,
+  // detection runs again with this margin (fraction of the long side) on every side. 0: no retry.
+  float tightCropPadding = 0.5f;
   bool refineLandmarks = true;  // second mesh pass on the crop the first mesh implies
   bool computeEmbedding = true;
 };
@@ -35,9 +40,10 @@ struct FaceAnalysisResult {
   ImageHeader header{};
   int width = 0;   // upright, after EXIF orientation
   int height = 0;
-  std::vector<FaceDetection> detections;
+  std::vector<FaceDetection> detections;  // confirmed or not yet checked by the mesh
+  int rejectedDetections = 0;             // detections the mesh scored below minLandmarkScore
   bool usedPadding = false;
-  std::optional<AnalyzedFace> face;  // the largest detection, when there is one
+  std::optional<AnalyzedFace> face;  // the largest confirmed face, when there is one
   StageTimings timings;
 };
 

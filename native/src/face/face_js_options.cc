@@ -135,7 +135,8 @@ AnalyzeOptions ReadAnalyzeOptions(const Napi::Object& options) {
   out.detect.minScore = static_cast<float>(Number(options, "minDetectionScore"));
   out.detect.iouThreshold = static_cast<float>(Number(options, "nmsIouThreshold"));
   out.detect.maxFaces = static_cast<int>(Number(options, "maxFaces"));
-  out.detect.tightCropPadding = static_cast<float>(Number(options, "tightCropPadding"));
+  out.tightCropPadding = static_cast<float>(Number(options, "tightCropPadding"));
+  out.minLandmarkScore = static_cast<float>(Number(options, "minLandmarkScore"));
   out.refineLandmarks = Boolean(options, "refineLandmarks");
   out.computeEmbedding = Boolean(options, "computeEmbedding");
   return out;

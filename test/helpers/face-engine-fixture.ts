@@ -1,0 +1,19 @@
+// Shared set-up for the face tests that need the converted models (not itself a test file).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { FaceEngine } from '../../src/biometrics/face-engine.js';
+import { buildConfig } from '../../src/config/index.js';
+import { projectRoot } from '../../src/native/addon.js';
+
+export const modelsDir = path.join(projectRoot, 'models');
+
+/** Null when the models are built; otherwise the message a test reports as its failure. */
+export function missingModels(): string | null {
+  const missing = ['manifest.json', 'blazeface.onnx', 'facemesh.onnx', 'face_recognition.onnx'].filter((f) => !existsSync(path.join(modelsDir, f)));
+  return missing.length === 0 ? null : `converted models are missing from ${modelsDir} (${missing.join(', ')}): run \`npm run build:models\` first`;
+}
+
+/** An engine with the default configuration plus `biometrics` overrides. */
+export function loadEngine(biometrics: Record<string, unknown> = {}): Promise<FaceEngine> {
+  return FaceEngine.load(buildConfig({ biometrics }).biometrics);
+}
