@@ -119,3 +119,12 @@ t.test('insufficient data and the threshold', async (t) => {
   t.equal(swapped.details.order, 'swapped');
   t.equal(swapped.score, 0.95);
 });
+
+t.test('hostile directory input is bounded', async (t) => {
+  const started = Date.now();
+  const huge = Array.from({ length: 5000 }, (_, i) => `Name${'abcdefghij'[i % 10]}x`).join(' ');
+  const r = bind('ERIKSSON<<ANNA', { displayName: huge, givenName: huge, familyName: huge.repeat(3) });
+  t.equal(r.outcome, 'mismatch');
+  t.ok(Date.now() - started < 2000, 'answers quickly');
+  t.equal(bind('ERIKSSON<<ANNA', { displayName: '\u0000\u202e<script>' }).outcome, 'mismatch');
+});

@@ -46,6 +46,11 @@ export const DEFAULT_NAME_BINDING_THRESHOLD = 0.85;
 /** Weights of surname and given names in the score; surnames carry more because given names vary in use. */
 const SURNAME_WEIGHT = 0.55;
 const SWAPPED_FACTOR = 0.95;
+/** Bounds on directory input (it comes from a token the client presents): real names are far shorter. */
+const MAX_NAME_CHARS = 256;
+const MAX_NAME_TOKENS = 12;
+const clamp = (s: string | null | undefined) => (s ?? '').slice(0, MAX_NAME_CHARS).trim();
+const forms = (s: string) => mrzTokenForms(s).map((f) => ({ ...f, tokens: f.tokens.slice(0, MAX_NAME_TOKENS) }));
 const DISPLAY_NAME_FACTOR = 0.98;
 
 interface Similarity { readonly value: number; readonly truncated: boolean }
@@ -140,11 +145,11 @@ function scorePair(holder: DocumentHolder, family: string[], given: string[], or
 
 export function bindHolderToAccount(holder: DocumentHolder, identity: DirectoryIdentity, threshold = DEFAULT_NAME_BINDING_THRESHOLD): BindingResult {
   const candidates: Candidate[] = [];
-  const given = identity.givenName?.trim() ?? '';
-  const family = identity.familyName?.trim() ?? '';
+  const given = clamp(identity.givenName);
+  const family = clamp(identity.familyName);
   if (given || family) {
-    const gForms = mrzTokenForms(given);
-    const fForms = mrzTokenForms(family);
+    const gForms = forms(given);
+    const fForms = forms(family);
     for (const gf of gForms) {
       for (const ff of fForms) {
         const form: NameForm = gf.form === 'icao' && ff.form === 'icao' ? 'icao' : 'accent-stripped';
@@ -153,14 +158,14 @@ export function bindHolderToAccount(holder: DocumentHolder, identity: DirectoryI
       }
     }
   }
-  const display = identity.displayName?.trim() ?? '';
+  const display = clamp(identity.displayName);
   if (display) {
     // "Family, Given" is explicit; otherwise try every split of the display name, both ways round.
     const comma = display.indexOf(',');
-    for (const { form, tokens } of mrzTokenForms(display)) {
+    for (const { form, tokens } of forms(display)) {
       if (comma > 0) {
-        const fam = mrzTokenForms(display.slice(0, comma)).find((f) => f.form === form)?.tokens ?? [];
-        const giv = mrzTokenForms(display.slice(comma + 1)).find((f) => f.form === form)?.tokens ?? [];
+        const fam = forms(display.slice(0, comma)).find((f) => f.form === form)?.tokens ?? [];
+        const giv = forms(display.slice(comma + 1)).find((f) => f.form === form)?.tokens ?? [];
         candidates.push(scorePair(holder, fam, giv, 'display-name', form, DISPLAY_NAME_FACTOR));
       }
       for (let k = 1; k < tokens.length; k++) {
