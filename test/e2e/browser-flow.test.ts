@@ -65,7 +65,16 @@ async function startRound(browser: Browser, app: VerificationTestApp): Promise<R
   const page = await context.newPage();
   const request = await app.entra.request();
   let deliver!: (fields: Record<string, string>) => void;
-  const postBack = new Promise<Record<string, string>>((resolve) => { deliver = resolve; });
+  // A broken flow fails here with a message instead of hanging until tap's file timeout.
+  const postBack = new Promise<Record<string, string>>((resolve, reject) => {
+    deliver = resolve;
+    setTimeout(() => reject(new Error(`no form_post reached Entra within 90 s; page status: ${statusText}`)), 90_000).unref();
+  });
+  let statusText = '';
+  page.on('console', (m) => { if (m.type() === 'error') statusText += ` [console: ${m.text()}]`; });
+  page.on('framenavigated', async (f) => {
+    if (f === page.mainFrame()) statusText += ` [at ${f.url()}]`;
+  });
   // Nothing leaves the machine: every request to Entra's host is answered here.
   await page.route(`${ENTRA}/**`, async (route) => {
     const url = new URL(route.request().url());
