@@ -39,6 +39,7 @@ export interface MrzCorrectionResult {
 }
 
 const MAX_CHANGES = 2;
+const NAME_FIELDS: ReadonlySet<string> = new Set(['name', 'surname', 'givenNames']);
 const MAX_TRIALS = 50_000;
 
 function layoutFor(lines: readonly string[]): Layout | null {
@@ -80,19 +81,16 @@ export function correctMrz(reading: MrzReading, options: MrzParseOptions = {}): 
   }));
   const grid: Grid = opts.map((line) => line.map((o) => o[0]));
 
+  // The composite digit is not used to arbitrate: ICAO aligns every field's weights with the
+  // composite's, so two readings that both satisfy a field's own digit give the same composite sum.
   const ambiguous: CheckName[] = [];
-  const pending = new Map<CheckName, number>();
   for (const check of layout.checks) {
     if (check.name === 'composite' || isLongNumberCheck(layout, check, grid)) continue;
     if (checkValid(check, grid)) continue;
     const solutions = search(positionsOf(check), opts, grid, () => checkValid(check, grid));
     if (solutions.length === 1) apply(grid, solutions[0]);
-    else if (solutions.length > 1) pending.set(check.name, solutions.length);
+    else if (solutions.length > 1) ambiguous.push(check.name);
   }
-
-  // The composite digit cannot arbitrate: ICAO aligns every field's weights with the composite's,
-  // so two readings that both satisfy a field's own digit give the same composite sum.
-  ambiguous.push(...pending.keys());
   fixNameFillers(layout, grid);
 
   const lines = grid.map((l) => l.join(''));
@@ -102,7 +100,8 @@ export function correctMrz(reading: MrzReading, options: MrzParseOptions = {}): 
       const from = original[li][p];
       const to = lines[li][p];
       if (from === to) continue;
-      const reason = !allowedIn(classes[li][p], from) ? 'class' : layout.fields.some((f) => (f.name === 'name' || f.name === 'surname' || f.name === 'givenNames') && f.line === li && p >= f.start && p < f.end) ? 'filler' : 'check-digit';
+      const inName = layout.fields.some((f) => NAME_FIELDS.has(f.name) && f.line === li && p >= f.start && p < f.end);
+      const reason = !allowedIn(classes[li][p], from) ? 'class' : inName ? 'filler' : 'check-digit';
       corrections.push({ line: li, position: p, from, to, reason });
     }
   }
@@ -166,7 +165,7 @@ function search(positions: Array<[number, number]>, opts: Options, grid: Grid, v
 /** A 'K' inside the filler run that ends a name field is a misread '<' (names carry no check digit). */
 function fixNameFillers(layout: Layout, grid: Grid): void {
   for (const f of layout.fields) {
-    if (f.name !== 'name' && f.name !== 'surname' && f.name !== 'givenNames') continue;
+    if (!NAME_FIELDS.has(f.name)) continue;
     const text = grid[f.line].slice(f.start, f.end).join('');
     const m = /<<[<K]*$/.exec(text);
     if (!m || !/<<<|K/.test(m[0]) || (m[0].match(/</g) ?? []).length < 3) continue;
