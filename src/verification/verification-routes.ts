@@ -56,6 +56,8 @@ export function createVerificationRouter(service: VerificationService, settings:
   router.post('/verify/:sessionId/capture', rawImage, envelope, capture, jsonErrors);
   router.post('/verify/:sessionId/cancel', cancelForm, cancel);
   router.all('/verify/:sessionId/capture', (_req, _res, next) => next(new ProofgateError('ERR_BAD_REQUEST', 'use POST', { status: 405 })));
-  router.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, dotfiles: 'deny', maxAge: '1h', immutable: false }));
+  // Revalidated on every load (ETag) so an upgraded page never runs a cached older script; a missing
+  // file falls through to the app's 404.
+  router.use('/static', express.static(STATIC_DIR, { index: false, dotfiles: 'deny', cacheControl: true, maxAge: 0, redirect: false }));
   return router;
 }

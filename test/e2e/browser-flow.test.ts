@@ -171,12 +171,24 @@ t.test('upload fallback: a photo file of the enrolled person is verified', async
   t.equal((await app.verifyIdToken(fields.id_token)).nonce, request.nonce);
 });
 
-t.test('cancel from the keyboard posts access_denied', async (t) => {
+t.test("keyboard only: tab order with visible focus, and cancel posts access_denied", async (t) => {
   const app = await startApp(t);
   await enrol(app, 'personA');
   const browser = await launchWithCamera(t, 'personA');
   const { page, request, postBack } = await startRound(browser, app);
-  await page.locator('#cancel').focus();
+  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
+  // Keyboard only: Tab walks the controls in reading order, each with a visible focus outline.
+  const order: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return `${el.id}:${style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 ? 'outlined' : 'no-outline'}`;
+    }));
+  }
+  t.same(order.map((o) => o.split(':')[0]), ['take-photo', 'photo-file', 'send-photo', 'cancel'], 'tab order');
+  t.same(order.filter((o) => o.endsWith('no-outline')), [], 'visible focus on every control');
   await page.keyboard.press('Enter');
   const fields = await postBack;
   t.same(fields, { error: 'access_denied', error_description: 'the person cancelled verification', state: request.state });

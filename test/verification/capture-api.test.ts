@@ -245,4 +245,8 @@ t.test('the capture page: escaped hint values, strict CSP, own assets only', asy
   const css = await fetch(`${app.baseUrl}/static/verify.css`);
   t.equal(css.status, 200);
   t.equal((await fetch(`${app.baseUrl}/static/../package.json`)).status, 404);
+  const missing = await fetch(`${app.baseUrl}/static/nothing.js`, { headers: { accept: 'application/json' } });
+  t.equal(missing.status, 404);
+  t.equal(((await missing.json()) as { error: string }).error, 'ERR_NOT_FOUND');
+  t.equal((await fetch(`${app.baseUrl}/static/%2e%2e%2fpackage.json`)).status, 404, 'no traversal through encoded dots');
 });
