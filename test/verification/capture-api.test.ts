@@ -167,6 +167,16 @@ t.test('a kiosk envelope (selfie + depth + document) is stored whole and reporte
   t.match(audit.checks.find((c) => c.name === 'document-front-check'), { outcome: 'skipped' });
 });
 
+t.test('an envelope over verification.maxEnvelopeBytes is refused before parsing', async (t) => {
+  const { app } = await appWithProfile(t, { verification: { livenessWithoutDepth: 'allow', maxEnvelopeBytes: 65536 } });
+  const opened = await app.openSession();
+  const big = JSON.stringify({ captures: [{ kind: 'selfie', mediaType: 'image/jpeg', data: Buffer.concat([selfie, Buffer.alloc(70_000)]).toString('base64') }] });
+  const res = await capture(app, opened.captureUrl, big, { 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken });
+  t.equal(res.status, 413);
+  t.equal(res.json.error, 'ERR_PAYLOAD_TOO_LARGE');
+  t.equal(app.repository.listEvidence(opened.session.sessionId).length, 0);
+});
+
 t.test('an account without a profile is denied with the first-time reason', async (t) => {
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, config: { verification: { livenessWithoutDepth: 'allow' } } });

@@ -1,0 +1,22 @@
+import t from 'tap';
+import { buildConfig, configDefaults } from '../../src/config/index.js';
+
+t.test('verification defaults are the safe ones', async (t) => {
+  const v = buildConfig({}).verification;
+  t.equal(v.livenessWithoutDepth, 'refuse');
+  t.equal(v.matchMaxDistance, 0.5);
+  t.same(configDefaults.verification.quality, v.quality);
+});
+
+t.test('bad verification settings name the key', async (t) => {
+  const cases: Array<[unknown, string]> = [
+    [{ livenessWithoutDepth: 'yes' }, 'config config.verification.livenessWithoutDepth: expected one of refuse, allow, received "yes"'],
+    [{ livenessWithoutDepth: true }, 'config config.verification.livenessWithoutDepth: expected one of refuse, allow, received true'],
+    [{ matchMaxDistance: 0 }, 'config config.verification.matchMaxDistance: expected a number in 0.05..2, received 0'],
+    [{ maxCaptureAttempts: 1.5 }, 'config config.verification.maxCaptureAttempts: expected an integer in 1..10, received 1.5'],
+    [{ quality: { requireEyesOpen: 'true' } }, 'config config.verification.quality.requireEyesOpen: expected true or false, received "true"'],
+    [{ quality: { minExposure: 0.8, maxExposure: 0.7 } }, 'config config.verification.quality.minExposure: expected a value below maxExposure (0.7), received 0.8'],
+    [{ livenesWithoutDepth: 'allow' }, 'config config.verification.livenesWithoutDepth: expected no such key (misspelled?), received "allow"'],
+  ];
+  for (const [verification, message] of cases) t.throws(() => buildConfig({ verification }), { code: 'ERR_CONFIG', message }, message);
+});
