@@ -8,8 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCscaStore, verifyPassiveAuthentication, type PassiveAuthReport } from '../src/documents/emrtd/index.js';
 import { parseDer } from '../src/documents/asn1/index.js';
-import { verifyActiveAuthentication } from '../src/documents/emrtd/index.js';
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { chipAuthenticationSecret, NAMED_CURVES, parseDg14, startChipAuthentication, verifyActiveAuthentication } from '../src/documents/emrtd/index.js';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { derBitString, derOid, derSequence } from '../src/documents/asn1/index.js';
 import { iso9796Sign } from '../test/helpers/documents/chip.js';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, at: { type: 'string' } } });
@@ -91,5 +92,23 @@ if (existsSync(dg15File) && existsSync(skFile)) {
   console.log(`| fresh challenge | ${good.outcome} | ${good.reason} |`);
   console.log(`| answer replayed to another challenge | ${replay.outcome} | ${replay.reason} |`);
   if (good.outcome !== 'pass' || replay.outcome !== 'fail') process.exitCode = 1;
+}
+
+// Chip Authentication key agreement against the BSI chip's DG14 key (explicit brainpool parameters):
+// the terminal side is proofgate's; the chip side is simulated with the shipped DG14 private key.
+const dg14File = path.join(bsiDir, 'Datagroup14.bin');
+const caSkFile = path.join(bsiDir, 'DG14_sk.pkcs8');
+if (existsSync(dg14File) && existsSync(caSkFile)) {
+  const dg14 = parseDg14(readFileSync(dg14File));
+  const session = startChipAuthentication(dg14);
+  const curveOid = NAMED_CURVES.find((c) => c.name === session.curve)!.oid;
+  const terminalKey = createPublicKey({ key: derSequence(derSequence(derOid('1.2.840.10045.2.1'), derOid(curveOid)), derBitString(session.terminalPublicKey)), format: 'der', type: 'spki' });
+  const chipSecret = chipAuthenticationSecret(createPrivateKey({ key: readFileSync(caSkFile), format: 'der', type: 'pkcs8' }), terminalKey);
+  const same = chipSecret.equals(session.sharedSecret);
+  console.log('\n## Chip Authentication key agreement (BSI DG14 key, simulated chip side)\n');
+  console.log('| protocol | cipher | curve | shared secret equal |');
+  console.log('|---|---|---|---|');
+  console.log(`| ${session.protocol} | ${session.cipher} | ${session.curve} | ${same ? 'yes' : 'NO'} |`);
+  if (!same) process.exitCode = 1;
 }
 if (agree !== rows.length) process.exitCode = 1;

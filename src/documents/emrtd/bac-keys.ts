@@ -12,7 +12,7 @@ export interface BacKeys {
 }
 
 /** Sets each byte's lowest bit so the byte has odd parity, as DES keys require. */
-function adjustParity(key: Buffer): Buffer {
+export function adjustDesParity(key: Uint8Array): Buffer {
   const out = Buffer.from(key);
   for (let i = 0; i < out.length; i++) {
     let ones = 0;
@@ -24,7 +24,7 @@ function adjustParity(key: Buffer): Buffer {
 
 function deriveKey(kseed: Buffer, counter: number): Buffer {
   const d = Buffer.concat([kseed, Buffer.from([0, 0, 0, counter])]);
-  return adjustParity(createHash('sha1').update(d).digest().subarray(0, 16));
+  return adjustDesParity(createHash('sha1').update(d).digest().subarray(0, 16));
 }
 
 export function deriveBacKeys(mrzInformation: string): BacKeys {

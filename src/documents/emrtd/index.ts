@@ -11,6 +11,8 @@ export { verifySignature, type SignatureCheck } from './signature.js';
 export { overallStatus, type PaCheck, type PaStatus, type CheckOutcome } from './report.js';
 export { verifyActiveAuthentication, type ActiveAuthInput, type ActiveAuthResult } from './active-auth.js';
 export { deriveBacKeys, type BacKeys } from './bac-keys.js';
+export { parseDg14, SECURITY_INFO_OIDS, CHIP_AUTHENTICATION_PROTOCOLS, type Dg14 } from './dg14.js';
+export { startChipAuthentication, deriveSessionKeys, chipAuthenticationSecret, ecPoint, type ChipAuthenticationSession, type SessionCipher } from './chip-auth.js';
 export { loadCscaStore, type CscaFileResult } from './load-csca-store.js';
 export { NAMED_CURVES, type NamedCurve } from './ec-curves.js';
 export { OID, HASH_OIDS, type HashName } from './oids.js';
