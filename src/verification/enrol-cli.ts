@@ -62,7 +62,7 @@ async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime
   const repository = openConfiguredRepository(config);
   try {
     const faceEngine = await loadFaceAnalyzer(config);
-    return { config, repository, faceEngine, close: () => repository.close() };
+    return { config, repository, faceEngine, close: () => { faceEngine.close(); repository.close(); } };
   } catch (e) {
     repository.close();
     throw e;
