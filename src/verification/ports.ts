@@ -1,6 +1,7 @@
 // What the verification flow needs from its neighbours, stated as narrow interfaces so the flow can be
-// read (and tested) on its own. The appliance wires the real ones: the face engine (src/biometrics),
-// and encrypted evidence storage (src/store). The OIDC side is src/oidc/complete-verification.ts.
+// read (and tested) on its own. The appliance wires the real ones: the face engine (src/biometrics,
+// adapted in face-analyzer.ts) and encrypted evidence storage (src/store/evidence-cipher.ts). The OIDC
+// side is src/oidc/complete-verification.ts.
 import type { EvidenceCipher } from '../store/evidence-cipher.js';
 
 export interface FaceBox {

@@ -260,3 +260,18 @@ t.test('the capture page: escaped hint values, strict CSP, own assets only', asy
   t.equal(((await missing.json()) as { error: string }).error, 'ERR_NOT_FOUND');
   t.equal((await fetch(`${app.baseUrl}/static/%2e%2e%2fpackage.json`)).status, 404, 'no traversal through encoded dots');
 });
+
+t.test('behind a path prefix the page links and the capture API live under it', async (t) => {
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, prefix: '/pg', config: { verification: { livenessWithoutDepth: 'allow' } } });
+  await enrolFromReferencePhoto(
+    { repo: app.repository, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk 7' },
+  );
+  const opened = await app.openSession();
+  t.match(opened.captureUrl, /^\/pg\/verify\/[A-Za-z0-9_-]+\/capture$/);
+  t.match(opened.html, /<script src="\/pg\/static\/capture\.js" defer>/);
+  t.equal((await fetch(`${app.baseUrl}/pg/static/capture.js`)).status, 200);
+  const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
+  t.match(res.json, { outcome: 'decided', decision: 'verified' });
+});
