@@ -29,6 +29,8 @@ export const documentsDefaults = {
      * false: only "valid" passes.
      */
     acceptChainIncomplete: false,
+    /** Refuse a chip that has DG15 (an Active Authentication key) when the reader did not run Active Authentication. */
+    requireActiveAuthentication: false,
   },
   binding: {
     /** Lowest name-agreement score (0..1) at which the document holder is bound to the directory account. */
@@ -51,6 +53,7 @@ export interface DocumentsConfig {
     requireMasterListSignature: boolean;
     requireCrl: boolean;
     acceptChainIncomplete: boolean;
+    requireActiveAuthentication: boolean;
   };
   binding: {
     nameThreshold: number;
@@ -74,6 +77,7 @@ export function readDocumentsConfig(r: SectionReader): DocumentsConfig {
     requireMasterListSignature: e.boolean('requireMasterListSignature'),
     requireCrl: e.boolean('requireCrl'),
     acceptChainIncomplete: e.boolean('acceptChainIncomplete'),
+    requireActiveAuthentication: e.boolean('requireActiveAuthentication'),
   };
   e.done();
   const b = r.section('binding');
