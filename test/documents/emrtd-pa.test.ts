@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { CscaStore, verifyPassiveAuthentication, type PassiveAuthReport } from '../../src/documents/emrtd/index.js';
+import { CscaStore, readDg1Mrz, verifyPassiveAuthentication, type PassiveAuthReport } from '../../src/documents/emrtd/index.js';
 import * as pki from '../helpers/documents/pki.js';
 import type { KeyKind } from '../helpers/documents/pki.js';
 
@@ -270,4 +270,13 @@ t.test('master lists: signature verified before trusting their CSCAs', async (t)
   t.equal(lone.checks.find((c) => c.name === 'ml.signer-chain')?.outcome, 'fail');
   const accepted = new CscaStore().addMasterList(pki.masterList({ ...spec, cscas: [other] }), 'lone.ml', { acceptUnverified: true });
   t.equal(accepted.imported, 1);
+});
+
+t.test('spec vector: each DG hash covers the whole TLV (BSI DG1 615B5F1F58...)', async (t) => {
+  const dg1 = pki.dg1(MRZ);
+  t.equal(dg1.subarray(0, 5).toString('hex').toUpperCase(), '615B5F1F58');
+  const hash = createHash('sha256').update(dg1).digest('hex').toUpperCase();
+  t.equal(hash.slice(0, 8), '4170CA87');
+  t.equal(hash.slice(-4), '42B6');
+  t.same(readDg1Mrz(dg1), MRZ);
 });

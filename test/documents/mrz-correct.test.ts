@@ -66,3 +66,21 @@ t.test('wrong shapes are passed to the parser unchanged', async (t) => {
   t.same(r.corrections, []);
   t.equal(r.result.ok, false);
 });
+
+t.test('random and mutated input never throws, and a result always says why it is invalid', async (t) => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<<<<<<<<Kk \u00e9';
+  const base = [L1, L2];
+  let unexplained = 0;
+  let parsedCount = 0;
+  for (let i = 0; i < 2000; i++) {
+    const lines = base.map((l) => Array.from(l, (ch) => (rnd() < 0.05 ? alphabet[Math.floor(rnd() * alphabet.length)] : ch)).join(''));
+    if (rnd() < 0.1) lines[1] = lines[1].slice(0, Math.floor(rnd() * 44));
+    const r = correctMrz({ lines }, { now });
+    if (r.result.ok) parsedCount++;
+    if (!r.result.valid && !r.result.problems.some((p) => p.severity === 'error')) unexplained++;
+  }
+  t.equal(unexplained, 0);
+  t.ok(parsedCount > 500, `${parsedCount} of the mutated MRZs still parse`);
+});
