@@ -6,8 +6,9 @@ import type { CallSample, FaceBenchResult } from './faces-bench-child.js';
 type OkResult = Extract<FaceBenchResult, { ok: true }>;
 
 const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '-');
+/** Ratios of values under 0.5 (ms, MiB, faces/s) are mostly timer noise, so they are not shown. */
 const ratio = (peer: number, proofgate: number): string =>
-  Number.isFinite(peer) && Number.isFinite(proofgate) && proofgate > 0 ? `${(peer / proofgate).toFixed(2)}x` : '-';
+  Number.isFinite(peer) && Number.isFinite(proofgate) && proofgate >= 0.5 && peer >= 0.5 ? `${(peer / proofgate).toFixed(2)}x` : '-';
 
 interface Row {
   readonly label: string;

@@ -40,6 +40,8 @@ t.test('throughput rows and a missing side', async (t) => {
   const lines = renderThroughputTable(side('proofgate', 1), side('face-api', 2)).split('\n');
   t.ok(lines.includes('| faces/s, 4 calls in flight | 4.0 | 2.0 | 0.50x |'));
   t.ok(lines.includes('| peak RSS during the run (MiB) | 70.0 | 140.0 | 2.00x |'));
+  const idle = { ...side('proofgate', 1), eventLoopLagMs: { p50: 0.1, p99: 2, max: 3 } };
+  t.ok(renderThroughputTable(idle, side('face-api', 100)).split('\n').some((line) => line.startsWith('| event-loop lag p50') && line.endsWith('| 0.1 | 100.0 | - |')), 'no ratio of a near-zero value');
   const peerOnly = renderThroughputTable(undefined, side('face-api', 1)).split('\n');
   t.ok(peerOnly.includes('| faces/s, 1 call in flight | - | 1.0 | - |'));
 });
