@@ -6,6 +6,8 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
   proofgate::RegisterCommon(env, exports);
   proofgate::RegisterDnn(env, exports);
   proofgate::RegisterFace(env, exports);
+  proofgate::RegisterDocument(env, exports);
+  proofgate::RegisterLiveness(env, exports);
   return exports;
 }
 
