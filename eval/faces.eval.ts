@@ -26,6 +26,14 @@ interface ImageRecord {
   readonly error?: string;
 }
 
+/** One pair's outcome; distance null when a side failed to enrol. */
+interface PairRecord {
+  readonly a: string;
+  readonly b: string;
+  readonly same: boolean;
+  readonly distance: number | null;
+}
+
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: npm run eval:faces -- --data DIR [--out DIR] [--systems ${Object.keys(SYSTEM_LOADERS).join(',')}]\n`);
   process.exit(2);
@@ -87,7 +95,10 @@ async function main(): Promise<void> {
 
   const evaluations: SystemEvaluation[] = [];
   const speed = new Map<string, SpeedSummary>();
-  const perSystem: Record<string, { description: string; defaultThreshold: number | null; evaluation: SystemEvaluation; images: ImageRecord[] }> = {};
+  const perSystem: Record<
+    string,
+    { description: string; defaultThreshold: number | null; evaluation: SystemEvaluation; images: ImageRecord[]; pairs: PairRecord[] }
+  > = {};
   const probesBySystem = new Map<string, Map<string, ProbeOutcome>>();
   const distanceBySystem = new Map<string, (a: Float32Array, b: Float32Array) => number>();
   for (const name of systemNames) {
@@ -102,7 +113,12 @@ async function main(): Promise<void> {
       distanceBySystem.set(system.name, distance);
       const totals = records.filter((r) => !r.error).map((r) => Object.values(r.timings).reduce((sum, ms) => sum + ms, 0));
       speed.set(system.name, { medianMs: median(totals) });
-      perSystem[system.name] = { description: system.description, defaultThreshold: system.defaultThreshold, evaluation, images: records };
+      const pairs = dataset.pairs.map((pair) => {
+        const a = probes.get(pair.pathA)?.template;
+        const b = probes.get(pair.pathB)?.template;
+        return { a: pair.pathA, b: pair.pathB, same: pair.same, distance: a && b ? distance(a, b) : null };
+      });
+      perSystem[system.name] = { description: system.description, defaultThreshold: system.defaultThreshold, evaluation, images: records, pairs };
     } finally {
       await system.close();
     }
