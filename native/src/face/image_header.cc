@@ -83,7 +83,7 @@ ImageHeader ReadPng(const uint8_t* data, size_t size) {
 
 ImageHeader ReadWebp(const uint8_t* data, size_t size) {
   // "RIFF" size "WEBP", then the first chunk: "VP8 " (lossy), "VP8L" (lossless) or "VP8X" (extended).
-  if (size < 30) Truncated("WebP header");
+  if (size < 32) Truncated("WebP header");  // OpenCV's WebP decoder reads a 32-byte header first
   const uint8_t* chunk = data + 12;
   const uint8_t* payload = data + 20;
   uint32_t width = 0, height = 0;
