@@ -1,5 +1,6 @@
 // Configuration section "documents". The defaults object is also the documentation: one comment per key.
 import { ConfigError, type SectionReader } from '../validate.js';
+import { imagingDefaults, readImagingConfig, type ImagingConfig } from '../../documents/imaging/imaging-config.js';
 
 export const documentsDefaults = {
   mrz: {
@@ -38,6 +39,8 @@ export const documentsDefaults = {
     /** Compare the MRZ birth date with the directory's when the directory provides one (a conflict refuses). */
     compareDateOfBirth: true,
   },
+  /** Checks on document photos (visible, IR, UV): documented in src/documents/imaging/imaging-config.ts. */
+  imaging: imagingDefaults,
 };
 
 export interface DocumentsConfig {
@@ -59,6 +62,7 @@ export interface DocumentsConfig {
     nameThreshold: number;
     compareDateOfBirth: boolean;
   };
+  imaging: ImagingConfig;
 }
 
 export function readDocumentsConfig(r: SectionReader): DocumentsConfig {
@@ -90,6 +94,7 @@ export function readDocumentsConfig(r: SectionReader): DocumentsConfig {
     // Names alone at a lax threshold would bind near-namesakes; refuse the combination outright.
     throw new ConfigError(b.key('nameThreshold'), 'at least 0.7 when compareDateOfBirth is false', binding.nameThreshold);
   }
+  const imaging = readImagingConfig(r.section('imaging'));
   r.done();
-  return { mrz, emrtd, binding };
+  return { mrz, emrtd, binding, imaging };
 }
