@@ -80,7 +80,10 @@ const cases = corpus();
 for (let i = 0; i < cases.length; i += 2) {
   await Promise.all(cases.slice(i, i + 2).map(async ([label, bytes]) => {
     for (const run of [() => addon.imageProbe(bytes, { maxPixels: 40_000_000 }), () => addon.faceAnalyze(engine, bytes, options)]) {
-      const outcome = await run().then((r) => ('detections' in r ? `faces ${r.detections.length}` : `${r.width}x${r.height}`), (e: { code?: string }) => e.code ?? 'UNCODED');
+      const outcome = await (run() as Promise<{ detections?: unknown[]; width?: number; height?: number }>).then(
+        (r) => (r.detections ? `faces ${r.detections.length}` : `${r.width}x${r.height}`),
+        (e: { code?: string }) => e.code ?? 'UNCODED',
+      );
       if (outcome === 'UNCODED') throw new Error(`${label}: rejected without a code`);
       outcomes.set(outcome.startsWith('faces') ? 'analysed' : outcome, (outcomes.get(outcome.startsWith('faces') ? 'analysed' : outcome) ?? 0) + 1);
       settled++;

@@ -195,7 +195,8 @@ export function webpHeaderOnly(width: number, height: number): Buffer {
   const vp8x = Buffer.alloc(10);
   vp8x.writeUIntLE(width - 1, 4, 3);
   vp8x.writeUIntLE(height - 1, 7, 3);
-  const chunk = Buffer.concat([Buffer.from('VP8X', 'ascii'), Buffer.from([10, 0, 0, 0]), vp8x]);
+  // VP8X chunk, then an empty VP8L chunk where the image data would start.
+  const chunk = Buffer.concat([Buffer.from('VP8X', 'ascii'), Buffer.from([10, 0, 0, 0]), vp8x, Buffer.from('VP8L', 'ascii'), Buffer.alloc(4)]);
   const riff = Buffer.alloc(8);
   riff.write('RIFF', 0, 'ascii');
   riff.writeUInt32LE(4 + chunk.length, 4);
