@@ -96,8 +96,9 @@ export const biometricsDefaults = {
     /** Most faces reported per image; the largest is the one analysed. */
     maxFaces: 10,
     /**
-     * When nothing is found, detect again with this margin (fraction of the long side) added on every
-     * side, so a face filling the whole frame (a tight crop) is still found. 0 disables the second pass.
+     * When the mesh confirms no detection (or there is none), detect again with this margin (fraction
+     * of the long side) added on every side, so a face filling the whole frame (a tight crop) is still
+     * found. 0 disables the second pass.
      */
     tightCropPadding: 0.5,
   },
