@@ -7,6 +7,7 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
   proofgate::RegisterDnn(env, exports);
   proofgate::RegisterFace(env, exports);
   proofgate::RegisterDocument(env, exports);
+  proofgate::RegisterLiveness(env, exports);
   return exports;
 }
 

@@ -1,12 +1,234 @@
-// Configuration section "liveness". The defaults object is also the documentation: one comment per key.
-import type { SectionReader } from '../validate.js';
+// Configuration section "liveness": depth presentation-attack detection, the active challenge and the
+// policy the verification flows apply. The defaults object is also the documentation: one comment per
+// key. Thresholds were set on the synthetic suite (npm run eval:liveness) and MUST be recalibrated on
+// frames from the appliance's own camera before production use.
+import { ConfigError, type SectionReader } from '../validate.js';
+
+export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'blink'] as const;
+export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 export const livenessDefaults = {
+  capture: {
+    /** Largest depth/IR frame accepted, in pixels (1280x800 covers D4xx depth modes). */
+    maxDepthPixels: 1280 * 800,
+    /** Most frames accepted in a challenge sequence. */
+    maxSequenceFrames: 60,
+  },
+  depth: {
+    /** Minimum share of face-region pixels with depth. Screens and glossy surfaces leave holes. */
+    minValidDepthFraction: 0.5,
+    /** Minimum trimmed RMS distance (mm) of the face points from their RANSAC plane: a face is not flat. */
+    minPlaneResidualMm: 3,
+    /** Minimum nose-tip height (mm) over the quadric fitted to the face without the nose. Bent prints have ~0. */
+    minNoseProminenceMm: 8,
+    /** Maximum nose prominence (mm): more is not a nose (a hand or object in front). */
+    maxNoseProminenceMm: 60,
+    /** Outer eye corners' metric distance (mm), from depth and intrinsics: rejects shrunken replays. */
+    minOuterCanthiMm: 60,
+    maxOuterCanthiMm: 125,
+    /** Distance (mm) between the eye centres (corner midpoints), a proxy for the inter-pupil distance. */
+    minInterPupilMm: 40,
+    maxInterPupilMm: 85,
+    /**
+     * Minimum share of the ring around the face (ringInnerScale..ringOuterScale of the oval) that is empty
+     * or at least ringBehindMm behind the face: the depth face must stand out where the RGB face is.
+     */
+    minForegroundRingFraction: 0.5,
+    /** IR reflectance index band (median face IR / full scale × (depth / irReferenceDistanceMm)²). Screens are dark. */
+    minIrReflectance: 0.2,
+    maxIrReflectance: 0.72,
+    /** RANSAC iterations for the plane fit. */
+    ransacIterations: 200,
+    /** RANSAC inlier distance: base + perSquareMetre × (depth in m)², because stereo noise grows with depth². */
+    ransacInlierBaseMm: 2,
+    ransacInlierPerSquareMetreMm: 4,
+    /** Share of the largest plane residuals left out of the plane RMS (flying pixels). */
+    planeTrimFraction: 0.1,
+    /** Seed of the RANSAC sampler: the same frame always gives the same report. */
+    ransacSeed: 12345,
+    /** The quadric is fitted outside this radius (mm) around the nose tip. */
+    noseExclusionMm: 30,
+    /** Nose prominence is a quantile of the heights inside this radius (mm) of the nose tip ... */
+    noseTipRadiusMm: 7,
+    /** ... this one: above the median because under yaw the disc also covers the cheek beside the nose. */
+    noseTipQuantile: 0.7,
+    /** Refits of the quadric without outliers, and the outlier limit in RMS units. */
+    quadricRounds: 2,
+    quadricRejectSigma: 2.5,
+    /** Depth at a landmark is the median over a (2r+1)² pixel window. */
+    sampleRadiusPx: 2,
+    /** The ring around the face for the foreground check, as scale factors of the landmark oval. */
+    ringInnerScale: 1.15,
+    ringOuterScale: 1.5,
+    /** A ring pixel this far (mm) behind the face's median depth counts as background. */
+    ringBehindMm: 40,
+    /** Distance (mm) at which the IR index equals the raw normalised intensity. */
+    irReferenceDistanceMm: 500,
+    /** Fewer valid face points than this: geometry checks are not computed (and fail). */
+    minFacePoints: 150,
+    /** Score steepness: the weakest check's margin, relative to its bound, that moves the score from 0.5 to 0.73. */
+    scoreSoftness: 0.15,
+  },
+  challenge: {
+    /** Challenges the server may pick from. */
+    kinds: [...CHALLENGE_KINDS] as string[],
+    /** A capture older than this (seconds, by the server clock) is refused as stale. */
+    maxAgeSeconds: 30,
+    /** Capture times may run ahead of the server clock by at most this much (ms). */
+    maxClockSkewMs: 2000,
+    /**
+     * Turn: the head must start within this yaw (degrees) of frontal ... (yaw is estimated from 2D
+     * landmarks and reads ~0.75x the true angle on the canonical face: 18 here is about a 25 deg turn).
+     */
+    maxStartYawDeg: 10,
+    /** ... and reach at least this yaw (degrees) in the asked direction. */
+    minTurnYawDeg: 18,
+    /** Blink: eye aspect ratio below this counts as closed ... */
+    closedEyeRatio: 0.1,
+    /** ... and above this as open; a blink is open, closed, open. */
+    openEyeRatio: 0.17,
+    /** Fewest frames a sequence must have. */
+    minFrames: 3,
+  },
+  policy: {
+    /** Without a depth frame: 'refuse', or 'challenge-only' (accept on a passed active challenge alone). */
+    withoutDepth: 'refuse' as 'refuse' | 'challenge-only',
+    /**
+     * Depth geometry cannot catch a rigid 3D mask. 'challenge': also require the active challenge;
+     * 'ir-or-challenge': an IR frame that passed the IR check suffices instead; 'none': accept the risk.
+     */
+    maskDefence: 'challenge' as 'challenge' | 'ir-or-challenge' | 'none',
+  },
 };
 
-export type LivenessConfig = Record<string, never>;
+export interface DepthCheckSettings {
+  minValidDepthFraction: number;
+  minPlaneResidualMm: number;
+  minNoseProminenceMm: number;
+  maxNoseProminenceMm: number;
+  minOuterCanthiMm: number;
+  maxOuterCanthiMm: number;
+  minInterPupilMm: number;
+  maxInterPupilMm: number;
+  minForegroundRingFraction: number;
+  minIrReflectance: number;
+  maxIrReflectance: number;
+  ransacIterations: number;
+  ransacInlierBaseMm: number;
+  ransacInlierPerSquareMetreMm: number;
+  planeTrimFraction: number;
+  ransacSeed: number;
+  noseExclusionMm: number;
+  noseTipRadiusMm: number;
+  noseTipQuantile: number;
+  quadricRounds: number;
+  quadricRejectSigma: number;
+  sampleRadiusPx: number;
+  ringInnerScale: number;
+  ringOuterScale: number;
+  ringBehindMm: number;
+  irReferenceDistanceMm: number;
+  minFacePoints: number;
+  scoreSoftness: number;
+}
+
+export interface ChallengeSettings {
+  kinds: ChallengeKind[];
+  maxAgeSeconds: number;
+  maxClockSkewMs: number;
+  maxStartYawDeg: number;
+  minTurnYawDeg: number;
+  closedEyeRatio: number;
+  openEyeRatio: number;
+  minFrames: number;
+}
+
+export interface LivenessConfig {
+  capture: { maxDepthPixels: number; maxSequenceFrames: number };
+  depth: DepthCheckSettings;
+  challenge: ChallengeSettings;
+  policy: { withoutDepth: 'refuse' | 'challenge-only'; maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
+}
+
+function readDepth(r: SectionReader): DepthCheckSettings {
+  const n = (key: string, min: number, max: number, integer = false) => r.number(key, { min, max, integer });
+  const s: DepthCheckSettings = {
+    minValidDepthFraction: n('minValidDepthFraction', 0, 1),
+    minPlaneResidualMm: n('minPlaneResidualMm', 0, 100),
+    minNoseProminenceMm: n('minNoseProminenceMm', 0, 100),
+    maxNoseProminenceMm: n('maxNoseProminenceMm', 0, 200),
+    minOuterCanthiMm: n('minOuterCanthiMm', 0, 300),
+    maxOuterCanthiMm: n('maxOuterCanthiMm', 0, 300),
+    minInterPupilMm: n('minInterPupilMm', 0, 300),
+    maxInterPupilMm: n('maxInterPupilMm', 0, 300),
+    minForegroundRingFraction: n('minForegroundRingFraction', 0, 1),
+    minIrReflectance: n('minIrReflectance', 0, 10),
+    maxIrReflectance: n('maxIrReflectance', 0, 10),
+    ransacIterations: n('ransacIterations', 10, 10000, true),
+    ransacInlierBaseMm: n('ransacInlierBaseMm', 0.1, 100),
+    ransacInlierPerSquareMetreMm: n('ransacInlierPerSquareMetreMm', 0, 100),
+    planeTrimFraction: n('planeTrimFraction', 0, 0.5),
+    ransacSeed: n('ransacSeed', 0, 2 ** 32 - 1, true),
+    noseExclusionMm: n('noseExclusionMm', 5, 100),
+    noseTipRadiusMm: n('noseTipRadiusMm', 1, 50),
+    noseTipQuantile: n('noseTipQuantile', 0, 1),
+    quadricRounds: n('quadricRounds', 0, 10, true),
+    quadricRejectSigma: n('quadricRejectSigma', 1, 10),
+    sampleRadiusPx: n('sampleRadiusPx', 0, 10, true),
+    ringInnerScale: n('ringInnerScale', 1, 3),
+    ringOuterScale: n('ringOuterScale', 1, 4),
+    ringBehindMm: n('ringBehindMm', 1, 1000),
+    irReferenceDistanceMm: n('irReferenceDistanceMm', 100, 5000),
+    minFacePoints: n('minFacePoints', 10, 1e6, true),
+    scoreSoftness: n('scoreSoftness', 0.001, 10),
+  };
+  const pairs: [keyof DepthCheckSettings, keyof DepthCheckSettings][] = [
+    ['minNoseProminenceMm', 'maxNoseProminenceMm'], ['minOuterCanthiMm', 'maxOuterCanthiMm'],
+    ['minInterPupilMm', 'maxInterPupilMm'], ['minIrReflectance', 'maxIrReflectance'], ['ringInnerScale', 'ringOuterScale'],
+  ];
+  for (const [lo, hi] of pairs) {
+    if (s[lo] >= s[hi]) throw new ConfigError(r.key(hi), `a value above ${lo} (${s[lo]})`, s[hi]);
+  }
+  r.done();
+  return s;
+}
+
+function readChallenge(r: SectionReader): ChallengeSettings {
+  const kinds = r.stringArray('kinds', { nonEmpty: true });
+  for (const k of kinds) {
+    if (!(CHALLENGE_KINDS as readonly string[]).includes(k)) throw new ConfigError(r.key('kinds'), `entries from ${CHALLENGE_KINDS.join(', ')}`, kinds);
+  }
+  const s: ChallengeSettings = {
+    kinds: kinds as ChallengeKind[],
+    maxAgeSeconds: r.number('maxAgeSeconds', { min: 1, max: 600 }),
+    maxClockSkewMs: r.number('maxClockSkewMs', { min: 0, max: 60000 }),
+    maxStartYawDeg: r.number('maxStartYawDeg', { min: 0, max: 45 }),
+    minTurnYawDeg: r.number('minTurnYawDeg', { min: 5, max: 80 }),
+    closedEyeRatio: r.number('closedEyeRatio', { min: 0, max: 1 }),
+    openEyeRatio: r.number('openEyeRatio', { min: 0, max: 1 }),
+    minFrames: r.number('minFrames', { min: 2, max: 1000, integer: true }),
+  };
+  if (s.closedEyeRatio >= s.openEyeRatio) throw new ConfigError(r.key('openEyeRatio'), `a value above closedEyeRatio (${s.closedEyeRatio})`, s.openEyeRatio);
+  if (s.maxStartYawDeg >= s.minTurnYawDeg) throw new ConfigError(r.key('minTurnYawDeg'), `a value above maxStartYawDeg (${s.maxStartYawDeg})`, s.minTurnYawDeg);
+  r.done();
+  return s;
+}
 
 export function readLivenessConfig(r: SectionReader): LivenessConfig {
+  const cap = r.section('capture');
+  const capture = {
+    maxDepthPixels: cap.number('maxDepthPixels', { integer: true, min: 64 * 64, max: 4096 * 4096 }),
+    maxSequenceFrames: cap.number('maxSequenceFrames', { integer: true, min: 0, max: 1000 }),
+  };
+  cap.done();
+  const depth = readDepth(r.section('depth'));
+  const challenge = readChallenge(r.section('challenge'));
+  const pol = r.section('policy');
+  const policy = {
+    withoutDepth: pol.oneOf('withoutDepth', ['refuse', 'challenge-only'] as const),
+    maskDefence: pol.oneOf('maskDefence', ['challenge', 'ir-or-challenge', 'none'] as const),
+  };
+  pol.done();
   r.done();
-  return {};
+  return { capture, depth, challenge, policy };
 }

@@ -1,0 +1,225 @@
+#include "liveness/depth_checks.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "common/native_error.h"
+
+namespace proofgate::liveness {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+CheckResult Judge(const char* name, const char* unit, double value, const Bounds& b, bool computed) {
+  CheckResult r{name, unit, value, b, ""};
+  const bool gating = !std::isnan(b.min) || !std::isnan(b.max);
+  if (!computed || std::isnan(value)) {
+    r.outcome = "not-computed";
+    r.value = kNaN;
+  } else if (!gating) {
+    r.outcome = "info";
+  } else {
+    const bool ok = (std::isnan(b.min) || value >= b.min) && (std::isnan(b.max) || value <= b.max);
+    r.outcome = ok ? "pass" : "fail";
+  }
+  return r;
+}
+
+double Median(std::vector<double>& v) {
+  if (v.empty()) return kNaN;
+  const size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(mid), v.end());
+  return v[mid];
+}
+
+class FrameGeometry {
+ public:
+  explicit FrameGeometry(const DepthFrameView& f) : f_(f) {}
+
+  double DepthMm(int x, int y) const {
+    if (x < 0 || y < 0 || x >= f_.width || y >= f_.height) return 0;
+    return f_.depth[static_cast<size_t>(y) * f_.width + x] * f_.depthUnitMm;
+  }
+
+  cv::Point3d BackProject(double u, double v, double z) const {
+    return {(u - f_.intrinsics.cx) * z / f_.intrinsics.fx, (v - f_.intrinsics.cy) * z / f_.intrinsics.fy, z};
+  }
+
+  cv::Point2d Landmark(int i) const {
+    const float* p = f_.landmarks + static_cast<size_t>(i) * f_.landmarkStride;
+    return {p[0], p[1]};
+  }
+
+  // Median valid depth in a window around a pixel; NaN when the window has none.
+  double DepthNear(cv::Point2d p, int radius) const {
+    std::vector<double> zs;
+    const int px = static_cast<int>(std::lround(p.x)), py = static_cast<int>(std::lround(p.y));
+    for (int y = py - radius; y <= py + radius; ++y)
+      for (int x = px - radius; x <= px + radius; ++x) {
+        const double z = DepthMm(x, y);
+        if (z > 0) zs.push_back(z);
+      }
+    return Median(zs);
+  }
+
+  // A landmark in 3D; falls back to `fallbackZ` when its window has no depth.
+  cv::Point3d Landmark3d(int i, int radius, double fallbackZ) const {
+    const cv::Point2d p = Landmark(i);
+    double z = DepthNear(p, radius);
+    if (std::isnan(z)) z = fallbackZ;
+    return BackProject(p.x, p.y, z);
+  }
+
+  const DepthFrameView& frame() const { return f_; }
+
+ private:
+  const DepthFrameView& f_;
+};
+
+std::vector<cv::Point> ScaledPolygon(const std::vector<cv::Point2d>& poly, cv::Point2d centre, double scale) {
+  std::vector<cv::Point> out;
+  out.reserve(poly.size());
+  for (const auto& p : poly) {
+    const cv::Point2d q = centre + (p - centre) * scale;
+    out.emplace_back(static_cast<int>(std::lround(q.x)), static_cast<int>(std::lround(q.y)));
+  }
+  return out;
+}
+
+}  // namespace
+
+DepthCheckReport RunDepthChecks(const DepthFrameView& frame, const LandmarkRoles& roles, const DepthCheckParams& params,
+                                const DepthCheckBounds& bounds) {
+  DepthCheckReport report;
+  const FrameGeometry geo(frame);
+  const cv::Rect image(0, 0, frame.width, frame.height);
+
+  // Face region: the convex hull of all landmarks. (The oval landmarks alone are not enough: under
+  // yaw the nose tip projects outside them.)
+  std::vector<cv::Point2f> all;
+  for (int i = 0; i < frame.landmarkCount; ++i) all.emplace_back(geo.Landmark(i));
+  std::vector<cv::Point2f> hull;
+  cv::convexHull(all, hull);
+  std::vector<cv::Point2d> oval;  // the hull, as a polygon
+  cv::Point2d centre(0, 0);
+  for (const auto& p : hull) {
+    oval.emplace_back(p.x, p.y);
+    centre += oval.back();
+  }
+  centre *= 1.0 / static_cast<double>(oval.size());
+  cv::Mat faceMask = cv::Mat::zeros(frame.height, frame.width, CV_8U);
+  cv::fillPoly(faceMask, std::vector<std::vector<cv::Point>>{ScaledPolygon(oval, centre, 1.0)}, cv::Scalar(255));
+  const cv::Rect box = cv::boundingRect(ScaledPolygon(oval, centre, params.ringOuterScale)) & image;
+  if (box.area() == 0) throw NativeError("ERR_LIVENESS_FACE_OUTSIDE", "the face landmarks lie outside the depth frame");
+
+  std::vector<cv::Point3d> points;
+  std::vector<cv::Point> pixels;
+  std::vector<double> depths;
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const uint8_t* m = faceMask.ptr<uint8_t>(y);
+    for (int x = box.x; x < box.x + box.width; ++x) {
+      if (!m[x]) continue;
+      ++report.facePixels;
+      const double z = geo.DepthMm(x, y);
+      if (z <= 0) continue;
+      points.push_back(geo.BackProject(x, y, z));
+      pixels.emplace_back(x, y);
+      depths.push_back(z);
+    }
+  }
+  report.validFacePixels = static_cast<int>(points.size());
+  const bool enough = report.validFacePixels >= params.minFacePoints;
+  report.faceDepthMm = Median(depths);
+  const double validFraction = report.facePixels > 0 ? static_cast<double>(report.validFacePixels) / report.facePixels : 0.0;
+  report.checks.push_back(Judge("validDepthFraction", "ratio", validFraction, bounds.validDepthFraction, report.facePixels > 0));
+
+  // Flying pixels and far holes-filled junk would drag the fits: keep points near the face's own depth.
+  std::vector<cv::Point3d> face;
+  std::vector<cv::Point> facePixels;
+  if (enough) {
+    for (size_t i = 0; i < points.size(); ++i)
+      if (std::abs(points[i].z - report.faceDepthMm) < 150.0) {
+        face.push_back(points[i]);
+        facePixels.push_back(pixels[i]);
+      }
+  }
+
+  // 1. RANSAC plane.
+  PlaneFit plane = enough ? FitPlaneRansac(face, params.plane) : PlaneFit{};
+  report.checks.push_back(Judge("planeResidualMm", "mm", plane.trimmedRmsMm, bounds.planeResidualMm, plane.ok));
+  report.checks.push_back(Judge("planeInlierFraction", "ratio", plane.inlierFraction, bounds.planeInlierFraction, plane.ok));
+
+  // 2. Quadric without the nose, 3. nose prominence over it. Both regions are taken in the image
+  //    around the nose landmark (radii converted with the face depth), so a wrong depth at the nose
+  //    tip itself cannot move them.
+  const cv::Point2d noseAt = geo.Landmark(roles.noseTip);
+  const double pxPerMm = std::isnan(report.faceDepthMm) ? 0 : frame.intrinsics.fx / report.faceDepthMm;
+  const double exclusionPx = params.noseExclusionMm * pxPerMm, tipPx = params.noseTipRadiusMm * pxPerMm;
+  std::vector<cv::Point3d> cheeks, tip;
+  for (size_t i = 0; i < face.size(); ++i) {
+    const double d = std::hypot(facePixels[i].x - noseAt.x, facePixels[i].y - noseAt.y);
+    if (d > exclusionPx) cheeks.push_back(face[i]);
+    else if (d <= tipPx) tip.push_back(face[i]);
+  }
+  QuadricFit quadric = enough ? FitQuadricRobust(cheeks, params.quadricRounds, params.quadricRejectSigma) : QuadricFit{};
+  report.checks.push_back(Judge("quadricResidualMm", "mm", quadric.rmsMm, bounds.quadricResidualMm, quadric.ok));
+  double prominence = kNaN;
+  if (quadric.ok && tip.size() >= 3) {
+    // Upper quantile of heights: under yaw the disc around the tip also covers the cheek beside the nose.
+    std::vector<double> above;
+    for (const auto& p : tip) above.push_back(quadric.At(p.x, p.y) - p.z);  // nearer than the surface: positive
+    const size_t q = static_cast<size_t>(std::floor(params.noseTipQuantile * static_cast<double>(above.size() - 1)));
+    std::nth_element(above.begin(), above.begin() + static_cast<long>(q), above.end());
+    prominence = above[q];
+  }
+  report.checks.push_back(Judge("noseProminenceMm", "mm", prominence, bounds.noseProminenceMm, quadric.ok && tip.size() >= 3));
+
+  // 4. Metric size from depth + intrinsics.
+  const double z0 = report.faceDepthMm;
+  const bool sized = enough && !std::isnan(z0);
+  const cv::Point3d ro = geo.Landmark3d(roles.rightEyeOuter, params.sampleRadiusPx, z0);
+  const cv::Point3d ri = geo.Landmark3d(roles.rightEyeInner, params.sampleRadiusPx, z0);
+  const cv::Point3d li = geo.Landmark3d(roles.leftEyeInner, params.sampleRadiusPx, z0);
+  const cv::Point3d lo = geo.Landmark3d(roles.leftEyeOuter, params.sampleRadiusPx, z0);
+  report.checks.push_back(Judge("outerCanthiMm", "mm", cv::norm(ro - lo), bounds.outerCanthiMm, sized));
+  report.checks.push_back(Judge("interPupilMm", "mm", cv::norm((ro + ri) * 0.5 - (li + lo) * 0.5), bounds.interPupilMm, sized));
+
+  // 5. Depth-RGB consistency: the RGB face's surroundings must lie behind it (or be empty), as around a
+  //    head; a print, screen or frame around the face sits at the face's own depth.
+  cv::Mat ring = cv::Mat::zeros(frame.height, frame.width, CV_8U);
+  cv::fillPoly(ring, std::vector<std::vector<cv::Point>>{ScaledPolygon(oval, centre, params.ringOuterScale)}, cv::Scalar(255));
+  cv::fillPoly(ring, std::vector<std::vector<cv::Point>>{ScaledPolygon(oval, centre, params.ringInnerScale)}, cv::Scalar(0));
+  int ringPixels = 0, ringBehind = 0;
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const uint8_t* m = ring.ptr<uint8_t>(y);
+    for (int x = box.x; x < box.x + box.width; ++x) {
+      if (!m[x]) continue;
+      ++ringPixels;
+      const double z = geo.DepthMm(x, y);
+      if (z <= 0 || z > z0 + params.ringBehindMm) ++ringBehind;
+    }
+  }
+  report.checks.push_back(Judge("foregroundRingFraction", "ratio", ringPixels > 0 ? static_cast<double>(ringBehind) / ringPixels : kNaN,
+                                bounds.foregroundRingFraction, sized && ringPixels > 0));
+
+  // 6. IR reflectance of the face region, corrected for the projector's inverse-square falloff.
+  if (frame.ir != nullptr) {
+    std::vector<double> irs;
+    const double full = frame.irBits == 16 ? 65535.0 : 255.0;
+    for (int y = box.y; y < box.y + box.height; ++y) {
+      const uint8_t* m = faceMask.ptr<uint8_t>(y);
+      for (int x = box.x; x < box.x + box.width; ++x) {
+        if (!m[x]) continue;
+        const size_t k = static_cast<size_t>(y) * frame.width + x;
+        irs.push_back(frame.irBits == 16 ? reinterpret_cast<const uint16_t*>(frame.ir)[k] : frame.ir[k]);
+      }
+    }
+    const double r = z0 / params.irReferenceDistanceMm;
+    report.checks.push_back(Judge("irReflectance", "ratio", Median(irs) / full * r * r, bounds.irReflectance, sized && !irs.empty()));
+  }
+  return report;
+}
+
+}  // namespace proofgate::liveness

@@ -1,0 +1,83 @@
+// The depth presentation-attack checks on one RGB-D frame: the face region from the landmarks,
+// back-projected to metric 3D, then valid-depth fraction, RANSAC plane residual, quadric residual with
+// the nose excluded, nose prominence over that surface, metric eye distances, foreground vs the ring
+// around the face, and IR reflectance when an IR frame is given. Every check reports its value, the
+// bounds it was given and whether it passed. No thresholds live here: they come from TypeScript.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "liveness/surface_fit.h"
+
+namespace proofgate::liveness {
+
+struct Intrinsics {
+  double fx = 0, fy = 0, cx = 0, cy = 0;
+};
+
+// Lower/upper bound; NaN means "no bound on that side". Both NaN: reported, not gating.
+struct Bounds {
+  double min = std::numeric_limits<double>::quiet_NaN();
+  double max = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct DepthCheckBounds {
+  Bounds validDepthFraction, planeResidualMm, planeInlierFraction, quadricResidualMm, noseProminenceMm,
+      outerCanthiMm, interPupilMm, foregroundRingFraction, irReflectance;
+};
+
+// Mesh vertex numbers (the caller's knowledge of the landmark layout).
+struct LandmarkRoles {
+  int noseTip = 1;
+  int rightEyeOuter = 33, rightEyeInner = 133, leftEyeInner = 362, leftEyeOuter = 263;
+};
+
+struct DepthCheckParams {
+  PlaneFitOptions plane;
+  double noseExclusionMm = 30;   // quadric fitted outside this radius (in x, y) of the nose tip
+  double noseTipRadiusMm = 7;    // prominence taken inside this radius ...
+  double noseTipQuantile = 0.7;  // ... as this quantile of the heights there
+  int quadricRounds = 2;
+  double quadricRejectSigma = 2.5;
+  int sampleRadiusPx = 2;        // depth at a landmark: median over a (2r+1)^2 window
+  double ringInnerScale = 1.15;  // ring between the oval scaled by these factors about its centroid
+  double ringOuterScale = 1.5;
+  double ringBehindMm = 40;      // ring pixel counts as background when this far behind the face (or empty)
+  double irReferenceDistanceMm = 500;
+  int minFacePoints = 150;
+};
+
+struct DepthFrameView {
+  const uint16_t* depth = nullptr;
+  int width = 0, height = 0;
+  double depthUnitMm = 1;
+  Intrinsics intrinsics;
+  const float* landmarks = nullptr;  // 468 * stride
+  int landmarkStride = 3;
+  int landmarkCount = 468;
+  const uint8_t* ir = nullptr;       // same size as depth, 8 or 16 bits per pixel
+  int irBits = 0;
+};
+
+struct CheckResult {
+  std::string name;
+  std::string unit;
+  double value = std::numeric_limits<double>::quiet_NaN();
+  Bounds bounds;
+  // "pass", "fail", "info" (no bounds) or "not-computed" (too little data: gating checks then fail).
+  std::string outcome;
+};
+
+struct DepthCheckReport {
+  std::vector<CheckResult> checks;
+  int facePixels = 0;
+  int validFacePixels = 0;
+  double faceDepthMm = 0;
+};
+
+DepthCheckReport RunDepthChecks(const DepthFrameView& frame, const LandmarkRoles& roles, const DepthCheckParams& params,
+                                const DepthCheckBounds& bounds);
+
+}  // namespace proofgate::liveness

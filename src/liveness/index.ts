@@ -1,0 +1,32 @@
+// Depth liveness: the public surface. checkDepthLiveness() validates and decodes an RGB-D capture,
+// runs the native depth checks with the configured thresholds and returns the decision with every
+// check's value, bounds and outcome. See docs/liveness.md.
+import type { LivenessConfig } from '../config/sections/liveness.js';
+import { validateDepthFrame, validateLandmarks, validateRgbdCapture, type DepthFrame, type RgbdCapture } from './capture.js';
+import { decideDepthLiveness, type DepthLivenessReport } from './decide-depth-liveness.js';
+import { runNativeDepthChecks } from './native-depth-checks.js';
+
+export type { RgbdCapture, DepthFrame, DepthIntrinsics, SequenceFrame, ValidatedRgbdCapture } from './capture.js';
+export { validateRgbdCapture } from './capture.js';
+export type { DepthLivenessReport, ResidualRisk } from './decide-depth-liveness.js';
+export type { DepthCheckResult, DepthCheckName } from './native-depth-checks.js';
+export { pickChallenge, verifyChallenge, type ChallengeFrame, type ChallengeResult, type NonceReplayGuard, type ChallengeKind } from './challenge.js';
+export { decideLiveness, type LivenessEvidence, type LivenessVerdict } from './policy.js';
+export { cryptoRandom, SeededRandom, type RandomSource } from './random-source.js';
+
+/** Landmarks from the face engine: AnalyzedFace.landmarks468 (468 × x, y, z in image pixels). */
+export type FaceLandmarks = Float32Array | Float64Array | number[];
+
+/** Validates the capture, then checks the face's depth. Throws ProofgateError on malformed input. */
+export async function checkDepthLiveness(capture: RgbdCapture, landmarks: FaceLandmarks, config: LivenessConfig): Promise<DepthLivenessReport> {
+  const validated = validateRgbdCapture(capture, config.capture);
+  return checkDepthFrameLiveness(validated.frame, landmarks, config);
+}
+
+/** The same on an already decoded depth frame (synthetic evaluation, or a caller that decoded it). */
+export async function checkDepthFrameLiveness(frame: DepthFrame, landmarks: FaceLandmarks, config: LivenessConfig): Promise<DepthLivenessReport> {
+  const valid = validateDepthFrame(frame);
+  const points = validateLandmarks(landmarks, valid.width, valid.height);
+  const native = await runNativeDepthChecks(valid, points, config.depth);
+  return decideDepthLiveness(native, config.depth.scoreSoftness);
+}
