@@ -6,8 +6,19 @@ import type { CheckName, MrzParseOptions } from '../mrz/index.js';
 import type { ImagingConfig } from './imaging-config.js';
 import { assertImageBuffer, callNative, documentAddon, type GlyphTemplateHandle, type NativeMrzRead, type Point } from './native-document.js';
 
-/** Alternatives scoring more than this below a position's best are not offered to the correction. */
-const CANDIDATE_SCORE_MARGIN = 0.3;
+/**
+ * Alternatives offered to the correction, widening pass by pass until every check digit validates:
+ * first only those scoring almost as well as a position's best (few alternatives, so a validating
+ * reading is rarely ambiguous and the nearest-scoring one wins), then the generic OCR-B look-alikes
+ * alone, then a wide margin plus the look-alikes.
+ */
+const CANDIDATE_PASSES = [
+  { margin: 0.02, ocr: true, lookalikes: false },
+  { margin: 0.06, ocr: true, lookalikes: false },
+  { margin: 0.12, ocr: true, lookalikes: false },
+  { margin: 0, ocr: false, lookalikes: true },
+  { margin: 0.3, ocr: true, lookalikes: true },
+] as const;
 
 export interface MrzImageRead {
   readonly found: boolean;
@@ -57,16 +68,21 @@ export class MrzImageReader {
     const rawLines = native.lines.map((l) => l.text);
     const base = { rawLines, meanScore: native.meanScore, minScore: native.minScore, band: native.band, documentCorners: native.documentCorners, angleDegrees: native.angleDegrees, native };
     if (!native.found) return { ...base, found: false, lines: [], corrections: [], ambiguous: [], result: null };
-    const candidates = native.lines.map((line) => line.positions.map((p) => candidatesFor(p.chars, p.scores)));
-    const corrected = correctMrz({ lines: rawLines, candidates }, parseOptions);
+    let corrected = null;
+    for (const pass of CANDIDATE_PASSES) {
+      const candidates = pass.ocr ? native.lines.map((line) => line.positions.map((p) => candidatesFor(p.chars, p.scores, pass.margin, pass.lookalikes))) : undefined;
+      corrected = correctMrz({ lines: rawLines, candidates }, parseOptions);
+      if (corrected.result.ok && corrected.result.checks.every((k) => k.valid)) break;
+    }
+    if (!corrected) throw new Error('unreachable: no correction pass ran');
     return { ...base, found: true, lines: corrected.lines, corrections: corrected.corrections, ambiguous: corrected.ambiguous, result: corrected.result };
   }
 }
 
-/** The reader's own alternatives close to its best, then the usual OCR-B look-alikes of the best. */
-function candidatesFor(chars: string, scores: Float32Array): string[] {
+/** The reader's own alternatives within `margin` of its best, optionally with the OCR-B look-alikes of the best. */
+function candidatesFor(chars: string, scores: Float32Array, margin: number, lookalikes: boolean): string[] {
   const out: string[] = [];
-  for (let k = 0; k < chars.length; k++) if (k === 0 || scores[k] >= scores[0] - CANDIDATE_SCORE_MARGIN) out.push(chars[k]);
-  for (const alt of MRZ_LOOKALIKES[chars[0]] ?? []) if (!out.includes(alt)) out.push(alt);
+  for (let k = 0; k < chars.length; k++) if (k === 0 || scores[k] >= scores[0] - margin) out.push(chars[k]);
+  if (lookalikes) for (const alt of MRZ_LOOKALIKES[chars[0]] ?? []) if (!out.includes(alt)) out.push(alt);
   return out;
 }
