@@ -12,7 +12,7 @@ export interface PostBack {
 
 /** Renders the auto-submitting page. Returns the HTML and the script nonce its CSP must allow. */
 export function renderFormPost(postBack: PostBack): { html: string; scriptNonce: string } {
-  const scriptNonce = randomBytes(16).toString('base64');
+  const scriptNonce = randomBytes(16).toString('base64url');
   const inputs = Object.entries(postBack.fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');

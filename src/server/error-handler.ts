@@ -44,6 +44,9 @@ export function describeError(err: unknown): ErrorView {
     const m = bodyParserErrors[e.type];
     return { status: m.status, code: m.code, message: m.message(e), oidcError: 'access_denied' };
   }
+  if (e && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('Z_')) {
+    return { status: 400, code: 'ERR_BAD_REQUEST', message: 'request body could not be decompressed', oidcError: 'access_denied' };
+  }
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     // Router-level client errors such as a malformed percent-encoding in the path.
     return { status: e.status, code: 'ERR_BAD_REQUEST', message: 'malformed request', oidcError: 'access_denied' };

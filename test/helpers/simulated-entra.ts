@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomUUID, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { CompactSign, SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { ENTRA_CLOUDS, entraIssuer, entraRedirectUri, type EntraCloud } from '../../src/oidc/clouds.js';
 
 export const ENTRA_CLAIMS_REQUEST = JSON.stringify({
@@ -152,6 +152,12 @@ export class SimulatedEntra {
       token = `${h}.${forged}.${s}`;
     }
     return token;
+  }
+
+  /** A correctly signed JWS over any payload text (for payloads that are not JSON objects). */
+  async signRaw(payload: string, cloud: EntraCloud = 'public'): Promise<string> {
+    const key = this.#current(cloud);
+    return new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'RS256', kid: key.kid }).sign(key.privateKey);
   }
 
   /** The form fields Entra POSTs to the authorization endpoint. */
