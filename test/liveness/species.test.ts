@@ -1,0 +1,51 @@
+// Every attack species is rejected and bona fide accepted on fixed seeds; the rigid 3D mask is
+// reported as passing depth geometry and needing the challenge.
+import t from 'tap';
+import { buildConfig } from '../../src/config/index.js';
+import { checkDepthFrameLiveness, decideLiveness } from '../../src/liveness/index.js';
+import { generateSyntheticCapture, type SyntheticCapture } from '../../src/liveness/synth/generate-capture.js';
+import { FLAT_ATTACK_SPECIES } from '../../src/liveness/synth/species.js';
+
+const config = buildConfig({}).liveness;
+const frameOf = (c: SyntheticCapture, ir: boolean) => ({
+  width: c.width, height: c.height, depth: c.depth, depthUnitMm: c.depthUnitMm, intrinsics: c.intrinsics,
+  ...(ir ? { ir: { values: c.ir, bits: 8 as const } } : {}),
+});
+
+t.test('bona fide captures pass across distances, poses and noise', async (t) => {
+  for (let seed = 0; seed < 12; seed++) {
+    const noiseFactor = [1, 1.5, 2][seed % 3];
+    const c = generateSyntheticCapture({ seed: `test-bf-${seed}`, label: 'bona-fide', noiseFactor });
+    const report = await checkDepthFrameLiveness(frameOf(c, true), c.landmarks, config);
+    t.ok(report.passed, `bona fide ${JSON.stringify(c.params)}: failed ${report.failed.join(', ')}`);
+    t.ok(report.score >= 0.5, 'a pass scores at least 0.5');
+    t.ok(report.irChecked, 'IR ran');
+    const nose = report.checks.find((x) => x.name === 'noseProminenceMm');
+    t.equal(nose?.min, config.depth.minNoseProminenceMm, 'threshold from config is reported');
+  }
+});
+
+for (const species of FLAT_ATTACK_SPECIES) {
+  t.test(`${species} is rejected by depth alone`, async (t) => {
+    for (let seed = 0; seed < 6; seed++) {
+      const c = generateSyntheticCapture({ seed: `test-${species}-${seed}`, label: species, noiseFactor: 1 + (seed % 3) / 2 });
+      const report = await checkDepthFrameLiveness(frameOf(c, false), c.landmarks, config);
+      t.notOk(report.passed, `${species} ${JSON.stringify(c.params)} must fail`);
+      t.ok(report.score < 0.5, 'a fail scores below 0.5');
+      t.ok(report.failed.includes('noseProminenceMm'), `${species}: no nose over the fitted surface`);
+    }
+  });
+}
+
+t.test('a rigid 3D mask passes depth geometry and is flagged as needing the challenge', async (t) => {
+  let passedGeometry = 0;
+  for (let seed = 0; seed < 6; seed++) {
+    const c = generateSyntheticCapture({ seed: `test-mask-${seed}`, label: 'mask-rigid-3d' });
+    const report = await checkDepthFrameLiveness(frameOf(c, false), c.landmarks, config);
+    if (report.passed) passedGeometry++;
+    t.same(report.residualRisks, ['rigid-3d-mask'], 'the report names the mask risk');
+    t.same(decideLiveness({ depth: report }, config.policy), { accepted: false, reason: report.passed ? 'challenge-required' : 'depth-failed' },
+      'default policy: depth alone does not accept');
+  }
+  t.ok(passedGeometry >= 5, `depth geometry cannot tell a mask from a face (${passedGeometry}/6 passed)`);
+});
