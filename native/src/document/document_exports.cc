@@ -112,6 +112,13 @@ Napi::Value ReadMrzAsync(const Napi::CallbackInfo& info) {
   baton->maxPixels = static_cast<uint64_t>(Num(opts, "maxPixels", 40e6));
   baton->options.topK = static_cast<int>(Num(opts, "topK", 3));
   baton->options.maxCandidates = static_cast<int>(Num(opts, "maxBandCandidates", 5));
+  Napi::Value factors = opts.Get("cellWidthFactors");
+  if (factors.IsArray()) {
+    baton->options.cellWidthFactors.clear();
+    Napi::Array a = factors.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) baton->options.cellWidthFactors.push_back(a.Get(i).ToNumber().DoubleValue());
+    if (baton->options.cellWidthFactors.empty()) baton->options.cellWidthFactors.push_back(1.0);
+  }
   baton->rectify = opts.Get("rectify").ToBoolean();
   baton->rectifiedWidth = static_cast<int>(Num(opts, "rectifiedWidth", 1000));
   return DocumentWorker<ReadMrzBaton>::Start(

@@ -196,20 +196,28 @@ LineCells CutCells(const cv::Mat& mask, const Line& line, double pitchToCap) {
   return out;
 }
 
-MrzLineRead ClassifyLine(const cv::Mat& gray, const Line& line, const LineCells& cells, const GlyphTemplates& templates, int topK) {
+MrzLineRead ClassifyLine(const cv::Mat& gray, const Line& line, const LineCells& cells, const GlyphTemplates& templates, int topK, const std::vector<double>& cellWidthFactors) {
   MrzLineRead out;
   const double capH = line.bottom - line.top + 1;
   const double margin = kCellMargin * capH;
   const std::string alphabet = kMrzAlphabet;
+  const int cellH = std::max(1, static_cast<int>(std::round(capH + 2 * margin)));
   for (double cx : cells.centers) {
-    cv::Rect r(static_cast<int>(std::round(cx - cells.pitch / 2)), static_cast<int>(std::round(line.top - margin)),
-               std::max(1, static_cast<int>(std::round(cells.pitch))), std::max(1, static_cast<int>(std::round(capH + 2 * margin))));
-    cv::Mat cell;
-    // Cells at the crop's edge are padded with paper colour rather than cut short.
-    cv::Rect inside = r & cv::Rect(0, 0, gray.cols, gray.rows);
-    cell = cv::Mat(r.size(), CV_8UC1, cv::Scalar(255));
-    if (inside.area() > 0) gray(inside).copyTo(cell(cv::Rect(inside.x - r.x, inside.y - r.y, inside.width, inside.height)));
-    const auto scores = ClassifyCell(templates, CellFeature(cell));
+    std::array<float, kMrzClasses> scores;
+    scores.fill(-1.0f);
+    // Several cell widths, best score per class: documents often space OCR-B wider than the font's
+    // own advance, and a full-pitch cell then squeezes a 0 towards an O.
+    for (double factor : cellWidthFactors) {
+      const double width = factor * cells.pitch;
+      cv::Rect r(static_cast<int>(std::round(cx - width / 2)), static_cast<int>(std::round(line.top - margin)),
+                 std::max(1, static_cast<int>(std::round(width))), cellH);
+      // Cells at the crop's edge are padded with paper colour rather than cut short.
+      cv::Rect inside = r & cv::Rect(0, 0, gray.cols, gray.rows);
+      cv::Mat cell(r.size(), CV_8UC1, cv::Scalar(255));
+      if (inside.area() > 0) gray(inside).copyTo(cell(cv::Rect(inside.x - r.x, inside.y - r.y, inside.width, inside.height)));
+      const auto s = ClassifyCell(templates, CellFeature(cell));
+      for (size_t c = 0; c < s.size(); c++) scores[c] = std::max(scores[c], s[c]);
+    }
     std::vector<int> order(kMrzClasses);
     std::iota(order.begin(), order.end(), 0);
     std::partial_sort(order.begin(), order.begin() + topK, order.end(), [&](int a, int b) { return scores[static_cast<size_t>(a)] > scores[static_cast<size_t>(b)]; });
@@ -225,7 +233,7 @@ MrzLineRead ClassifyLine(const cv::Mat& gray, const Line& line, const LineCells&
 }
 
 // Reads an upright band crop; returns found=false unless 2 lines of 36/44 or 3 lines of 30 are found.
-MrzRead ReadUprightBand(const cv::Mat& crop, const GlyphTemplates& templates, int topK) {
+MrzRead ReadUprightBand(const cv::Mat& crop, const GlyphTemplates& templates, int topK, const std::vector<double>& cellWidthFactors) {
   MrzRead out;
   // Contrast-stretch so weak scans and photos classify alike.
   cv::Mat gray;
@@ -249,7 +257,7 @@ MrzRead ReadUprightBand(const cv::Mat& crop, const GlyphTemplates& templates, in
     int n = 0;
     for (int i = begin; i <= end; i++) {
       const Line& line = lines[static_cast<size_t>(i)];
-      out.lines.push_back(ClassifyLine(gray, line, cells[static_cast<size_t>(i)], templates, topK));
+      out.lines.push_back(ClassifyLine(gray, line, cells[static_cast<size_t>(i)], templates, topK, cellWidthFactors));
       for (const auto& p : out.lines.back().positions) { sum += p.scores[0]; minScore = std::min<double>(minScore, p.scores[0]); n++; }
       capSum += line.bottom - line.top + 1;
     }
@@ -283,7 +291,7 @@ MrzRead ReadMrz(const cv::Mat& gray, const GlyphTemplates& templates, const MrzR
     for (int flip = 0; flip < 2; flip++) {
       cv::Mat upright = crop;
       if (flip) cv::rotate(crop, upright, cv::ROTATE_180);
-      MrzRead read = ReadUprightBand(upright, templates, topK);
+      MrzRead read = ReadUprightBand(upright, templates, topK, options.cellWidthFactors);
       if (!read.found || (best.found && read.meanScore <= best.meanScore)) continue;
       read.angleDegrees = level + skew + (flip ? 180 : 0);
       cv::Mat inverse;

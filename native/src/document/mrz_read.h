@@ -15,6 +15,7 @@ namespace proofgate::document {
 struct MrzReadOptions {
   int topK = 3;
   int maxCandidates = 5;  // band candidates tried, largest first
+  std::vector<double> cellWidthFactors{1.0};  // character cell widths tried, as shares of the measured pitch
 };
 
 struct MrzPosition {

@@ -63,7 +63,7 @@ export class MrzImageReader {
     const addon = documentAddon();
     const c = this.#config;
     const native = await callNative(this.read, 'reading the MRZ', () => addon.documentReadMrz(this.#handle, image, {
-      maxPixels: c.maxPixels, topK: c.mrzTopK, maxBandCandidates: c.mrzBandCandidates, rectify: true, rectifiedWidth: c.rectifiedWidth,
+      maxPixels: c.maxPixels, topK: c.mrzTopK, maxBandCandidates: c.mrzBandCandidates, cellWidthFactors: [...c.mrzCellWidthFactors], rectify: true, rectifiedWidth: c.rectifiedWidth,
     }));
     const rawLines = native.lines.map((l) => l.text);
     const base = { rawLines, meanScore: native.meanScore, minScore: native.minScore, band: native.band, documentCorners: native.documentCorners, angleDegrees: native.angleDegrees, native };

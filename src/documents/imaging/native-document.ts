@@ -45,7 +45,7 @@ export type GlyphTemplateHandle = { readonly __glyphTemplates: unique symbol };
 
 export interface NativeDocumentAddon {
   documentLoadGlyphTemplates(fontPath: string): Promise<{ handle: GlyphTemplateHandle; templates: number; pitchToCapHeight: number }>;
-  documentReadMrz(handle: GlyphTemplateHandle, image: Buffer, options: { maxPixels: number; topK: number; maxBandCandidates: number; rectify: boolean; rectifiedWidth: number }): Promise<NativeMrzRead>;
+  documentReadMrz(handle: GlyphTemplateHandle, image: Buffer, options: { maxPixels: number; topK: number; maxBandCandidates: number; cellWidthFactors: number[]; rectify: boolean; rectifiedWidth: number }): Promise<NativeMrzRead>;
   documentMeasure(image: Buffer, options: { maxPixels: number; rectifiedWidth: number; saturationLevel: number; minGlareBlobFraction: number; darkLevel: number; regions: NativeRegion[] }): Promise<NativeMeasurements>;
   documentDecodePdf417(image: Buffer, options: { maxPixels: number }): Promise<NativePdf417Read>;
   documentEncodePdf417ForTests(payload: Buffer, options: { width: number; height: number; margin: number; moduleScale: number }): Promise<Buffer>;
