@@ -35,6 +35,12 @@ export interface OidcTestAppOptions {
   prefix?: string;
   now?: () => number;
   healthChecks?: AppDeps['healthChecks'];
+  /**
+   * 'record' (default): the UI records the session and shows a page; tests finish it through the seam.
+   * 'auto-verify': the UI decides 'verified' at once and answers with the form_post (the benchmark's
+   * round trip without the biometric step).
+   */
+  ui?: 'record' | 'auto-verify';
 }
 
 export interface UiStart {
@@ -72,9 +78,13 @@ export interface OidcTestApp {
   rowCounts(): Record<string, number>;
 }
 
-function startUi(starts: UiStart[]): VerificationUi {
+function startUi(starts: UiStart[], autoVerify: VerificationCompleter | null): VerificationUi {
   return {
-    start(req, res, session) {
+    async start(req, res, session) {
+      if (autoVerify) {
+        sendFormPost(res, await autoVerify(session.sessionId, 'verified'));
+        return;
+      }
       starts.push({ session, verifyUrl: externalUrl(req, '/verify') });
       res.status(200).type('html').send(`<p data-session="${session.sessionId}">verification page</p>`);
     },
@@ -110,7 +120,7 @@ export async function startOidcTestApp(t: Teardown, opts: OidcTestAppOptions = {
   const uiStarts: UiStart[] = [];
   const completeVerification = createVerificationCompleter({ config, repository, keyRing, now: opts.now });
   const app = createApp({
-    config, repository, keyRing, entraKeys, verificationUi: startUi(uiStarts), log: silentLogger,
+    config, repository, keyRing, entraKeys, verificationUi: startUi(uiStarts, opts.ui === 'auto-verify' ? completeVerification : null), log: silentLogger,
     now: opts.now, healthChecks: opts.healthChecks,
   });
   server.on('request', app);
