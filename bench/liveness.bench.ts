@@ -1,8 +1,9 @@
 // npm run bench:liveness [-- --frames N --rounds N]
 // Milliseconds per frame for the depth liveness checks on CPU, on fixed-seed synthetic 640x480 frames:
-// the native checks alone, the whole checkDepthLiveness() from an uploaded capture (PNG decode,
-// validation, native checks, decision), and as the peer measured in the same run, pngjs decoding the
-// same 16-bit depth PNG (the TypeScript-side cost the full path adds).
+// the native checks alone on raw depth, the whole checkDepthLiveness() from an uploaded capture
+// (header validation in TypeScript, PNG decode + checks in the native worker, decision), and as the
+// peer measured in the same run, pngjs decoding the same 16-bit depth PNG on the event loop (the
+// alternative this design avoids).
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import { buildConfig } from '../src/config/index.js';
@@ -51,7 +52,7 @@ const nativeIr = await time('native depth checks + IR', (i) => {
   return runNativeDepthChecks({ width: c.width, height: c.height, depth: c.depth, depthUnitMm: 1, intrinsics: c.intrinsics, ir: { values: c.ir, bits: 8 } }, { points: c.landmarks, stride: 3 }, config.depth);
 });
 const full = await time('checkDepthLiveness (PNG upload)', (i) => checkDepthLiveness(uploads[i], captures[i].landmarks, config));
-const peer = await time('peer: pngjs 16-bit depth decode', (i) => decodeGreyPng(uploads[i].depthPng, 'depth', [16], 1 << 22));
+const peer = await time('peer: pngjs 16-bit depth decode (event loop)', (i) => decodeGreyPng(uploads[i].depthPng, 'depth', [16], 1 << 22));
 
 const peerMedian = median(peer.samples);
 console.log(`# bench:liveness: ${frameCount} frames (640x480, seeds bench-0..${frameCount - 1}) x ${rounds} rounds, one at a time\n`);

@@ -24,14 +24,15 @@ function table(title: string, f: LivenessFigures): string {
   return lines.join('\n');
 }
 
-// The margins that matter: the most face-like 2D attack and the least face-like bona fide, per gating value.
+// The margins that matter: the attacks that came closest to passing and the bona fide captures that
+// came closest to failing (by score), with what decided them and how they were drawn.
 function closestCalls(outcomes: readonly LivenessOutcome[]): string {
-  const flat = outcomes.filter((o) => o.label !== 'bona-fide' && o.label !== 'mask-rigid-3d' && o.values.noseProminenceMm !== null);
-  const bona = outcomes.filter((o) => o.label === 'bona-fide' && o.values.noseProminenceMm !== null);
-  const top = [...flat].sort((a, b) => (b.values.noseProminenceMm ?? 0) - (a.values.noseProminenceMm ?? 0)).slice(0, 3);
-  const low = [...bona].sort((a, b) => (a.values.noseProminenceMm ?? 0) - (b.values.noseProminenceMm ?? 0)).slice(0, 3);
-  const fmt = (o: LivenessOutcome) => `${o.label} nose ${o.values.noseProminenceMm?.toFixed(1)} mm ${o.accepted ? 'ACCEPTED' : `rejected by ${o.failed.join('+')}`} ${JSON.stringify(o.params)}`;
-  return ['Closest calls on nose prominence (depth only):', ...top.map((o) => `  highest 2D attack: ${fmt(o)}`), ...low.map((o) => `  lowest bona fide:  ${fmt(o)}`)].join('\n');
+  const byScore = (a: LivenessOutcome, b: LivenessOutcome) => b.score - a.score;
+  const flat = outcomes.filter((o) => o.label !== 'bona-fide' && o.label !== 'mask-rigid-3d').sort(byScore).slice(0, 3);
+  const bona = outcomes.filter((o) => o.label === 'bona-fide').sort(byScore).reverse().slice(0, 3);
+  const fmt = (o: LivenessOutcome) => `${o.label} score ${o.score.toFixed(3)}, nose ${o.values.noseProminenceMm?.toFixed(1)} mm, `
+    + `${o.accepted ? 'ACCEPTED' : `rejected by ${o.failed.join('+')}`} ${JSON.stringify(o.params)}`;
+  return ['Closest calls (depth only):', ...flat.map((o) => `  2D attack nearest to passing: ${fmt(o)}`), ...bona.map((o) => `  bona fide nearest to failing: ${fmt(o)}`)].join('\n');
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 // the depth camera's intrinsics and depth unit, optionally an IR frame and a short sequence of frames
 // for the active challenge, the session's challenge nonce and the capture time. Every problem is a
 // ProofgateError with a stable code and a message that says what was wrong; nothing is changed.
-import { captureError, decodeGreyPng } from './depth-png.js';
+import { captureError, checkGreyPngHeader } from './depth-png.js';
 import { rgbFrameSize } from './rgb-size.js';
 import { MESH_POINT_COUNT } from './facemesh-points.js';
 
@@ -53,8 +53,18 @@ export interface DepthFrame {
   ir?: { values: Uint8Array | Uint16Array; bits: 8 | 16 };
 }
 
+/** An uploaded depth frame whose PNG headers passed validation; the native worker decodes the pixels. */
+export interface EncodedDepthFrame {
+  width: number;
+  height: number;
+  depthPng: Buffer;
+  depthUnitMm: number;
+  intrinsics: DepthIntrinsics;
+  irPng?: Buffer;
+}
+
 export interface ValidatedRgbdCapture {
-  frame: DepthFrame;
+  frame: EncodedDepthFrame;
   nonce: string;
   capturedAt: number;
   sequence: SequenceFrame[];
@@ -102,27 +112,30 @@ export function validateDepthFrame(frame: DepthFrame): DepthFrame {
   return { ...frame, intrinsics };
 }
 
-/** Validates and decodes an uploaded capture. */
+/**
+ * Validates an uploaded capture from its headers (sizes, bit depths, intrinsics, nonce, sequence shape).
+ * The pixels are decoded by the native worker off the event loop, which also refuses an all-zero
+ * depth frame (ERR_DEPTH_EMPTY) and a PNG whose body does not decode (ERR_DEPTH_FORMAT).
+ */
 export function validateRgbdCapture(capture: RgbdCapture, limits: CaptureLimits): ValidatedRgbdCapture {
   if (capture === null || typeof capture !== 'object') throw captureError('ERR_BAD_REQUEST', 'capture: an object is required');
   if (typeof capture.nonce !== 'string' || !NONCE.test(capture.nonce)) throw captureError('ERR_CHALLENGE_NONCE', 'capture.nonce: the session nonce (16-128 URL-safe characters) is required');
   if (typeof capture.capturedAt !== 'number' || !Number.isFinite(capture.capturedAt)) throw captureError('ERR_BAD_REQUEST', 'capture.capturedAt: milliseconds since the epoch are required');
   const rgb = rgbFrameSize(capture.rgb);
-  const depth = decodeGreyPng(capture.depthPng, 'depth', [16], limits.maxDepthPixels);
-  if (depth.header.width !== rgb.width || depth.header.height !== rgb.height) {
-    throw captureError('ERR_DEPTH_SIZE_MISMATCH', `depth frame is ${depth.header.width}x${depth.header.height}, rgb frame is ${rgb.width}x${rgb.height}: depth must be aligned to colour`);
+  const depth = checkGreyPngHeader(capture.depthPng, 'depth', [16], limits.maxDepthPixels);
+  if (depth.width !== rgb.width || depth.height !== rgb.height) {
+    throw captureError('ERR_DEPTH_SIZE_MISMATCH', `depth frame is ${depth.width}x${depth.height}, rgb frame is ${rgb.width}x${rgb.height}: depth must be aligned to colour`);
   }
-  let ir: DepthFrame['ir'];
   if (capture.irPng !== undefined) {
-    const decoded = decodeGreyPng(capture.irPng, 'ir', [8, 16], limits.maxDepthPixels);
-    if (decoded.header.width !== rgb.width || decoded.header.height !== rgb.height) {
-      throw captureError('ERR_DEPTH_SIZE_MISMATCH', `ir frame is ${decoded.header.width}x${decoded.header.height}, rgb frame is ${rgb.width}x${rgb.height}`);
+    const ir = checkGreyPngHeader(capture.irPng, 'ir', [8, 16], limits.maxDepthPixels);
+    if (ir.width !== rgb.width || ir.height !== rgb.height) {
+      throw captureError('ERR_DEPTH_SIZE_MISMATCH', `ir frame is ${ir.width}x${ir.height}, rgb frame is ${rgb.width}x${rgb.height}`);
     }
-    ir = { values: decoded.values, bits: decoded.header.bitDepth as 8 | 16 };
   }
-  const frame = validateDepthFrame({
-    width: rgb.width, height: rgb.height, depth: depth.values as Uint16Array, depthUnitMm: capture.depthUnitMm, intrinsics: capture.intrinsics, ir,
-  });
+  if (typeof capture.depthUnitMm !== 'number' || !Number.isFinite(capture.depthUnitMm) || capture.depthUnitMm <= 0 || capture.depthUnitMm > 100) {
+    throw captureError('ERR_DEPTH_FORMAT', `depthUnitMm: a number in (0, 100] is required, got ${String(capture.depthUnitMm)}`);
+  }
+  const intrinsics = validateIntrinsics(capture.intrinsics, rgb.width, rgb.height);
   const sequence = capture.sequence ?? [];
   if (!Array.isArray(sequence) || sequence.length > limits.maxSequenceFrames) {
     throw captureError('ERR_BAD_REQUEST', `capture.sequence: at most ${limits.maxSequenceFrames} frames`);
@@ -132,7 +145,10 @@ export function validateRgbdCapture(capture: RgbdCapture, limits: CaptureLimits)
       throw captureError('ERR_BAD_REQUEST', `capture.sequence[${i}]: {rgb: Buffer, nonce: string, capturedAt: number} required`);
     }
   });
-  return { frame, nonce: capture.nonce, capturedAt: capture.capturedAt, sequence };
+  return {
+    frame: { width: rgb.width, height: rgb.height, depthPng: capture.depthPng, depthUnitMm: capture.depthUnitMm, intrinsics, irPng: capture.irPng },
+    nonce: capture.nonce, capturedAt: capture.capturedAt, sequence,
+  };
 }
 
 /** Face-engine landmarks: 468 points, stride 2 or 3, finite and inside the frame (with a margin). */

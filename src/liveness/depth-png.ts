@@ -1,7 +1,8 @@
-// 16-bit depth and 8/16-bit IR frames as greyscale PNG. Decoded in TypeScript with pngjs: the
-// header is checked before any pixel work (bit depth, colour type, size, pixel limit) so a wrong file
-// gets a precise error, the all-zero check needs the pixels anyway, and the native checks then receive
-// one raw format (uint16 millimetre units) that the synthetic generator also produces directly.
+// 16-bit depth and 8/16-bit IR frames as greyscale PNG. Uploads are validated here from the header
+// alone (colour type, bit depth, size, pixel limit: precise errors, no pixel work on the event loop)
+// and decoded by the native worker with cv::imdecode(IMREAD_ANYDEPTH), off the event loop and
+// without a copy across the boundary. pngjs decoding and encoding serve the offline tools (the
+// evaluation's --data loader, tests, the synthetic suite's PNG files).
 import { PNG } from 'pngjs';
 import { ProofgateError } from '../errors.js';
 
@@ -27,16 +28,20 @@ export function readPngHeader(png: Buffer, what: string): PngHeader {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), bitDepth: png[24], colorType: png[25] };
 }
 
-/** Decodes a greyscale PNG of the expected bit depth(s) into one value per pixel. */
-export function decodeGreyPng(png: Buffer, what: string, bitDepths: readonly (8 | 16)[], maxPixels: number): { header: PngHeader; values: Uint16Array | Uint8Array } {
+/** Checks a greyscale PNG's header against the expected bit depths and the pixel limit. */
+export function checkGreyPngHeader(png: Buffer, what: string, bitDepths: readonly number[], maxPixels: number): PngHeader {
   const header = readPngHeader(png, what);
   if (header.colorType !== 0) throw captureError('ERR_DEPTH_FORMAT', `${what} frame: greyscale PNG expected (colour type 0), got colour type ${header.colorType}`);
-  if (!(bitDepths as number[]).includes(header.bitDepth)) {
-    throw captureError('ERR_DEPTH_BIT_DEPTH', `${what} frame: ${bitDepths.join(' or ')}-bit PNG expected, got ${header.bitDepth}-bit`);
-  }
+  if (!bitDepths.includes(header.bitDepth)) throw captureError('ERR_DEPTH_BIT_DEPTH', `${what} frame: ${bitDepths.join(' or ')}-bit PNG expected, got ${header.bitDepth}-bit`);
   if (header.width < 1 || header.height < 1 || header.width * header.height > maxPixels) {
     throw captureError('ERR_DEPTH_FORMAT', `${what} frame: ${header.width}x${header.height} is outside 1..${maxPixels} pixels`);
   }
+  return header;
+}
+
+/** Decodes a greyscale PNG of the expected bit depth(s) into one value per pixel (offline tools). */
+export function decodeGreyPng(png: Buffer, what: string, bitDepths: readonly (8 | 16)[], maxPixels: number): { header: PngHeader; values: Uint16Array | Uint8Array } {
+  const header = checkGreyPngHeader(png, what, bitDepths, maxPixels);
   let decoded: PNG;
   try {
     decoded = PNG.sync.read(png, { skipRescale: true });

@@ -6,7 +6,7 @@ import { validateDepthFrame, validateLandmarks, validateRgbdCapture, type DepthF
 import { decideDepthLiveness, type DepthLivenessReport } from './decide-depth-liveness.js';
 import { runNativeDepthChecks } from './native-depth-checks.js';
 
-export type { RgbdCapture, DepthFrame, DepthIntrinsics, SequenceFrame, ValidatedRgbdCapture } from './capture.js';
+export type { RgbdCapture, DepthFrame, EncodedDepthFrame, DepthIntrinsics, SequenceFrame, ValidatedRgbdCapture } from './capture.js';
 export { validateRgbdCapture } from './capture.js';
 export type { DepthLivenessReport, ResidualRisk } from './decide-depth-liveness.js';
 export type { DepthCheckResult, DepthCheckName } from './native-depth-checks.js';
@@ -19,8 +19,9 @@ export type FaceLandmarks = Float32Array | Float64Array | number[];
 
 /** Validates the capture, then checks the face's depth. Throws ProofgateError on malformed input. */
 export async function checkDepthLiveness(capture: RgbdCapture, landmarks: FaceLandmarks, config: LivenessConfig): Promise<DepthLivenessReport> {
-  const validated = validateRgbdCapture(capture, config.capture);
-  return checkDepthFrameLiveness(validated.frame, landmarks, config);
+  const { frame } = validateRgbdCapture(capture, config.capture);
+  const points = validateLandmarks(landmarks, frame.width, frame.height);
+  return decideDepthLiveness(await runNativeDepthChecks(frame, points, config.depth), config.depth.scoreSoftness);
 }
 
 /** The same on an already decoded depth frame (synthetic evaluation, or a caller that decoded it). */

@@ -3,7 +3,7 @@
 // the caller's stack.
 import { ProofgateError } from '../errors.js';
 import { nativeAddon } from '../native/addon.js';
-import type { DepthFrame } from './capture.js';
+import type { DepthFrame, EncodedDepthFrame } from './capture.js';
 import type { DepthCheckSettings } from '../config/sections/liveness.js';
 import { LEFT_EYE_INNER, LEFT_EYE_OUTER, NOSE_TIP, RIGHT_EYE_INNER, RIGHT_EYE_OUTER } from './facemesh-points.js';
 
@@ -35,8 +35,14 @@ interface LivenessAddon {
   livenessDepthChecks(frame: object, options: object): Promise<NativeDepthReport>;
 }
 
-const NATIVE_CODES: Record<string, { code: string; status: number }> = {
+// Native code -> appliance code. Capture problems found while decoding keep their message unprefixed,
+// exactly as the TypeScript validation would have worded them.
+const NATIVE_CODES: Record<string, { code: string; status: number; capture?: true }> = {
   ERR_LIVENESS_FACE_OUTSIDE: { code: 'ERR_LANDMARKS_INVALID', status: 422 },
+  ERR_DEPTH_DECODE: { code: 'ERR_DEPTH_FORMAT', status: 400, capture: true },
+  ERR_DEPTH_EMPTY: { code: 'ERR_DEPTH_EMPTY', status: 400, capture: true },
+  ERR_DEPTH_BIT_DEPTH: { code: 'ERR_DEPTH_BIT_DEPTH', status: 400, capture: true },
+  ERR_DEPTH_SIZE_MISMATCH: { code: 'ERR_DEPTH_SIZE_MISMATCH', status: 400, capture: true },
 };
 
 function nativeOptions(s: DepthCheckSettings): object {
@@ -67,9 +73,9 @@ function nativeOptions(s: DepthCheckSettings): object {
   };
 }
 
-/** Runs the native depth checks on a validated frame and validated landmarks. */
+/** Runs the native depth checks on a validated frame (raw, or PNG-encoded as uploaded) and validated landmarks. */
 export async function runNativeDepthChecks(
-  frame: DepthFrame, landmarks: { points: Float32Array; stride: 2 | 3 }, settings: DepthCheckSettings,
+  frame: DepthFrame | EncodedDepthFrame, landmarks: { points: Float32Array; stride: 2 | 3 }, settings: DepthCheckSettings,
 ): Promise<NativeDepthReport> {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, runNativeDepthChecks);
@@ -78,11 +84,13 @@ export async function runNativeDepthChecks(
     throw new ProofgateError('ERR_NOT_IMPLEMENTED', 'the native addon was built without liveness: run "npm run build:native"', { status: 500 });
   }
   const bytes = (a: Uint8Array | Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const pixels = 'depthPng' in frame
+    ? { depthPng: frame.depthPng, ...(frame.irPng ? { irPng: frame.irPng } : {}) }
+    : { depth: bytes(frame.depth), ...(frame.ir ? { ir: bytes(frame.ir.values), irBits: frame.ir.bits } : {}) };
   const nativeFrame = {
-    depth: bytes(frame.depth), width: frame.width, height: frame.height, depthUnitMm: frame.depthUnitMm,
+    ...pixels, width: frame.width, height: frame.height, depthUnitMm: frame.depthUnitMm,
     fx: frame.intrinsics.fx, fy: frame.intrinsics.fy, cx: frame.intrinsics.cx, cy: frame.intrinsics.cy,
     landmarks: landmarks.points, landmarkStride: landmarks.stride,
-    ...(frame.ir ? { ir: bytes(frame.ir.values), irBits: frame.ir.bits } : {}),
   };
   try {
     return await addon.livenessDepthChecks(nativeFrame, nativeOptions(settings));
@@ -90,7 +98,7 @@ export async function runNativeDepthChecks(
     const nativeCode = String((err as { code?: unknown })?.code ?? 'ERR_NATIVE_INTERNAL');
     const mapped = NATIVE_CODES[nativeCode] ?? { code: 'ERR_INTERNAL', status: 500 };
     const message = err instanceof Error ? err.message : String(err);
-    const error = new ProofgateError(mapped.code, `depth liveness: ${message}`, { status: mapped.status, cause: err });
+    const error = new ProofgateError(mapped.code, mapped.capture ? message : `depth liveness: ${message}`, { status: mapped.status, cause: err });
     error.stack = `ProofgateError [${mapped.code}/${nativeCode}]: ${message}\n${(holder.stack ?? '').split('\n').slice(1).join('\n')}`;
     throw error;
   }

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstring>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
 #include "common/native_error.h"
 #include "liveness/depth_checks.h"
 
@@ -28,25 +31,53 @@ Bounds ReadBounds(const Napi::Object& all, const char* key) {
   return {NumOrNaN(b, "min"), NumOrNaN(b, "max")};
 }
 
+// Decodes a greyscale PNG in place of the uploaded bytes (wrapped, not copied); TypeScript has already
+// checked its header, so a mismatch here means the header lied.
+cv::Mat DecodeGreyPng(const uint8_t* data, size_t size, int width, int height, const char* what, bool allow8) {
+  const cv::Mat encoded(1, static_cast<int>(size), CV_8U, const_cast<uint8_t*>(data));
+  cv::Mat decoded;
+  try {
+    decoded = cv::imdecode(encoded, cv::IMREAD_ANYDEPTH | cv::IMREAD_GRAYSCALE);
+  } catch (const cv::Exception&) {
+    decoded.release();  // a corrupt upload is the client's error, not an internal one
+  }
+  if (decoded.empty()) throw NativeError("ERR_DEPTH_DECODE", std::string(what) + " frame: PNG does not decode");
+  if (decoded.type() != CV_16UC1 && !(allow8 && decoded.type() == CV_8UC1)) {
+    throw NativeError("ERR_DEPTH_BIT_DEPTH", std::string(what) + " frame: decoded to an unexpected pixel type");
+  }
+  if (decoded.cols != width || decoded.rows != height) {
+    throw NativeError("ERR_DEPTH_SIZE_MISMATCH", std::string(what) + " frame: decoded size differs from its header");
+  }
+  return decoded;
+}
+
 class DepthChecksWorker : public Napi::AsyncWorker {
  public:
   DepthChecksWorker(Napi::Env env, const Napi::Object& frame, const Napi::Object& options)
       : Napi::AsyncWorker(env, "proofgate:livenessDepthChecks"), deferred_(Napi::Promise::Deferred::New(env)) {
     // Baton: copy every scalar now; keep the input buffers referenced and read them in place.
     Napi::Value depth = frame.Get("depth");
+    Napi::Value depthPng = frame.Get("depthPng");
     Napi::Value landmarks = frame.Get("landmarks");
-    if (!depth.IsBuffer()) throw Napi::TypeError::New(env, "livenessDepthChecks: depth must be a Buffer");
+    if (!depth.IsBuffer() && !depthPng.IsBuffer()) throw Napi::TypeError::New(env, "livenessDepthChecks: depth or depthPng must be a Buffer");
     if (!landmarks.IsTypedArray() || landmarks.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
       throw Napi::TypeError::New(env, "livenessDepthChecks: landmarks must be a Float32Array");
     }
     view_.width = static_cast<int>(Num(frame, "width"));
     view_.height = static_cast<int>(Num(frame, "height"));
-    auto depthBuf = depth.As<Napi::Buffer<uint8_t>>();
-    if (depthBuf.Length() != static_cast<size_t>(view_.width) * view_.height * 2 || (reinterpret_cast<uintptr_t>(depthBuf.Data()) & 1) != 0) {
-      throw Napi::TypeError::New(env, "livenessDepthChecks: depth must hold width*height aligned uint16 values");
+    if (depthPng.IsBuffer()) {
+      auto png = depthPng.As<Napi::Buffer<uint8_t>>();
+      depthRef_ = Napi::Persistent(depthPng.As<Napi::Object>());
+      depthPngData_ = png.Data();
+      depthPngSize_ = png.Length();
+    } else {
+      auto depthBuf = depth.As<Napi::Buffer<uint8_t>>();
+      if (depthBuf.Length() != static_cast<size_t>(view_.width) * view_.height * 2 || (reinterpret_cast<uintptr_t>(depthBuf.Data()) & 1) != 0) {
+        throw Napi::TypeError::New(env, "livenessDepthChecks: depth must hold width*height aligned uint16 values");
+      }
+      depthRef_ = Napi::Persistent(depth.As<Napi::Object>());
+      view_.depth = reinterpret_cast<const uint16_t*>(depthBuf.Data());
     }
-    depthRef_ = Napi::Persistent(depth.As<Napi::Object>());
-    view_.depth = reinterpret_cast<const uint16_t*>(depthBuf.Data());
     view_.depthUnitMm = Num(frame, "depthUnitMm");
     view_.intrinsics = {Num(frame, "fx"), Num(frame, "fy"), Num(frame, "cx"), Num(frame, "cy")};
     auto lm = landmarks.As<Napi::Float32Array>();
@@ -55,7 +86,13 @@ class DepthChecksWorker : public Napi::AsyncWorker {
     landmarksRef_ = Napi::Persistent(landmarks.As<Napi::Object>());
     view_.landmarks = lm.Data();
     Napi::Value ir = frame.Get("ir");
-    if (ir.IsBuffer()) {
+    Napi::Value irPng = frame.Get("irPng");
+    if (irPng.IsBuffer()) {
+      auto png = irPng.As<Napi::Buffer<uint8_t>>();
+      irRef_ = Napi::Persistent(irPng.As<Napi::Object>());
+      irPngData_ = png.Data();
+      irPngSize_ = png.Length();
+    } else if (ir.IsBuffer()) {
       auto irBuf = ir.As<Napi::Buffer<uint8_t>>();
       view_.irBits = static_cast<int>(Num(frame, "irBits"));
       const size_t need = static_cast<size_t>(view_.width) * view_.height * (view_.irBits == 16 ? 2 : 1);
@@ -109,6 +146,16 @@ class DepthChecksWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     try {
+      if (depthPngData_ != nullptr) {
+        depthMat_ = DecodeGreyPng(depthPngData_, depthPngSize_, view_.width, view_.height, "depth", false);
+        if (cv::countNonZero(depthMat_) == 0) throw NativeError("ERR_DEPTH_EMPTY", "depth frame: every pixel is 0 (no depth data)");
+        view_.depth = depthMat_.ptr<uint16_t>();
+      }
+      if (irPngData_ != nullptr) {
+        irMat_ = DecodeGreyPng(irPngData_, irPngSize_, view_.width, view_.height, "ir", true);
+        view_.ir = irMat_.ptr<uint8_t>();
+        view_.irBits = irMat_.depth() == CV_16U ? 16 : 8;
+      }
       report_ = RunDepthChecks(view_, roles_, params_, bounds_);
     } catch (...) {
       error_ = ClassifyCurrentException();
@@ -144,6 +191,11 @@ class DepthChecksWorker : public Napi::AsyncWorker {
  private:
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference depthRef_, landmarksRef_, irRef_;
+  const uint8_t* depthPngData_ = nullptr;  // set when the upload's PNG is decoded here, off the event loop
+  size_t depthPngSize_ = 0;
+  const uint8_t* irPngData_ = nullptr;
+  size_t irPngSize_ = 0;
+  cv::Mat depthMat_, irMat_;
   DepthFrameView view_;
   LandmarkRoles roles_;
   DepthCheckParams params_;
