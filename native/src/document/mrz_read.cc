@@ -20,7 +20,22 @@ struct LineCells {
   int length = 0;          // characters in the line (30/36/44), 0 when the line is not MRZ-like
   double first = 0, last = 0, pitch = 0;
   std::vector<double> centers;
+  std::vector<double> glyphCenters;  // every glyph centre found on the line, chain or not
 };
+
+// Fixed-pitch grid from `first` to `last`, each cell snapped to the glyph centre found near it
+// (which absorbs slight perspective).
+std::vector<double> SnapGrid(double first, double last, int length, const std::vector<double>& glyphs) {
+  std::vector<double> out;
+  const double pitch = (last - first) / (length - 1);
+  size_t j = 0;
+  for (int i = 0; i < length; i++) {
+    const double grid = first + i * pitch;
+    while (j + 1 < glyphs.size() && std::abs(glyphs[j + 1] - grid) < std::abs(glyphs[j] - grid)) j++;
+    out.push_back(!glyphs.empty() && std::abs(glyphs[j] - grid) < 0.3 * pitch ? glyphs[j] : grid);
+  }
+  return out;
+}
 
 // Candidate MRZ bands, as rotated rectangles in `gray`'s coordinates, largest first.
 std::vector<cv::RotatedRect> LocateBands(const cv::Mat& gray, int maxCandidates) {
@@ -139,20 +154,35 @@ LineCells CutCells(const cv::Mat& mask, const Line& line, double pitchToCap) {
   cv::Mat band = mask.rowRange(y0, y1);
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(band, labels, stats, centroids, 8, CV_32S);
-  std::vector<double> xs;
+  // Faint print breaks glyphs into pieces (an H into two bars): pieces that overlap or almost touch
+  // horizontally are one glyph, as long as the union stays glyph-wide.
+  std::vector<cv::Rect> pieces;
   for (int i = 1; i < n; i++) {
-    const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT), w = stats.at<int>(i, cv::CC_STAT_WIDTH);
-    if (h < 0.3 * capH || h > 1.6 * capH || w > 1.5 * capH) continue;
-    xs.push_back(stats.at<int>(i, cv::CC_STAT_LEFT) + w / 2.0);
+    cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    if (stats.at<int>(i, cv::CC_STAT_AREA) < 2 || r.height > 1.6 * capH || r.width > 1.5 * capH) continue;
+    pieces.push_back(r);
   }
-  std::sort(xs.begin(), xs.end());
+  std::sort(pieces.begin(), pieces.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  std::vector<cv::Rect> glyphs;
+  const int touch = std::max(1, static_cast<int>(0.12 * capH));
+  for (const auto& r : pieces) {
+    if (!glyphs.empty()) {
+      cv::Rect& g = glyphs.back();
+      const cv::Rect u = g | r;
+      if (r.x <= g.x + g.width + touch && u.width <= 0.9 * capH) { g = u; continue; }
+    }
+    glyphs.push_back(r);
+  }
   const double p0 = pitchToCap * capH;
-  // Pieces of one broken glyph merge into one centre.
   std::vector<double> centers;
-  for (double x : xs) {
+  for (const auto& g : glyphs) {
+    if (g.height < 0.3 * capH) continue;
+    const double x = g.x + g.width / 2.0;
+    // Pieces of one broken glyph merge into one centre.
     if (!centers.empty() && x - centers.back() < 0.4 * p0) centers.back() = (centers.back() + x) / 2;
     else centers.push_back(x);
   }
+  out.glyphCenters = centers;
   if (centers.size() < 10) return out;
   std::vector<double> gaps;
   for (size_t i = 1; i < centers.size(); i++) {
@@ -186,13 +216,7 @@ LineCells CutCells(const cv::Mat& mask, const Line& line, double pitchToCap) {
   out.first = centers.front();
   out.last = centers.back();
   out.pitch = span / (length - 1);
-  // Each grid cell snaps to the glyph centre found near it, which absorbs slight perspective.
-  size_t j = 0;
-  for (int i = 0; i < length; i++) {
-    const double grid = out.first + i * out.pitch;
-    while (j + 1 < centers.size() && std::abs(centers[j + 1] - grid) < std::abs(centers[j] - grid)) j++;
-    out.centers.push_back(std::abs(centers[j] - grid) < 0.3 * out.pitch ? centers[j] : grid);
-  }
+  out.centers = SnapGrid(out.first, out.last, length, centers);
   return out;
 }
 
@@ -242,6 +266,26 @@ MrzRead ReadUprightBand(const cv::Mat& crop, const GlyphTemplates& templates, in
   const std::vector<Line> lines = FindLines(mask);
   std::vector<LineCells> cells;
   for (const auto& l : lines) cells.push_back(CutCells(mask, l, templates.pitchToCapHeight));
+  // MRZ lines share their left and right ends: a line whose own chain broke (faint or touching
+  // glyphs) takes the grid of a close neighbour that read as an MRZ line, snapped to its own glyphs.
+  const std::vector<LineCells> own = cells;
+  for (size_t i = 0; i < lines.size(); i++) {
+    if (own[i].length == 0) continue;
+    const double capH = lines[i].bottom - lines[i].top + 1;
+    for (size_t j = 0; j < lines.size(); j++) {
+      if (j == i || cells[j].length == own[i].length) continue;
+      const double distance = std::abs((lines[j].top + lines[j].bottom) - (lines[i].top + lines[i].bottom)) / 2.0;
+      const double capJ = lines[j].bottom - lines[j].top + 1;
+      if (distance > 4.5 * capH * (own[i].length == 30 ? 2 : 1) || capJ < 0.6 * capH || capJ > 1.6 * capH) continue;
+      // Keep a line's own reading when its glyph count fits it better than the neighbour's length.
+      const double count = static_cast<double>(own[j].glyphCenters.size());
+      if (own[j].length != 0 && std::abs(count - own[j].length) <= std::abs(count - own[i].length)) continue;
+      LineCells adopted = own[i];
+      adopted.centers = SnapGrid(own[i].first, own[i].last, own[i].length, own[j].glyphCenters);
+      adopted.glyphCenters = own[j].glyphCenters;
+      cells[j] = adopted;
+    }
+  }
   // The bottom-most run of consecutive lines with the same MRZ length and the right count.
   for (int end = static_cast<int>(lines.size()) - 1; end >= 0; end--) {
     const int len = cells[static_cast<size_t>(end)].length;
