@@ -4,7 +4,7 @@
 // down (it is public data), while sign() fails with ERR_HSM_UNAVAILABLE.
 import type { KeyRing, SigningKey } from './signing-key.js';
 import type { HsmToken } from './hsm-token.js';
-import { hoursToMs, rotationView, type RotationView } from './rotation.js';
+import { hoursToMs, nextPublicationTime, rotationView, type RotationView } from './rotation.js';
 import { hsmUnavailable } from './hsm-errors.js';
 import {
   Pkcs11SigningKey, destroySigningKey, generateSigningKey, loadSigningKeys, type CertificateProfile,
@@ -109,7 +109,7 @@ export class Pkcs11KeyRing implements KeyRing {
     const stored = await generateSigningKey(this.#token, {
       labelPrefix: this.#opts.labelPrefix,
       bits: this.#opts.rsaBits,
-      publishedAt: this.#now(),
+      publishedAt: nextPublicationTime(this.#keys ?? [], this.#now()),
       certificate: this.#opts.certificate,
     });
     await this.reload();

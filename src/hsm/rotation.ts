@@ -52,4 +52,13 @@ export function rotationView<K extends ScheduledKey>(keys: readonly K[], now: nu
   };
 }
 
+/**
+ * Publication time for a new key: now, but strictly after every existing key, so a rotation in the same
+ * millisecond as the previous publication cannot tie with it (a tie would be broken by kid and could
+ * let the new key sign at once, skipping the overlap Entra's JWKS cache needs).
+ */
+export function nextPublicationTime(keys: readonly ScheduledKey[], now: number): number {
+  return keys.reduce((latest, k) => Math.max(latest, k.publishedAt + 1), now);
+}
+
 export const hoursToMs = (hours: number): number => Math.round(hours * 3_600_000);

@@ -7,7 +7,7 @@ import type { JWK } from 'jose';
 import type { KeyRing, SigningKey } from './signing-key.js';
 import { buildSelfSignedCertificate, type RsaPublicKey } from './certificate.js';
 import { rs256PublicJwk } from './rsa-jwk.js';
-import { hoursToMs, rotationView, type ScheduledKey } from './rotation.js';
+import { hoursToMs, nextPublicationTime, rotationView, type ScheduledKey } from './rotation.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 const signAsync = promisify(cryptoSign);
@@ -107,7 +107,8 @@ export class SoftwareKeyRing implements KeyRing {
   async rotate(): Promise<SigningKey> {
     const view = rotationView(this.#keys, this.#now(), this.#overlapMs);
     if (view.pending) return view.pending;
-    const next = await SoftwareSigningKey.generate(this.#opts);
+    const publishedAt = nextPublicationTime(this.#keys, this.#now());
+    const next = await SoftwareSigningKey.generate({ ...this.#opts, now: () => publishedAt });
     for (const old of view.retired) this.#keys.splice(this.#keys.indexOf(old), 1);
     this.#keys.push(next);
     return next;
