@@ -2,7 +2,9 @@
 // carries the key; we still make it a correct v3 certificate signed by the key itself, so ordinary
 // tools (openssl, node's X509Certificate) accept it. The signer is injected: the token signs in production.
 import { randomBytes } from 'node:crypto';
-import * as der from './der.js';
+import {
+  type Der, derBitString, derBoolean, derContext, derInteger, derNull, derOctetString, derOid, derSequence, derSetOf, derTime, derUtf8,
+} from '../asn1/der-writer.js';
 
 const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
@@ -31,18 +33,18 @@ export interface SelfSignedCertificateRequest {
 }
 
 /** SubjectPublicKeyInfo for rsaEncryption (RFC 3279 §2.3.1). */
-export function rsaSubjectPublicKeyInfo(key: RsaPublicKey): der.Der {
-  const rsaPublicKey = der.sequence(der.unsignedInteger(key.n), der.unsignedInteger(key.e));
-  return der.sequence(der.sequence(der.oid(OID_RSA_ENCRYPTION), der.nullValue()), der.bitString(rsaPublicKey));
+export function rsaSubjectPublicKeyInfo(key: RsaPublicKey): Der {
+  const rsaPublicKey = derSequence(derInteger(key.n), derInteger(key.e));
+  return derSequence(derSequence(derOid(OID_RSA_ENCRYPTION), derNull()), derBitString(rsaPublicKey));
 }
 
 /** X.501 Name with a single CN (also the CKA_SUBJECT of the certificate object). */
-export function name(commonName: string): der.Der {
-  return der.sequence(der.set(der.sequence(der.oid(OID_COMMON_NAME), der.utf8String(commonName))));
+export function name(commonName: string): Der {
+  return derSequence(derSetOf(derSequence(derOid(OID_COMMON_NAME), derUtf8(commonName))));
 }
 
-function extension(id: string, critical: boolean, value: der.Der): der.Der {
-  return der.sequence(der.oid(id), ...(critical ? [der.boolean(true)] : []), der.octetString(value));
+function extension(id: string, critical: boolean, value: Der): Der {
+  return derSequence(derOid(id), ...(critical ? [derBoolean(true)] : []), derOctetString(value));
 }
 
 /** Builds the TBSCertificate, has it signed, and returns the certificate DER. */
@@ -51,26 +53,26 @@ export async function buildSelfSignedCertificate(req: SelfSignedCertificateReque
   const serial = Buffer.from(req.serial ?? randomBytes(16));
   serial[0] &= 0x7f; // keeps the INTEGER at 16 content bytes (no sign-padding byte)
   if (serial.every((b) => b === 0)) serial[serial.length - 1] = 1;
-  const signatureAlgorithm = der.sequence(der.oid(OID_SHA256_WITH_RSA), der.nullValue());
+  const signatureAlgorithm = derSequence(derOid(OID_SHA256_WITH_RSA), derNull());
   const subject = name(req.commonName);
-  // digitalSignature + keyCertSign (bits 0 and 5): a 1-byte BIT STRING with 1 unused bit would be
-  // the minimal form; DER requires trailing zero bits to be dropped, so write unused=2 over 0x84.
-  const keyUsage = der.tlv(0x03, Buffer.from([0x02, 0x84]));
+  // digitalSignature + keyCertSign (bits 0 and 5) = 0x84; DER drops trailing zero bits (bits 6, 7),
+  // so the BIT STRING says 2 unused bits.
+  const keyUsage = derBitString(Buffer.from([0x84]), 2);
   const extensions = [
-    extension(OID_BASIC_CONSTRAINTS, true, der.sequence()),
+    extension(OID_BASIC_CONSTRAINTS, true, derSequence()),
     extension(OID_KEY_USAGE, true, keyUsage),
-    ...(req.subjectKeyId ? [extension(OID_SUBJECT_KEY_ID, false, der.octetString(req.subjectKeyId))] : []),
+    ...(req.subjectKeyId ? [extension(OID_SUBJECT_KEY_ID, false, derOctetString(req.subjectKeyId))] : []),
   ];
-  const tbs = der.sequence(
-    der.explicit(0, der.smallInteger(2)), // v3
-    der.unsignedInteger(serial),
+  const tbs = derSequence(
+    derContext(0, derInteger(2)), // [0] EXPLICIT version: v3
+    derInteger(serial),
     signatureAlgorithm,
     subject, // issuer = subject: self-signed
-    der.sequence(der.time(req.notBefore), der.time(req.notAfter)),
+    derSequence(derTime(req.notBefore), derTime(req.notAfter)),
     subject,
     rsaSubjectPublicKeyInfo(req.publicKey),
-    der.explicit(3, der.sequence(...extensions)),
+    derContext(3, derSequence(...extensions)),
   );
   const signature = await req.sign(tbs);
-  return der.sequence(tbs, signatureAlgorithm, der.bitString(signature));
+  return derSequence(tbs, signatureAlgorithm, derBitString(signature));
 }

@@ -1,25 +1,8 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
-import * as der from '../../src/hsm/der.js';
 import { buildSelfSignedCertificate } from '../../src/hsm/certificate.js';
 import { rotationView } from '../../src/hsm/rotation.js';
-
-t.test('DER writer: known encodings', async (t) => {
-  t.equal(der.oid('1.2.840.113549.1.1.11').toString('hex'), '06092a864886f70d01010b', 'sha256WithRSAEncryption (RFC 4055)');
-  t.equal(der.oid('2.5.4.3').toString('hex'), '0603550403', 'id-at-commonName');
-  t.equal(der.unsignedInteger(Buffer.from([0x80])).toString('hex'), '02020080', 'sign padding for a high first bit');
-  t.equal(der.unsignedInteger(Buffer.from([0, 0, 0x7f])).toString('hex'), '02017f', 'leading zeros dropped');
-  t.equal(der.smallInteger(0).toString('hex'), '020100');
-  t.equal(der.smallInteger(2).toString('hex'), '020102');
-  t.equal(der.tlv(0x04, Buffer.alloc(127)).subarray(0, 2).toString('hex'), '047f', 'short length');
-  t.equal(der.tlv(0x04, Buffer.alloc(128)).subarray(0, 3).toString('hex'), '048180', 'long length, one byte');
-  t.equal(der.tlv(0x04, Buffer.alloc(300)).subarray(0, 4).toString('hex'), '0482012c', 'long length, two bytes');
-  t.equal(der.time(new Date(Date.UTC(2049, 11, 31, 23, 59, 59))).toString('ascii', 2), '491231235959Z', 'UTCTime through 2049');
-  t.equal(der.time(new Date(Date.UTC(2050, 0, 1))).toString('ascii', 2), '20500101000000Z', 'GeneralizedTime from 2050');
-  t.equal(der.time(new Date(Date.UTC(2050, 0, 1)))[0], 0x18);
-  t.throws(() => der.oid('1'), RangeError);
-});
 
 t.test('certificate: openssl and node parse it, signature and key match', async (t) => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

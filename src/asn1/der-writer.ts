@@ -1,6 +1,9 @@
-// Minimal DER encoder. The product uses it to re-encode a few structures (a named-curve
-// SubjectPublicKeyInfo, a signed-attributes SET); the tests use it to build certificates, SODs,
-// master lists and CRLs with node's crypto, so no fixture is ever copied from elsewhere.
+// The one DER encoder in proofgate. The HSM writes its self-signed x5c certificate with it; the eMRTD
+// checks re-encode a few structures (a named-curve SubjectPublicKeyInfo, a signed-attributes SET); the
+// tests build certificates, SODs, master lists and CRLs with it and node's crypto, so no fixture is
+// ever copied from elsewhere. Writing only: the parser is src/documents/asn1/parse-der.ts.
+
+/** One encoded TLV, ready to be nested. */
 export type Der = Buffer;
 
 function encodeLength(n: number): Buffer {
@@ -54,9 +57,13 @@ export function derInteger(value: number | bigint | Uint8Array): Der {
   return derTlv(0x02, Buffer.from(bytes));
 }
 
+/** OBJECT IDENTIFIER from dotted form; arcs may exceed 2^53 (UUID-based OIDs). */
 export function derOid(dotted: string): Der {
-  const arcs = dotted.split('.').map((a) => BigInt(a));
-  if (arcs.length < 2) throw new RangeError(`OID needs two arcs: ${dotted}`);
+  const parts = dotted.split('.');
+  if (parts.length < 2) throw new RangeError(`OID needs two arcs: ${dotted}`);
+  if (!parts.every((a) => /^(0|[1-9][0-9]*)$/.test(a))) throw new RangeError(`OID arcs must be non-negative integers: ${dotted}`);
+  const arcs = parts.map((a) => BigInt(a));
+  if (arcs[0] > 2n || (arcs[0] < 2n && arcs[1] > 39n)) throw new RangeError(`OID first arcs out of range: ${dotted}`);
   const values = [arcs[0] * 40n + arcs[1], ...arcs.slice(2)];
   const out: number[] = [];
   for (const v of values) {
@@ -67,10 +74,12 @@ export function derOid(dotted: string): Der {
   return derTlv(0x06, Buffer.from(out));
 }
 
-/** UTCTime for 1950..2049, GeneralizedTime otherwise (RFC 5280's rule). */
+/** UTCTime for 1950..2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5); whole seconds, Zulu. */
 export function derTime(date: Date): Der {
-  const iso = date.toISOString();
   const y = date.getUTCFullYear();
+  // toISOString writes years past 9999 as '+010000', which no ASN.1 time type can hold.
+  if (!(y >= 0 && y <= 9999)) throw new RangeError(`derTime: year ${y} outside 0000..9999`);
+  const iso = date.toISOString();
   const body = iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
   if (y >= 1950 && y < 2050) return derTlv(0x17, Buffer.from(String(y).slice(2) + body, 'latin1'));
   return derTlv(0x18, Buffer.from(String(y).padStart(4, '0') + body, 'latin1'));
