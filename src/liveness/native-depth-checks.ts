@@ -57,7 +57,7 @@ function nativeOptions(s: DepthCheckSettings): object {
       ransacSeed: s.ransacSeed, noseExclusionMm: s.noseExclusionMm, noseTipRadiusMm: s.noseTipRadiusMm, noseTipQuantile: s.noseTipQuantile,
       quadricRounds: s.quadricRounds, quadricRejectSigma: s.quadricRejectSigma, sampleRadiusPx: s.sampleRadiusPx,
       ringInnerScale: s.ringInnerScale, ringOuterScale: s.ringOuterScale, ringBehindMm: s.ringBehindMm,
-      irReferenceDistanceMm: s.irReferenceDistanceMm, minFacePoints: s.minFacePoints,
+      irReferenceDistanceMm: s.irReferenceDistanceMm, minFacePoints: s.minFacePoints, faceDepthBandMm: s.faceDepthBandMm,
     },
     bounds: {
       validDepthFraction: { min: s.minValidDepthFraction },

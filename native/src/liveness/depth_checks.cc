@@ -52,23 +52,24 @@ class FrameGeometry {
     return {p[0], p[1]};
   }
 
-  // Median valid depth in a window around a pixel; NaN when the window has none.
-  double DepthNear(cv::Point2d p, int radius) const {
+  // Median valid depth in a window around a pixel, counting only depths within `band` of `faceZ`
+  // (a landmark at the silhouette may see the background past it); NaN when none qualify.
+  double DepthNear(cv::Point2d p, int radius, double faceZ, double band) const {
     std::vector<double> zs;
     const int px = static_cast<int>(std::lround(p.x)), py = static_cast<int>(std::lround(p.y));
     for (int y = py - radius; y <= py + radius; ++y)
       for (int x = px - radius; x <= px + radius; ++x) {
         const double z = DepthMm(x, y);
-        if (z > 0) zs.push_back(z);
+        if (z > 0 && (std::isnan(faceZ) || std::abs(z - faceZ) <= band)) zs.push_back(z);
       }
     return Median(zs);
   }
 
-  // A landmark in 3D; falls back to `fallbackZ` when its window has no depth.
-  cv::Point3d Landmark3d(int i, int radius, double fallbackZ) const {
+  // A landmark in 3D; takes the face's median depth when its window has no usable depth.
+  cv::Point3d Landmark3d(int i, int radius, double faceZ, double band) const {
     const cv::Point2d p = Landmark(i);
-    double z = DepthNear(p, radius);
-    if (std::isnan(z)) z = fallbackZ;
+    double z = DepthNear(p, radius, faceZ, band);
+    if (std::isnan(z)) z = faceZ;
     return BackProject(p.x, p.y, z);
   }
 
@@ -135,12 +136,12 @@ DepthCheckReport RunDepthChecks(const DepthFrameView& frame, const LandmarkRoles
   const double validFraction = report.facePixels > 0 ? static_cast<double>(report.validFacePixels) / report.facePixels : 0.0;
   report.checks.push_back(Judge("validDepthFraction", "ratio", validFraction, bounds.validDepthFraction, report.facePixels > 0));
 
-  // Flying pixels and far holes-filled junk would drag the fits: keep points near the face's own depth.
+  // Background seen past the silhouette and flying pixels would drag the fits: keep points near the face's depth.
   std::vector<cv::Point3d> face;
   std::vector<cv::Point> facePixels;
   if (enough) {
     for (size_t i = 0; i < points.size(); ++i)
-      if (std::abs(points[i].z - report.faceDepthMm) < 150.0) {
+      if (std::abs(points[i].z - report.faceDepthMm) <= params.faceDepthBandMm) {
         face.push_back(points[i]);
         facePixels.push_back(pixels[i]);
       }
@@ -179,10 +180,10 @@ DepthCheckReport RunDepthChecks(const DepthFrameView& frame, const LandmarkRoles
   // 4. Metric size from depth + intrinsics.
   const double z0 = report.faceDepthMm;
   const bool sized = enough && !std::isnan(z0);
-  const cv::Point3d ro = geo.Landmark3d(roles.rightEyeOuter, params.sampleRadiusPx, z0);
-  const cv::Point3d ri = geo.Landmark3d(roles.rightEyeInner, params.sampleRadiusPx, z0);
-  const cv::Point3d li = geo.Landmark3d(roles.leftEyeInner, params.sampleRadiusPx, z0);
-  const cv::Point3d lo = geo.Landmark3d(roles.leftEyeOuter, params.sampleRadiusPx, z0);
+  const cv::Point3d ro = geo.Landmark3d(roles.rightEyeOuter, params.sampleRadiusPx, z0, params.faceDepthBandMm);
+  const cv::Point3d ri = geo.Landmark3d(roles.rightEyeInner, params.sampleRadiusPx, z0, params.faceDepthBandMm);
+  const cv::Point3d li = geo.Landmark3d(roles.leftEyeInner, params.sampleRadiusPx, z0, params.faceDepthBandMm);
+  const cv::Point3d lo = geo.Landmark3d(roles.leftEyeOuter, params.sampleRadiusPx, z0, params.faceDepthBandMm);
   report.checks.push_back(Judge("outerCanthiMm", "mm", cv::norm(ro - lo), bounds.outerCanthiMm, sized));
   report.checks.push_back(Judge("interPupilMm", "mm", cv::norm((ro + ri) * 0.5 - (li + lo) * 0.5), bounds.interPupilMm, sized));
 

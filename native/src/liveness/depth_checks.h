@@ -47,6 +47,7 @@ struct DepthCheckParams {
   double ringBehindMm = 40;      // ring pixel counts as background when this far behind the face (or empty)
   double irReferenceDistanceMm = 500;
   int minFacePoints = 150;
+  double faceDepthBandMm = 150;  // face points and landmark depths farther than this from the face median are ignored
 };
 
 struct DepthFrameView {

@@ -129,6 +129,7 @@ class DepthChecksWorker : public Napi::AsyncWorker {
     params_.ringBehindMm = Num(p, "ringBehindMm");
     params_.irReferenceDistanceMm = Num(p, "irReferenceDistanceMm");
     params_.minFacePoints = static_cast<int>(Num(p, "minFacePoints"));
+    params_.faceDepthBandMm = Num(p, "faceDepthBandMm");
 
     const Napi::Object b = options.Get("bounds").As<Napi::Object>();
     bounds_.validDepthFraction = ReadBounds(b, "validDepthFraction");

@@ -66,6 +66,8 @@ export const livenessDefaults = {
     irReferenceDistanceMm: 500,
     /** Fewer valid face points than this: geometry checks are not computed (and fail). */
     minFacePoints: 150,
+    /** Face pixels (and landmark depths) farther than this (mm) from the face's median depth are ignored: background seen past the silhouette, flying pixels. */
+    faceDepthBandMm: 150,
     /** Score steepness: the weakest check's margin, relative to its bound, that moves the score from 0.5 to 0.73. */
     scoreSoftness: 0.15,
   },
@@ -129,6 +131,7 @@ export interface DepthCheckSettings {
   ringBehindMm: number;
   irReferenceDistanceMm: number;
   minFacePoints: number;
+  faceDepthBandMm: number;
   scoreSoftness: number;
 }
 
@@ -180,6 +183,7 @@ function readDepth(r: SectionReader): DepthCheckSettings {
     ringBehindMm: n('ringBehindMm', 1, 1000),
     irReferenceDistanceMm: n('irReferenceDistanceMm', 100, 5000),
     minFacePoints: n('minFacePoints', 10, 1e6, true),
+    faceDepthBandMm: n('faceDepthBandMm', 10, 2000),
     scoreSoftness: n('scoreSoftness', 0.001, 10),
   };
   const pairs: [keyof DepthCheckSettings, keyof DepthCheckSettings][] = [
