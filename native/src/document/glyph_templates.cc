@@ -91,15 +91,15 @@ std::shared_ptr<const GlyphTemplates> RenderGlyphTemplates(const std::string& fo
             cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(cx), static_cast<float>(cellTop + cellH / 2)), angle, 1.0);
             cv::warpAffine(b, r, m, b.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
           }
-          for (double dx : {-0.08, 0.0, 0.08}) {
-            for (double dy : {-0.06, 0.0, 0.06}) {
-              cv::Rect2d cell(cx - pitch / 2 + dx * pitch, cellTop + dy * cellH, pitch, cellH);
-              cv::Rect ri(static_cast<int>(std::round(cell.x)), static_cast<int>(std::round(cell.y)),
-                          static_cast<int>(std::round(cell.width)), static_cast<int>(std::round(cell.height)));
-              ri &= cv::Rect(0, 0, r.cols, r.rows);
-              rows.push_back(CellFeature(r(ri)));
-              out->classOf.push_back(c);
-            }
+          // Vertical jitter matters (line top and bottom are measured from ink); horizontal does
+          // not (cells are centred on each glyph), so only the former is augmented.
+          for (double dy : {-0.06, 0.0, 0.06}) {
+            cv::Rect2d cell(cx - pitch / 2, cellTop + dy * cellH, pitch, cellH);
+            cv::Rect ri(static_cast<int>(std::round(cell.x)), static_cast<int>(std::round(cell.y)),
+                        static_cast<int>(std::round(cell.width)), static_cast<int>(std::round(cell.height)));
+            ri &= cv::Rect(0, 0, r.cols, r.rows);
+            rows.push_back(CellFeature(r(ri)));
+            out->classOf.push_back(c);
           }
         }
       }

@@ -1,5 +1,5 @@
 // OCR-B glyph templates rendered from the font at load time (no trained model shipped), with
-// augmentation (blur, stroke weight, sub-cell shifts, slight rotation), and a nearest-template
+// augmentation (blur, stroke weight, vertical shifts, slight rotation), and a nearest-template
 // classifier that returns every class's best normalised correlation, so callers can keep top-k.
 #pragma once
 #include <opencv2/core.hpp>

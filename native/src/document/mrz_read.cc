@@ -333,6 +333,8 @@ MrzRead ReadMrz(const cv::Mat& gray, const GlyphTemplates& templates, const MrzR
       toCrop = combined.rowRange(0, 2).clone();
     }
     for (int flip = 0; flip < 2; flip++) {
+      // Upside-down text reads with poor scores; a confident upright read needs no second try.
+      if (flip == 1 && best.found && best.meanScore > 0.8) break;
       cv::Mat upright = crop;
       if (flip) cv::rotate(crop, upright, cv::ROTATE_180);
       MrzRead read = ReadUprightBand(upright, templates, topK, options.cellWidthFactors);
