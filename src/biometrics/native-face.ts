@@ -1,40 +1,16 @@
 // The addon's face exports, typed. Shapes mirror native/src/face/face_js_options.cc (what goes in) and
 // analysis_to_js.cc (what comes out); only src/biometrics talks to them.
+import type { DetectorSlotConfig, EmbedderSlotConfig, LandmarkerSlotConfig } from '../config/sections/biometrics.js';
 import { nativeAddon } from '../native/addon.js';
 
-export interface NativeModelInput {
-  width: number;
-  height: number;
-  mean: [number, number, number];
-  std: [number, number, number];
-  channelOrder: 'rgb' | 'bgr';
-}
-
+/**
+ * face_js_options.cc reads the detector and landmarker slots exactly as the configuration describes them
+ * (config/sections/biometrics.ts); only the embedder's alignment is resolved to points first.
+ */
 export interface NativeEngineSpec {
-  detector: {
-    path: string;
-    input: NativeModelInput;
-    scoreOutputs: string[];
-    regressorOutputs: string[];
-    anchorStrides: number[];
-    anchorsPerCell: number[];
-    keypoints: number;
-    rightEyeKeypoint: number;
-    leftEyeKeypoint: number;
-  };
-  landmarker: {
-    path: string;
-    input: NativeModelInput;
-    meshOutput: string;
-    scoreOutput: string;
-    cropScale: number;
-    scoreIsLogit: boolean;
-  };
-  embedder: {
-    path: string;
-    input: NativeModelInput;
-    output: string;
-    outputDim: number;
+  detector: DetectorSlotConfig;
+  landmarker: LandmarkerSlotConfig;
+  embedder: Pick<EmbedderSlotConfig, 'path' | 'input' | 'output' | 'outputDim'> & {
     alignMeshPoints: number[][];
     /** Flat x0, y0, x1, y1, ... in chip pixels, one point per alignMeshPoints group. */
     alignTemplate: number[];
