@@ -101,7 +101,7 @@ export function parseAamva(input: string | Uint8Array): AamvaResult {
     if (!iso) problems.push(`AAMVA_DATE_INVALID_${id}`);
     return iso;
   };
-  const names = readNames(el, header.version);
+  const names = readNames(el, problems);
   const fields: AamvaFields = {
     ...names,
     documentNumber: el('DAQ'),
@@ -147,13 +147,20 @@ function readElements(body: string, problems: string[]): Map<string, string> {
   return out;
 }
 
-function readNames(el: (id: string) => string | null, version: number): Pick<AamvaFields, 'familyName' | 'givenNames' | 'middleNames' | 'suffix'> {
+function readNames(el: (id: string) => string | null, problems: string[]): Pick<AamvaFields, 'familyName' | 'givenNames' | 'middleNames' | 'suffix'> {
   let family = el('DCS') ?? el('DAB');
   let given = el('DAC');
   let middle = el('DAD');
   const suffix = el('DCU') ?? el('DAE');
   const full = el('DAA');
-  if (!family && full) {
+  if (!family && full && !/[,$]/.test(full) && full.includes(' ')) {
+    // Some version-1 barcodes (PA) write the full name as "FIRST MIDDLE... LAST" without separators.
+    const parts = full.split(/\s+/);
+    family = parts[parts.length - 1];
+    given = given ?? parts[0];
+    middle = middle ?? (parts.slice(1, -1).join(' ') || null);
+    problems.push('AAMVA_NAME_ORDER_GUESSED');
+  } else if (!family && full) {
     const parts = full.split(/[,$]/).map((s) => s.trim());
     family = parts[0] || null;
     given = given ?? (parts[1] || null);
@@ -166,7 +173,6 @@ function readNames(el: (id: string) => string | null, version: number): Pick<Aam
     middle = middle ?? (parts.slice(1).join(' ') || null);
   }
   if (family?.endsWith(',')) family = family.slice(0, -1);
-  void version;
   return { familyName: family, givenNames: given, middleNames: middle, suffix };
 }
 
