@@ -1,29 +1,20 @@
-// The real app with the real verification side on loopback: SQLite in a temp dir, evidence encrypted
-// under a data key wrapped by a software wrapper (or the HSM's, when a test passes one), a KeyRing
-// (software unless given), the simulated Entra's keys served on loopback, and the face analyzer the
-// test chooses (the real engine for flow tests). Sessions are opened through POST /oidc/authorize.
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { buildConfig, type ProofgateConfig } from '../../src/config/index.js';
-import { mergeConfig } from '../../src/config/validate.js';
+// The real app with the real verification side on loopback (set-up in loopback-app.ts): evidence
+// encrypted under a data key wrapped by a software wrapper (or the HSM's, when a test passes one), and
+// the face analyzer the test chooses (the real engine for flow tests). Sessions are opened through POST /oidc/authorize.
+import type { JWTPayload } from 'jose';
+import type { ProofgateConfig } from '../../src/config/index.js';
 import type { DataKeyWrapper, KeyRing } from '../../src/hsm/signing-key.js';
-import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
-import { createEntraKeys } from '../../src/oidc/entra-keys.js';
-import { createVerificationCompleter, type VerificationCompleter } from '../../src/oidc/complete-verification.js';
+import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
 import { createApp } from '../../src/server/app.js';
 import { silentLogger } from '../../src/server/log.js';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
-import { openSqliteRepository, type SqliteRepository } from '../../src/store/sqlite-repository.js';
+import type { SqliteRepository } from '../../src/store/sqlite-repository.js';
 import type { VerificationSession } from '../../src/store/repository.js';
 import { createVerification, type Verification } from '../../src/verification/create-verification.js';
 import type { FaceAnalyzer } from '../../src/verification/ports.js';
-import { SimulatedEntra } from './simulated-entra.js';
+import { startLoopbackApp, type Teardown } from './loopback-app.js';
+import type { SimulatedEntra } from './simulated-entra.js';
 import { SoftwareDataKeyWrapper } from './software-data-key-wrapper.js';
-
-interface Teardown { teardown(fn: () => unknown): void }
 
 export interface VerificationTestAppOptions {
   faceEngine: FaceAnalyzer;
@@ -62,45 +53,22 @@ export interface VerificationTestApp {
 }
 
 export async function startVerificationTestApp(t: Teardown, opts: VerificationTestAppOptions): Promise<VerificationTestApp> {
-  const entra = await SimulatedEntra.create();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'proofgate-verify-'));
-  const repository = openSqliteRepository(path.join(dataDir, 'proofgate.sqlite'), opts.now ? { now: opts.now } : {});
-  const keyRing = opts.keyRing ?? (await SoftwareKeyRing.create());
+  const base = await startLoopbackApp(t, 'proofgate-verify-', opts);
+  const { issuer, config, entra, repository, keyRing, entraKeys } = base;
   const evidence = new EvidenceCipher(repository, opts.dataKeyWrapper ?? new SoftwareDataKeyWrapper(), opts.now ? { now: opts.now } : {});
   await evidence.ready();
-  const jwksUrls = await entra.serveJwks();
-
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const issuer = `${baseUrl}${opts.prefix ?? ''}`;
-  const config = buildConfig(mergeConfig({
-    server: { publicBaseUrl: issuer, dataDir },
-    oidc: { clients: [{ clientId: entra.clientId, appId: entra.appId, tenants: [entra.tid] }], entraKeys: { source: 'fetch', jwksUrls } },
-  }, opts.config ?? {}));
-  const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-  const completer = createVerificationCompleter({ config, repository, keyRing, now: opts.now });
+  const completer = base.completeVerification;
   const verification = createVerification({
     config, repository, faceEngine: opts.faceEngine, evidence,
     completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
   });
-  const app = createApp({
+  base.serve(createApp({
     config, repository, keyRing, entraKeys, verificationUi: verification.ui, log: silentLogger, now: opts.now,
     routers: [{ path: '/', router: verification.router }],
-  });
-  server.on('request', app);
+  }));
 
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await entra.close();
-    repository.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const jwks = createRemoteJWKSet(new URL(`${issuer}/oidc/jwks`), { cacheMaxAge: 0, cooldownDuration: 0 });
   return {
-    baseUrl, issuer, config, entra, repository, evidence, keyRing, verification,
+    baseUrl: base.baseUrl, issuer, config, entra, repository, evidence, keyRing, verification,
     async openSession(fields = {}) {
       const request = await entra.request({ fields });
       const res = await fetch(`${issuer}/oidc/authorize`, {
@@ -115,8 +83,7 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
       return { status: res.status, headers: res.headers, html, session, captureUrl: cancel[1].replace(/\/cancel$/, '/capture'), cancelUrl: cancel[1], request };
     },
     async verifyIdToken(token) {
-      const { payload } = await jwtVerify(token, jwks, { issuer, audience: entra.clientId, algorithms: ['RS256'] });
-      return payload;
+      return (await base.verifyIdToken(token)).payload;
     },
   };
 }
