@@ -11,10 +11,6 @@ export function hsmError(message: string, cause?: unknown): ProofgateError {
   return new ProofgateError('ERR_HSM', message, { status: 500, cause });
 }
 
-export function isHsmUnavailable(e: unknown): e is ProofgateError {
-  return e instanceof ProofgateError && e.code === 'ERR_HSM_UNAVAILABLE';
-}
-
 /** Name of a Cryptoki return value carried by a pkcs11js error (e.g. "CKR_PIN_INCORRECT"), if any. */
 export function ckrName(e: unknown): string | undefined {
   const message = (e as { message?: unknown } | null)?.message;

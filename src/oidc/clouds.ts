@@ -25,8 +25,3 @@ export function cloudOfRedirectUri(uri: string): EntraCloud | null {
 export function entraIssuer(cloud: EntraCloud, tid: string): string {
   return `https://${loginHosts[cloud]}/${tid}/v2.0`;
 }
-
-/** Origin of the cloud's login host (for the post-back page's CSP form-action). */
-export function entraOrigin(cloud: EntraCloud): string {
-  return `https://${loginHosts[cloud]}`;
-}

@@ -29,10 +29,6 @@ export const HASH_OIDS: Readonly<Record<string, HashName>> = {
   '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 
-export const HASH_NAME_TO_OID: Readonly<Record<HashName, string>> = Object.fromEntries(
-  Object.entries(HASH_OIDS).map(([oid, name]) => [name, oid]),
-) as Record<HashName, string>;
-
 /** Signature algorithms that name their own hash. */
 export const SIGNATURE_OIDS: Readonly<Record<string, { scheme: 'rsa-pkcs1' | 'ecdsa' | 'ecdsa-plain'; hash: HashName }>> = {
   '1.2.840.113549.1.1.5': { scheme: 'rsa-pkcs1', hash: 'sha1' },

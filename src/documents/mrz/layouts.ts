@@ -124,10 +124,6 @@ export const LAYOUTS: Readonly<Record<MrzFormat, Layout>> = {
   },
 };
 
-export function fieldSpec(layout: Layout, name: MrzFieldName): FieldSpec | undefined {
-  return layout.fields.find((x) => x.name === name);
-}
-
 export function readSpan(lines: readonly string[], s: Span): string {
   return lines[s.line].slice(s.start, s.end);
 }
