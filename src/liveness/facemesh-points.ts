@@ -17,11 +17,6 @@ export const RIGHT_UPPER_LID = [246, 161, 160, 159, 158, 157, 173] as const;
 export const RIGHT_LOWER_LID = [7, 163, 144, 145, 153, 154, 155] as const;
 export const LEFT_UPPER_LID = [466, 388, 387, 386, 385, 384, 398] as const;
 export const LEFT_LOWER_LID = [249, 390, 373, 374, 380, 381, 382] as const;
-/** The face silhouette, in order around the face (MediaPipe FACEMESH_FACE_OVAL). */
-export const FACE_OVAL = [
-  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150,
-  136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
-] as const;
 /**
  * Head yaw from 2D landmarks: with r = (dRight - dLeft) / (dRight + dLeft), the nose's horizontal offset
  * between the cheek points, tan(yaw) = r * YAW_RATIO_GAIN. The gain is the canonical mesh's cheek

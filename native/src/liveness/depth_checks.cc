@@ -103,16 +103,16 @@ DepthCheckReport RunDepthChecks(const DepthFrameView& frame, const LandmarkRoles
   for (int i = 0; i < frame.landmarkCount; ++i) all.emplace_back(geo.Landmark(i));
   std::vector<cv::Point2f> hull;
   cv::convexHull(all, hull);
-  std::vector<cv::Point2d> oval;  // the hull, as a polygon
+  std::vector<cv::Point2d> hullPolygon;
   cv::Point2d centre(0, 0);
   for (const auto& p : hull) {
-    oval.emplace_back(p.x, p.y);
-    centre += oval.back();
+    hullPolygon.emplace_back(p.x, p.y);
+    centre += hullPolygon.back();
   }
-  centre *= 1.0 / static_cast<double>(oval.size());
+  centre *= 1.0 / static_cast<double>(hullPolygon.size());
   cv::Mat faceMask = cv::Mat::zeros(frame.height, frame.width, CV_8U);
-  cv::fillPoly(faceMask, std::vector<std::vector<cv::Point>>{ScaledPolygon(oval, centre, 1.0)}, cv::Scalar(255));
-  const cv::Rect box = cv::boundingRect(ScaledPolygon(oval, centre, params.ringOuterScale)) & image;
+  cv::fillPoly(faceMask, std::vector<std::vector<cv::Point>>{ScaledPolygon(hullPolygon, centre, 1.0)}, cv::Scalar(255));
+  const cv::Rect box = cv::boundingRect(ScaledPolygon(hullPolygon, centre, params.ringOuterScale)) & image;
   if (box.area() == 0) throw NativeError("ERR_LIVENESS_FACE_OUTSIDE", "the face landmarks lie outside the depth frame");
 
   std::vector<cv::Point3d> points;
@@ -190,8 +190,8 @@ DepthCheckReport RunDepthChecks(const DepthFrameView& frame, const LandmarkRoles
   // 5. Depth-RGB consistency: the RGB face's surroundings must lie behind it (or be empty), as around a
   //    head; a print, screen or frame around the face sits at the face's own depth.
   cv::Mat ring = cv::Mat::zeros(frame.height, frame.width, CV_8U);
-  cv::fillPoly(ring, std::vector<std::vector<cv::Point>>{ScaledPolygon(oval, centre, params.ringOuterScale)}, cv::Scalar(255));
-  cv::fillPoly(ring, std::vector<std::vector<cv::Point>>{ScaledPolygon(oval, centre, params.ringInnerScale)}, cv::Scalar(0));
+  cv::fillPoly(ring, std::vector<std::vector<cv::Point>>{ScaledPolygon(hullPolygon, centre, params.ringOuterScale)}, cv::Scalar(255));
+  cv::fillPoly(ring, std::vector<std::vector<cv::Point>>{ScaledPolygon(hullPolygon, centre, params.ringInnerScale)}, cv::Scalar(0));
   int ringPixels = 0, ringBehind = 0;
   for (int y = box.y; y < box.y + box.height; ++y) {
     const uint8_t* m = ring.ptr<uint8_t>(y);

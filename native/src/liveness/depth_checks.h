@@ -42,7 +42,7 @@ struct DepthCheckParams {
   int quadricRounds = 2;
   double quadricRejectSigma = 2.5;
   int sampleRadiusPx = 2;        // depth at a landmark: median over a (2r+1)^2 window
-  double ringInnerScale = 1.15;  // ring between the oval scaled by these factors about its centroid
+  double ringInnerScale = 1.15;  // ring between the landmark hull scaled by these factors about its centroid
   double ringOuterScale = 1.5;
   double ringBehindMm = 40;      // ring pixel counts as background when this far behind the face (or empty)
   double irReferenceDistanceMm = 500;

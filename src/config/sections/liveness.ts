@@ -30,7 +30,7 @@ export const livenessDefaults = {
     minInterPupilMm: 40,
     maxInterPupilMm: 85,
     /**
-     * Minimum share of the ring around the face (ringInnerScale..ringOuterScale of the oval) that is empty
+     * Minimum share of the ring around the face (ringInnerScale..ringOuterScale of the landmark hull) that is empty
      * or at least ringBehindMm behind the face: the depth face must stand out where the RGB face is.
      */
     minForegroundRingFraction: 0.5,
@@ -57,7 +57,7 @@ export const livenessDefaults = {
     quadricRejectSigma: 2.5,
     /** Depth at a landmark is the median over a (2r+1)² pixel window. */
     sampleRadiusPx: 2,
-    /** The ring around the face for the foreground check, as scale factors of the landmark oval. */
+    /** The ring around the face for the foreground check, as scale factors of the landmark hull. */
     ringInnerScale: 1.15,
     ringOuterScale: 1.5,
     /** A ring pixel this far (mm) behind the face's median depth counts as background. */

@@ -35,7 +35,6 @@ function meshError(message: string): ProofgateError {
 
 /** Decodes the Mesh3d bytes (exported for tests). Accepts packed and unpacked repeated fields. */
 export function parseGeometryMetadata(bytes: Uint8Array): CanonicalMesh {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let mesh: Uint8Array | undefined;
   walkFields(bytes, 0, bytes.length, (field, wire, start, end) => {
     if (field === 1 && wire === 2) mesh = bytes.subarray(start, end);
@@ -61,7 +60,6 @@ export function parseGeometryMetadata(bytes: Uint8Array): CanonicalMesh {
       }
     }
   });
-  void view;
   if (vertexType !== 0) throw meshError(`vertex_type ${vertexType}, expected 0 (VERTEX_PT)`);
   if (primitiveType !== 0) throw meshError(`primitive_type ${primitiveType}, expected 0 (TRIANGLE)`);
   if (floats.length !== CANONICAL_VERTEX_COUNT * 5) throw meshError(`${floats.length / 5} vertices, expected ${CANONICAL_VERTEX_COUNT}`);
