@@ -74,3 +74,11 @@ t.test('rgb frame size comes from the PNG or JPEG header', async (t) => {
   t.same(rgbFrameSize(jpeg), { width: 640, height: 480 });
   t.throws(() => rgbFrameSize(Buffer.alloc(40)), { code: 'ERR_UNSUPPORTED_MEDIA_TYPE' });
 });
+
+t.test('a 16-bit IR PNG is decoded natively like an 8-bit one', async (t) => {
+  const ir16 = Uint16Array.from(synthetic.ir, (v) => v * 257);
+  const report8 = await checkDepthLiveness(good(), synthetic.landmarks, config);
+  const report16 = await checkDepthLiveness({ ...good(), irPng: encodeGrey16Png(ir16, 640, 480) }, synthetic.landmarks, config);
+  const ir = (r: typeof report8) => r.checks.find((c) => c.name === 'irReflectance')?.value ?? Number.NaN;
+  t.ok(Math.abs(ir(report8) - ir(report16)) < 1e-3, `IR index 8-bit ${ir(report8)} vs 16-bit ${ir(report16)}`);
+});

@@ -52,3 +52,16 @@ t.test('a rigid 3D mask passes depth geometry and is flagged as needing the chal
   }
   t.ok(passedGeometry >= 5, `depth geometry cannot tell a mask from a face (${passedGeometry}/6 passed)`);
 });
+
+t.test('with IR, screens fail the reflectance check; thresholds come from configuration', async (t) => {
+  for (const species of ['replay-phone', 'replay-tablet', 'replay-monitor'] as const) {
+    const c = generateSyntheticCapture({ seed: `test-ir-${species}`, label: species });
+    const report = await checkDepthFrameLiveness(frameOf(c, true), c.landmarks, config);
+    t.match(report.checks.find((x) => x.name === 'irReflectance'), { outcome: 'fail', min: config.depth.minIrReflectance }, `${species} is IR-dark`);
+  }
+  const c = generateSyntheticCapture({ seed: 'test-bf-0', label: 'bona-fide' });
+  const strict = buildConfig({ liveness: { depth: { minNoseProminenceMm: 59 } } }).liveness;
+  const report = await checkDepthFrameLiveness(frameOf(c, false), c.landmarks, strict);
+  t.same(report.failed, ['noseProminenceMm'], 'a configured threshold moves the decision');
+  t.match(report.checks.find((x) => x.name === 'noseProminenceMm'), { min: 59, max: config.depth.maxNoseProminenceMm, outcome: 'fail' });
+});
