@@ -31,6 +31,20 @@ function sample(img: Rgba, x: number, y: number, c: number): number {
   return img.data[(cy * img.width + cx) * 4 + c];
 }
 
+/** The opaque RGB colour at source position (sx, sy), bilinear with edges repeated, into out[at..at+3]. */
+function writeBilinear(img: Rgba, sx: number, sy: number, out: Uint8Array, at: number): void {
+  const ix = Math.floor(sx);
+  const iy = Math.floor(sy);
+  const wx = sx - ix;
+  const wy = sy - iy;
+  for (let c = 0; c < 3; c++) {
+    const top = sample(img, ix, iy, c) * (1 - wx) + sample(img, ix + 1, iy, c) * wx;
+    const bottom = sample(img, ix, iy + 1, c) * (1 - wx) + sample(img, ix + 1, iy + 1, c) * wx;
+    out[at + c] = Math.round(top * (1 - wy) + bottom * wy);
+  }
+  out[at + 3] = 255;
+}
+
 /** Turns the picture by `degrees` (counter-clockwise) about its centre, bilinear, edges repeated. */
 export function rotate(img: Rgba, degrees: number): Rgba {
   const a = (degrees * Math.PI) / 180;
@@ -46,16 +60,7 @@ export function rotate(img: Rgba, degrees: number): Rgba {
       const dy = y + 0.5 - cy;
       const sx = cos * dx - sin * dy + cx - 0.5;
       const sy = sin * dx + cos * dy + cy - 0.5;
-      const ix = Math.floor(sx);
-      const iy = Math.floor(sy);
-      const wx = sx - ix;
-      const wy = sy - iy;
-      for (let c = 0; c < 3; c++) {
-        const top = sample(img, ix, iy, c) * (1 - wx) + sample(img, ix + 1, iy, c) * wx;
-        const bottom = sample(img, ix, iy + 1, c) * (1 - wx) + sample(img, ix + 1, iy + 1, c) * wx;
-        out[(y * img.width + x) * 4 + c] = Math.round(top * (1 - wy) + bottom * wy);
-      }
-      out[(y * img.width + x) * 4 + 3] = 255;
+      writeBilinear(img, sx, sy, out, (y * img.width + x) * 4);
     }
   }
   return { width: img.width, height: img.height, data: out };
@@ -68,16 +73,7 @@ export function resize(img: Rgba, width: number, height: number): Rgba {
     for (let x = 0; x < width; x++) {
       const sx = ((x + 0.5) * img.width) / width - 0.5;
       const sy = ((y + 0.5) * img.height) / height - 0.5;
-      const ix = Math.floor(sx);
-      const iy = Math.floor(sy);
-      const wx = sx - ix;
-      const wy = sy - iy;
-      for (let c = 0; c < 3; c++) {
-        const top = sample(img, ix, iy, c) * (1 - wx) + sample(img, ix + 1, iy, c) * wx;
-        const bottom = sample(img, ix, iy + 1, c) * (1 - wx) + sample(img, ix + 1, iy + 1, c) * wx;
-        data[(y * width + x) * 4 + c] = Math.round(top * (1 - wy) + bottom * wy);
-      }
-      data[(y * width + x) * 4 + 3] = 255;
+      writeBilinear(img, sx, sy, data, (y * width + x) * 4);
     }
   }
   return { width, height, data };

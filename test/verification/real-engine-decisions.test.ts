@@ -32,6 +32,7 @@ t.test('enrol from a reference photo, then decide on selfies', async (t) => {
   t.match(same, { kind: 'decided', decision: 'verified' });
   const other = await decideReturningUser(engine, config.verification, enrolled.profile, selfie(faceJpeg('personC', { width: 640, height: 480, zoom: 1.5 })));
   t.match(other, { kind: 'decided', decision: 'denied' });
+  t.equal(other.checks.find((c) => c.name === 'face-match')?.outcome, 'fail', 'denied by the face match, not by another gate');
   const group = await decideReturningUser(engine, config.verification, enrolled.profile, selfie(demoPhotoBytes('sample6.jpg')));
   t.match(group, { kind: 'retry', advice: /More than one face/, checks: [{ name: 'face-count', score: 4, outcome: 'fail' }] });
   const garbage = await decideReturningUser(engine, config.verification, enrolled.profile, selfie(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(500, 7)])));
