@@ -16,8 +16,9 @@ export type ReturningUserOutcome =
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
   | { kind: 'decided'; decision: Decision; checks: CheckResult[] };
 
-// Engine errors that mean "this image is bad" rather than "the engine is broken".
-const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_UNSUPPORTED_MEDIA_TYPE', 'ERR_NO_FACE']);
+// Engine errors that mean "this image is bad" rather than "the engine is broken". (No face is not an
+// error: the engine answers face: null and the face-count gate asks for a retry.)
+const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_UNSUPPORTED_MEDIA_TYPE']);
 // Transient overload: the request fails (503) and the session stays open for another try.
 const TRANSIENT_ERRORS = new Set(['ERR_BUSY']);
 

@@ -13,7 +13,7 @@ export interface FaceBox {
 
 /** Capture-quality measures the face engine reports for the one face it found. */
 export interface FaceQualityMeasures {
-  /** Face box side in pixels (the smaller of width and height). */
+  /** Face size in pixels: the smaller side of the face's landmark extent (not the detector box). */
   size: number;
   sharpness: number;
   /** Mean brightness of the face crop, 0..1. */
@@ -33,7 +33,7 @@ export interface AnalyzedFace {
 
 export interface FaceAnalysisResult {
   faceCount: number;
-  /** The face when exactly one was found; null otherwise. */
+  /** The largest face the engine could measure, also when faceCount > 1 (the face-count gate judges that); null when none. */
   face: AnalyzedFace | null;
 }
 

@@ -27,7 +27,7 @@ export const verificationDefaults = {
   maxEnvelopeBytes: 32 * 1024 * 1024,
   /** Quality gates a selfie must pass before it is compared; each one is reported in the audit. */
   quality: {
-    /** Smallest face box side, in pixels of the submitted image. */
+    /** Smallest face size: the smaller side of the face's landmark extent, in pixels of the submitted image. */
     minFaceSizePx: 80,
     /** Smallest sharpness score (the face engine's variance-of-Laplacian measure on the face crop). */
     minSharpness: 20,

@@ -48,27 +48,24 @@ export function certificateKey(cert: Certificate): ImportedKey {
   return k;
 }
 
-/** Whether `issuer` signed `cert`. */
-export function verifyIssuedBy(cert: Certificate, issuer: Certificate): SignatureCheck {
+/** The signed part of a certificate or a CRL, and its signature. */
+type SignedObject = Pick<Certificate, 'signatureAlgorithm' | 'tbs' | 'signature'>;
+
+function verifySignedBy(signed: SignedObject, issuer: Certificate): SignatureCheck {
   let key: ImportedKey;
   try {
     key = certificateKey(issuer);
   } catch (e) {
-    return { ok: false, unsupported: true, reason: `issuer key unusable: ${(e as Error).message}`, algorithm: cert.signatureAlgorithm.oid };
+    return { ok: false, unsupported: true, reason: `issuer key unusable: ${(e as Error).message}`, algorithm: signed.signatureAlgorithm.oid };
   }
-  return verifySignature(cert.signatureAlgorithm, key.key, cert.tbs, cert.signature);
+  return verifySignature(signed.signatureAlgorithm, key.key, signed.tbs, signed.signature);
 }
 
+/** Whether `issuer` signed `cert`. */
+export const verifyIssuedBy = (cert: Certificate, issuer: Certificate): SignatureCheck => verifySignedBy(cert, issuer);
+
 /** Whether `issuer` signed `crl`. */
-export function verifyCrlIssuedBy(crl: Crl, issuer: Certificate): SignatureCheck {
-  let key: ImportedKey;
-  try {
-    key = certificateKey(issuer);
-  } catch (e) {
-    return { ok: false, unsupported: true, reason: `issuer key unusable: ${(e as Error).message}`, algorithm: crl.signatureAlgorithm.oid };
-  }
-  return verifySignature(crl.signatureAlgorithm, key.key, crl.tbs, crl.signature);
-}
+export const verifyCrlIssuedBy = (crl: Crl, issuer: Certificate): SignatureCheck => verifySignedBy(crl, issuer);
 
 export class CscaStore {
   readonly #bySubject = new Map<string, TrustedCsca[]>();
