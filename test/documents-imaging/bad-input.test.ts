@@ -1,5 +1,6 @@
 import t from 'tap';
 import zlib from 'node:zlib';
+import { PNG } from 'pngjs';
 import { MrzImageReader, measureDocument, DocumentImageError } from '../../src/documents/imaging/index.js';
 import { readAamvaBarcode } from '../../src/documents/aamva/index.js';
 import { renderCard, testConfig } from '../helpers/documents-imaging/cards.js';
@@ -21,10 +22,19 @@ function pngDeclaring(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(10))), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/** A real, decodable PNG of the given size (grey noise). */
+function pngOfSize(width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 37) & 0xff;
+  return PNG.sync.write(png);
+}
+
 const inputs: Array<{ name: string; image: Buffer; code: string; reason?: string }> = [
   { name: 'empty', image: Buffer.alloc(0), code: 'ERR_IMAGE_INVALID', reason: 'ERR_IMAGE_EMPTY' },
   { name: 'not an image', image: Buffer.from('%PDF-1.7 definitely not a picture'), code: 'ERR_UNSUPPORTED_MEDIA_TYPE', reason: 'ERR_IMAGE_UNSUPPORTED' },
   { name: 'truncated PNG', image: good.subarray(0, 200), code: 'ERR_IMAGE_INVALID' },
+  { name: 'a sliver 4000x8 (no document fits)', image: pngOfSize(4000, 8), code: 'ERR_IMAGE_INVALID', reason: 'ERR_IMAGE_SHAPE' },
+  { name: 'tiny 16x16', image: pngOfSize(16, 16), code: 'ERR_IMAGE_INVALID', reason: 'ERR_IMAGE_SHAPE' },
   { name: 'huge declared size', image: pngDeclaring(100_000, 100_000), code: 'ERR_IMAGE_TOO_LARGE', reason: 'ERR_IMAGE_TOO_LARGE' },
 ];
 

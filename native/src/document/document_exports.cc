@@ -5,6 +5,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,21 @@ Napi::Array Points(Napi::Env env, const std::vector<cv::Point2f>& pts) {
     a.Set(static_cast<uint32_t>(i), p);
   }
   return a;
+}
+
+// Every document stage rescales to a fixed working width; a sliver (1 x 40M pixels) would scale to
+// an enormous frame, so the shape is checked right after decoding.
+constexpr int kMinSide = 32;
+constexpr double kMaxAspect = 12;
+
+cv::Mat DecodeDocumentImage(const uint8_t* data, size_t size, uint64_t maxPixels) {
+  cv::Mat bgr = face::DecodeImage(data, size, maxPixels).bgr;
+  const int shortSide = std::min(bgr.cols, bgr.rows), longSide = std::max(bgr.cols, bgr.rows);
+  if (shortSide < kMinSide || longSide > kMaxAspect * shortSide) {
+    throw NativeError("ERR_IMAGE_SHAPE", "a " + std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows) +
+                                             " image cannot hold a document (sides of at least 32 pixels, aspect ratio at most 12)");
+  }
+  return bgr;
 }
 
 Napi::Buffer<uint8_t> Encode(Napi::Env env, const std::vector<uint8_t>& bytes) {
@@ -124,7 +140,7 @@ Napi::Value ReadMrzAsync(const Napi::CallbackInfo& info) {
   return DocumentWorker<ReadMrzBaton>::Start(
       env, std::move(baton), {image},
       [](ReadMrzBaton& b) {
-        const cv::Mat bgr = face::DecodeImage(b.data, b.size, b.maxPixels).bgr;
+        const cv::Mat bgr = DecodeDocumentImage(b.data, b.size, b.maxPixels);
         b.imageSize = bgr.size();
         cv::Mat gray;
         if (b.rectify) {
@@ -141,7 +157,12 @@ Napi::Value ReadMrzAsync(const Napi::CallbackInfo& info) {
           }
         }
         cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+        // No outline: read the whole photo, at most twice the working width (an MRZ is legible there
+        // and the band crops stay small), with the band mapped back to the photo's pixels.
+        const double scale = std::min(1.0, 2.0 * b.rectifiedWidth / gray.cols);
+        if (scale < 1) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
         b.read = ReadMrz(gray, *b.templates, b.options);
+        for (auto& p : b.read.band) p *= static_cast<float>(1.0 / scale);
       },
       [](Napi::Env env, ReadMrzBaton& b) -> Napi::Value {
         Napi::Object out = Napi::Object::New(env);
@@ -224,7 +245,7 @@ Napi::Value MeasureDocumentAsync(const Napi::CallbackInfo& info) {
   return DocumentWorker<MeasureBaton>::Start(
       env, std::move(baton), {image},
       [](MeasureBaton& b) {
-        const cv::Mat bgr = face::DecodeImage(b.data, b.size, b.maxPixels).bgr;
+        const cv::Mat bgr = DecodeDocumentImage(b.data, b.size, b.maxPixels);
         b.imageSize = bgr.size();
         b.result = MeasureDocument(bgr, b.options);
       },
@@ -270,7 +291,7 @@ Napi::Value DecodePdf417Async(const Napi::CallbackInfo& info) {
   return DocumentWorker<Pdf417Baton>::Start(
       env, std::move(baton), {image},
       [](Pdf417Baton& b) {
-        const cv::Mat bgr = face::DecodeImage(b.data, b.size, b.maxPixels).bgr;
+        const cv::Mat bgr = DecodeDocumentImage(b.data, b.size, b.maxPixels);
         cv::Mat gray;
         cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
         b.read = DecodePdf417(gray);

@@ -66,6 +66,7 @@ const MAPPING: Record<string, { code: ErrorCode; status: number }> = {
   ERR_IMAGE_DECODE: { code: 'ERR_IMAGE_INVALID', status: 400 },
   ERR_IMAGE_TRUNCATED: { code: 'ERR_IMAGE_INVALID', status: 400 },
   ERR_IMAGE_TOO_LARGE: { code: 'ERR_IMAGE_TOO_LARGE', status: 413 },
+  ERR_IMAGE_SHAPE: { code: 'ERR_IMAGE_INVALID', status: 400 },
   ERR_INVALID_ARG: { code: 'ERR_BAD_REQUEST', status: 400 },
   ERR_DOCUMENT_FONT: { code: 'ERR_INTERNAL', status: 500 },
   ERR_BARCODE_ENCODE: { code: 'ERR_BAD_REQUEST', status: 400 },
