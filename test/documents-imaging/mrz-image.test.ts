@@ -35,3 +35,9 @@ t.test('no MRZ on a photo without a document', async (t) => {
   t.equal(read.result, null);
   t.same(read.lines, []);
 });
+
+t.test('one reader serves concurrent reads (shared read-only templates)', async (t) => {
+  const images = await Promise.all([TD1, TD3, TD1, TD3].map((lines, i) => renderCard({ mrzLines: lines, seed: 20 + i, noiseSigma: 3, rotationDeg: i - 2 })));
+  const reads = await Promise.all(images.map(({ image }) => reader.read(image, { now })));
+  t.same(reads.map((r) => r.lines), [TD1, TD3, TD1, TD3]);
+});
