@@ -1,12 +1,14 @@
 // The audit trail as the verification flow uses it: append one chained record per verification, and seal
 // the chain with HSM-signed checkpoints every audit.checkpointEvery records and on the
-// audit.checkpointIntervalSeconds timer (the server calls checkpointIfDue; the lead wires the timer).
+// audit.checkpointIntervalSeconds timer (src/server/start-appliance.ts polls checkpointIfDue). The
+// verification flow appends with Repository.appendAudit directly, so in the appliance the count rule
+// is applied by that poll, not by record().
 import type { AuditConfig } from '../config/sections/audit.js';
 import type { KeyRing } from '../hsm/signing-key.js';
 import type { AuditCheckpoint, AuditEntry, AuditRecord, Repository } from '../store/repository.js';
 import { checkpointSigningInput } from './chain.js';
 
-/** How often the server should call checkpointIfDue (the lead's timer). */
+/** How often start-appliance.ts calls checkpointIfDue. */
 export const AUDIT_CHECKPOINT_POLL_MS = 60_000;
 
 export interface AuditTrailOptions {

@@ -1,4 +1,4 @@
-// GET /health: runs each registered check (the lead wires biometrics, HSM and store in) with a time
+// GET /health: runs each registered check (start-appliance.ts registers the HSM, the store and the face engine) with a time
 // limit and answers 200 when all pass, 503 otherwise. Check names and ok flags only; details are short.
 import type { RequestHandler } from 'express';
 

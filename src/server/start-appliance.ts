@@ -15,7 +15,7 @@ import { openConfiguredRepository } from '../store/open-store.js';
 import { purgeExpiredEvidence, RETENTION_INTERVAL_MS } from '../store/retention.js';
 import type { SqliteRepository } from '../store/sqlite-repository.js';
 import { createVerification } from '../verification/create-verification.js';
-import { loadFaceAnalyzer } from '../verification/face-analyzer.js';
+import { loadFaceAnalyzer, type EngineFaceAnalyzer } from '../verification/face-analyzer.js';
 import type { FaceAnalyzer } from '../verification/ports.js';
 import { createApp } from './app.js';
 import type { HealthChecks } from './health.js';
@@ -41,6 +41,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
   const timers: NodeJS.Timeout[] = [];
   let repository: SqliteRepository | undefined;
   let hsm: ApplianceHsm | undefined;
+  let loadedEngine: EngineFaceAnalyzer | undefined;
   try {
     repository = openConfiguredRepository(config);
     try {
@@ -73,7 +74,8 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
     let faceEngine: FaceAnalyzer;
     let faceEngineProblem: string | undefined;
     try {
-      faceEngine = await loadFaceAnalyzer(config);
+      loadedEngine = await loadFaceAnalyzer(config);
+      faceEngine = loadedEngine;
     } catch (e) {
       faceEngineProblem = (e as Error).message;
       log('face-engine-unavailable', { error: faceEngineProblem, effect: 'verifications answer temporarily_unavailable' });
@@ -114,6 +116,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
 
     const openHsm = hsm;
     const openRepo = repository;
+    const openEngine = loadedEngine;
     return {
       server,
       listenUrl,
@@ -121,12 +124,16 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
         for (const t of timers) clearInterval(t);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        // A checkpoint being signed needs the token and the database: let it finish before closing them.
+        await auditTrail.flush();
+        openEngine?.close();
         await openHsm.close();
         openRepo.close();
       },
     };
   } catch (e) {
     for (const t of timers) clearInterval(t);
+    loadedEngine?.close();
     await hsm?.close();
     repository?.close();
     throw e;
