@@ -2,6 +2,7 @@
 // directory has one) against the identity from the id_token_hint. MRZ names are transliterated
 // and may be truncated; directories swap given and family names or leave out middle names. The
 // score says how well the names agree after allowing for exactly those differences and no more.
+import { documentsDefaults } from '../../config/sections/documents.js';
 import type { MrzDate } from '../mrz/dates.js';
 import { mrzTokenForms, type NameForm } from './transliterate.js';
 
@@ -41,7 +42,8 @@ export interface BindingResult {
   };
 }
 
-export const DEFAULT_NAME_BINDING_THRESHOLD = 0.85;
+/** documents.binding.nameThreshold's default: one value, documented in the configuration. */
+export const DEFAULT_NAME_BINDING_THRESHOLD = documentsDefaults.binding.nameThreshold;
 
 /** Weights of surname and given names in the score; surnames carry more because given names vary in use. */
 const SURNAME_WEIGHT = 0.55;
