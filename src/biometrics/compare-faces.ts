@@ -4,6 +4,7 @@
 // (Platt scaling): 0.5 at the midpoint, where same and different person are equally likely, rising
 // towards 1 for smaller distances. Midpoint and steepness are fitted on evaluation pairs
 // (biometrics.matching); the decision uses the threshold alone, so the score never changes a result.
+import { biometricsDefaults } from '../config/sections/biometrics.js';
 import { ProofgateError } from '../errors.js';
 
 export interface MatchPolicy {
@@ -11,7 +12,7 @@ export interface MatchPolicy {
   threshold: number;
   /** Distance at which the score is 0.5 (default: the threshold). */
   scoreMidpoint?: number;
-  /** Default 12 (dlib descriptors: 0.4 -> 0.92, 0.6 -> 0.5, 0.8 -> 0.08). */
+  /** Default biometrics.matching.scoreSteepness's default, 12 (dlib descriptors: 0.4 -> 0.92, 0.6 -> 0.5, 0.8 -> 0.08). */
   scoreSteepness?: number;
 }
 
@@ -23,7 +24,8 @@ export interface FaceComparison {
   match: boolean;
 }
 
-const DEFAULT_STEEPNESS = 12;
+/** biometrics.matching.scoreSteepness's default, for callers that pass a bare threshold. */
+const DEFAULT_STEEPNESS = biometricsDefaults.matching.scoreSteepness;
 
 export function compareFaces(a: Float32Array, b: Float32Array, policy: MatchPolicy | number): FaceComparison {
   const { threshold, scoreMidpoint = threshold, scoreSteepness = DEFAULT_STEEPNESS } = typeof policy === 'number' ? { threshold: policy } : policy;
