@@ -16,7 +16,7 @@ export interface LivenessVerdict {
   accepted: boolean;
   /** Stable reason code for the audit trail. */
   reason:
-    | 'depth-and-challenge' | 'depth-and-ir' | 'depth-only-mask-risk-accepted' | 'challenge-only'
+    | 'depth-and-challenge' | 'depth-and-ir' | 'depth-only-mask-risk-accepted' | 'challenge-only' | 'no-evidence-risk-accepted'
     | 'depth-failed' | 'challenge-required' | 'challenge-failed' | 'depth-required';
 }
 
@@ -34,5 +34,8 @@ export function decideLiveness(evidence: LivenessEvidence, policy: LivenessConfi
   }
   if (policy.withoutDepth === 'refuse') return { accepted: false, reason: 'depth-required' };
   if (challengePassed) return { accepted: true, reason: 'challenge-only' };
-  return { accepted: false, reason: challengeFailed ? 'challenge-failed' : 'challenge-required' };
+  if (challengeFailed) return { accepted: false, reason: 'challenge-failed' };
+  // Supervised pilots only: nothing was checked, and the caller must record liveness as skipped.
+  if (policy.withoutDepth === 'accept-risk') return { accepted: true, reason: 'no-evidence-risk-accepted' };
+  return { accepted: false, reason: 'challenge-required' };
 }

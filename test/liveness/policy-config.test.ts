@@ -26,6 +26,11 @@ t.test('policy: depth required when present, mask defence, behaviour without dep
   t.same(decideLiveness({ challenge: challenge(true) }, noDepth), { accepted: true, reason: 'challenge-only' });
   t.same(decideLiveness({ challenge: challenge(false) }, noDepth), { accepted: false, reason: 'challenge-failed' });
   t.same(decideLiveness({}, noDepth), { accepted: false, reason: 'challenge-required' });
+  const acceptRisk = { ...p, withoutDepth: 'accept-risk' as const };
+  t.same(decideLiveness({}, acceptRisk), { accepted: true, reason: 'no-evidence-risk-accepted' }, 'accept-risk: no evidence is accepted (recorded as skipped by the caller)');
+  t.same(decideLiveness({ challenge: challenge(false) }, acceptRisk), { accepted: false, reason: 'challenge-failed' }, 'accept-risk: evidence that fails still refuses');
+  t.same(decideLiveness({ depth: depth(false) }, acceptRisk), { accepted: false, reason: 'depth-failed' });
+  t.same(decideLiveness({ depth: depth(true) }, acceptRisk), { accepted: false, reason: 'challenge-required' }, 'accept-risk does not weaken the mask defence');
 });
 
 t.test('liveness config: overrides, and errors that name the key', async (t) => {
@@ -33,7 +38,7 @@ t.test('liveness config: overrides, and errors that name the key', async (t) => 
   t.throws(() => buildConfig({ liveness: { depth: { minNoseProminenceMm: 'eight' } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.depth.minNoseProminenceMm: expected a number in 0..100, received "eight"' });
   t.throws(() => buildConfig({ liveness: { depth: { minNoseProminence: 8 } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.depth.minNoseProminence: expected no such key (misspelled?), received 8' });
   t.throws(() => buildConfig({ liveness: { depth: { minOuterCanthiMm: 130 } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.depth.maxOuterCanthiMm: expected a value above minOuterCanthiMm (130), received 125' });
-  t.throws(() => buildConfig({ liveness: { policy: { withoutDepth: 'allow' } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.policy.withoutDepth: expected one of refuse, challenge-only, received "allow"' });
+  t.throws(() => buildConfig({ liveness: { policy: { withoutDepth: 'allow' } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.policy.withoutDepth: expected one of refuse, challenge-only, accept-risk, received "allow"' });
   t.throws(() => buildConfig({ liveness: { challenge: { kinds: ['nod'] } } }), { code: 'ERR_CONFIG', message: /config config.liveness.challenge.kinds: expected entries from turn-left, turn-right, blink/ });
   t.throws(() => buildConfig({ liveness: { challenge: { closedEyeRatio: 0.3 } } }), { code: 'ERR_CONFIG', message: /openEyeRatio: expected a value above closedEyeRatio/ });
 });

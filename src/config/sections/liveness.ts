@@ -93,8 +93,13 @@ export const livenessDefaults = {
     minFrames: 3,
   },
   policy: {
-    /** Without a depth frame: 'refuse', or 'challenge-only' (accept on a passed active challenge alone). */
-    withoutDepth: 'refuse' as 'refuse' | 'challenge-only',
+    /**
+     * Without a depth frame: 'refuse', or 'challenge-only' (accept on a passed active challenge alone).
+     * 'accept-risk' (never the default; supervised pilots only, where staff watch every capture) also
+     * accepts a capture with no liveness evidence at all: the audit records liveness as 'skipped', never
+     * as passed. Evidence that is sent (a depth frame, a challenge sequence) is still judged and can refuse.
+     */
+    withoutDepth: 'refuse' as 'refuse' | 'challenge-only' | 'accept-risk',
     /**
      * Depth geometry cannot catch a rigid 3D mask. 'challenge': also require the active challenge;
      * 'ir-or-challenge': an IR frame that passed the IR check suffices instead; 'none': accept the risk.
@@ -150,7 +155,7 @@ export interface LivenessConfig {
   capture: { maxDepthPixels: number; maxSequenceFrames: number };
   depth: DepthCheckSettings;
   challenge: ChallengeSettings;
-  policy: { withoutDepth: 'refuse' | 'challenge-only'; maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
+  policy: { withoutDepth: 'refuse' | 'challenge-only' | 'accept-risk'; maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
 }
 
 function readDepth(r: SectionReader): DepthCheckSettings {
@@ -229,7 +234,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   const challenge = readChallenge(r.section('challenge'));
   const pol = r.section('policy');
   const policy = {
-    withoutDepth: pol.oneOf('withoutDepth', ['refuse', 'challenge-only'] as const),
+    withoutDepth: pol.oneOf('withoutDepth', ['refuse', 'challenge-only', 'accept-risk'] as const),
     maskDefence: pol.oneOf('maskDefence', ['challenge', 'ir-or-challenge', 'none'] as const),
   };
   pol.done();
