@@ -99,6 +99,10 @@ t.test('round trip: payload -> PDF417 (zxing writer) -> photo decode -> parse', 
   t.equal(read.corners.length, 4);
 });
 
+t.test('the test encoder refuses non-ASCII payloads with a coded error', async (t) => {
+  await t.rejects(documentAddon().documentEncodePdf417ForTests(Buffer.from('ANSI \xe9', 'latin1'), { width: 400, height: 200, margin: 10, moduleScale: 1 }), { code: 'ERR_BARCODE_ENCODE' });
+});
+
 t.test('a photo without a barcode', async (t) => {
   const { image } = await documentAddon().documentRenderCardForTests({ fontPath: '/usr/share/fonts/opentype/ocr-b/OCRB.otf', noCard: true });
   const read = await readAamvaBarcode(image, config.imaging);

@@ -33,7 +33,7 @@ Pdf417Read DecodePdf417(const cv::Mat& gray) {
 cv::Mat EncodePdf417(const std::string& payload, int width, int height, int margin) {
   ZXing::BitMatrix bits;
   try {
-    bits = ZXing::MultiFormatWriter(ZXing::BarcodeFormat::PDF417).setMargin(margin).setEncoding(ZXing::CharacterSet::ISO8859_1).encode(payload, width, height);
+    bits = ZXing::MultiFormatWriter(ZXing::BarcodeFormat::PDF417).setMargin(margin).encode(payload, width, height);
   } catch (const std::exception& e) {
     throw NativeError("ERR_BARCODE_ENCODE", std::string("PDF417 encoding failed: ") + e.what());
   }
