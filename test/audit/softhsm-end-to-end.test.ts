@@ -1,9 +1,6 @@
 // The real seams: evidence data key wrapped by a SoftHSM AES key, checkpoints signed by a SoftHSM RSA
 // key through PKCS#11, then the trail verified with the token's published public keys.
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { initHsm } from '../../src/hsm/init-token.js';
 import { openDataKeyWrapper, openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
@@ -12,15 +9,10 @@ import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import { auditVerifyCommand } from '../../src/audit/cli.js';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
 import { openConfiguredRepository } from '../../src/store/open-store.js';
+import { embeddedTokenDataDir } from '../helpers/softhsm.js';
 import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'proofgate-store-hsm-'));
-const previousConf = process.env.SOFTHSM2_CONF;
-t.teardown(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
-  else process.env.SOFTHSM2_CONF = previousConf;
-});
+const dataDir = embeddedTokenDataDir(t, 'proofgate-store-hsm-');
 const config = buildConfig({ server: { dataDir }, hsm: { tokenLabel: 'store-audit-test' }, audit: { checkpointEvery: 2 } });
 
 t.test('evidence and checkpoints through SoftHSM over PKCS#11', async (t) => {

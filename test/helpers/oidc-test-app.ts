@@ -2,19 +2,15 @@
 // KeyRing, software unless a test passes SoftHSM's, the simulated Entra's keys served or pinned) with a
 // recording VerificationUi. Flows finish through the completeVerification seam.
 import Database from 'better-sqlite3';
-import type { JWTPayload } from 'jose';
-import type { ProofgateConfig } from '../../src/config/index.js';
-import type { KeyRing } from '../../src/hsm/signing-key.js';
 import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
 import { sendFormPost } from '../../src/oidc/form-post.js';
 import type { VerificationUi } from '../../src/oidc/verification-ui.js';
 import { createApp, type AppDeps } from '../../src/server/app.js';
 import { externalUrl } from '../../src/server/public-url.js';
 import { silentLogger } from '../../src/server/log.js';
-import type { SqliteRepository } from '../../src/store/sqlite-repository.js';
 import type { VerificationSession } from '../../src/store/repository.js';
-import { startLoopbackApp, type LoopbackAppOptions, type Teardown } from './loopback-app.js';
-import { parseFormPost, type ParsedFormPost, type SimulatedEntra } from './simulated-entra.js';
+import { startLoopbackApp, type LoopbackApp, type LoopbackAppOptions, type Teardown } from './loopback-app.js';
+import { parseFormPost, type ParsedFormPost } from './simulated-entra.js';
 
 export interface OidcTestAppOptions extends LoopbackAppOptions {
   healthChecks?: AppDeps['healthChecks'];
@@ -39,24 +35,14 @@ export interface HttpResult {
   formPost: ParsedFormPost | null;
 }
 
-export interface OidcTestApp {
-  baseUrl: string;
-  issuer: string;
-  config: ProofgateConfig;
-  entra: SimulatedEntra;
-  repository: SqliteRepository;
-  keyRing: KeyRing;
-  dataDir: string;
-  databaseFile: string;
-  completeVerification: VerificationCompleter;
+export interface OidcTestApp extends Pick<LoopbackApp,
+  'baseUrl' | 'issuer' | 'config' | 'entra' | 'repository' | 'keyRing' | 'dataDir' | 'databaseFile' | 'completeVerification' | 'verifyIdToken'> {
   /** Every session the UI was handed, in order. */
   uiStarts: UiStart[];
   post(pathname: string, body: string | URLSearchParams, headers?: Record<string, string>): Promise<HttpResult>;
   get(pathname: string, headers?: Record<string, string>): Promise<HttpResult>;
   /** POSTs Entra's request; returns the HTTP result and the session the UI got (if any). */
   authorize(fields: Record<string, string>): Promise<HttpResult & { session: VerificationSession | null }>;
-  /** Verifies an id_token with jose against our published JWKS URL (not with proofgate's code). */
-  verifyIdToken(token: string, opts?: { clientId?: string; atMs?: number }): Promise<{ payload: JWTPayload; header: Record<string, unknown> }>;
   /** Rows in every table of the SQLite file (schema bookkeeping excluded). */
   rowCounts(): Record<string, number>;
 }

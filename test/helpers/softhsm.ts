@@ -20,6 +20,7 @@
 // Each tap test file runs in its own process, so separate files never interfere.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,4 +98,19 @@ export async function createTestToken(opts: CreateTestTokenOptions = {}): Promis
       if (!shared) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A temp server.dataDir for tests that let initHsm() create the embedded token in it, as the appliance
+ * does. Teardown removes it and restores SOFTHSM2_CONF, which initHsm() points at the dir.
+ */
+export function embeddedTokenDataDir(t: { teardown(fn: () => unknown): void }, prefix: string): string {
+  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
+  const previousConf = process.env.SOFTHSM2_CONF;
+  t.teardown(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
+    else process.env.SOFTHSM2_CONF = previousConf;
+  });
+  return dataDir;
 }

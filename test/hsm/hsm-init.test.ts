@@ -1,19 +1,13 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { initHsm } from '../../src/hsm/init-token.js';
 import { openApplianceHsm, openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
+import { embeddedTokenDataDir } from '../helpers/softhsm.js';
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'proofgate-hsm-init-'));
-const previousConf = process.env.SOFTHSM2_CONF;
-t.teardown(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
-  else process.env.SOFTHSM2_CONF = previousConf;
-});
+const dataDir = embeddedTokenDataDir(t, 'proofgate-hsm-init-');
 const cfg = buildConfig({ hsm: { tokenLabel: 'init-test' } }).hsm;
 
 t.test('hsm init creates the embedded token, PIN files, first signing key and wrapping key', async (t) => {

@@ -3,21 +3,14 @@
 // pointed at a missing manifest so the degraded path (face engine unavailable, the rest serving) is the
 // one checked, on every machine.
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { initHsm } from '../../src/hsm/init-token.js';
 import { startAppliance } from '../../src/server/start-appliance.js';
 import { silentLogger } from '../../src/server/log.js';
+import { embeddedTokenDataDir } from '../helpers/softhsm.js';
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'proofgate-appliance-'));
-const previousConf = process.env.SOFTHSM2_CONF;
-t.teardown(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
-  else process.env.SOFTHSM2_CONF = previousConf;
-});
+const dataDir = embeddedTokenDataDir(t, 'proofgate-appliance-');
 
 t.test('starts from the configuration, serves, reports a missing face engine, closes', async (t) => {
   const config = buildConfig({
