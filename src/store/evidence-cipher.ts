@@ -38,6 +38,8 @@ export class EvidenceCipher {
   readonly #wrapper: DataKeyWrapper;
   readonly #now: () => number;
   readonly #keys = new Map<string, Promise<Buffer>>();
+  /** The deployment's one data key never changes once stored (saveDataKey keeps the first): look it up once. */
+  #currentKeyId: string | undefined;
 
   constructor(repo: Repository, wrapper: DataKeyWrapper, opts: { now?: () => number } = {}) {
     this.#repo = repo;
@@ -47,8 +49,7 @@ export class EvidenceCipher {
 
   /** Unwraps (or first creates) the data key now, so a missing HSM shows at start-up, not mid-verification. */
   async ready(): Promise<void> {
-    const key = await ensureDataKey(this.#repo, this.#wrapper, this.#now());
-    await this.#dataKey(key.keyId);
+    await this.#dataKey(await this.#currentDataKeyId());
   }
 
   async storeEvidence(sessionId: string, kind: string, mediaType: string, bytes: Buffer): Promise<StoredEvidence> {
@@ -58,8 +59,8 @@ export class EvidenceCipher {
     if (!Buffer.isBuffer(bytes) || bytes.length === 0 || bytes.length > MAX_EVIDENCE_BYTES) {
       throw inputError(`evidence bytes: expected a Buffer of 1..${MAX_EVIDENCE_BYTES} bytes`);
     }
-    const dataKey = await ensureDataKey(this.#repo, this.#wrapper, this.#now());
-    const key = await this.#dataKey(dataKey.keyId);
+    const keyId = await this.#currentDataKeyId();
+    const key = await this.#dataKey(keyId);
     const evidenceId = `ev_${randomBytes(16).toString('base64url')}`;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const iv = randomBytes(IV_BYTES);
@@ -68,7 +69,7 @@ export class EvidenceCipher {
     const ciphertext = Buffer.concat([cipher.update(bytes), cipher.final()]);
     this.#repo.putEvidence(
       { evidenceId, sessionId, kind, mediaType, sha256, createdAt: this.#now() },
-      ciphertext, dataKey.keyId, { iv, tag: cipher.getAuthTag() },
+      ciphertext, keyId, { iv, tag: cipher.getAuthTag() },
     );
     return { evidenceId, sha256 };
   }
@@ -95,6 +96,11 @@ export class EvidenceCipher {
       throw tampered(evidenceId, 'its recorded SHA-256 does not match the decrypted bytes');
     }
     return { record, bytes };
+  }
+
+  async #currentDataKeyId(): Promise<string> {
+    this.#currentKeyId ??= (await ensureDataKey(this.#repo, this.#wrapper, this.#now())).keyId;
+    return this.#currentKeyId;
   }
 
   #dataKey(keyId: string): Promise<Buffer> {
