@@ -48,6 +48,8 @@ t.test('checklist 9: unknown parameters such as login_hint are ignored', async (
   t.ok(res.session, 'accepted');
   const done = await app.completeVerification(res.session!.sessionId, 'verified');
   t.ok(done.fields.id_token);
+  const { payload } = await app.verifyIdToken(done.fields.id_token);
+  t.match(payload, { nonce: fields.nonce, sub: app.entra.sub }, 'a valid id_token for this request');
 });
 
 t.test('checklist 11: an unlisted redirect_uri gets HTTP 400 and no redirect', async (t) => {

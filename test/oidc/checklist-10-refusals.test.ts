@@ -82,6 +82,7 @@ t.test('checklist 10: a fresh hint that Entra issued already expired (exp < iat)
   const hint = await app.entra.mintHint({ claims: { iat: now(), exp: now() - 1, nbf: now() + 30 } });
   const res = await app.authorize(await app.entra.request({ hint }));
   t.ok(res.session, 'accepted');
+  t.match(res.session, { tid: app.entra.tid, oid: app.entra.oid, status: 'open' }, 'the session is for the hint\'s account');
   t.equal(res.formPost, null, 'no error posted back');
 });
 
@@ -91,10 +92,12 @@ t.test('checklist 10: the age limits are inclusive at their edges', async (t) =>
   t.ok(old.session, 'iat 290 s old passes');
   const future = await app.authorize(await app.entra.request({ hint: await app.entra.mintHint({ claims: { iat: now() + 50 } }) }));
   t.ok(future.session, 'iat 50 s ahead passes');
+  t.not(old.session?.sessionId, future.session?.sessionId, 'two sessions');
 });
 
 t.test('checklist 10: the hint audience comparison tolerates GUID case', async (t) => {
   const app = await startOidcTestApp(t);
   const res = await app.authorize(await app.entra.request({ hint: await app.entra.mintHint({ claims: { aud: app.entra.appId.toUpperCase() } }) }));
   t.ok(res.session);
+  t.match(res.session, { tid: app.entra.tid, oid: app.entra.oid, status: 'open' });
 });
