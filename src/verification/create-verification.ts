@@ -2,6 +2,7 @@
 // sessions to, and the router with the capture/cancel endpoints and the pages' static files.
 // Wire it as createApp({ ..., verificationUi: v.ui, routers: [{ path: '/', router: v.router }] }).
 import type { Router } from 'express';
+import { ProofgateError } from '../errors.js';
 import type { ProofgateConfig } from '../config/index.js';
 import type { VerificationCompleter } from '../oidc/complete-verification.js';
 import type { VerificationUi } from '../oidc/verification-ui.js';
@@ -28,13 +29,24 @@ export interface Verification {
 
 export function createVerification(deps: VerificationDeps): Verification {
   const { config } = deps;
+  // The page films verification.challengeFrames; fewer than the challenge needs could never pass.
+  if (config.verification.challengeFrames < config.liveness.challenge.minFrames) {
+    throw new ProofgateError('ERR_CONFIG', `verification.challengeFrames (${config.verification.challengeFrames}) is below liveness.challenge.minFrames (${config.liveness.challenge.minFrames})`);
+  }
+  if (config.verification.challengeFrames > config.liveness.capture.maxSequenceFrames) {
+    throw new ProofgateError('ERR_CONFIG', `verification.challengeFrames (${config.verification.challengeFrames}) is above liveness.capture.maxSequenceFrames (${config.liveness.capture.maxSequenceFrames})`);
+  }
   const service = new VerificationService({
     repo: deps.repository, faceEngine: deps.faceEngine, evidence: deps.evidence,
-    completeVerification: deps.completeVerification, policy: config.verification, now: deps.now,
+    completeVerification: deps.completeVerification, policy: config.verification, liveness: config.liveness, now: deps.now,
   });
   const ui = new CapturePageUi(deps.repository, {
     countdownSeconds: config.verification.captureCountdownSeconds,
     maxImageBytes: config.server.maxImageBytes,
+    liveness: config.liveness,
+    challengeFrames: config.verification.challengeFrames,
+    challengeFrameIntervalMs: config.verification.challengeFrameIntervalMs,
+    now: deps.now,
   });
   const router = createVerificationRouter(service, {
     maxImageBytes: config.server.maxImageBytes,

@@ -1,20 +1,37 @@
 // The returning-user decision: one selfie against the stored profile of the account bound to the hint.
-// analyse → face count → quality gates → same model → compare → liveness policy. Every step adds a
-// CheckResult; "verified" is only ever the result of all of them passing (liveness: passing or
-// explicitly allowed-without by policy). Capture-quality failures are retryable; the rest are final.
+// read the liveness evidence (malformed: 4xx before any work) → analyse → face count → quality gates →
+// same model → compare → liveness (evaluate-liveness.ts, one policy: config.liveness.policy). Every step
+// adds a CheckResult; "verified" is only ever the result of the match passing and decideLiveness
+// accepting. Capture-quality failures are retryable; the rest are final.
 import { ProofgateError } from '../errors.js';
 import type { BiometricProfile, CheckResult, Decision } from '../store/repository.js';
 import type { VerificationConfig } from '../config/sections/verification.js';
+import type { LivenessConfig } from '../config/sections/liveness.js';
+import type { LivenessVerdict, NonceReplayGuard } from '../liveness/index.js';
 import type { Capture } from './capture.js';
 import type { FaceAnalyzer } from './ports.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
-import { livenessCheck, uncheckedCaptureChecks } from './liveness-policy.js';
+import { uncheckedCaptureChecks } from './unchecked-captures.js';
+import { readLivenessCaptures } from './liveness-captures.js';
+import { evaluateLiveness } from './evaluate-liveness.js';
+import type { SessionChallenge } from './session-challenge.js';
 import { templateToEmbedding } from './face-template.js';
+
+export interface ReturningUserContext {
+  engine: FaceAnalyzer;
+  policy: VerificationConfig;
+  liveness: LivenessConfig;
+  /** The session's challenge and the nonce its captures carry (session-challenge.ts). */
+  challenge: SessionChallenge;
+  /** Consumes challenge nonces (Repository.rememberOnce). */
+  replayGuard: NonceReplayGuard;
+  now: number;
+}
 
 export type ReturningUserOutcome =
   /** The capture was not usable; the person may try again (if attempts remain). */
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
-  | { kind: 'decided'; decision: Decision; checks: CheckResult[] };
+  | { kind: 'decided'; decision: Decision; checks: CheckResult[]; liveness?: LivenessVerdict };
 
 // Engine errors that mean "this image is bad" rather than "the engine is broken". (No face is not an
 // error: the engine answers face: null and the face-count gate asks for a retry.)
@@ -23,13 +40,14 @@ const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_U
 const TRANSIENT_ERRORS = new Set(['ERR_BUSY']);
 
 export async function decideReturningUser(
-  engine: FaceAnalyzer,
-  policy: VerificationConfig,
+  ctx: ReturningUserContext,
   profile: BiometricProfile,
   captures: readonly Capture[],
 ): Promise<ReturningUserOutcome> {
+  const { engine, policy } = ctx;
   const selfie = captures.find((c) => c.kind === 'selfie');
   if (!selfie) throw new ProofgateError('ERR_BAD_REQUEST', 'a selfie is required', { status: 400 });
+  const livenessCaptures = readLivenessCaptures(captures, selfie, ctx.challenge, ctx.now, ctx.liveness);
 
   let analysis;
   try {
@@ -58,7 +76,8 @@ export async function decideReturningUser(
     return { kind: 'decided', decision: 'denied', checks };
   }
 
-  const comparison = await engine.compareFaces(analysis.face.embedding, templateToEmbedding(profile.template), policy.matchMaxDistance);
+  const template = templateToEmbedding(profile.template);
+  const comparison = await engine.compareFaces(analysis.face.embedding, template, policy.matchMaxDistance);
   const distance = Math.round(comparison.distance * 10000) / 10000;
   checks.push({
     name: 'face-match', score: distance, threshold: policy.matchMaxDistance, outcome: comparison.match ? 'pass' : 'fail',
@@ -66,11 +85,18 @@ export async function decideReturningUser(
       ? `embedding distance ${distance} <= ${policy.matchMaxDistance} (same person)`
       : `embedding distance ${distance} > ${policy.matchMaxDistance} (not the enrolled person)`,
   });
+  // Not the enrolled person: final, and the liveness evidence (and the challenge nonce) is left untouched.
+  if (!comparison.match) {
+    checks.push({ name: 'liveness', score: null, threshold: null, outcome: 'skipped', reason: 'not evaluated: the face did not match the enrolled person' });
+    return { kind: 'decided', decision: 'denied', checks: [...checks, ...uncheckedCaptureChecks(captures)] };
+  }
 
-  const liveness = livenessCheck(captures, policy.livenessWithoutDepth);
-  checks.push(liveness, ...uncheckedCaptureChecks(captures));
-
-  const livenessAccepted = liveness.outcome === 'pass' || (liveness.outcome === 'skipped' && policy.livenessWithoutDepth === 'allow');
-  const verified = comparison.match && livenessAccepted;
-  return { kind: 'decided', decision: verified ? 'verified' : 'denied', checks };
+  const liveness = await evaluateLiveness({
+    engine, config: ctx.liveness, template, matchMaxDistance: policy.matchMaxDistance,
+    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard,
+  }, livenessCaptures, analysis.face.landmarks468);
+  if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, ...liveness.checks], advice: liveness.advice };
+  if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, ...liveness.checks] };
+  checks.push(...liveness.checks, ...uncheckedCaptureChecks(captures));
+  return { kind: 'decided', decision: liveness.verdict.accepted ? 'verified' : 'denied', checks, liveness: liveness.verdict };
 }

@@ -1,5 +1,6 @@
 // Adapts the face engine (src/biometrics) to the FaceAnalyzer the verification flow uses: the engine's
-// model id for templates, its quality measures under the names the gates use, and the comparison.
+// model id for templates, its quality measures under the names the gates use, the landmarks and image
+// size liveness needs, and the comparison.
 import type { ProofgateConfig } from '../config/index.js';
 import { FaceEngine } from '../biometrics/face-engine.js';
 import { analyzeFace } from '../biometrics/analyze-face.js';
@@ -21,13 +22,16 @@ export class EngineFaceAnalyzer implements FaceAnalyzer {
   async analyzeFace(image: Buffer): Promise<FaceAnalysisResult> {
     const a = await analyzeFace(this.#engine, image);
     const f = a.face;
-    if (!f || !f.embedding) return { faceCount: a.faceCount, face: null };
+    const size = { width: a.image.width, height: a.image.height };
+    if (!f || !f.embedding) return { image: size, faceCount: a.faceCount, face: null };
     const q = f.quality;
     return {
+      image: size,
       faceCount: a.faceCount,
       face: {
         box: f.box,
         embedding: f.embedding,
+        landmarks468: f.landmarks468,
         quality: { size: q.faceSizePx, sharpness: q.sharpness, exposure: q.brightness, yaw: q.yaw, pitch: q.pitch, roll: q.roll, eyesOpen: q.eyesOpen },
       },
     };

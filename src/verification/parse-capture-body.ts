@@ -3,7 +3,8 @@
 //    page sends;
 //  - a JSON envelope (Content-Type application/vnd.proofgate.captures+json)
 //    {"captures":[{kind, mediaType, data(base64), meta?}]}:
-//    several captures at once, what a kiosk sends (selfie plus depth frames or document images).
+//    several captures at once: a kiosk's selfie with depth/IR frames or document images, or the browser
+//    page's selfie with its active-challenge frames.
 // Every capture obeys server.maxImageBytes; exactly one selfie is required.
 import { ProofgateError, badRequest } from '../errors.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE, CAPTURE_KINDS, IMAGE_MEDIA_TYPES, RAW_MEDIA_TYPE, type Capture, type CaptureKind, type ImageMediaType } from './capture.js';
@@ -16,8 +17,10 @@ export interface CaptureLimits {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_META_CHARS = 4096;
-// Kinds whose payload is not a picture a browser makes (depth maps, chip data groups).
-const RAW_KINDS: ReadonlySet<CaptureKind> = new Set(['depth', 'document-chip']);
+// Kinds whose payload is not a picture (chip data groups).
+const RAW_KINDS: ReadonlySet<CaptureKind> = new Set(['document-chip']);
+// Depth (16-bit) and IR (8/16-bit) frames are greyscale PNGs; liveness-captures.ts checks their headers.
+const PNG_ONLY_KINDS: ReadonlySet<CaptureKind> = new Set(['depth', 'ir']);
 
 function tooLarge(what: string, limit: number): ProofgateError {
   return new ProofgateError('ERR_IMAGE_TOO_LARGE', `${what} is larger than ${limit} bytes`, { status: 413 });
@@ -48,6 +51,9 @@ function parseEnvelopeItem(item: unknown, index: number, limits: CaptureLimits):
   }
   const captureKind = kind as CaptureKind;
   const rawAllowed = RAW_KINDS.has(captureKind);
+  if (PNG_ONLY_KINDS.has(captureKind) && mediaType !== 'image/png') {
+    throw new ProofgateError('ERR_UNSUPPORTED_MEDIA_TYPE', `${at}.mediaType must be image/png (a greyscale PNG) for ${captureKind}`, { status: 415 });
+  }
   if (!(isImageType(mediaType) || (rawAllowed && mediaType === RAW_MEDIA_TYPE))) {
     throw new ProofgateError('ERR_UNSUPPORTED_MEDIA_TYPE',
       `${at}.mediaType must be one of ${IMAGE_MEDIA_TYPES.join(', ')}${rawAllowed ? `, ${RAW_MEDIA_TYPE}` : ''}`, { status: 415 });

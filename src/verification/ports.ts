@@ -29,9 +29,13 @@ export interface AnalyzedFace {
   box: FaceBox;
   embedding: Float32Array;
   quality: FaceQualityMeasures;
+  /** 468 x (x, y, z) in image pixels, MediaPipe vertex order: what depth liveness and the challenge read. */
+  landmarks468: Float32Array;
 }
 
 export interface FaceAnalysisResult {
+  /** The decoded image's size in pixels (the landmarks' frame). */
+  image: { width: number; height: number };
   faceCount: number;
   /** The largest face the engine could measure, also when faceCount > 1 (the face-count gate judges that); null when none. */
   face: AnalyzedFace | null;

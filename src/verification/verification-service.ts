@@ -1,11 +1,13 @@
-// The verification flow behind the capture API and the cancel button: guards the session, keeps every
-// capture as encrypted evidence, runs the decision policy, has the OIDC completer claim the session and
-// build the post-back (signed id_token or error), and writes the session's one audit record.
+// The verification flow behind the capture API and the cancel button: guards the session, runs the
+// decision policy, keeps every capture of a request it judged as encrypted evidence (a request refused
+// as malformed stores nothing), has the OIDC completer claim the session and build the post-back
+// (signed id_token or error), and writes the session's one audit record.
 // Nothing else in src/ decides "verified".
 import type { PostBack } from '../oidc/form-post.js';
 import type { CompletedVerification, VerificationCompleter } from '../oidc/complete-verification.js';
 import type { BiometricProfile, CheckResult, Decision, Repository, VerificationSession } from '../store/repository.js';
 import type { VerificationConfig } from '../config/sections/verification.js';
+import type { LivenessConfig } from '../config/sections/liveness.js';
 import { ProofgateError } from '../errors.js';
 import type { Capture } from './capture.js';
 import type { EvidenceSink, FaceAnalyzer } from './ports.js';
@@ -13,6 +15,7 @@ import { requireOpenSession } from './open-session-guard.js';
 import { decideReturningUser } from './decide-returning-user.js';
 import { firstTimeNotAvailableCheck } from './decide-first-time.js';
 import { recordDecision } from './record-decision.js';
+import { sessionChallenge } from './session-challenge.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -20,6 +23,8 @@ export interface VerificationServiceDeps {
   evidence: EvidenceSink;
   completeVerification: VerificationCompleter;
   policy: VerificationConfig;
+  /** The one liveness policy and its thresholds (config.liveness). */
+  liveness: LivenessConfig;
   now?: () => number;
 }
 
@@ -33,6 +38,8 @@ const DECISION_MESSAGES: Record<Decision, string> = {
   denied: 'We could not verify that you are the owner of this account. Returning you to sign-in…',
   unavailable: 'Verification is temporarily unavailable. Returning you to sign-in…',
 };
+// A refusal by policy rather than by the person's face: saying so teaches an attacker nothing.
+const DEPTH_REQUIRED_MESSAGE = 'This sign-in needs a depth camera (a verification kiosk) to check that a live person is present; it cannot be completed with this camera. Returning you to sign-in…';
 
 // error_description sent to Entra: short and free of personal data.
 const ENTRA_REASONS: Record<string, string> = {
@@ -40,6 +47,7 @@ const ENTRA_REASONS: Record<string, string> = {
   cancel: 'the person cancelled verification',
   denied: 'the person was not verified',
   unavailable: 'verification is temporarily unavailable',
+  'depth-required': 'liveness check requires a depth camera',
 };
 
 interface PendingDecision {
@@ -48,6 +56,8 @@ interface PendingDecision {
   checks: CheckResult[];
   decision: Decision;
   entraReason: string;
+  /** Overrides the decision's message to the person (a policy refusal they should understand). */
+  message?: string;
 }
 
 export class VerificationService {
@@ -70,13 +80,22 @@ export class VerificationService {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
     }
     this.#inFlight.add(sessionId);
-    try {
+    const store = async () => {
       for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
+    };
+    try {
       const profile = repo.getProfile(session.tid, session.oid);
       if (!profile) {
+        await store();
         return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
       }
-      const outcome = await decideReturningUser(this.#deps.faceEngine, this.#deps.policy, profile, captures);
+      // Malformed evidence (bad depth PNG, foreign nonce, stale or replayed challenge) throws a typed 4xx
+      // here, before anything is stored; what was judged is stored before its outcome is answered.
+      const outcome = await decideReturningUser({
+        engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
+        challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: repo, now: this.#now(),
+      }, profile, captures);
+      await store();
       if (outcome.kind === 'retry') {
         const used = this.#useAttempt(session);
         const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
@@ -87,9 +106,11 @@ export class VerificationService {
         }];
         return await this.#finish(session, { flow: 'returning', profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
       }
+      const depthRequired = outcome.decision === 'denied' && outcome.liveness?.reason === 'depth-required';
       return await this.#finish(session, {
         flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
-        entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+        entraReason: depthRequired ? ENTRA_REASONS['depth-required'] : ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+        ...(depthRequired ? { message: DEPTH_REQUIRED_MESSAGE } : {}),
       });
     } finally {
       this.#inFlight.delete(sessionId);
@@ -138,6 +159,7 @@ export class VerificationService {
     }
     recordDecision(this.#deps.repo, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
     this.#attempts.delete(session.sessionId);
-    return { outcome: 'decided', decision: completed.outcome, message: DECISION_MESSAGES[completed.outcome], postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
+    const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
+    return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
   }
 }

@@ -1,18 +1,26 @@
 // Renders the verification page for a session the OIDC authorize endpoint has just opened: the camera
-// page when the account has a profile, otherwise the "first-time enrolment not available" page.
+// page when the account has a profile (with the session's active challenge when the liveness policy
+// films one), otherwise the "first-time enrolment not available" page.
 import type { Request, Response } from 'express';
 import type { Repository, VerificationSession } from '../store/repository.js';
 import type { VerificationUi } from '../oidc/verification-ui.js';
+import type { LivenessConfig } from '../config/sections/liveness.js';
 import { externalPrefix } from '../server/public-url.js';
 import { sendPage } from '../pages/page-shell.js';
 import { capturePageBody } from '../pages/capture-page.js';
 import { firstTimePageBody } from '../pages/first-time-page.js';
 import { hintUpn } from './record-decision.js';
 import { verificationPaths } from './verification-paths.js';
+import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from './session-challenge.js';
 
 export interface CapturePageSettings {
   countdownSeconds: number;
   maxImageBytes: number;
+  liveness: LivenessConfig;
+  /** What the page films for the challenge (verification.challengeFrames / challengeFrameIntervalMs). */
+  challengeFrames: number;
+  challengeFrameIntervalMs: number;
+  now?: () => number;
 }
 
 export class CapturePageUi implements VerificationUi {
@@ -37,11 +45,17 @@ export class CapturePageUi implements VerificationUi {
       });
       return;
     }
+    const s = this.#settings;
+    const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+    // A browser camera has no depth: the page films the challenge only where the policy can accept it.
+    const filmsChallenge = s.liveness.policy.withoutDepth === 'challenge-only';
     sendPage(res, {
       title: 'Confirm it is you', staticPath: paths.staticPath, formTargetOrigin, withScript: true,
       body: capturePageBody({
         accountLabel, captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken,
-        countdownSeconds: this.#settings.countdownSeconds, maxImageBytes: this.#settings.maxImageBytes,
+        countdownSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
+        challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(),
+        challenge: filmsChallenge ? { instruction: CHALLENGE_INSTRUCTIONS[challenge.kind], frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
       }),
     });
   }

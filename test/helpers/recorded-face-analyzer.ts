@@ -1,6 +1,8 @@
 // A FaceAnalyzer that answers with analyses written into the test, for policy tests that need measures
 // a real photo cannot be made to produce on demand (a 40° yaw, closed eyes, an engine failure).
 // Comparison is real arithmetic (L2 distance) over the recorded embeddings. Flow tests use the real engine.
+// Liveness tests script the synthetic generator's landmarks here: the selfie RGB is a real photo, but the
+// depth frame is synthetic, so the engine's landmarks on the photo would not lie on the synthetic face.
 import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult, FaceQualityMeasures } from '../../src/verification/ports.js';
 
 export const GOOD_QUALITY: FaceQualityMeasures = { size: 220, sharpness: 150, exposure: 0.5, yaw: 3, pitch: -2, roll: 1, eyesOpen: true };
@@ -11,8 +13,27 @@ export function embedding(seed: number, length = 128): Float32Array {
   return v;
 }
 
-export function oneFace(emb: Float32Array, quality: Partial<FaceQualityMeasures> = {}): FaceAnalysisResult {
-  return { faceCount: 1, face: { box: { x: 10, y: 10, width: 220, height: 240 }, embedding: emb, quality: { ...GOOD_QUALITY, ...quality } } };
+/** Scripted landmarks and frame size, for tests that send liveness evidence (see test/helpers/liveness-evidence.ts). */
+export interface FaceGeometry {
+  landmarks468?: Float32Array;
+  image?: { width: number; height: number };
+}
+
+export function oneFace(emb: Float32Array, quality: Partial<FaceQualityMeasures> = {}, geometry: FaceGeometry = {}): FaceAnalysisResult {
+  return {
+    image: geometry.image ?? { width: 640, height: 480 },
+    faceCount: 1,
+    face: {
+      box: { x: 10, y: 10, width: 220, height: 240 }, embedding: emb, quality: { ...GOOD_QUALITY, ...quality },
+      // Tests that send no depth or challenge never read these; the others pass the generator's.
+      landmarks468: geometry.landmarks468 ?? new Float32Array(468 * 3),
+    },
+  };
+}
+
+/** No face (faceCount 0) or several faces the engine did not measure. */
+export function noFace(faceCount = 0): FaceAnalysisResult {
+  return { image: { width: 640, height: 480 }, faceCount, face: null };
 }
 
 export class RecordedFaceAnalyzer implements FaceAnalyzer {

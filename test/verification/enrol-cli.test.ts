@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { buildConfig } from '../../src/config/index.js';
 import { enrolCommand, parseEnrolArgs, type EnrolRuntime } from '../../src/verification/enrol-cli.js';
-import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
+import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { tempRepository } from '../helpers/temp-store.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 
@@ -43,8 +43,8 @@ t.test('enrolment stores the profile and one attested audit record; refusals sto
 
   await t.rejects(enrolCommand(args, runtime), { code: 'ERR_PROFILE_EXISTS', message: /already has a profile \(use --replace/ });
   const refusals: Array<[string, unknown[], string[], string | RegExp]> = [
-    ['ERR_NO_FACE', [{ faceCount: 0, face: null }], [], 'reference photo refused: no face found'],
-    ['ERR_NO_FACE', [{ faceCount: 3, face: null }], [], 'reference photo refused: 3 faces found; exactly one is required'],
+    ['ERR_NO_FACE', [noFace(0)], [], 'reference photo refused: no face found'],
+    ['ERR_NO_FACE', [noFace(3)], [], 'reference photo refused: 3 faces found; exactly one is required'],
     ['ERR_IMAGE_QUALITY', [oneFace(embedding(3), { size: 30, yaw: 50 })], [], /^reference photo refused: face size \(px\) 30 is below 80; head yaw \(deg\) 50 exceeds 30$/],
   ];
   for (const [code, answers, extra, message] of refusals) {

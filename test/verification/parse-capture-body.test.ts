@@ -22,13 +22,19 @@ t.test('raw bodies: one selfie of the declared type', async (t) => {
 t.test('envelopes: a selfie plus kiosk captures', async (t) => {
   const out = parseCaptureEnvelope({ captures: [
     { kind: 'selfie', mediaType: 'image/jpeg', data: b64(jpeg) },
-    { kind: 'depth', mediaType: 'application/octet-stream', data: b64(Buffer.alloc(32, 7)), meta: { width: 4, height: 4, unit: 'mm' } },
+    { kind: 'depth', mediaType: 'image/png', data: b64(png), meta: { depthUnitMm: 1, nonce: 'n' } },
     { kind: 'document-front', mediaType: 'image/png', data: b64(png) },
   ] }, limits);
   t.equal(out.length, 3);
   t.same(out[0].bytes, jpeg);
-  t.same(out[1].meta, { width: 4, height: 4, unit: 'mm' });
+  t.same(out[1].meta, { depthUnitMm: 1, nonce: 'n' }, 'meta passes through; liveness-captures.ts judges it');
   t.equal(out[2].kind, 'document-front');
+  const frames = parseCaptureEnvelope({ captures: [
+    { kind: 'selfie', mediaType: 'image/jpeg', data: b64(jpeg) },
+    { kind: 'challenge-frame', mediaType: 'image/webp', data: b64(webp), meta: { capturedAt: 1, nonce: 'n' } },
+    { kind: 'ir', mediaType: 'image/png', data: b64(png) },
+  ] }, limits);
+  t.same(frames.map((c) => c.kind), ['selfie', 'challenge-frame', 'ir']);
 });
 
 t.test('envelopes: every malformed shape gets a message naming the field', async (t) => {
@@ -40,7 +46,9 @@ t.test('envelopes: every malformed shape gets a message naming the field', async
     [{ captures: [selfie], extra: 1 }, 'envelope has an unknown field "extra"'],
     [{ captures: [selfie, selfie, selfie, selfie] }, 'envelope.captures holds 4 items; at most 3 are accepted'],
     [{ captures: [selfie, selfie] }, 'envelope must hold exactly one selfie (found 2)'],
-    [{ captures: [{ ...selfie, kind: 'depth', mediaType: 'application/octet-stream' }] }, 'envelope must hold exactly one selfie (found 0)'],
+    [{ captures: [{ ...selfie, kind: 'challenge-frame' }] }, 'envelope must hold exactly one selfie (found 0)'],
+    [{ captures: [selfie, { ...selfie, kind: 'depth', mediaType: 'application/octet-stream' }] }, 'captures[1].mediaType must be image/png (a greyscale PNG) for depth', 'ERR_UNSUPPORTED_MEDIA_TYPE'],
+    [{ captures: [selfie, { ...selfie, kind: 'ir' }] }, 'captures[1].mediaType must be image/png (a greyscale PNG) for ir', 'ERR_UNSUPPORTED_MEDIA_TYPE'],
     [{ captures: ['x'] }, 'captures[0] must be an object'],
     [{ captures: [{ ...selfie, kind: 'retina' }] }, /^captures\[0\]\.kind must be one of selfie, depth/],
     [{ captures: [{ ...selfie, mediaType: 'image/gif' }] }, 'captures[0].mediaType must be one of image/jpeg, image/png, image/webp', 'ERR_UNSUPPORTED_MEDIA_TYPE'],

@@ -1,17 +1,10 @@
 // Configuration section "verification": the decision policy of the capture flow. The defaults object
 // is also the documentation: one comment per key. Face-engine tuning (models, detector) lives in
-// "biometrics"; what counts as good enough to say "verified" lives here.
+// "biometrics"; what counts as good enough to say "verified" lives here, except liveness, whose one
+// policy is liveness.policy (src/config/sections/liveness.ts).
 import { ConfigError, type SectionReader } from '../validate.js';
 
 export const verificationDefaults = {
-  /**
-   * What to do when a selfie arrives without any liveness evidence this appliance can check (no depth
-   * frame, or no depth-liveness check built). 'refuse' (the safe default) denies the verification: a
-   * printed photo or a screen replay of the account owner would otherwise pass. 'allow' lets a face match
-   * alone decide, and the audit still records the liveness check as 'skipped', never as passed. Use
-   * 'allow' only where capture is supervised (a staffed kiosk) or for a pilot that accepts that risk.
-   */
-  livenessWithoutDepth: 'refuse' as 'refuse' | 'allow',
   /**
    * Largest face-embedding distance (L2, as the face engine reports it) still counted as the same person.
    * 0.5 is stricter than dlib's customary 0.6 so a look-alike is less likely to pass (FMR over FNMR).
@@ -21,8 +14,18 @@ export const verificationDefaults = {
   maxCaptureAttempts: 3,
   /** Seconds of countdown the capture page shows before it takes the picture. */
   captureCountdownSeconds: 3,
-  /** Most captures one JSON envelope may carry (selfie plus depth frames or document images at a kiosk). */
-  maxCapturesPerEnvelope: 6,
+  /**
+   * Frames the browser page records for the active challenge (only when liveness.policy.withoutDepth is
+   * 'challenge-only'), one every challengeFrameIntervalMs while the instruction is shown: 10 x 200 ms
+   * films two seconds, long enough for a head turn and, at 5 frames a second, for a slow blink.
+   */
+  challengeFrames: 10,
+  challengeFrameIntervalMs: 200,
+  /**
+   * Most captures one JSON envelope may carry: the selfie plus depth and IR frames, the active-challenge
+   * frames (challengeFrames) or document images. Must leave room for 1 + challengeFrames.
+   */
+  maxCapturesPerEnvelope: 16,
   /** Largest JSON envelope body in bytes (base64 adds a third); each capture in it still obeys server.maxImageBytes. */
   maxEnvelopeBytes: 32 * 1024 * 1024,
   /** Quality gates a selfie must pass before it is compared; each one is reported in the audit. */
@@ -55,10 +58,11 @@ export interface VerificationQualityConfig {
 }
 
 export interface VerificationConfig {
-  livenessWithoutDepth: 'refuse' | 'allow';
   matchMaxDistance: number;
   maxCaptureAttempts: number;
   captureCountdownSeconds: number;
+  challengeFrames: number;
+  challengeFrameIntervalMs: number;
   maxCapturesPerEnvelope: number;
   maxEnvelopeBytes: number;
   quality: VerificationQualityConfig;
@@ -84,14 +88,18 @@ function readQuality(r: SectionReader): VerificationQualityConfig {
 
 export function readVerificationConfig(r: SectionReader): VerificationConfig {
   const out: VerificationConfig = {
-    livenessWithoutDepth: r.oneOf('livenessWithoutDepth', ['refuse', 'allow'] as const),
     matchMaxDistance: r.number('matchMaxDistance', { min: 0.05, max: 2 }),
     maxCaptureAttempts: r.number('maxCaptureAttempts', { integer: true, min: 1, max: 10 }),
     captureCountdownSeconds: r.number('captureCountdownSeconds', { integer: true, min: 0, max: 10 }),
-    maxCapturesPerEnvelope: r.number('maxCapturesPerEnvelope', { integer: true, min: 1, max: 16 }),
+    challengeFrames: r.number('challengeFrames', { integer: true, min: 2, max: 60 }),
+    challengeFrameIntervalMs: r.number('challengeFrameIntervalMs', { integer: true, min: 50, max: 2000 }),
+    maxCapturesPerEnvelope: r.number('maxCapturesPerEnvelope', { integer: true, min: 1, max: 64 }),
     maxEnvelopeBytes: r.number('maxEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
     quality: readQuality(r.section('quality')),
   };
+  if (out.challengeFrames + 1 > out.maxCapturesPerEnvelope) {
+    throw new ConfigError(r.key('maxCapturesPerEnvelope'), `room for the selfie and challengeFrames (${out.challengeFrames + 1})`, out.maxCapturesPerEnvelope);
+  }
   r.done();
   return out;
 }

@@ -1,0 +1,64 @@
+// Liveness evidence for verification tests, from the synthetic RGB-D generator (src/liveness/synth):
+// a depth PNG (+ IR PNG) with intrinsics and the 468 landmarks of the face it drew, and challenge
+// sequences (landmarks per frame for a head turn or a blink). The selfie sent with them is a real
+// photo of the same size; the scripted analyzer answers the generator's landmarks for it, because the
+// engine's landmarks on that photo would not lie on the synthetic depth face.
+import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js';
+import { generateSyntheticCapture } from '../../src/liveness/synth/generate-capture.js';
+import type { CaptureLabel } from '../../src/liveness/synth/species.js';
+import type { ChallengeKind } from '../../src/liveness/index.js';
+
+export interface DepthEvidence {
+  landmarks: Float32Array;
+  depthPng: Buffer;
+  irPng: Buffer;
+  intrinsics: { fx: number; fy: number; cx: number; cy: number };
+  depthUnitMm: number;
+}
+
+/** A 640x480 capture at 0.5-0.6 m, little noise: the generator's easy cell, so outcomes are not borderline. */
+export function depthEvidence(label: CaptureLabel, seed = 1): DepthEvidence {
+  const c = generateSyntheticCapture({ seed: `verification-${seed}`, label, distanceMm: [500, 600], noiseFactor: 0.5, maxYawDeg: 5, landmarkJitterPx: 0.5 });
+  return {
+    landmarks: c.landmarks, depthPng: encodeGrey16Png(c.depth, c.width, c.height), irPng: encodeGrey8Png(c.ir, c.width, c.height),
+    intrinsics: { fx: c.intrinsics.fx, fy: c.intrinsics.fy, cx: c.intrinsics.cx, cy: c.intrinsics.cy }, depthUnitMm: c.depthUnitMm,
+  };
+}
+
+/** Envelope items for a depth frame (and its IR frame) stamped with the session's nonce. */
+export function depthItems(e: DepthEvidence, nonce: string, capturedAt: number, withIr = false): object[] {
+  const items: object[] = [{
+    kind: 'depth', mediaType: 'image/png', data: e.depthPng.toString('base64'),
+    meta: { intrinsics: e.intrinsics, depthUnitMm: e.depthUnitMm, capturedAt, nonce },
+  }];
+  if (withIr) items.push({ kind: 'ir', mediaType: 'image/png', data: e.irPng.toString('base64') });
+  return items;
+}
+
+// (yaw degrees, eye closure 0..1) per frame.
+const MOTIONS: Record<ChallengeKind | 'still', [number, number][]> = {
+  'turn-left': [[0, 0], [-8, 0], [-18, 0], [-28, 0], [-34, 0]],
+  'turn-right': [[0, 0], [8, 0], [18, 0], [28, 0], [34, 0]],
+  blink: [[0, 0], [0, 0.5], [0, 1], [0, 0.4], [0, 0]],
+  still: [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]],
+};
+
+/** Landmarks per frame of one subject acting out `motion` (or holding still). */
+export function challengeLandmarks(motion: ChallengeKind | 'still'): Float32Array[] {
+  return MOTIONS[motion].map(([yaw, closure], i) => generateSyntheticCapture({
+    seed: `verification-challenge-${i}`, subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, eyeClosure: closure,
+    distanceMm: [550, 550], maxYawDeg: 6, landmarkJitterPx: 0.3,
+  }).landmarks);
+}
+
+/** A challenge performed the wrong way: the opposite turn, or a turn instead of a blink. */
+export function wrongMotion(kind: ChallengeKind): ChallengeKind | 'still' {
+  return kind === 'turn-left' ? 'turn-right' : kind === 'turn-right' ? 'turn-left' : 'still';
+}
+
+/** Envelope items for challenge frames (the same JPEG each time: the scripted analyzer supplies the motion). */
+export function challengeItems(frame: Buffer, count: number, nonce: string, start: number, stepMs = 200): object[] {
+  return Array.from({ length: count }, (_, i) => ({
+    kind: 'challenge-frame', mediaType: 'image/jpeg', data: frame.toString('base64'), meta: { capturedAt: start + i * stepMs, nonce },
+  }));
+}
