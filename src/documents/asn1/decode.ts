@@ -18,12 +18,6 @@ export function expectUniversal(node: Asn1Node | undefined, tag: number, what: s
   return node;
 }
 
-export function expectContext(node: Asn1Node | undefined, tag: number, what: string): Asn1Node {
-  if (!node) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: missing`, 0);
-  if (node.tagClass !== 'context' || node.tagNumber !== tag) throw new Asn1Error('ASN1_UNEXPECTED', `${what}: expected context [${tag}], found ${describeTag(node)}`, node.offset);
-  return node;
-}
-
 /** Children of a SEQUENCE, with a minimum count. */
 export function sequenceOf(node: Asn1Node | undefined, what: string, minChildren = 0): readonly Asn1Node[] {
   const n = expectUniversal(node, UniversalTag.sequence, what);
