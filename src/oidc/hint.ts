@@ -29,7 +29,8 @@ export interface HintContext {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const PROFILE_CLAIMS = ['name', 'preferred_username', 'upn', 'given_name', 'family_name', 'email'];
+// birthdate (OIDC standard claim, when the tenant emits it) lets first-time verification compare the document's birth date.
+const PROFILE_CLAIMS = ['name', 'preferred_username', 'upn', 'given_name', 'family_name', 'email', 'birthdate'];
 
 export const invalidHint = (message: string, cause?: unknown) =>
   new ProofgateError('ERR_INVALID_HINT', `id_token_hint: ${message}`, { status: 400, cause });
