@@ -144,8 +144,35 @@ t.test('camera capture of the enrolled person: verified id_token at Entra', asyn
   t.match(audit, { flow: 'returning', decision: 'verified' });
   const match = audit.checks.find((c) => c.name === 'face-match')!;
   t.match(match, { outcome: 'pass' });
+  t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'skipped', reason: /^evidence: none; verdict: no-evidence-risk-accepted/ }, 'liveness skipped, never passed');
   t.comment(`same person: embedding distance ${match.score} (threshold ${match.threshold})`);
   t.equal(audit.evidenceSha256.length, 1, 'the camera still is hashed into the audit');
+});
+
+t.test('challenge-only: the page shows the challenge, films it, and a still photo fails it', async (t) => {
+  const app = await startApp(t, { policy: { withoutDepth: 'challenge-only' } });
+  await enrol(app, 'personA');
+  const browser = await launchWithCamera(t, 'personA');
+  const { page, request, postBack } = await startRound(browser, app);
+  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
+  const instruction = (await page.locator('#challenge-instruction strong').textContent())!;
+  t.match(instruction, /^(Turn your head to the (left|right)|Blink slowly)$/, 'the session challenge is shown');
+  t.match(await page.locator('#status').textContent(), new RegExp(`Right after the photo you will be asked: ${instruction}\\.`), 'and announced in the status line');
+  t.equal(await page.locator('#photo-file').count(), 0, 'no upload fallback');
+  await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page-challenge.png'), fullPage: true });
+  await page.locator('#take-photo').click();
+  await page.waitForFunction((text) => document.getElementById('status')!.textContent === `${text} now.`, instruction, { timeout: 20_000 });
+  t.pass('the status line reads the instruction out while the sequence is filmed');
+  const fields = await postBack;
+  t.equal(fields.error, 'access_denied', 'the fake camera plays a still photo: it cannot perform the challenge');
+  t.equal(fields.state, request.state);
+  const audit = app.repository.lastAuditRecord()!;
+  t.match(audit.checks.find((c) => c.name === 'face-match'), { outcome: 'pass' }, 'the face matched');
+  t.match(audit.checks.find((c) => c.name === 'liveness-challenge-same-person'), { outcome: 'pass' });
+  t.match(audit.checks.find((c) => c.name === 'liveness-challenge'), { outcome: 'fail' });
+  t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: challenge-failed/ });
+  const frames = app.repository.listEvidence([...app.repository.auditRecords()].at(-1)!.sessionId!).filter((e) => e.kind === 'challenge-frame');
+  t.equal(frames.length, app.config.verification.challengeFrames, 'every filmed frame is kept as evidence');
 });
 
 t.test("a different person's face is denied: access_denied at Entra", async (t) => {
