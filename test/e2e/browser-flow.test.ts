@@ -232,7 +232,7 @@ t.test('an account without a profile: the page explains, cancel posts access_den
   const { page, request, postBack } = await startRound(browser, app);
   await page.locator('h1').waitFor();
   t.equal(await page.locator('h1').textContent(), 'Identity verification is not set up for this account');
-  t.match(await page.locator('#status').textContent(), /First-time self-service enrolment requires document verification,\s+which is not available on this appliance yet/);
+  t.match(await page.locator('#status').textContent(), /First-time verification with an identity document is not available on this\s+appliance/);
   t.equal(await page.locator('#take-photo').count(), 0, 'no camera controls');
   await page.screenshot({ path: path.join(projectRoot, 'out', 'first-time-page.png'), fullPage: true });
   await page.locator('#cancel').click();

@@ -185,7 +185,7 @@ t.test('an account without a profile is denied with the first-time reason', asyn
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, config: ACCEPT_RISK });
   const opened = await app.openSession();
-  t.match(opened.html, /First-time self-service enrolment requires document verification,\s+which is not available on this appliance yet/);
+  t.match(opened.html, /First-time verification with an identity document is not available on this\s+appliance/);
   t.notMatch(opened.html, /capture\.js/, 'no capture script on the first-time page');
   const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
   t.match(res.json, { decision: 'denied', postBack: { fields: { error: 'access_denied', error_description: /document verification is not available/ } } });
