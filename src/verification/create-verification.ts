@@ -8,6 +8,7 @@ import type { VerificationCompleter } from '../oidc/complete-verification.js';
 import type { VerificationUi } from '../oidc/verification-ui.js';
 import type { Repository } from '../store/repository.js';
 import type { EvidenceSink, FaceAnalyzer } from './ports.js';
+import type { DocumentInspector } from './first-time/document-inspector.js';
 import { CapturePageUi } from './verification-ui.js';
 import { createVerificationRouter } from './verification-routes.js';
 import { VerificationService } from './verification-service.js';
@@ -18,6 +19,8 @@ export interface VerificationDeps {
   faceEngine: FaceAnalyzer;
   evidence: EvidenceSink;
   completeVerification: VerificationCompleter;
+  /** Document checks for first-time verification (first-time/document-inspector.ts); absent: first time is not available. */
+  documents?: DocumentInspector;
   now?: () => number;
 }
 
@@ -39,6 +42,7 @@ export function createVerification(deps: VerificationDeps): Verification {
   const service = new VerificationService({
     repo: deps.repository, faceEngine: deps.faceEngine, evidence: deps.evidence,
     completeVerification: deps.completeVerification, policy: config.verification, liveness: config.liveness, now: deps.now,
+    ...(deps.documents ? { documents: deps.documents } : {}),
   });
   const ui = new CapturePageUi(deps.repository, {
     countdownSeconds: config.verification.captureCountdownSeconds,
@@ -46,6 +50,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     liveness: config.liveness,
     challengeFrames: config.verification.challengeFrames,
     challengeFrameIntervalMs: config.verification.challengeFrameIntervalMs,
+    firstTimeAvailable: deps.documents !== undefined,
     now: deps.now,
   });
   const router = createVerificationRouter(service, {

@@ -156,7 +156,7 @@ function withChecks(outcome: FirstTimeOutcome, before: CheckResult[]): FirstTime
 }
 
 export const FIRST_TIME_NOT_AVAILABLE =
-  'no biometric profile for this account; first-time self-service enrolment requires document verification, which is not configured on this appliance';
+  'no biometric profile for this account; first-time self-service enrolment requires document verification, which is not available on this appliance yet (no document checks are configured)';
 
 /** The audit's word when no document inspector is wired (and when a first-time person cancels). */
 export function firstTimeNotAvailableCheck(): CheckResult {

@@ -13,7 +13,10 @@ import type { Capture } from './capture.js';
 import type { EvidenceSink, FaceAnalyzer } from './ports.js';
 import { requireOpenSession } from './open-session-guard.js';
 import { decideReturningUser } from './decide-returning-user.js';
-import { firstTimeNotAvailableCheck } from './decide-first-time.js';
+import { decideFirstTime, firstTimeNotAvailableCheck } from './decide-first-time.js';
+import type { DocumentInspector } from './first-time/document-inspector.js';
+import type { PendingEnrolment } from './first-time/enrolment-summary.js';
+import { recordEnrolment } from './first-time/record-enrolment.js';
 import { recordDecision } from './record-decision.js';
 import { sessionChallenge } from './session-challenge.js';
 
@@ -25,6 +28,8 @@ export interface VerificationServiceDeps {
   policy: VerificationConfig;
   /** The one liveness policy and its thresholds (config.liveness). */
   liveness: LivenessConfig;
+  /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
+  documents?: DocumentInspector;
   now?: () => number;
 }
 
@@ -58,6 +63,8 @@ interface PendingDecision {
   entraReason: string;
   /** Overrides the decision's message to the person (a policy refusal they should understand). */
   message?: string;
+  /** First-time flow, verified: the profile to store in one transaction with the audit record. */
+  enrolment?: PendingEnrolment | null;
 }
 
 export class VerificationService {
@@ -85,6 +92,7 @@ export class VerificationService {
     };
     try {
       const profile = repo.getProfile(session.tid, session.oid);
+      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store);
       if (!profile) {
         await store();
         return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
@@ -131,6 +139,29 @@ export class VerificationService {
     return reply.postBack;
   }
 
+  /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
+  async #firstTime(session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>): Promise<CaptureReply> {
+    const outcome = await decideFirstTime({
+      engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
+      challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(),
+    }, session, captures);
+    await store();
+    if (outcome.kind === 'retry') {
+      const used = this.#useAttempt(session);
+      const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
+      if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
+      const checks: CheckResult[] = [...outcome.checks, {
+        name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
+        reason: `no usable document and selfie pictures in ${used} attempt(s)`,
+      }];
+      return await this.#finish(session, { flow: 'first-time', profile: null, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
+    }
+    return await this.#finish(session, {
+      flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
+      entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+    });
+  }
+
   #useAttempt(session: VerificationSession): number {
     const now = this.#now();
     for (const [id, a] of this.#attempts) if (a.expiresAt <= now) this.#attempts.delete(id);
@@ -149,6 +180,8 @@ export class VerificationService {
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
       ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
+      // First-time: the account the document holder was bound to (the profile is stored below).
+      ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
     });
     const checks = [...d.checks];
     if (completed.outcome !== d.decision) {
@@ -157,7 +190,8 @@ export class VerificationService {
         reason: `decided ${d.decision} but ${completed.outcome} went back to Entra (${completed.fields.error ?? 'no error'}: ${completed.fields.error_description ?? ''})`,
       });
     }
-    recordDecision(this.#deps.repo, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
+    if (d.enrolment && completed.outcome === 'verified') recordEnrolment(this.#deps.repo, { session, enrolment: d.enrolment, checks, at: this.#now() });
+    else recordDecision(this.#deps.repo, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
     this.#attempts.delete(session.sessionId);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };

@@ -20,6 +20,8 @@ export interface CapturePageSettings {
   /** What the page films for the challenge (verification.challengeFrames / challengeFrameIntervalMs). */
   challengeFrames: number;
   challengeFrameIntervalMs: number;
+  /** Document verification is wired: the first-time page explains the kiosk steps (else: not available). */
+  firstTimeAvailable?: boolean;
   now?: () => number;
 }
 
@@ -39,9 +41,14 @@ export class CapturePageUi implements VerificationUi {
     const formTargetOrigin = new URL(session.redirectUri).origin;
     const hasProfile = this.#repo.getProfile(session.tid, session.oid) !== null;
     if (!hasProfile) {
+      const s = this.#settings;
+      const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+      const kiosk = s.firstTimeAvailable
+        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: CHALLENGE_INSTRUCTIONS[challenge.kind], serverTime: (s.now ?? Date.now)() }
+        : null;
       sendPage(res, {
-        title: 'Verification not available', staticPath: paths.staticPath, formTargetOrigin, withScript: false,
-        body: firstTimePageBody({ accountLabel, cancelUrl: paths.cancel, csrfToken: session.csrfToken }),
+        title: kiosk ? 'Verify your identity' : 'Verification not available', staticPath: paths.staticPath, formTargetOrigin, withScript: false,
+        body: firstTimePageBody({ accountLabel, cancelUrl: paths.cancel, csrfToken: session.csrfToken, kiosk }),
       });
       return;
     }

@@ -12,12 +12,15 @@ import type { SqliteRepository } from '../../src/store/sqlite-repository.js';
 import type { VerificationSession } from '../../src/store/repository.js';
 import { createVerification, type Verification } from '../../src/verification/create-verification.js';
 import type { FaceAnalyzer } from '../../src/verification/ports.js';
+import type { DocumentInspector } from '../../src/verification/first-time/document-inspector.js';
 import { startLoopbackApp, type Teardown } from './loopback-app.js';
 import type { SimulatedEntra } from './simulated-entra.js';
 import { SoftwareDataKeyWrapper } from './software-data-key-wrapper.js';
 
 export interface VerificationTestAppOptions {
   faceEngine: FaceAnalyzer;
+  /** First-time document checks (DocumentsInspector); without them first-time verification is not available. */
+  documents?: DocumentInspector;
   keyRing?: KeyRing;
   dataKeyWrapper?: DataKeyWrapper;
   config?: Record<string, unknown>;
@@ -59,7 +62,7 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   await evidence.ready();
   const completer = base.completeVerification;
   const verification = createVerification({
-    config, repository, faceEngine: opts.faceEngine, evidence,
+    config, repository, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
     completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
   });
   base.serve(createApp({
