@@ -1,0 +1,69 @@
+// How liveness lands in the audit: names, scores and thresholds of the depth checks, the evidence
+// kinds, the combined check's outcome per verdict, and the session challenge derived from its nonce.
+import t from 'tap';
+import { buildConfig } from '../../src/config/index.js';
+import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict } from '../../src/liveness/index.js';
+import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind } from '../../src/verification/liveness-checks.js';
+import { sessionChallenge } from '../../src/verification/session-challenge.js';
+import type { VerificationSession } from '../../src/store/repository.js';
+
+const settings = buildConfig({}).liveness.challenge;
+const check = (over: Partial<DepthCheckResult>): DepthCheckResult => ({ name: 'noseProminenceMm', unit: 'mm', value: 20, min: 8, max: 60, outcome: 'pass', ...over });
+const report = (passed: boolean, irChecked = false): DepthLivenessReport => ({
+  passed, score: passed ? 0.8 : 0.1, checks: [], failed: [], irChecked, residualRisks: ['rigid-3d-mask'], faceDepthMm: 550, facePixels: 9000, validFacePixels: 8800,
+});
+const challenge = (passed: boolean): ChallengeResult => ({ challenge: 'turn-left', passed, reason: passed ? null : 'the head turned the other way', yawDeg: [1, -9, -21], eyeOpenness: [0.3, 0.3, 0.3] });
+
+t.test('depth check names, scores and the bound each is judged by', async (t) => {
+  t.equal(depthCheckName('noseProminenceMm'), 'liveness-depth-nose-prominence');
+  t.equal(depthCheckName('validDepthFraction'), 'liveness-depth-valid-depth-fraction');
+  t.equal(depthCheckName('irReflectance'), 'liveness-depth-ir-reflectance');
+  const [near, high, low, missing, info, noIr] = depthChecks({ ...report(true), checks: [
+    check({}), check({ value: 70, outcome: 'fail' }), check({ value: 2.5, outcome: 'fail' }), check({ value: null, outcome: 'not-computed' }),
+    check({ name: 'quadricResidualMm', min: null, max: null, value: 1.23456, outcome: 'info' }),
+    check({ name: 'irReflectance', unit: 'ratio', value: null, min: 0.2, max: 0.72, outcome: 'not-computed' }),
+  ] });
+  t.same(near, { name: 'liveness-depth-nose-prominence', score: 20, threshold: 8, outcome: 'pass', reason: 'noseProminenceMm 20 mm within [8, 60] mm' });
+  t.match(high, { score: 70, threshold: 60, outcome: 'fail', reason: 'noseProminenceMm 70 mm outside [8, 60] mm' });
+  t.match(low, { score: 2.5, threshold: 8, outcome: 'fail' });
+  t.match(missing, { score: null, outcome: 'fail', reason: /could not be computed/ }, 'a gate without data fails');
+  t.match(info, { name: 'liveness-depth-quadric-residual', score: 1.235, threshold: null, outcome: 'skipped', reason: /reported, not a gate/ });
+  t.match(noIr, { outcome: 'skipped', reason: 'no IR frame: the IR check did not run' });
+});
+
+t.test('the challenge check scores the motion against its threshold', async (t) => {
+  t.match(challengeCheck(challenge(true), settings), { name: 'liveness-challenge', score: 21, threshold: settings.minTurnYawDeg, outcome: 'pass' });
+  t.match(challengeCheck(challenge(false), settings), { outcome: 'fail', reason: /^turn-left: the head turned the other way; yaw per frame \(deg\) 1, -9, -21$/ });
+  const blink: ChallengeResult = { challenge: 'blink', passed: true, reason: null, yawDeg: [0, 0, 0], eyeOpenness: [0.3, 0.05, 0.29] };
+  t.match(challengeCheck(blink, settings), { score: 0.05, threshold: settings.closedEyeRatio, outcome: 'pass' });
+});
+
+t.test('evidence kinds and the combined check: pass only for accepted evidence', async (t) => {
+  t.equal(evidenceKind(undefined, undefined), 'none');
+  t.equal(evidenceKind(report(true), undefined), 'depth');
+  t.equal(evidenceKind(report(true, true), undefined), 'depth+IR');
+  t.equal(evidenceKind(report(true, true), challenge(true)), 'depth+IR+challenge');
+  t.equal(evidenceKind(undefined, challenge(true)), 'challenge');
+  const verdict = (accepted: boolean, reason: LivenessVerdict['reason']): LivenessVerdict => ({ accepted, reason });
+  t.match(combinedLivenessCheck(verdict(true, 'depth-and-challenge'), report(true), challenge(true)), { outcome: 'pass', score: 0.8, threshold: 0.5, reason: /residual risk: rigid-3d-mask$/ });
+  t.match(combinedLivenessCheck(verdict(true, 'no-evidence-risk-accepted'), undefined, undefined), { outcome: 'skipped', score: null, reason: /^evidence: none; verdict: no-evidence-risk-accepted/ });
+  t.match(combinedLivenessCheck(verdict(false, 'depth-required'), undefined, undefined), { outcome: 'fail', reason: /liveness requires a depth camera/ });
+  t.match(combinedLivenessCheck(verdict(false, 'depth-failed'), report(false), challenge(true)), { outcome: 'fail', score: 0.1 });
+});
+
+t.test('the session challenge: fixed by the session nonce, spread over the configured kinds', async (t) => {
+  const session = (nonce: unknown) => ({ challenge: { nonce } }) as unknown as VerificationSession;
+  const kinds = buildConfig({}).liveness.challenge.kinds;
+  const a = sessionChallenge(session('a'.repeat(43)), kinds);
+  t.same(sessionChallenge(session('a'.repeat(43)), kinds), a, 'same nonce, same challenge (a reload shows the same instruction)');
+  t.equal(a.nonce, 'a'.repeat(43));
+  const drawn = new Map<string, number>();
+  for (let i = 0; i < 300; i++) {
+    const k = sessionChallenge(session(`nonce-${i}-${'x'.repeat(30)}`), kinds).kind;
+    drawn.set(k, (drawn.get(k) ?? 0) + 1);
+  }
+  t.same([...drawn.keys()].sort(), [...kinds].sort(), 'every kind is drawn');
+  for (const [k, n] of drawn) t.ok(n > 60, `${k} drawn ${n}/300 times`);
+  t.equal(sessionChallenge(session('b'.repeat(43)), ['blink']).kind, 'blink', 'only configured kinds');
+  t.throws(() => sessionChallenge(session(undefined), kinds), { code: 'ERR_INTERNAL' });
+});
