@@ -16,6 +16,7 @@ import { purgeExpiredEvidence, RETENTION_INTERVAL_MS } from '../store/retention.
 import type { SqliteRepository } from '../store/sqlite-repository.js';
 import { createVerification } from '../verification/create-verification.js';
 import { loadFaceAnalyzer, type EngineFaceAnalyzer } from '../verification/face-analyzer.js';
+import { loadDocumentChecks } from '../verification/first-time/load-document-inspector.js';
 import type { FaceAnalyzer } from '../verification/ports.js';
 import { createApp } from './app.js';
 import type { HealthChecks } from './health.js';
@@ -84,7 +85,11 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
 
     const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
     const completeVerification = createVerificationCompleter({ config, repository, keyRing: hsm.keyRing });
-    const verification = createVerification({ config, repository, faceEngine, evidence, completeVerification });
+    // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
+    const documentChecks = await loadDocumentChecks(config.documents);
+    if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' });
+    else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
+    const verification = createVerification({ config, repository, faceEngine, evidence, completeVerification, documents: documentChecks.inspector });
     const token = hsm.token;
     const store = repository;
     const healthChecks: HealthChecks = {

@@ -9,6 +9,7 @@ import type { VerificationSession } from '../../src/store/repository.js';
 import { decideFirstTime, type FirstTimeContext, type FirstTimeOutcome } from '../../src/verification/decide-first-time.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
 import { documentNumberHash } from '../../src/verification/first-time/enrolment-summary.js';
+import { unavailableDocumentInspector } from '../../src/verification/first-time/load-document-inspector.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
 import { missingModels } from '../helpers/face-engine-fixture.js';
 import { tempRepository } from '../helpers/temp-store.js';
@@ -116,6 +117,12 @@ if (missing) {
     const s = session();
     const o = await decideFirstTime(ctx(s), s, kioskCaptures(validCard, Buffer.from(await renderIdCard(buildTd1(), null))).map((c) => (c.kind === 'selfie' ? { ...c, mediaType: validCard[0] === 0xff ? 'image/jpeg' : 'image/png' } as typeof c : c)));
     t.match(o, { kind: 'retry', checks: [{ name: 'face-count', outcome: 'fail' }] });
+  });
+
+  t.test('document checks that failed to load: unavailable, not denied', async (t) => {
+    const s = session();
+    const o = await decideFirstTime({ ...ctx(s), documents: unavailableDocumentInspector(new Error('OCR-B font missing')) }, s, kioskCaptures(validCard, selfieOf('personA')));
+    t.match(o, { kind: 'decided', decision: 'unavailable', enrolment: null, checks: [{ name: 'document-analysis', outcome: 'error', reason: /OCR-B font missing/ }] });
   });
 
   t.test('malformed first-time requests are refused before any work', async (t) => {
