@@ -145,6 +145,19 @@ t.test('challenge-only: the page shows the instruction, the motion decides', asy
   t.equal(app.repository.listEvidence(reload.session.sessionId).length, 0, 'the refused replay stored nothing');
 });
 
+t.test('refuse (default): a passed challenge without depth is still refused as depth-required', async (t) => {
+  const { app, engine } = await appWithProfile(t);
+  const opened = await app.openSession();
+  t.notMatch(opened.html, /data-challenge-instruction/, 'the page films no challenge under refuse');
+  const { kind, nonce } = challengeOf(app, opened);
+  engine.willAnswer(...answers(undefined, kind));
+  const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
+  t.match(res.json, { decision: 'denied', message: /needs a depth camera/ });
+  const checks = app.repository.lastAuditRecord()!.checks;
+  t.match(byName(checks, 'liveness-challenge'), { outcome: 'pass' }, 'the challenge itself passed');
+  t.match(byName(checks, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: depth-required/ });
+});
+
 t.test('challenge-only: the wrong motion, a still face, or a stranger acting it out is denied', async (t) => {
   const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
   const cases: Array<[string, (k: ChallengeKind) => FaceAnalysisResult[], string, RegExp]> = [
