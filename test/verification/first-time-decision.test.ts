@@ -47,6 +47,7 @@ if (missing) {
     if (o.kind !== 'decided') return;
     t.equal(o.decision, 'verified', JSON.stringify(o.checks.filter((c) => c.outcome !== 'pass')));
     t.same(failed(o), [], 'no check failed');
+    t.equal(new Set(o.checks.map((c) => c.name)).size, o.checks.length, 'each check appears once');
     for (const name of ['document-found', 'document-aspect', 'document-sharpness', 'document-glare', 'document-mrz-read', 'document-mrz-check-digits',
       'document-expiry', 'document-holder-age', 'document-mrz-policy', 'face-count', 'quality-face-size', 'portrait-found', 'portrait-match', 'holder-binding']) {
       t.equal(check(o, name)?.outcome, 'pass', `${name} passed`);

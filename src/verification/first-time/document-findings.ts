@@ -117,7 +117,9 @@ export async function inspectDocument(inspector: DocumentInspector, frontImage: 
   const parsedBarcode = !frontMrz && !backMrz && barcode?.result?.ok ? barcode.result : null;
 
   const elsewhere = backMrz ? 'the MRZ was read from the back' : parsedBarcode ? 'a driver licence: the holder is read from the barcode on its back' : null;
-  const checks = front.checks.map((c) => (elsewhere && MRZ_DEPENDENT.has(c.name)
+  // A barcode document's expiry and age are judged from the barcode below (same check names).
+  const replaced = parsedBarcode ? new Set(['document-expiry', 'holder-age']) : new Set<string>();
+  const checks = front.checks.filter((c) => !replaced.has(c.name)).map((c) => (elsewhere && MRZ_DEPENDENT.has(c.name)
     ? { name: asCheck('document-', c).name, score: null, threshold: null, outcome: 'skipped' as const, reason: elsewhere }
     : asCheck('document-', c)));
   if (backMrz && back) checks.push(...back.checks.map((c) => asCheck('document-back-', c)));
