@@ -43,7 +43,7 @@ if (missing) {
   t.test('the holder of a valid card, named in the hint, with a live selfie: verified, with the enrolment to store', async (t) => {
     const s = session();
     const o = await decideFirstTime(ctx(s), s, kioskCaptures(validCard, selfieOf('personA')));
-    t.equal(o.kind, 'decided', JSON.stringify(o.checks));
+    t.equal(o.kind, 'decided', `decided (failed: ${JSON.stringify(failed(o))})`);
     if (o.kind !== 'decided') return;
     t.equal(o.decision, 'verified', JSON.stringify(o.checks.filter((c) => c.outcome !== 'pass')));
     t.same(failed(o), [], 'no check failed');
@@ -118,6 +118,32 @@ if (missing) {
     const s = session();
     const o = await decideFirstTime(ctx(s), s, kioskCaptures(validCard, Buffer.from(await renderIdCard(buildTd1(), null))).map((c) => (c.kind === 'selfie' ? { ...c, mediaType: validCard[0] === 0xff ? 'image/jpeg' : 'image/png' } as typeof c : c)));
     t.match(o, { kind: 'retry', checks: [{ name: 'face-count', outcome: 'fail' }] });
+  });
+
+  t.test('an identity card with the MRZ on the back: the back is read, the portrait comes from the front', async (t) => {
+    const s = session();
+    const front = await renderIdCard([], 'personA');
+    const back = await renderIdCard(buildTd1(), null);
+    const o = await decideFirstTime(ctx(s), s, kioskCaptures(front, selfieOf('personA'), [{ kind: 'document-back', mediaType: 'image/png', bytes: back, meta: null }]));
+    t.match(o, { kind: 'decided', decision: 'verified' }, JSON.stringify(o.checks.filter((c) => c.outcome !== 'pass')));
+    t.match(check(o, 'document-mrz-read'), { outcome: 'skipped', reason: 'the MRZ was read from the back' });
+    t.match(check(o, 'document-back-mrz-read'), { outcome: 'pass' });
+    t.match(check(o, 'document-back-expiry'), { outcome: 'pass' });
+    t.match(check(o, 'portrait-match'), { outcome: 'pass' });
+  });
+
+  t.test('IR and UV images are checked when sent: a UV image that glows (ordinary paper) denies', async (t) => {
+    const s = session();
+    // The visible photo stands in for both: its MRZ reads (IR passes) and white card stock is far too bright for UV.
+    const extra = [
+      { kind: 'document-ir', mediaType: 'image/png', bytes: validCard, meta: null },
+      { kind: 'document-uv', mediaType: 'image/png', bytes: validCard, meta: null },
+    ] as const;
+    const o = await decideFirstTime(ctx(s), s, kioskCaptures(validCard, selfieOf('personA'), extra.map((c) => ({ ...c }))));
+    t.match(o, { kind: 'decided', decision: 'denied' });
+    t.match(check(o, 'document-ir-mrz-visible'), { outcome: 'pass' });
+    t.match(check(o, 'document-uv-dull-background'), { outcome: 'fail', threshold: acceptRisk.documents.imaging.uv.maxBackgroundMeanGray });
+    t.ok(failed(o).every((n) => n.startsWith('document-uv-')), `only UV checks failed: ${failed(o).join(', ')}`);
   });
 
   t.test('document checks that failed to load: unavailable, not denied', async (t) => {
