@@ -134,7 +134,7 @@ export class VerificationService {
     }
     const profile = repo.getProfile(session.tid, session.oid);
     const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
-    if (!profile) checks.unshift(firstTimeNotAvailableCheck());
+    if (!profile && !this.#deps.documents) checks.unshift(firstTimeNotAvailableCheck());
     const reply = await this.#finish(session, { flow: profile ? 'returning' : 'first-time', profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
     return reply.postBack;
   }

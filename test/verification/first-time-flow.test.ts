@@ -98,6 +98,16 @@ if (missing) {
     t.equal(app.repository.lastAuditRecord()?.seq ?? 0, before, 'no audit record');
   });
 
+  t.test('Cancel on the first-time page: access_denied, audited as a first-time cancel', async (t) => {
+    const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
+    const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
+    const res = await fetch(`${app.baseUrl}${opened.cancelUrl}`, { method: 'POST', body: new URLSearchParams({ csrf: opened.session.csrfToken }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    t.equal(res.status, 200);
+    t.match(await res.text(), /name="error" value="access_denied"/);
+    t.match(app.repository.lastAuditRecord(), { flow: 'first-time', decision: 'denied', profileId: null, checks: [{ name: 'user-cancel', outcome: 'fail' }] });
+    t.equal(app.repository.lastAuditRecord()!.checks.length, 1, 'no "not available" check: document verification is available');
+  });
+
   t.test('a first-time request without a document is refused and changes nothing', async (t) => {
     const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
