@@ -2,7 +2,8 @@
 // one capture envelope. Checked, each as its own audit CheckResult:
 //   the document photos (first-time/document-findings.ts: outline, sharpness, glare, MRZ read, check
 //   digits, MRZ policy incl. expiry, holder age; or an AAMVA barcode on a driver licence's back),
-//   IR and UV images when sent, the chip (passive/active authentication) when sent, the selfie's
+//   IR and UV images when sent, the chip (passive/active authentication, and its DG2 photo against the
+//   selfie) when sent, the selfie's
 //   quality gates, the printed portrait against the selfie, the holder bound to the directory identity
 //   from the hint (bindHolderToAccount), and liveness (evaluate-liveness.ts: the same policy as for
 //   returning users).
@@ -26,6 +27,7 @@ import { parseChipContainer } from './first-time/chip-container.js';
 import type { DocumentInspector } from './first-time/document-inspector.js';
 import { inspectDocument, type DocumentFindings } from './first-time/document-findings.js';
 import { chipCheck, imageChecks, portraitChecks } from './first-time/first-time-checks.js';
+import { chipPortraitCheck } from './first-time/chip-portrait.js';
 import { bindingCheck, directoryIdentity } from './first-time/directory-identity.js';
 import { enrolmentSummary, type PendingEnrolment } from './first-time/enrolment-summary.js';
 import { embeddingToTemplate } from './face-template.js';
@@ -126,6 +128,10 @@ export async function decideFirstTime(ctx: FirstTimeContext, session: Verificati
   checks.push(...imageChecks('document-ir', ir?.ok ? ir.value : null), ...imageChecks('document-uv', uv?.ok ? uv.value : null));
   const chip = chipCheck(ctx.documents, input.chip, document, now);
   checks.push(chip.check);
+  const chipPortrait = await step('chip-portrait-analysis', DOCUMENT_IMAGE_ADVICE,
+    () => chipPortraitCheck(ctx.engine, input.chip, chip.check.outcome === 'pass', selfie.face!.embedding, ctx.policy.matchMaxDistance));
+  if (!chipPortrait.ok) return withChecks(chipPortrait.outcome, checks);
+  if (chipPortrait.value) checks.push(chipPortrait.value);
 
   checks.push(bindingCheck(ctx.documents.bindHolder(document.holder, directoryIdentity(session.hintClaims))));
 

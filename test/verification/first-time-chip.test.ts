@@ -1,6 +1,7 @@
 // First-time verification with chip data: a kiosk's chip reader sends EF.SOD and the data groups in the
 // JSON chip container; passive authentication runs against the CSCA store loaded from
-// documents.emrtd.cscaStorePath (a temp directory holding a test CSCA, all keys generated here).
+// documents.emrtd.cscaStorePath (a temp directory holding a test CSCA, all keys generated here), and the
+// authenticated DG2 photo (a face-api demo face as JPEG) is compared with the selfie by the real engine.
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { decideFirstTime, type FirstTimeOutcome } from '../../src/verification/d
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
 import * as pki from '../helpers/documents/pki.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
+import { faceJpeg } from '../helpers/face-photos.js';
 import { missingModels } from '../helpers/face-engine-fixture.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
 import { tempDir, tempRepository } from '../helpers/temp-store.js';
@@ -40,8 +42,11 @@ if (missing) {
   // optical MRZ (dg1.optical-match is exact), which is a limit of the reader, not what this test is about.
   const mrz = buildTd1({ state: 'D', nationality: 'D', number: 'C7H3M29X4' });
   const card = await renderIdCard(mrz, 'personA');
-  const chipFor = (lines: readonly string[]) => {
-    const dataGroups = { 1: pki.dg1(lines), 2: Buffer.concat([Buffer.from([0x75, 0x82, 0x01, 0x00]), Buffer.alloc(256, 7)]) };
+  // DG2: tag 75 around a (simplified) biometric header and the facial image as a JPEG.
+  const dg2Of = (image: Buffer) => Buffer.concat([Buffer.from([0x75, 0x83]), Buffer.from([(image.length + 16) >> 16, ((image.length + 16) >> 8) & 0xff, (image.length + 16) & 0xff]), Buffer.alloc(16, 0x7f), image]);
+  const holderDg2 = dg2Of(faceJpeg('personA', { width: 240, height: 320, zoom: 1.2 }));
+  const chipFor = (lines: readonly string[], dg2: Buffer = holderDg2) => {
+    const dataGroups = { 1: pki.dg1(lines), 2: dg2 };
     const sod = pki.sod({ dataGroups, signerCert: ds, signerKey: dsKey, signerIssuer: cscaName, signerSerial: 0x1234 });
     const container = { sod: sod.toString('base64'), dataGroups: Object.fromEntries(Object.entries(dataGroups).map(([k, v]) => [k, v.toString('base64')])) };
     return { kind: 'document-chip', mediaType: 'application/octet-stream', bytes: Buffer.from(JSON.stringify(container)), meta: null } as Capture;
@@ -64,6 +69,7 @@ if (missing) {
     const o = await decide(kioskCaptures(card, selfieOf('personA'), [chipFor(mrz)]));
     t.match(o, { kind: 'decided', decision: 'verified' }, JSON.stringify(o.checks.filter((c) => c.outcome !== 'pass')));
     t.match(chipCheck(o), { outcome: 'pass', reason: /^passive authentication valid/ });
+    t.match(o.checks.find((c) => c.name === 'chip-portrait-match'), { outcome: 'pass', threshold: config.verification.matchMaxDistance });
     if (o.kind === 'decided') t.match(o.enrolment?.summary, { documentType: 'I', issuer: 'D', chip: { read: true, passiveAuthentication: 'valid', activeAuthentication: null } });
   });
 
@@ -73,12 +79,26 @@ if (missing) {
     t.match(chipCheck(o), { outcome: 'fail', reason: /passive authentication invalid.*PA_INVALID.*dg1\.optical-match fail/ });
   });
 
+  t.test('a genuine chip whose photo is another person: denied by the chip portrait match', async (t) => {
+    const o = await decide(kioskCaptures(card, selfieOf('personA'), [chipFor(mrz, dg2Of(faceJpeg('personC', { width: 240, height: 320, zoom: 1.2 })))]));
+    t.match(o, { kind: 'decided', decision: 'denied' });
+    t.same(o.checks.filter((c) => c.outcome === 'fail').map((c) => c.name), ['chip-portrait-match']);
+  });
+
+  t.test('a chip photo in JPEG 2000 is not compared, and says so', async (t) => {
+    const jp2 = Buffer.concat([Buffer.from('0000000c6a5020200d0a870a', 'hex'), Buffer.alloc(64, 1)]);
+    const o = await decide(kioskCaptures(card, selfieOf('personA'), [chipFor(mrz, dg2Of(jp2))]));
+    t.match(o, { kind: 'decided', decision: 'verified' });
+    t.match(o.checks.find((c) => c.name === 'chip-portrait-match'), { outcome: 'skipped', reason: /JPEG 2000/ });
+  });
+
   t.test('a chip whose data groups were altered after signing: denied', async (t) => {
     const chip = chipFor(mrz);
     const container = JSON.parse(chip.bytes.toString());
-    container.dataGroups['2'] = Buffer.concat([Buffer.from([0x75, 0x82, 0x01, 0x00]), Buffer.alloc(256, 8)]).toString('base64');
+    container.dataGroups['2'] = dg2Of(faceJpeg('personC', { width: 240, height: 320, zoom: 1.2 })).toString('base64');
     const o = await decide(kioskCaptures(card, selfieOf('personA'), [{ ...chip, bytes: Buffer.from(JSON.stringify(container)) }]));
     t.match(o, { kind: 'decided', decision: 'denied' });
     t.match(chipCheck(o), { outcome: 'fail', reason: /dg\.hash\.2 fail/ });
+    t.match(o.checks.find((c) => c.name === 'chip-portrait-match'), { outcome: 'skipped', reason: /not authenticated/ }, 'an unauthenticated photo is not compared');
   });
 }
