@@ -25,7 +25,7 @@ import type { SessionChallenge } from './session-challenge.js';
 import { badRequestFirstTime, requiredCapture, optionalCapture } from './first-time/first-time-captures.js';
 import { parseChipContainer } from './first-time/chip-container.js';
 import type { DocumentInspector } from './first-time/document-inspector.js';
-import { inspectDocument, type DocumentFindings } from './first-time/document-findings.js';
+import { inspectDocument, mrzDocument, type DocumentFindings, type IdentifiedDocument } from './first-time/document-findings.js';
 import { chipCheck, imageChecks, portraitChecks } from './first-time/first-time-checks.js';
 import { chipPortraitCheck } from './first-time/chip-portrait.js';
 import { bindingCheck, directoryIdentity } from './first-time/directory-identity.js';
@@ -116,7 +116,7 @@ export async function decideFirstTime(ctx: FirstTimeContext, session: Verificati
   if (failedQuality) return { kind: 'retry', checks: selfieChecks, advice: qualityAdvice(failedQuality) };
   const checks = [...findings.checks, ...selfieChecks];
   if (findings.retryAdvice || !findings.document) return { kind: 'retry', checks, advice: findings.retryAdvice ?? DOCUMENT_IMAGE_ADVICE };
-  const document = findings.document;
+  let document = findings.document;
 
   const portraitResult = await portraitChecks(ctx.engine, portrait, selfie.face.embedding, ctx.policy.matchMaxDistance);
   if (portraitResult.retryAdvice) return { kind: 'retry', checks: [...checks, ...portraitResult.checks], advice: portraitResult.retryAdvice };
@@ -128,6 +128,7 @@ export async function decideFirstTime(ctx: FirstTimeContext, session: Verificati
   checks.push(...imageChecks('document-ir', ir?.ok ? ir.value : null), ...imageChecks('document-uv', uv?.ok ? uv.value : null));
   const chip = chipCheck(ctx.documents, input.chip, document, now);
   checks.push(chip.check);
+  if (chip.reconciledMrz) document = identifyFromChip(ctx.documents, chip.reconciledMrz, checks, now) ?? document;
   const chipPortrait = await step('chip-portrait-analysis', DOCUMENT_IMAGE_ADVICE,
     () => chipPortraitCheck(ctx.engine, input.chip, chip.check.outcome === 'pass', selfie.face!.embedding, ctx.policy.matchMaxDistance));
   if (!chipPortrait.ok) return withChecks(chipPortrait.outcome, checks);
@@ -155,6 +156,23 @@ export async function decideFirstTime(ctx: FirstTimeContext, session: Verificati
       summary: enrolmentSummary(document, chip.summary, liveness.verdict, checks, ctx.now),
     },
   };
+}
+
+/**
+ * The chip's signed MRZ replaced an OCR reading that differed in look-alikes: the document is identified
+ * from it (number, names, birth date), and the MRZ policy is judged again on it.
+ */
+function identifyFromChip(documents: DocumentInspector, lines: string[], checks: CheckResult[], now: Date): IdentifiedDocument | null {
+  const { mrz, decision } = documents.checkMrz(lines, now);
+  if (!mrz.ok) return null;
+  const i = checks.findIndex((c) => c.name === 'document-mrz-policy');
+  const policy: CheckResult = {
+    name: 'document-mrz-policy', score: null, threshold: null, outcome: decision.accepted ? 'pass' : 'fail',
+    reason: `${decision.accepted ? 'accepted' : `refused: ${decision.reasons.join(', ')}`} by documents.mrz, judged on the chip's MRZ`,
+  };
+  if (i >= 0) checks[i] = policy;
+  else checks.push(policy);
+  return mrzDocument(mrz, lines);
 }
 
 function withChecks(outcome: FirstTimeOutcome, before: CheckResult[]): FirstTimeOutcome {

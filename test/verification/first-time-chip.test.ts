@@ -10,6 +10,8 @@ import type { VerificationSession } from '../../src/store/repository.js';
 import type { Capture } from '../../src/verification/capture.js';
 import { decideFirstTime, type FirstTimeOutcome } from '../../src/verification/decide-first-time.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
+import { documentNumberHash } from '../../src/verification/first-time/enrolment-summary.js';
+import { lookalikeDifferences } from '../../src/verification/first-time/reconcile-chip-mrz.js';
 import * as pki from '../helpers/documents/pki.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
 import { faceJpeg } from '../helpers/face-photos.js';
@@ -90,6 +92,25 @@ if (missing) {
     const o = await decide(kioskCaptures(card, selfieOf('personA'), [chipFor(mrz, dg2Of(jp2))]));
     t.match(o, { kind: 'decided', decision: 'verified' });
     t.match(o.checks.find((c) => c.name === 'chip-portrait-match'), { outcome: 'skipped', reason: /JPEG 2000/ });
+  });
+
+  t.test('a number with zeros, which the OCR may read as O: the chip\'s signed MRZ settles it', async (t) => {
+    const zeros = buildTd1({ state: 'D', nationality: 'D', number: 'T22000129' });
+    const zeroCard = await renderIdCard(zeros, 'personA');
+    const o = await decide(kioskCaptures(zeroCard, selfieOf('personA'), [chipFor(zeros)]));
+    t.match(o, { kind: 'decided', decision: 'verified' }, JSON.stringify(o.checks.filter((c) => c.outcome === 'fail')));
+    if (o.kind === 'decided') t.equal(o.enrolment?.summary.documentNumberSha256, documentNumberHash('D', 'T22000129'), 'the document is identified by the chip\'s number');
+    const reason = chipCheck(o)?.reason ?? '';
+    t.comment(/look-alike/.test(reason) ? `reconciled: ${reason}` : 'the OCR read the zeros right this time (no reconciliation needed)');
+  });
+
+  t.test('look-alike differences: only OCR confusions, at most three, same shape', async (t) => {
+    const base = ['I<DT22000129<<<', 'ABC'];
+    t.same(lookalikeDifferences(base, ['I<DT22OO0129<<<', 'ABC']), [[0, 6], [0, 7]], '0 read as O twice');
+    t.equal(lookalikeDifferences(base, ['I<DT22000128<<<', 'ABC']), null, '8 vs 9 is not a look-alike');
+    t.equal(lookalikeDifferences(base, ['I<DT22OOO1O9<<<', 'ABC']), null, 'more than three differences');
+    t.equal(lookalikeDifferences(base, ['I<DT22000129<<', 'ABC']), null, 'another length');
+    t.same(lookalikeDifferences(base, base), [], 'identical');
   });
 
   t.test('a chip whose data groups were altered after signing: denied', async (t) => {

@@ -57,7 +57,7 @@ function firstQualityFailure(report: DocumentPhotoReport, withMrz: boolean): str
   return failed ? ADVICE[failed] : null;
 }
 
-function mrzDocument(mrz: MrzParsed, lines: readonly string[]): IdentifiedDocument {
+export function mrzDocument(mrz: MrzParsed, lines: readonly string[]): IdentifiedDocument {
   return {
     source: 'mrz', documentType: mrz.documentCode, issuer: mrz.issuingState, documentNumber: mrz.documentNumber, mrzLines: lines,
     holder: { primaryParts: mrz.name.primaryParts, secondaryParts: mrz.name.secondaryParts, mayBeTruncated: mrz.name.mayBeTruncated, dateOfBirth: mrz.dateOfBirth },

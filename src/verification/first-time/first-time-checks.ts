@@ -6,6 +6,7 @@ import type { DocumentImageCheck } from '../../documents/imaging/index.js';
 import type { FaceAnalysisResult, FaceAnalyzer } from '../ports.js';
 import type { DocumentInspector } from './document-inspector.js';
 import type { IdentifiedDocument } from './document-findings.js';
+import { chipMrzExplainingOcr } from './reconcile-chip-mrz.js';
 
 const round = (n: number) => Math.round(n * 10000) / 10000;
 
@@ -50,28 +51,48 @@ export interface ChipSummary {
   activeAuthentication: string | null;
 }
 
+export interface ChipCheckResult {
+  check: CheckResult;
+  summary: ChipSummary;
+  /** The chip's MRZ when it replaced an OCR reading that differed only in look-alikes (reconcile-chip-mrz.ts). */
+  reconciledMrz: string[] | null;
+}
+
 /** Passive (and, when the reader ran it, active) authentication of the chip; 'skipped' without chip data. */
-export function chipCheck(documents: DocumentInspector, reading: ChipReading | null, document: IdentifiedDocument, now: Date): { check: CheckResult; summary: ChipSummary } {
+export function chipCheck(documents: DocumentInspector, reading: ChipReading | null, document: IdentifiedDocument, now: Date): ChipCheckResult {
   if (!reading) {
     return {
       check: { name: 'document-chip', score: null, threshold: null, outcome: 'skipped', reason: 'no chip data sent (no chip reader, or a document without a chip)' },
-      summary: { read: false, passiveAuthentication: null, activeAuthentication: null },
+      summary: { read: false, passiveAuthentication: null, activeAuthentication: null }, reconciledMrz: null,
     };
   }
   if (!document.mrzLines) {
     return {
       check: { name: 'document-chip', score: null, threshold: null, outcome: 'fail', reason: 'chip data sent for a document without an MRZ: DG1 cannot be compared with the printed data' },
-      summary: { read: true, passiveAuthentication: null, activeAuthentication: null },
+      summary: { read: true, passiveAuthentication: null, activeAuthentication: null }, reconciledMrz: null,
     };
   }
-  const d = documents.checkChip(reading, document.mrzLines, now);
+  let d = documents.checkChip(reading, document.mrzLines, now);
+  let reconciled: ChipCheckResult['reconciledMrz'] = null;
+  let note = '';
+  const onlyOpticalMismatch = !d.accepted && d.passive.checks.every((c) => c.name === 'dg1.optical-match' || c.outcome !== 'fail');
+  if (onlyOpticalMismatch) {
+    const chipMrz = chipMrzExplainingOcr(reading.dataGroups.get(1), document.mrzLines);
+    const again = chipMrz ? documents.checkChip(reading, chipMrz.lines, now) : null;
+    if (chipMrz && again?.accepted) {
+      d = again;
+      reconciled = chipMrz.lines;
+      note = `; DG1 differs from the OCR reading only in look-alike characters at ${chipMrz.positions.map(([l, p]) => `line ${l + 1} column ${p + 1}`).join(', ')}: the chip's signed MRZ is used`;
+    }
+  }
   const failedPa = d.passive.checks.filter((c) => c.outcome !== 'pass' && c.outcome !== 'skip').map((c) => `${c.name} ${c.outcome}${c.reason ? ` (${c.reason})` : ''}`);
   const aa = d.active ? `; active authentication ${d.active.outcome}` : '';
   return {
     check: {
       name: 'document-chip', score: null, threshold: null, outcome: d.accepted ? 'pass' : 'fail',
-      reason: `passive authentication ${d.passive.status}${aa}${d.reasons.length ? `; refused: ${d.reasons.join(', ')}` : ''}${failedPa.length ? `; ${failedPa.join('; ')}` : ''}`,
+      reason: `passive authentication ${d.passive.status}${aa}${d.reasons.length ? `; refused: ${d.reasons.join(', ')}` : ''}${failedPa.length ? `; ${failedPa.join('; ')}` : ''}${note}`,
     },
     summary: { read: true, passiveAuthentication: d.passive.status, activeAuthentication: d.active?.outcome ?? null },
+    reconciledMrz: reconciled,
   };
 }
