@@ -1,7 +1,8 @@
 // Staff-attested enrolment: an operator who has checked the person's identity in person enrols a
 // reference photo for the account. The photo must hold exactly one face passing the same quality gates
 // as a selfie; the template, its model id and the attestation are stored, and one audit record (flow
-// 'first-time') says who attested what. This is the only way a profile is created today.
+// 'first-time') says who attested what. The other way a profile is created is first-time verification
+// with an identity document at a kiosk (decide-first-time.ts).
 import { createHash, randomUUID } from 'node:crypto';
 import { ProofgateError } from '../errors.js';
 import type { AuditRecord, BiometricProfile, CheckResult, Repository } from '../store/repository.js';
