@@ -4,6 +4,7 @@
 import type { Router } from 'express';
 import { ProofgateError } from '../errors.js';
 import type { ProofgateConfig } from '../config/index.js';
+import { verificationPolicy } from '../config/sections/verification.js';
 import type { VerificationCompleter } from '../oidc/complete-verification.js';
 import type { VerificationUi } from '../oidc/verification-ui.js';
 import type { Repository } from '../store/repository.js';
@@ -41,7 +42,7 @@ export function createVerification(deps: VerificationDeps): Verification {
   }
   const service = new VerificationService({
     repo: deps.repository, faceEngine: deps.faceEngine, evidence: deps.evidence,
-    completeVerification: deps.completeVerification, policy: config.verification, liveness: config.liveness, now: deps.now,
+    completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now,
     ...(deps.documents ? { documents: deps.documents } : {}),
   });
   const ui = new CapturePageUi(deps.repository, {

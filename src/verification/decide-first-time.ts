@@ -12,7 +12,7 @@
 // (first-time/record-enrolment.ts). Pictures that cannot be judged ask for a retry; a failed check
 // is final; an engine failure is 'unavailable'.
 import type { CheckResult, Decision, VerificationSession } from '../store/repository.js';
-import type { VerificationConfig } from '../config/sections/verification.js';
+import type { VerificationPolicy } from '../config/sections/verification.js';
 import type { LivenessConfig } from '../config/sections/liveness.js';
 import type { LivenessVerdict, NonceReplayGuard } from '../liveness/index.js';
 import type { ChipReading } from '../documents/document-verifier.js';
@@ -35,7 +35,7 @@ import { embeddingToTemplate } from './face-template.js';
 export interface FirstTimeContext {
   engine: FaceAnalyzer;
   documents: DocumentInspector;
-  policy: VerificationConfig;
+  policy: VerificationPolicy;
   liveness: LivenessConfig;
   challenge: SessionChallenge;
   replayGuard: NonceReplayGuard;

@@ -5,7 +5,7 @@
 // accepting. Capture-quality failures are retryable; the rest are final.
 import { ProofgateError } from '../errors.js';
 import type { BiometricProfile, CheckResult, Decision } from '../store/repository.js';
-import type { VerificationConfig } from '../config/sections/verification.js';
+import type { VerificationPolicy } from '../config/sections/verification.js';
 import type { LivenessConfig } from '../config/sections/liveness.js';
 import type { LivenessVerdict, NonceReplayGuard } from '../liveness/index.js';
 import type { Capture } from './capture.js';
@@ -19,7 +19,7 @@ import { templateToEmbedding } from './face-template.js';
 
 export interface ReturningUserContext {
   engine: FaceAnalyzer;
-  policy: VerificationConfig;
+  policy: VerificationPolicy;
   liveness: LivenessConfig;
   /** The session's challenge and the nonce its captures carry (session-challenge.ts). */
   challenge: SessionChallenge;

@@ -6,7 +6,7 @@
 import type { PostBack } from '../oidc/form-post.js';
 import type { CompletedVerification, VerificationCompleter } from '../oidc/complete-verification.js';
 import type { BiometricProfile, CheckResult, Decision, Repository, VerificationSession } from '../store/repository.js';
-import type { VerificationConfig } from '../config/sections/verification.js';
+import type { VerificationPolicy } from '../config/sections/verification.js';
 import type { LivenessConfig } from '../config/sections/liveness.js';
 import { ProofgateError } from '../errors.js';
 import type { Capture } from './capture.js';
@@ -25,7 +25,7 @@ export interface VerificationServiceDeps {
   faceEngine: FaceAnalyzer;
   evidence: EvidenceSink;
   completeVerification: VerificationCompleter;
-  policy: VerificationConfig;
+  policy: VerificationPolicy;
   /** The one liveness policy and its thresholds (config.liveness). */
   liveness: LivenessConfig;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */

@@ -17,7 +17,7 @@ t.test('defaults', async (t) => {
   const b = buildConfig({}).biometrics;
   t.equal(b.manifest, 'models/manifest.json');
   t.same([b.detector, b.landmarker, b.embedder], [null, null, null], 'model slots come from the manifest');
-  t.same(b.matching, { threshold: 0.6, scoreMidpoint: 0.6, scoreSteepness: 12 });
+  t.same(b.matching, { threshold: 0.57, scoreMidpoint: 0.6, scoreSteepness: 12 });
   t.same(b.detection, { minScore: 0.5, iouThreshold: 0.3, maxFaces: 10, tightCropPadding: 0.5 });
   t.equal(b.backend, 'auto');
   t.equal(b.maxPixels, 40_000_000);

@@ -6,7 +6,7 @@ t.test('verification defaults are the safe ones', async (t) => {
   t.notOk('livenessWithoutDepth' in v, 'one liveness policy: liveness.policy, not a verification key');
   t.equal(buildConfig({}).liveness.policy.withoutDepth, 'refuse');
   t.ok(v.challengeFrames + 1 <= v.maxCapturesPerEnvelope, 'the envelope has room for the selfie and the challenge frames');
-  t.equal(v.matchMaxDistance, 0.5);
+  t.notOk('matchMaxDistance' in v, 'one match threshold: biometrics.matching.threshold, the embedder\'s calibrated value');
   t.same(configDefaults.verification.quality, v.quality);
 });
 
@@ -15,7 +15,7 @@ t.test('bad verification settings name the key', async (t) => {
     [{ livenessWithoutDepth: 'allow' }, 'config config.verification.livenessWithoutDepth: expected no such key (misspelled?), received "allow"'],
     [{ challengeFrames: 20 }, 'config config.verification.maxCapturesPerEnvelope: expected room for the selfie and challengeFrames (21), received 16'],
     [{ challengeFrameIntervalMs: 10 }, 'config config.verification.challengeFrameIntervalMs: expected an integer in 50..2000, received 10'],
-    [{ matchMaxDistance: 0 }, 'config config.verification.matchMaxDistance: expected a number in 0.05..2, received 0'],
+    [{ matchMaxDistance: 0.5 }, 'config config.verification.matchMaxDistance: expected no such key (misspelled?), received 0.5'],
     [{ maxCaptureAttempts: 1.5 }, 'config config.verification.maxCaptureAttempts: expected an integer in 1..10, received 1.5'],
     [{ quality: { requireEyesOpen: 'true' } }, 'config config.verification.quality.requireEyesOpen: expected true or false, received "true"'],
     [{ quality: { minExposure: 0.8, maxExposure: 0.7 } }, 'config config.verification.quality.minExposure: expected a value below maxExposure (0.7), received 0.8'],

@@ -1,3 +1,4 @@
+import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { ProofgateError } from '../../src/errors.js';
 import { buildConfig } from '../../src/config/index.js';
@@ -23,7 +24,7 @@ function context(t: Tap.Test, overrides: Record<string, unknown> = {}) {
   const { repo } = tempRepository(t);
   const config = buildConfig(overrides);
   return (engine: FaceAnalyzer): ReturningUserContext => ({
-    engine, policy: config.verification, liveness: config.liveness, challenge: { kind: 'blink', nonce: NONCE }, replayGuard: repo, now: Date.now(),
+    engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { kind: 'blink', nonce: NONCE }, replayGuard: repo, now: Date.now(),
   });
 }
 const acceptRisk = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
@@ -35,7 +36,7 @@ t.test('default policy refuses a matching selfie without depth, and says why', a
   if (out.kind !== 'decided') return;
   t.equal(out.decision, 'denied');
   t.match(out.liveness, { accepted: false, reason: 'depth-required' });
-  t.match(byName(out.checks, 'face-match'), { outcome: 'pass', score: 0, threshold: 0.5 });
+  t.match(byName(out.checks, 'face-match'), { outcome: 'pass', score: 0, threshold: buildConfig({}).biometrics.matching.threshold });
   t.match(byName(out.checks, 'liveness'), { outcome: 'fail', score: null, reason: /^evidence: none; verdict: depth-required \(liveness requires a depth camera/ });
 });
 

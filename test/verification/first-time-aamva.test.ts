@@ -1,6 +1,7 @@
 // First-time verification with a North American driver licence: no MRZ, the holder is read from the
 // AAMVA PDF417 barcode on the back (encoded here with the addon's zxing-cpp test encoder), the portrait
 // from the front (rendered card with a face-api demo face).
+import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import { documentAddon } from '../../src/documents/imaging/native-document.js';
@@ -38,7 +39,7 @@ if (missing) {
   const decide = (captures: Capture[], claims: Record<string, unknown> = HOLDER_CLAIMS): Promise<FirstTimeOutcome> => {
     const session = { sessionId: `dl-${++n}`, tid: 't', oid: 'o', hintClaims: claims, challenge: { nonce: `dl-nonce-${n}-0123456789abcdef` } } as unknown as VerificationSession;
     return decideFirstTime({
-      engine, documents, policy: config.verification, liveness: config.liveness,
+      engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
       challenge: { kind: 'blink', nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(),
     }, session, captures);
   };

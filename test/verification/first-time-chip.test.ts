@@ -2,6 +2,7 @@
 // JSON chip container; passive authentication runs against the CSCA store loaded from
 // documents.emrtd.cscaStorePath (a temp directory holding a test CSCA, all keys generated here), and the
 // authenticated DG2 photo (a face-api demo face as JPEG) is compared with the selfie by the real engine.
+import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -60,7 +61,7 @@ if (missing) {
       challenge: { nonce: `chip-nonce-${n}-0123456789abcdef` },
     } as unknown as VerificationSession;
     return decideFirstTime({
-      engine, documents, policy: config.verification, liveness: config.liveness,
+      engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
       challenge: { kind: 'blink', nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(),
     }, session, captures);
   };
@@ -71,7 +72,7 @@ if (missing) {
     const o = await decide(kioskCaptures(card, selfieOf('personA'), [chipFor(mrz)]));
     t.match(o, { kind: 'decided', decision: 'verified' }, JSON.stringify(o.checks.filter((c) => c.outcome !== 'pass')));
     t.match(chipCheck(o), { outcome: 'pass', reason: /^passive authentication valid/ });
-    t.match(o.checks.find((c) => c.name === 'chip-portrait-match'), { outcome: 'pass', threshold: config.verification.matchMaxDistance });
+    t.match(o.checks.find((c) => c.name === 'chip-portrait-match'), { outcome: 'pass', threshold: config.biometrics.matching.threshold });
     if (o.kind === 'decided') t.match(o.enrolment?.summary, { documentType: 'I', issuer: 'D', chip: { read: true, passiveAuthentication: 'valid', activeAuthentication: null } });
   });
 

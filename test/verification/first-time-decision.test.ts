@@ -3,6 +3,7 @@
 // the face-api demo photos as its portrait, and selfies cut from the same photos. Liveness runs the real
 // policy: 'accept-risk' where a case needs it accepted (no depth camera in a test; the depth checks have
 // their own tests), the default 'refuse' for the refusal.
+import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import type { VerificationSession } from '../../src/store/repository.js';
@@ -32,7 +33,7 @@ if (missing) {
     status: 'open', createdAt: Date.now(), expiresAt: Date.now() + 300_000,
   });
   const ctx = (s: VerificationSession, config = acceptRisk): FirstTimeContext => ({
-    engine, documents, policy: config.verification, liveness: config.liveness,
+    engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
     challenge: { kind: 'blink', nonce: s.challenge.nonce as string }, replayGuard: repo, now: Date.now(),
   });
   const check = (o: FirstTimeOutcome, name: string) => o.checks.find((c) => c.name === name);
@@ -54,7 +55,7 @@ if (missing) {
     }
     for (const name of ['document-ir', 'document-uv', 'document-chip', 'document-mrz-viz-consistency']) t.equal(check(o, name)?.outcome, 'skipped', `${name} skipped`);
     t.match(check(o, 'liveness'), { outcome: 'skipped', reason: /no-evidence-risk-accepted/ }, 'liveness accepted without evidence by policy, never as passed');
-    t.match(check(o, 'portrait-match'), { threshold: acceptRisk.verification.matchMaxDistance });
+    t.match(check(o, 'portrait-match'), { threshold: acceptRisk.biometrics.matching.threshold });
     t.match(check(o, 'holder-binding'), { score: 1, threshold: acceptRisk.documents.binding.nameThreshold });
     t.ok(o.checks.every((c) => 'score' in c && 'threshold' in c && typeof c.reason === 'string'), 'every check has score, threshold and reason');
     t.ok(o.enrolment, 'an enrolment to store');

@@ -1,6 +1,7 @@
 // The decision policy and staff enrolment with the real face engine (built models, native addon) on
 // faces cut from the face-api demo photos: same person verified, another person denied, a group photo
 // asked to retry, and enrolment refusing a photo with several faces.
+import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import { decideReturningUser, type ReturningUserContext } from '../../src/verification/decide-returning-user.js';
@@ -20,7 +21,7 @@ t.test('enrol from a reference photo, then decide on selfies', async (t) => {
   const engine = await e2eFaceEngine();
   const { repo } = tempRepository(t);
   const ctx = (e: typeof engine): ReturningUserContext => ({
-    engine: e, policy: config.verification, liveness: config.liveness, challenge: { kind: 'blink', nonce: 'real-engine-nonce-0123456789' }, replayGuard: repo, now: Date.now(),
+    engine: e, policy: verificationPolicy(config), liveness: config.liveness, challenge: { kind: 'blink', nonce: 'real-engine-nonce-0123456789' }, replayGuard: repo, now: Date.now(),
   });
   const deps = { repo, faceEngine: engine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes };
 
@@ -44,6 +45,6 @@ t.test('enrol from a reference photo, then decide on selfies', async (t) => {
 
   if (same.kind === 'decided' && other.kind === 'decided') {
     const d = (o: typeof same) => o.checks.find((c) => c.name === 'face-match')!.score;
-    t.comment(`distance same person ${d(same)}, other person ${d(other)}, threshold ${config.verification.matchMaxDistance}`);
+    t.comment(`distance same person ${d(same)}, other person ${d(other)}, threshold ${config.biometrics.matching.threshold}`);
   }
 });

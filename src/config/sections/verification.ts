@@ -5,11 +5,6 @@
 import { ConfigError, type SectionReader } from '../validate.js';
 
 export const verificationDefaults = {
-  /**
-   * Largest face-embedding distance (L2, as the face engine reports it) still counted as the same person.
-   * 0.5 is stricter than dlib's customary 0.6 so a look-alike is less likely to pass (FMR over FNMR).
-   */
-  matchMaxDistance: 0.5,
   /** How many selfies a person may send in one session when a capture fails a quality gate (no face, blur...). */
   maxCaptureAttempts: 3,
   /** Seconds of countdown the capture page shows before it takes the picture. */
@@ -58,7 +53,6 @@ export interface VerificationQualityConfig {
 }
 
 export interface VerificationConfig {
-  matchMaxDistance: number;
   maxCaptureAttempts: number;
   captureCountdownSeconds: number;
   challengeFrames: number;
@@ -86,9 +80,21 @@ function readQuality(r: SectionReader): VerificationQualityConfig {
   return out;
 }
 
+/**
+ * The decision policy the flows apply: this section plus the face-match threshold, which belongs to the
+ * embedder (biometrics.matching.threshold, calibrated per model) and so is not repeated here.
+ */
+export interface VerificationPolicy extends VerificationConfig {
+  /** Largest embedding distance still counted as the same person (biometrics.matching.threshold). */
+  matchMaxDistance: number;
+}
+
+export function verificationPolicy(config: { verification: VerificationConfig; biometrics: { matching: { threshold: number } } }): VerificationPolicy {
+  return { ...config.verification, matchMaxDistance: config.biometrics.matching.threshold };
+}
+
 export function readVerificationConfig(r: SectionReader): VerificationConfig {
   const out: VerificationConfig = {
-    matchMaxDistance: r.number('matchMaxDistance', { min: 0.05, max: 2 }),
     maxCaptureAttempts: r.number('maxCaptureAttempts', { integer: true, min: 1, max: 10 }),
     captureCountdownSeconds: r.number('captureCountdownSeconds', { integer: true, min: 0, max: 10 }),
     challengeFrames: r.number('challengeFrames', { integer: true, min: 2, max: 60 }),
