@@ -70,7 +70,7 @@ const spec: NativeEngineSpec = {
   useOpenCl: false,
 };
 const options: NativeAnalyzeOptions = {
-  maxPixels: 40_000_000, minDetectionScore: 0.5, nmsIouThreshold: 0.3, maxFaces: 10, tightCropPadding: 0.5, minLandmarkScore: 0.5, refineLandmarks: true, computeEmbedding: true,
+  maxPixels: 40_000_000, minDetectionScore: 0.5, nmsIouThreshold: 0.3, maxFaces: 10, tightCropPadding: 0.5, minLandmarkScore: 0.5, refineLandmarks: true, refineMinCropChange: 0.1, computeEmbedding: true,
 };
 const engine = await addon.faceEngineLoad(spec);
 let settled = 0;

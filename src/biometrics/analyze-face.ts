@@ -143,6 +143,7 @@ function nativeOptions(engine: FaceEngine, options: AnalyzeFaceOptions): NativeA
     tightCropPadding: numberOption(options.tightCropPadding, 'tightCropPadding', 0, 2) ?? config.detection.tightCropPadding,
     minLandmarkScore: config.landmarks.minScore,
     refineLandmarks: booleanOption(options.refineLandmarks, 'refineLandmarks') ?? config.landmarks.refine,
+    refineMinCropChange: config.landmarks.refineMinChange,
     computeEmbedding: booleanOption(options.embedding, 'embedding') ?? true,
   };
 }

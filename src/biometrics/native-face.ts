@@ -28,6 +28,8 @@ export interface NativeAnalyzeOptions {
   /** A detection counts as a face when the mesh scores it at least this. */
   minLandmarkScore: number;
   refineLandmarks: boolean;
+  /** The second mesh pass runs only when the crop the first mesh implies differs at least this much. */
+  refineMinCropChange: number;
   computeEmbedding: boolean;
 }
 

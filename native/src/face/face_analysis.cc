@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "face/face_alignment.h"
 #include "face/face_embedder.h"
@@ -26,6 +27,16 @@ class StageClock {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// How far the crop the mesh implies is from the crop it ran on: the largest of the centre shift and
+// the side change (fractions of the side) and the turn (radians). Small: a second pass would see
+// almost the same pixels and return almost the same mesh.
+float CropChange(const RotatedSquare& used, const RotatedSquare& implied) {
+  const float side = std::max(used.side, 1e-3f);
+  const cv::Point2f shift = implied.center - used.center;
+  const float turn = std::abs(std::remainder(implied.angle - used.angle, 2.0f * static_cast<float>(CV_PI)));
+  return std::max({std::hypot(shift.x, shift.y) / side, std::abs(implied.side - used.side) / side, turn});
+}
+
 // The largest detection whose mesh scores at least minLandmarkScore. Detections the mesh rejects
 // (false positives: a patterned wall, a face on a T-shirt print) are removed from `detections` and
 // counted in `rejected`, so faceCount counts faces, not detector noise.
@@ -43,7 +54,10 @@ std::optional<AnalyzedFace> LargestConfirmedFace(Pipeline& nets, const cv::Mat& 
     face.detection = detections[index];
     face.landmarks = RunFaceMesh(nets.landmarker, bgr, CropFromDetection(face.detection, spec.detector, cropScale), spec.landmarker);
     if (options.refineLandmarks) {
-      face.landmarks = RunFaceMesh(nets.landmarker, bgr, CropFromMesh(face.landmarks, cropScale), spec.landmarker);
+      const RotatedSquare implied = CropFromMesh(face.landmarks, cropScale);
+      if (CropChange(face.landmarks.crop, implied) >= options.refineMinCropChange) {
+        face.landmarks = RunFaceMesh(nets.landmarker, bgr, implied, spec.landmarker);
+      }
     }
     if (face.landmarks.score >= options.minLandmarkScore) {
       confirmed = std::move(face);

@@ -22,6 +22,9 @@ struct AnalyzeOptions {
   // detection runs again with this margin (fraction of the long side) on every side. 0: no retry.
   float tightCropPadding = 0.5f;
   bool refineLandmarks = true;  // second mesh pass on the crop the first mesh implies
+  // ...run only when that crop differs from the first by at least this (largest of centre shift and
+  // side change as a fraction of the side, and turn in radians). 0: always.
+  float refineMinCropChange = 0.0f;
   bool computeEmbedding = true;
 };
 

@@ -138,6 +138,7 @@ AnalyzeOptions ReadAnalyzeOptions(const Napi::Object& options) {
   out.tightCropPadding = static_cast<float>(Number(options, "tightCropPadding"));
   out.minLandmarkScore = static_cast<float>(Number(options, "minLandmarkScore"));
   out.refineLandmarks = Boolean(options, "refineLandmarks");
+  out.refineMinCropChange = static_cast<float>(Number(options, "refineMinCropChange"));
   out.computeEmbedding = Boolean(options, "computeEmbedding");
   return out;
 }
