@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import type { DocumentsConfig } from '../config/sections/documents.js';
 import { bindHolderToAccount, holderFromMrz, type BindingResult, type DirectoryIdentity } from './binding/index.js';
 import { verifyActiveAuthentication, type ActiveAuthResult } from './emrtd/active-auth.js';
+import { verifyChipAuthentication, type ChipAuthInput, type ChipAuthResult } from './emrtd/ca-verify.js';
 import { CscaStore } from './emrtd/csca-store.js';
 import { parseDg14 } from './emrtd/dg14.js';
 import { loadCscaStore, type CscaFileResult } from './emrtd/load-csca-store.js';
@@ -17,14 +18,21 @@ export interface ChipReading {
   readonly dataGroups: ReadonlyMap<number, Uint8Array>;
   /** Active Authentication as performed by the chip reader: the challenge sent and the chip's answer. */
   readonly activeAuthentication?: { readonly challenge: Uint8Array; readonly response: Uint8Array };
+  /** Chip Authentication as performed by the chip reader: its ephemeral key and the chip's answer (DG14 comes from dataGroups). */
+  readonly chipAuthentication?: Omit<ChipAuthInput, 'dg14'>;
 }
 
 export interface ChipDecision {
   readonly accepted: boolean;
-  /** Stable refusal reasons: PA_INVALID, PA_ERROR, PA_CHAIN_INCOMPLETE, AA_FAILED, AA_KEY_NOT_AUTHENTICATED, AA_NOT_PERFORMED. */
+  /**
+   * Stable refusal reasons: PA_INVALID, PA_ERROR, PA_CHAIN_INCOMPLETE, AA_FAILED, AA_KEY_NOT_AUTHENTICATED, AA_NOT_PERFORMED,
+   * CA_FAILED, CA_KEY_NOT_AUTHENTICATED.
+   */
   readonly reasons: readonly string[];
   readonly passive: PassiveAuthReport;
   readonly active: ActiveAuthResult | null;
+  /** Chip Authentication, only when the reader supplied its answer. */
+  readonly chip: ChipAuthResult | null;
 }
 
 export class DocumentVerifier {
@@ -80,13 +88,26 @@ export class DocumentVerifier {
     } else if (dg15 && this.#config.emrtd.requireActiveAuthentication) {
       reasons.push('AA_NOT_PERFORMED');
     }
-    return { accepted: reasons.length === 0, reasons, passive, active };
+    const chip = reading.chipAuthentication ? checkChipAuthentication(reading, passive) : null;
+    if (chip) reasons.push(...chip.reasons);
+    return { accepted: reasons.length === 0, reasons, passive, active, chip: chip?.result ?? null };
   }
 
   bindHolder(mrz: MrzParsed, identity: DirectoryIdentity): BindingResult {
     const id = this.#config.binding.compareDateOfBirth ? identity : { ...identity, dateOfBirth: null };
     return bindHolderToAccount(holderFromMrz(mrz), id, this.#config.binding.nameThreshold);
   }
+}
+
+/** Chip Authentication with the reader's report; like AA, it proves nothing unless the SOD vouches for DG14. */
+function checkChipAuthentication(reading: ChipReading, passive: PassiveAuthReport): { result: ChipAuthResult; reasons: string[] } {
+  const dg14 = reading.dataGroups.get(14);
+  const result: ChipAuthResult = dg14 && reading.chipAuthentication
+    ? verifyChipAuthentication({ ...reading.chipAuthentication, dg14 })
+    : { outcome: 'error', reason: 'Chip Authentication answer without DG14', protocol: null, version: null, cipher: null, checks: [] };
+  if (result.outcome !== 'pass') return { result, reasons: ['CA_FAILED'] };
+  if (passive.checks.find((c) => c.name === 'dg.hash.14')?.outcome !== 'pass') return { result, reasons: ['CA_KEY_NOT_AUTHENTICATED'] };
+  return { result, reasons: [] };
 }
 
 function aaAlgorithm(dg14: Uint8Array | undefined): string | undefined {

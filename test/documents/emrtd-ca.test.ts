@@ -60,9 +60,9 @@ t.test('session key derivation: the 3DES KDF is BAC\'s (9303-11 App. D.1 vector)
   t.equal(deriveSessionKeys(Buffer.alloc(32, 1), 'AES-256').kMac.length, 32);
 });
 
-t.test('classic DH Chip Authentication is refused with ERR_NOT_IMPLEMENTED; no key is a clear error', async (t) => {
+t.test('a DG14 naming DH for an EC key, or holding no key, is a clear ERR_BAD_REQUEST', async (t) => {
   const dh = parseDg14(derApplication(14, derSetOf(derSequence(derOid(OID.pkDh), chipSpki), derSequence(derOid(OID.caDh3des), derInteger(1)))));
-  t.throws(() => startChipAuthentication(dh), { code: 'ERR_NOT_IMPLEMENTED' });
+  t.throws(() => startChipAuthentication(dh), { code: 'ERR_BAD_REQUEST', message: /DG14 names DH Chip Authentication but its key is an EC key/ });
   const none = parseDg14(derApplication(14, derSetOf(derSequence(derOid(OID.ta), derInteger(1)))));
   t.throws(() => startChipAuthentication(none), { code: 'ERR_BAD_REQUEST', message: 'DG14 holds no Chip Authentication public key' });
 });

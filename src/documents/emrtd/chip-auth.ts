@@ -1,32 +1,42 @@
-// Terminal side of Chip Authentication v1 (ICAO 9303-11 section 6.2, BSI TR-03110): an ephemeral
-// ECDH key on the chip's DG14 domain parameters, the shared secret, and the session keys. The chip
-// is authenticated when secure messaging with these keys then succeeds; that exchange belongs to
-// the chip reader, which sends `terminalPublicKey` (MSE:Set KAT / General Authenticate).
-import { createHash, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+// Terminal side of Chip Authentication (ICAO 9303-11 section 6.2, BSI TR-03110): picks the protocol
+// and key from DG14, runs the key agreement with an ephemeral key (ECDH or DH, ca-key-agreement.ts)
+// and derives the session keys. A chip reader sends `terminalPublicKey` (MSE:Set KAT for version 1,
+// General Authenticate for version 2); ca-verify.ts then checks the chip's answer.
+import { createHash, diffieHellman, type KeyObject } from 'node:crypto';
 import { parseDer, readBitString, sequenceOf } from '../asn1/index.js';
 import { ProofgateError } from '../../errors.js';
 import { adjustDesParity } from './bac-keys.js';
-import { CHIP_AUTHENTICATION_PROTOCOLS, type Dg14 } from './dg14.js';
-import { importPublicKey } from './public-key.js';
+import { agreeWithChip, KeyAgreementError, readChipKey } from './ca-key-agreement.js';
+import { selectChipAuthentication, type ChipAuthenticationSelection } from './ca-select.js';
+import type { Dg14 } from './dg14.js';
 
 export type SessionCipher = '3DES' | 'AES-128' | 'AES-192' | 'AES-256';
 
 export interface ChipAuthenticationSession {
   readonly protocol: string;
+  readonly version: number;
+  readonly agreement: 'ECDH' | 'DH';
   readonly cipher: SessionCipher;
-  readonly curve: string;
+  /** node curve name for ECDH, null for DH. */
+  readonly curve: string | null;
   readonly keyId: number | null;
-  /** Uncompressed EC point to send to the chip. */
+  /** Uncompressed EC point, or DH public value with the length of p: what is sent to the chip. */
   readonly terminalPublicKey: Buffer;
+  /** The ephemeral private key (EC scalar or DH exponent): the reader hands it to ca-verify.ts with the chip's answer. */
+  readonly terminalPrivateKey: Buffer;
   readonly sharedSecret: Buffer;
+  /** Version 1 session keys (no nonce); version 2 derives its keys with the chip's nonce (deriveSessionKeys). */
   readonly kEnc: Buffer;
   readonly kMac: Buffer;
 }
 
-/** KDF of 9303-11 section 9.7.1: H(K || counter), SHA-1 for 3DES and AES-128, SHA-256 above. */
-export function deriveSessionKeys(sharedSecret: Uint8Array, cipher: SessionCipher): { kEnc: Buffer; kMac: Buffer } {
+/**
+ * KDF of 9303-11 section 9.7.1: H(K || nonce || counter), SHA-1 for 3DES and AES-128, SHA-256
+ * above; the nonce is CA version 2's r_PICC (TR-03110 part 3 A.2.3), absent in version 1.
+ */
+export function deriveSessionKeys(sharedSecret: Uint8Array, cipher: SessionCipher, nonce: Uint8Array = Buffer.alloc(0)): { kEnc: Buffer; kMac: Buffer } {
   const derive = (counter: number) => {
-    const input = Buffer.concat([sharedSecret, Buffer.from([0, 0, 0, counter])]);
+    const input = Buffer.concat([sharedSecret, nonce, Buffer.from([0, 0, 0, counter])]);
     switch (cipher) {
       case '3DES': return adjustDesParity(createHash('sha1').update(input).digest().subarray(0, 16));
       case 'AES-128': return createHash('sha1').update(input).digest().subarray(0, 16);
@@ -43,23 +53,25 @@ export function ecPoint(spki: Uint8Array): Buffer {
 }
 
 export function startChipAuthentication(dg14: Dg14, options: { keyId?: number } = {}): ChipAuthenticationSession {
-  const info = dg14.chipAuthentication.find((i) => options.keyId === undefined || i.keyId === options.keyId);
-  const keyId = options.keyId ?? info?.keyId ?? null;
-  const key = keyId === null ? dg14.chipAuthenticationKeys[0] : dg14.chipAuthenticationKeys.find((k) => k.keyId === keyId);
-  if (!key) throw new ProofgateError('ERR_BAD_REQUEST', 'DG14 holds no Chip Authentication public key', { status: 400 });
-  // Without a ChipAuthenticationInfo, ICAO's default is ECDH with 3DES (CA version 1).
-  const protocol = info?.protocol ?? '0.4.0.127.0.7.2.2.3.2.1';
-  const { agreement, cipher } = CHIP_AUTHENTICATION_PROTOCOLS[protocol];
-  if (agreement !== 'ECDH') throw new ProofgateError('ERR_NOT_IMPLEMENTED', 'Chip Authentication with classic Diffie-Hellman is not implemented', { status: 501 });
-  const chip = importPublicKey(key.spki);
-  if (chip.type !== 'ec' || !chip.curve) throw new ProofgateError('ERR_BAD_REQUEST', 'Chip Authentication key is not an EC key', { status: 400 });
-  const ephemeral = generateKeyPairSync('ec', { namedCurve: chip.curve });
-  const sharedSecret = chipAuthenticationSecret(ephemeral.privateKey, chip.key);
-  return {
-    protocol, cipher, curve: chip.curve, keyId: key.keyId,
-    terminalPublicKey: ecPoint(ephemeral.publicKey.export({ type: 'spki', format: 'der' })),
-    sharedSecret, ...deriveSessionKeys(sharedSecret, cipher),
-  };
+  let selected: ChipAuthenticationSelection;
+  try {
+    selected = selectChipAuthentication(dg14, options);
+  } catch (e) {
+    throw new ProofgateError('ERR_BAD_REQUEST', (e as Error).message, { status: 400 });
+  }
+  try {
+    const chip = readChipKey(selected.spki, selected.agreement);
+    const agreed = agreeWithChip(chip);
+    return {
+      protocol: selected.protocol, version: selected.version, agreement: selected.agreement, cipher: selected.cipher,
+      curve: chip.agreement === 'ECDH' ? chip.curve : null, keyId: selected.keyId,
+      terminalPublicKey: agreed.terminalPublicKey, terminalPrivateKey: agreed.terminalPrivateKey,
+      sharedSecret: agreed.sharedSecret, ...deriveSessionKeys(agreed.sharedSecret, selected.cipher),
+    };
+  } catch (e) {
+    const message = e instanceof KeyAgreementError ? e.message : `Chip Authentication key unusable: ${(e as Error).message}`;
+    throw new ProofgateError('ERR_BAD_REQUEST', message, { status: 400 });
+  }
 }
 
 /** ECDH x-coordinate, as both chip and terminal compute it. */

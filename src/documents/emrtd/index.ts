@@ -13,6 +13,10 @@ export { verifyActiveAuthentication, type ActiveAuthInput, type ActiveAuthResult
 export { deriveBacKeys, type BacKeys } from './bac-keys.js';
 export { parseDg14, SECURITY_INFO_OIDS, CHIP_AUTHENTICATION_PROTOCOLS, type Dg14 } from './dg14.js';
 export { startChipAuthentication, deriveSessionKeys, chipAuthenticationSecret, ecPoint, type ChipAuthenticationSession, type SessionCipher } from './chip-auth.js';
+export { verifyChipAuthentication, publicKeyDataObject, type ChipAuthInput, type ChipAuthResult } from './ca-verify.js';
+export { selectChipAuthentication, DEFAULT_CA_PROTOCOL, type ChipAuthenticationSelection } from './ca-select.js';
+export { readChipKey, agreeWithChip, checkDhPublicValue, DH_KEY_OIDS, KeyAgreementError, type ChipKey } from './ca-key-agreement.js';
+export { retailMac, aesCmac, padIso7816, sessionMac } from './sm-mac.js';
 export { loadCscaStore, type CscaFileResult } from './load-csca-store.js';
 export { NAMED_CURVES, type NamedCurve } from './ec-curves.js';
 export { OID, HASH_OIDS, type HashName } from './oids.js';

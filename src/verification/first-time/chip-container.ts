@@ -2,7 +2,11 @@
 // container (mediaType application/octet-stream; DG2 alone is tens of kilobytes, too large for meta):
 //   {"sod": "<base64 EF.SOD>",
 //    "dataGroups": {"1": "<base64 DG1>", "2": "<base64 DG2>", ...},      (each the whole TLV, as read)
-//    "activeAuthentication": {"challenge": "<base64>", "response": "<base64>"}}   (optional)
+//    "activeAuthentication": {"challenge": "<base64>", "response": "<base64>"},   (optional)
+//    "chipAuthentication": {"terminalPrivateKey": "<base64>", "keyId"?: n, "protocol"?: "<OID>",   (optional)
+//       "terminalPublicKey"?: "<base64>",
+//       version 1: "protectedResponse": "<base64>", "sendSequenceCounter"?: n,
+//       version 2: "nonce": "<base64>", "authenticationToken": "<base64>"}}
 // Malformed containers are refused with a typed 400 before anything is stored.
 import { ProofgateError } from '../../errors.js';
 import type { ChipReading } from '../../documents/document-verifier.js';
@@ -31,10 +35,10 @@ export function parseChipContainer(bytes: Buffer): ChipReading {
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw bad('the capture must be a UTF-8 JSON container {sod, dataGroups, activeAuthentication?}');
+    throw bad('the capture must be a UTF-8 JSON container {sod, dataGroups, activeAuthentication?, chipAuthentication?}');
   }
   if (!isObject(parsed)) throw bad('the container must be a JSON object');
-  onlyKeys(parsed, ['sod', 'dataGroups', 'activeAuthentication'], 'the container');
+  onlyKeys(parsed, ['sod', 'dataGroups', 'activeAuthentication', 'chipAuthentication'], 'the container');
   const sod = base64Field(parsed.sod, 'sod');
   if (!isObject(parsed.dataGroups)) throw bad('dataGroups must be an object keyed by data-group number');
   const entries = Object.entries(parsed.dataGroups);
@@ -51,5 +55,26 @@ export function parseChipContainer(bytes: Buffer): ChipReading {
     onlyKeys(aa, ['challenge', 'response'], 'activeAuthentication');
     activeAuthentication = { challenge: base64Field(aa.challenge, 'activeAuthentication.challenge'), response: base64Field(aa.response, 'activeAuthentication.response') };
   }
-  return { sod, dataGroups, ...(activeAuthentication ? { activeAuthentication } : {}) };
+  const chipAuthentication = parsed.chipAuthentication === undefined ? undefined : parseChipAuthentication(parsed.chipAuthentication);
+  return { sod, dataGroups, ...(activeAuthentication ? { activeAuthentication } : {}), ...(chipAuthentication ? { chipAuthentication } : {}) };
+}
+
+const CA_FIELDS = ['terminalPrivateKey', 'keyId', 'protocol', 'terminalPublicKey', 'protectedResponse', 'sendSequenceCounter', 'nonce', 'authenticationToken'];
+
+function parseChipAuthentication(ca: unknown): NonNullable<ChipReading['chipAuthentication']> {
+  if (!isObject(ca)) throw bad('chipAuthentication must be an object {terminalPrivateKey, ...}');
+  onlyKeys(ca, CA_FIELDS, 'chipAuthentication');
+  const integer = (v: unknown, at: string, max: number): number => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) throw bad(`${at} must be an integer 0..${max}`);
+    return v;
+  };
+  const optionalBytes = (key: string) => (ca[key] === undefined ? {} : { [key]: base64Field(ca[key], `chipAuthentication.${key}`) });
+  if (ca.protocol !== undefined && (typeof ca.protocol !== 'string' || !/^[0-9]+(\.[0-9]+){1,20}$/.test(ca.protocol))) throw bad('chipAuthentication.protocol must be a dotted OID');
+  return {
+    terminalPrivateKey: base64Field(ca.terminalPrivateKey, 'chipAuthentication.terminalPrivateKey'),
+    ...(ca.keyId === undefined ? {} : { keyId: integer(ca.keyId, 'chipAuthentication.keyId', 2 ** 31) }),
+    ...(ca.protocol === undefined ? {} : { protocol: ca.protocol as string }),
+    ...(ca.sendSequenceCounter === undefined ? {} : { sendSequenceCounter: integer(ca.sendSequenceCounter, 'chipAuthentication.sendSequenceCounter', 2 ** 32) }),
+    ...optionalBytes('terminalPublicKey'), ...optionalBytes('protectedResponse'), ...optionalBytes('nonce'), ...optionalBytes('authenticationToken'),
+  };
 }

@@ -49,6 +49,8 @@ export interface ChipSummary {
   read: boolean;
   passiveAuthentication: string | null;
   activeAuthentication: string | null;
+  /** Only when the reader sent a Chip Authentication answer. */
+  chipAuthentication?: string;
 }
 
 export interface ChipCheckResult {
@@ -87,12 +89,13 @@ export function chipCheck(documents: DocumentInspector, reading: ChipReading | n
   }
   const failedPa = d.passive.checks.filter((c) => c.outcome !== 'pass' && c.outcome !== 'skip').map((c) => `${c.name} ${c.outcome}${c.reason ? ` (${c.reason})` : ''}`);
   const aa = d.active ? `; active authentication ${d.active.outcome}` : '';
+  const ca = d.chip ? `; chip authentication ${d.chip.outcome}${d.chip.outcome === 'pass' ? '' : ` (${d.chip.reason})`}` : '';
   return {
     check: {
       name: 'document-chip', score: null, threshold: null, outcome: d.accepted ? 'pass' : 'fail',
-      reason: `passive authentication ${d.passive.status}${aa}${d.reasons.length ? `; refused: ${d.reasons.join(', ')}` : ''}${failedPa.length ? `; ${failedPa.join('; ')}` : ''}${note}`,
+      reason: `passive authentication ${d.passive.status}${aa}${ca}${d.reasons.length ? `; refused: ${d.reasons.join(', ')}` : ''}${failedPa.length ? `; ${failedPa.join('; ')}` : ''}${note}`,
     },
-    summary: { read: true, passiveAuthentication: d.passive.status, activeAuthentication: d.active?.outcome ?? null },
+    summary: { read: true, passiveAuthentication: d.passive.status, activeAuthentication: d.active?.outcome ?? null, ...(d.chip ? { chipAuthentication: d.chip.outcome } : {}) },
     reconciledMrz: reconciled,
   };
 }
