@@ -8,10 +8,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCscaStore, verifyPassiveAuthentication, type PassiveAuthReport } from '../src/documents/emrtd/index.js';
 import { parseDer } from '../src/documents/asn1/index.js';
-import { chipAuthenticationSecret, NAMED_CURVES, parseDg14, startChipAuthentication, verifyActiveAuthentication } from '../src/documents/emrtd/index.js';
+import { chipAuthenticationSecret, NAMED_CURVES, parseDg14, startChipAuthentication, verifyActiveAuthentication, verifyChipAuthentication } from '../src/documents/emrtd/index.js';
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { derBitString, derOid, derSequence } from '../src/documents/asn1/index.js';
+import { derBitString, derOid, derSequence, readOctetString } from '../src/documents/asn1/index.js';
 import { iso9796Sign } from '../test/helpers/documents/chip.js';
+import { chipProtectedResponse, ecChipKey } from '../test/helpers/documents/ca-chip.js';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, at: { type: 'string' } } });
 if (!values.data) {
@@ -110,5 +111,36 @@ if (existsSync(dg14File) && existsSync(caSkFile)) {
   console.log('|---|---|---|---|');
   console.log(`| ${session.protocol} | ${session.cipher} | ${session.curve} | ${same ? 'yes' : 'NO'} |`);
   if (!same) process.exitCode = 1;
+}
+
+// Chip Authentication verified end to end against the BSI DG14: the simulated chip (the shipped DG14
+// private key) answers under the derived session keys; proofgate redoes the agreement from DG14 and
+// the terminal's ephemeral key and checks the MAC. A chip without the key and a flipped MAC must fail.
+if (existsSync(dg14File) && existsSync(caSkFile)) {
+  const dg14Bytes = readFileSync(dg14File);
+  const session = startChipAuthentication(parseDg14(dg14Bytes));
+  // PKCS #8 -> ECPrivateKey -> privateKey OCTET STRING: the chip's scalar (explicit brainpool parameters, so read it directly).
+  const pkcs8 = parseDer(readFileSync(caSkFile));
+  const ecPrivateKey = parseDer(readOctetString(pkcs8.children[2], 'privateKey'));
+  const scalar = readOctetString(ecPrivateKey.children[1], 'EC private key');
+  const bsiChip = ecChipKey(session.curve!, { privateKey: scalar });
+  const impostor = ecChipKey(session.curve!);
+  const genuine = chipProtectedResponse(bsiChip, session.cipher, session.terminalPublicKey);
+  const flipped = Buffer.from(genuine);
+  flipped[flipped.length - 4] ^= 1;
+  const cases: Array<[string, Buffer, string]> = [
+    ['genuine chip (BSI DG14 key)', genuine, 'pass'],
+    ['chip without the DG14 private key', chipProtectedResponse(impostor, session.cipher, session.terminalPublicKey), 'fail'],
+    ['genuine answer, MAC bit flipped', flipped, 'fail'],
+  ];
+  console.log('\n## Chip Authentication verified (BSI DG14, simulated chip answer, CA version 1)\n');
+  console.log('| case | protocol | expected | outcome | ms | reason |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [label, protectedResponse, expected] of cases) {
+    const start = performance.now();
+    const r = verifyChipAuthentication({ dg14: dg14Bytes, terminalPrivateKey: session.terminalPrivateKey, terminalPublicKey: session.terminalPublicKey, protectedResponse });
+    console.log(`| ${label} | ${r.protocol} v${r.version} ${r.cipher} | ${expected} | ${r.outcome} | ${(performance.now() - start).toFixed(1)} | ${r.reason} |`);
+    if (r.outcome !== expected) process.exitCode = 1;
+  }
 }
 if (agree !== rows.length) process.exitCode = 1;
