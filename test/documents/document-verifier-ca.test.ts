@@ -7,6 +7,9 @@ import { buildConfig } from '../../src/config/index.js';
 import { DocumentVerifier } from '../../src/documents/index.js';
 import { parseDg14, startChipAuthentication } from '../../src/documents/emrtd/index.js';
 import { parseChipContainer } from '../../src/verification/first-time/chip-container.js';
+import type { DocumentInspector } from '../../src/verification/first-time/document-inspector.js';
+import type { IdentifiedDocument } from '../../src/verification/first-time/document-findings.js';
+import { chipCheck } from '../../src/verification/first-time/first-time-checks.js';
 import * as pki from '../helpers/documents/pki.js';
 import { buildDg14, CA_OID, chipAuthenticationToken, chipProtectedResponse, ecChipKey } from '../helpers/documents/ca-chip.js';
 
@@ -83,4 +86,28 @@ t.test('chip container: chipAuthentication parsed from base64, bad fields refuse
   ] as const) {
     t.throws(() => parseChipContainer(container(ca)), { code: 'ERR_BAD_REQUEST', message }, JSON.stringify(ca));
   }
+});
+
+t.test('first-time chip check: the CA outcome appears in the reason and the summary only when sent', async (t) => {
+  const verifier = DocumentVerifier.create(buildConfig({}).documents, dir);
+  // chipCheck only calls checkChip; the real DocumentVerifier answers it.
+  const inspector = { checkChip: verifier.checkChip.bind(verifier) } as unknown as DocumentInspector;
+  const document: IdentifiedDocument = {
+    source: 'mrz', documentType: 'P', issuer: 'D', documentNumber: 'C11T002JM', mrzLines: MRZ,
+    holder: {} as IdentifiedDocument['holder'],
+  };
+  const session = startChipAuthentication(parseDg14(dg14));
+  const dataGroups = new Map(Object.entries(groups).map(([k, g]) => [Number(k), g]));
+  const base = { sod: sod(groups), dataGroups };
+  const plain = chipCheck(inspector, base, document, now);
+  t.same(plain.summary, { read: true, passiveAuthentication: 'valid', activeAuthentication: null }, 'unchanged without CA');
+  t.notMatch(plain.check.reason, /chip authentication/);
+  const good = chipCheck(inspector, { ...base, chipAuthentication: { terminalPrivateKey: session.terminalPrivateKey, protectedResponse: chipProtectedResponse(chip, 'AES-128', session.terminalPublicKey) } }, document, now);
+  t.equal(good.check.outcome, 'pass');
+  t.equal(good.summary.chipAuthentication, 'pass');
+  t.match(good.check.reason, /chip authentication pass/);
+  const bad = chipCheck(inspector, { ...base, chipAuthentication: { terminalPrivateKey: session.terminalPrivateKey, protectedResponse: chipProtectedResponse(ecChipKey('brainpoolP256r1'), 'AES-128', session.terminalPublicKey) } }, document, now);
+  t.equal(bad.check.outcome, 'fail');
+  t.equal(bad.summary.chipAuthentication, 'fail');
+  t.match(bad.check.reason, /refused: CA_FAILED/);
 });

@@ -1,7 +1,7 @@
 // Checks a chip's Chip Authentication answer (ICAO 9303-11 section 6.2, BSI TR-03110 part 3 A.2).
 // The reader ran the exchange and reports its ephemeral private key with the chip's answer; the
 // key agreement is redone here from DG14, and the answer must prove the chip holds DG14's private key:
-// - version 1 (MSE:Set KAT): the chip answered the next command under secure messaging with the
+// - version 1 (MSE:Set KAT, or MSE:Set AT + General Authenticate with an empty answer): the chip answered the next command under secure messaging with the
 //   new session keys, so the MAC (DO8E) of that protected response APDU must verify with KS_MAC and
 //   the send sequence counter;
 // - version 2 (General Authenticate): the chip sent a nonce r_PICC and the token
