@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 
 #include "face/face_alignment.h"
 #include "face/face_embedder.h"
@@ -116,7 +117,10 @@ FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t s
     const cv::Mat chip = WarpFaceChip(image.bgr, toChip, chipSize);
     result.timings.align = clock.Lap();
 
-    if (options.computeEmbedding) face.embedding = EmbedFaceChip(nets.embedder, chip, spec.embedder);
+    if (options.computeEmbedding) {
+      std::lock_guard<std::mutex> turn(nets.embedder->inUse);
+      face.embedding = EmbedFaceChip(nets.embedder->net, chip, spec.embedder);
+    }
     result.timings.embed = clock.Lap();
 
     face.quality = MeasureFaceQuality(face.landmarks, chip);

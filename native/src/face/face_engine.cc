@@ -27,7 +27,7 @@ std::vector<uchar> ReadModelFile(const std::string& path) {
   return bytes;
 }
 
-cv::dnn::Net BuildNet(const std::vector<uchar>& bytes, const std::string& path, bool useOpenCl) {
+cv::dnn::Net BuildNet(const std::vector<uchar>& bytes, const std::string& path, bool useOpenCl, bool fuse = true) {
   cv::dnn::Net net;
   try {
     net = cv::dnn::readNetFromONNX(bytes);
@@ -35,6 +35,7 @@ cv::dnn::Net BuildNet(const std::vector<uchar>& bytes, const std::string& path, 
     LoadFailure(path, "OpenCV cannot read it as ONNX: " + (e.err.empty() ? std::string(e.what()) : e.err));
   }
   if (net.empty()) LoadFailure(path, "OpenCV read no layers from it");
+  net.enableFusion(fuse);
   net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   net.setPreferableTarget(useOpenCl ? cv::dnn::DNN_TARGET_OPENCL : cv::dnn::DNN_TARGET_CPU);
   return net;
@@ -102,16 +103,20 @@ FaceEngine::FaceEngine(EngineSpec spec) : spec_(std::move(spec)) {
   anchors_ = MakeBlazeFaceAnchors(spec_.detector);
   const std::vector<uchar> detectorBytes = ReadModelFile(spec_.detector.model.path);
   const std::vector<uchar> landmarkerBytes = ReadModelFile(spec_.landmarker.model.path);
-  const std::vector<uchar> embedderBytes = ReadModelFile(spec_.embedder.model.path);
+  // Without fusion OpenCV runs the embedder's scale layers on their own instead of folding them into a
+  // clone of the convolution weights: 21 MB less resident for ~0.2-0.7 ms more per embedding (measured
+  // on the project machine, 2 threads). Detector and landmarker are small, so they keep fusion.
+  embedder_.net = BuildNet(ReadModelFile(spec_.embedder.model.path), spec_.embedder.model.path, spec_.useOpenCl,
+                           /*fuse=*/false);
+  // The dry run also makes each Net allocate its buffers now rather than on a user's request.
+  CheckEmbedder(embedder_.net, spec_.embedder);
   for (int i = 0; i < spec_.pipelines; ++i) {
     auto pipeline = std::make_unique<Pipeline>();
     pipeline->detector = BuildNet(detectorBytes, spec_.detector.model.path, spec_.useOpenCl);
     pipeline->landmarker = BuildNet(landmarkerBytes, spec_.landmarker.model.path, spec_.useOpenCl);
-    pipeline->embedder = BuildNet(embedderBytes, spec_.embedder.model.path, spec_.useOpenCl);
-    // The dry run also makes each Net allocate its buffers now rather than on a user's request.
+    pipeline->embedder = &embedder_;
     CheckDetector(pipeline->detector, spec_.detector, anchors_.size());
     CheckLandmarker(pipeline->landmarker, spec_.landmarker);
-    CheckEmbedder(pipeline->embedder, spec_.embedder);
     pipelines_.push_back(std::move(pipeline));
     busy_.push_back(false);
   }

@@ -1,11 +1,13 @@
 // The loaded networks. One engine per FaceEngine.load() in TypeScript; nothing process-global.
 //
 // Concurrency: a cv::dnn::Net keeps its intermediate blobs inside itself, so two forward() calls on
-// one Net must not overlap. The engine holds a small pool of complete pipelines (detector,
-// landmarker, embedder), each built from the same model bytes, and an analysis leases one for its
-// whole run. A pool rather than a mutex per Net: with a mutex, two requests would still queue on the
-// same stage, and the extra Net sets cost only the weights (~10 MB each). TypeScript admits at most
-// `pipelines` analyses at a time, so a lease never waits and no libuv thread blocks here.
+// one Net must not overlap. The engine holds a small pool of pipelines (detector and landmarker), each
+// built from the same model bytes, and an analysis leases one for its whole run. TypeScript admits at
+// most `pipelines` analyses at a time, so a lease never waits and no libuv thread blocks there.
+// The embedder is the exception: its weights are ~90% of a net set's memory (22 MB, held twice once
+// OpenCV fuses the scale layers into the convolutions), so all pipelines share one embedder behind a
+// mutex. It runs ~5 ms of a ~20 ms analysis, so two analyses rarely meet there, and on a small
+// machine they share the cores anyway; the cost is at most one embedding's wait.
 #pragma once
 #include <condition_variable>
 #include <memory>
@@ -20,10 +22,16 @@
 
 namespace proofgate::face {
 
+// A Net that several threads use in turn.
+struct GuardedNet {
+  cv::dnn::Net net;
+  std::mutex inUse;
+};
+
 struct Pipeline {
   cv::dnn::Net detector;
   cv::dnn::Net landmarker;
-  cv::dnn::Net embedder;
+  GuardedNet* embedder = nullptr;  // the engine's, shared by every pipeline
 };
 
 class FaceEngine {
@@ -57,6 +65,7 @@ class FaceEngine {
  private:
   EngineSpec spec_;
   std::vector<cv::Point2f> anchors_;
+  GuardedNet embedder_;
   std::vector<std::unique_ptr<Pipeline>> pipelines_;
   std::vector<bool> busy_;
   std::mutex mutex_;
