@@ -159,4 +159,12 @@ t.test('DH key check: a public value outside the subgroup is refused', async (t)
   const r = verifyChipAuthentication({ dg14: forgedDg14, terminalPrivateKey: session.terminalPrivateKey, protectedResponse: Buffer.alloc(14) });
   t.equal(r.outcome, 'error');
   t.match(r.reason, /outside 1 < y < p - 1/);
+  // A 768-bit group (RFC 2409 group 1) is refused outright.
+  const small = getDiffieHellman('modp1');
+  small.generateKeys();
+  const weak = derSequence(derSequence(derOid(DH_KEY_OIDS.pkcs3), derSequence(derInteger(small.getPrime()), derInteger(2))), derBitString(derInteger(small.getPublicKey())));
+  const weakDg14 = derApplication(14, derSetOf(derSequence(derOid(CA_OID.pkDh), weak), derSequence(derOid(CA_OID.dh['3DES']), derInteger(1))));
+  const w = verifyChipAuthentication({ dg14: weakDg14, terminalPrivateKey: Buffer.alloc(32, 7), protectedResponse: Buffer.alloc(14) });
+  t.equal(w.outcome, 'error');
+  t.match(w.reason, /DH prime of 768 bits is outside 1024\.\.4096/);
 });

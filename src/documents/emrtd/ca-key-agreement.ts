@@ -62,8 +62,9 @@ function readAnyChipKey(spki: Uint8Array): ChipKey {
   const yNode = parseDer(readBitString(keyBits, 'subjectPublicKey').bytes, { mode: 'der' });
   if (!isUniversal(yNode, UniversalTag.integer)) throw new Asn1Error('ASN1_UNEXPECTED', 'DH public key must be an INTEGER', 0);
   if (readInteger(yNode, 'DH public key') <= 0n) throw new KeyAgreementError('DH public key is not positive');
-  const pBig = big(p);
-  if (pBig.toString(2).length < 1024) throw new KeyAgreementError(`DH prime of ${pBig.toString(2).length} bits is too small (1024 at least)`);
+  // Chips use 1024 or 2048 bits; the upper bound keeps the key check's modular exponentiation cheap on hostile input.
+  const bits = big(p).toString(2).length;
+  if (bits < 1024 || bits > 4096) throw new KeyAgreementError(`DH prime of ${bits} bits is outside 1024..4096`);
   const y = unsigned(big(readUnsignedBytes(yNode, 'DH public key')), p.length);
   return { agreement: 'DH', p, g, q, y };
 }
