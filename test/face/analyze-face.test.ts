@@ -202,6 +202,31 @@ function registerTests(): void {
     t.same(engine.runtime().active, 0, 'all pipelines returned');
   });
 
+  t.test('the second mesh pass runs only when the first crop was off by landmarks.refineMinChange', async (t) => {
+    const never = await loadEngine({ landmarks: { refineMinChange: 10 } });
+    const always = await loadEngine({ landmarks: { refineMinChange: 0 } });
+    t.teardown(() => {
+      never.close();
+      always.close();
+    });
+    const meanShift = (a: Float32Array, b: Float32Array) => {
+      let sum = 0;
+      for (let i = 0; i < 468; i++) sum += Math.hypot(a[3 * i]! - b[3 * i]!, a[3 * i + 1]! - b[3 * i + 1]!);
+      return sum / 468;
+    };
+    for (const who of PEOPLE) {
+      const bytes = faceJpeg(who, { zoom: 1.5 });
+      const unrefined = (await analyzeFace(engine, bytes, { refineLandmarks: false })).face!;
+      const aboveAnyChange = (await analyzeFace(never, bytes)).face!;
+      t.equal(meanShift(aboveAnyChange.landmarks468, unrefined.landmarks468), 0, `${who}: a change limit no crop reaches means one pass`);
+      const everyFace = (await analyzeFace(always, bytes)).face!;
+      const byDefault = (await analyzeFace(engine, bytes)).face!;
+      const shift = meanShift(everyFace.landmarks468, byDefault.landmarks468);
+      t.ok(shift < 0.03 * byDefault.quality.faceSizePx, `${who}: default mesh within ${shift.toFixed(1)} px of always refining`);
+      t.ok(distance(byDefault.embedding!, reference.get(who)!) < THRESHOLD, `${who}: still matches the reference`);
+    }
+  });
+
   t.test('bad images reject with typed errors through analyzeFace too', async (t) => {
     const cut = demoPhotoBytes('sample3.jpg');
     await t.rejects(analyzeFace(engine, cut.subarray(0, 10_000)), { name: 'FaceEngineError', code: 'ERR_IMAGE_INVALID', reason: 'ERR_IMAGE_TRUNCATED', status: 400 });

@@ -41,6 +41,7 @@ t.test('mistakes are rejected with the key named', async (t) => {
   fails({ maxPixels: 10 }, /config\.biometrics\.maxPixels: expected an integer in 4096\.\.400000000, received 10/);
   fails({ detection: { minScore: 1.5 } }, /config\.biometrics\.detection\.minScore: expected a number in 0\.01\.\.0\.99, received 1\.5/);
   fails({ landmarks: { refine: 'yes' } }, 'config config.biometrics.landmarks.refine: expected true or false, received "yes"');
+  fails({ landmarks: { refineMinChange: -0.1 } }, /config\.biometrics\.landmarks\.refineMinChange: expected a number in 0\.\.10, received -0\.1/);
   fails({ embedder: { ...arcface, input: { ...arcface.input, std: [1, 0, 1] } } }, /config\.biometrics\.embedder\.input\.std: expected an array of 3 positive numbers/);
   fails({ embedder: { ...arcface, input: { ...arcface.input, channelOrder: 'rgba' } } }, /embedder\.input\.channelOrder: expected one of rgb, bgr/);
   fails({ embedder: { ...arcface, alignment: 'mtcnn' } }, /config\.biometrics\.embedder\.alignment: expected 'dlib', 'arcface' or/);
