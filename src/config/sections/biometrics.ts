@@ -81,8 +81,8 @@ export const biometricsDefaults = {
      * Largest descriptor distance (L2) counted as the same person: the one threshold every face match
      * uses (returning user, challenge frames, document portrait, chip photo). It belongs to the embedder:
      * recalibrate it with `npm run eval:faces` when plugging in another model. 0.57 is the calibration on
-     * the development pairs (docs/biometrics-evaluation.md): no impostor pair below 0.599, FNMR 2.4%
-     * (4/168), FMR 0/336 (95% upper bound 0.9%); stricter than dlib's customary 0.6, trading FNMR for FMR.
+     * the development pairs (docs/biometrics-evaluation.md): the closest impostor pair is at 0.61, FMR 0/336
+     * (95% upper bound 0.89%), FNMR 1.2% (2/168); stricter than dlib's customary 0.6, trading FNMR for FMR.
      */
     threshold: 0.57,
     /** Distance at which the match score is 0.5 (same and different equally likely). */
