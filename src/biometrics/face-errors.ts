@@ -2,6 +2,9 @@
 // the stack is the JavaScript caller's (captured before the native call), so a failure points at the
 // line that asked for the analysis, not at the event loop.
 import { ProofgateError, type ErrorCode } from '../errors.js';
+import { COMMON_NATIVE_CODES, captureCallSite, type MappedNativeCode } from '../native/native-errors.js';
+
+export { captureCallSite };
 
 /** Codes raised by native/src/face (face_codes.h) and native/src/common (native_error.cc). */
 export type NativeFaceCode =
@@ -17,18 +20,11 @@ export type NativeFaceCode =
   | 'ERR_NATIVE_OUT_OF_MEMORY'
   | 'ERR_NATIVE_INTERNAL';
 
-const MAPPING: Record<NativeFaceCode, { code: ErrorCode; status: number }> = {
-  ERR_IMAGE_EMPTY: { code: 'ERR_IMAGE_INVALID', status: 400 },
-  ERR_IMAGE_UNSUPPORTED: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE', status: 415 },
-  ERR_IMAGE_DECODE: { code: 'ERR_IMAGE_INVALID', status: 400 },
-  ERR_IMAGE_TRUNCATED: { code: 'ERR_IMAGE_INVALID', status: 400 },
-  ERR_IMAGE_TOO_LARGE: { code: 'ERR_IMAGE_TOO_LARGE', status: 413 },
+const MAPPING: Record<NativeFaceCode, MappedNativeCode> = {
+  ...COMMON_NATIVE_CODES,
   ERR_MODEL_LOAD: { code: 'ERR_MODEL', status: 500 },
   ERR_MODEL_OUTPUT: { code: 'ERR_MODEL', status: 500 },
   ERR_ENGINE_CLOSED: { code: 'ERR_INTERNAL', status: 500 },
-  ERR_NATIVE_OPENCV: { code: 'ERR_INTERNAL', status: 500 },
-  ERR_NATIVE_OUT_OF_MEMORY: { code: 'ERR_INTERNAL', status: 503 },
-  ERR_NATIVE_INTERNAL: { code: 'ERR_INTERNAL', status: 500 },
 };
 
 /** A face-engine failure: `code` is the appliance-wide one, `reason` the native one. */
@@ -37,13 +33,6 @@ export class FaceEngineError extends ProofgateError {
     super(code, message, opts);
     this.name = 'FaceEngineError';
   }
-}
-
-/** Captures the caller's stack now, to be joined to a native error that arrives later. */
-export function captureCallSite(callee: Function): string {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, callee);
-  return (holder.stack ?? '').split('\n').slice(1).join('\n');
 }
 
 export function isNativeFaceCode(code: unknown): code is NativeFaceCode {

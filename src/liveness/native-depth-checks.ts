@@ -3,6 +3,7 @@
 // the caller's stack.
 import { ProofgateError } from '../errors.js';
 import { nativeAddon } from '../native/addon.js';
+import { COMMON_NATIVE_CODES, captureCallSite, nativeCodeOf } from '../native/native-errors.js';
 import type { DepthFrame, EncodedDepthFrame } from './capture.js';
 import type { DepthCheckSettings } from '../config/sections/liveness.js';
 import { LEFT_EYE_INNER, LEFT_EYE_OUTER, NOSE_TIP, RIGHT_EYE_INNER, RIGHT_EYE_OUTER } from './facemesh-points.js';
@@ -77,8 +78,7 @@ function nativeOptions(s: DepthCheckSettings): object {
 export async function runNativeDepthChecks(
   frame: DepthFrame | EncodedDepthFrame, landmarks: { points: Float32Array; stride: 2 | 3 }, settings: DepthCheckSettings,
 ): Promise<NativeDepthReport> {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, runNativeDepthChecks);
+  const callSite = captureCallSite(runNativeDepthChecks);
   const addon = nativeAddon() as unknown as LivenessAddon;
   if (typeof addon.livenessDepthChecks !== 'function') {
     throw new ProofgateError('ERR_NOT_IMPLEMENTED', 'the native addon was built without liveness: run "npm run build:native"', { status: 500 });
@@ -95,11 +95,11 @@ export async function runNativeDepthChecks(
   try {
     return await addon.livenessDepthChecks(nativeFrame, nativeOptions(settings));
   } catch (err) {
-    const nativeCode = String((err as { code?: unknown })?.code ?? 'ERR_NATIVE_INTERNAL');
-    const mapped = NATIVE_CODES[nativeCode] ?? { code: 'ERR_INTERNAL', status: 500 };
+    const nativeCode = nativeCodeOf(err);
+    const mapped = NATIVE_CODES[nativeCode] ?? COMMON_NATIVE_CODES.ERR_NATIVE_INTERNAL;
     const message = err instanceof Error ? err.message : String(err);
     const error = new ProofgateError(mapped.code, mapped.capture ? message : `depth liveness: ${message}`, { status: mapped.status, cause: err });
-    error.stack = `ProofgateError [${mapped.code}/${nativeCode}]: ${message}\n${(holder.stack ?? '').split('\n').slice(1).join('\n')}`;
+    error.stack = `ProofgateError [${mapped.code}/${nativeCode}]: ${message}\n${callSite}`;
     throw error;
   }
 }

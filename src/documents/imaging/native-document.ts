@@ -2,6 +2,7 @@
 // place native document errors become ProofgateErrors, with the caller's stack.
 import { ProofgateError, type ErrorCode } from '../../errors.js';
 import { nativeAddon } from '../../native/addon.js';
+import { COMMON_NATIVE_CODES, captureCallSite, nativeCodeOf, type MappedNativeCode } from '../../native/native-errors.js';
 
 export type Point = [number, number];
 
@@ -60,17 +61,12 @@ export function documentAddon(): NativeDocumentAddon {
   return addon as unknown as NativeDocumentAddon;
 }
 
-const MAPPING: Record<string, { code: ErrorCode; status: number }> = {
-  ERR_IMAGE_EMPTY: { code: 'ERR_IMAGE_INVALID', status: 400 },
-  ERR_IMAGE_UNSUPPORTED: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE', status: 415 },
-  ERR_IMAGE_DECODE: { code: 'ERR_IMAGE_INVALID', status: 400 },
-  ERR_IMAGE_TRUNCATED: { code: 'ERR_IMAGE_INVALID', status: 400 },
-  ERR_IMAGE_TOO_LARGE: { code: 'ERR_IMAGE_TOO_LARGE', status: 413 },
+const MAPPING: Record<string, MappedNativeCode> = {
+  ...COMMON_NATIVE_CODES,
   ERR_IMAGE_SHAPE: { code: 'ERR_IMAGE_INVALID', status: 400 },
   ERR_INVALID_ARG: { code: 'ERR_BAD_REQUEST', status: 400 },
   ERR_DOCUMENT_FONT: { code: 'ERR_INTERNAL', status: 500 },
   ERR_BARCODE_ENCODE: { code: 'ERR_BAD_REQUEST', status: 400 },
-  ERR_NATIVE_OUT_OF_MEMORY: { code: 'ERR_INTERNAL', status: 503 },
 };
 
 /** A native document failure: `code` is the appliance-wide code, `reason` the native one. */
@@ -83,16 +79,15 @@ export class DocumentImageError extends ProofgateError {
 
 /** Runs a native call and rewraps its coded error with the stack of `callee`'s caller. */
 export async function callNative<T>(callee: Function, what: string, run: () => Promise<T>): Promise<T> {
-  const site: { stack?: string } = {};
-  Error.captureStackTrace(site, callee);
+  const callSite = captureCallSite(callee);
   try {
     return await run();
   } catch (err) {
     if (err instanceof ProofgateError) throw err;
-    const reason = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'ERR_NATIVE_INTERNAL';
-    const mapped = MAPPING[reason] ?? { code: 'ERR_INTERNAL' as ErrorCode, status: 500 };
+    const reason = nativeCodeOf(err);
+    const mapped = MAPPING[reason] ?? COMMON_NATIVE_CODES.ERR_NATIVE_INTERNAL;
     const e = new DocumentImageError(reason, mapped.code, `${what}: ${(err as Error)?.message ?? String(err)}`, { status: mapped.status, cause: err });
-    e.stack = `${e.name}: ${e.message}\n${(site.stack ?? '').split('\n').slice(1).join('\n')}`;
+    e.stack = `${e.name}: ${e.message}\n${callSite}`;
     throw e;
   }
 }
