@@ -1,0 +1,22 @@
+// The configuration template an operator copies (appliance/proofgate.example.json) must stay valid as
+// the configuration grows, and every misspelled key must keep being refused.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { buildConfig, loadConfig } from '../../src/config/index.js';
+
+const templatePath = new URL('../../appliance/proofgate.example.json', import.meta.url);
+
+t.test('the shipped template validates and sets what a production install needs', async (t) => {
+  const config = loadConfig(templatePath.pathname);
+  t.equal(config.server.publicBaseUrl, 'https://verify.example.org');
+  t.same(config.server.trustedProxies, ['127.0.0.1']);
+  t.equal(config.oidc.entraKeys.source, 'pinned', 'air-gapped: no outbound call for Entra keys');
+  t.equal(config.oidc.clients.length, 1);
+  t.equal(config.liveness.policy.withoutDepth, 'refuse');
+});
+
+t.test('a misspelled key in the template would be refused, naming it', async (t) => {
+  const raw = JSON.parse(readFileSync(templatePath, 'utf8')) as { server: Record<string, unknown> };
+  raw.server.trustedProxy = ['127.0.0.1'];
+  t.throws(() => buildConfig(raw), { code: 'ERR_CONFIG', message: /config\.server\.trustedProxy: expected no such key/ });
+});
