@@ -7,6 +7,7 @@ import { createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto'
 import { Asn1Error, parseDer } from '../asn1/index.js';
 import { SIGNATURE_OIDS, type HashName } from './oids.js';
 import { importPublicKey } from './public-key.js';
+import { bigFromBytes, bytesFromBig, modPow } from './bigint-bytes.js';
 
 export interface ActiveAuthInput {
   /** DG15 as read (tag 6F around the SubjectPublicKeyInfo). */
@@ -44,34 +45,22 @@ export function verifyActiveAuthentication(input: ActiveAuthInput): ActiveAuthRe
   return type === 'ec' ? verifyEcdsa(key, input) : verifyIso9796(key, input);
 }
 
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  for (let e = exp; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-  }
-  return result;
-}
-
-const toBig = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex') || '0'}`);
-const fromBig = (v: bigint, len: number) => Buffer.from(v.toString(16).padStart(len * 2, '0'), 'hex');
 
 /** ISO/IEC 9796-2 scheme 1 with partial message recovery: F = header || M1 || H || trailer. */
 function verifyIso9796(key: KeyObject, input: ActiveAuthInput): ActiveAuthResult {
   const jwk = key.export({ format: 'jwk' });
   if (!jwk.n || !jwk.e) return { outcome: 'error', reason: 'DG15 RSA key without modulus', algorithm: null };
-  const n = toBig(Buffer.from(jwk.n, 'base64url'));
-  const e = toBig(Buffer.from(jwk.e, 'base64url'));
+  const n = bigFromBytes(Buffer.from(jwk.n, 'base64url'));
+  const e = bigFromBytes(Buffer.from(jwk.e, 'base64url'));
   const k = Math.ceil(n.toString(2).length / 8);
   const algorithm = 'rsa-iso9796-2';
   if (input.response.length !== k) return { outcome: 'fail', reason: `response is ${input.response.length} bytes, the key needs ${k}`, algorithm };
-  const s = toBig(input.response);
+  const s = bigFromBytes(input.response);
   if (s >= n) return { outcome: 'fail', reason: 'response not below the modulus', algorithm };
   let j = modPow(s, e, n);
   // The signer may send n - s; the representative always ends in nibble C.
   if ((j & 0xfn) !== 0xcn) j = n - j;
-  const f = fromBig(j, k);
+  const f = bytesFromBig(j, k);
   if ((f[f.length - 1] & 0x0f) !== 0x0c) return { outcome: 'fail', reason: 'no ISO 9796-2 trailer', algorithm };
   let hash: HashName;
   let trailerLength: number;

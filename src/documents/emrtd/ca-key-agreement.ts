@@ -9,6 +9,7 @@ import {
 } from '../asn1/index.js';
 import { OID } from './oids.js';
 import { importPublicKey } from './public-key.js';
+import { bigFromBytes, bytesFromBig, modPow } from './bigint-bytes.js';
 
 /** X9.42 dhpublicnumber (what TR-03110 names) and PKCS #3 dhKeyAgreement. */
 export const DH_KEY_OIDS = { x942: '1.2.840.10046.2.1', pkcs3: '1.2.840.113549.1.3.1' } as const;
@@ -24,18 +25,6 @@ export class KeyAgreementError extends Error {
   }
 }
 
-const big = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex') || '0'}`);
-const unsigned = (v: bigint, length: number) => Buffer.from(v.toString(16).padStart(length * 2, '0'), 'hex');
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  for (let e = exp; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-  }
-  return result;
-}
 
 /** The chip's public key from a ChipAuthenticationPublicKeyInfo's SubjectPublicKeyInfo; `expected`: the agreement DG14 names. */
 export function readChipKey(spki: Uint8Array, expected?: ChipKey['agreement']): ChipKey {
@@ -63,9 +52,9 @@ function readAnyChipKey(spki: Uint8Array): ChipKey {
   if (!isUniversal(yNode, UniversalTag.integer)) throw new Asn1Error('ASN1_UNEXPECTED', 'DH public key must be an INTEGER', 0);
   if (readInteger(yNode, 'DH public key') <= 0n) throw new KeyAgreementError('DH public key is not positive');
   // Chips use 1024 or 2048 bits; the upper bound keeps the key check's modular exponentiation cheap on hostile input.
-  const bits = big(p).toString(2).length;
+  const bits = bigFromBytes(p).toString(2).length;
   if (bits < 1024 || bits > 4096) throw new KeyAgreementError(`DH prime of ${bits} bits is outside 1024..4096`);
-  const y = unsigned(big(readUnsignedBytes(yNode, 'DH public key')), p.length);
+  const y = bytesFromBig(bigFromBytes(readUnsignedBytes(yNode, 'DH public key')), p.length);
   return { agreement: 'DH', p, g, q, y };
 }
 
@@ -75,10 +64,10 @@ function readAnyChipKey(spki: Uint8Array): ChipKey {
  * are checked by OpenSSL inside the agreement (a point off the curve is refused there).
  */
 export function checkDhPublicValue(key: Extract<ChipKey, { agreement: 'DH' }>, y: Uint8Array = key.y): string | null {
-  const p = big(key.p);
-  const v = big(y);
+  const p = bigFromBytes(key.p);
+  const v = bigFromBytes(y);
   if (v <= 1n || v >= p - 1n) return 'DH public value outside 1 < y < p - 1';
-  if (key.q && modPow(v, big(key.q), p) !== 1n) return 'DH public value is not in the subgroup of order q';
+  if (key.q && modPow(v, bigFromBytes(key.q), p) !== 1n) return 'DH public value is not in the subgroup of order q';
   return null;
 }
 
@@ -102,13 +91,13 @@ export function agreeWithChip(chip: ChipKey, terminalPrivateKey?: Uint8Array): A
     if (problem) throw new KeyAgreementError(`chip key check failed: ${problem}`);
     const dh = createDiffieHellman(chip.p, chip.g);
     if (terminalPrivateKey) {
-      if (big(terminalPrivateKey) <= 1n || big(terminalPrivateKey) >= big(chip.p) - 1n) throw new KeyAgreementError('terminal DH private key out of range');
+      if (bigFromBytes(terminalPrivateKey) <= 1n || bigFromBytes(terminalPrivateKey) >= bigFromBytes(chip.p) - 1n) throw new KeyAgreementError('terminal DH private key out of range');
       dh.setPrivateKey(Buffer.from(terminalPrivateKey));
     }
     dh.generateKeys();
     return {
       sharedSecret: dh.computeSecret(chip.y),
-      terminalPublicKey: unsigned(big(dh.getPublicKey()), chip.p.length),
+      terminalPublicKey: bytesFromBig(bigFromBytes(dh.getPublicKey()), chip.p.length),
       terminalPrivateKey: dh.getPrivateKey(),
     };
   } catch (e) {

@@ -8,6 +8,7 @@ import {
 } from '../asn1/index.js';
 import { NAMED_CURVES, type NamedCurve } from './ec-curves.js';
 import { OID } from './oids.js';
+import { bigFromBytes } from './bigint-bytes.js';
 
 export interface ImportedKey {
   readonly key: KeyObject;
@@ -26,7 +27,7 @@ export class KeyImportError extends Error {
   }
 }
 
-const big = (b: Uint8Array | string) => BigInt(`0x${typeof b === 'string' ? b : Buffer.from(b).toString('hex') || '0'}`);
+const big = (b: Uint8Array | string): bigint => (typeof b === 'string' ? BigInt(`0x${b}`) : bigFromBytes(b));
 
 export function importPublicKey(spki: Uint8Array): ImportedKey {
   const node = parseDer(spki, { mode: 'der' });
