@@ -104,16 +104,7 @@ export class VerificationService {
         challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: repo, now: this.#now(),
       }, profile, captures);
       await store();
-      if (outcome.kind === 'retry') {
-        const used = this.#useAttempt(session);
-        const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
-        if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
-        const checks: CheckResult[] = [...outcome.checks, {
-          name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
-          reason: `no usable selfie in ${used} attempt(s)`,
-        }];
-        return await this.#finish(session, { flow: 'returning', profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
-      }
+      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' });
       const depthRequired = outcome.decision === 'denied' && outcome.liveness?.reason === 'depth-required';
       return await this.#finish(session, {
         flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
@@ -146,20 +137,30 @@ export class VerificationService {
       challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(),
     }, session, captures);
     await store();
-    if (outcome.kind === 'retry') {
-      const used = this.#useAttempt(session);
-      const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
-      if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
-      const checks: CheckResult[] = [...outcome.checks, {
-        name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
-        reason: `no usable document and selfie pictures in ${used} attempt(s)`,
-      }];
-      return await this.#finish(session, { flow: 'first-time', profile: null, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
-    }
+    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' });
     return await this.#finish(session, {
       flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
       entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
     });
+  }
+
+  /**
+   * An unusable capture (no face, blur...) asks for another while attempts remain; the last one denies,
+   * recording the attempts as a failed check beside the checks of that last capture.
+   */
+  async #retryOrDeny(
+    session: VerificationSession,
+    outcome: { advice: string; checks: CheckResult[] },
+    denial: { flow: 'returning' | 'first-time'; profile: BiometricProfile | null; usable: string },
+  ): Promise<CaptureReply> {
+    const used = this.#useAttempt(session);
+    const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
+    if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
+    const checks: CheckResult[] = [...outcome.checks, {
+      name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
+      reason: `no usable ${denial.usable} in ${used} attempt(s)`,
+    }];
+    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
   }
 
   #useAttempt(session: VerificationSession): number {
