@@ -10,7 +10,7 @@ import { buildConfig } from '../src/config/index.js';
 import { checkDepthLiveness, type RgbdCapture } from '../src/liveness/index.js';
 import { runNativeDepthChecks } from '../src/liveness/native-depth-checks.js';
 import { decodeGreyPng, encodeGrey16Png } from '../src/liveness/depth-png.js';
-import { generateSyntheticCapture, type SyntheticCapture } from '../src/liveness/synth/generate-capture.js';
+import { generateSyntheticCapture, type SyntheticCapture } from '../eval/synth/generate-capture.js';
 import { median, percentile } from '../eval/lib/latency-stats.js';
 
 const { values } = parseArgs({ options: { frames: { type: 'string', default: '24' }, rounds: { type: 'string', default: '10' } }, strict: true });

@@ -1,7 +1,7 @@
 // ISO/IEC 30107-3 figures for the depth-liveness evaluation: APCER per PAI species (and the worst),
 // BPCER, and the share of bona fide captures the checks could not measure, each with a 95% upper bound
 // (so "0 of 150" reads as "below 2%", not as "zero").
-import type { CaptureLabel } from '../../src/liveness/synth/species.js';
+import type { CaptureLabel } from '../synth/species.js';
 
 export interface LivenessOutcome {
   label: CaptureLabel | string;

@@ -3,8 +3,8 @@
 // random), all from fixed seeds, each checked with and without its IR frame.
 import { checkDepthFrameLiveness } from '../../src/liveness/index.js';
 import type { LivenessConfig } from '../../src/config/sections/liveness.js';
-import { generateSyntheticCapture, type SyntheticCapture } from '../../src/liveness/synth/generate-capture.js';
-import { ATTACK_SPECIES, type CaptureLabel } from '../../src/liveness/synth/species.js';
+import { generateSyntheticCapture, type SyntheticCapture } from '../synth/generate-capture.js';
+import { ATTACK_SPECIES, type CaptureLabel } from '../synth/species.js';
 import { SeededRandom } from '../../src/liveness/random-source.js';
 import type { DepthLivenessReport } from '../../src/liveness/decide-depth-liveness.js';
 import type { LivenessOutcome } from './liveness-metrics.js';

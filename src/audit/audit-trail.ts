@@ -1,6 +1,6 @@
 // The audit trail as the verification flow uses it: append one chained record per verification, and seal
 // the chain with HSM-signed checkpoints every audit.checkpointEvery records and on the
-// audit.checkpointIntervalSeconds timer (src/server/start-appliance.ts polls checkpointIfDue). The
+// audit.checkpointIntervalSeconds timer (src/cli/start-appliance.ts polls checkpointIfDue). The
 // verification flow appends with Repository.appendAudit directly, so in the appliance the count rule
 // is applied by that poll, not by record().
 import type { AuditConfig } from '../config/sections/audit.js';

@@ -1,7 +1,7 @@
 // Admits at most `concurrency` native analyses at a time and lets at most `maxQueued` wait. Each
 // admitted analysis holds one libuv pool thread and one engine pipeline; queueing here, in JavaScript,
 // means no pool thread ever blocks waiting for a pipeline, and overload fails fast instead of piling up.
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 export class AdmissionQueue {
   readonly #concurrency: number;

@@ -2,7 +2,7 @@
 // align, embed, quality) on the libuv pool; the event loop only validates and converts. A photo without
 // a usable face is a normal result (face: null, with the reason), not an exception; a photo that is not
 // an image, or too large, rejects with a FaceEngineError (face-errors.ts).
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { engineInternals, type FaceEngine } from './face-engine.js';
 import { captureCallSite, toFaceEngineError } from './face-errors.js';
 import { fivePointsFromMesh, type FivePoints } from './five-points.js';

@@ -5,7 +5,7 @@
 // towards 1 for smaller distances. Midpoint and steepness are fitted on evaluation pairs
 // (biometrics.matching); the decision uses the threshold alone, so the score never changes a result.
 import { biometricsDefaults } from '../config/sections/biometrics.js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 export interface MatchPolicy {
   /** Largest distance counted as the same person. */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import type { BiometricsConfig, EmbedderSlotConfig } from '../config/sections/biometrics.js';
 import { resolveDataPath } from '../config/index.js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { AdmissionQueue } from './admission-queue.js';
 import { alignmentTemplate } from './alignment-templates.js';
 import { captureCallSite, toFaceEngineError } from './face-errors.js';

@@ -1,7 +1,7 @@
 // Native face errors -> ProofgateError, in one table. The native code stays on the error as `reason`;
 // the stack is the JavaScript caller's (captured before the native call), so a failure points at the
 // line that asked for the analysis, not at the event loop.
-import { ProofgateError, type ErrorCode } from '../errors.js';
+import { ProofgateError, type ErrorCode } from '../core/errors.js';
 import { COMMON_NATIVE_CODES, captureCallSite, type MappedNativeCode } from '../native/native-errors.js';
 
 export { captureCallSite };

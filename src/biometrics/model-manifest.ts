@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DetectorSlotConfig, EmbedderSlotConfig, LandmarkerSlotConfig, ModelInputConfig } from '../config/sections/biometrics.js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 const MANIFEST_FORMAT = 'proofgate-models/1';
 /** BlazeFace keypoints in the manifest's order (decoder.keypoints): kp0 subject's right eye, kp1 left eye. */

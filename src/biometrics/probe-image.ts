@@ -1,7 +1,7 @@
 // probeImage(image, maxPixels): decodes an upload on the libuv pool and reports its format and upright
 // size, or rejects with the same typed errors analyzeFace() gives. For callers that must validate an
 // image without running the face models.
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { captureCallSite, toFaceEngineError } from './face-errors.js';
 import { nativeFace, type NativeImageInfo } from './native-face.js';
 

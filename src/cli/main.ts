@@ -22,7 +22,7 @@ const commands: Record<string, Command> = {
     summary: 'start the appliance (HTTP listener on server.host:server.port) until SIGINT/SIGTERM',
     usage: 'serve',
     async run() {
-      const { startAppliance } = await import('../server/start-appliance.js');
+      const { startAppliance } = await import('./start-appliance.js');
       const appliance = await startAppliance(loadConfig());
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -45,7 +45,7 @@ const commands: Record<string, Command> = {
     summary: "pin Entra's signing keys from a JWKS file (air-gapped sites: no outbound call is ever made)",
     usage: 'import-entra-jwks FILE [--cloud public|usgov|china]',
     async run(args) {
-      const { runImportEntraJwks } = await import('../oidc/import-entra-jwks.js');
+      const { runImportEntraJwks } = await import('./commands/import-entra-jwks.js');
       return runImportEntraJwks(args);
     },
   },
@@ -53,7 +53,7 @@ const commands: Record<string, Command> = {
     summary: 'staff-attested enrolment of a reference photo for an account (kiosk / in-person)',
     usage: 'enrol --tid GUID --oid GUID --photo FILE --attested-by NAME [--upn UPN] [--replace]',
     async run(args) {
-      const { enrolCommand } = await import('../verification/enrol-cli.js');
+      const { enrolCommand } = await import('./commands/enrol.js');
       return enrolCommand(args);
     },
   },
@@ -62,7 +62,7 @@ const commands: Record<string, Command> = {
     usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE]',
     async run(args) {
       const config = loadConfig();
-      const { auditVerifyCommand } = await import('../audit/cli.js');
+      const { auditVerifyCommand } = await import('./commands/audit.js');
       const { publishedAuditKeys } = await import('./init-appliance.js');
       return auditVerifyCommand(config, args, { trustedKeys: await publishedAuditKeys(config) });
     },
@@ -71,7 +71,7 @@ const commands: Record<string, Command> = {
     summary: 'export the audit trail as JSON lines (records, then checkpoints, then signing keys)',
     usage: 'audit-export [--out FILE]',
     async run(args) {
-      const { auditExportCommand } = await import('../audit/cli.js');
+      const { auditExportCommand } = await import('./commands/audit.js');
       return auditExportCommand(loadConfig(), args);
     },
   },
@@ -79,7 +79,7 @@ const commands: Record<string, Command> = {
     summary: 'purge raw evidence images older than store.retentionDays now (the server also does it daily)',
     usage: 'purge',
     async run(args) {
-      const { purgeCommand } = await import('../store/cli.js');
+      const { purgeCommand } = await import('./commands/purge.js');
       return purgeCommand(loadConfig(), args);
     },
   },
@@ -105,7 +105,7 @@ const commands: Record<string, Command> = {
     summary: 'HSM token: init (idempotent: token, PINs, first keys), status, rotate',
     usage: 'hsm <init|status|rotate>',
     async run(args) {
-      const { runHsmCommand } = await import('../hsm/cli.js');
+      const { runHsmCommand } = await import('./commands/hsm.js');
       return runHsmCommand(args, loadConfig());
     },
   },

@@ -1,7 +1,7 @@
 // The two HSM errors callers see. ERR_HSM_UNAVAILABLE (503) means "the token cannot serve now; retry
 // later": the OIDC layer answers Entra with temporarily_unavailable. ERR_HSM (500) means the token
 // works but refused this particular input or is set up wrongly. Messages never contain PINs.
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 export function hsmUnavailable(message: string, cause?: unknown): ProofgateError {
   return new ProofgateError('ERR_HSM_UNAVAILABLE', `HSM unavailable: ${message}`, { status: 503, cause });

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import type { Handle, Template } from 'pkcs11js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { Pkcs11Library, type Pkcs11Api } from './pkcs11-library.js';
 import { ckrName, hsmUnavailable } from './hsm-errors.js';
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import type { Handle } from 'pkcs11js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import type { DataKeyWrapper } from './signing-key.js';
 import type { HsmToken, TokenContext } from './hsm-token.js';
 import { hsmError, hsmUnavailable } from './hsm-errors.js';

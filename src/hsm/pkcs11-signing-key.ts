@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import type { Handle } from 'pkcs11js';
 import type { JWK } from 'jose';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import type { SigningKey } from './signing-key.js';
 import type { ScheduledKey } from './rotation.js';
 import type { HsmToken, TokenContext } from './hsm-token.js';

@@ -3,7 +3,7 @@
 // frame with the session's nonce and its capture time; the face engine gives each frame's landmarks;
 // verifyChallenge() then refuses wrong-nonce, stale, future-dated and replayed sequences with a typed
 // error, and judges the motion itself into a ChallengeResult.
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { CHALLENGE_KINDS, type ChallengeKind, type ChallengeSettings } from '../config/sections/liveness.js';
 import { validateLandmarks } from './capture.js';
 import { estimateEyeOpenness, estimateYawDeg } from './landmark-motion.js';

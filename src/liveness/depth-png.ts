@@ -4,7 +4,7 @@
 // without a copy across the boundary. pngjs decoding and encoding serve the offline tools (the
 // evaluation's --data loader, tests, the synthetic suite's PNG files).
 import { PNG } from 'pngjs';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 export interface PngHeader {
   width: number;

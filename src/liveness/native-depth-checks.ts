@@ -1,7 +1,7 @@
 // The typed seam over the addon's livenessDepthChecks: builds the native options from configuration,
 // passes the depth and IR pixels without copying, and turns native failures into ProofgateErrors with
 // the caller's stack.
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { nativeAddon } from '../native/addon.js';
 import { COMMON_NATIVE_CODES, captureCallSite, nativeCodeOf } from '../native/native-errors.js';
 import type { DepthFrame, EncodedDepthFrame } from './capture.js';

@@ -1,7 +1,7 @@
 // What every native capability shares when its worker rejects: the codes raised by the common decode
 // and error paths (native/src/common, the image decoders), their appliance-wide code and HTTP status,
 // and the caller's stack captured before the call so a failure points at the line that asked for it.
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../core/errors.js';
 
 export interface MappedNativeCode {
   code: ErrorCode;

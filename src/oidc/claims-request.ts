@@ -2,7 +2,7 @@
 // lists; proofgate verifies a face, so it answers with amr "face" and the first requested acr that an
 // inherence factor satisfies. A request we cannot meet is refused rather than answered with a value
 // Entra did not ask for (Entra fails those with AADSTS5001258 / AADSTS5001257 anyway).
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 /** The factor proofgate checks: a face, which Entra classes as inherence. */
 export const PROOFGATE_AMR = 'face';

@@ -2,10 +2,10 @@
 // id_token, or access_denied / temporarily_unavailable. A session decides once: the store's
 // closeSession() is the claim, so two concurrent decisions cannot both issue a token.
 import type { ProofgateConfig } from '../config/index.js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import type { KeyRing } from '../hsm/signing-key.js';
 import type { Decision, Repository, VerificationSession } from '../store/repository.js';
-import { describeError, type OidcErrorCode } from '../server/error-handler.js';
+import { describeError, type OidcErrorCode } from '../http/error-handler.js';
 import type { PostBack } from './form-post.js';
 import { signIdToken, type IdTokenClaims } from './id-token.js';
 

@@ -1,7 +1,7 @@
 // Entra's JWKS as proofgate accepts it: RSA signing keys with a kid. Shared by the fetcher, the pinned
 // file reader and the import command, so all three refuse the same things.
 import { importJWK, type JWK } from 'jose';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 export interface EntraJwk extends JWK {
   kty: 'RSA';

@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EntraKeysConfig } from '../config/sections/oidc.js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import type { EntraCloud } from './clouds.js';
 import { importEntraKeys, parseEntraJwks } from './entra-jwks.js';
 

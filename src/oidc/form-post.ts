@@ -2,7 +2,7 @@
 // submits itself through a CSP-nonced script and still works without JavaScript (a visible button).
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
-import { escapeHtml, htmlPage } from './html.js';
+import { escapeHtml, htmlPage } from '../pages/escape-html.js';
 
 /** What goes back to Entra: the redirect_uri and the form fields (id_token or error, state when sent). */
 export interface PostBack {

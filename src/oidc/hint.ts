@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { compactVerify, errors as joseErrors, type CompactJWSHeaderParameters } from 'jose';
 import type { OidcClientConfig, OidcConfig } from '../config/sections/oidc.js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { entraIssuer, type EntraCloud } from './clouds.js';
 import type { EntraKeySource } from './entra-keys.js';
 

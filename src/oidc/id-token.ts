@@ -1,7 +1,7 @@
 // Issues the id_token Entra expects back: RS256, signed in the HSM through the KeyRing, with the
 // signing key's kid in the header exactly as it appears in the JWKS.
 import type { KeyRing } from '../hsm/signing-key.js';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 
 export interface IdTokenClaims {
   iss: string;

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { ProofgateConfig } from '../config/index.js';
 import type { KeyRing } from '../hsm/signing-key.js';
 import type { Repository } from '../store/repository.js';
-import type { Logger } from '../server/log.js';
+import type { Logger } from '../core/log.js';
 import { authorizeChain } from './authorize/chain.js';
 import { healthProbe } from './authorize/health-probe.js';
 import { AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, discoveryEndpoint } from './discovery.js';

@@ -8,7 +8,7 @@ export interface VerificationUi {
   /**
    * Called once per accepted Entra request, with the session already stored (tid+oid binding, 5-minute
    * expiry, csrfToken, challenge). Must answer `res`: render the capture page or redirect to it.
-   * Use externalUrl()/externalPrefix() from src/server/public-url.ts for links behind a reverse proxy.
+   * Use externalUrl()/externalPrefix() from src/http/public-url.ts for links behind a reverse proxy.
    */
   start(req: Request, res: Response, session: VerificationSession): void | Promise<void>;
 }

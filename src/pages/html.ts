@@ -2,7 +2,7 @@
 // the `html` tag goes through the one escape helper (src/oidc/html.ts) unless it is itself an `html`
 // fragment, so reflected values (names from the hint, ids) cannot inject markup (entra-eam §7 item 16).
 
-import { escapeHtml } from '../oidc/html.js';
+import { escapeHtml } from './escape-html.js';
 
 export { escapeHtml };
 

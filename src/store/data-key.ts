@@ -2,7 +2,7 @@
 // (DataKeyWrapper), unwrapped into process memory on first use. Losing the HSM's wrapping key makes
 // all stored evidence unreadable by design.
 import { randomBytes } from 'node:crypto';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import type { DataKeyWrapper } from '../hsm/signing-key.js';
 import type { Repository, WrappedDataKey } from './repository.js';
 

@@ -3,7 +3,7 @@
 // session id and kind (so a blob moved to another row or relabelled no longer decrypts).
 // The plaintext SHA-256 is what the audit trail records; it is re-checked on every read.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import type { DataKeyWrapper } from '../hsm/signing-key.js';
 import { ensureDataKey, unwrapDataKey } from './data-key.js';
 import type { EvidenceRecord, Repository } from './repository.js';

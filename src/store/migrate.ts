@@ -3,7 +3,7 @@
 // applied migration text has changed since (someone edited a released migration).
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { migrations as knownMigrations, type Migration } from './migrations/index.js';
 
 export interface MigrationReport {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
-import { ProofgateError } from '../errors.js';
+import { ProofgateError } from '../core/errors.js';
 import { GENESIS_HASH, chainHash } from '../audit/chain.js';
 import { validateAuditEntry } from '../audit/validate-entry.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';

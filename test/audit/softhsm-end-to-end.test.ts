@@ -6,7 +6,7 @@ import { initHsm } from '../../src/hsm/init-token.js';
 import { openDataKeyWrapper, openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
-import { auditVerifyCommand } from '../../src/audit/cli.js';
+import { auditVerifyCommand } from '../../src/cli/commands/audit.js';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
 import { openConfiguredRepository } from '../../src/store/open-store.js';
 import { embeddedTokenDataDir } from '../helpers/softhsm.js';

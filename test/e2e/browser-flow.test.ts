@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/native/addon.js';
 import { escapeHtml } from '../../src/pages/html.js';
-import { enrolFromReferencePhoto } from '../../src/verification/enrol-from-reference-photo.js';
+import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { faceJpeg, mjpegOf, type DemoFace } from '../helpers/face-photos.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { FaceEngineError } from '../../src/biometrics/face-errors.js';
 import { probeImage } from '../../src/biometrics/probe-image.js';
-import { ProofgateError } from '../../src/errors.js';
+import { ProofgateError } from '../../src/core/errors.js';
 import { demoPhotoBytes } from '../helpers/face-photos.js';
 import {
   TINY_WEBP, encodeJpeg, encodePng, jpegHeaderOnly, noFacePicture, pngHeaderOnly, webpHeaderOnly, withExifOrientation, type Rgba,

@@ -3,7 +3,7 @@
 // photos printed as its portrait, selfies cut from the same photos, and the capture list a kiosk sends.
 import { mrzCheckDigit } from '../../src/documents/mrz/index.js';
 import { documentAddon } from '../../src/documents/imaging/native-document.js';
-import type { Capture } from '../../src/verification/capture.js';
+import type { Capture } from '../../src/verification/capture/capture.js';
 import { OCRB } from './documents-imaging/cards.js';
 import { faceJpeg, type DemoFace } from './face-photos.js';
 

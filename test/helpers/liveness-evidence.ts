@@ -1,11 +1,11 @@
-// Liveness evidence for verification tests, from the synthetic RGB-D generator (src/liveness/synth):
+// Liveness evidence for verification tests, from the synthetic RGB-D generator (eval/synth):
 // a depth PNG (+ IR PNG) with intrinsics and the 468 landmarks of the face it drew, and challenge
 // sequences (landmarks per frame for a head turn or a blink). The selfie sent with them is a real
 // photo of the same size; the scripted analyzer answers the generator's landmarks for it, because the
 // engine's landmarks on that photo would not lie on the synthetic depth face.
 import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js';
-import { generateSyntheticCapture } from '../../src/liveness/synth/generate-capture.js';
-import type { CaptureLabel } from '../../src/liveness/synth/species.js';
+import { generateSyntheticCapture } from '../../eval/synth/generate-capture.js';
+import type { CaptureLabel } from '../../eval/synth/species.js';
 import type { ChallengeKind } from '../../src/liveness/index.js';
 
 export interface DepthEvidence {

@@ -3,7 +3,7 @@
 // Comparison is real arithmetic (L2 distance) over the recorded embeddings. Flow tests use the real engine.
 // Liveness tests script the synthetic generator's landmarks here: the selfie RGB is a real photo, but the
 // depth frame is synthetic, so the engine's landmarks on the photo would not lie on the synthetic face.
-import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult, FaceQualityMeasures } from '../../src/verification/ports.js';
+import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult, FaceQualityMeasures } from '../../src/verification/capture/ports.js';
 
 export const GOOD_QUALITY: FaceQualityMeasures = { size: 220, sharpness: 150, exposure: 0.5, yaw: 3, pitch: -2, roll: 1, eyesOpen: true };
 

@@ -4,7 +4,7 @@ import t from 'tap';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createPublicKey, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProofgateError } from '../../src/errors.js';
+import { ProofgateError } from '../../src/core/errors.js';
 import { createTestToken } from '../helpers/softhsm.js';
 import { openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
 import { HsmToken } from '../../src/hsm/hsm-token.js';

@@ -6,7 +6,7 @@ import { buildConfig } from '../../src/config/index.js';
 import { checkDepthFrameLiveness, checkDepthLiveness, type RgbdCapture } from '../../src/liveness/index.js';
 import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js';
 import { rgbFrameSize } from '../../src/liveness/rgb-size.js';
-import { generateSyntheticCapture } from '../../src/liveness/synth/generate-capture.js';
+import { generateSyntheticCapture } from '../../eval/synth/generate-capture.js';
 
 const config = buildConfig({}).liveness;
 const synthetic = generateSyntheticCapture({ seed: 'capture-test', label: 'bona-fide' });

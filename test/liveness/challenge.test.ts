@@ -3,7 +3,7 @@
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import { pickChallenge, verifyChallenge, SeededRandom, type ChallengeFrame, type ChallengeKind } from '../../src/liveness/index.js';
-import { generateSyntheticCapture } from '../../src/liveness/synth/generate-capture.js';
+import { generateSyntheticCapture } from '../../eval/synth/generate-capture.js';
 import { tempRepository } from '../helpers/temp-store.js';
 
 const settings = buildConfig({}).liveness.challenge;

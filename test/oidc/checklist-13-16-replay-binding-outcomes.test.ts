@@ -3,7 +3,7 @@ import t from 'tap';
 import { randomUUID } from 'node:crypto';
 import { startOidcTestApp } from '../helpers/oidc-test-app.js';
 import { renderFormPost } from '../../src/oidc/form-post.js';
-import { ProofgateError } from '../../src/errors.js';
+import { ProofgateError } from '../../src/core/errors.js';
 import type { KeyRing, SigningKey } from '../../src/hsm/signing-key.js';
 import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { createEntraKeys } from '../../src/oidc/entra-keys.js';
-import { importEntraJwksCommand } from '../../src/oidc/import-entra-jwks.js';
+import { importEntraJwksCommand } from '../../src/cli/commands/import-entra-jwks.js';
 import { SimulatedEntra } from '../helpers/simulated-entra.js';
 import { startOidcTestApp } from '../helpers/oidc-test-app.js';
 

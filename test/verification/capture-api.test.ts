@@ -3,9 +3,9 @@
 // retries, limits and outages can be driven exactly; test/e2e runs the same flow with the real engine.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { ProofgateError } from '../../src/errors.js';
-import { enrolFromReferencePhoto } from '../../src/verification/enrol-from-reference-photo.js';
-import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture.js';
+import { ProofgateError } from '../../src/core/errors.js';
+import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';

@@ -1,12 +1,12 @@
 import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
-import { ProofgateError } from '../../src/errors.js';
+import { ProofgateError } from '../../src/core/errors.js';
 import { buildConfig } from '../../src/config/index.js';
-import { decideReturningUser, type ReturningUserContext } from '../../src/verification/decide-returning-user.js';
-import { embeddingToTemplate } from '../../src/verification/face-template.js';
-import type { Capture } from '../../src/verification/capture.js';
+import { decideReturningUser, type ReturningUserContext } from '../../src/verification/policy/decide-returning-user.js';
+import { embeddingToTemplate } from '../../src/verification/capture/face-template.js';
+import type { Capture } from '../../src/verification/capture/capture.js';
 import type { BiometricProfile } from '../../src/store/repository.js';
-import type { FaceAnalyzer } from '../../src/verification/ports.js';
+import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { tempRepository } from '../helpers/temp-store.js';
 

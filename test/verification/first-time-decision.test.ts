@@ -7,7 +7,7 @@ import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import type { VerificationSession } from '../../src/store/repository.js';
-import { decideFirstTime, type FirstTimeContext, type FirstTimeOutcome } from '../../src/verification/decide-first-time.js';
+import { decideFirstTime, type FirstTimeContext, type FirstTimeOutcome } from '../../src/verification/policy/decide-first-time.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
 import { documentNumberHash } from '../../src/verification/first-time/enrolment-summary.js';
 import { unavailableDocumentInspector } from '../../src/verification/first-time/load-document-inspector.js';

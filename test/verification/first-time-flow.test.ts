@@ -5,7 +5,7 @@
 import t from 'tap';
 import { createHash, randomUUID } from 'node:crypto';
 import { buildConfig } from '../../src/config/index.js';
-import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
 import { missingModels } from '../helpers/face-engine-fixture.js';

@@ -6,9 +6,9 @@
 // first-time decisions are in first-time-decision.test.ts and first-time-flow.test.ts.
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
-import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
-import { sessionChallenge } from '../../src/verification/session-challenge.js';
+import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';

@@ -5,12 +5,12 @@
 // challenge frame (test/helpers/liveness-evidence.ts says why).
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { enrolFromReferencePhoto } from '../../src/verification/enrol-from-reference-photo.js';
-import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture.js';
-import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from '../../src/verification/session-challenge.js';
+import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
+import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js';
 import type { ChallengeKind } from '../../src/liveness/index.js';
-import type { FaceAnalysisResult } from '../../src/verification/ports.js';
+import type { FaceAnalysisResult } from '../../src/verification/capture/ports.js';
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';

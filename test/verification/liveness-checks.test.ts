@@ -3,8 +3,8 @@
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict } from '../../src/liveness/index.js';
-import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind } from '../../src/verification/liveness-checks.js';
-import { sessionChallenge } from '../../src/verification/session-challenge.js';
+import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind } from '../../src/verification/liveness/liveness-checks.js';
+import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import type { VerificationSession } from '../../src/store/repository.js';
 
 const settings = buildConfig({}).liveness.challenge;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseCaptureEnvelope, parseRawCapture } from '../../src/verification/parse-capture-body.js';
+import { parseCaptureEnvelope, parseRawCapture } from '../../src/verification/http/parse-capture-body.js';
 
 const limits = { maxImageBytes: 1000, maxCapturesPerEnvelope: 3 };
 const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(60, 1)]);

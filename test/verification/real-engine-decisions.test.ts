@@ -4,9 +4,9 @@
 import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
-import { decideReturningUser, type ReturningUserContext } from '../../src/verification/decide-returning-user.js';
-import { enrolFromReferencePhoto } from '../../src/verification/enrol-from-reference-photo.js';
-import type { Capture } from '../../src/verification/capture.js';
+import { decideReturningUser, type ReturningUserContext } from '../../src/verification/policy/decide-returning-user.js';
+import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
+import type { Capture } from '../../src/verification/capture/capture.js';
 import { demoPhotoBytes, faceJpeg } from '../helpers/face-photos.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
 import { tempRepository } from '../helpers/temp-store.js';

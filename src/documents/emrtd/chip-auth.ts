@@ -4,7 +4,7 @@
 // General Authenticate for version 2); ca-verify.ts then checks the chip's answer.
 import { createHash, diffieHellman, type KeyObject } from 'node:crypto';
 import { parseDer, readBitString, sequenceOf } from '../asn1/index.js';
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import { adjustDesParity } from './bac-keys.js';
 import { agreeWithChip, KeyAgreementError, readChipKey } from './ca-key-agreement.js';
 import { selectChipAuthentication, type ChipAuthenticationSelection } from './ca-select.js';

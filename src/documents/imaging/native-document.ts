@@ -1,6 +1,6 @@
 // Typed view of the addon's document exports (native/src/document/document_exports.cc) and the one
 // place native document errors become ProofgateErrors, with the caller's stack.
-import { ProofgateError, type ErrorCode } from '../../errors.js';
+import { ProofgateError, type ErrorCode } from '../../core/errors.js';
 import { nativeAddon } from '../../native/addon.js';
 import { COMMON_NATIVE_CODES, captureCallSite, nativeCodeOf, type MappedNativeCode } from '../../native/native-errors.js';
 

@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { OidcConfig } from '../../config/sections/oidc.js';
 import type { Repository } from '../../store/repository.js';
-import type { Logger } from '../../server/log.js';
+import type { Logger } from '../../core/log.js';
 import type { EntraKeySource } from '../entra-keys.js';
 import type { VerificationUi } from '../verification-ui.js';
 import { readParams } from './read-params.js';

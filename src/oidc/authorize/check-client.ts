@@ -1,7 +1,7 @@
 // Step 4: client_id must be a registered client.
 import type { RequestHandler } from 'express';
 import type { OidcConfig } from '../../config/sections/oidc.js';
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import { authorizeContext } from './context.js';
 
 export function checkClient(config: OidcConfig): RequestHandler {

@@ -1,6 +1,6 @@
 // Step 3: the fixed protocol shape of an EAM request: implicit flow, id_token, form_post, openid, a nonce.
 import type { RequestHandler } from 'express';
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import { authorizeContext } from './context.js';
 
 const MAX_NONCE_LENGTH = 512;

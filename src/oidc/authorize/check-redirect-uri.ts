@@ -1,7 +1,7 @@
 // Step 2: redirect_uri must be exactly one of Entra's three EAM endpoints. Anything else gets an HTTP
 // 400 page and no redirect; after this step every refusal is posted back to Entra instead.
 import type { RequestHandler } from 'express';
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import { cloudOfRedirectUri } from '../clouds.js';
 import { authorizeContext } from './context.js';
 

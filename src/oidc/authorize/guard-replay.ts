@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { OidcConfig } from '../../config/sections/oidc.js';
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import type { Repository } from '../../store/repository.js';
 import { authorizeContext, required } from './context.js';
 

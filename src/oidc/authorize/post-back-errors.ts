@@ -1,9 +1,9 @@
 // The chain's error step: once redirect_uri is known, a refusal goes back to Entra as a form_post with
-// error (access_denied / temporarily_unavailable, chosen by the one mapping in src/server/error-handler.ts),
+// error (access_denied / temporarily_unavailable, chosen by the one mapping in src/http/error-handler.ts),
 // error_description and state. Before that, the app's error handler answers with an HTTP error page.
 import type { ErrorRequestHandler } from 'express';
-import { describeError } from '../../server/error-handler.js';
-import type { Logger } from '../../server/log.js';
+import { describeError } from '../../http/error-handler.js';
+import type { Logger } from '../../core/log.js';
 import { sendFormPost } from '../form-post.js';
 import type { AuthorizeContext } from './context.js';
 

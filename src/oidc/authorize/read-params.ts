@@ -1,6 +1,6 @@
 // Step 1: take Entra's form fields. Only the known parameters are kept; a known one given twice is noted.
 import type { RequestHandler } from 'express';
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import { AUTHORIZE_PARAMS, type AuthorizeContext } from './context.js';
 
 export const readParams: RequestHandler = (req, res, next) => {

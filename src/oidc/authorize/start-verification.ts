@@ -1,6 +1,6 @@
 // Step 9: hand the browser over to the verification UI.
 import type { RequestHandler } from 'express';
-import type { Logger } from '../../server/log.js';
+import type { Logger } from '../../core/log.js';
 import type { VerificationUi } from '../verification-ui.js';
 import { authorizeContext, required } from './context.js';
 

@@ -8,7 +8,7 @@
 //       version 1: "protectedResponse": "<base64>", "sendSequenceCounter"?: n,
 //       version 2: "nonce": "<base64>", "authenticationToken": "<base64>"}}
 // Malformed containers are refused with a typed 400 before anything is stored.
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import type { ChipReading } from '../../documents/document-verifier.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

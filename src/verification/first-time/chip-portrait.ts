@@ -5,7 +5,7 @@
 // photo (common in European passports) is reported as not compared.
 import type { CheckResult } from '../../store/repository.js';
 import type { ChipReading } from '../../documents/document-verifier.js';
-import type { FaceAnalyzer } from '../ports.js';
+import type { FaceAnalyzer } from '../capture/ports.js';
 
 const JPEG_SOI = Buffer.from([0xff, 0xd8, 0xff]);
 const JP2_SIGNATURE = Buffer.from('0000000c6a5020200d0a870a', 'hex');

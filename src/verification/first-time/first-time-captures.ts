@@ -1,7 +1,7 @@
 // Which captures a first-time request must and may carry: one selfie, one document-front, at most one
 // of each other document kind. Refused with a typed 400 before anything is analysed or stored.
-import { ProofgateError } from '../../errors.js';
-import type { Capture, CaptureKind } from '../capture.js';
+import { ProofgateError } from '../../core/errors.js';
+import type { Capture, CaptureKind } from '../capture/capture.js';
 
 export const badRequestFirstTime = (message: string) => new ProofgateError('ERR_BAD_REQUEST', `first-time verification: ${message}`, { status: 400 });
 

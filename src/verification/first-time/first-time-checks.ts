@@ -3,7 +3,7 @@
 import type { CheckResult } from '../../store/repository.js';
 import type { ChipReading } from '../../documents/document-verifier.js';
 import type { DocumentImageCheck } from '../../documents/imaging/index.js';
-import type { FaceAnalysisResult, FaceAnalyzer } from '../ports.js';
+import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
 import type { DocumentInspector } from './document-inspector.js';
 import type { IdentifiedDocument } from './document-findings.js';
 import { chipMrzExplainingOcr } from './reconcile-chip-mrz.js';

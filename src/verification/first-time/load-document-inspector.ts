@@ -3,7 +3,7 @@
 // 'unavailable' (every call of the stand-in throws, which the decision reports as a 'document-analysis'
 // error), and returning users are unaffected.
 import type { DocumentsConfig } from '../../config/sections/documents.js';
-import { ProofgateError } from '../../errors.js';
+import { ProofgateError } from '../../core/errors.js';
 import { DocumentsInspector, type DocumentInspector } from './document-inspector.js';
 
 export interface LoadedDocumentChecks {

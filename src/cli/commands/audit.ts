@@ -1,0 +1,144 @@
+// `proofgate audit-verify` and `proofgate audit-export`. Each takes the parsed configuration and the
+// arguments after the command name, prints human-readable results and resolves to an exit code:
+// 0 good, 1 the trail failed verification, 2 usage or set-up problem.
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import type { JWK } from 'jose';
+import type { ProofgateConfig } from '../../config/index.js';
+import { consoleIo, type CommandIo } from './purge.js';
+import { openConfiguredRepository, storeDatabasePath } from '../../store/open-store.js';
+import { exportAudit, readAuditExport } from '../../audit/export.js';
+import { verifyAuditChain, type AuditSource, type AuditVerification } from '../../audit/verify-chain.js';
+
+
+export const auditVerifyUsage = 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE]';
+export const auditExportUsage = 'audit-export [--out FILE]';
+
+export interface AuditVerifyDeps {
+  /** Keys the caller already trusts, e.g. the HSM's published ring; --jwks files add to them. */
+  trustedKeys?: JWK[];
+  io?: CommandIo;
+}
+
+function readJwks(file: string): JWK[] {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const keys = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown })?.keys;
+  if (!Array.isArray(keys)) throw new Error(`${file}: expected a JWKS ({"keys":[...]}) or an array of JWKs`);
+  return keys as JWK[];
+}
+
+function describe(v: AuditVerification): string[] {
+  const lines = [
+    `records: ${v.records}${v.lastSeq > 0 ? ` (seq 1..${v.lastSeq})` : ''}, checkpoints: ${v.checkpoints}, sealed through seq ${v.sealedThrough}`,
+  ];
+  if (v.problem) {
+    lines.push(`result: FAILED at seq ${v.problem.seq} (${v.problem.kind})`, `  ${v.problem.reason}`);
+  } else {
+    lines.push('result: OK');
+    if (v.unsealedTail > 0) lines.push(`note: ${v.unsealedTail} record(s) after the newest checkpoint are chained but not yet signed`);
+  }
+  return lines;
+}
+
+export async function auditVerifyCommand(config: ProofgateConfig, args: string[], deps: AuditVerifyDeps = {}): Promise<number> {
+  const io = deps.io ?? consoleIo;
+  let opts;
+  try {
+    opts = parseArgs({
+      args,
+      options: { jwks: { type: 'string', multiple: true }, 'trust-stored-keys': { type: 'boolean' }, export: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    io.err(`proofgate audit-verify: ${(e as Error).message}\nusage: proofgate ${auditVerifyUsage}`);
+    return 2;
+  }
+
+  const trusted: JWK[] = [...(deps.trustedKeys ?? [])];
+  try {
+    for (const file of opts.jwks ?? []) trusted.push(...readJwks(file));
+  } catch (e) {
+    io.err(`proofgate audit-verify: cannot read --jwks: ${(e as Error).message}`);
+    return 2;
+  }
+
+  let source: AuditSource & { auditKeys(): JWK[] };
+  let label: string;
+  let close = () => {};
+  if (opts.export) {
+    try {
+      const parsed = readAuditExport(readFileSync(opts.export, 'utf8'));
+      source = { ...parsed, auditKeys: () => parsed.keys };
+    } catch (e) {
+      io.err(`proofgate audit-verify: cannot read ${opts.export}: ${(e as Error).message}`);
+      return 2;
+    }
+    label = `export ${opts.export}`;
+  } else {
+    const file = storeDatabasePath(config);
+    if (!existsSync(file)) {
+      io.err(`proofgate audit-verify: no database at ${file}`);
+      return 2;
+    }
+    const repo = openConfiguredRepository(config);
+    source = repo;
+    close = () => repo.close();
+    label = `database ${file}`;
+  }
+
+  try {
+    if (opts['trust-stored-keys']) {
+      io.err('warning: trusting the public keys stored beside the trail; compare their kids with keys pinned out of band');
+      trusted.push(...source.auditKeys());
+    }
+    if (trusted.length === 0 && source.auditCheckpoints().length > 0) {
+      io.err('proofgate audit-verify: the trail has signed checkpoints but no trusted key was given '
+        + '(pass --jwks FILE with the appliance\'s public keys, or --trust-stored-keys)');
+      return 2;
+    }
+    const result = verifyAuditChain(source, trusted);
+    io.out(`audit trail: ${label}`);
+    for (const line of describe(result)) io.out(line);
+    return result.ok ? 0 : 1;
+  } finally {
+    close();
+  }
+}
+
+export async function auditExportCommand(config: ProofgateConfig, args: string[], io: CommandIo = consoleIo): Promise<number> {
+  let opts;
+  try {
+    opts = parseArgs({ args, options: { out: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    io.err(`proofgate audit-export: ${(e as Error).message}\nusage: proofgate ${auditExportUsage}`);
+    return 2;
+  }
+  const file = storeDatabasePath(config);
+  if (!existsSync(file)) {
+    io.err(`proofgate audit-export: no database at ${file}`);
+    return 2;
+  }
+  const repo = openConfiguredRepository(config);
+  try {
+    // The trail names accounts (tid, oid, UPN): keep the file private to its owner and group.
+    const stream = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o640 }) : process.stdout;
+    const opened = opts.out ? new Promise<void>((resolve, reject) => { stream.once('open', () => resolve()); stream.once('error', reject); }) : Promise.resolve();
+    try {
+      await opened;
+    } catch (e) {
+      io.err(`proofgate audit-export: cannot create ${opts.out}: ${(e as Error).message}`);
+      return 2;
+    }
+    const counts = await exportAudit(repo, stream);
+    if (opts.out) {
+      stream.end();
+      await finished(stream);
+    }
+    io.err(`exported ${counts.records} record(s), ${counts.checkpoints} checkpoint(s), ${counts.keys} key(s)${opts.out ? ` to ${opts.out}` : ''}`);
+    return 0;
+  } finally {
+    repo.close();
+  }
+}

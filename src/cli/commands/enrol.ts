@@ -1,0 +1,100 @@
+// `proofgate enrol`: staff-attested enrolment from a reference photo (the only way to create a profile
+// until document verification exists). Prints the new profile id and every check, with its score.
+import { readFileSync, statSync } from 'node:fs';
+import { loadConfig, type ProofgateConfig } from '../../config/index.js';
+import { ProofgateError } from '../../core/errors.js';
+import type { Repository } from '../../store/repository.js';
+import { enrolFromReferencePhoto } from '../../verification/flow/enrol-from-reference-photo.js';
+import type { FaceAnalyzer } from '../../verification/capture/ports.js';
+
+export const ENROL_USAGE = 'enrol --tid GUID --oid GUID --photo FILE --attested-by NAME [--upn UPN] [--replace] [--config FILE]';
+
+export interface EnrolArgs {
+  tid: string;
+  oid: string;
+  photo: string;
+  attestedBy: string;
+  upn: string | null;
+  replace: boolean;
+  config: string | undefined;
+}
+
+const VALUE_FLAGS = { '--tid': 'tid', '--oid': 'oid', '--photo': 'photo', '--attested-by': 'attestedBy', '--upn': 'upn', '--config': 'config' } as const;
+
+export function parseEnrolArgs(args: readonly string[]): EnrolArgs {
+  const out: Record<string, string> = {};
+  let replace = false;
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    if (flag === '--replace') {
+      replace = true;
+      continue;
+    }
+    const key = VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS];
+    if (!key) throw new ProofgateError('ERR_USAGE', `unknown option "${flag}"; usage: proofgate ${ENROL_USAGE}`, { status: 400 });
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new ProofgateError('ERR_USAGE', `${flag} needs a value`, { status: 400 });
+    if (key in out) throw new ProofgateError('ERR_USAGE', `${flag} given twice`, { status: 400 });
+    out[key] = value;
+    i += 1;
+  }
+  for (const required of ['tid', 'oid', 'photo', 'attestedBy'] as const) {
+    if (!out[required]) {
+      const flag = Object.entries(VALUE_FLAGS).find(([, k]) => k === required)![0];
+      throw new ProofgateError('ERR_USAGE', `${flag} is required; usage: proofgate ${ENROL_USAGE}`, { status: 400 });
+    }
+  }
+  return { tid: out.tid, oid: out.oid, photo: out.photo, attestedBy: out.attestedBy, upn: out.upn ?? null, replace, config: out.config };
+}
+
+/** What the command needs from the appliance; `enrolCommand` opens the configured ones by default. */
+export interface EnrolRuntime {
+  config: ProofgateConfig;
+  repository: Repository;
+  faceEngine: FaceAnalyzer;
+  close(): Promise<void> | void;
+}
+
+async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime> {
+  const config = loadConfig(configFile);
+  const { openConfiguredRepository } = await import('../../store/open-store.js');
+  const { loadFaceAnalyzer } = await import('../../verification/capture/face-analyzer.js');
+  const repository = openConfiguredRepository(config);
+  try {
+    const faceEngine = await loadFaceAnalyzer(config);
+    return { config, repository, faceEngine, close: () => { faceEngine.close(); repository.close(); } };
+  } catch (e) {
+    repository.close();
+    throw e;
+  }
+}
+
+function readPhoto(file: string, maxBytes: number): Buffer {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new ProofgateError('ERR_BAD_REQUEST', `cannot read photo ${file}: ${(e as Error).message}`, { status: 400 });
+  }
+  // Checked before reading so a huge file is refused without loading it.
+  if (size > maxBytes) throw new ProofgateError('ERR_IMAGE_TOO_LARGE', `photo ${file} is ${size} bytes; server.maxImageBytes is ${maxBytes}`, { status: 413 });
+  return readFileSync(file);
+}
+
+/** Runs the command; returns the exit code. Errors are thrown as ProofgateError for the CLI to print. */
+export async function enrolCommand(args: readonly string[], runtime?: (configFile: string | undefined) => Promise<EnrolRuntime>, print: (line: string) => void = console.log): Promise<number> {
+  const parsed = parseEnrolArgs(args);
+  const rt = await (runtime ?? openRuntime)(parsed.config);
+  try {
+    const photo = readPhoto(parsed.photo, rt.config.server.maxImageBytes);
+    const result = await enrolFromReferencePhoto(
+      { repo: rt.repository, faceEngine: rt.faceEngine, quality: rt.config.verification.quality, maxImageBytes: rt.config.server.maxImageBytes },
+      { tid: parsed.tid, oid: parsed.oid, upn: parsed.upn, photo, attestedBy: parsed.attestedBy, replace: parsed.replace },
+    );
+    print(`enrolled ${result.profile.tid}/${result.profile.oid}: profile ${result.profile.profileId} (model ${result.profile.modelId}), audit record ${result.audit.seq}`);
+    for (const c of result.checks) print(`  ${c.outcome.padEnd(4)} ${c.name}${c.score === null ? '' : ` ${c.score}`}${c.threshold === null ? '' : ` (threshold ${c.threshold})`}: ${c.reason ?? ''}`);
+    return 0;
+  } finally {
+    await rt.close();
+  }
+}

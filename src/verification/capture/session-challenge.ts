@@ -1,0 +1,38 @@
+// The session's active challenge and the nonce its frames must carry. The OIDC side stores one random
+// nonce per session (session.challenge.nonce, 32 bytes from the CSPRNG, src/oidc/authorize/open-session.ts).
+// The challenge is derived from that nonce rather than stored beside it: the pick happens when the
+// session opens (the nonce is drawn then), it is as unpredictable before that moment as a separate
+// random draw, it cannot change during the session (a page reload shows the same instruction), and
+// the store needs no second write. Knowing the nonce reveals the challenge, but the page shows the
+// challenge to the person anyway; what matters is that nobody could know it before the session existed.
+import { createHash } from 'node:crypto';
+import { ProofgateError } from '../../core/errors.js';
+import { pickChallenge, type ChallengeKind, type RandomSource } from '../../liveness/index.js';
+import type { VerificationSession } from '../../store/repository.js';
+
+export interface SessionChallenge {
+  kind: ChallengeKind;
+  /** What every capture of the session must be stamped with (depth meta, challenge frames). */
+  nonce: string;
+}
+
+/** A RandomSource whose one draw is fixed by the nonce (48 bits of SHA-256 over a domain-separated input). */
+function nonceBoundRandom(nonce: string): RandomSource {
+  const digest = createHash('sha256').update(`proofgate liveness challenge\0${nonce}`).digest();
+  return { next: () => digest.readUIntBE(0, 6) / 2 ** 48 };
+}
+
+export function sessionChallenge(session: VerificationSession, kinds: readonly ChallengeKind[]): SessionChallenge {
+  const nonce = session.challenge.nonce;
+  if (typeof nonce !== 'string' || nonce.length < 16) {
+    throw new ProofgateError('ERR_INTERNAL', 'the verification session has no challenge nonce', { status: 500 });
+  }
+  return { kind: pickChallenge(nonceBoundRandom(nonce), kinds), nonce };
+}
+
+/** The instruction the page shows (and the status line reads out) for each challenge. */
+export const CHALLENGE_INSTRUCTIONS: Record<ChallengeKind, string> = {
+  'turn-left': 'Turn your head to the left',
+  'turn-right': 'Turn your head to the right',
+  blink: 'Blink slowly',
+};

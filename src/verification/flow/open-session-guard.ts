@@ -1,0 +1,43 @@
+// Every request that acts on a verification session passes here first: the session must exist, be
+// open, not be expired, and the request must carry the session's CSRF token. A finished session
+// refuses further captures (ERR_REPLAY): one decision per session.
+import { timingSafeEqual } from 'node:crypto';
+import { ProofgateError } from '../../core/errors.js';
+import type { Repository, VerificationSession } from '../../store/repository.js';
+import { recordDecision } from './record-decision.js';
+
+const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Returns the open session or throws the typed refusal. An expired open session is closed as 'expired'
+ * and audited (flow 'none', decision 'denied'), so a late capture still leaves a record.
+ */
+export function requireOpenSession(repo: Repository, sessionId: string, csrfToken: unknown, now: number): VerificationSession {
+  if (!SESSION_ID.test(sessionId)) throw new ProofgateError('ERR_NOT_FOUND', 'no such verification session', { status: 404 });
+  const session = repo.getSession(sessionId);
+  if (!session) throw new ProofgateError('ERR_NOT_FOUND', 'no such verification session', { status: 404 });
+  // CSRF before anything that reveals or changes session state to a cross-site caller.
+  if (typeof csrfToken !== 'string' || csrfToken.length === 0 || !sameToken(csrfToken, session.csrfToken)) {
+    throw new ProofgateError('ERR_CSRF', 'missing or wrong CSRF token', { status: 403 });
+  }
+  if (session.status !== 'open') {
+    throw new ProofgateError('ERR_REPLAY', `this verification is already ${session.status}; start again from the sign-in page`, { status: 409 });
+  }
+  if (now >= session.expiresAt) {
+    repo.transaction(() => {
+      if (!repo.closeSession(sessionId, 'expired')) return;
+      recordDecision(repo, {
+        session, flow: 'none', profileId: null, decision: 'denied', at: now,
+        checks: [{ name: 'session-expiry', score: null, threshold: null, outcome: 'fail', reason: `the session expired at ${new Date(session.expiresAt).toISOString()} before a decision` }],
+      });
+    });
+    throw new ProofgateError('ERR_SESSION_EXPIRED', 'this verification expired; start again from the sign-in page', { status: 410 });
+  }
+  return session;
+}

@@ -1,0 +1,36 @@
+// Writes the one audit record of a verification session, after the OIDC completer has claimed the
+// session (closeSession) and built what goes back to Entra. Evidence hashes are those of every capture
+// the session stored, retryable attempts included.
+import type { AuditEntry, AuditRecord, CheckResult, Decision, Repository, VerificationSession } from '../../store/repository.js';
+
+export interface DecisionRecord {
+  session: VerificationSession;
+  flow: AuditEntry['flow'];
+  profileId: string | null;
+  checks: CheckResult[];
+  decision: Decision;
+  at: number;
+}
+
+/** The account label the audit keeps: the hint's upn, else its preferred_username. */
+export function hintUpn(session: VerificationSession): string | null {
+  const c = session.hintClaims;
+  const v = typeof c.upn === 'string' ? c.upn : typeof c.preferred_username === 'string' ? c.preferred_username : null;
+  return v && v.length > 0 ? v : null;
+}
+
+export function recordDecision(repo: Repository, r: DecisionRecord): AuditRecord {
+  return repo.appendAudit({
+    sessionId: r.session.sessionId,
+    tid: r.session.tid,
+    oid: r.session.oid,
+    upn: hintUpn(r.session),
+    profileId: r.profileId,
+    flow: r.flow,
+    checks: r.checks,
+    decision: r.decision,
+    clientRequestId: r.session.clientRequestId,
+    evidenceSha256: repo.listEvidence(r.session.sessionId).map((e) => e.sha256),
+    at: r.at,
+  });
+}

@@ -1,0 +1,200 @@
+// The verification flow behind the capture API and the cancel button: guards the session, runs the
+// decision policy, keeps every capture of a request it judged as encrypted evidence (a request refused
+// as malformed stores nothing), has the OIDC completer claim the session and build the post-back
+// (signed id_token or error), and writes the session's one audit record.
+// Nothing else in src/ decides "verified".
+import type { PostBack } from '../../oidc/form-post.js';
+import type { CompletedVerification, VerificationCompleter } from '../../oidc/complete-verification.js';
+import type { BiometricProfile, CheckResult, Decision, Repository, VerificationSession } from '../../store/repository.js';
+import type { VerificationPolicy } from '../../config/sections/verification.js';
+import type { LivenessConfig } from '../../config/sections/liveness.js';
+import { ProofgateError } from '../../core/errors.js';
+import type { Capture } from '../capture/capture.js';
+import type { EvidenceSink, FaceAnalyzer } from '../capture/ports.js';
+import { requireOpenSession } from './open-session-guard.js';
+import { decideReturningUser } from '../policy/decide-returning-user.js';
+import { decideFirstTime, firstTimeNotAvailableCheck } from '../policy/decide-first-time.js';
+import type { DocumentInspector } from '../first-time/document-inspector.js';
+import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
+import { recordEnrolment } from './record-enrolment.js';
+import { recordDecision } from './record-decision.js';
+import { sessionChallenge } from '../capture/session-challenge.js';
+
+export interface VerificationServiceDeps {
+  repo: Repository;
+  faceEngine: FaceAnalyzer;
+  evidence: EvidenceSink;
+  completeVerification: VerificationCompleter;
+  policy: VerificationPolicy;
+  /** The one liveness policy and its thresholds (config.liveness). */
+  liveness: LivenessConfig;
+  /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
+  documents?: DocumentInspector;
+  now?: () => number;
+}
+
+export type CaptureReply =
+  | { outcome: 'retry'; message: string; attemptsLeft: number }
+  | { outcome: 'decided'; decision: Decision; message: string; postBack: PostBack };
+
+// What the person reads; reasons stay in the audit so a failed attempt teaches an attacker nothing.
+const DECISION_MESSAGES: Record<Decision, string> = {
+  verified: 'Verified. Returning you to sign-in…',
+  denied: 'We could not verify that you are the owner of this account. Returning you to sign-in…',
+  unavailable: 'Verification is temporarily unavailable. Returning you to sign-in…',
+};
+// A refusal by policy rather than by the person's face: saying so teaches an attacker nothing.
+const DEPTH_REQUIRED_MESSAGE = 'This sign-in needs a depth camera (a verification kiosk) to check that a live person is present; it cannot be completed with this camera. Returning you to sign-in…';
+
+// error_description sent to Entra: short and free of personal data.
+const ENTRA_REASONS: Record<string, string> = {
+  'first-time': 'no verified profile for this account; document verification is not available',
+  cancel: 'the person cancelled verification',
+  denied: 'the person was not verified',
+  unavailable: 'verification is temporarily unavailable',
+  'depth-required': 'liveness check requires a depth camera',
+};
+
+interface PendingDecision {
+  flow: 'returning' | 'first-time';
+  profile: BiometricProfile | null;
+  checks: CheckResult[];
+  decision: Decision;
+  entraReason: string;
+  /** Overrides the decision's message to the person (a policy refusal they should understand). */
+  message?: string;
+  /** First-time flow, verified: the profile to store in one transaction with the audit record. */
+  enrolment?: PendingEnrolment | null;
+}
+
+export class VerificationService {
+  readonly #deps: VerificationServiceDeps;
+  readonly #now: () => number;
+  /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
+  readonly #inFlight = new Set<string>();
+  /** Retryable attempts used per open session (sessions live minutes; entries leave with the session). */
+  readonly #attempts = new Map<string, { used: number; expiresAt: number }>();
+
+  constructor(deps: VerificationServiceDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[]): Promise<CaptureReply> {
+    const { repo } = this.#deps;
+    const session = requireOpenSession(repo, sessionId, csrfToken, this.#now());
+    if (this.#inFlight.has(sessionId)) {
+      throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
+    }
+    this.#inFlight.add(sessionId);
+    const store = async () => {
+      for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
+    };
+    try {
+      const profile = repo.getProfile(session.tid, session.oid);
+      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store);
+      if (!profile) {
+        await store();
+        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
+      }
+      // Malformed evidence (bad depth PNG, foreign nonce, stale or replayed challenge) throws a typed 4xx
+      // here, before anything is stored; what was judged is stored before its outcome is answered.
+      const outcome = await decideReturningUser({
+        engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
+        challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: repo, now: this.#now(),
+      }, profile, captures);
+      await store();
+      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' });
+      const depthRequired = outcome.decision === 'denied' && outcome.liveness?.reason === 'depth-required';
+      return await this.#finish(session, {
+        flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
+        entraReason: depthRequired ? ENTRA_REASONS['depth-required'] : ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+        ...(depthRequired ? { message: DEPTH_REQUIRED_MESSAGE } : {}),
+      });
+    } finally {
+      this.#inFlight.delete(sessionId);
+    }
+  }
+
+  /** The person pressed Cancel: access_denied goes back to Entra, and the audit says why. */
+  async cancel(sessionId: string, csrfToken: unknown): Promise<PostBack> {
+    const { repo } = this.#deps;
+    const session = requireOpenSession(repo, sessionId, csrfToken, this.#now());
+    if (this.#inFlight.has(sessionId)) {
+      throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is being checked; wait for its result', { status: 409 });
+    }
+    const profile = repo.getProfile(session.tid, session.oid);
+    const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
+    if (!profile && !this.#deps.documents) checks.unshift(firstTimeNotAvailableCheck());
+    const reply = await this.#finish(session, { flow: profile ? 'returning' : 'first-time', profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
+    return reply.postBack;
+  }
+
+  /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
+  async #firstTime(session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>): Promise<CaptureReply> {
+    const outcome = await decideFirstTime({
+      engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
+      challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(),
+    }, session, captures);
+    await store();
+    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' });
+    return await this.#finish(session, {
+      flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
+      entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+    });
+  }
+
+  /**
+   * An unusable capture (no face, blur...) asks for another while attempts remain; the last one denies,
+   * recording the attempts as a failed check beside the checks of that last capture.
+   */
+  async #retryOrDeny(
+    session: VerificationSession,
+    outcome: { advice: string; checks: CheckResult[] },
+    denial: { flow: 'returning' | 'first-time'; profile: BiometricProfile | null; usable: string },
+  ): Promise<CaptureReply> {
+    const used = this.#useAttempt(session);
+    const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
+    if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
+    const checks: CheckResult[] = [...outcome.checks, {
+      name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
+      reason: `no usable ${denial.usable} in ${used} attempt(s)`,
+    }];
+    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
+  }
+
+  #useAttempt(session: VerificationSession): number {
+    const now = this.#now();
+    for (const [id, a] of this.#attempts) if (a.expiresAt <= now) this.#attempts.delete(id);
+    const entry = this.#attempts.get(session.sessionId) ?? { used: 0, expiresAt: session.expiresAt };
+    entry.used += 1;
+    this.#attempts.set(session.sessionId, entry);
+    return entry.used;
+  }
+
+  /**
+   * The completer claims the session (one decision per session) and signs; the audit then records what
+   * actually went back. A "verified" whose token could not be signed is recorded as 'unavailable', so
+   * the audit never claims a verification Entra did not receive.
+   */
+  async #finish(session: VerificationSession, d: PendingDecision): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+    const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
+      reason: d.entraReason,
+      ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
+      // First-time: the account the document holder was bound to (the profile is stored below).
+      ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
+    });
+    const checks = [...d.checks];
+    if (completed.outcome !== d.decision) {
+      checks.push({
+        name: 'post-back', score: null, threshold: null, outcome: 'error',
+        reason: `decided ${d.decision} but ${completed.outcome} went back to Entra (${completed.fields.error ?? 'no error'}: ${completed.fields.error_description ?? ''})`,
+      });
+    }
+    if (d.enrolment && completed.outcome === 'verified') recordEnrolment(this.#deps.repo, { session, enrolment: d.enrolment, checks, at: this.#now() });
+    else recordDecision(this.#deps.repo, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
+    this.#attempts.delete(session.sessionId);
+    const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
+    return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
+  }
+}

@@ -1,0 +1,63 @@
+// The verification endpoints, as a table (mounted by the app under the public prefix):
+//   POST /verify/:sessionId/capture   raw image or capture envelope, X-CSRF-Token header → JSON reply
+//   POST /verify/:sessionId/cancel    form with csrf field → access_denied form_post to Entra
+//   GET  /static/*                    the pages' own stylesheet and script (src/pages/static)
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { projectRoot } from '../../native/addon.js';
+import { ProofgateError } from '../../core/errors.js';
+import { sendFormPost } from '../../oidc/form-post.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE, IMAGE_MEDIA_TYPES } from '../capture/capture.js';
+import { parseCaptureEnvelope, parseRawCapture, type CaptureLimits } from './parse-capture-body.js';
+import type { VerificationService } from '../flow/verification-service.js';
+
+export const STATIC_DIR = path.join(projectRoot, 'src', 'pages', 'static');
+
+export interface VerificationRouteSettings extends CaptureLimits {
+  maxEnvelopeBytes: number;
+  maxBodyBytes: number;
+}
+
+function sessionIdOf(req: Request): string {
+  const id = req.params.sessionId;
+  return typeof id === 'string' ? id : '';
+}
+
+export function createVerificationRouter(service: VerificationService, settings: VerificationRouteSettings): Router {
+  const router = express.Router();
+  const rawImage = express.raw({ type: [...IMAGE_MEDIA_TYPES], limit: settings.maxImageBytes });
+  // Its own media type: the app's general JSON parser (server.maxBodyBytes) leaves it alone.
+  const envelope = express.json({ type: CAPTURE_ENVELOPE_MEDIA_TYPE, limit: settings.maxEnvelopeBytes, strict: true });
+  const cancelForm = express.urlencoded({ extended: false, limit: settings.maxBodyBytes, parameterLimit: 20 });
+
+  const capture = async (req: Request, res: Response): Promise<void> => {
+    const sessionId = sessionIdOf(req);
+    const contentType = req.get('content-type') ?? '';
+    const captures = req.is(CAPTURE_ENVELOPE_MEDIA_TYPE)
+      ? parseCaptureEnvelope(req.body, settings)
+      : parseRawCapture(req.body, contentType, settings);
+    const reply = await service.receiveCapture(sessionId, req.get('x-csrf-token'), captures);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(reply);
+  };
+
+  const cancel = async (req: Request, res: Response): Promise<void> => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const postBack = await service.cancel(sessionIdOf(req), body.csrf);
+    sendFormPost(res, postBack);
+  };
+
+  // Captures are fetch() calls: errors answer in JSON whatever the Accept header says.
+  const jsonErrors = (err: unknown, req: Request, _res: Response, next: NextFunction) => {
+    req.headers.accept = 'application/json';
+    next(err);
+  };
+
+  router.post('/verify/:sessionId/capture', rawImage, envelope, capture, jsonErrors);
+  router.post('/verify/:sessionId/cancel', cancelForm, cancel);
+  router.all('/verify/:sessionId/capture', (_req, _res, next) => next(new ProofgateError('ERR_BAD_REQUEST', 'use POST', { status: 405 })));
+  // Revalidated on every load (ETag) so an upgraded page never runs a cached older script; a missing
+  // file falls through to the app's 404.
+  router.use('/static', express.static(STATIC_DIR, { index: false, dotfiles: 'deny', cacheControl: true, maxAge: 0, redirect: false }));
+  return router;
+}

@@ -1,0 +1,120 @@
+// Judges the liveness evidence of a returning-user capture, after the selfie matched: depth checks on
+// the selfie's landmarks, the active-challenge sequence (each frame through the face engine, every
+// frame the enrolled person, then verifyChallenge), and the one policy (decideLiveness with
+// config.liveness.policy). Capture problems the person can fix ask for a retry; malformed evidence is
+// a typed 4xx error (nothing stored); an engine or native failure makes the decision 'unavailable'.
+import { ProofgateError } from '../../core/errors.js';
+import type { LivenessConfig } from '../../config/sections/liveness.js';
+import type { CheckResult } from '../../store/repository.js';
+import {
+  checkDepthLiveness, decideLiveness, verifyChallenge,
+  type ChallengeResult, type DepthLivenessReport, type LivenessVerdict, type NonceReplayGuard,
+} from '../../liveness/index.js';
+import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
+import type { LivenessCaptures } from './liveness-captures.js';
+import type { SessionChallenge } from '../capture/session-challenge.js';
+import { challengeCheck, combinedLivenessCheck, depthChecks } from './liveness-checks.js';
+
+export interface LivenessContext {
+  engine: FaceAnalyzer;
+  config: LivenessConfig;
+  /** The enrolled template and the match threshold: every challenge frame must show the enrolled person. */
+  template: Float32Array;
+  matchMaxDistance: number;
+  challenge: SessionChallenge;
+  now: number;
+  replayGuard: NonceReplayGuard;
+}
+
+export type LivenessOutcome =
+  | { kind: 'judged'; verdict: LivenessVerdict; checks: CheckResult[] }
+  | { kind: 'retry'; checks: CheckResult[]; advice: string }
+  | { kind: 'unavailable'; checks: CheckResult[] };
+
+const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_UNSUPPORTED_MEDIA_TYPE']);
+const FRAMES_ADVICE = 'Keep only your face in view of the camera while you follow the instruction.';
+
+const errorCode = (e: unknown) => (e as { code?: string }).code ?? 'ERR_INTERNAL';
+const isClientError = (e: unknown) => e instanceof ProofgateError && e.status >= 400 && e.status < 500;
+const unavailable = (name: string, e: unknown): Extract<LivenessOutcome, { kind: 'unavailable' }> => ({
+  kind: 'unavailable', checks: [{ name, score: null, threshold: null, outcome: 'error', reason: `${errorCode(e)}: ${(e as Error).message}` }],
+});
+
+type FramesOutcome = { kind: 'analysed'; analyses: FaceAnalysisResult[] } | Exclude<LivenessOutcome, { kind: 'judged' }>;
+
+/** Every frame through the face engine, one at a time (a burst of frames must not flood its queue). */
+async function analyseFrames(ctx: LivenessContext, frames: LivenessCaptures['challengeFrames']): Promise<FramesOutcome> {
+  const analyses: FaceAnalysisResult[] = [];
+  for (const [i, frame] of frames.entries()) {
+    try {
+      analyses.push(await ctx.engine.analyzeFace(frame.image));
+    } catch (e) {
+      if (errorCode(e) === 'ERR_BUSY') throw e;
+      if (IMAGE_ERRORS.has(errorCode(e))) {
+        return { kind: 'retry', advice: 'The camera pictures could not be read. Try again.', checks: [{ name: 'liveness-challenge-frames', score: i, threshold: frames.length, outcome: 'fail', reason: `challenge frame ${i}: ${errorCode(e)}: ${(e as Error).message}` }] };
+      }
+      return unavailable('liveness-challenge-frames', e);
+    }
+  }
+  const unusable = analyses.findIndex((a) => a.faceCount !== 1 || !a.face);
+  if (unusable >= 0) {
+    const a = analyses[unusable];
+    return { kind: 'retry', advice: FRAMES_ADVICE, checks: [{
+      name: 'liveness-challenge-frames', score: analyses.filter((x) => x.faceCount === 1 && x.face).length, threshold: frames.length, outcome: 'fail',
+      reason: `challenge frame ${unusable}: ${a.faceCount === 0 || !a.face ? 'no face found' : `${a.faceCount} faces found`}; every frame must show exactly one face`,
+    }] };
+  }
+  const { width, height } = analyses[0].image;
+  const other = analyses.findIndex((a) => a.image.width !== width || a.image.height !== height);
+  if (other >= 0) {
+    throw new ProofgateError('ERR_BAD_REQUEST', `challenge frame ${other} is ${analyses[other].image.width}x${analyses[other].image.height}, frame 0 is ${width}x${height}: one camera, one size`, { status: 400 });
+  }
+  return { kind: 'analysed', analyses };
+}
+
+/** The sequence must be the enrolled person throughout, or a live stranger could act out the challenge. */
+async function samePersonCheck(ctx: LivenessContext, analyses: FaceAnalysisResult[]): Promise<CheckResult> {
+  let worst = 0;
+  let worstFrame = 0;
+  for (const [i, a] of analyses.entries()) {
+    const r = await ctx.engine.compareFaces(a.face!.embedding, ctx.template, ctx.matchMaxDistance);
+    if (r.distance > worst) [worst, worstFrame] = [r.distance, i];
+  }
+  const distance = Math.round(worst * 10000) / 10000;
+  const pass = worst <= ctx.matchMaxDistance;
+  return {
+    name: 'liveness-challenge-same-person', score: distance, threshold: ctx.matchMaxDistance, outcome: pass ? 'pass' : 'fail',
+    reason: pass ? `every challenge frame matches the enrolled person (largest distance ${distance})` : `challenge frame ${worstFrame} is not the enrolled person (distance ${distance})`,
+  };
+}
+
+export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessCaptures, selfieLandmarks: Float32Array): Promise<LivenessOutcome> {
+  let depth: DepthLivenessReport | undefined;
+  if (captures.depth) {
+    try {
+      depth = await checkDepthLiveness(captures.depth, selfieLandmarks, ctx.config);
+    } catch (e) {
+      if (isClientError(e)) throw e; // malformed depth (corrupt PNG body, all zero, face outside the frame): 4xx
+      return unavailable('liveness-depth', e);
+    }
+  }
+
+  let challenge: ChallengeResult | undefined;
+  const extra: CheckResult[] = [];
+  if (captures.challengeFrames.length > 0) {
+    const frames = await analyseFrames(ctx, captures.challengeFrames);
+    if (frames.kind !== 'analysed') return frames;
+    const { analyses } = frames;
+    // Nonce, age, order and replay are verifyChallenge's to refuse (typed 4xx); it consumes the nonce.
+    const result = verifyChallenge({
+      frames: captures.challengeFrames.map((f, i) => ({ landmarks: analyses[i].face!.landmarks468, nonce: f.nonce, capturedAt: f.capturedAt })),
+      challenge: ctx.challenge.kind, nonce: ctx.challenge.nonce, now: ctx.now, frameSize: analyses[0].image, replayGuard: ctx.replayGuard,
+    }, ctx.config.challenge);
+    const same = await samePersonCheck(ctx, analyses);
+    extra.push(challengeCheck(result, ctx.config.challenge), same);
+    challenge = same.outcome === 'pass' ? result : { ...result, passed: false, reason: same.reason ?? 'not the enrolled person' };
+  }
+
+  const verdict = decideLiveness({ depth, challenge }, ctx.config.policy);
+  return { kind: 'judged', verdict, checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge)] };
+}

@@ -1,0 +1,92 @@
+// Reads the liveness evidence out of a capture request, before anything is analysed or stored:
+//  - 'depth' (16-bit greyscale PNG aligned to the selfie) with meta {intrinsics {fx,fy,cx,cy},
+//    depthUnitMm, capturedAt, nonce}, and optionally 'ir' (8/16-bit greyscale PNG, same size, no meta);
+//  - 'challenge-frame's (JPEG/PNG/WebP), each with meta {capturedAt, nonce}, in capture order.
+// Malformed evidence is refused here with the liveness module's typed 4xx errors (its own validation
+// of the PNG headers, sizes, intrinsics and nonce format), so a bad request stores nothing.
+import { ProofgateError } from '../../core/errors.js';
+import type { LivenessConfig } from '../../config/sections/liveness.js';
+import { validateRgbdCapture, type DepthIntrinsics, type RgbdCapture } from '../../liveness/index.js';
+import type { Capture } from '../capture/capture.js';
+import type { SessionChallenge } from '../capture/session-challenge.js';
+
+export interface ChallengeFrameCapture {
+  image: Buffer;
+  nonce: string;
+  capturedAt: number;
+}
+
+export interface LivenessCaptures {
+  /** The RGB-D capture (the selfie as its colour frame), or null when no depth frame was sent. */
+  depth: RgbdCapture | null;
+  /** The active-challenge sequence in the order sent; empty when none was sent. */
+  challengeFrames: ChallengeFrameCapture[];
+}
+
+const badRequest = (code: string, message: string) => new ProofgateError(code, message, { status: 400 });
+
+function metaKeys(c: Capture, at: string, allowed: readonly string[]): Record<string, unknown> {
+  const meta = c.meta ?? {};
+  const unknown = Object.keys(meta).find((k) => !allowed.includes(k));
+  if (unknown !== undefined) throw badRequest('ERR_BAD_REQUEST', `${at}.meta has an unknown field "${unknown.slice(0, 40)}" (allowed: ${allowed.join(', ') || 'none'})`);
+  return meta;
+}
+
+/** Refuses a capture stamped for another session, or taken outside the challenge's time window. */
+function checkStamp(nonce: unknown, capturedAt: unknown, at: string, session: SessionChallenge, now: number, config: LivenessConfig): void {
+  if (nonce !== session.nonce) throw badRequest('ERR_CHALLENGE_NONCE', `${at}: meta.nonce is not this session's challenge nonce`);
+  const t = capturedAt as number;
+  if (now - t > config.challenge.maxAgeSeconds * 1000) {
+    throw badRequest('ERR_CHALLENGE_STALE', `${at}: captured ${Math.round((now - t) / 1000)} s ago, more than ${config.challenge.maxAgeSeconds} s`);
+  }
+  if (t - now > config.challenge.maxClockSkewMs) throw badRequest('ERR_CHALLENGE_STALE', `${at}: dated in the future`);
+}
+
+function readDepth(captures: readonly Capture[], selfie: Capture, session: SessionChallenge, now: number, config: LivenessConfig): RgbdCapture | null {
+  const depths = captures.filter((c) => c.kind === 'depth');
+  const irs = captures.filter((c) => c.kind === 'ir');
+  if (depths.length > 1) throw badRequest('ERR_BAD_REQUEST', `one depth capture per request (found ${depths.length})`);
+  if (irs.length > 1) throw badRequest('ERR_BAD_REQUEST', `one ir capture per request (found ${irs.length})`);
+  if (depths.length === 0) {
+    if (irs.length > 0) throw badRequest('ERR_BAD_REQUEST', 'an ir capture needs the depth capture it belongs to');
+    return null;
+  }
+  const meta = metaKeys(depths[0], 'depth', ['intrinsics', 'depthUnitMm', 'capturedAt', 'nonce']);
+  if (irs.length > 0) metaKeys(irs[0], 'ir', []);
+  const capture: RgbdCapture = {
+    rgb: selfie.bytes,
+    depthPng: depths[0].bytes,
+    depthUnitMm: meta.depthUnitMm as number,
+    intrinsics: meta.intrinsics as DepthIntrinsics,
+    ...(irs.length > 0 ? { irPng: irs[0].bytes } : {}),
+    nonce: meta.nonce as string,
+    capturedAt: meta.capturedAt as number,
+  };
+  // Header-level validation (formats, bit depths, alignment to the selfie, intrinsics, nonce format):
+  // typed 4xx errors; the pixels are decoded later by the native worker.
+  validateRgbdCapture(capture, config.capture);
+  checkStamp(capture.nonce, capture.capturedAt, 'depth', session, now, config);
+  return capture;
+}
+
+function readChallengeFrames(captures: readonly Capture[], config: LivenessConfig): ChallengeFrameCapture[] {
+  const frames = captures.filter((c) => c.kind === 'challenge-frame');
+  if (frames.length > config.capture.maxSequenceFrames) {
+    throw badRequest('ERR_BAD_REQUEST', `at most ${config.capture.maxSequenceFrames} challenge frames are accepted (got ${frames.length})`);
+  }
+  return frames.map((c, i) => {
+    const at = `challenge-frame ${i}`;
+    const meta = metaKeys(c, at, ['capturedAt', 'nonce']);
+    if (typeof meta.nonce !== 'string') throw badRequest('ERR_CHALLENGE_NONCE', `${at}: meta.nonce (the session's challenge nonce) is required`);
+    if (typeof meta.capturedAt !== 'number' || !Number.isFinite(meta.capturedAt)) {
+      throw badRequest('ERR_BAD_REQUEST', `${at}: meta.capturedAt (milliseconds since the epoch) is required`);
+    }
+    return { image: c.bytes, nonce: meta.nonce, capturedAt: meta.capturedAt };
+  });
+}
+
+export function readLivenessCaptures(
+  captures: readonly Capture[], selfie: Capture, session: SessionChallenge, now: number, config: LivenessConfig,
+): LivenessCaptures {
+  return { depth: readDepth(captures, selfie, session, now, config), challengeFrames: readChallengeFrames(captures, config) };
+}

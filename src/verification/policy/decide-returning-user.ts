@@ -1,0 +1,102 @@
+// The returning-user decision: one selfie against the stored profile of the account bound to the hint.
+// read the liveness evidence (malformed: 4xx before any work) → analyse → face count → quality gates →
+// same model → compare → liveness (evaluate-liveness.ts, one policy: config.liveness.policy). Every step
+// adds a CheckResult; "verified" is only ever the result of the match passing and decideLiveness
+// accepting. Capture-quality failures are retryable; the rest are final.
+import { ProofgateError } from '../../core/errors.js';
+import type { BiometricProfile, CheckResult, Decision } from '../../store/repository.js';
+import type { VerificationPolicy } from '../../config/sections/verification.js';
+import type { LivenessConfig } from '../../config/sections/liveness.js';
+import type { LivenessVerdict, NonceReplayGuard } from '../../liveness/index.js';
+import type { Capture } from '../capture/capture.js';
+import type { FaceAnalyzer } from '../capture/ports.js';
+import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
+import { uncheckedCaptureChecks } from './unchecked-captures.js';
+import { readLivenessCaptures } from '../liveness/liveness-captures.js';
+import { evaluateLiveness } from '../liveness/evaluate-liveness.js';
+import type { SessionChallenge } from '../capture/session-challenge.js';
+import { templateToEmbedding } from '../capture/face-template.js';
+
+export interface ReturningUserContext {
+  engine: FaceAnalyzer;
+  policy: VerificationPolicy;
+  liveness: LivenessConfig;
+  /** The session's challenge and the nonce its captures carry (session-challenge.ts). */
+  challenge: SessionChallenge;
+  /** Consumes challenge nonces (Repository.rememberOnce). */
+  replayGuard: NonceReplayGuard;
+  now: number;
+}
+
+export type ReturningUserOutcome =
+  /** The capture was not usable; the person may try again (if attempts remain). */
+  | { kind: 'retry'; checks: CheckResult[]; advice: string }
+  | { kind: 'decided'; decision: Decision; checks: CheckResult[]; liveness?: LivenessVerdict };
+
+// Engine errors that mean "this image is bad" rather than "the engine is broken". (No face is not an
+// error: the engine answers face: null and the face-count gate asks for a retry.)
+const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_UNSUPPORTED_MEDIA_TYPE']);
+// Transient overload: the request fails (503) and the session stays open for another try.
+const TRANSIENT_ERRORS = new Set(['ERR_BUSY']);
+
+export async function decideReturningUser(
+  ctx: ReturningUserContext,
+  profile: BiometricProfile,
+  captures: readonly Capture[],
+): Promise<ReturningUserOutcome> {
+  const { engine, policy } = ctx;
+  const selfie = captures.find((c) => c.kind === 'selfie');
+  if (!selfie) throw new ProofgateError('ERR_BAD_REQUEST', 'a selfie is required', { status: 400 });
+  const livenessCaptures = readLivenessCaptures(captures, selfie, ctx.challenge, ctx.now, ctx.liveness);
+
+  let analysis;
+  try {
+    analysis = await engine.analyzeFace(selfie.bytes);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'ERR_INTERNAL';
+    if (TRANSIENT_ERRORS.has(code)) throw error;
+    if (IMAGE_ERRORS.has(code)) {
+      const check: CheckResult = { name: 'image-decode', score: null, threshold: null, outcome: 'fail', reason: `${code}: ${(error as Error).message}` };
+      return { kind: 'retry', checks: [check], advice: qualityAdvice(check) };
+    }
+    return { kind: 'decided', decision: 'unavailable', checks: [{ name: 'face-analysis', score: null, threshold: null, outcome: 'error', reason: `${code}: face engine failed` }] };
+  }
+
+  const countCheck = checkFaceCount(analysis);
+  if (countCheck.outcome !== 'pass' || !analysis.face) return { kind: 'retry', checks: [countCheck], advice: qualityAdvice(countCheck) };
+
+  const qualityChecks = checkSelfieQuality(analysis.face.quality, policy.quality);
+  const failedQuality = qualityChecks.find((c) => c.outcome !== 'pass');
+  const checks = [countCheck, ...qualityChecks];
+  if (failedQuality) return { kind: 'retry', checks, advice: qualityAdvice(failedQuality) };
+
+  if (profile.modelId !== engine.modelId) {
+    checks.push({ name: 'face-match', score: null, threshold: policy.matchMaxDistance, outcome: 'fail',
+      reason: `profile template is from model "${profile.modelId}" but the engine runs "${engine.modelId}": the account must be re-enrolled` });
+    return { kind: 'decided', decision: 'denied', checks };
+  }
+
+  const template = templateToEmbedding(profile.template);
+  const comparison = await engine.compareFaces(analysis.face.embedding, template, policy.matchMaxDistance);
+  const distance = Math.round(comparison.distance * 10000) / 10000;
+  checks.push({
+    name: 'face-match', score: distance, threshold: policy.matchMaxDistance, outcome: comparison.match ? 'pass' : 'fail',
+    reason: comparison.match
+      ? `embedding distance ${distance} <= ${policy.matchMaxDistance} (same person)`
+      : `embedding distance ${distance} > ${policy.matchMaxDistance} (not the enrolled person)`,
+  });
+  // Not the enrolled person: final, and the liveness evidence (and the challenge nonce) is left untouched.
+  if (!comparison.match) {
+    checks.push({ name: 'liveness', score: null, threshold: null, outcome: 'skipped', reason: 'not evaluated: the face did not match the enrolled person' });
+    return { kind: 'decided', decision: 'denied', checks: [...checks, ...uncheckedCaptureChecks(captures)] };
+  }
+
+  const liveness = await evaluateLiveness({
+    engine, config: ctx.liveness, template, matchMaxDistance: policy.matchMaxDistance,
+    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard,
+  }, livenessCaptures, analysis.face.landmarks468);
+  if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, ...liveness.checks], advice: liveness.advice };
+  if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, ...liveness.checks] };
+  checks.push(...liveness.checks, ...uncheckedCaptureChecks(captures));
+  return { kind: 'decided', decision: liveness.verdict.accepted ? 'verified' : 'denied', checks, liveness: liveness.verdict };
+}
