@@ -12,7 +12,8 @@ import path from 'node:path';
 import { readModelManifest } from '../src/biometrics/model-manifest.js';
 import { alignmentTemplate } from '../src/biometrics/alignment-templates.js';
 import type { NativeAnalyzeOptions, NativeEngineSpec, NativeFaceAddon } from '../src/biometrics/native-face.js';
-import { addonPath, projectRoot } from '../src/native/addon.js';
+import { addonPath } from '../src/native/addon.js';
+import { projectRoot } from '../src/core/project-root.js';
 import { demoPhotoBytes, faceJpeg } from '../test/helpers/face-photos.js';
 import { encodePng, jpegHeaderOnly, noFacePicture, pngHeaderOnly, webpHeaderOnly, withExifOrientation, TINY_WEBP } from '../test/helpers/face-images.js';
 

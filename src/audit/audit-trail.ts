@@ -5,7 +5,8 @@
 // is applied by that poll, not by record().
 import type { AuditConfig } from '../config/sections/audit.js';
 import type { KeyRing } from '../hsm/signing-key.js';
-import type { AuditCheckpoint, AuditEntry, AuditRecord, Repository } from '../store/repository.js';
+import type { AuditCheckpoint, AuditEntry, AuditRecord } from '../core/domain.js';
+import type { Repository } from '../store/repository.js';
 import { checkpointSigningInput } from './chain.js';
 
 /** How often start-appliance.ts calls checkpointIfDue. */

@@ -4,7 +4,7 @@
 // record without its `prevHash` and `hash` fields (so `seq` is hashed too). Checkpoints sign
 // ascii(`${seq}.${hash}`) with RS256. docs/store-and-audit.md states the same for examiners.
 import { createHash } from 'node:crypto';
-import type { AuditEntry, AuditRecord } from '../store/repository.js';
+import type { AuditEntry, AuditRecord } from '../core/domain.js';
 import { canonicalJson } from './canonical-json.js';
 
 export const GENESIS_HASH = '0'.repeat(64);

@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
-import type { AuditCheckpoint, AuditRecord, Repository } from '../store/repository.js';
+import type { AuditCheckpoint, AuditRecord } from '../core/domain.js';
+import type { Repository } from '../store/repository.js';
 import { canonicalJson } from './canonical-json.js';
 import type { AuditSource } from './verify-chain.js';
 

@@ -1,7 +1,7 @@
 // Shape check for an audit entry before it is chained: a record is permanent, so a malformed one is
 // refused with a message naming the field instead of being written and breaking verification later.
 import { ProofgateError } from '../core/errors.js';
-import type { AuditEntry, CheckResult } from '../store/repository.js';
+import type { AuditEntry, CheckResult } from '../core/domain.js';
 
 const FLOWS = ['returning', 'first-time', 'none'] as const;
 const DECISIONS = ['verified', 'denied', 'unavailable'] as const;

@@ -6,7 +6,7 @@
 // What it cannot catch: rows removed from the tail after the newest checkpoint (docs/store-and-audit.md).
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import type { AuditCheckpoint, AuditRecord } from '../store/repository.js';
+import type { AuditCheckpoint, AuditRecord } from '../core/domain.js';
 import { GENESIS_HASH, auditBody, chainHash, checkpointSigningInput } from './chain.js';
 
 export interface AuditSource {

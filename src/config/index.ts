@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, SectionReader, mergeConfig } from './validate.js';
-import { projectRoot } from '../native/addon.js';
+import { projectRoot } from '../core/project-root.js';
 import { serverDefaults, readServerConfig, type ServerConfig } from './sections/server.js';
 import { oidcDefaults, readOidcConfig, type OidcConfig } from './sections/oidc.js';
 import { hsmDefaults, readHsmConfig, type HsmConfig } from './sections/hsm.js';

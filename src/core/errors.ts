@@ -1,5 +1,5 @@
 // The error family. Every error the appliance raises on purpose is a ProofgateError with a stable
-// `code`; HTTP status and OIDC error mapping happen in one place (src/http/error-handler.ts).
+// `code`; HTTP status and OIDC error mapping happen in one place (src/core/describe-error.ts).
 export type ErrorCode =
   | 'ERR_BAD_REQUEST'
   | 'ERR_PAYLOAD_TOO_LARGE'

@@ -3,20 +3,9 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../core/project-root.js';
 
 const require = createRequire(import.meta.url);
-
-/** Repository root, whether running from src/ under tsx or from dist/src/ after tsc. */
-export const projectRoot: string = (() => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, 'CMakeLists.txt'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('proofgate: cannot locate the project root');
-    dir = parent;
-  }
-  return dir;
-})();
 
 export const addonPath = path.join(projectRoot, 'build', 'native', 'Release', 'proofgate.node');
 

@@ -4,8 +4,9 @@
 import type { ProofgateConfig } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
 import type { KeyRing } from '../hsm/signing-key.js';
-import type { Decision, Repository, VerificationSession } from '../store/repository.js';
-import { describeError, type OidcErrorCode } from '../http/error-handler.js';
+import type { Decision, VerificationSession } from '../core/domain.js';
+import type { Repository } from '../store/repository.js';
+import { describeError, type OidcErrorCode } from '../core/describe-error.js';
 import type { PostBack } from './form-post.js';
 import { signIdToken, type IdTokenClaims } from './id-token.js';
 

@@ -2,7 +2,7 @@
 // session for an accepted Entra request and hands the browser over with `start`; the UI later reports
 // its decision through the VerificationCompleter (src/oidc/complete-verification.ts).
 import type { Request, Response } from 'express';
-import type { VerificationSession } from '../store/repository.js';
+import type { VerificationSession } from '../core/domain.js';
 
 export interface VerificationUi {
   /**

@@ -6,7 +6,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { ProofgateError } from '../core/errors.js';
 import type { DataKeyWrapper } from '../hsm/signing-key.js';
 import { ensureDataKey, unwrapDataKey } from './data-key.js';
-import type { EvidenceRecord, Repository } from './repository.js';
+import type { EvidenceRecord } from '../core/domain.js';
+import type { Repository } from './repository.js';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -8,10 +8,8 @@ import { ProofgateError } from '../core/errors.js';
 import { GENESIS_HASH, chainHash } from '../audit/chain.js';
 import { validateAuditEntry } from '../audit/validate-entry.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
-import type {
-  AuditCheckpoint, AuditEntry, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, EvidenceSeal,
-  Repository, VerificationSession, VerificationStatus, WrappedDataKey,
-} from './repository.js';
+import type { AuditCheckpoint, AuditEntry, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
+import type { EvidenceSeal, Repository, WrappedDataKey } from './repository.js';
 import {
   toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toSession, toSubject,
   type AuditRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,

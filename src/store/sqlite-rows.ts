@@ -1,8 +1,7 @@
 // Row shapes of the SQLite tables and their mapping to the repository's types. Kept apart from the
 // statements so the repository reads as a list of operations.
-import type {
-  AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, WrappedDataKey,
-} from './repository.js';
+import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession } from '../core/domain.js';
+import type { WrappedDataKey } from './repository.js';
 
 export interface SubjectRow {
   tid: string; oid: string; upn: string | null; display_name: string | null;

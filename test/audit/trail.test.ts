@@ -2,7 +2,7 @@ import t from 'tap';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import { GENESIS_HASH, auditBody, chainHash } from '../../src/audit/chain.js';
 import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
-import type { AuditRecord } from '../../src/store/repository.js';
+import type { AuditRecord } from '../../src/core/domain.js';
 import { auditFixture } from '../helpers/audit-fixture.js';
 import { auditEntryFixture } from '../helpers/store-fixtures.js';
 import { manualClock } from '../helpers/temp-store.js';

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../src/native/addon.js';
+import { projectRoot } from '../../src/core/project-root.js';
 import { escapeHtml } from '../../src/pages/html.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { faceJpeg, mjpegOf, type DemoFace } from '../helpers/face-photos.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
-import { projectRoot } from '../../src/native/addon.js';
+import { projectRoot } from '../../src/core/project-root.js';
 
 export const modelsDir = path.join(projectRoot, 'models');
 

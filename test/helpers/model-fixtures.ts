@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
-import { projectRoot } from '../../src/native/addon.js';
+import { projectRoot } from '../../src/core/project-root.js';
 
 /** mulberry32: a tiny seeded PRNG, so every run feeds the models the same numbers. */
 export function seededUniform(seed: number, count: number, low: number, high: number): Float32Array {

@@ -8,7 +8,7 @@ import type { VerificationUi } from '../../src/oidc/verification-ui.js';
 import { createApp, type AppDeps } from '../../src/cli/create-app.js';
 import { externalUrl } from '../../src/http/public-url.js';
 import { silentLogger } from '../../src/core/log.js';
-import type { VerificationSession } from '../../src/store/repository.js';
+import type { VerificationSession } from '../../src/core/domain.js';
 import { startLoopbackApp, type LoopbackApp, type LoopbackAppOptions, type Teardown } from './loopback-app.js';
 import { parseFormPost, type ParsedFormPost } from './simulated-entra.js';
 

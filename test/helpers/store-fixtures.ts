@@ -1,5 +1,5 @@
 // Plain, valid records for store and audit tests.
-import type { AuditEntry, VerificationSession } from '../../src/store/repository.js';
+import type { AuditEntry, VerificationSession } from '../../src/core/domain.js';
 
 export function sessionFixture(sessionId: string, overrides: Partial<VerificationSession> = {}): VerificationSession {
   return {

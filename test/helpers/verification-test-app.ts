@@ -9,7 +9,7 @@ import { createApp } from '../../src/cli/create-app.js';
 import { silentLogger } from '../../src/core/log.js';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
 import type { SqliteRepository } from '../../src/store/sqlite-repository.js';
-import type { VerificationSession } from '../../src/store/repository.js';
+import type { VerificationSession } from '../../src/core/domain.js';
 import { createVerification, type Verification } from '../../src/verification/http/create-verification.js';
 import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
 import type { DocumentInspector } from '../../src/verification/first-time/document-inspector.js';

@@ -5,7 +5,7 @@ import { buildConfig } from '../../src/config/index.js';
 import { decideReturningUser, type ReturningUserContext } from '../../src/verification/policy/decide-returning-user.js';
 import { embeddingToTemplate } from '../../src/verification/capture/face-template.js';
 import type { Capture } from '../../src/verification/capture/capture.js';
-import type { BiometricProfile } from '../../src/store/repository.js';
+import type { BiometricProfile } from '../../src/core/domain.js';
 import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { tempRepository } from '../helpers/temp-store.js';

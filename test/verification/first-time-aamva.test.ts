@@ -5,7 +5,7 @@ import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import { documentAddon } from '../../src/documents/imaging/native-document.js';
-import type { VerificationSession } from '../../src/store/repository.js';
+import type { VerificationSession } from '../../src/core/domain.js';
 import type { Capture } from '../../src/verification/capture/capture.js';
 import { decideFirstTime, type FirstTimeOutcome } from '../../src/verification/policy/decide-first-time.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';

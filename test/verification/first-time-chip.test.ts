@@ -7,7 +7,7 @@ import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
-import type { VerificationSession } from '../../src/store/repository.js';
+import type { VerificationSession } from '../../src/core/domain.js';
 import type { Capture } from '../../src/verification/capture/capture.js';
 import { decideFirstTime, type FirstTimeOutcome } from '../../src/verification/policy/decide-first-time.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';

@@ -6,7 +6,7 @@
 import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
-import type { VerificationSession } from '../../src/store/repository.js';
+import type { VerificationSession } from '../../src/core/domain.js';
 import { decideFirstTime, type FirstTimeContext, type FirstTimeOutcome } from '../../src/verification/policy/decide-first-time.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
 import { documentNumberHash } from '../../src/verification/first-time/enrolment-summary.js';

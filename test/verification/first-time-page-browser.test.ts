@@ -6,7 +6,7 @@ import t from 'tap';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { projectRoot } from '../../src/native/addon.js';
+import { projectRoot } from '../../src/core/project-root.js';
 import { escapeHtml } from '../../src/pages/html.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
 import { buildConfig } from '../../src/config/index.js';

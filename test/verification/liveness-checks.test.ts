@@ -5,7 +5,7 @@ import { buildConfig } from '../../src/config/index.js';
 import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict } from '../../src/liveness/index.js';
 import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind } from '../../src/verification/liveness/liveness-checks.js';
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
-import type { VerificationSession } from '../../src/store/repository.js';
+import type { VerificationSession } from '../../src/core/domain.js';
 
 const settings = buildConfig({}).liveness.challenge;
 const check = (over: Partial<DepthCheckResult>): DepthCheckResult => ({ name: 'noseProminenceMm', unit: 'mm', value: 20, min: 8, max: 60, outcome: 'pass', ...over });

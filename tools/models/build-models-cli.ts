@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildModels, renderPinsFile } from './build-models.js';
-import { projectRoot } from '../../src/native/addon.js';
+import { projectRoot } from '../../src/core/project-root.js';
 
 const args = new Set(process.argv.slice(2));
 for (const a of args) {

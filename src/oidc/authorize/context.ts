@@ -1,7 +1,7 @@
 // What the authorize chain learns about one Entra request, step by step (kept in res.locals).
 import type { Response } from 'express';
 import type { OidcClientConfig } from '../../config/sections/oidc.js';
-import type { VerificationSession } from '../../store/repository.js';
+import type { VerificationSession } from '../../core/domain.js';
 import type { EntraCloud } from '../clouds.js';
 import type { ValidatedHint } from '../hint.js';
 import type { NegotiatedAuthn } from '../claims-request.js';

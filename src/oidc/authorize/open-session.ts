@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { OidcConfig } from '../../config/sections/oidc.js';
-import type { Repository, VerificationSession } from '../../store/repository.js';
+import type { VerificationSession } from '../../core/domain.js';
+import type { Repository } from '../../store/repository.js';
 import { authorizeContext, required } from './context.js';
 
 const token = () => randomBytes(32).toString('base64url');

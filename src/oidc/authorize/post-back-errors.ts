@@ -1,8 +1,8 @@
 // The chain's error step: once redirect_uri is known, a refusal goes back to Entra as a form_post with
-// error (access_denied / temporarily_unavailable, chosen by the one mapping in src/http/error-handler.ts),
+// error (access_denied / temporarily_unavailable, chosen by the one mapping in src/core/describe-error.ts),
 // error_description and state. Before that, the app's error handler answers with an HTTP error page.
 import type { ErrorRequestHandler } from 'express';
-import { describeError } from '../../http/error-handler.js';
+import { describeError } from '../../core/describe-error.js';
 import type { Logger } from '../../core/log.js';
 import { sendFormPost } from '../form-post.js';
 import type { AuthorizeContext } from './context.js';

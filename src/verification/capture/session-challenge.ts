@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import { pickChallenge, type ChallengeKind, type RandomSource } from '../../liveness/index.js';
-import type { VerificationSession } from '../../store/repository.js';
+import type { VerificationSession } from '../../core/domain.js';
 
 export interface SessionChallenge {
   kind: ChallengeKind;

@@ -3,7 +3,7 @@
 // header version. Only a DG2 whose hash the SOD vouches for (the chip check passed) is compared: an
 // unauthenticated photo proves nothing. The face engine decodes JPEG, PNG and WebP, so a JPEG 2000
 // photo (common in European passports) is reported as not compared.
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { ChipReading } from '../../documents/document-verifier.js';
 import type { FaceAnalyzer } from '../capture/ports.js';
 

@@ -1,7 +1,7 @@
 // The directory side of the holder binding: the identity the id_token_hint states for the account
 // (OIDC claims name, given_name, family_name and, when the tenant emits it, birthdate), and the
 // binding's audit check.
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { BindingResult, DirectoryIdentity } from '../../documents/binding/index.js';
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim().length > 0 ? v.trim() : null);

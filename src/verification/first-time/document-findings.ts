@@ -2,7 +2,7 @@
 // side carries the MRZ, the MRZ policy, or, on a driver licence without an MRZ, the AAMVA barcode on
 // its back. Every check becomes one audit CheckResult ('document-…'); what identifies the document
 // (type, issuer, number, holder) is returned for the binding and the enrolment summary.
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { AamvaBarcodeRead, AamvaParsed } from '../../documents/aamva/index.js';
 import type { DocumentHolder } from '../../documents/binding/index.js';
 import type { DocumentImageCheck, DocumentPhotoReport } from '../../documents/imaging/index.js';

@@ -2,7 +2,7 @@
 // document's type and issuer, a hash of its number (never the number), how the chip and liveness came
 // out, and every check's outcome. Scores and reasons stay in the audit record of the same transaction.
 import { createHash } from 'node:crypto';
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { LivenessVerdict } from '../../liveness/index.js';
 import type { IdentifiedDocument } from './document-findings.js';
 import type { ChipSummary } from './first-time-checks.js';

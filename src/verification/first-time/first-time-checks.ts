@@ -1,6 +1,6 @@
 // The first-time checks beyond the document photos, each as audit CheckResults: the printed portrait
 // against the selfie, the IR and UV images, and the chip.
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { ChipReading } from '../../documents/document-verifier.js';
 import type { DocumentImageCheck } from '../../documents/imaging/index.js';
 import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';

@@ -5,7 +5,8 @@
 // with an identity document at a kiosk (decide-first-time.ts).
 import { createHash, randomUUID } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
-import type { AuditRecord, BiometricProfile, CheckResult, Repository } from '../../store/repository.js';
+import type { AuditRecord, BiometricProfile, CheckResult } from '../../core/domain.js';
+import type { Repository } from '../../store/repository.js';
 import type { VerificationQualityConfig } from '../../config/sections/verification.js';
 import type { FaceAnalyzer } from '../capture/ports.js';
 import { IMAGE_MEDIA_TYPES, type ImageMediaType } from '../capture/capture.js';

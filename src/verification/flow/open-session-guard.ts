@@ -3,7 +3,8 @@
 // refuses further captures (ERR_REPLAY): one decision per session.
 import { timingSafeEqual } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
-import type { Repository, VerificationSession } from '../../store/repository.js';
+import type { VerificationSession } from '../../core/domain.js';
+import type { Repository } from '../../store/repository.js';
 import { recordDecision } from './record-decision.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;

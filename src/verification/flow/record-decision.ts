@@ -1,7 +1,8 @@
 // Writes the one audit record of a verification session, after the OIDC completer has claimed the
 // session (closeSession) and built what goes back to Entra. Evidence hashes are those of every capture
 // the session stored, retryable attempts included.
-import type { AuditEntry, AuditRecord, CheckResult, Decision, Repository, VerificationSession } from '../../store/repository.js';
+import { hintUpn, type AuditEntry, type AuditRecord, type CheckResult, type Decision, type VerificationSession } from '../../core/domain.js';
+import type { Repository } from '../../store/repository.js';
 
 export interface DecisionRecord {
   session: VerificationSession;
@@ -10,13 +11,6 @@ export interface DecisionRecord {
   checks: CheckResult[];
   decision: Decision;
   at: number;
-}
-
-/** The account label the audit keeps: the hint's upn, else its preferred_username. */
-export function hintUpn(session: VerificationSession): string | null {
-  const c = session.hintClaims;
-  const v = typeof c.upn === 'string' ? c.upn : typeof c.preferred_username === 'string' ? c.preferred_username : null;
-  return v && v.length > 0 ? v : null;
 }
 
 export function recordDecision(repo: Repository, r: DecisionRecord): AuditRecord {

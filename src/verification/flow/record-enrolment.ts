@@ -4,8 +4,10 @@
 // exists without its audit record).
 import { randomUUID } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
-import type { AuditRecord, BiometricProfile, CheckResult, Repository, VerificationSession } from '../../store/repository.js';
-import { hintUpn, recordDecision } from './record-decision.js';
+import type { AuditRecord, BiometricProfile, CheckResult, VerificationSession } from '../../core/domain.js';
+import type { Repository } from '../../store/repository.js';
+import { hintUpn } from '../../core/domain.js';
+import { recordDecision } from './record-decision.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);

@@ -5,7 +5,8 @@
 // Nothing else in src/ decides "verified".
 import type { PostBack } from '../../oidc/form-post.js';
 import type { CompletedVerification, VerificationCompleter } from '../../oidc/complete-verification.js';
-import type { BiometricProfile, CheckResult, Decision, Repository, VerificationSession } from '../../store/repository.js';
+import type { BiometricProfile, CheckResult, Decision, VerificationSession } from '../../core/domain.js';
+import type { Repository } from '../../store/repository.js';
 import type { VerificationPolicy } from '../../config/sections/verification.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import { ProofgateError } from '../../core/errors.js';
@@ -18,6 +19,7 @@ import type { DocumentInspector } from '../first-time/document-inspector.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
 import { recordEnrolment } from './record-enrolment.js';
 import { recordDecision } from './record-decision.js';
+import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
 
 export interface VerificationServiceDeps {
@@ -91,7 +93,7 @@ export class VerificationService {
       for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
     };
     try {
-      const profile = repo.getProfile(session.tid, session.oid);
+      const { profile } = verificationFlowFor(repo, session);
       if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store);
       if (!profile) {
         await store();
@@ -123,10 +125,10 @@ export class VerificationService {
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is being checked; wait for its result', { status: 409 });
     }
-    const profile = repo.getProfile(session.tid, session.oid);
+    const { flow, profile } = verificationFlowFor(repo, session);
     const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
     if (!profile && !this.#deps.documents) checks.unshift(firstTimeNotAvailableCheck());
-    const reply = await this.#finish(session, { flow: profile ? 'returning' : 'first-time', profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
+    const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
     return reply.postBack;
   }
 

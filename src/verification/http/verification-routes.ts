@@ -4,7 +4,7 @@
 //   GET  /static/*                    the pages' own stylesheet and script (src/pages/static)
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { projectRoot } from '../../native/addon.js';
+import { projectRoot } from '../../core/project-root.js';
 import { ProofgateError } from '../../core/errors.js';
 import { sendFormPost } from '../../oidc/form-post.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE, IMAGE_MEDIA_TYPES } from '../capture/capture.js';

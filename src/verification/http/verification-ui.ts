@@ -2,14 +2,15 @@
 // page when the account has a profile (with the session's active challenge when the liveness policy
 // films one), otherwise the "first-time enrolment not available" page.
 import type { Request, Response } from 'express';
-import type { Repository, VerificationSession } from '../../store/repository.js';
+import { hintUpn, type VerificationSession } from '../../core/domain.js';
+import type { Repository } from '../../store/repository.js';
 import type { VerificationUi } from '../../oidc/verification-ui.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import { externalPrefix } from '../../http/public-url.js';
 import { sendPage } from '../../pages/page-shell.js';
 import { capturePageBody } from '../../pages/capture-page.js';
 import { firstTimePageBody } from '../../pages/first-time-page.js';
-import { hintUpn } from '../flow/record-decision.js';
+import { verificationFlowFor } from '../flow/choose-flow.js';
 import { verificationPaths } from './verification-paths.js';
 import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from '../capture/session-challenge.js';
 
@@ -39,8 +40,7 @@ export class CapturePageUi implements VerificationUi {
     const paths = verificationPaths(externalPrefix(req), session.sessionId);
     const accountLabel = hintUpn(session) ?? 'this account';
     const formTargetOrigin = new URL(session.redirectUri).origin;
-    const hasProfile = this.#repo.getProfile(session.tid, session.oid) !== null;
-    if (!hasProfile) {
+    if (verificationFlowFor(this.#repo, session).flow === 'first-time') {
       const s = this.#settings;
       const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
       const kiosk = s.firstTimeAvailable

@@ -5,7 +5,7 @@
 // a typed 4xx error (nothing stored); an engine or native failure makes the decision 'unavailable'.
 import { ProofgateError } from '../../core/errors.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import {
   checkDepthLiveness, decideLiveness, verifyChallenge,
   type ChallengeResult, type DepthLivenessReport, type LivenessVerdict, type NonceReplayGuard,

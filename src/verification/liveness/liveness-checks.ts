@@ -3,7 +3,7 @@
 // 'liveness' check whose reason names the evidence used (depth, depth+IR, challenge, none) and the
 // policy verdict. 'liveness' is 'pass' only when decideLiveness accepted real evidence; accepted without
 // evidence (withoutDepth 'accept-risk') it is 'skipped'; otherwise 'fail'.
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict } from '../../liveness/index.js';
 

@@ -1,6 +1,6 @@
 // Quality gates a selfie must pass before its face is compared. Each gate is one CheckResult, so the
 // audit shows exactly which measure failed, by how much, against which configured threshold.
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { VerificationQualityConfig } from '../../config/sections/verification.js';
 import type { FaceAnalysisResult, FaceQualityMeasures } from '../capture/ports.js';
 

@@ -11,7 +11,7 @@
 // of the document) is then stored by the service in one transaction with the audit record
 // (first-time/record-enrolment.ts). Pictures that cannot be judged ask for a retry; a failed check
 // is final; an engine failure is 'unavailable'.
-import type { CheckResult, Decision, VerificationSession } from '../../store/repository.js';
+import type { CheckResult, Decision, VerificationSession } from '../../core/domain.js';
 import type { VerificationPolicy } from '../../config/sections/verification.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { LivenessVerdict, NonceReplayGuard } from '../../liveness/index.js';

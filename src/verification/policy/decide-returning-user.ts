@@ -4,7 +4,7 @@
 // adds a CheckResult; "verified" is only ever the result of the match passing and decideLiveness
 // accepting. Capture-quality failures are retryable; the rest are final.
 import { ProofgateError } from '../../core/errors.js';
-import type { BiometricProfile, CheckResult, Decision } from '../../store/repository.js';
+import type { BiometricProfile, CheckResult, Decision } from '../../core/domain.js';
 import type { VerificationPolicy } from '../../config/sections/verification.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { LivenessVerdict, NonceReplayGuard } from '../../liveness/index.js';

@@ -1,5 +1,5 @@
 // Document images and chip data sent with a capture are kept as evidence but not checked yet: say so.
-import type { CheckResult } from '../../store/repository.js';
+import type { CheckResult } from '../../core/domain.js';
 import type { Capture, CaptureKind } from '../capture/capture.js';
 
 // Evidence the returning-user flow does judge (the selfie, and liveness in evaluate-liveness.ts).

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import { buildModels, renderPinsFile, sha256Hex } from '../../../tools/models/build-models.js';
 import { MODEL_CATALOG } from '../../../tools/models/model-catalog.js';
 import { INPUT_PINS, OUTPUT_PINS } from '../../../tools/models/pins.js';
-import { projectRoot } from '../../../src/native/addon.js';
+import { projectRoot } from '../../../src/core/project-root.js';
 import { summariseOnnx } from '../../helpers/protobuf-reader.js';
 
 const quiet = () => {};

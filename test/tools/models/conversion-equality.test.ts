@@ -17,7 +17,7 @@ import { sha256Hex } from '../../../tools/models/build-models.js';
 import { BLAZEFACE_DECODER, MODEL_CATALOG, type GraphModelEntry, type ModelId } from '../../../tools/models/model-catalog.js';
 import { OUTPUT_PINS } from '../../../tools/models/pins.js';
 import { runOnnxModel } from '../../../tools/models/run-onnx.js';
-import { projectRoot } from '../../../src/native/addon.js';
+import { projectRoot } from '../../../src/core/project-root.js';
 import { faceApiDemoPhoto, maxAbs, maxAbsDiff, nhwcToNchw, nchwToNhwc, seededUniform, sigmoid } from '../../helpers/model-fixtures.js';
 import { FaceApiRecognitionReference, loadGraphModelFromFiles, runGraphModel, tf, useCpuBackend } from '../../helpers/tfjs-reference.js';
 

@@ -10,7 +10,7 @@ import { convertGraphModel, type TfjsGraphModelJson } from '../../../tools/model
 import { encodeOnnxModel } from '../../../tools/models/onnx-builder.js';
 import { runOnnxModel } from '../../../tools/models/run-onnx.js';
 import { decodeWeightsManifest } from '../../../tools/models/tfjs-weights.js';
-import { projectRoot } from '../../../src/native/addon.js';
+import { projectRoot } from '../../../src/core/project-root.js';
 import { maxAbs, maxAbsDiff, nchwToNhwc, seededUniform } from '../../helpers/model-fixtures.js';
 import { summariseOnnx } from '../../helpers/protobuf-reader.js';
 import { loadGraphModelFromFiles, runGraphModel, tf, useCpuBackend } from '../../helpers/tfjs-reference.js';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import t from 'tap';
 import { runOnnxModel } from '../../../tools/models/run-onnx.js';
-import { projectRoot } from '../../../src/native/addon.js';
+import { projectRoot } from '../../../src/core/project-root.js';
 import { existsSync } from 'node:fs';
 
 const model = path.join(projectRoot, 'models', 'face_recognition.onnx');

@@ -1,0 +1,114 @@
+// The domain vocabulary every floor speaks: accounts, profiles, sessions, checks, decisions and audit
+// records. Plain types and the few pure helpers that read them; no I/O. The store persists these, the
+// flows produce them, the pages and the audit trail read them.
+
+/** A directory account, keyed by Entra tenant id + object id (the hint's `sub` is pairwise, oid is not). */
+export interface DirectorySubject {
+  tid: string;
+  oid: string;
+  upn: string | null;
+  displayName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  createdAt: number; // ms since epoch
+}
+
+/** The verified person bound to an account: their face template and how it was enrolled. */
+export interface BiometricProfile {
+  profileId: string;
+  tid: string;
+  oid: string;
+  /** Face embedding as float32 little-endian bytes. */
+  template: Buffer;
+  /** Which embedder produced the template (a template only compares with one from the same model). */
+  modelId: string;
+  /** Document evidence summary that enrolled the profile (JSON), or null for a kiosk/staff attestation. */
+  enrolment: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type VerificationStatus = 'open' | 'decided' | 'expired' | 'cancelled';
+
+/** One EAM round trip: opened by Entra's POST, closed by the decision posted back. */
+export interface VerificationSession {
+  sessionId: string;
+  tid: string;
+  oid: string;
+  /** The hint's pairwise sub, echoed in the id_token. */
+  sub: string;
+  clientId: string;
+  redirectUri: string;
+  nonce: string;
+  state: string | null;
+  clientRequestId: string | null;
+  /** acr and amr this session will answer with, chosen from the request's claims. */
+  acr: string;
+  amr: string;
+  /** Hint claims kept for binding and audit (name, preferred_username, upn, given/family name). */
+  hintClaims: Record<string, unknown>;
+  csrfToken: string;
+  /** Per-session challenge (nonce for captures, optional active challenge for liveness). */
+  challenge: Record<string, unknown>;
+  status: VerificationStatus;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Encrypted evidence (a captured image). `sha256` is of the plaintext and is what the audit records. */
+export interface EvidenceRecord {
+  evidenceId: string;
+  sessionId: string;
+  kind: string; // e.g. 'selfie', 'document-front', 'depth'
+  sha256: string; // hex
+  mediaType: string;
+  createdAt: number;
+  purgedAt: number | null;
+}
+
+/** One check inside a decision: what ran, what it measured, against what, and the outcome. */
+export interface CheckResult {
+  name: string;
+  score: number | null;
+  threshold: number | null;
+  outcome: 'pass' | 'fail' | 'error' | 'skipped';
+  reason?: string;
+}
+
+export type Decision = 'verified' | 'denied' | 'unavailable';
+
+/** What the audit trail records for one verification (the chain fields are added by the store). */
+export interface AuditEntry {
+  sessionId: string | null;
+  tid: string;
+  oid: string;
+  upn: string | null;
+  profileId: string | null;
+  flow: 'returning' | 'first-time' | 'none';
+  checks: CheckResult[];
+  decision: Decision;
+  clientRequestId: string | null;
+  evidenceSha256: string[];
+  at: number;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  prevHash: string; // hex, of the previous record ('0'*64 for the first)
+  hash: string; // hex sha256 over prevHash and the canonical JSON of the entry
+}
+
+export interface AuditCheckpoint {
+  seq: number; // last record covered
+  hash: string; // that record's hash
+  kid: string;
+  signature: string; // base64url RS256 over `${seq}.${hash}`
+  at: number;
+}
+
+/** The account label the audit keeps: the hint's upn, else its preferred_username. */
+export function hintUpn(session: VerificationSession): string | null {
+  const c = session.hintClaims;
+  const v = typeof c.upn === 'string' ? c.upn : typeof c.preferred_username === 'string' ? c.preferred_username : null;
+  return v && v.length > 0 ? v : null;
+}
