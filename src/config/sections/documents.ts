@@ -1,6 +1,6 @@
 // Configuration section "documents". The defaults object is also the documentation: one comment per key.
 import { ConfigError, type SectionReader } from '../validate.js';
-import { imagingDefaults, readImagingConfig, type ImagingConfig } from '../../documents/imaging/imaging-config.js';
+import { imagingDefaults, readImagingConfig, type ImagingConfig } from './documents-imaging.js';
 
 export const documentsDefaults = {
   mrz: {

@@ -1,5 +1,5 @@
 // PDF417 from a photo of the card's back (zxing-cpp 1.4 in the addon), then the AAMVA parse.
-import type { ImagingConfig } from '../imaging/imaging-config.js';
+import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
 import { assertImageBuffer, callNative, documentAddon, type Point } from '../imaging/native-document.js';
 import { parseAamva, type AamvaResult } from './parse-aamva.js';
 

@@ -6,4 +6,4 @@ export { checkPortrait } from './portrait-check.js';
 export { measureDocument, nearestFormat, DOCUMENT_FORMATS, type DocumentMeasurement } from './measure-document.js';
 export { allPassed, type DocumentImageCheck, type CheckOutcome } from './image-checks.js';
 export { DocumentImageError } from './native-document.js';
-export { imagingDefaults, type ImagingConfig, type RegionConfig } from './imaging-config.js';
+export { imagingDefaults, type ImagingConfig, type RegionConfig } from '../../config/sections/documents-imaging.js';

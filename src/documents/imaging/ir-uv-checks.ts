@@ -3,7 +3,7 @@
 //   image; the portrait stays visible, so its area must keep contrast.
 // - UV: security paper has no optical brighteners, so the document must stay dull (low grey and
 //   blue); areas a template declares fluorescent must glow against it.
-import type { ImagingConfig } from './imaging-config.js';
+import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
 import { atLeast, atMost, failed, notApplicable, type DocumentImageCheck } from './image-checks.js';
 import { measureDocument } from './measure-document.js';
 import type { MrzImageReader } from './mrz-image-reader.js';

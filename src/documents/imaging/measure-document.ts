@@ -1,5 +1,5 @@
 // Native outline and pixel measurements of a document photo, with the nominal ISO/IEC 7810 formats.
-import type { ImagingConfig, RegionConfig } from './imaging-config.js';
+import type { ImagingConfig, RegionConfig } from '../../config/sections/documents-imaging.js';
 import { assertImageBuffer, callNative, documentAddon, type NativeMeasurements } from './native-document.js';
 
 /** ISO/IEC 7810 sizes in millimetres: ID-1 (cards, TD1) and ID-3 (passport data page, TD3). */

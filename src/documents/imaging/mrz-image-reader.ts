@@ -3,7 +3,7 @@
 // picks among each position's alternatives the reading whose check digits validate.
 import { correctMrz, MRZ_LOOKALIKES, type MrzCorrection, type MrzResult } from '../mrz/index.js';
 import type { CheckName, MrzParseOptions } from '../mrz/index.js';
-import type { ImagingConfig } from './imaging-config.js';
+import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
 import { assertImageBuffer, callNative, documentAddon, type GlyphTemplateHandle, type NativeMrzRead, type Point } from './native-document.js';
 
 /**

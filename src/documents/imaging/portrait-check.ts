@@ -4,7 +4,7 @@
 import { analyzeFace } from '../../biometrics/analyze-face.js';
 import { compareFaces } from '../../biometrics/compare-faces.js';
 import type { FaceEngine } from '../../biometrics/face-engine.js';
-import type { ImagingConfig } from './imaging-config.js';
+import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
 import { atLeast, failed, notApplicable, type DocumentImageCheck } from './image-checks.js';
 
 export async function checkPortrait(engine: FaceEngine, documentImage: Buffer, selfie: Buffer, config: ImagingConfig): Promise<DocumentImageCheck[]> {

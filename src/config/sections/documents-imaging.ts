@@ -1,7 +1,7 @@
-// config.documents.imaging: thresholds for the checks made on document photos (visible, IR, UV).
+// config.documents.imaging (read by src/config/sections/documents.ts): thresholds for the checks made on document photos (visible, IR, UV).
 // The defaults object is the documentation: one comment per key. Regions are fractions of the
 // rectified document (x, y, width, height), for the side that carries the MRZ.
-import { ConfigError, SectionReader } from '../../config/validate.js';
+import { ConfigError, SectionReader } from '../validate.js';
 
 export const imagingDefaults = {
   /** OCR-B font the MRZ glyph templates are rendered from at start-up (Debian package fonts-ocr-b). */
