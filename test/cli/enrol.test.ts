@@ -45,7 +45,7 @@ t.test('enrolment stores the profile and one attested audit record; refusals sto
   const refusals: Array<[string, unknown[], string[], string | RegExp]> = [
     ['ERR_NO_FACE', [noFace(0)], [], 'reference photo refused: no face found'],
     ['ERR_NO_FACE', [noFace(3)], [], 'reference photo refused: 3 faces found; exactly one is required'],
-    ['ERR_IMAGE_QUALITY', [oneFace(embedding(3), { size: 30, yaw: 50 })], [], /^reference photo refused: face size \(px\) 30 is below 80; head yaw \(deg\) 50 exceeds 30$/],
+    ['ERR_IMAGE_QUALITY', [oneFace(embedding(3), { faceSizePx: 30, yaw: 50 })], [], /^reference photo refused: face size \(px\) 30 is below 80; head yaw \(deg\) 50 exceeds 30$/],
   ];
   for (const [code, answers, extra, message] of refusals) {
     engine.willAnswer(...(answers as Parameters<typeof engine.willAnswer>));

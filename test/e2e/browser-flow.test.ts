@@ -4,7 +4,7 @@
 // Entra's redirect_uri is caught and its id_token verified with jose against our JWKS.
 // Real parts: Chromium, SQLite on disk, SoftHSM (id_token signing key and evidence data-key wrapping),
 // the evidence cipher and the face engine with the built models.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,7 @@ interface Round {
   postBack: Promise<Record<string, string>>;
 }
 
-async function launchWithCamera(t: Tap.Test, who: DemoFace): Promise<Browser> {
+async function launchWithCamera(t: Test, who: DemoFace): Promise<Browser> {
   const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-e2e-'));
   const camera = path.join(dir, 'camera.mjpeg');
   // A 640x480 "webcam" view of the person: wider than the enrolment crop, so the pictures differ.
@@ -107,7 +107,7 @@ async function enrol(app: VerificationTestApp, who: DemoFace) {
 // shows that the same still photo, filmed for the active challenge, is refused.
 const ACCEPT_RISK = { policy: { withoutDepth: 'accept-risk' } };
 
-async function startApp(t: Tap.Test, liveness: Record<string, unknown> = ACCEPT_RISK): Promise<VerificationTestApp> {
+async function startApp(t: Test, liveness: Record<string, unknown> = ACCEPT_RISK): Promise<VerificationTestApp> {
   return startVerificationTestApp(t, {
     faceEngine: await e2eFaceEngine(),
     keyRing: hsm.keyRing,

@@ -5,7 +5,7 @@
 // depth frame is synthetic, so the engine's landmarks on the photo would not lie on the synthetic face.
 import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult, FaceQualityMeasures } from '../../src/verification/capture/ports.js';
 
-export const GOOD_QUALITY: FaceQualityMeasures = { size: 220, sharpness: 150, exposure: 0.5, yaw: 3, pitch: -2, roll: 1, eyesOpen: true };
+export const GOOD_QUALITY: FaceQualityMeasures = { faceSizePx: 220, sharpness: 150, brightness: 0.5, yaw: 3, pitch: -2, roll: 1, eyesOpen: true };
 
 export function embedding(seed: number, length = 128): Float32Array {
   const v = new Float32Array(length);

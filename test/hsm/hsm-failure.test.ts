@@ -126,7 +126,7 @@ t.test('missing token, missing module, wrong PIN: ERR_HSM_UNAVAILABLE, never a c
   t.teardown(() => wrongPin.close());
   const e1 = await wrongPin.run('x', () => 1).catch((e: unknown) => e as ProofgateError);
   t.match(e1, { code: 'ERR_HSM_UNAVAILABLE', message: 'HSM unavailable: token refused the user PIN (CKR_PIN_INCORRECT)' });
-  t.notMatch(e1.message, /000000/, 'the PIN is not in the message');
+  t.notMatch((e1 as ProofgateError).message, /000000/, 'the PIN is not in the message');
   await t.rejects(wrongPin.run('x', () => 1), { message: /refused this PIN before; not retrying/ }, 'a refused PIN is not presented again');
   t.equal(pinReads, 2, 'PIN re-read each attempt (so a fixed file is picked up)');
 

@@ -1,7 +1,7 @@
 // The capture API and cancel button over HTTP against the real app: real SQLite, evidence encrypted at
 // rest, the real OIDC completer signing with a software key ring. The face analyzer is scripted here so
 // retries, limits and outages can be driven exactly; test/e2e runs the same flow with the real engine.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { ProofgateError } from '../../src/core/errors.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
@@ -17,7 +17,7 @@ const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function appWithProfile(t: Tap.Test, config: Record<string, unknown> = ACCEPT_RISK) {
+async function appWithProfile(t: Test, config: Record<string, unknown> = ACCEPT_RISK) {
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, config });
   await enrolFromReferencePhoto(
@@ -28,7 +28,7 @@ async function appWithProfile(t: Tap.Test, config: Record<string, unknown> = ACC
 }
 
 async function capture(app: VerificationTestApp, url: string, body: Buffer | string, headers: Record<string, string>) {
-  const res = await fetch(`${app.baseUrl}${url}`, { method: 'POST', body, headers: { accept: 'application/json', ...headers } });
+  const res = await fetch(`${app.baseUrl}${url}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { accept: 'application/json', ...headers } });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
 

@@ -1,5 +1,5 @@
 import { verificationPolicy } from '../../src/config/sections/verification.js';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ProofgateError } from '../../src/core/errors.js';
 import { buildConfig } from '../../src/config/index.js';
 import { decideReturningUser, type ReturningUserContext } from '../../src/verification/policy/decide-returning-user.js';
@@ -16,11 +16,11 @@ const profile: BiometricProfile = {
   enrolment: null, createdAt: 0, updatedAt: 0,
 };
 const selfie: Capture = { kind: 'selfie', mediaType: 'image/jpeg', bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0]), meta: null };
-const byName = (checks: { name: string }[], name: string) => checks.find((c) => c.name === name);
+const byName = <C extends { name: string }>(checks: C[], name: string) => checks.find((c) => c.name === name);
 const NONCE = 'session-challenge-nonce-0123456789';
 
 /** The decision's context under a configuration; the challenge nonce's replay guard is a real SQLite store. */
-function context(t: Tap.Test, overrides: Record<string, unknown> = {}) {
+function context(t: Test, overrides: Record<string, unknown> = {}) {
   const { repo } = tempRepository(t);
   const config = buildConfig(overrides);
   return (engine: FaceAnalyzer): ReturningUserContext => ({
@@ -78,9 +78,9 @@ t.test('capture problems ask for another try with advice and the failed gate', a
     ['no face', noFace(0), 'face-count', /No face was found/],
     ['two faces', noFace(2), 'face-count', /More than one face/],
     ['a face the mesh rejected', noFace(1), 'face-count', /No face was found/],
-    ['tiny face', oneFace(enrolled, { size: 40 }), 'quality-face-size', /move closer/],
+    ['tiny face', oneFace(enrolled, { faceSizePx: 40 }), 'quality-face-size', /move closer/],
     ['blur', oneFace(enrolled, { sharpness: 2 }), 'quality-sharpness', /blurred/],
-    ['dark', oneFace(enrolled, { exposure: 0.05 }), 'quality-exposure-min', /too dark/],
+    ['dark', oneFace(enrolled, { brightness: 0.05 }), 'quality-exposure-min', /too dark/],
     ['turned away', oneFace(enrolled, { yaw: -45 }), 'quality-yaw', /Look straight/],
     ['corrupt image', new ProofgateError('ERR_IMAGE_INVALID', 'cannot decode'), 'image-decode', /could not be read/],
   ];

@@ -111,7 +111,7 @@ if (missing) {
   t.test('a first-time request without a document is refused and changes nothing', async (t) => {
     const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
-    const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, { method: 'POST', body: selfie, headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken } });
+    const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, { method: 'POST', body: new Uint8Array(selfie), headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken } });
     t.equal(res.status, 400);
     t.match(await res.json(), { error: 'ERR_BAD_REQUEST', error_description: /document-front capture is required/ });
     t.same(app.repository.listEvidence(opened.session.sessionId), [], 'no evidence stored');

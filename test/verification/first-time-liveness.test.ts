@@ -4,7 +4,7 @@
 // depth frame and the selfie's landmarks to describe the same face, which only the synthetic RGB-D
 // generator can give (no depth camera in a test; test/helpers/liveness-evidence.ts). The real engine's
 // first-time decisions are in first-time-decision.test.ts and first-time-flow.test.ts.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
@@ -22,7 +22,7 @@ const selfie = selfieOf('personA');
 const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 const holder = embedding(1);
 
-async function attempt(t: Tap.Test, depthLabel: 'bona-fide' | 'print-flat') {
+async function attempt(t: Test, depthLabel: 'bona-fide' | 'print-flat') {
   const engine = new RecordedFaceAnalyzer([oneFace(holder)]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
   const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });

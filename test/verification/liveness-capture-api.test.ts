@@ -3,7 +3,7 @@
 // Depth frames and landmarks come from the synthetic RGB-D generator; the selfie is a real photo of
 // the same size, and the scripted analyzer answers the generator's landmarks for it and for each
 // challenge frame (test/helpers/liveness-evidence.ts says why).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
@@ -23,7 +23,7 @@ const enrolled = embedding(1);
 const bonaFide = depthEvidence('bona-fide', 1);
 const printAttack = depthEvidence('print-flat', 1);
 
-async function appWithProfile(t: Tap.Test, liveness: Record<string, unknown> = {}) {
+async function appWithProfile(t: Test, liveness: Record<string, unknown> = {}) {
   const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness } });
   await enrolFromReferencePhoto(
@@ -52,7 +52,7 @@ function answers(selfieLandmarks: Float32Array | undefined, motion: ChallengeKin
   return [oneFace(enrolled, {}, { landmarks468: selfieLandmarks }), ...frames];
 }
 const FRAMES = 5;
-const byName = (checks: { name: string }[], name: string) => checks.find((c) => c.name === name);
+const byName = <C extends { name: string }>(checks: C[], name: string) => checks.find((c) => c.name === name);
 
 t.test('kiosk: bona fide depth and the session challenge verify; every depth check is in the audit', async (t) => {
   const { app, engine } = await appWithProfile(t);

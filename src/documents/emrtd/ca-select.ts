@@ -3,7 +3,9 @@
 // ChipAuthenticationPublicKeyInfo it refers to by keyId. DG14 without a ChipAuthenticationInfo
 // means id-CA-ECDH-3DES-CBC-CBC version 1 (9303-11 section 9.2.6).
 import { CHIP_AUTHENTICATION_PROTOCOLS, SECURITY_INFO_OIDS, type Dg14 } from './dg14.js';
-import type { SessionCipher } from './chip-auth.js';
+
+/** The secure-messaging cipher a Chip Authentication protocol OID selects. */
+export type SessionCipher = '3DES' | 'AES-128' | 'AES-192' | 'AES-256';
 
 export const DEFAULT_CA_PROTOCOL = '0.4.0.127.0.7.2.2.3.2.1';
 

@@ -7,10 +7,9 @@ import { parseDer, readBitString, sequenceOf } from '../asn1/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import { adjustDesParity } from './bac-keys.js';
 import { agreeWithChip, KeyAgreementError, readChipKey } from './ca-key-agreement.js';
-import { selectChipAuthentication, type ChipAuthenticationSelection } from './ca-select.js';
+import { selectChipAuthentication, type ChipAuthenticationSelection, type SessionCipher } from './ca-select.js';
 import type { Dg14 } from './dg14.js';
 
-export type SessionCipher = '3DES' | 'AES-128' | 'AES-192' | 'AES-256';
 
 export interface ChipAuthenticationSession {
   readonly protocol: string;

@@ -12,7 +12,8 @@ export { overallStatus, type PaCheck, type PaStatus, type CheckOutcome } from '.
 export { verifyActiveAuthentication, type ActiveAuthInput, type ActiveAuthResult } from './active-auth.js';
 export { deriveBacKeys, type BacKeys } from './bac-keys.js';
 export { parseDg14, SECURITY_INFO_OIDS, CHIP_AUTHENTICATION_PROTOCOLS, type Dg14 } from './dg14.js';
-export { startChipAuthentication, deriveSessionKeys, chipAuthenticationSecret, ecPoint, type ChipAuthenticationSession, type SessionCipher } from './chip-auth.js';
+export { startChipAuthentication, deriveSessionKeys, chipAuthenticationSecret, ecPoint, type ChipAuthenticationSession } from './chip-auth.js';
+export type { SessionCipher } from './ca-select.js';
 export { verifyChipAuthentication, publicKeyDataObject, type ChipAuthInput, type ChipAuthResult } from './ca-verify.js';
 export { selectChipAuthentication, DEFAULT_CA_PROTOCOL, type ChipAuthenticationSelection } from './ca-select.js';
 export { readChipKey, agreeWithChip, checkDhPublicValue, DH_KEY_OIDS, KeyAgreementError, type ChipKey } from './ca-key-agreement.js';

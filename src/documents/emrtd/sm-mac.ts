@@ -3,7 +3,7 @@
 // Single DES is written as 2-key EDE with K1 || K1 (E(K1) D(K1) E(K1) = E(K1)) because OpenSSL 3
 // only offers plain DES through its legacy provider.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import type { SessionCipher } from './chip-auth.js';
+import type { SessionCipher } from './ca-select.js';
 
 /** ISO/IEC 9797-1 padding method 2 (ISO 7816-4): 0x80, then zeros up to a whole block. */
 export function padIso7816(data: Uint8Array, blockSize: number): Buffer {

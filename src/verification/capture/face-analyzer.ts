@@ -1,5 +1,5 @@
 // Adapts the face engine (src/biometrics) to the FaceAnalyzer the verification flow uses: the engine's
-// model id for templates, its quality measures under the names the gates use, the landmarks and image
+// model id for templates, the quality measures the gates read, the landmarks and image
 // size liveness needs, and the comparison.
 import type { ProofgateConfig } from '../../config/index.js';
 import { FaceEngine } from '../../biometrics/face-engine.js';
@@ -32,7 +32,7 @@ export class EngineFaceAnalyzer implements FaceAnalyzer {
         box: f.box,
         embedding: f.embedding,
         landmarks468: f.landmarks468,
-        quality: { size: q.faceSizePx, sharpness: q.sharpness, exposure: q.brightness, yaw: q.yaw, pitch: q.pitch, roll: q.roll, eyesOpen: q.eyesOpen },
+        quality: { faceSizePx: q.faceSizePx, sharpness: q.sharpness, brightness: q.brightness, yaw: q.yaw, pitch: q.pitch, roll: q.roll, eyesOpen: q.eyesOpen },
       },
     };
   }

@@ -2,36 +2,20 @@
 // read (and tested) on its own. The appliance wires the real ones: the face engine (src/biometrics,
 // adapted in face-analyzer.ts) and encrypted evidence storage (src/store/evidence-cipher.ts). The OIDC
 // side is src/oidc/complete-verification.ts.
+import type { AnalyzedFace as EngineAnalyzedFace, FaceQuality } from '../../biometrics/analyze-face.js';
 import type { EvidenceCipher } from '../../store/evidence-cipher.js';
 
-export interface FaceBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** Capture-quality measures the face engine reports for the one face it found. */
-export interface FaceQualityMeasures {
-  /** Face size in pixels: the smaller side of the face's landmark extent (not the detector box). */
-  size: number;
-  sharpness: number;
-  /** Mean brightness of the face crop, 0..1. */
-  exposure: number;
-  yaw: number;
-  pitch: number;
-  roll: number;
-  /** Null when the engine cannot tell. */
+/** The quality measures the gates read, under the engine's own names (src/biometrics/analyze-face.ts). */
+export type FaceQualityMeasures = Pick<FaceQuality, 'faceSizePx' | 'sharpness' | 'brightness' | 'yaw' | 'pitch' | 'roll'> & {
+  /** Null when the analyzer cannot tell. */
   eyesOpen: boolean | null;
-}
+};
 
-export interface AnalyzedFace {
-  box: FaceBox;
+/** The engine's analysed face, narrowed to what the flow reads; the embedding is always computed here. */
+export type AnalyzedFace = Pick<EngineAnalyzedFace, 'box' | 'landmarks468'> & {
   embedding: Float32Array;
   quality: FaceQualityMeasures;
-  /** 468 x (x, y, z) in image pixels, MediaPipe vertex order: what depth liveness and the challenge read. */
-  landmarks468: Float32Array;
-}
+};
 
 export interface FaceAnalysisResult {
   /** The decoded image's size in pixels (the landmarks' frame). */

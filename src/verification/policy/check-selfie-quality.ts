@@ -26,10 +26,10 @@ export function checkFaceCount(analysis: FaceAnalysisResult): CheckResult {
 
 export function checkSelfieQuality(q: FaceQualityMeasures, gates: VerificationQualityConfig): CheckResult[] {
   const checks: CheckResult[] = [
-    atLeast('quality-face-size', q.size, gates.minFaceSizePx, 'face size (px)'),
+    atLeast('quality-face-size', q.faceSizePx, gates.minFaceSizePx, 'face size (px)'),
     atLeast('quality-sharpness', q.sharpness, gates.minSharpness, 'sharpness'),
-    atLeast('quality-exposure-min', q.exposure, gates.minExposure, 'brightness'),
-    atMost('quality-exposure-max', q.exposure, gates.maxExposure, 'brightness'),
+    atLeast('quality-exposure-min', q.brightness, gates.minExposure, 'brightness'),
+    atMost('quality-exposure-max', q.brightness, gates.maxExposure, 'brightness'),
     atMost('quality-yaw', Math.abs(q.yaw), gates.maxYawDeg, 'head yaw (deg)'),
     atMost('quality-pitch', Math.abs(q.pitch), gates.maxPitchDeg, 'head pitch (deg)'),
     atMost('quality-roll', Math.abs(q.roll), gates.maxRollDeg, 'head roll (deg)'),
