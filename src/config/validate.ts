@@ -1,9 +1,10 @@
 // Small, strict readers for configuration values. Every failure names the key, what was expected
 // and what was received, so an operator can fix the file without reading code.
-export class ConfigError extends Error {
-  readonly code = 'ERR_CONFIG';
+import { ProofgateError } from '../core/errors.js';
+
+export class ConfigError extends ProofgateError {
   constructor(readonly key: string, expected: string, received: unknown) {
-    super(`config ${key}: expected ${expected}, received ${describe(received)}`);
+    super('ERR_CONFIG', `config ${key}: expected ${expected}, received ${describe(received)}`);
     this.name = 'ConfigError';
   }
 }

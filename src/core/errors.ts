@@ -1,6 +1,28 @@
-// The error family. Every error the appliance raises on purpose is a ProofgateError with a stable
-// `code`; HTTP status and OIDC error mapping happen in one place (src/core/describe-error.ts).
+// The error family. Every error the appliance raises on purpose is a ProofgateError (or a subclass) with a
+// stable `code` from this union; HTTP status and OIDC error mapping happen in one place
+// (src/core/describe-error.ts). A code not listed here does not type-check.
+
+/** DER/BER parser refusals (src/documents/asn1): each names what was wrong with the bytes. */
+export type Asn1ErrorCode =
+  | 'ASN1_EMPTY'
+  | 'ASN1_TRUNCATED'
+  | 'ASN1_LENGTH_EXCEEDS_INPUT'
+  | 'ASN1_LENGTH_TOO_LARGE'
+  | 'ASN1_NON_MINIMAL_LENGTH'
+  | 'ASN1_INDEFINITE_LENGTH'
+  | 'ASN1_INDEFINITE_PRIMITIVE'
+  | 'ASN1_MISSING_END_OF_CONTENTS'
+  | 'ASN1_BAD_TAG'
+  | 'ASN1_TOO_DEEP'
+  | 'ASN1_TOO_MANY_NODES'
+  | 'ASN1_TRAILING_DATA'
+  | 'ASN1_UNEXPECTED'
+  | 'ASN1_BAD_VALUE';
+
 export type ErrorCode =
+  | Asn1ErrorCode
+  | 'ERR_USAGE'
+  | 'ERR_CONFIG'
   | 'ERR_BAD_REQUEST'
   | 'ERR_PAYLOAD_TOO_LARGE'
   | 'ERR_UNSUPPORTED_MEDIA_TYPE'
@@ -29,6 +51,7 @@ export type ErrorCode =
   | 'ERR_IMAGE_TOO_LARGE'
   | 'ERR_NO_FACE'
   | 'ERR_MODEL'
+  | 'ERR_MODEL_PIN'
   | 'ERR_BUSY'
   | 'ERR_DEPTH_FORMAT'
   | 'ERR_DEPTH_BIT_DEPTH'
@@ -38,9 +61,13 @@ export type ErrorCode =
   | 'ERR_LANDMARKS_INVALID'
   | 'ERR_CHALLENGE_NONCE'
   | 'ERR_CHALLENGE_STALE'
+  | 'ERR_IMAGE_QUALITY'
+  | 'ERR_PROFILE_EXISTS'
+  | 'ERR_KEY_IMPORT'
+  | 'ERR_KEY_AGREEMENT'
+  | 'ERR_CA_SELECTION'
   | 'ERR_NOT_IMPLEMENTED'
-  | 'ERR_INTERNAL'
-  | (string & {});
+  | 'ERR_INTERNAL';
 
 export class ProofgateError extends Error {
   /** HTTP status for this error when it ends a request. */

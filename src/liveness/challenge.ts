@@ -3,7 +3,7 @@
 // frame with the session's nonce and its capture time; the face engine gives each frame's landmarks;
 // verifyChallenge() then refuses wrong-nonce, stale, future-dated and replayed sequences with a typed
 // error, and judges the motion itself into a ChallengeResult.
-import { ProofgateError } from '../core/errors.js';
+import { ProofgateError, type ErrorCode } from '../core/errors.js';
 import { CHALLENGE_KINDS, type ChallengeKind, type ChallengeSettings } from '../config/sections/liveness.js';
 import { validateLandmarks } from './capture.js';
 import { estimateEyeOpenness, estimateYawDeg } from './landmark-motion.js';
@@ -53,7 +53,7 @@ export interface VerifyChallengeInput {
   replayGuard: NonceReplayGuard;
 }
 
-const refuse = (code: string, message: string, status = 400) => new ProofgateError(code, message, { status });
+const refuse = (code: ErrorCode, message: string, status = 400) => new ProofgateError(code, message, { status });
 
 export function verifyChallenge(input: VerifyChallengeInput, settings: ChallengeSettings): ChallengeResult {
   const { frames, challenge, nonce, now } = input;

@@ -4,7 +4,7 @@
 // without a copy across the boundary. pngjs decoding and encoding serve the offline tools (the
 // evaluation's --data loader, tests, the synthetic suite's PNG files).
 import { PNG } from 'pngjs';
-import { ProofgateError } from '../core/errors.js';
+import { ProofgateError, type ErrorCode } from '../core/errors.js';
 
 export interface PngHeader {
   width: number;
@@ -16,7 +16,7 @@ export interface PngHeader {
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-export function captureError(code: string, message: string): ProofgateError {
+export function captureError(code: ErrorCode, message: string): ProofgateError {
   return new ProofgateError(code, message, { status: 400 });
 }
 

@@ -1,5 +1,6 @@
 // Typed view of one decoded TLV. Nodes are views into the caller's buffer (no copies), so a
 // signature can be checked over the exact bytes that were received.
+import { ProofgateError, type Asn1ErrorCode } from '../../core/errors.js';
 export type TagClass = 'universal' | 'application' | 'context' | 'private';
 
 export interface Asn1Node {
@@ -39,26 +40,14 @@ export const UniversalTag = {
   bmpString: 30,
 } as const;
 
-export type Asn1ErrorCode =
-  | 'ASN1_EMPTY'
-  | 'ASN1_TRUNCATED'
-  | 'ASN1_LENGTH_EXCEEDS_INPUT'
-  | 'ASN1_LENGTH_TOO_LARGE'
-  | 'ASN1_NON_MINIMAL_LENGTH'
-  | 'ASN1_INDEFINITE_LENGTH'
-  | 'ASN1_INDEFINITE_PRIMITIVE'
-  | 'ASN1_MISSING_END_OF_CONTENTS'
-  | 'ASN1_BAD_TAG'
-  | 'ASN1_TOO_DEEP'
-  | 'ASN1_TOO_MANY_NODES'
-  | 'ASN1_TRAILING_DATA'
-  | 'ASN1_UNEXPECTED'
-  | 'ASN1_BAD_VALUE';
+export type { Asn1ErrorCode };
 
 /** Every decoding failure: a stable code, the byte offset where it was noticed, and a readable message. */
-export class Asn1Error extends Error {
-  constructor(readonly code: Asn1ErrorCode, message: string, readonly offset: number) {
-    super(`${message} (at byte ${offset})`);
+export class Asn1Error extends ProofgateError {
+  declare readonly code: Asn1ErrorCode;
+
+  constructor(code: Asn1ErrorCode, message: string, readonly offset: number) {
+    super(code, `${message} (at byte ${offset})`);
     this.name = 'Asn1Error';
   }
 }

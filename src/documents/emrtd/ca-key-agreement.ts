@@ -3,6 +3,7 @@
 // explicit parameters, mapped to a named curve by public-key.ts) or classic DH modulo the p of the
 // key's own domain parameters. The shared secret is the ECDH x-coordinate, or g^xy mod p written
 // with the length of p (what both node's createECDH and createDiffieHellman return).
+import { ProofgateError } from '../../core/errors.js';
 import { createDiffieHellman, createECDH } from 'node:crypto';
 import {
   Asn1Error, isUniversal, parseDer, readBitString, readInteger, readOid, readUnsignedBytes, sequenceOf, UniversalTag,
@@ -18,9 +19,9 @@ export type ChipKey =
   | { readonly agreement: 'ECDH'; readonly curve: string; readonly point: Buffer }
   | { readonly agreement: 'DH'; readonly p: Buffer; readonly g: Buffer; readonly q: Buffer | null; readonly y: Buffer };
 
-export class KeyAgreementError extends Error {
+export class KeyAgreementError extends ProofgateError {
   constructor(message: string) {
-    super(message);
+    super('ERR_KEY_AGREEMENT', message);
     this.name = 'KeyAgreementError';
   }
 }

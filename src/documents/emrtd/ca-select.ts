@@ -2,6 +2,7 @@
 // ChipAuthenticationInfo (protocol OID = agreement + cipher, version) and the
 // ChipAuthenticationPublicKeyInfo it refers to by keyId. DG14 without a ChipAuthenticationInfo
 // means id-CA-ECDH-3DES-CBC-CBC version 1 (9303-11 section 9.2.6).
+import { ProofgateError } from '../../core/errors.js';
 import { CHIP_AUTHENTICATION_PROTOCOLS, SECURITY_INFO_OIDS, type Dg14 } from './dg14.js';
 
 /** The secure-messaging cipher a Chip Authentication protocol OID selects. */
@@ -18,9 +19,9 @@ export interface ChipAuthenticationSelection {
   readonly spki: Uint8Array;
 }
 
-export class ChipAuthenticationSelectionError extends Error {
+export class ChipAuthenticationSelectionError extends ProofgateError {
   constructor(message: string) {
-    super(message);
+    super('ERR_CA_SELECTION', message);
     this.name = 'ChipAuthenticationSelectionError';
   }
 }

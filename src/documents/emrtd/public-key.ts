@@ -1,6 +1,7 @@
 // Imports a SubjectPublicKeyInfo into a node KeyObject. EC keys given with explicit domain
 // parameters are matched against the named-curve table and re-encoded with the curve's OID,
 // so verification runs on OpenSSL's named-curve code (and an unknown curve is refused, not trusted).
+import { ProofgateError } from '../../core/errors.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   Asn1Error, derInteger, derOctetString, derOid, derSequence, isUniversal, type Asn1Node, parseDer, readOctetString, readOid, readUnsignedBytes,
@@ -20,9 +21,9 @@ export interface ImportedKey {
   readonly explicitParameters: boolean;
 }
 
-export class KeyImportError extends Error {
+export class KeyImportError extends ProofgateError {
   constructor(message: string) {
-    super(message);
+    super('ERR_KEY_IMPORT', message);
     this.name = 'KeyImportError';
   }
 }

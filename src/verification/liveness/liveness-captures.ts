@@ -4,7 +4,7 @@
 //  - 'challenge-frame's (JPEG/PNG/WebP), each with meta {capturedAt, nonce}, in capture order.
 // Malformed evidence is refused here with the liveness module's typed 4xx errors (its own validation
 // of the PNG headers, sizes, intrinsics and nonce format), so a bad request stores nothing.
-import { ProofgateError } from '../../core/errors.js';
+import { ProofgateError, type ErrorCode } from '../../core/errors.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import { validateRgbdCapture, type DepthIntrinsics, type RgbdCapture } from '../../liveness/index.js';
 import type { Capture } from '../capture/capture.js';
@@ -23,7 +23,7 @@ export interface LivenessCaptures {
   challengeFrames: ChallengeFrameCapture[];
 }
 
-const badRequest = (code: string, message: string) => new ProofgateError(code, message, { status: 400 });
+const badRequest = (code: ErrorCode, message: string) => new ProofgateError(code, message, { status: 400 });
 
 function metaKeys(c: Capture, at: string, allowed: readonly string[]): Record<string, unknown> {
   const meta = c.meta ?? {};
