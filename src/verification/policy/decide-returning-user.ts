@@ -12,8 +12,7 @@ import type { Capture } from '../capture/capture.js';
 import type { FaceAnalyzer } from '../capture/ports.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
 import { uncheckedCaptureChecks } from './unchecked-captures.js';
-import { readLivenessCaptures } from '../liveness/liveness-captures.js';
-import { evaluateLiveness } from '../liveness/evaluate-liveness.js';
+import { evaluateLiveness, readLivenessCaptures } from '../liveness/index.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
 import { templateToEmbedding } from '../capture/face-template.js';
 
