@@ -1,6 +1,6 @@
 // A software-backed SigningKey and KeyRing: real RS256 with node:crypto, private keys in process memory.
 // FOR TESTS AND THE BENCHMARK'S COMPARISON ONLY. The appliance signs with Pkcs11KeyRing; nothing in
-// src/server or src/cli may construct this class.
+// src/cli (the wiring) may construct this class.
 import { createPrivateKey, createPublicKey, generateKeyPair, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { JWK } from 'jose';

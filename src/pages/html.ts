@@ -1,5 +1,5 @@
 // HTML output with escaping by construction for the verification pages: every value interpolated into
-// the `html` tag goes through the one escape helper (src/oidc/html.ts) unless it is itself an `html`
+// the `html` tag goes through the one escape helper (src/pages/escape-html.ts) unless it is itself an `html`
 // fragment, so reflected values (names from the hint, ids) cannot inject markup (entra-eam §7 item 16).
 
 import { escapeHtml } from './escape-html.js';

@@ -39,7 +39,7 @@ export const documentsDefaults = {
     /** Compare the MRZ birth date with the directory's when the directory provides one (a conflict refuses). */
     compareDateOfBirth: true,
   },
-  /** Checks on document photos (visible, IR, UV): documented in src/documents/imaging/imaging-config.ts. */
+  /** Checks on document photos (visible, IR, UV): documented in src/config/sections/documents-imaging.ts. */
   imaging: imagingDefaults,
 };
 
