@@ -1,13 +1,18 @@
-// The audit trail as the verification flow uses it: append one chained record per verification, and seal
-// the chain with HSM-signed checkpoints every audit.checkpointEvery records and on the
-// audit.checkpointIntervalSeconds timer (src/cli/start-appliance.ts polls checkpointIfDue). The
-// verification flow appends with Repository.appendAudit directly, so in the appliance the count rule
-// is applied by that poll, not by record().
+// The one door into the audit trail. record() validates the entry, reads the newest record, computes
+// the chain hash and appends, all in one repository transaction: IMMEDIATE when it stands alone (the
+// write lock is taken before the newest record is read, so writers in several processes still produce
+// one gap-free chain), a savepoint inside a caller's transaction (the verification flow closes the
+// session and writes its record together). Every audit.checkpointEvery-th record is sealed with an
+// HSM-signed checkpoint once its transaction has committed; checkpointIfDue (polled by
+// src/cli/start-appliance.ts) seals a quiet tail after audit.checkpointIntervalSeconds, and whatever a
+// failed signature or another process left unsealed.
 import type { AuditConfig } from '../config/sections/audit.js';
 import type { KeyRing } from '../hsm/signing-key.js';
 import type { AuditCheckpoint, AuditEntry, AuditRecord } from '../core/domain.js';
 import type { Repository } from '../store/repository.js';
-import { checkpointSigningInput } from './chain.js';
+import type { AuditWriter } from './audit-writer.js';
+import { GENESIS_HASH, chainHash, checkpointSigningInput, type AuditBody } from './chain.js';
+import { validateAuditEntry } from './validate-entry.js';
 
 /** How often start-appliance.ts calls checkpointIfDue. */
 export const AUDIT_CHECKPOINT_POLL_MS = 60_000;
@@ -18,7 +23,7 @@ export interface AuditTrailOptions {
   onCheckpointError?: (error: unknown) => void;
 }
 
-export class AuditTrail {
+export class AuditTrail implements AuditWriter {
   readonly #repo: Repository;
   readonly #keys: KeyRing;
   readonly #config: AuditConfig;
@@ -36,14 +41,23 @@ export class AuditTrail {
   }
 
   /**
-   * Appends one verification's record. Synchronous, so it can share a Repository.transaction with the
-   * session close; when the count rule is due a checkpoint is signed in the background afterwards.
+   * Appends one record (see AuditWriter). When the count rule is due, a checkpoint over exactly this
+   * record is signed in the background once the caller's transaction has settled.
    */
   record(entry: AuditEntry): AuditRecord {
-    const record = this.#repo.appendAudit(entry);
+    const clean = validateAuditEntry(entry);
+    const record = this.#repo.transaction(() => {
+      const last = this.#repo.lastAuditRecord();
+      const body: AuditBody = { ...clean, seq: (last?.seq ?? 0) + 1 };
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      const appended: AuditRecord = { ...body, prevHash, hash: chainHash(prevHash, body) };
+      this.#repo.insertAuditRecord(appended);
+      return appended;
+    });
     if (record.seq % this.#config.checkpointEvery === 0) {
-      // Runs after the caller's synchronous transaction has settled; a rolled-back record is not signed.
-      this.#enqueue(record.seq).catch(this.#onError);
+      // Transactions are synchronous, so this job starts after the outermost one has committed or rolled
+      // back; it signs only if this very record (seq and hash) is stored, so a rolled-back one never is.
+      this.#enqueue({ seq: record.seq, hash: record.hash }).catch(this.#onError);
     }
     return record;
   }
@@ -53,16 +67,16 @@ export class AuditTrail {
     return this.#enqueue(undefined);
   }
 
-  #enqueue(seq: number | undefined): Promise<AuditCheckpoint | null> {
-    const run = this.#queue.then(() => this.#sign(seq));
+  #enqueue(target: { seq: number; hash: string } | undefined): Promise<AuditCheckpoint | null> {
+    const run = this.#queue.then(() => this.#sign(target));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
   /**
    * For the server's timer (poll every AUDIT_CHECKPOINT_POLL_MS): seals the tail when checkpointEvery
-   * records are unsealed (this also covers records appended with Repository.appendAudit directly,
-   * bypassing record()), or when records were added and checkpointIntervalSeconds have passed.
+   * records are unsealed (a count checkpoint whose signature failed, or records another process appended
+   * while its HSM was away), or when records were added and checkpointIntervalSeconds have passed.
    */
   async checkpointIfDue(now: number = this.#now()): Promise<AuditCheckpoint | null> {
     const last = this.#repo.lastAuditRecord();
@@ -80,10 +94,10 @@ export class AuditTrail {
     await this.#queue;
   }
 
-  /** Signs record `seq` (default: the newest) unless a checkpoint already covers it. */
-  async #sign(seq: number | undefined): Promise<AuditCheckpoint | null> {
-    const last = seq === undefined ? this.#repo.lastAuditRecord() : this.#recordAt(seq);
-    if (!last) return null;
+  /** Signs the target record (default: the newest) unless it is not stored or a checkpoint already covers it. */
+  async #sign(target: { seq: number; hash: string } | undefined): Promise<AuditCheckpoint | null> {
+    const last = target === undefined ? this.#repo.lastAuditRecord() : this.#recordAt(target.seq);
+    if (!last || (target && last.hash !== target.hash)) return null;
     const sealed = this.#lastCheckpoint();
     if (sealed && sealed.seq >= last.seq) return null;
     const key = await this.#keys.active();

@@ -89,7 +89,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
     const documentChecks = await loadDocumentChecks(config.documents);
     if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' });
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
-    const verification = createVerification({ config, repository, faceEngine, evidence, completeVerification, documents: documentChecks.inspector });
+    const verification = createVerification({ config, repository, audit: auditTrail, faceEngine, evidence, completeVerification, documents: documentChecks.inspector });
     const token = hsm.token;
     const store = repository;
     const healthChecks: HealthChecks = {

@@ -3,7 +3,7 @@
 // leaves nothing half-written.
 import type { JWK } from 'jose';
 import type {
-  AuditCheckpoint, AuditEntry, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus,
+  AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus,
 } from '../core/domain.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
@@ -57,8 +57,9 @@ export interface Repository {
   /** The data key with this id, or without an id the deployment's (oldest) one. */
   getDataKey(keyId?: string): WrappedDataKey | null;
 
-  // Audit (chain algorithm: src/audit/chain.ts)
-  appendAudit(entry: AuditEntry): AuditRecord;
+  // Audit. Records are validated and chained by AuditTrail (src/audit/audit-trail.ts), the only writer.
+  /** Stores a fully formed record as given; refuses (ERR_STORE_INPUT) a malformed one or a seq or hash already stored. */
+  insertAuditRecord(record: AuditRecord): void;
   lastAuditRecord(): AuditRecord | null;
   /** Records in seq order from `fromSeq` (default 1), read page by page (safe to write meanwhile). */
   auditRecords(fromSeq?: number): Iterable<AuditRecord>;
@@ -69,7 +70,11 @@ export interface Repository {
   /** Public keys that signed checkpoints (informational: trust only keys pinned out of band). */
   auditKeys(): JWK[];
 
-  /** Runs `fn` in one transaction: everything inside commits together or not at all. */
+  /**
+   * Runs `fn` in one transaction (BEGIN IMMEDIATE: the write lock is taken first, so what `fn` reads
+   * stays current until it commits): everything inside commits together or not at all. Nested calls
+   * become savepoints of the outer transaction.
+   */
   transaction<T>(fn: () => T): T;
   close(): void;
 }

@@ -5,10 +5,8 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
-import { GENESIS_HASH, chainHash } from '../audit/chain.js';
-import { validateAuditEntry } from '../audit/validate-entry.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
-import type { AuditCheckpoint, AuditEntry, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
+import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type { EvidenceSeal, Repository, WrappedDataKey } from './repository.js';
 import {
   toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toSession, toSubject,
@@ -16,6 +14,7 @@ import {
 } from './sqlite-rows.js';
 
 const AUDIT_PAGE = 500;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 const FINAL_STATUSES: readonly VerificationStatus[] = ['decided', 'expired', 'cancelled'];
 
 export interface SqliteRepositoryOptions extends OpenDatabaseOptions {
@@ -275,18 +274,24 @@ export class SqliteRepository implements Repository {
 
   // Audit
 
-  appendAudit(entry: AuditEntry): AuditRecord {
-    const clean = validateAuditEntry(entry);
-    return this.transaction(() => {
-      const last = this.#s.lastAudit.get() as AuditRow | undefined;
-      const body = { ...clean, seq: (last?.seq ?? 0) + 1 };
-      const prevHash = last?.hash ?? GENESIS_HASH;
-      const record: AuditRecord = { ...body, prevHash, hash: chainHash(prevHash, body) };
-      this.#s.insertAudit.run({
-        ...record, checks: JSON.stringify(record.checks), evidence: JSON.stringify(record.evidenceSha256),
-      });
-      return record;
-    });
+  /** A plain insert: the record arrives validated and chained from AuditTrail; this only keeps rows well-formed. */
+  insertAuditRecord(record: AuditRecord): void {
+    if (!Number.isSafeInteger(record?.seq) || record.seq < 1) throw badInput('audit record seq: expected an integer >= 1');
+    for (const k of ['prevHash', 'hash'] as const) {
+      if (typeof record[k] !== 'string' || !SHA256_HEX.test(record[k])) throw badInput(`audit record ${k}: expected a lowercase hex SHA-256 digest`);
+    }
+    for (const k of ['tid', 'oid', 'flow', 'decision'] as const) requireString(record[k], `audit record ${k}`);
+    for (const k of ['sessionId', 'upn', 'profileId', 'clientRequestId'] as const) requireString(record[k], `audit record ${k}`, true);
+    requireTime(record.at, 'audit record at');
+    if (!Array.isArray(record.checks) || !Array.isArray(record.evidenceSha256)) throw badInput('audit record checks, evidenceSha256: expected arrays');
+    const row = { ...record, checks: json(record.checks, 'audit record checks'), evidence: json(record.evidenceSha256, 'audit record evidenceSha256') };
+    try {
+      this.#s.insertAudit.run(row);
+    } catch (e) {
+      if (isConstraint(e, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw badInput(`audit record ${record.seq} already exists`);
+      if (isConstraint(e, 'SQLITE_CONSTRAINT_UNIQUE')) throw badInput(`audit record ${record.seq}: hash ${record.hash} is already stored`);
+      throw e;
+    }
   }
 
   lastAuditRecord(): AuditRecord | null {

@@ -4,7 +4,8 @@ import { GENESIS_HASH, auditBody, chainHash } from '../../src/audit/chain.js';
 import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
 import type { AuditRecord } from '../../src/core/domain.js';
 import { auditFixture } from '../helpers/audit-fixture.js';
-import { auditEntryFixture } from '../helpers/store-fixtures.js';
+import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
+import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { manualClock } from '../helpers/temp-store.js';
 import type Database from 'better-sqlite3';
 
@@ -54,22 +55,60 @@ t.test('the timer rule seals a quiet tail once the interval has passed', async (
   t.ok(verifyAuditChain(repo, trusted).ok);
 });
 
-t.test('the count rule also applies to records appended straight through the repository', async (t) => {
+t.test('the poll applies the count rule to records whose own checkpoint was not signed', async (t) => {
   const { repo, trail, trusted } = await auditFixture(t, { checkpointEvery: 3, checkpointIntervalSeconds: 0 });
-  repo.appendAudit(auditEntryFixture(1));
-  repo.appendAudit(auditEntryFixture(2));
+  // Another writer on the same file (the enrol command, say) whose HSM was away: its seq-3 checkpoint failed.
+  const away = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
+  const other = new AuditTrail(repo, away, { checkpointEvery: 3, checkpointIntervalSeconds: 0 }, { onCheckpointError: () => undefined });
+  other.record(auditEntryFixture(1));
+  other.record(auditEntryFixture(2));
   t.equal(await trail.checkpointIfDue(), null, 'two unsealed records, every 3 wanted, timer off');
-  repo.appendAudit(auditEntryFixture(3));
-  repo.appendAudit(auditEntryFixture(4));
+  other.record(auditEntryFixture(3));
+  other.record(auditEntryFixture(4));
+  await other.flush();
+  t.same(repo.auditCheckpoints(), [], 'the other writer could not sign');
   t.match(await trail.checkpointIfDue(), { seq: 4 });
   t.match(verifyAuditChain(repo, trusted), { ok: true, sealedThrough: 4 });
+});
+
+t.test('an invalid audit entry is refused and nothing is written', async (t) => {
+  const { repo, trail } = await auditFixture(t);
+  t.throws(() => trail.record(auditEntryFixture(1, { decision: 'maybe' as never })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected verified | denied | unavailable' });
+  t.throws(() => trail.record(auditEntryFixture(1, { checks: [{ name: 'x', score: Number.NaN, threshold: 1, outcome: 'pass' }] })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry checks[0].score: expected a finite number or null' });
+  t.throws(() => trail.record(auditEntryFixture(1, { evidenceSha256: ['XYZ'] })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry evidenceSha256: expected an array of lowercase hex SHA-256 digests' });
+  t.equal(repo.lastAuditRecord(), null);
+});
+
+t.test('inside a caller\'s transaction: chained with it, signed only once it has committed', async (t) => {
+  const { repo, trail, trusted, errors } = await auditFixture(t, { checkpointEvery: 2, checkpointIntervalSeconds: 0 });
+  trail.record(auditEntryFixture(1));
+  t.throws(() => repo.transaction(() => {
+    repo.createSession({ ...sessionFixture('s-rolled-back') });
+    t.equal(trail.record(auditEntryFixture(2)).seq, 2, 'the record is appended inside the transaction (a savepoint)');
+    throw new Error('the caller failed after the audit record');
+  }), { message: 'the caller failed after the audit record' });
+  await trail.flush();
+  t.equal(repo.lastAuditRecord()?.seq, 1, 'the record rolled back with the caller');
+  t.same(repo.auditCheckpoints(), [], 'and its checkpoint was never signed');
+
+  const committed = repo.transaction(() => {
+    repo.createSession({ ...sessionFixture('s-committed') });
+    return trail.record(auditEntryFixture(3));
+  });
+  t.equal(committed.seq, 2, 'the next record takes the same seq, without a gap');
+  await trail.flush();
+  t.same(repo.auditCheckpoints().map((c) => [c.seq, c.hash]), [[2, committed.hash]], 'the committed record is the one signed');
+  t.same(errors, []);
+  t.match(verifyAuditChain(repo, trusted), { ok: true, records: 2, sealedThrough: 2 });
 });
 
 t.test('a failing HSM does not lose the record; the checkpoint error is reported', async (t) => {
   const { repo } = await auditFixture(t);
   const errors: unknown[] = [];
   const broken = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
-  const { AuditTrail } = await import('../../src/audit/audit-trail.js');
   const trail = new AuditTrail(repo, broken, { checkpointEvery: 1, checkpointIntervalSeconds: 0 }, { onCheckpointError: (e) => errors.push(e) });
   t.equal(trail.record(auditEntryFixture(1)).seq, 1);
   await trail.flush();

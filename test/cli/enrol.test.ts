@@ -6,6 +6,8 @@ import { buildConfig } from '../../src/config/index.js';
 import { enrolCommand, parseEnrolArgs, type EnrolRuntime } from '../../src/cli/commands/enrol.js';
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { tempRepository } from '../helpers/temp-store.js';
+import { auditTrailFor } from '../helpers/audit-fixture.js';
+import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 
 t.test('argument parsing names the problem', async (t) => {
@@ -21,7 +23,8 @@ t.test('enrolment stores the profile and one attested audit record; refusals sto
   const { repo, dir } = tempRepository(t);
   const config = buildConfig({});
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(3))], 'dlib-resnet-v1');
-  const runtime = async (): Promise<EnrolRuntime> => ({ config, repository: repo, faceEngine: engine, close: () => undefined });
+  const { trail } = await auditTrailFor(repo, config.audit);
+  const runtime = async (): Promise<EnrolRuntime> => ({ config, repository: repo, audit: trail, faceEngine: engine, close: () => trail.flush() });
   const photo = path.join(dir, 'ref.jpg');
   writeFileSync(photo, faceJpeg('personA'));
   const tid = randomUUID().toUpperCase();
@@ -66,5 +69,20 @@ t.test('enrolment stores the profile and one attested audit record; refusals sto
   await t.rejects(enrolCommand(['--tid', 'tenant', '--oid', oid, '--photo', photo, '--attested-by', 'x'], runtime), { code: 'ERR_BAD_REQUEST', message: 'tid must be the tenant id (a GUID)' });
   await t.rejects(enrolCommand(['--tid', tid, '--oid', oid, '--photo', path.join(dir, 'missing.jpg'), '--attested-by', 'x'], runtime), { code: 'ERR_BAD_REQUEST', message: /^cannot read photo/ });
   const small = { ...config, server: { ...config.server, maxImageBytes: 1000 } };
-  await t.rejects(enrolCommand(args, async () => ({ config: small, repository: repo, faceEngine: engine, close: () => undefined })), { code: 'ERR_IMAGE_TOO_LARGE' });
+  await t.rejects(enrolCommand(args, async () => ({ config: small, repository: repo, audit: trail, faceEngine: engine, close: () => trail.flush() })), { code: 'ERR_IMAGE_TOO_LARGE' });
+});
+
+t.test('the enrolment record goes through the audit trail: a due count checkpoint is signed before the command returns', async (t) => {
+  const { repo, dir } = tempRepository(t);
+  const config = buildConfig({ audit: { checkpointEvery: 1 } });
+  const { trail, ring, errors } = await auditTrailFor(repo, config.audit);
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(5))], 'dlib-resnet-v1');
+  const photo = path.join(dir, 'ref.jpg');
+  writeFileSync(photo, faceJpeg('personA'));
+  const runtime = async (): Promise<EnrolRuntime> => ({ config, repository: repo, audit: trail, faceEngine: engine, close: () => trail.flush() });
+  t.equal(await enrolCommand(['--tid', randomUUID(), '--oid', randomUUID(), '--photo', photo, '--attested-by', 'desk 7'], runtime, () => undefined), 0);
+  const record = repo.lastAuditRecord()!;
+  t.same(repo.auditCheckpoints().map((c) => [c.seq, c.hash]), [[1, record.hash]]);
+  t.match(verifyAuditChain(repo, (await ring.published()).map((k) => k.jwk())), { ok: true, sealedThrough: 1 });
+  t.same(errors, []);
 });

@@ -96,7 +96,7 @@ async function startRound(browser: Browser, app: VerificationTestApp): Promise<R
 
 async function enrol(app: VerificationTestApp, who: DemoFace) {
   return enrolFromReferencePhoto(
-    { repo: app.repository, faceEngine: await e2eFaceEngine(), quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { repo: app.repository, audit: app.auditTrail, faceEngine: await e2eFaceEngine(), quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg(who, { width: 480, height: 480 }), attestedBy: 'e2e-desk-officer' },
   );
 }

@@ -1,10 +1,12 @@
 // The real app with the real verification side on loopback (set-up in loopback-app.ts): evidence
-// encrypted under a data key wrapped by a software wrapper (or the HSM's, when a test passes one), and
-// the face analyzer the test chooses (the real engine for flow tests). Sessions are opened through POST /oidc/authorize.
+// encrypted under a data key wrapped by a software wrapper (or the HSM's, when a test passes one), the
+// audit trail signing its checkpoints with the app's key ring (config.audit), and the face analyzer the
+// test chooses (the real engine for flow tests). Sessions are opened through POST /oidc/authorize.
 import type { JWTPayload } from 'jose';
 import type { ProofgateConfig } from '../../src/config/index.js';
 import type { DataKeyWrapper, KeyRing } from '../../src/hsm/signing-key.js';
 import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
+import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { createApp } from '../../src/cli/create-app.js';
 import { silentLogger } from '../../src/core/log.js';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
@@ -49,6 +51,10 @@ export interface VerificationTestApp {
   repository: SqliteRepository;
   evidence: EvidenceCipher;
   keyRing: KeyRing;
+  /** The one door into the audit trail, as start-appliance.ts wires it; flush() waits for its checkpoints. */
+  auditTrail: AuditTrail;
+  /** Background checkpoint failures the trail reported. */
+  checkpointErrors: unknown[];
   verification: Verification;
   /** POSTs a fresh Entra request (overrides merged into the fields) and reads the page it answers with. */
   openSession(fields?: Record<string, string | null>): Promise<OpenedSession>;
@@ -60,9 +66,13 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   const { issuer, config, entra, repository, keyRing, entraKeys } = base;
   const evidence = new EvidenceCipher(repository, opts.dataKeyWrapper ?? new SoftwareDataKeyWrapper(), opts.now ? { now: opts.now } : {});
   await evidence.ready();
+  const checkpointErrors: unknown[] = [];
+  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { now: opts.now, onCheckpointError: (e) => checkpointErrors.push(e) });
+  // Teardowns run last-registered first: checkpoints finish before loopback-app closes the store.
+  t.teardown(() => auditTrail.flush());
   const completer = base.completeVerification;
   const verification = createVerification({
-    config, repository, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
+    config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
     completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
   });
   base.serve(createApp({
@@ -71,7 +81,7 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   }));
 
   return {
-    baseUrl: base.baseUrl, issuer, config, entra, repository, evidence, keyRing, verification,
+    baseUrl: base.baseUrl, issuer, config, entra, repository, evidence, keyRing, auditTrail, checkpointErrors, verification,
     async openSession(fields = {}) {
       const request = await entra.request({ fields });
       const res = await fetch(`${issuer}/oidc/authorize`, {

@@ -5,6 +5,7 @@ import { purgeExpiredEvidence } from '../../src/store/retention.js';
 import { manualClock, tempRepository } from '../helpers/temp-store.js';
 import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
 import { SoftwareDataKeyWrapper } from '../helpers/software-data-key-wrapper.js';
+import { auditTrailFor } from '../helpers/audit-fixture.js';
 import { openSqliteRepository } from '../../src/store/sqlite-repository.js';
 
 const image = () => randomBytes(4096);
@@ -115,7 +116,7 @@ t.test('retention purges old image bytes and keeps rows, templates, audit and fr
   repo.saveProfile({ profileId: 'p', tid: 'T', oid: 'O', template: Buffer.alloc(512, 7), modelId: 'm', enrolment: null });
   const cipher = new EvidenceCipher(repo, new SoftwareDataKeyWrapper(), { now: clock.now });
   const old = await cipher.storeEvidence('s1', 'selfie', 'image/jpeg', image());
-  repo.appendAudit(auditEntryFixture(1, { evidenceSha256: [old.sha256] }));
+  (await auditTrailFor(repo)).trail.record(auditEntryFixture(1, { evidenceSha256: [old.sha256] }));
   clock.advance(20 * 86_400_000);
   const fresh = await cipher.storeEvidence('s1', 'selfie', 'image/jpeg', image());
   repo.rememberOnce('nonce', 'expired', clock.now() - 1);

@@ -2,6 +2,7 @@ import t from 'tap';
 import { manualClock, tempRepository } from '../helpers/temp-store.js';
 import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
 import { openSqliteRepository } from '../../src/store/sqlite-repository.js';
+import { auditTrailFor } from '../helpers/audit-fixture.js';
 
 t.test('subjects upsert and read back; a second upsert updates names, keeps createdAt', async (t) => {
   const clock = manualClock(5_000);
@@ -79,13 +80,14 @@ t.test('the replay guard holds across two connections to one file', async (t) =>
 
 t.test('a failure inside a transaction leaves nothing written', async (t) => {
   const { repo } = tempRepository(t);
-  repo.appendAudit(auditEntryFixture(1));
+  const { trail } = await auditTrailFor(repo);
+  trail.record(auditEntryFixture(1));
   t.throws(() => repo.transaction(() => {
     repo.upsertSubject({ tid: 'T', oid: 'O', upn: null, displayName: null, givenName: null, familyName: null });
     repo.saveProfile({ profileId: 'p', tid: 'T', oid: 'O', template: Buffer.alloc(4), modelId: 'm', enrolment: null });
     repo.createSession(sessionFixture('s'));
     repo.rememberOnce('nonce', 'n', Date.now() + 1000);
-    repo.appendAudit(auditEntryFixture(2));
+    trail.record(auditEntryFixture(2));
     throw new Error('decision failed half-way');
   }), { message: 'decision failed half-way' });
   t.equal(repo.getSubject('T', 'O'), null);
@@ -93,23 +95,31 @@ t.test('a failure inside a transaction leaves nothing written', async (t) => {
   t.equal(repo.getSession('s'), null);
   t.equal(repo.rememberOnce('nonce', 'n', Date.now() + 1000), true, 'the nonce was not kept');
   t.equal(repo.lastAuditRecord()?.seq, 1, 'the audit chain did not advance');
-  t.equal(repo.appendAudit(auditEntryFixture(3)).seq, 2, 'and continues without a gap');
+  t.equal(trail.record(auditEntryFixture(3)).seq, 2, 'and continues without a gap');
 });
 
-t.test('an invalid audit entry is refused and nothing is written', async (t) => {
+t.test('the plain audit insert stores a formed record as given and refuses a duplicate or malformed one', async (t) => {
   const { repo } = tempRepository(t);
-  t.throws(() => repo.appendAudit(auditEntryFixture(1, { decision: 'maybe' as never })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected verified | denied | unavailable' });
-  t.throws(() => repo.appendAudit(auditEntryFixture(1, { checks: [{ name: 'x', score: Number.NaN, threshold: 1, outcome: 'pass' }] })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry checks[0].score: expected a finite number or null' });
-  t.throws(() => repo.appendAudit(auditEntryFixture(1, { evidenceSha256: ['XYZ'] })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry evidenceSha256: expected an array of lowercase hex SHA-256 digests' });
-  t.equal(repo.lastAuditRecord(), null);
+  const record = { ...auditEntryFixture(1), seq: 1, prevHash: '0'.repeat(64), hash: 'c'.repeat(64) };
+  repo.insertAuditRecord(record);
+  t.same(repo.lastAuditRecord(), record, 'no validation or hashing of its own: the trail formed it');
+  t.throws(() => repo.insertAuditRecord({ ...record, hash: 'd'.repeat(64) }), { code: 'ERR_STORE_INPUT', message: 'audit record 1 already exists' });
+  t.throws(() => repo.insertAuditRecord({ ...record, seq: 2 }),
+    { code: 'ERR_STORE_INPUT', message: `audit record 2: hash ${'c'.repeat(64)} is already stored` });
+  t.throws(() => repo.insertAuditRecord({ ...record, seq: 0 }), { code: 'ERR_STORE_INPUT', message: 'audit record seq: expected an integer >= 1' });
+  t.throws(() => repo.insertAuditRecord({ ...record, seq: 2, prevHash: 'XYZ' }),
+    { code: 'ERR_STORE_INPUT', message: 'audit record prevHash: expected a lowercase hex SHA-256 digest' });
+  t.throws(() => repo.insertAuditRecord({ ...record, seq: 2, hash: 'e'.repeat(64), tid: '' }),
+    { code: 'ERR_STORE_INPUT', message: 'audit record tid: expected a non-empty string' });
+  t.throws(() => repo.insertAuditRecord({ ...record, seq: 2, hash: 'e'.repeat(64), at: 1.5 }),
+    { code: 'ERR_STORE_INPUT', message: 'audit record at: expected ms since epoch (integer)' });
+  t.same([...repo.auditRecords()], [record], 'nothing else was written');
 });
 
 t.test('audit records read back exactly as appended', async (t) => {
   const { repo } = tempRepository(t);
-  const appended = [1, 2, 3].map((i) => repo.appendAudit(auditEntryFixture(i)));
+  const { trail } = await auditTrailFor(repo);
+  const appended = [1, 2, 3].map((i) => trail.record(auditEntryFixture(i)));
   t.same([...repo.auditRecords()], appended);
   t.same([...repo.auditRecords(2)].map((r) => r.seq), [2, 3]);
   t.equal(appended[1].prevHash, appended[0].hash);

@@ -21,7 +21,7 @@ async function appWithProfile(t: Test, config: Record<string, unknown> = ACCEPT_
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, config });
   await enrolFromReferencePhoto(
-    { repo: app.repository, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
   );
   return { app, engine };
@@ -221,7 +221,7 @@ t.test('an HSM outage while signing goes back as temporarily_unavailable and is 
   };
   const app = await startVerificationTestApp(t, { faceEngine: engine, keyRing: flakyRing, config: ACCEPT_RISK });
   await enrolFromReferencePhoto(
-    { repo: app.repository, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
   );
   const opened = await app.openSession();
@@ -269,7 +269,7 @@ t.test('behind a path prefix the page links and the capture API live under it', 
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, prefix: '/pg', config: ACCEPT_RISK });
   await enrolFromReferencePhoto(
-    { repo: app.repository, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk 7' },
   );
   const opened = await app.openSession();

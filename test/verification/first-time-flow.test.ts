@@ -88,10 +88,10 @@ if (missing) {
     const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
     const before = app.repository.lastAuditRecord()?.seq ?? 0;
-    const original = app.repository.appendAudit.bind(app.repository);
-    app.repository.appendAudit = () => { throw new Error('disk full'); };
+    const original = app.repository.insertAuditRecord.bind(app.repository);
+    app.repository.insertAuditRecord = () => { throw new Error('disk full'); };
     const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie)), opened.session.csrfToken);
-    app.repository.appendAudit = original;
+    app.repository.insertAuditRecord = original;
     t.equal(res.status, 500);
     t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid), null, 'the profile write was rolled back');
     t.equal(app.repository.getSubject(app.entra.tid, app.entra.oid), null, 'and the subject write');

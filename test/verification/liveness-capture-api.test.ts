@@ -27,7 +27,7 @@ async function appWithProfile(t: Test, liveness: Record<string, unknown> = {}) {
   const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness } });
   await enrolFromReferencePhoto(
-    { repo: app.repository, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
   );
   return { app, engine };

@@ -10,6 +10,7 @@ import type { Capture } from '../../src/verification/capture/capture.js';
 import { demoPhotoBytes, faceJpeg } from '../helpers/face-photos.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
 import { tempRepository } from '../helpers/temp-store.js';
+import { auditTrailFor } from '../helpers/audit-fixture.js';
 
 // Face matching only: no liveness evidence exists for these photos, so the supervised-pilot setting.
 const config = buildConfig({ liveness: { policy: { withoutDepth: 'accept-risk' } } });
@@ -23,7 +24,7 @@ t.test('enrol from a reference photo, then decide on selfies', async (t) => {
   const ctx = (e: typeof engine): ReturningUserContext => ({
     engine: e, policy: verificationPolicy(config), liveness: config.liveness, challenge: { kind: 'blink', nonce: 'real-engine-nonce-0123456789' }, replayGuard: repo, now: Date.now(),
   });
-  const deps = { repo, faceEngine: engine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes };
+  const deps = { repo, audit: (await auditTrailFor(repo, config.audit)).trail, faceEngine: engine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes };
 
   await t.rejects(enrolFromReferencePhoto(deps, { tid, oid, upn: null, photo: demoPhotoBytes('sample1.jpg'), attestedBy: 'desk 1' }),
     { code: 'ERR_NO_FACE', message: 'reference photo refused: 3 faces found; exactly one is required' }, 'a group photo is refused');

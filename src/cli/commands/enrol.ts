@@ -1,9 +1,13 @@
 // `proofgate enrol`: staff-attested enrolment from a reference photo (the only way to create a profile
-// until document verification exists). Prints the new profile id and every check, with its score.
+// until document verification exists). Prints the new profile id and every check, with its score. The
+// audit record goes through the audit trail like the server's, so a count checkpoint due at its seq
+// is signed by the HSM before the command exits; if the HSM is away the enrolment still stands and the
+// server's checkpoint poll seals the record later.
 import { readFileSync, statSync } from 'node:fs';
-import { loadConfig, type ProofgateConfig } from '../../config/index.js';
+import { loadConfig, resolveDataPath, type ProofgateConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import type { Repository } from '../../store/repository.js';
+import type { AuditWriter } from '../../audit/audit-writer.js';
 import { enrolFromReferencePhoto } from '../../verification/flow/enrol-from-reference-photo.js';
 import type { FaceAnalyzer } from '../../verification/capture/ports.js';
 
@@ -51,6 +55,8 @@ export function parseEnrolArgs(args: readonly string[]): EnrolArgs {
 export interface EnrolRuntime {
   config: ProofgateConfig;
   repository: Repository;
+  /** The audit trail over `repository` (an AuditTrail with the HSM's key ring); close() waits for its checkpoints. */
+  audit: AuditWriter;
   faceEngine: FaceAnalyzer;
   close(): Promise<void> | void;
 }
@@ -58,12 +64,28 @@ export interface EnrolRuntime {
 async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime> {
   const config = loadConfig(configFile);
   const { openConfiguredRepository } = await import('../../store/open-store.js');
+  const { openHsmToken, openKeyRing } = await import('../../hsm/open-hsm.js');
+  const { AuditTrail } = await import('../../audit/audit-trail.js');
   const { loadFaceAnalyzer } = await import('../../verification/capture/face-analyzer.js');
   const repository = openConfiguredRepository(config);
+  // Opened lazily: the token is first touched when a checkpoint is signed, so an HSM outage never blocks an enrolment.
+  const token = openHsmToken(config.hsm, resolveDataPath(config.server.dataDir));
+  const audit = new AuditTrail(repository, openKeyRing(token, config.hsm), config.audit, {
+    onCheckpointError: (e) => console.error(`note: audit checkpoint not signed (${(e as Error).message}); the server will sign it`),
+  });
   try {
     const faceEngine = await loadFaceAnalyzer(config);
-    return { config, repository, faceEngine, close: () => { faceEngine.close(); repository.close(); } };
+    return {
+      config, repository, audit, faceEngine,
+      close: async () => {
+        await audit.flush();
+        faceEngine.close();
+        await token.close();
+        repository.close();
+      },
+    };
   } catch (e) {
+    await token.close();
     repository.close();
     throw e;
   }
@@ -88,7 +110,7 @@ export async function enrolCommand(args: readonly string[], runtime?: (configFil
   try {
     const photo = readPhoto(parsed.photo, rt.config.server.maxImageBytes);
     const result = await enrolFromReferencePhoto(
-      { repo: rt.repository, faceEngine: rt.faceEngine, quality: rt.config.verification.quality, maxImageBytes: rt.config.server.maxImageBytes },
+      { repo: rt.repository, audit: rt.audit, faceEngine: rt.faceEngine, quality: rt.config.verification.quality, maxImageBytes: rt.config.server.maxImageBytes },
       { tid: parsed.tid, oid: parsed.oid, upn: parsed.upn, photo, attestedBy: parsed.attestedBy, replace: parsed.replace },
     );
     print(`enrolled ${result.profile.tid}/${result.profile.oid}: profile ${result.profile.profileId} (model ${result.profile.modelId}), audit record ${result.audit.seq}`);

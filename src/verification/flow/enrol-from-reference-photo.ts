@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import type { AuditRecord, BiometricProfile, CheckResult } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
+import type { AuditWriter } from '../../audit/audit-writer.js';
 import type { VerificationQualityConfig } from '../../config/sections/verification.js';
 import type { FaceAnalyzer } from '../capture/ports.js';
 import { IMAGE_MEDIA_TYPES, type ImageMediaType } from '../capture/capture.js';
@@ -44,7 +45,7 @@ function sniffMediaType(photo: Buffer): ImageMediaType {
 }
 
 export async function enrolFromReferencePhoto(
-  deps: { repo: Repository; faceEngine: FaceAnalyzer; quality: VerificationQualityConfig; maxImageBytes: number; now?: () => number },
+  deps: { repo: Repository; audit: AuditWriter; faceEngine: FaceAnalyzer; quality: VerificationQualityConfig; maxImageBytes: number; now?: () => number },
   input: ReferencePhotoEnrolment,
 ): Promise<EnrolmentResult> {
   const now = (deps.now ?? Date.now)();
@@ -86,7 +87,7 @@ export async function enrolFromReferencePhoto(
       modelId: deps.faceEngine.modelId,
       enrolment: { method: 'staff-attested-reference-photo', attestedBy, photoSha256, photoMediaType: mediaType, replacedProfileId: existing?.profileId ?? null, at: now },
     });
-    const audit = deps.repo.appendAudit({
+    const audit = deps.audit.record({
       sessionId: null, tid: input.tid, oid: input.oid, upn: input.upn, profileId: profile.profileId, flow: 'first-time',
       checks, decision: 'verified', clientRequestId: null, evidenceSha256: [photoSha256], at: now,
     });

@@ -4,8 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import type { VerificationSession } from '../../core/domain.js';
-import type { Repository } from '../../store/repository.js';
-import { recordDecision } from './record-decision.js';
+import { recordDecision, type DecisionWriters } from './record-decision.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -19,7 +18,8 @@ function sameToken(given: string, expected: string): boolean {
  * Returns the open session or throws the typed refusal. An expired open session is closed as 'expired'
  * and audited (flow 'none', decision 'denied'), so a late capture still leaves a record.
  */
-export function requireOpenSession(repo: Repository, sessionId: string, csrfToken: unknown, now: number): VerificationSession {
+export function requireOpenSession(writers: DecisionWriters, sessionId: string, csrfToken: unknown, now: number): VerificationSession {
+  const { repo } = writers;
   if (!SESSION_ID.test(sessionId)) throw new ProofgateError('ERR_NOT_FOUND', 'no such verification session', { status: 404 });
   const session = repo.getSession(sessionId);
   if (!session) throw new ProofgateError('ERR_NOT_FOUND', 'no such verification session', { status: 404 });
@@ -33,7 +33,7 @@ export function requireOpenSession(repo: Repository, sessionId: string, csrfToke
   if (now >= session.expiresAt) {
     repo.transaction(() => {
       if (!repo.closeSession(sessionId, 'expired')) return;
-      recordDecision(repo, {
+      recordDecision(writers, {
         session, flow: 'none', profileId: null, decision: 'denied', at: now,
         checks: [{ name: 'session-expiry', score: null, threshold: null, outcome: 'fail', reason: `the session expired at ${new Date(session.expiresAt).toISOString()} before a decision` }],
       });

@@ -1,8 +1,15 @@
 // Writes the one audit record of a verification session, after the OIDC completer has claimed the
 // session (closeSession) and built what goes back to Entra. Evidence hashes are those of every capture
-// the session stored, retryable attempts included.
+// the session stored, retryable attempts included. The record goes through the audit trail, the one door.
 import { hintUpn, type AuditEntry, type AuditRecord, type CheckResult, type Decision, type VerificationSession } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
+import type { AuditWriter } from '../../audit/audit-writer.js';
+
+/** Where a decision is written: the store it reads evidence from and the audit trail it appends to. */
+export interface DecisionWriters {
+  repo: Repository;
+  audit: AuditWriter;
+}
 
 export interface DecisionRecord {
   session: VerificationSession;
@@ -13,8 +20,8 @@ export interface DecisionRecord {
   at: number;
 }
 
-export function recordDecision(repo: Repository, r: DecisionRecord): AuditRecord {
-  return repo.appendAudit({
+export function recordDecision({ repo, audit }: DecisionWriters, r: DecisionRecord): AuditRecord {
+  return audit.record({
     sessionId: r.session.sessionId,
     tid: r.session.tid,
     oid: r.session.oid,

@@ -5,17 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import type { AuditRecord, BiometricProfile, CheckResult, VerificationSession } from '../../core/domain.js';
-import type { Repository } from '../../store/repository.js';
 import { hintUpn } from '../../core/domain.js';
-import { recordDecision } from './record-decision.js';
+import { recordDecision, type DecisionWriters } from './record-decision.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
 export function recordEnrolment(
-  repo: Repository, r: { session: VerificationSession; enrolment: PendingEnrolment; checks: CheckResult[]; at: number },
+  writers: DecisionWriters, r: { session: VerificationSession; enrolment: PendingEnrolment; checks: CheckResult[]; at: number },
 ): { profile: BiometricProfile; audit: AuditRecord } {
   const { session } = r;
+  const { repo } = writers;
   return repo.transaction(() => {
     // Another session of the same account enrolled meanwhile: keep the first, store nothing here.
     if (repo.getProfile(session.tid, session.oid)) {
@@ -27,7 +27,7 @@ export function recordEnrolment(
       profileId: randomUUID(), tid: session.tid, oid: session.oid,
       template: r.enrolment.template, modelId: r.enrolment.modelId, enrolment: r.enrolment.summary,
     });
-    const audit = recordDecision(repo, { session, flow: 'first-time', profileId: profile.profileId, checks: r.checks, decision: 'verified', at: r.at });
+    const audit = recordDecision(writers, { session, flow: 'first-time', profileId: profile.profileId, checks: r.checks, decision: 'verified', at: r.at });
     return { profile, audit };
   });
 }

@@ -7,6 +7,7 @@ import type { PostBack } from '../../oidc/form-post.js';
 import type { CompletedVerification, VerificationCompleter } from '../../oidc/complete-verification.js';
 import type { BiometricProfile, CheckResult, Decision, VerificationSession } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
+import type { AuditWriter } from '../../audit/audit-writer.js';
 import type { VerificationPolicy } from '../../config/sections/verification.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import { ProofgateError } from '../../core/errors.js';
@@ -24,6 +25,8 @@ import { sessionChallenge } from '../capture/session-challenge.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
+  /** The audit trail (src/audit/audit-trail.ts): every decision's record is appended through it. */
+  audit: AuditWriter;
   faceEngine: FaceAnalyzer;
   evidence: EvidenceSink;
   completeVerification: VerificationCompleter;
@@ -84,7 +87,7 @@ export class VerificationService {
 
   async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[]): Promise<CaptureReply> {
     const { repo } = this.#deps;
-    const session = requireOpenSession(repo, sessionId, csrfToken, this.#now());
+    const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
     }
@@ -121,7 +124,7 @@ export class VerificationService {
   /** The person pressed Cancel: access_denied goes back to Entra, and the audit says why. */
   async cancel(sessionId: string, csrfToken: unknown): Promise<PostBack> {
     const { repo } = this.#deps;
-    const session = requireOpenSession(repo, sessionId, csrfToken, this.#now());
+    const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is being checked; wait for its result', { status: 409 });
     }
@@ -193,8 +196,8 @@ export class VerificationService {
         reason: `decided ${d.decision} but ${completed.outcome} went back to Entra (${completed.fields.error ?? 'no error'}: ${completed.fields.error_description ?? ''})`,
       });
     }
-    if (d.enrolment && completed.outcome === 'verified') recordEnrolment(this.#deps.repo, { session, enrolment: d.enrolment, checks, at: this.#now() });
-    else recordDecision(this.#deps.repo, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
+    if (d.enrolment && completed.outcome === 'verified') recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() });
+    else recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
     this.#attempts.delete(session.sessionId);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };

@@ -8,6 +8,7 @@ import { verificationPolicy } from '../../config/sections/verification.js';
 import type { VerificationCompleter } from '../../oidc/complete-verification.js';
 import type { VerificationUi } from '../../oidc/verification-ui.js';
 import type { Repository } from '../../store/repository.js';
+import type { AuditWriter } from '../../audit/audit-writer.js';
 import type { EvidenceSink, FaceAnalyzer } from '../capture/ports.js';
 import type { DocumentInspector } from '../first-time/document-inspector.js';
 import { CapturePageUi } from './verification-ui.js';
@@ -17,6 +18,8 @@ import { VerificationService } from '../flow/verification-service.js';
 export interface VerificationDeps {
   config: ProofgateConfig;
   repository: Repository;
+  /** The audit trail every decision is recorded through (the one door; it also seals checkpoints). */
+  audit: AuditWriter;
   faceEngine: FaceAnalyzer;
   evidence: EvidenceSink;
   completeVerification: VerificationCompleter;
@@ -41,7 +44,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     throw new ProofgateError('ERR_CONFIG', `verification.challengeFrames (${config.verification.challengeFrames}) is above liveness.capture.maxSequenceFrames (${config.liveness.capture.maxSequenceFrames})`);
   }
   const service = new VerificationService({
-    repo: deps.repository, faceEngine: deps.faceEngine, evidence: deps.evidence,
+    repo: deps.repository, audit: deps.audit, faceEngine: deps.faceEngine, evidence: deps.evidence,
     completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now,
     ...(deps.documents ? { documents: deps.documents } : {}),
   });
