@@ -12,12 +12,11 @@
 // (first-time/record-enrolment.ts). Pictures that cannot be judged ask for a retry; a failed check
 // is final; an engine failure is 'unavailable'.
 import type { CheckResult, Decision, VerificationSession } from '../../core/domain.js';
-import type { VerificationPolicy } from '../../config/sections/verification.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
-import type { LivenessVerdict, NonceReplayGuard } from '../../liveness/index.js';
+import type { LivenessVerdict } from '../../liveness/index.js';
 import type { ChipReading } from '../../documents/document-verifier.js';
 import type { Capture } from '../capture/capture.js';
-import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
+import type { FaceAnalysisResult } from '../capture/ports.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
 import { evaluateLiveness, readLivenessCaptures, type LivenessCaptures } from '../liveness/index.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
@@ -30,15 +29,10 @@ import { chipPortraitCheck } from '../first-time/chip-portrait.js';
 import { bindingCheck, directoryIdentity } from '../first-time/directory-identity.js';
 import { enrolmentSummary, type PendingEnrolment } from '../first-time/enrolment-summary.js';
 import { embeddingToTemplate } from '../capture/face-template.js';
+import type { DecisionContext } from './decision-context.js';
 
-export interface FirstTimeContext {
-  engine: FaceAnalyzer;
+export interface FirstTimeContext extends DecisionContext {
   documents: DocumentInspector;
-  policy: VerificationPolicy;
-  liveness: LivenessConfig;
-  challenge: SessionChallenge;
-  replayGuard: NonceReplayGuard;
-  now: number;
 }
 
 export type FirstTimeOutcome =

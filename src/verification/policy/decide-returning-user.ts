@@ -5,27 +5,15 @@
 // accepting. Capture-quality failures are retryable; the rest are final.
 import { ProofgateError } from '../../core/errors.js';
 import type { BiometricProfile, CheckResult, Decision } from '../../core/domain.js';
-import type { VerificationPolicy } from '../../config/sections/verification.js';
-import type { LivenessConfig } from '../../config/sections/liveness.js';
-import type { LivenessVerdict, NonceReplayGuard } from '../../liveness/index.js';
+import type { LivenessVerdict } from '../../liveness/index.js';
 import type { Capture } from '../capture/capture.js';
-import type { FaceAnalyzer } from '../capture/ports.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
 import { uncheckedCaptureChecks } from './unchecked-captures.js';
 import { evaluateLiveness, readLivenessCaptures } from '../liveness/index.js';
-import type { SessionChallenge } from '../capture/session-challenge.js';
 import { templateToEmbedding } from '../capture/face-template.js';
+import type { DecisionContext } from './decision-context.js';
 
-export interface ReturningUserContext {
-  engine: FaceAnalyzer;
-  policy: VerificationPolicy;
-  liveness: LivenessConfig;
-  /** The session's challenge and the nonce its captures carry (session-challenge.ts). */
-  challenge: SessionChallenge;
-  /** Consumes challenge nonces (Repository.rememberOnce). */
-  replayGuard: NonceReplayGuard;
-  now: number;
-}
+export type ReturningUserContext = DecisionContext;
 
 export type ReturningUserOutcome =
   /** The capture was not usable; the person may try again (if attempts remain). */
