@@ -14,6 +14,8 @@ import { parseFormPost, type ParsedFormPost } from './simulated-entra.js';
 
 export interface OidcTestAppOptions extends LoopbackAppOptions {
   healthChecks?: AppDeps['healthChecks'];
+  /** More routes for createApp (e.g. one that throws, to see how the error handler answers and logs). */
+  routers?: AppDeps['routers'];
   /**
    * 'record' (default): the UI records the session and shows a page; tests finish it through the seam.
    * 'auto-verify': the UI decides 'verified' at once and answers with the form_post (the benchmark's
@@ -66,7 +68,7 @@ export async function startOidcTestApp(t: Teardown, opts: OidcTestAppOptions = {
   const uiStarts: UiStart[] = [];
   base.serve(createApp({
     config, repository, keyRing, entraKeys, verificationUi: startUi(uiStarts, opts.ui === 'auto-verify' ? completeVerification : null), log: silentLogger,
-    now: opts.now, healthChecks: opts.healthChecks,
+    now: opts.now, healthChecks: opts.healthChecks, routers: opts.routers,
   }));
 
   const toResult = async (res: Response): Promise<HttpResult> => {
