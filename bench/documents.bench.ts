@@ -6,8 +6,8 @@
 import { buildConfig } from '../src/config/index.js';
 import { readAamvaBarcode } from '../src/documents/aamva/index.js';
 import { measureDocument, MrzImageReader } from '../src/documents/imaging/index.js';
-import { documentAddon } from '../src/documents/imaging/native-document.js';
 import { renderCard, TD1, TD3 } from '../test/helpers/documents-imaging/cards.js';
+import { encodeTestPdf417 } from '../test/helpers/native-test-addon.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const config = buildConfig({ documents: { mrz: { acceptSpecimens: true } } }).documents;
@@ -17,7 +17,7 @@ const cards = await Promise.all([
   renderCard({ mrzLines: TD3, rotationDeg: -3, perspective: 0.02, noiseSigma: 5, seed: 2, format: 'jpeg' }),
 ]);
 const payload = '@\n\x1e\rANSI 636000100002DL00410120ZV01610008DLDAQT00000042\nDCSQUINTERO\nDACADA\nDBB11021990\nDBA03152031\nDBD03152023\nDBC2\nDAJVA\nDCGUSA\nDAG12 TEST AVE\nDAIRICHMOND\nDAK232690000\rZVZVA01\r';
-const barcode = await documentAddon().documentEncodePdf417ForTests(Buffer.from(payload, 'latin1'), { width: 800, height: 300, margin: 20, moduleScale: 2 });
+const barcode = await encodeTestPdf417(Buffer.from(payload, 'latin1'), { width: 800, height: 300, margin: 20, moduleScale: 2 });
 
 async function time(run: () => Promise<unknown>): Promise<number[]> {
   await run();  // warm-up

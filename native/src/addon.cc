@@ -1,13 +1,26 @@
-// The addon's only job here is to register exports; each capability lives in its own folder.
+// The addon's only job here is to register exports; each operation lives in its own file.
 #include <napi.h>
+
 #include "common/registry.h"
 
 Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
-  proofgate::RegisterCommon(env, exports);
-  proofgate::RegisterDnn(env, exports);
-  proofgate::RegisterFace(env, exports);
-  proofgate::RegisterDocument(env, exports);
-  proofgate::RegisterLiveness(env, exports);
+  using namespace proofgate;
+  const std::pair<const char*, Napi::Function::Callback> operations[] = {
+      {"runtimeInfo", RuntimeInfo},
+      {"setThreadCount", SetThreadCount},
+      {"runOnnxModel", RunOnnxModel},
+      {"faceEngineLoad", FaceEngineLoad},
+      {"faceAnalyze", FaceAnalyze},
+      {"imageProbe", ImageProbe},
+      {"faceEngineInfo", FaceEngineInfo},
+      {"faceEngineClose", FaceEngineClose},
+      {"documentLoadGlyphTemplates", DocumentLoadGlyphTemplates},
+      {"documentReadMrz", DocumentReadMrz},
+      {"documentMeasure", DocumentMeasure},
+      {"documentDecodePdf417", DocumentDecodePdf417},
+      {"livenessDepthChecks", LivenessDepthChecks},
+  };
+  for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;
 }
 

@@ -1,4 +1,4 @@
-#include "document/test_card.h"
+#include "test_card.h"
 
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgproc.hpp>
@@ -7,7 +7,7 @@
 
 #include "common/native_error.h"
 
-namespace proofgate::document {
+namespace proofgate::testing {
 namespace {
 
 constexpr double kMrzPitchMm = 2.54;  // ICAO 9303: 10 characters per inch
@@ -116,4 +116,4 @@ TestCard RenderTestCard(const TestCardSpec& spec) {
   return out;
 }
 
-}  // namespace proofgate::document
+}  // namespace proofgate::testing

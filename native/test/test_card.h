@@ -8,31 +8,29 @@
 #include <string>
 #include <vector>
 
-namespace proofgate::document {
+namespace proofgate::testing {
 
 struct Patch {
   cv::Rect2d relative;  // fractions of the card
   cv::Scalar bgr;
 };
 
+// Every field is read from the spec the test helper builds (test/helpers/documents-imaging/test-addon.ts
+// holds the defaults); no value here is a default.
 struct TestCardSpec {
   std::string fontPath;
   std::vector<std::string> mrzLines;
   std::vector<std::string> vizLines;
-  double cardWidthMm = 85.6, cardHeightMm = 53.98;
-  double pxPerMm = 10;
-  cv::Size canvas{1280, 960};
+  double cardWidthMm = 0, cardHeightMm = 0;
+  double pxPerMm = 0;
+  cv::Size canvas;
   double rotationDeg = 0;
   double perspective = 0;  // corner jitter as a share of the card's width
-  double scale = 0.75;     // card width / canvas width
+  double scale = 0;        // card width / canvas width
   double blurSigma = 0;
   double noiseSigma = 0;
-  uint64_t seed = 1;
-  cv::Scalar cardBgr{215, 225, 230};
-  cv::Scalar tableBgr{60, 70, 80};
-  cv::Scalar mrzInkBgr{20, 20, 20};
-  cv::Scalar vizInkBgr{60, 40, 30};
-  cv::Scalar portraitBgr{110, 120, 140};
+  uint64_t seed = 0;
+  cv::Scalar cardBgr, tableBgr, mrzInkBgr, vizInkBgr, portraitBgr;
   cv::Mat portrait;  // optional BGR image pasted into the portrait area
   std::vector<Patch> patches;
   std::vector<cv::Point3d> glare;  // x, y (fractions of the card), radius (fraction of card width)
@@ -46,4 +44,4 @@ struct TestCard {
 
 TestCard RenderTestCard(const TestCardSpec& spec);
 
-}  // namespace proofgate::document
+}  // namespace proofgate::testing

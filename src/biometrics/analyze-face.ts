@@ -4,7 +4,8 @@
 // an image, or too large, rejects with a FaceEngineError (face-errors.ts).
 import { ProofgateError } from '../core/errors.js';
 import { engineInternals, type FaceEngine } from './face-engine.js';
-import { captureCallSite, toFaceEngineError } from './face-errors.js';
+import { callNative } from '../native/call-native.js';
+import { FACE_NATIVE } from './face-errors.js';
 import { fivePointsFromMesh, type FivePoints } from './five-points.js';
 import type { NativeAnalysis, NativeAnalyzeOptions, NativeDetection } from './native-face.js';
 import { nativeFace } from './native-face.js';
@@ -223,19 +224,14 @@ function toAnalysis(engine: FaceEngine, raw: NativeAnalysis, queueMs: number, st
  * is read in place by the native worker: do not modify it until the promise settles.
  */
 export async function analyzeFace(engine: FaceEngine, image: Buffer, options: AnalyzeFaceOptions = {}): Promise<FaceAnalysis> {
-  const callSite = captureCallSite(analyzeFace);
   const started = performance.now();
   if (!Buffer.isBuffer(image)) throw invalidOption('image must be a Buffer');
   const native = nativeOptions(engine, options);
   const { handle, queue } = engine[engineInternals];
   let queueMs = 0;
-  const raw = await queue.run(async () => {
+  const raw = await callNative(analyzeFace, () => queue.run(() => {
     queueMs = performance.now() - started;
-    try {
-      return await nativeFace().faceAnalyze(handle, image, native);
-    } catch (err) {
-      throw toFaceEngineError(err, callSite);
-    }
-  });
+    return nativeFace().faceAnalyze(handle, image, native);
+  }), FACE_NATIVE);
   return toAnalysis(engine, raw, queueMs, started);
 }

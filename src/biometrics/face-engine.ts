@@ -8,7 +8,8 @@ import { resolveDataPath } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
 import { AdmissionQueue } from './admission-queue.js';
 import { alignmentTemplate } from './alignment-templates.js';
-import { captureCallSite, toFaceEngineError } from './face-errors.js';
+import { callNative } from '../native/call-native.js';
+import { FACE_NATIVE } from './face-errors.js';
 import { readModelManifest } from './model-manifest.js';
 import { nativeFace, type NativeEngineHandle, type NativeEngineSpec } from './native-face.js';
 
@@ -60,7 +61,6 @@ export class FaceEngine {
    * output name fails here. Throws ProofgateError ERR_MODEL with the file and the problem.
    */
   static async load(config: BiometricsConfig): Promise<FaceEngine> {
-    const callSite = captureCallSite(FaceEngine.load);
     const started = performance.now();
     const needsManifest = !config.detector || !config.landmarker || !config.embedder;
     const manifest = needsManifest ? readModelManifest(resolveDataPath(config.manifest)) : null;
@@ -97,12 +97,7 @@ export class FaceEngine {
       pipelines: config.pipelines,
       useOpenCl,
     };
-    let handle: NativeEngineHandle;
-    try {
-      handle = await native.faceEngineLoad(spec);
-    } catch (err) {
-      throw toFaceEngineError(err, callSite);
-    }
+    const handle: NativeEngineHandle = await callNative(FaceEngine.load, () => native.faceEngineLoad(spec), FACE_NATIVE);
 
     const uvThreadpoolSize = Number(process.env.UV_THREADPOOL_SIZE) || LIBUV_DEFAULT_POOL;
     const warnings: string[] = [];

@@ -1,12 +1,10 @@
-// Native face errors -> ProofgateError, in one table. The native code stays on the error as `reason`;
-// the stack is the JavaScript caller's (captured before the native call), so a failure points at the
-// line that asked for the analysis, not at the event loop.
+// Native face errors -> ProofgateError, in one table that src/native/call-native.ts applies. The
+// native code stays on the error as `reason`; the stack is the JavaScript caller's.
 import { ProofgateError, type ErrorCode } from '../core/errors.js';
-import { COMMON_NATIVE_CODES, captureCallSite, type MappedNativeCode } from '../native/native-errors.js';
+import type { NativeCapability, NativeCodeTable } from '../native/call-native.js';
+import { COMMON_NATIVE_CODES } from '../native/native-errors.js';
 
-export { captureCallSite };
-
-/** Codes raised by native/src/face (face_codes.h) and native/src/common (native_error.cc). */
+/** Codes raised by native/src/face (face_codes.h) and native/src/common (native_error.h). */
 export type NativeFaceCode =
   | 'ERR_IMAGE_EMPTY'
   | 'ERR_IMAGE_UNSUPPORTED'
@@ -18,9 +16,10 @@ export type NativeFaceCode =
   | 'ERR_ENGINE_CLOSED'
   | 'ERR_NATIVE_OPENCV'
   | 'ERR_NATIVE_OUT_OF_MEMORY'
-  | 'ERR_NATIVE_INTERNAL';
+  | 'ERR_NATIVE_INTERNAL'
+  | 'ERR_NATIVE_ARGUMENT';
 
-const MAPPING: Record<NativeFaceCode, MappedNativeCode> = {
+const FACE_CODES: NativeCodeTable<NativeFaceCode> = {
   ...COMMON_NATIVE_CODES,
   ERR_MODEL_LOAD: { code: 'ERR_MODEL', status: 500 },
   ERR_MODEL_OUTPUT: { code: 'ERR_MODEL', status: 500 },
@@ -35,17 +34,8 @@ export class FaceEngineError extends ProofgateError {
   }
 }
 
-export function isNativeFaceCode(code: unknown): code is NativeFaceCode {
-  return typeof code === 'string' && Object.hasOwn(MAPPING, code);
-}
-
-/** Converts whatever the addon rejected with; `callSite` comes from captureCallSite(). */
-export function toFaceEngineError(err: unknown, callSite: string): FaceEngineError {
-  const nativeCode = (err as { code?: unknown } | null)?.code;
-  const reason: NativeFaceCode = isNativeFaceCode(nativeCode) ? nativeCode : 'ERR_NATIVE_INTERNAL';
-  const { code, status } = MAPPING[reason];
-  const message = err instanceof Error ? err.message : String(err);
-  const error = new FaceEngineError(reason, code, message, { status, cause: err });
-  error.stack = `${error.name} [${code}/${reason}]: ${message}\n${callSite}`;
-  return error;
-}
+/** What callNative() needs to rewrap a face call's failure. */
+export const FACE_NATIVE: NativeCapability<NativeFaceCode, FaceEngineError> = {
+  codes: FACE_CODES,
+  toError: (reason, code, message, opts) => new FaceEngineError(reason, code, message, opts),
+};

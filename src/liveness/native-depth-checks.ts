@@ -1,9 +1,10 @@
 // The typed seam over the addon's livenessDepthChecks: builds the native options from configuration,
 // passes the depth and IR pixels without copying, and turns native failures into ProofgateErrors with
 // the caller's stack.
-import { ProofgateError } from '../core/errors.js';
+import { ProofgateError, type ErrorCode } from '../core/errors.js';
 import { nativeAddon } from '../native/addon.js';
-import { COMMON_NATIVE_CODES, captureCallSite, nativeCodeOf } from '../native/native-errors.js';
+import { callNative, type NativeCapability } from '../native/call-native.js';
+import { COMMON_NATIVE_CODES } from '../native/native-errors.js';
 import type { DepthFrame, EncodedDepthFrame } from './capture.js';
 import type { DepthCheckSettings } from '../config/sections/liveness.js';
 import { LEFT_EYE_INNER, LEFT_EYE_OUTER, NOSE_TIP, RIGHT_EYE_INNER, RIGHT_EYE_OUTER } from './facemesh-points.js';
@@ -36,14 +37,28 @@ interface LivenessAddon {
   livenessDepthChecks(frame: object, options: object): Promise<NativeDepthReport>;
 }
 
-// Native code -> appliance code. Capture problems found while decoding keep their message unprefixed,
+/**
+ * A native depth-check failure: `code` is the appliance-wide code, `reason` the native one. Its name
+ * stays "ProofgateError", like the capture validation's errors for the same problems.
+ */
+export class DepthCheckError extends ProofgateError {
+  constructor(readonly reason: string, code: ErrorCode, message: string, opts: { status: number; cause?: unknown }) {
+    super(code, message, opts);
+  }
+}
+
+// Native code -> appliance code. Capture problems found while decoding keep their message bare,
 // exactly as the TypeScript validation would have worded them.
-const NATIVE_CODES: Record<string, { code: string; status: number; capture?: true }> = {
-  ERR_LIVENESS_FACE_OUTSIDE: { code: 'ERR_LANDMARKS_INVALID', status: 422 },
-  ERR_DEPTH_DECODE: { code: 'ERR_DEPTH_FORMAT', status: 400, capture: true },
-  ERR_DEPTH_EMPTY: { code: 'ERR_DEPTH_EMPTY', status: 400, capture: true },
-  ERR_DEPTH_BIT_DEPTH: { code: 'ERR_DEPTH_BIT_DEPTH', status: 400, capture: true },
-  ERR_DEPTH_SIZE_MISMATCH: { code: 'ERR_DEPTH_SIZE_MISMATCH', status: 400, capture: true },
+const DEPTH_NATIVE: NativeCapability<string, DepthCheckError> = {
+  codes: {
+    ...COMMON_NATIVE_CODES,
+    ERR_LIVENESS_FACE_OUTSIDE: { code: 'ERR_LANDMARKS_INVALID', status: 422 },
+    ERR_DEPTH_DECODE: { code: 'ERR_DEPTH_FORMAT', status: 400, bare: true },
+    ERR_DEPTH_EMPTY: { code: 'ERR_DEPTH_EMPTY', status: 400, bare: true },
+    ERR_DEPTH_BIT_DEPTH: { code: 'ERR_DEPTH_BIT_DEPTH', status: 400, bare: true },
+    ERR_DEPTH_SIZE_MISMATCH: { code: 'ERR_DEPTH_SIZE_MISMATCH', status: 400, bare: true },
+  },
+  toError: (reason, code, message, opts) => new DepthCheckError(reason, code, message, opts),
 };
 
 function nativeOptions(s: DepthCheckSettings): object {
@@ -61,14 +76,15 @@ function nativeOptions(s: DepthCheckSettings): object {
       irReferenceDistanceMm: s.irReferenceDistanceMm, minFacePoints: s.minFacePoints, faceDepthBandMm: s.faceDepthBandMm,
     },
     bounds: {
-      validDepthFraction: { min: s.minValidDepthFraction },
-      planeResidualMm: { min: s.minPlaneResidualMm },
-      planeInlierFraction: {},
-      quadricResidualMm: {},
+      // null: no bound on that side (both null: reported, not gating).
+      validDepthFraction: { min: s.minValidDepthFraction, max: null },
+      planeResidualMm: { min: s.minPlaneResidualMm, max: null },
+      planeInlierFraction: { min: null, max: null },
+      quadricResidualMm: { min: null, max: null },
       noseProminenceMm: { min: s.minNoseProminenceMm, max: s.maxNoseProminenceMm },
       outerCanthiMm: { min: s.minOuterCanthiMm, max: s.maxOuterCanthiMm },
       interPupilMm: { min: s.minInterPupilMm, max: s.maxInterPupilMm },
-      foregroundRingFraction: { min: s.minForegroundRingFraction },
+      foregroundRingFraction: { min: s.minForegroundRingFraction, max: null },
       irReflectance: { min: s.minIrReflectance, max: s.maxIrReflectance },
     },
   };
@@ -78,28 +94,19 @@ function nativeOptions(s: DepthCheckSettings): object {
 export async function runNativeDepthChecks(
   frame: DepthFrame | EncodedDepthFrame, landmarks: { points: Float32Array; stride: 2 | 3 }, settings: DepthCheckSettings,
 ): Promise<NativeDepthReport> {
-  const callSite = captureCallSite(runNativeDepthChecks);
   const addon = nativeAddon() as unknown as LivenessAddon;
   if (typeof addon.livenessDepthChecks !== 'function') {
     throw new ProofgateError('ERR_NOT_IMPLEMENTED', 'the native addon was built without liveness: run "npm run build:native"', { status: 500 });
   }
   const bytes = (a: Uint8Array | Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  // Every key is present: a frame is raw or PNG-encoded, with or without IR, and null says "not this one".
   const pixels = 'depthPng' in frame
-    ? { depthPng: frame.depthPng, ...(frame.irPng ? { irPng: frame.irPng } : {}) }
-    : { depth: bytes(frame.depth), ...(frame.ir ? { ir: bytes(frame.ir.values), irBits: frame.ir.bits } : {}) };
+    ? { depth: null, depthPng: frame.depthPng, ir: null, irBits: null, irPng: frame.irPng ?? null }
+    : { depth: bytes(frame.depth), depthPng: null, ir: frame.ir ? bytes(frame.ir.values) : null, irBits: frame.ir ? frame.ir.bits : null, irPng: null };
   const nativeFrame = {
     ...pixels, width: frame.width, height: frame.height, depthUnitMm: frame.depthUnitMm,
     fx: frame.intrinsics.fx, fy: frame.intrinsics.fy, cx: frame.intrinsics.cx, cy: frame.intrinsics.cy,
     landmarks: landmarks.points, landmarkStride: landmarks.stride,
   };
-  try {
-    return await addon.livenessDepthChecks(nativeFrame, nativeOptions(settings));
-  } catch (err) {
-    const nativeCode = nativeCodeOf(err);
-    const mapped = NATIVE_CODES[nativeCode] ?? COMMON_NATIVE_CODES.ERR_NATIVE_INTERNAL;
-    const message = err instanceof Error ? err.message : String(err);
-    const error = new ProofgateError(mapped.code, mapped.capture ? message : `depth liveness: ${message}`, { status: mapped.status, cause: err });
-    error.stack = `ProofgateError [${mapped.code}/${nativeCode}]: ${message}\n${callSite}`;
-    throw error;
-  }
+  return callNative(runNativeDepthChecks, () => addon.livenessDepthChecks(nativeFrame, nativeOptions(settings)), DEPTH_NATIVE, 'depth liveness');
 }

@@ -1,6 +1,7 @@
-// What every native capability shares when its worker rejects: the codes raised by the common decode
-// and error paths (native/src/common, the image decoders), their appliance-wide code and HTTP status,
-// and the caller's stack captured before the call so a failure points at the line that asked for it.
+// What every native capability shares when its worker rejects: the codes raised by the common decode,
+// argument and error paths (native/src/common, the image decoders), their appliance-wide code and HTTP
+// status, and the caller's stack captured before the call so a failure points at the line that asked
+// for it. callNative() (call-native.ts) is the one place these are applied.
 import type { ErrorCode } from '../core/errors.js';
 
 export interface MappedNativeCode {
@@ -18,6 +19,8 @@ export const COMMON_NATIVE_CODES = {
   ERR_NATIVE_OPENCV: { code: 'ERR_INTERNAL', status: 500 },
   ERR_NATIVE_OUT_OF_MEMORY: { code: 'ERR_INTERNAL', status: 503 },
   ERR_NATIVE_INTERNAL: { code: 'ERR_INTERNAL', status: 500 },
+  // A missing or mistyped argument key (common/js_args.h): TypeScript builds every argument, so a bug here.
+  ERR_NATIVE_ARGUMENT: { code: 'ERR_INTERNAL', status: 500 },
 } as const satisfies Record<string, MappedNativeCode>;
 
 /** Captures the caller's stack now (frames above `callee`), to be joined to a native error that arrives later. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { crossCheckFront, parseAamva, readAamvaBarcode, type AamvaParsed } from '../../src/documents/aamva/index.js';
-import { documentAddon } from '../../src/documents/imaging/native-document.js';
+import { encodeTestPdf417, renderTestCard } from '../helpers/native-test-addon.js';
 import { testConfig } from '../helpers/documents-imaging/cards.js';
 
 const config = testConfig();
@@ -90,7 +90,7 @@ t.test('barcode vs front of the card', async (t) => {
 });
 
 t.test('round trip: payload -> PDF417 (zxing writer) -> photo decode -> parse', async (t) => {
-  const png = await documentAddon().documentEncodePdf417ForTests(Buffer.from(usPayload, 'latin1'), { width: 800, height: 300, margin: 20, moduleScale: 2 });
+  const png = await encodeTestPdf417(Buffer.from(usPayload, 'latin1'), { width: 800, height: 300, margin: 20, moduleScale: 2 });
   const read = await readAamvaBarcode(png, config.imaging);
   t.equal(read.found, true);
   t.equal(read.payload?.toString('latin1'), usPayload, 'payload bytes survive exactly, control characters included');
@@ -100,11 +100,11 @@ t.test('round trip: payload -> PDF417 (zxing writer) -> photo decode -> parse', 
 });
 
 t.test('the test encoder refuses non-ASCII payloads with a coded error', async (t) => {
-  await t.rejects(documentAddon().documentEncodePdf417ForTests(Buffer.from('ANSI \xe9', 'latin1'), { width: 400, height: 200, margin: 10, moduleScale: 1 }), { code: 'ERR_BARCODE_ENCODE' });
+  await t.rejects(encodeTestPdf417(Buffer.from('ANSI \xe9', 'latin1'), { width: 400, height: 200, margin: 10, moduleScale: 1 }), { code: 'ERR_BARCODE_ENCODE' });
 });
 
 t.test('a photo without a barcode', async (t) => {
-  const { image } = await documentAddon().documentRenderCardForTests({ fontPath: '/usr/share/fonts/opentype/ocr-b/OCRB.otf', noCard: true });
+  const { image } = await renderTestCard({ fontPath: '/usr/share/fonts/opentype/ocr-b/OCRB.otf', noCard: true });
   const read = await readAamvaBarcode(image, config.imaging);
   t.same({ found: read.found, payload: read.payload, result: read.result }, { found: false, payload: null, result: null });
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkPortrait, type DocumentImageCheck } from '../../src/documents/imaging/index.js';
-import { documentAddon } from '../../src/documents/imaging/native-document.js';
+import { renderTestCard } from '../helpers/native-test-addon.js';
 import { loadEngine, missingModels } from '../helpers/face-engine-fixture.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { OCRB, TD1, testConfig } from '../helpers/documents-imaging/cards.js';
@@ -14,7 +14,7 @@ if (missing) {
   const config = testConfig();
   const byName = (checks: DocumentImageCheck[], name: string) => checks.find((c) => c.name === name)!;
   // The holder's face printed in the card's portrait area (a different crop from the selfie's).
-  const { image: card } = await documentAddon().documentRenderCardForTests({
+  const { image: card } = await renderTestCard({
     fontPath: OCRB, mrzLines: TD1, portrait: faceJpeg('personA', { width: 270, height: 320, zoom: 1.3 }), rotationDeg: 2, noiseSigma: 2,
   });
 
@@ -31,7 +31,7 @@ if (missing) {
   });
 
   t.test('a card without a face fails portrait-found', async (t) => {
-    const { image } = await documentAddon().documentRenderCardForTests({ fontPath: OCRB, mrzLines: TD1 });
+    const { image } = await renderTestCard({ fontPath: OCRB, mrzLines: TD1 });
     const checks = await checkPortrait(engine, image, faceJpeg('personA'), config.imaging);
     t.same(checks.map((c) => [c.name, c.outcome]), [['portrait-found', 'fail'], ['portrait-match', 'not-applicable']]);
   });

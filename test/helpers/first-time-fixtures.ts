@@ -1,11 +1,11 @@
 // Fixtures for the first-time verification tests, all generated: a TD1 identity card drawn by the
-// addon's test renderer (OCR-B MRZ from Debian's fonts-ocr-b) with a face from the face-api npm demo
+// test addon's renderer (OCR-B MRZ from Debian's fonts-ocr-b) with a face from the face-api npm demo
 // photos printed as its portrait, selfies cut from the same photos, and the capture list a kiosk sends.
 import { mrzCheckDigit } from '../../src/documents/mrz/index.js';
-import { documentAddon } from '../../src/documents/imaging/native-document.js';
 import type { Capture } from '../../src/verification/capture/capture.js';
 import { OCRB } from './documents-imaging/cards.js';
 import { faceJpeg, type DemoFace } from './face-photos.js';
+import { renderTestCard } from './native-test-addon.js';
 
 export interface Td1Fields {
   state?: string;
@@ -36,7 +36,7 @@ export function buildTd1(f: Td1Fields = {}): [string, string, string] {
 
 /** A photo of an ID-1 card whose portrait is `holder`'s face (a different crop from any selfie). */
 export async function renderIdCard(mrzLines: string[], holder: DemoFace | null): Promise<Buffer> {
-  const { image } = await documentAddon().documentRenderCardForTests({
+  const { image } = await renderTestCard({
     fontPath: OCRB, cardWidthMm: 85.6, cardHeightMm: 53.98, pxPerMm: 10,
     vizLines: ['ERIKSSON', 'ANNA MARIA', '12 08 1974'], mrzLines, rotationDeg: 2, noiseSigma: 2,
     ...(holder ? { portrait: faceJpeg(holder, { width: 270, height: 320, zoom: 1.3 }) } : {}),

@@ -4,7 +4,7 @@
 import { verificationPolicy } from '../../src/config/sections/verification.js';
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
-import { documentAddon } from '../../src/documents/imaging/native-document.js';
+import { encodeTestPdf417 } from '../helpers/native-test-addon.js';
 import type { VerificationSession } from '../../src/core/domain.js';
 import type { Capture } from '../../src/verification/capture/capture.js';
 import { decideFirstTime, type FirstTimeOutcome } from '../../src/verification/policy/decide-first-time.js';
@@ -33,7 +33,7 @@ if (missing) {
   const engine = await e2eFaceEngine();
   const { repo } = tempRepository(t);
   const front = await renderIdCard([], 'personA');
-  const back = (payload: string) => documentAddon().documentEncodePdf417ForTests(Buffer.from(payload, 'latin1'), { width: 800, height: 300, margin: 20, moduleScale: 2 });
+  const back = (payload: string) => encodeTestPdf417(Buffer.from(payload, 'latin1'), { width: 800, height: 300, margin: 20, moduleScale: 2 });
   const backCapture = (png: Buffer): Capture => ({ kind: 'document-back', mediaType: 'image/png', bytes: png, meta: null });
   let n = 0;
   const decide = (captures: Capture[], claims: Record<string, unknown> = HOLDER_CLAIMS): Promise<FirstTimeOutcome> => {

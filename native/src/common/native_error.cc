@@ -26,4 +26,10 @@ Napi::Error MakeCodedError(Napi::Env env, const std::string& code, const std::st
   return error;
 }
 
+Napi::TypeError MakeArgumentError(Napi::Env env, const std::string& message) {
+  Napi::TypeError error = Napi::TypeError::New(env, message);
+  error.Set("code", Napi::String::New(env, kArgumentCode));
+  return error;
+}
+
 }  // namespace proofgate

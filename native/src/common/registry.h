@@ -1,11 +1,25 @@
-// Export registration hooks, one per capability. addon.cc calls each in turn.
+// Every export of the production addon, one function per operation, each defined in its own file.
+// addon.cc lists them; test-only exports live in the separate test addon (native/test/).
 #pragma once
 #include <napi.h>
 
 namespace proofgate {
-void RegisterCommon(Napi::Env env, Napi::Object exports);
-void RegisterDnn(Napi::Env env, Napi::Object exports);  // dnn/run_model.cc: runOnnxModel
-void RegisterFace(Napi::Env env, Napi::Object exports);  // face/face_exports.cc: face engine, imageProbe
-void RegisterDocument(Napi::Env env, Napi::Object exports);  // document/document_exports.cc: MRZ, measurements, PDF417
-void RegisterLiveness(Napi::Env env, Napi::Object exports);  // liveness/liveness_exports.cc: livenessDepthChecks
+// common/
+Napi::Value RuntimeInfo(const Napi::CallbackInfo& info);     // runtime_info.cc
+Napi::Value SetThreadCount(const Napi::CallbackInfo& info);  // set_thread_count.cc
+// dnn/
+Napi::Value RunOnnxModel(const Napi::CallbackInfo& info);  // run_onnx_model.cc
+// face/
+Napi::Value FaceEngineLoad(const Napi::CallbackInfo& info);   // load_engine_worker.cc
+Napi::Value FaceAnalyze(const Napi::CallbackInfo& info);      // analyze_face_worker.cc
+Napi::Value ImageProbe(const Napi::CallbackInfo& info);       // probe_image_worker.cc
+Napi::Value FaceEngineInfo(const Napi::CallbackInfo& info);   // engine_info.cc
+Napi::Value FaceEngineClose(const Napi::CallbackInfo& info);  // engine_close.cc
+// document/
+Napi::Value DocumentLoadGlyphTemplates(const Napi::CallbackInfo& info);  // load_glyph_templates_worker.cc
+Napi::Value DocumentReadMrz(const Napi::CallbackInfo& info);             // read_mrz_worker.cc
+Napi::Value DocumentMeasure(const Napi::CallbackInfo& info);             // measure_document_worker.cc
+Napi::Value DocumentDecodePdf417(const Napi::CallbackInfo& info);        // decode_pdf417_worker.cc
+// liveness/
+Napi::Value LivenessDepthChecks(const Napi::CallbackInfo& info);  // depth_checks_worker.cc
 }  // namespace proofgate

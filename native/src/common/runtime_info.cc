@@ -1,14 +1,15 @@
-// Reports what the native side runs on, so /health can say it and the TS layer can pick a backend.
+// runtimeInfo() -> what the native side runs on, so /health can say it and the TS layer can pick a backend.
 #include <opencv2/core.hpp>
 #include <opencv2/core/ocl.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "common/js_args.h"
 #include "common/registry.h"
 
 namespace proofgate {
-namespace {
 
 Napi::Value RuntimeInfo(const Napi::CallbackInfo& info) {
+  const js::Args args(info, "runtimeInfo", 0);
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("opencvVersion", Napi::String::New(env, CV_VERSION));
@@ -24,18 +25,6 @@ Napi::Value RuntimeInfo(const Napi::CallbackInfo& info) {
   }
   out.Set("dnnBackends", targets);
   return out;
-}
-
-Napi::Value SetThreadCount(const Napi::CallbackInfo& info) {
-  cv::setNumThreads(info[0].As<Napi::Number>().Int32Value());
-  return info.Env().Undefined();
-}
-
-}  // namespace
-
-void RegisterCommon(Napi::Env env, Napi::Object exports) {
-  exports.Set("runtimeInfo", Napi::Function::New(env, RuntimeInfo));
-  exports.Set("setThreadCount", Napi::Function::New(env, SetThreadCount));
 }
 
 }  // namespace proofgate

@@ -9,7 +9,6 @@ namespace proofgate::document {
 namespace {
 
 constexpr double kWorkSide = 800;      // the outline search runs with this longest side
-constexpr double kMinAreaFraction = 0.12;
 
 double Dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
@@ -54,7 +53,7 @@ bool QuadFromContour(const std::vector<cv::Point>& contour, double minArea, std:
 
 }  // namespace
 
-DocumentQuad FindDocumentQuad(const cv::Mat& bgr) {
+DocumentQuad FindDocumentQuad(const cv::Mat& bgr, double minAreaFraction) {
   DocumentQuad out;
   const double scale = std::min(1.0, kWorkSide / std::max(bgr.cols, bgr.rows));
   cv::Mat gray;
@@ -62,7 +61,7 @@ DocumentQuad FindDocumentQuad(const cv::Mat& bgr) {
   cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
   cv::GaussianBlur(gray, gray, cv::Size(5, 5), 0);
   const double imageArea = static_cast<double>(gray.total());
-  const double minArea = kMinAreaFraction * imageArea;
+  const double minArea = minAreaFraction * imageArea;
   // Two independent masks: edges (card on a similar background) and Otsu in both polarities (card
   // lighter or darker than the table). The largest convex quadrilateral from either wins.
   std::vector<cv::Mat> masks;
@@ -135,7 +134,7 @@ RegionStats Stats(const std::string& name, const cv::Mat& bgr, const cv::Mat& gr
 
 DocumentMeasurements MeasureDocument(const cv::Mat& bgr, const MeasureOptions& options) {
   DocumentMeasurements m;
-  m.quad = FindDocumentQuad(bgr);
+  m.quad = FindDocumentQuad(bgr, options.minOutlineAreaFraction);
   cv::Mat doc;
   if (m.quad.found) {
     doc = RectifyDocument(bgr, m.quad, options.rectifiedWidth, nullptr);

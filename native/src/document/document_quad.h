@@ -16,7 +16,8 @@ struct DocumentQuad {
   double aspectRatio = 0;            // mean long side / mean short side
 };
 
-DocumentQuad FindDocumentQuad(const cv::Mat& bgr);
+// Contours filling less than `minAreaFraction` of the photo are not outline candidates.
+DocumentQuad FindDocumentQuad(const cv::Mat& bgr, double minAreaFraction);
 
 // Warps the quad to a landscape image `width` pixels wide with the quad's own aspect ratio.
 cv::Mat RectifyDocument(const cv::Mat& bgr, const DocumentQuad& quad, int width, cv::Mat* homography);
@@ -32,11 +33,13 @@ struct RegionStats {
   double darkFraction = 0;  // share of pixels darker than `darkLevel`
 };
 
+// Every field is read from the options TypeScript builds (no value here is a default).
 struct MeasureOptions {
-  int rectifiedWidth = 1000;
-  int saturationLevel = 250;        // a pixel is saturated when its grey level is at least this
-  double minGlareBlobFraction = 0;  // saturated blobs smaller than this share of the document are ignored
-  int darkLevel = 90;
+  int rectifiedWidth = 0;
+  int saturationLevel = 0;            // a pixel is saturated when its grey level is at least this
+  double minGlareBlobFraction = 0;    // saturated blobs smaller than this share of the document are ignored
+  int darkLevel = 0;
+  double minOutlineAreaFraction = 0;  // passed to FindDocumentQuad
   std::vector<RegionSpec> regions;
 };
 

@@ -12,10 +12,11 @@
 
 namespace proofgate::document {
 
+// Every field is read from the options TypeScript builds (no value here is a default).
 struct MrzReadOptions {
-  int topK = 3;
-  int maxCandidates = 5;  // band candidates tried, largest first
-  std::vector<double> cellWidthFactors{1.0};  // character cell widths tried, as shares of the measured pitch
+  int topK = 0;
+  int maxCandidates = 0;  // band candidates tried, largest first
+  std::vector<double> cellWidthFactors;  // character cell widths tried, as shares of the measured pitch
 };
 
 struct MrzPosition {

@@ -1,5 +1,5 @@
-// PDF417 through zxing-cpp 1.4 (Debian libzxing): decode the barcode on a licence's back, and
-// encode one for tests (the writer ships in the same library).
+// PDF417 through zxing-cpp 1.4 (Debian libzxing): decode the barcode on a licence's back. (The
+// test addon's encoder, native/test/pdf417_writer.cc, uses the same library's writer.)
 #pragma once
 #include <opencv2/core.hpp>
 
@@ -17,8 +17,5 @@ struct Pdf417Read {
 };
 
 Pdf417Read DecodePdf417(const cv::Mat& gray);
-
-// A white-margined black-on-white PDF417 symbol, at least `width` x `height` pixels.
-cv::Mat EncodePdf417(const std::string& payload, int width, int height, int margin);
 
 }  // namespace proofgate::document

@@ -14,9 +14,9 @@
 namespace proofgate::face {
 
 struct DetectOptions {
-  float minScore = 0.5f;
-  float iouThreshold = 0.3f;
-  int maxFaces = 10;
+  float minScore = 0;
+  float iouThreshold = 0;
+  int maxFaces = 0;
 };
 
 // Anchor centres in input pixels, in the order the model's outputs list them.

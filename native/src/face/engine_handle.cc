@@ -1,5 +1,7 @@
 #include "face/engine_handle.h"
 
+#include "common/native_error.h"
+
 namespace proofgate::face {
 namespace {
 
@@ -10,7 +12,7 @@ using Holder = std::shared_ptr<FaceEngine>;
 
 Holder* HolderOf(const Napi::Value& handle) {
   if (!handle.IsExternal() || !handle.As<Napi::External<Holder>>().CheckTypeTag(&kEngineTag)) {
-    throw Napi::TypeError::New(handle.Env(), "not a face engine handle");
+    throw MakeArgumentError(handle.Env(), "not a face engine handle");
   }
   return handle.As<Napi::External<Holder>>().Data();
 }

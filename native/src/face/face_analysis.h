@@ -17,15 +17,15 @@ struct AnalyzeOptions {
   uint64_t maxPixels = 0;
   DetectOptions detect;
   // A detection counts as a face when the mesh model scores it at least this.
-  float minLandmarkScore = 0.5f;
+  float minLandmarkScore = 0;
   // A face filling the frame is detected poorly or not at all. When the first pass confirms no face,
   // detection runs again with this margin (fraction of the long side) on every side. 0: no retry.
-  float tightCropPadding = 0.5f;
-  bool refineLandmarks = true;  // second mesh pass on the crop the first mesh implies
+  float tightCropPadding = 0;
+  bool refineLandmarks = false;  // second mesh pass on the crop the first mesh implies
   // ...run only when that crop differs from the first by at least this (largest of centre shift and
   // side change as a fraction of the side, and turn in radians). 0: always.
   float refineMinCropChange = 0.0f;
-  bool computeEmbedding = true;
+  bool computeEmbedding = false;
 };
 
 struct StageTimings {  // milliseconds

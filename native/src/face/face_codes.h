@@ -1,4 +1,4 @@
-// Stable error codes raised by the face pipeline. src/biometrics/face-errors.ts maps each one to a
+// Stable error codes raised by the face pipeline. src/biometrics/face-errors.ts maps each one (through src/native/call-native.ts) to a
 // ProofgateError; a new code here needs a line there.
 #pragma once
 

@@ -1,14 +1,15 @@
-// Copies the options TypeScript validated into plain C++ structs, on the main thread. A value of the
-// wrong shape still throws a TypeError naming the key (a guard, not the validation).
+// Copies the options TypeScript built from validated configuration into plain C++ structs, on the main
+// thread. Every key is required (common/js_args.h): a missing or mistyped one throws ERR_NATIVE_ARGUMENT.
 #pragma once
 #include <napi.h>
 
+#include "common/js_args.h"
 #include "face/face_analysis.h"
 #include "face/model_spec.h"
 
 namespace proofgate::face {
 
-EngineSpec ReadEngineSpec(const Napi::Object& options);
-AnalyzeOptions ReadAnalyzeOptions(const Napi::Object& options);
+EngineSpec ReadEngineSpec(const js::Options& options);
+AnalyzeOptions ReadAnalyzeOptions(const js::Options& options);
 
 }  // namespace proofgate::face

@@ -1,52 +1,32 @@
-#include "face/load_engine_worker.h"
-
+// faceEngineLoad(spec) -> Promise<handle>: loads and dry-runs every network on the libuv pool.
 #include <memory>
 
-#include "common/native_error.h"
+#include "common/baton_worker.h"
+#include "common/js_args.h"
+#include "common/registry.h"
 #include "face/engine_handle.h"
 #include "face/face_engine.h"
 #include "face/face_js_options.h"
 
-namespace proofgate::face {
+namespace proofgate {
 namespace {
 
-class LoadEngineWorker : public Napi::AsyncWorker {
- public:
-  LoadEngineWorker(Napi::Env env, EngineSpec spec)
-      : Napi::AsyncWorker(env, "proofgate:faceEngineLoad"), deferred_(Napi::Promise::Deferred::New(env)), spec_(std::move(spec)) {}
+struct LoadEngineBaton {
+  face::EngineSpec spec;
+  std::shared_ptr<face::FaceEngine> engine;
 
-  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Compute() { engine = std::make_shared<face::FaceEngine>(std::move(spec)); }
 
-  void Execute() override {
-    try {
-      engine_ = std::make_shared<FaceEngine>(std::move(spec_));
-    } catch (...) {
-      error_ = ClassifyCurrentException();
-      SetError(error_.message);
-    }
-  }
-
-  void OnOK() override { deferred_.Resolve(WrapEngine(Env(), std::move(engine_))); }
-
-  void OnError(const Napi::Error&) override {
-    deferred_.Reject(MakeCodedError(Env(), error_.code, error_.message).Value());
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  EngineSpec spec_;
-  std::shared_ptr<FaceEngine> engine_;
-  CaughtError error_;
+  Napi::Value ToJs(Napi::Env env) { return face::WrapEngine(env, std::move(engine)); }
 };
 
 }  // namespace
 
-Napi::Value LoadFaceEngine(const Napi::CallbackInfo& info) {
-  if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "faceEngineLoad(spec): spec must be an object");
-  auto* worker = new LoadEngineWorker(info.Env(), ReadEngineSpec(info[0].As<Napi::Object>()));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+Napi::Value FaceEngineLoad(const Napi::CallbackInfo& info) {
+  const js::Args args(info, "faceEngineLoad", 1);
+  auto baton = std::make_unique<LoadEngineBaton>();
+  baton->spec = face::ReadEngineSpec(js::Options(args, 0, "spec"));
+  return BatonWorker<LoadEngineBaton>::Queue(info.Env(), "proofgate:faceEngineLoad", std::move(baton));
 }
 
-}  // namespace proofgate::face
+}  // namespace proofgate

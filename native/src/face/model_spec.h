@@ -16,7 +16,7 @@ struct InputSpec {
   int height = 0;
   std::array<float, 3> mean{0, 0, 0};
   std::array<float, 3> std{1, 1, 1};
-  bool rgb = true;  // false: the model wants BGR
+  bool rgb = false;  // false: the model wants BGR
 };
 
 struct ModelFile {
@@ -33,9 +33,9 @@ struct DetectorSpec {
   std::vector<std::string> regressorOutputs;
   std::vector<int> anchorStrides;
   std::vector<int> anchorsPerCell;
-  int keypoints = 6;
+  int keypoints = 0;
   int rightEyeKeypoint = 0;  // subject's right eye: used for the landmark crop's rotation
-  int leftEyeKeypoint = 1;
+  int leftEyeKeypoint = 0;
 };
 
 // 468-point mesh model: one output with 468*3 values in input pixels, one with a face score.
@@ -43,7 +43,7 @@ struct LandmarkerSpec {
   ModelFile model;
   std::string meshOutput;
   std::string scoreOutput;
-  float cropScale = 1.5f;  // crop side = this x the detector's box (or the mesh's extent on refinement)
+  float cropScale = 0;  // crop side = this x the detector's box (or the mesh's extent on refinement)
   bool scoreIsLogit = false;
 };
 
@@ -61,7 +61,7 @@ struct EngineSpec {
   DetectorSpec detector;
   LandmarkerSpec landmarker;
   EmbedderSpec embedder;
-  int pipelines = 1;         // independent Net sets, one per concurrently running analysis
+  int pipelines = 0;         // independent Net sets, one per concurrently running analysis
   bool useOpenCl = false;    // DNN_TARGET_OPENCL instead of the CPU
 };
 

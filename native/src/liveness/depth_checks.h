@@ -30,34 +30,34 @@ struct DepthCheckBounds {
 
 // Mesh vertex numbers (the caller's knowledge of the landmark layout).
 struct LandmarkRoles {
-  int noseTip = 1;
-  int rightEyeOuter = 33, rightEyeInner = 133, leftEyeInner = 362, leftEyeOuter = 263;
+  int noseTip = 0;
+  int rightEyeOuter = 0, rightEyeInner = 0, leftEyeInner = 0, leftEyeOuter = 0;
 };
 
 struct DepthCheckParams {
   PlaneFitOptions plane;
-  double noseExclusionMm = 30;   // quadric fitted outside this radius (in x, y) of the nose tip
-  double noseTipRadiusMm = 7;    // prominence taken inside this radius ...
-  double noseTipQuantile = 0.7;  // ... as this quantile of the heights there
-  int quadricRounds = 2;
-  double quadricRejectSigma = 2.5;
-  int sampleRadiusPx = 2;        // depth at a landmark: median over a (2r+1)^2 window
-  double ringInnerScale = 1.15;  // ring between the landmark hull scaled by these factors about its centroid
-  double ringOuterScale = 1.5;
-  double ringBehindMm = 40;      // ring pixel counts as background when this far behind the face (or empty)
-  double irReferenceDistanceMm = 500;
-  int minFacePoints = 150;
-  double faceDepthBandMm = 150;  // face points and landmark depths farther than this from the face median are ignored
+  double noseExclusionMm = 0;    // quadric fitted outside this radius (in x, y) of the nose tip
+  double noseTipRadiusMm = 0;    // prominence taken inside this radius ...
+  double noseTipQuantile = 0;    // ... as this quantile of the heights there
+  int quadricRounds = 0;
+  double quadricRejectSigma = 0;
+  int sampleRadiusPx = 0;        // depth at a landmark: median over a (2r+1)^2 window
+  double ringInnerScale = 0;     // ring between the landmark hull scaled by these factors about its centroid
+  double ringOuterScale = 0;
+  double ringBehindMm = 0;       // ring pixel counts as background when this far behind the face (or empty)
+  double irReferenceDistanceMm = 0;
+  int minFacePoints = 0;
+  double faceDepthBandMm = 0;    // face points and landmark depths farther than this from the face median are ignored
 };
 
 struct DepthFrameView {
   const uint16_t* depth = nullptr;
   int width = 0, height = 0;
-  double depthUnitMm = 1;
+  double depthUnitMm = 0;
   Intrinsics intrinsics;
   const float* landmarks = nullptr;  // 468 * stride
-  int landmarkStride = 3;
-  int landmarkCount = 468;
+  int landmarkStride = 0;
+  int landmarkCount = 0;
   const uint8_t* ir = nullptr;       // same size as depth, 8 or 16 bits per pixel
   int irBits = 0;
 };

@@ -18,11 +18,11 @@ struct PlaneFit {
 
 // inlierMm(z) = inlierBaseMm + inlierPerSquareMetreMm * (z / 1000)^2: stereo noise grows with z^2.
 struct PlaneFitOptions {
-  int iterations = 200;
-  double inlierBaseMm = 2.0;
-  double inlierPerSquareMetreMm = 4.0;
-  double trimFraction = 0.1;
-  uint32_t seed = 1;
+  int iterations = 0;
+  double inlierBaseMm = 0;
+  double inlierPerSquareMetreMm = 0;
+  double trimFraction = 0;
+  uint32_t seed = 0;
 };
 
 PlaneFit FitPlaneRansac(const std::vector<cv::Point3d>& points, const PlaneFitOptions& options);

@@ -24,6 +24,12 @@ export const imagingDefaults = {
   minMrzMeanScore: 0.6,
   /** Document outline: the smallest share of the photo the document must fill. */
   minDocumentAreaFraction: 0.15,
+  /**
+   * Document outline search: contours filling less than this share of the photo are not outline
+   * candidates at all. Kept below minDocumentAreaFraction, so a document slightly too small is still
+   * found, rectified and reported as too small (document-found fails with its area) rather than missed.
+   */
+  minOutlineAreaFraction: 0.12,
   /** Document outline: largest relative difference between the outline's aspect ratio and ID-1 (1.586) or ID-3 (1.420). */
   aspectTolerance: 0.08,
   /** Sharpness: lowest variance of the Laplacian on the rectified grey document. */
@@ -71,6 +77,7 @@ export interface ImagingConfig {
   mrzCellWidthFactors: number[];
   minMrzMeanScore: number;
   minDocumentAreaFraction: number;
+  minOutlineAreaFraction: number;
   aspectTolerance: number;
   minSharpness: number;
   saturationLevel: number;
@@ -118,6 +125,7 @@ export function readImagingConfig(r: SectionReader): ImagingConfig {
     mrzCellWidthFactors: readFactors(r.raw('mrzCellWidthFactors'), r.key('mrzCellWidthFactors')),
     minMrzMeanScore: r.number('minMrzMeanScore', { min: 0, max: 1 }),
     minDocumentAreaFraction: r.number('minDocumentAreaFraction', { min: 0, max: 1 }),
+    minOutlineAreaFraction: r.number('minOutlineAreaFraction', { min: 0.01, max: 1 }),
     aspectTolerance: r.number('aspectTolerance', { min: 0.01, max: 0.5 }),
     minSharpness: r.number('minSharpness', { min: 0 }),
     saturationLevel: r.number('saturationLevel', { integer: true, min: 128, max: 255 }),

@@ -1,6 +1,7 @@
 // PDF417 from a photo of the card's back (zxing-cpp 1.4 in the addon), then the AAMVA parse.
 import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
-import { assertImageBuffer, callNative, documentAddon, type Point } from '../imaging/native-document.js';
+import { callNative } from '../../native/call-native.js';
+import { assertImageBuffer, documentAddon, DOCUMENT_NATIVE, type Point } from '../imaging/native-document.js';
 import { parseAamva, type AamvaResult } from './parse-aamva.js';
 
 export interface AamvaBarcodeRead {
@@ -13,6 +14,6 @@ export interface AamvaBarcodeRead {
 export async function readAamvaBarcode(image: Buffer, config: Pick<ImagingConfig, 'maxPixels'>): Promise<AamvaBarcodeRead> {
   assertImageBuffer(image, 'readAamvaBarcode');
   const addon = documentAddon();
-  const read = await callNative(readAamvaBarcode, 'decoding the PDF417 barcode', () => addon.documentDecodePdf417(image, { maxPixels: config.maxPixels }));
+  const read = await callNative(readAamvaBarcode, () => addon.documentDecodePdf417(image, { maxPixels: config.maxPixels }), DOCUMENT_NATIVE, 'decoding the PDF417 barcode');
   return { found: read.found, payload: read.payload, corners: read.corners, result: read.payload ? parseAamva(read.payload) : null };
 }

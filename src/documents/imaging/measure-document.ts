@@ -1,6 +1,7 @@
 // Native outline and pixel measurements of a document photo, with the nominal ISO/IEC 7810 formats.
 import type { ImagingConfig, RegionConfig } from '../../config/sections/documents-imaging.js';
-import { assertImageBuffer, callNative, documentAddon, type NativeMeasurements } from './native-document.js';
+import { callNative } from '../../native/call-native.js';
+import { assertImageBuffer, documentAddon, DOCUMENT_NATIVE, type NativeMeasurements } from './native-document.js';
 
 /** ISO/IEC 7810 sizes in millimetres: ID-1 (cards, TD1) and ID-3 (passport data page, TD3). */
 export const DOCUMENT_FORMATS = [
@@ -20,9 +21,10 @@ export function nearestFormat(aspect: number): { name: string; aspect: number; d
 export async function measureDocument(image: Buffer, config: ImagingConfig, regions: ReadonlyArray<RegionConfig & { name: string }> = [], darkLevel = config.ir.darkLevel): Promise<DocumentMeasurement> {
   assertImageBuffer(image, 'measureDocument');
   const addon = documentAddon();
-  const native = await callNative(measureDocument, 'measuring the document', () => addon.documentMeasure(image, {
+  const native = await callNative(measureDocument, () => addon.documentMeasure(image, {
     maxPixels: config.maxPixels, rectifiedWidth: config.rectifiedWidth, saturationLevel: config.saturationLevel,
-    minGlareBlobFraction: config.minGlareBlobFraction, darkLevel, regions: regions.map((r) => ({ ...r })),
-  }));
+    minGlareBlobFraction: config.minGlareBlobFraction, darkLevel, minOutlineAreaFraction: config.minOutlineAreaFraction,
+    regions: regions.map((r) => ({ name: r.name, x: r.x, y: r.y, width: r.width, height: r.height })),
+  }), DOCUMENT_NATIVE, 'measuring the document');
   return { native };
 }

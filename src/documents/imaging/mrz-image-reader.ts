@@ -4,7 +4,8 @@
 import { correctMrz, MRZ_LOOKALIKES, type MrzCorrection, type MrzResult } from '../mrz/index.js';
 import type { CheckName, MrzParseOptions } from '../mrz/index.js';
 import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
-import { assertImageBuffer, callNative, documentAddon, type GlyphTemplateHandle, type NativeMrzRead, type Point } from './native-document.js';
+import { callNative } from '../../native/call-native.js';
+import { assertImageBuffer, documentAddon, DOCUMENT_NATIVE, type GlyphTemplateHandle, type NativeMrzRead, type Point } from './native-document.js';
 
 /**
  * Alternatives offered to the correction, widening pass by pass until every check digit validates:
@@ -54,7 +55,7 @@ export class MrzImageReader {
   /** Renders the OCR-B glyph templates (about half a second); keep one reader per process. */
   static async load(config: ImagingConfig): Promise<MrzImageReader> {
     const addon = documentAddon();
-    const loaded = await callNative(MrzImageReader.load, 'loading the OCR-B templates', () => addon.documentLoadGlyphTemplates(config.ocrbFontPath));
+    const loaded = await callNative(MrzImageReader.load, () => addon.documentLoadGlyphTemplates(config.ocrbFontPath), DOCUMENT_NATIVE, 'loading the OCR-B templates');
     return new MrzImageReader(loaded.handle, config, loaded.templates);
   }
 
@@ -62,9 +63,10 @@ export class MrzImageReader {
     assertImageBuffer(image, 'readMrzFromImage');
     const addon = documentAddon();
     const c = this.#config;
-    const native = await callNative(this.read, 'reading the MRZ', () => addon.documentReadMrz(this.#handle, image, {
-      maxPixels: c.maxPixels, topK: c.mrzTopK, maxBandCandidates: c.mrzBandCandidates, cellWidthFactors: [...c.mrzCellWidthFactors], rectify: true, rectifiedWidth: c.rectifiedWidth,
-    }));
+    const native = await callNative(this.read, () => addon.documentReadMrz(this.#handle, image, {
+      maxPixels: c.maxPixels, topK: c.mrzTopK, maxBandCandidates: c.mrzBandCandidates, cellWidthFactors: [...c.mrzCellWidthFactors],
+      rectify: true, rectifiedWidth: c.rectifiedWidth, minOutlineAreaFraction: c.minOutlineAreaFraction,
+    }), DOCUMENT_NATIVE, 'reading the MRZ');
     const rawLines = native.lines.map((l) => l.text);
     const base = { rawLines, meanScore: native.meanScore, minScore: native.minScore, band: native.band, documentCorners: native.documentCorners, angleDegrees: native.angleDegrees, native };
     if (!native.found) return { ...base, found: false, lines: [], corrections: [], ambiguous: [], result: null };

@@ -1,8 +1,9 @@
-// Typed view of the addon's document exports (native/src/document/document_exports.cc) and the one
-// place native document errors become ProofgateErrors, with the caller's stack.
+// Typed view of the addon's document exports (native/src/document/*_worker.cc, one file each) and the
+// document capability's native code table; src/native/call-native.ts rewraps failures with it.
 import { ProofgateError, type ErrorCode } from '../../core/errors.js';
 import { nativeAddon } from '../../native/addon.js';
-import { COMMON_NATIVE_CODES, captureCallSite, nativeCodeOf, type MappedNativeCode } from '../../native/native-errors.js';
+import type { NativeCapability } from '../../native/call-native.js';
+import { COMMON_NATIVE_CODES } from '../../native/native-errors.js';
 
 export type Point = [number, number];
 
@@ -44,13 +45,32 @@ export interface NativePdf417Read { found: boolean; payload: Buffer | null; corn
 
 export type GlyphTemplateHandle = { readonly __glyphTemplates: unique symbol };
 
+/** Every key is required by the addon (native/src/common/js_args.h); values come from validated configuration. */
+export interface NativeReadMrzOptions {
+  maxPixels: number;
+  topK: number;
+  maxBandCandidates: number;
+  cellWidthFactors: number[];
+  rectify: boolean;
+  rectifiedWidth: number;
+  minOutlineAreaFraction: number;
+}
+
+export interface NativeMeasureOptions {
+  maxPixels: number;
+  rectifiedWidth: number;
+  saturationLevel: number;
+  minGlareBlobFraction: number;
+  darkLevel: number;
+  minOutlineAreaFraction: number;
+  regions: NativeRegion[];
+}
+
 export interface NativeDocumentAddon {
   documentLoadGlyphTemplates(fontPath: string): Promise<{ handle: GlyphTemplateHandle; templates: number; pitchToCapHeight: number }>;
-  documentReadMrz(handle: GlyphTemplateHandle, image: Buffer, options: { maxPixels: number; topK: number; maxBandCandidates: number; cellWidthFactors: number[]; rectify: boolean; rectifiedWidth: number }): Promise<NativeMrzRead>;
-  documentMeasure(image: Buffer, options: { maxPixels: number; rectifiedWidth: number; saturationLevel: number; minGlareBlobFraction: number; darkLevel: number; regions: NativeRegion[] }): Promise<NativeMeasurements>;
+  documentReadMrz(handle: GlyphTemplateHandle, image: Buffer, options: NativeReadMrzOptions): Promise<NativeMrzRead>;
+  documentMeasure(image: Buffer, options: NativeMeasureOptions): Promise<NativeMeasurements>;
   documentDecodePdf417(image: Buffer, options: { maxPixels: number }): Promise<NativePdf417Read>;
-  documentEncodePdf417ForTests(payload: Buffer, options: { width: number; height: number; margin: number; moduleScale: number }): Promise<Buffer>;
-  documentRenderCardForTests(spec: Record<string, unknown>): Promise<{ image: Buffer; corners: Point[] }>;
 }
 
 export function documentAddon(): NativeDocumentAddon {
@@ -61,14 +81,6 @@ export function documentAddon(): NativeDocumentAddon {
   return addon as unknown as NativeDocumentAddon;
 }
 
-const MAPPING: Record<string, MappedNativeCode> = {
-  ...COMMON_NATIVE_CODES,
-  ERR_IMAGE_SHAPE: { code: 'ERR_IMAGE_INVALID', status: 400 },
-  ERR_INVALID_ARG: { code: 'ERR_BAD_REQUEST', status: 400 },
-  ERR_DOCUMENT_FONT: { code: 'ERR_INTERNAL', status: 500 },
-  ERR_BARCODE_ENCODE: { code: 'ERR_BAD_REQUEST', status: 400 },
-};
-
 /** A native document failure: `code` is the appliance-wide code, `reason` the native one. */
 export class DocumentImageError extends ProofgateError {
   constructor(readonly reason: string, code: ErrorCode, message: string, opts: { status: number; cause?: unknown }) {
@@ -77,20 +89,15 @@ export class DocumentImageError extends ProofgateError {
   }
 }
 
-/** Runs a native call and rewraps its coded error with the stack of `callee`'s caller. */
-export async function callNative<T>(callee: Function, what: string, run: () => Promise<T>): Promise<T> {
-  const callSite = captureCallSite(callee);
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof ProofgateError) throw err;
-    const reason = nativeCodeOf(err);
-    const mapped = MAPPING[reason] ?? COMMON_NATIVE_CODES.ERR_NATIVE_INTERNAL;
-    const e = new DocumentImageError(reason, mapped.code, `${what}: ${(err as Error)?.message ?? String(err)}`, { status: mapped.status, cause: err });
-    e.stack = `${e.name}: ${e.message}\n${callSite}`;
-    throw e;
-  }
-}
+/** The document capability's codes, for callNative() (src/native/call-native.ts). */
+export const DOCUMENT_NATIVE: NativeCapability<string, DocumentImageError> = {
+  codes: {
+    ...COMMON_NATIVE_CODES,
+    ERR_IMAGE_SHAPE: { code: 'ERR_IMAGE_INVALID', status: 400 },
+    ERR_DOCUMENT_FONT: { code: 'ERR_INTERNAL', status: 500 },
+  },
+  toError: (reason, code, message, opts) => new DocumentImageError(reason, code, message, opts),
+};
 
 export function assertImageBuffer(image: unknown, what: string): asserts image is Buffer {
   if (!Buffer.isBuffer(image)) throw new ProofgateError('ERR_BAD_REQUEST', `${what}: the image must be a Buffer`, { status: 400 });

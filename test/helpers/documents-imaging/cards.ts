@@ -1,8 +1,8 @@
-// Synthetic document photos for the document-imaging tests and benchmark, drawn by the addon's
-// test-only renderer with the OCR-B font (fonts-ocr-b). No real document is used anywhere.
+// Synthetic document photos for the document-imaging tests and benchmark, drawn by the test addon's
+// renderer (../native-test-addon.ts) with the OCR-B font (fonts-ocr-b). No real document is used anywhere.
 import { buildConfig } from '../../../src/config/index.js';
 import type { DocumentsConfig } from '../../../src/config/sections/documents.js';
-import { documentAddon, type Point } from '../../../src/documents/imaging/native-document.js';
+import { renderTestCard, type Point } from '../native-test-addon.js';
 
 export const OCRB = '/usr/share/fonts/opentype/ocr-b/OCRB.otf';
 
@@ -33,7 +33,7 @@ export interface CardOptions {
 export async function renderCard(options: CardOptions = {}): Promise<{ image: Buffer; corners: Point[] }> {
   const lines = options.mrzLines ?? TD1;
   const td3 = lines[0]?.length === 44;
-  return documentAddon().documentRenderCardForTests({
+  return renderTestCard({
     fontPath: OCRB,
     cardWidthMm: td3 ? 125 : 85.6,
     cardHeightMm: td3 ? 88 : 53.98,
