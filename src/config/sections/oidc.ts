@@ -3,6 +3,8 @@
 import { ConfigError, SectionReader } from '../validate.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What a clientId may look like: printable ASCII without spaces, at most 200 characters. */
+export const CLIENT_ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
 /** acr values that a face verification (an inherence factor) satisfies, per Microsoft's provider reference. */
 export const INHERENCE_ACR_VALUES = ['possessionorinherence', 'knowledgeorinherence', 'knowledgeorpossessionorinherence', 'inherence'] as const;
 export const ENTRA_CLOUDS = ['public', 'usgov', 'china'] as const;
@@ -94,7 +96,7 @@ function readClients(r: SectionReader): OidcClientConfig[] {
   return raw.map((entry: unknown, i) => {
     const c = new SectionReader(entry, `${r.key('clients')}[${i}]`);
     const client: OidcClientConfig = {
-      clientId: c.string('clientId', { pattern: /^[\x21-\x7e]{1,200}$/ }),
+      clientId: c.string('clientId', { pattern: CLIENT_ID_PATTERN }),
       appId: c.string('appId', { pattern: GUID }).toLowerCase(),
       tenants: c.stringArray('tenants', { pattern: GUID, nonEmpty: true }).map((t) => t.toLowerCase()),
     };

@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { ProofgateError } from '../../core/errors.js';
 import { cloudOfRedirectUri } from '../clouds.js';
 import { authorizeContext } from './context.js';
+import { echoableParam } from './echoed-params.js';
 
 export const checkRedirectUri: RequestHandler = (_req, res, next) => {
   const ctx = authorizeContext(res);
@@ -15,7 +16,8 @@ export const checkRedirectUri: RequestHandler = (_req, res, next) => {
   if (uri === undefined || cloud === null) {
     throw new ProofgateError('ERR_INVALID_REQUEST', 'redirect_uri is missing or is not an Entra external authentication endpoint', { status: 400 });
   }
-  const state = ctx.repeated.includes('state') ? null : ctx.params.state ?? null;
+  // An ambiguous or unfit state is not echoed (check-protocol-params refuses the request).
+  const state = ctx.repeated.includes('state') ? null : echoableParam(ctx.params, 'state');
   ctx.postBack = { redirectUri: uri, cloud, state };
   next();
 };

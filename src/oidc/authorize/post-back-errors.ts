@@ -2,10 +2,12 @@
 // error (access_denied / temporarily_unavailable, chosen by the one mapping in src/core/describe-error.ts),
 // error_description and state. Before that, the app's error handler answers with an HTTP error page.
 import type { ErrorRequestHandler } from 'express';
+import { CLIENT_ID_PATTERN } from '../../config/sections/oidc.js';
 import { describeError } from '../../core/describe-error.js';
 import type { Logger } from '../../core/log.js';
 import { sendFormPost } from '../form-post.js';
 import type { AuthorizeContext } from './context.js';
+import { echoableParam } from './echoed-params.js';
 
 export function postBackErrors(log: Logger): ErrorRequestHandler {
   return (err, _req, res, next) => {
@@ -15,9 +17,11 @@ export function postBackErrors(log: Logger): ErrorRequestHandler {
       return;
     }
     const view = describeError(err);
+    // A refused request's values are the sender's to choose: only well-formed, bounded ones are logged.
+    const clientId = ctx.params.client_id;
     log('oidc.request_refused', {
-      code: view.code, error: view.oidcError, clientId: ctx.params.client_id ?? null,
-      clientRequestId: ctx.params['client-request-id'] ?? null,
+      code: view.code, error: view.oidcError, clientId: clientId !== undefined && CLIENT_ID_PATTERN.test(clientId) ? clientId : null,
+      clientRequestId: echoableParam(ctx.params, 'client-request-id'),
     });
     if (view.status >= 500) console.error('proofgate: authorize:', err);
     const fields: Record<string, string> = { error: view.oidcError, error_description: view.message };
