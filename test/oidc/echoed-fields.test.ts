@@ -40,3 +40,34 @@ t.test('an oversized client-request-id or state is refused before anything is wr
   t.equal(app.repository.getSession(atBounds.session!.sessionId)?.clientRequestId, 'c'.repeat(256));
   t.equal(app.repository.getSession(atBounds.session!.sessionId)?.state, 'x'.repeat(2048));
 });
+
+t.test('an empty or malformed state / client-request-id is refused before the hint and nonce are spent', async (t) => {
+  const app = await startOidcTestApp(t);
+  const hint = await app.entra.mintHint();
+  const nonce = randomUUID();
+  const badStates: Array<[string, string, string]> = [
+    ['empty state', '', 'state is empty'],
+    ['state with a newline', 'abc\ndef', 'state contains characters other than printable ASCII'],
+    ['state with a NUL', 'abc\u0000', 'state contains characters other than printable ASCII'],
+    ['state with DEL', 'abc\u007f', 'state contains characters other than printable ASCII'],
+    ['non-ASCII state', 'état', 'state contains characters other than printable ASCII'],
+  ];
+  for (const [name, state, description] of badStates) {
+    await t.test(name, async (t) => expectRefused(t, app, await app.entra.request({ hint, nonce, state }), description, undefined));
+  }
+  const badIds: Array<[string, string, string]> = [
+    ['empty client-request-id', '', 'client-request-id is empty'],
+    ['client-request-id with a space', 'a b', 'client-request-id contains characters other than printable ASCII (without spaces)'],
+    ['client-request-id with a CR LF', `${randomUUID()}\r\nforged: log line`, 'client-request-id contains characters other than printable ASCII (without spaces)'],
+    ['non-ASCII client-request-id', 'ïd', 'client-request-id contains characters other than printable ASCII (without spaces)'],
+  ];
+  for (const [name, id, description] of badIds) {
+    await t.test(name, async (t) => expectRefused(t, app, await app.entra.request({ hint, nonce, state: 'good', fields: { 'client-request-id': id } }), description, 'good'));
+  }
+
+  // The same hint and nonce, now with a correct request: accepted.
+  const good = await app.authorize(await app.entra.request({ hint, nonce, state: 'st' }));
+  t.ok(good.session, 'the hint and nonce were not spent by the refusals');
+  t.equal(good.formPost, null, 'no error posted back');
+  t.equal(good.session?.state, 'st');
+});
