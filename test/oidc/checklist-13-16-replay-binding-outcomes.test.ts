@@ -28,6 +28,40 @@ t.test('checklist 13: a reused hint or nonce fails', async (t) => {
   t.ok(retry.session, 'the fresh hint still works with a new nonce');
 });
 
+/** Every text that base64url-decodes to the same bytes as `segment` (the spare low bits of its last character). */
+function reencodings(segment: string): string[] {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const spareBits = (6 * segment.length) % 8;
+  const last = alphabet.indexOf(segment.at(-1)!);
+  const base = last & ~((1 << spareBits) - 1);
+  return Array.from({ length: 1 << spareBits }, (_, i) => `${segment.slice(0, -1)}${alphabet[base | i]}`);
+}
+
+t.test('checklist 13: a hint re-encoded in the spare bits of its signature is a replay (one hint, one session)', async (t) => {
+  const app = await startOidcTestApp(t);
+  const hint = await app.entra.mintHint();
+  const [h, p, s] = hint.split('.');
+  const variants = reencodings(s);
+  t.equal(variants.length, 16, 'a 256-byte RS256 signature has 4 spare bits: 16 texts');
+  t.ok(variants.includes(s), 'the original is one of them');
+  for (const v of variants) t.same(Buffer.from(v, 'base64url'), Buffer.from(s, 'base64url'), `${v.at(-1)} decodes to the same signature bytes`);
+
+  // A variant other than the original, used first: the verifier accepts it (the signature is the same).
+  const variant = variants.find((v) => v !== s)!;
+  const first = await app.authorize(await app.entra.request({ hint: `${h}.${p}.${variant}` }));
+  t.ok(first.session, 'a non-canonical encoding of a valid signature verifies');
+  const opened = app.rowCounts().verification_sessions;
+
+  // The attack: every other encoding (the original included) opened another session. Now each is a replay.
+  for (const v of variants.filter((x) => x !== variant)) {
+    const res = await app.authorize(await app.entra.request({ hint: `${h}.${p}.${v}` }));
+    t.equal(res.session, null, `${v.at(-1)}: no session`);
+    t.equal(res.formPost?.fields.error, 'access_denied');
+    t.equal(res.formPost?.fields.error_description, 'id_token_hint has already been used');
+  }
+  t.equal(app.rowCounts().verification_sessions, opened, 'one hint opened one session');
+});
+
 t.test('checklist 14: the token is bound to the hint\'s oid+tid', async (t) => {
   const app = await startOidcTestApp(t);
   const res = await app.authorize(await app.entra.request());

@@ -1,5 +1,6 @@
 // Step 7: a hint and a nonce are good for one request. Entra does not bind the nonce to the hint, so
-// both are remembered; together, in one transaction, so a refused nonce does not burn the hint.
+// both are remembered; together, in one transaction, so a refused nonce does not burn the hint. The hint
+// is remembered by its decoded signature (hint.ts), the nonce by its value as received.
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { OidcConfig } from '../../config/sections/oidc.js';
@@ -18,7 +19,7 @@ export function guardReplay(config: OidcConfig, repository: Repository, now: () 
     const hintExpiresAt = (hint.iat + config.hintMaxAgeSeconds + config.hintMaxFutureSeconds) * 1000 + 1000;
     const nonceHash = createHash('sha256').update(nonce).digest('hex');
     repository.transaction(() => {
-      if (!repository.rememberOnce('hint', hint.sha256, Math.max(hintExpiresAt, now() + 1000))) {
+      if (!repository.rememberOnce('hint', hint.replayKey, Math.max(hintExpiresAt, now() + 1000))) {
         throw new ProofgateError('ERR_REPLAY', 'id_token_hint has already been used', { status: 400 });
       }
       if (!repository.rememberOnce('nonce', nonceHash, now() + NONCE_MEMORY_MS)) {
