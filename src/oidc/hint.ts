@@ -92,6 +92,8 @@ export async function validateIdTokenHint(hint: string | undefined, ctx: HintCon
   if (iat - ctx.nowSeconds > ctx.config.hintMaxFutureSeconds) throw invalidHint('issued in the future (iat)');
   const sub = requireString(claims, 'sub');
   const oid = requireString(claims, 'oid');
+  // tid+oid is the account a verification is bound to: only Entra's object ids, never a name such as "admin".
+  if (!GUID.test(oid)) throw invalidHint('oid is not a GUID');
 
   const profile: Record<string, string> = {};
   for (const name of PROFILE_CLAIMS) {

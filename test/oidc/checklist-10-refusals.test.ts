@@ -43,6 +43,12 @@ const cases: Case[] = [
   ['sub missing', async (e) => e.request({ hint: await e.mintHint({ claims: { sub: undefined } }) }), /sub claim missing/],
   ['oid missing', async (e) => e.request({ hint: await e.mintHint({ claims: { oid: undefined } }) }), /oid claim missing/],
   ['tid missing', async (e) => e.request({ hint: await e.mintHint({ claims: { tid: undefined } }) }), /tid claim missing/],
+  // oid and tid must be GUIDs (case-insensitive 8-4-4-4-12 hex): the account is tid+oid
+  ['oid "admin"', async (e) => e.request({ hint: await e.mintHint({ claims: { oid: 'admin' } }) }), /^id_token_hint: oid is not a GUID$/],
+  ['oid GUID with a trailing character', async (e) => e.request({ hint: await e.mintHint({ claims: { oid: `${e.oid}x` } }) }), /^id_token_hint: oid is not a GUID$/],
+  ['oid GUID in braces', async (e) => e.request({ hint: await e.mintHint({ claims: { oid: `{${e.oid}}` } }) }), /^id_token_hint: oid is not a GUID$/],
+  ['oid GUID without hyphens', async (e) => e.request({ hint: await e.mintHint({ claims: { oid: e.oid.replaceAll('-', '') } }) }), /^id_token_hint: oid is not a GUID$/],
+  ['tid "admin"', async (e) => e.request({ hint: await e.mintHint({ claims: { tid: 'admin', iss: 'https://login.microsoftonline.com/admin/v2.0' } }) }), /^id_token_hint: tid is not a GUID$/],
   ['no hint at all', async (e) => e.request({ fields: { id_token_hint: null } }), /id_token_hint: missing/],
   // request parameters
   ['nonce missing', async (e) => e.request({ fields: { nonce: null } }), /nonce is required/],
@@ -100,4 +106,11 @@ t.test('checklist 10: the hint audience comparison tolerates GUID case', async (
   const res = await app.authorize(await app.entra.request({ hint: await app.entra.mintHint({ claims: { aud: app.entra.appId.toUpperCase() } }) }));
   t.ok(res.session);
   t.match(res.session, { tid: app.entra.tid, oid: app.entra.oid, status: 'open' });
+});
+
+t.test('checklist 10: an oid GUID in upper case is the same account', async (t) => {
+  const app = await startOidcTestApp(t);
+  const res = await app.authorize(await app.entra.request({ hint: await app.entra.mintHint({ claims: { oid: app.entra.oid.toUpperCase() } }) }));
+  t.ok(res.session, 'accepted');
+  t.equal(res.session?.oid, app.entra.oid, 'stored in lower case');
 });
