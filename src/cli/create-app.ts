@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps): express.Express {
   for (const extra of deps.routers ?? []) routes.use(extra.path, extra.router);
   routes.get('/health', healthEndpoint(deps.healthChecks ?? {}));
 
-  app.use(securityHeaders);
+  app.use(securityHeaders(config.server));
   app.use(...bodyParsers(config.server));
   const prefix = new URL(config.server.publicBaseUrl).pathname.replace(/\/+$/, '');
   if (prefix) app.use(prefix, routes);

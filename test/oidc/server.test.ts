@@ -61,6 +61,27 @@ t.test('security headers on every response; the form_post page has its own CSP',
   t.notMatch(refused.text, /(src|href)="http/, 'no external assets');
 });
 
+t.test('Strict-Transport-Security on every response when publicBaseUrl is https, not for http', async (t) => {
+  const https = await startOidcTestApp(t, { config: { server: { publicBaseUrl: 'https://verify.example.org' } } });
+  const http = await startOidcTestApp(t);
+  for (const app of [https, http]) {
+    const hsts = app === https ? 'max-age=31536000' : null;
+    const responses = [
+      ['discovery', await app.get('/.well-known/openid-configuration')],
+      ['jwks', await app.get('/oidc/jwks')],
+      ['health probe', await app.get('/oidc/authorize')],
+      ['404', await app.get('/missing')],
+      ['415 page', await app.post('/oidc/authorize', 'x', { 'content-type': 'text/plain' })],
+      ['post-back', await app.authorize(await app.entra.request({ fields: { nonce: null } }))],
+      ['verification page', await app.authorize(await app.entra.request())],
+      ['health', await app.get('/health')],
+    ] as const;
+    for (const [name, res] of responses) {
+      t.equal(res.headers.get('strict-transport-security'), hsts, `${app === https ? 'https' : 'http'}: ${name}`);
+    }
+  }
+});
+
 t.test('/health runs the registered checks', async (t) => {
   const healthy = await startOidcTestApp(t, { healthChecks: { hsm: () => ({ ok: true }), store: async () => ({ ok: true, detail: 'wal' }) } });
   const ok = await healthy.get('/health');
