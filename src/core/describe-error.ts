@@ -30,6 +30,15 @@ const bodyParserErrors: Record<string, { status: number; code: string; message: 
 // Outages (HSM, store, Entra key download) are temporary for Entra; everything else denies the attempt.
 const temporaryCodes = new Set(['ERR_HSM_UNAVAILABLE', 'ERR_HSM', 'ERR_STORE', 'ERR_ENTRA_KEYS_UNAVAILABLE', 'ERR_INTERNAL']);
 
+// Outages the appliance expects and recovers from: while one lasts every request fails the same way, so the
+// log gets one line each (code and message) rather than a stack. ERR_INTERNAL and unknown errors are bugs.
+const outageCodes = new Set(['ERR_HSM_UNAVAILABLE', 'ERR_STORE', 'ERR_ENTRA_KEYS_UNAVAILABLE', 'ERR_BUSY']);
+
+/** True for a server error (5xx) that is an expected outage rather than a bug. */
+export function isExpectedOutage(err: unknown): err is ProofgateError {
+  return err instanceof ProofgateError && err.status >= 500 && outageCodes.has(err.code);
+}
+
 /** Classifies any thrown value. Unknown errors become a 500 whose message is not shown. */
 export function describeError(err: unknown): ErrorView {
   if (err instanceof ProofgateError) {

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { ProofgateError } from '../core/errors.js';
 import { describeError, type ErrorView } from '../core/describe-error.js';
 import { escapeHtml, htmlPage } from '../pages/escape-html.js';
+import { logServerError } from './log-server-error.js';
 
 /** Sends an error view as an HTML page or, when the client prefers it, JSON. */
 export function sendErrorView(req: Request, res: Response, view: ErrorView): void {
@@ -26,7 +27,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     return;
   }
   const view = describeError(err);
-  if (view.status >= 500) console.error(`proofgate: ${req.method} ${req.path}: ${view.code}`, err);
+  logServerError(`${req.method} ${req.path}`, err, view);
   sendErrorView(req, res, view);
 };
 

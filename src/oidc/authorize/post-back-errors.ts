@@ -5,6 +5,7 @@ import type { ErrorRequestHandler } from 'express';
 import { CLIENT_ID_PATTERN } from '../../config/sections/oidc.js';
 import { describeError } from '../../core/describe-error.js';
 import type { Logger } from '../../core/log.js';
+import { logServerError } from '../../http/log-server-error.js';
 import { sendFormPost } from '../form-post.js';
 import type { AuthorizeContext } from './context.js';
 import { echoableParam } from './echoed-params.js';
@@ -23,7 +24,7 @@ export function postBackErrors(log: Logger): ErrorRequestHandler {
       code: view.code, error: view.oidcError, clientId: clientId !== undefined && CLIENT_ID_PATTERN.test(clientId) ? clientId : null,
       clientRequestId: echoableParam(ctx.params, 'client-request-id'),
     });
-    if (view.status >= 500) console.error('proofgate: authorize:', err);
+    logServerError('authorize', err, view);
     const fields: Record<string, string> = { error: view.oidcError, error_description: view.message };
     if (ctx.postBack.state !== null) fields.state = ctx.postBack.state;
     sendFormPost(res, { redirectUri: ctx.postBack.redirectUri, fields });
