@@ -30,7 +30,7 @@ export function authorizeChain(d: AuthorizeDeps): Array<[string, RequestHandler 
   return [
     ['read the form parameters Entra sends', readParams],
     ['redirect_uri is one of the three Entra EAM endpoints', checkRedirectUri],
-    ['scope, response_type, response_mode, nonce', checkProtocolParams],
+    ['scope, response_type, response_mode; nonce, state, client-request-id bounded', checkProtocolParams],
     ['client_id is registered', checkClient(d.config)],
     ['claims: choose acr and amr', negotiateClaims(d.config)],
     ['id_token_hint: signature, issuer, audience, tenant, age', validateHint(d.config, d.entraKeys, d.now)],
