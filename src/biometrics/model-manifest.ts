@@ -1,4 +1,4 @@
-// Reads models/manifest.json (written by `npm run build:models`, see src/models/model-catalog.ts) and
+// Reads models/manifest.json (written by `npm run build:models`, see tools/models/model-catalog.ts) and
 // turns its three entries into the default detector, landmarker and embedder slots. Only the facts
 // the pipeline needs are read, and each is checked, so a stale or hand-edited manifest fails start-up
 // with the field it lacks instead of producing wrong faces.
