@@ -12,6 +12,7 @@ import { createVerificationCompleter } from '../oidc/complete-verification.js';
 import { AuditTrail, AUDIT_CHECKPOINT_POLL_MS } from '../audit/audit-trail.js';
 import { EvidenceCipher } from '../store/evidence-cipher.js';
 import { openConfiguredRepository } from '../store/open-store.js';
+import { diskSpaceHealth, storeWriteHealth } from '../store/store-health.js';
 import { purgeExpiredEvidence, RETENTION_INTERVAL_MS } from '../store/retention.js';
 import type { SqliteRepository } from '../store/sqlite-repository.js';
 import { createVerification } from '../verification/http/create-verification.js';
@@ -97,10 +98,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
         const s = token.status();
         return { ok: s.state !== 'unavailable' && s.state !== 'closed', detail: s.state };
       },
-      store: () => {
-        store.getSession('health-probe');
-        return { ok: true };
-      },
+      store: () => storeWriteHealth(store, Date.now()),
+      disk: () => diskSpaceHealth(dataDir, config.server.minFreeDiskMiB),
+      entraKeys: () => entraKeys.freshness(),
       faceEngine: () => (faceEngineProblem ? { ok: false, detail: 'not loaded' } : { ok: true, detail: faceEngine.modelId }),
     };
     const app = createApp({

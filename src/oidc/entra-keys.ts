@@ -1,10 +1,11 @@
 // Entra's signing keys, which validate id_token_hint. Two sources: each cloud's JWKS downloaded over
 // HTTPS (cached, refreshed on an unknown kid at most once per interval), or JWKS files pinned by the
 // operator with `proofgate import-entra-jwks`, in which case nothing is ever fetched.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EntraKeysConfig } from '../config/sections/oidc.js';
 import { ProofgateError } from '../core/errors.js';
+import { ENTRA_CLOUDS } from '../config/sections/oidc.js';
 import type { EntraCloud } from './clouds.js';
 import { importEntraKeys, parseEntraJwks } from './entra-jwks.js';
 
@@ -14,6 +15,13 @@ export interface EntraKeySource {
    * Rejects with ERR_ENTRA_KEYS_UNAVAILABLE when the keys cannot be obtained at all.
    */
   verificationKey(cloud: EntraCloud, kid: string): Promise<CryptoKey | null>;
+  /** For /health: whether the keys hints are checked against are current (never makes a network call). */
+  freshness(): EntraKeysFreshness;
+}
+
+export interface EntraKeysFreshness {
+  ok: boolean;
+  detail: string;
 }
 
 export interface EntraKeysOptions {
@@ -47,6 +55,21 @@ class PinnedEntraKeys implements EntraKeySource {
 
   constructor(opts: EntraKeysOptions) {
     this.#opts = opts;
+  }
+
+  /**
+   * Pinned keys never refresh themselves: Entra rotates its signing keys, so a file older than
+   * pinnedMaxAgeDays is stale (re-import it). Clouds without a file are not in use; none at all is degraded.
+   */
+  freshness(): EntraKeysFreshness {
+    const now = (this.#opts.now ?? Date.now)();
+    const maxAgeMs = this.#opts.config.pinnedMaxAgeDays * 86_400_000;
+    const present = ENTRA_CLOUDS.map((cloud) => ({ cloud, file: pinnedJwksPath(this.#opts.config, this.#opts.dataDir, cloud) }))
+      .filter((c) => existsSync(c.file));
+    if (present.length === 0) return { ok: false, detail: 'no pinned Entra JWKS (import one with "proofgate import-entra-jwks")' };
+    const stale = present.filter((c) => now - statSync(c.file).mtimeMs > maxAgeMs).map((c) => c.cloud);
+    if (stale.length > 0) return { ok: false, detail: `pinned JWKS older than ${this.#opts.config.pinnedMaxAgeDays} days: ${stale.join(', ')} (re-import)` };
+    return { ok: true, detail: `pinned: ${present.map((c) => c.cloud).join(', ')}` };
   }
 
   async verificationKey(cloud: EntraCloud, kid: string): Promise<CryptoKey | null> {
@@ -89,6 +112,18 @@ class FetchedEntraKeys implements EntraKeySource {
   constructor(opts: EntraKeysOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Keys are fetched on demand, so an unused cloud is fine. Degraded when the last download failed and what
+   * is held is none, or older than cacheSeconds (hints are then checked against keys Entra may have retired).
+   */
+  freshness(): EntraKeysFreshness {
+    const now = this.#now();
+    const failing = [...this.#clouds].filter(([, c]) => c.lastAttemptFailed && (!c.keys || now - c.fetchedAt > this.#opts.config.cacheSeconds * 1000));
+    if (failing.length > 0) return { ok: false, detail: `download failing, keys missing or stale: ${failing.map(([cloud]) => cloud).join(', ')}` };
+    const held = [...this.#clouds].filter(([, c]) => c.keys).map(([cloud]) => cloud);
+    return { ok: true, detail: held.length > 0 ? `fetched: ${held.join(', ')}` : 'fetched on first use' };
   }
 
   async verificationKey(cloud: EntraCloud, kid: string): Promise<CryptoKey | null> {

@@ -26,7 +26,11 @@ t.test('starts from the configuration, serves, reports a missing face engine, cl
   const health = await fetch(`${appliance.listenUrl}/health`);
   const body = await health.json() as { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
   t.equal(health.status, 503, 'degraded while the face engine is missing');
-  t.same(body, { status: 'degraded', checks: { hsm: { ok: true, detail: 'open' }, store: { ok: true }, faceEngine: { ok: false, detail: 'not loaded' } } });
+  t.match(body, {
+    status: 'degraded',
+    checks: { hsm: { ok: true, detail: 'open' }, store: { ok: true, detail: 'writable' }, disk: { ok: true }, entraKeys: { ok: true }, faceEngine: { ok: false, detail: 'not loaded' } },
+  });
+  t.same(Object.keys(body.checks).sort(), ['disk', 'entraKeys', 'faceEngine', 'hsm', 'store']);
 
   const jwks = await (await fetch(`${appliance.listenUrl}/oidc/jwks`)).json() as { keys: Array<{ kty: string; alg: string }> };
   t.equal(jwks.keys.length, 1, 'the token\'s signing key is published');

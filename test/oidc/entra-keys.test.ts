@@ -64,8 +64,10 @@ t.test('fetch failures: timeout, HTTP error, not JSON, not a JWKS → ERR_ENTRA_
   const keys = createEntraKeys({ config, dataDir: tempDir(t), now: () => clock });
   const kid = entra.jwks('public').keys[0].kid as string;
 
+  t.same(keys.freshness(), { ok: true, detail: 'fetched on first use' }, 'nothing asked for yet: fine');
   const started = Date.now();
   await t.rejects(keys.verificationKey('public', kid), { code: 'ERR_ENTRA_KEYS_UNAVAILABLE', status: 503, message: /could not be fetched/ });
+  t.same(keys.freshness(), { ok: false, detail: 'download failing, keys missing or stale: public' }, '/health: no keys and the download fails');
   t.ok(Date.now() - started < 2000, 'the timeout bounds a hanging JWKS endpoint');
   for (const [mode, message] of [['500', /HTTP 500/], ['html', /not JSON/], ['bad-jwks', /kty must be "RSA"/]] as const) {
     behaviour.mode = mode;
@@ -75,9 +77,11 @@ t.test('fetch failures: timeout, HTTP error, not JSON, not a JWKS → ERR_ENTRA_
   behaviour.mode = 'ok';
   clock += 20_000;
   t.ok(await keys.verificationKey('public', kid), 'recovers');
+  t.same(keys.freshness(), { ok: true, detail: 'fetched: public' });
   behaviour.mode = '500';
   clock += 61_000;
   t.ok(await keys.verificationKey('public', kid), 'cache expired and refresh failed: the stale keys are still used');
+  t.same(keys.freshness(), { ok: false, detail: 'download failing, keys missing or stale: public' }, '/health: serving keys past cacheSeconds');
 });
 
 t.test('importEntraJwksCommand validates and pins a JWKS; pinned keys validate hints with no fetch at all', async (t) => {

@@ -22,7 +22,7 @@ function isOneLine(call: unknown[] | undefined): boolean {
 }
 
 function keysThatFail(error: unknown): EntraKeySource {
-  return { verificationKey: () => Promise.reject(error) };
+  return { verificationKey: () => Promise.reject(error), freshness: () => ({ ok: false, detail: 'failing' }) };
 }
 
 t.test('an expected outage logs one line; an unexpected error keeps its stack', async (t) => {

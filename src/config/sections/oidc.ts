@@ -64,6 +64,11 @@ export const oidcDefaults = {
     refreshMinIntervalSeconds: 300,
     /** Timeout of one JWKS download, in ms. */
     fetchTimeoutMs: 5000,
+    /**
+     * For source "pinned": /health reports the keys stale when a pinned file is older than this many days.
+     * Entra rotates its signing keys without notice; re-import (`proofgate import-entra-jwks`) at least this often.
+     */
+    pinnedMaxAgeDays: 30,
   },
 };
 
@@ -74,6 +79,7 @@ export interface EntraKeysConfig {
   cacheSeconds: number;
   refreshMinIntervalSeconds: number;
   fetchTimeoutMs: number;
+  pinnedMaxAgeDays: number;
 }
 
 export interface OidcConfig {
@@ -122,6 +128,7 @@ function readEntraKeys(r: SectionReader): EntraKeysConfig {
     cacheSeconds: r.number('cacheSeconds', { integer: true, min: 60, max: 7 * 24 * 3600 }),
     refreshMinIntervalSeconds: r.number('refreshMinIntervalSeconds', { integer: true, min: 0, max: 24 * 3600 }),
     fetchTimeoutMs: r.number('fetchTimeoutMs', { integer: true, min: 100, max: 60_000 }),
+    pinnedMaxAgeDays: r.number('pinnedMaxAgeDays', { integer: true, min: 1, max: 3650 }),
   };
   r.done();
   return out;

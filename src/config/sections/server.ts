@@ -19,6 +19,11 @@ export const serverDefaults = {
   maxImageBytes: 12 * 1024 * 1024,
   /** Directory for the SQLite database, evidence and runtime files. Relative paths are from the project root. */
   dataDir: 'var',
+  /**
+   * /health reports degraded when the file system holding dataDir has less free space than this, in MiB:
+   * the audit record of a verification is written there, and a full disk fails every decision.
+   */
+  minFreeDiskMiB: 512,
 };
 
 export interface ServerConfig {
@@ -29,6 +34,7 @@ export interface ServerConfig {
   maxBodyBytes: number;
   maxImageBytes: number;
   dataDir: string;
+  minFreeDiskMiB: number;
 }
 
 export function readServerConfig(r: SectionReader): ServerConfig {
@@ -46,6 +52,7 @@ export function readServerConfig(r: SectionReader): ServerConfig {
     maxBodyBytes: r.number('maxBodyBytes', { integer: true, min: 1024, max: 16 * 1024 * 1024 }),
     maxImageBytes: r.number('maxImageBytes', { integer: true, min: 64 * 1024, max: 64 * 1024 * 1024 }),
     dataDir: r.string('dataDir'),
+    minFreeDiskMiB: r.number('minFreeDiskMiB', { integer: true, min: 0, max: 1024 * 1024 }),
   };
   r.done();
   return out;
