@@ -1,6 +1,9 @@
 // Ends a verification session with the UI's decision and builds what goes back to Entra: a signed
 // id_token, or access_denied / temporarily_unavailable. A session decides once: the store's
-// closeSession() is the claim, so two concurrent decisions cannot both issue a token.
+// closeSession() is the claim, so two concurrent decisions cannot both issue a token. The token is
+// signed first (HSM, async; worthless until posted back), then one synchronous transaction claims the
+// session and runs the caller's recordClaim (its audit record): both commit or neither does, and only
+// a committed claim hands anything back.
 import type { ProofgateConfig } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
 import type { KeyRing } from '../hsm/signing-key.js';
@@ -18,6 +21,12 @@ export interface DecisionDetail {
   verifiedSubject?: { tid: string; oid: string };
   /** Shown to Entra as error_description for 'denied' / 'unavailable' (keep it free of personal data). */
   reason?: string;
+  /**
+   * Runs inside the transaction that claims the session, given what will go back: the caller writes the
+   * session's audit record here. If it throws, the claim rolls back, the session stays open and the
+   * completer throws ERR_STORE (500, the generic "temporarily unavailable").
+   */
+  recordClaim?: (completed: CompletedVerification) => void;
 }
 
 export interface CompletedVerification extends PostBack {
@@ -48,6 +57,25 @@ export function createVerificationCompleter(deps: CompleterDeps): VerificationCo
   const now = deps.now ?? Date.now;
   const { config, repository, keyRing } = deps;
 
+  /** Claims the session as `status` and runs the caller's record, in one transaction. */
+  function claim(sessionId: string, status: 'decided' | 'expired', completed: CompletedVerification, detail: DecisionDetail): CompletedVerification {
+    try {
+      repository.transaction(() => {
+        if (!repository.closeSession(sessionId, status)) {
+          throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
+        }
+        detail.recordClaim?.(completed);
+      });
+    } catch (e) {
+      // A decision refused on purpose keeps its code; anything else is an outage the person may retry.
+      if (e instanceof ProofgateError && e.status < 500) throw e;
+      throw new ProofgateError('ERR_STORE', `the decision and its audit record could not be stored, the session stays open: ${(e as Error).message}`, {
+        status: 500, expose: false, cause: e,
+      });
+    }
+    return completed;
+  }
+
   return async function completeVerification(sessionId, decision, detail = {}) {
     if (!['verified', 'denied', 'unavailable'].includes(decision)) {
       throw new ProofgateError('ERR_BAD_REQUEST', `unknown decision "${String(decision)}"`, { status: 400 });
@@ -59,13 +87,13 @@ export function createVerificationCompleter(deps: CompleterDeps): VerificationCo
     }
     const at = now();
     if (at > session.expiresAt) {
-      repository.closeSession(sessionId, 'expired');
-      return { ...errorPostBack(session, 'access_denied', 'the verification session expired'), outcome: 'denied', session };
+      return claim(sessionId, 'expired', { ...errorPostBack(session, 'access_denied', 'the verification session expired'), outcome: 'denied', session }, detail);
     }
-    if (!repository.closeSession(sessionId, 'decided')) {
-      throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
-    }
+    return claim(sessionId, 'decided', await postBackFor(session, decision, detail, at), detail);
+  };
 
+  /** What goes back for this decision; for 'verified' the id_token, signed before anything is claimed. */
+  async function postBackFor(session: VerificationSession, decision: Decision, detail: DecisionDetail, at: number): Promise<CompletedVerification> {
     if (decision === 'denied') {
       return { ...errorPostBack(session, 'access_denied', detail.reason ?? 'the person was not verified'), outcome: 'denied', session };
     }
@@ -97,5 +125,5 @@ export function createVerificationCompleter(deps: CompleterDeps): VerificationCo
       const view = describeError(e);
       return { ...errorPostBack(session, view.oidcError, view.message), outcome: 'unavailable', session };
     }
-  };
+  }
 }

@@ -4,7 +4,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import type { VerificationSession } from '../../core/domain.js';
-import { recordDecision, type DecisionWriters } from './record-decision.js';
+import type { DecisionWriters } from './record-decision.js';
+import { closeExpiredSession } from './close-expired-session.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -16,7 +17,8 @@ function sameToken(given: string, expected: string): boolean {
 
 /**
  * Returns the open session or throws the typed refusal. An expired open session is closed as 'expired'
- * and audited (flow 'none', decision 'denied'), so a late capture still leaves a record.
+ * and audited (flow 'none', decision 'denied') in one transaction, so a late capture still leaves a
+ * record; if that write fails the request answers ERR_STORE (500) and the session stays open.
  */
 export function requireOpenSession(writers: DecisionWriters, sessionId: string, csrfToken: unknown, now: number): VerificationSession {
   const { repo } = writers;
@@ -31,12 +33,8 @@ export function requireOpenSession(writers: DecisionWriters, sessionId: string, 
     throw new ProofgateError('ERR_REPLAY', `this verification is already ${session.status}; start again from the sign-in page`, { status: 409 });
   }
   if (now >= session.expiresAt) {
-    repo.transaction(() => {
-      if (!repo.closeSession(sessionId, 'expired')) return;
-      recordDecision(writers, {
-        session, flow: 'none', profileId: null, decision: 'denied', at: now,
-        checks: [{ name: 'session-expiry', score: null, threshold: null, outcome: 'fail', reason: `the session expired at ${new Date(session.expiresAt).toISOString()} before a decision` }],
-      });
+    closeExpiredSession(writers, session, {
+      flow: 'none', at: now, reason: `the session expired at ${new Date(session.expiresAt).toISOString()} before a decision`,
     });
     throw new ProofgateError('ERR_SESSION_EXPIRED', 'this verification expired; start again from the sign-in page', { status: 410 });
   }

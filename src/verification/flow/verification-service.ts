@@ -178,28 +178,34 @@ export class VerificationService {
   }
 
   /**
-   * The completer claims the session (one decision per session) and signs; the audit then records what
-   * actually went back. A "verified" whose token could not be signed is recorded as 'unavailable', so
-   * the audit never claims a verification Entra did not receive.
+   * The completer signs (for a pass), then claims the session (one decision per session) and, in the
+   * same transaction, this writes the audit record of what actually goes back: the claim and its record
+   * commit together or not at all (else ERR_STORE, 500, and the session stays open). A "verified" whose token
+   * could not be signed is recorded as 'unavailable', so the audit never claims a verification Entra
+   * did not receive.
    */
   async #finish(session: VerificationSession, d: PendingDecision): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
       ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
-      // First-time: the account the document holder was bound to (the profile is stored below).
+      // First-time: the account the document holder was bound to (the profile is stored with the claim).
       ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
+      recordClaim: (sent) => this.#recordFinal(session, d, sent),
     });
-    const checks = [...d.checks];
-    if (completed.outcome !== d.decision) {
-      checks.push({
-        name: 'post-back', score: null, threshold: null, outcome: 'error',
-        reason: `decided ${d.decision} but ${completed.outcome} went back to Entra (${completed.fields.error ?? 'no error'}: ${completed.fields.error_description ?? ''})`,
-      });
-    }
-    if (d.enrolment && completed.outcome === 'verified') recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() });
-    else recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: completed.outcome, at: this.#now() });
-    this.#attempts.delete(session.sessionId);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
+  }
+
+  /** Inside the claim's transaction: the session's one audit record (and, first-time verified, its profile). */
+  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): void {
+    const checks = [...d.checks];
+    if (sent.outcome !== d.decision) {
+      checks.push({
+        name: 'post-back', score: null, threshold: null, outcome: 'error',
+        reason: `decided ${d.decision} but ${sent.outcome} went back to Entra (${sent.fields.error ?? 'no error'}: ${sent.fields.error_description ?? ''})`,
+      });
+    }
+    if (d.enrolment && sent.outcome === 'verified') recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() });
+    else recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
   }
 }

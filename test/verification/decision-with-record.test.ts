@@ -1,0 +1,198 @@
+// A decision never leaves without its audit record: through the real app, the audit insert is made to fail
+// once on every path that ends a session (pass, deny, cancel, attempts exhausted, expiry). The claim rolls
+// back with it: the person gets the one generic "temporarily unavailable" answer, no token or error goes
+// back to Entra, the session stays open, and the next request completes it with its one record.
+import t, { type Test } from 'tap';
+import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
+import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
+import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { faceJpeg } from '../helpers/face-photos.js';
+import { parseFormPost } from '../helpers/simulated-entra.js';
+
+const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
+const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const GENERIC = { error: 'ERR_STORE', error_description: 'the service is temporarily unavailable' };
+
+async function appWithProfile(t: Test, opts: { config?: Record<string, unknown>; now?: () => number } = {}) {
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: opts.config ?? ACCEPT_RISK, ...(opts.now ? { now: opts.now } : {}) });
+  await enrolFromReferencePhoto(
+    { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
+  );
+  return { app, engine };
+}
+
+/** The next audit insert throws (as a refusal by the store would); later ones pass. */
+function failNextAuditInsert(t: Test, app: VerificationTestApp): { failed: () => boolean } {
+  const repo = app.repository;
+  const original = repo.insertAuditRecord.bind(repo);
+  let armed = true;
+  repo.insertAuditRecord = (record) => {
+    if (armed) {
+      armed = false;
+      throw new Error('audit insert refused (test)');
+    }
+    original(record);
+  };
+  t.teardown(() => { repo.insertAuditRecord = original; });
+  return { failed: () => !armed };
+}
+
+async function capture(app: VerificationTestApp, opened: OpenedSession) {
+  const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
+    method: 'POST', body: new Uint8Array(selfie), headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken },
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+async function cancel(app: VerificationTestApp, opened: OpenedSession) {
+  const res = await fetch(`${app.baseUrl}${opened.cancelUrl}`, {
+    method: 'POST', body: new URLSearchParams({ csrf: opened.session.csrfToken }), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+const recordsOf = (app: VerificationTestApp, sessionId: string) => [...app.repository.auditRecords()].filter((r) => r.sessionId === sessionId);
+
+/** Every session that is no longer open has exactly one audit record; open ones have none. */
+function assertNoDecisionWithoutRecord(t: Test, app: VerificationTestApp, sessionIds: string[]): void {
+  for (const id of sessionIds) {
+    const status = app.repository.getSession(id)!.status;
+    t.equal(recordsOf(app, id).length, status === 'open' ? 0 : 1, `session ${status}: ${status === 'open' ? 'no' : 'one'} audit record`);
+  }
+}
+
+/** What the failed request left: the generic answer, the session open, no record. */
+function assertRolledBack(t: Test, app: VerificationTestApp, opened: OpenedSession, auditBefore: number): void {
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'open', 'the claim rolled back: the session is still open');
+  t.equal(recordsOf(app, opened.session.sessionId).length, 0, 'no audit record');
+  t.equal(app.repository.lastAuditRecord()?.seq ?? 0, auditBefore, 'the chain did not move');
+}
+
+t.test('pass: the audit insert fails → no token goes back, the session stays open, a later capture verifies it', async (t) => {
+  const { app } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const before = app.repository.lastAuditRecord()!.seq;
+  const fault = failNextAuditInsert(t, app);
+  const failed = await capture(app, opened);
+  t.ok(fault.failed(), 'the insert was attempted and refused');
+  t.equal(failed.status, 500);
+  t.same(failed.json, GENERIC, 'the generic answer: no postBack, no id_token');
+  assertRolledBack(t, app, opened, before);
+
+  const again = await capture(app, opened);
+  t.match(again.json, { outcome: 'decided', decision: 'verified' });
+  t.ok(await app.verifyIdToken(again.json.postBack.fields.id_token), 'the later attempt gets a valid token');
+  const [record] = recordsOf(app, opened.session.sessionId);
+  t.match(record, { decision: 'verified', flow: 'returning' });
+  t.equal(record.evidenceSha256.length, 2, 'both judged captures are hashed into the one record');
+  assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+});
+
+t.test('deny: the audit insert fails → no access_denied goes back, a later capture denies with its record', async (t) => {
+  const { app } = await appWithProfile(t, { config: {} }); // default policy: no depth frame → denied
+  const opened = await app.openSession();
+  const before = app.repository.lastAuditRecord()!.seq;
+  failNextAuditInsert(t, app);
+  const failed = await capture(app, opened);
+  t.equal(failed.status, 500);
+  t.same(failed.json, GENERIC);
+  assertRolledBack(t, app, opened, before);
+
+  const again = await capture(app, opened);
+  t.match(again.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
+  t.match(recordsOf(app, opened.session.sessionId), [{ decision: 'denied', flow: 'returning' }]);
+  assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+});
+
+t.test('cancel: the audit insert fails → the error page, no form_post; a second cancel completes it', async (t) => {
+  const { app } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const before = app.repository.lastAuditRecord()!.seq;
+  failNextAuditInsert(t, app);
+  const failed = await cancel(app, opened);
+  t.equal(failed.status, 500);
+  t.match(failed.text, /Temporarily unavailable/);
+  t.match(failed.text, /the service is temporarily unavailable/);
+  t.equal(parseFormPost(failed.text), null, 'nothing is posted back to Entra');
+  assertRolledBack(t, app, opened, before);
+
+  const again = await cancel(app, opened);
+  t.equal(again.status, 200);
+  t.match(parseFormPost(again.text)?.fields, { error: 'access_denied', error_description: 'the person cancelled verification' });
+  t.match(recordsOf(app, opened.session.sessionId), [{ decision: 'denied', checks: [{ name: 'user-cancel' }] }]);
+  assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+});
+
+t.test('attempts exhausted: the audit insert fails on the last attempt → the session stays open; the next capture denies', async (t) => {
+  const { app, engine } = await appWithProfile(t);
+  const opened = await app.openSession();
+  engine.willAnswer(noFace(0));
+  t.match((await capture(app, opened)).json, { outcome: 'retry', attemptsLeft: 2 });
+  t.match((await capture(app, opened)).json, { outcome: 'retry', attemptsLeft: 1 });
+  const before = app.repository.lastAuditRecord()!.seq;
+  failNextAuditInsert(t, app);
+  const failed = await capture(app, opened);
+  t.equal(failed.status, 500);
+  t.same(failed.json, GENERIC);
+  assertRolledBack(t, app, opened, before);
+
+  const again = await capture(app, opened);
+  t.match(again.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
+  const [record] = recordsOf(app, opened.session.sessionId);
+  t.match(record.checks.at(-1), { name: 'capture-attempts', score: 4, threshold: 3, outcome: 'fail' }, 'the failed attempt was judged and counts');
+  t.equal(record.evidenceSha256.length, 4);
+  assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+});
+
+t.test('expiry: the audit insert fails → the generic answer, the session stays open; the next request records the expiry', async (t) => {
+  let now = Date.now();
+  const { app } = await appWithProfile(t, { now: () => now });
+  const opened = await app.openSession();
+  now = opened.session.expiresAt + 1_000;
+  const before = app.repository.lastAuditRecord()!.seq;
+  failNextAuditInsert(t, app);
+  const failed = await capture(app, opened);
+  t.equal(failed.status, 500);
+  t.same(failed.json, GENERIC);
+  assertRolledBack(t, app, opened, before);
+
+  const again = await capture(app, opened);
+  t.equal(again.status, 410);
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'expired');
+  t.match(recordsOf(app, opened.session.sessionId), [{ decision: 'denied', flow: 'none', checks: [{ name: 'session-expiry' }] }]);
+  assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+});
+
+t.test('a session that expires while its capture is judged is closed as expired with its record, in one transaction', async (t) => {
+  let now = Date.now();
+  const { app, engine } = await appWithProfile(t, { now: () => now });
+  const opened = await app.openSession();
+  // The engine's answer arrives after the session's expiry: the completer finds it expired.
+  const analyze = engine.analyzeFace.bind(engine);
+  engine.analyzeFace = async (image) => { now = opened.session.expiresAt + 1; return analyze(image); };
+  const before = app.repository.lastAuditRecord()!.seq;
+  failNextAuditInsert(t, app);
+  const failed = await capture(app, opened);
+  t.equal(failed.status, 500);
+  assertRolledBack(t, app, opened, before);
+  engine.analyzeFace = analyze;
+
+  const again = await capture(app, opened);
+  t.equal(again.status, 410, 'the next request records the expiry');
+  assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+});
+
+t.test('two concurrent decisions: one commits with its record, the other is refused and leaves nothing', async (t) => {
+  const { app } = await appWithProfile(t);
+  const opened = await app.openSession();
+  const [a, b] = await Promise.all([capture(app, opened), cancel(app, opened)]);
+  const records = recordsOf(app, opened.session.sessionId);
+  t.equal(records.length, 1, 'one record');
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'decided');
+  const verified = a.status === 200 && a.json.outcome === 'decided';
+  const cancelled = b.status === 200;
+  t.ok(verified !== cancelled, `exactly one decision went back (capture ${a.status}, cancel ${b.status})`);
+  t.equal(records[0].decision, verified ? 'verified' : 'denied');
+});
