@@ -13,6 +13,7 @@ import type { Repository } from '../store/repository.js';
 import type { AuditWriter } from './audit-writer.js';
 import { GENESIS_HASH, chainHash, checkpointSigningInput, type AuditBody } from './chain.js';
 import { validateAuditEntry } from './validate-entry.js';
+import type { CheckpointWitness } from './witness.js';
 
 /** How often start-appliance.ts calls checkpointIfDue. */
 export const AUDIT_CHECKPOINT_POLL_MS = 60_000;
@@ -21,23 +22,41 @@ export interface AuditTrailOptions {
   now?: () => number;
   /** Where a background checkpoint failure is reported (the HSM may be briefly unavailable). */
   onCheckpointError?: (error: unknown) => void;
+  /** Also receives every checkpoint once it is stored (src/audit/witness.ts); null or absent: none. */
+  witness?: CheckpointWitness | null;
+  /** Where a failed witness append is reported; the checkpoint stays in the database regardless. */
+  onWitnessError?: (error: unknown, checkpoint: AuditCheckpoint) => void;
+}
+
+/** What GET /health shows about the trail: the last witness failure, until a later append succeeds. */
+export interface AuditTrailHealth {
+  witnessProblem: string | null;
 }
 
 export class AuditTrail implements AuditWriter {
   readonly #repo: Repository;
   readonly #keys: KeyRing;
-  readonly #config: AuditConfig;
+  readonly #config: Pick<AuditConfig, 'checkpointEvery' | 'checkpointIntervalSeconds'>;
   readonly #now: () => number;
   readonly #onError: (error: unknown) => void;
+  readonly #witness: CheckpointWitness | null;
+  readonly #onWitnessError: (error: unknown, checkpoint: AuditCheckpoint) => void;
+  #witnessProblem: string | null = null;
   /** Checkpoints are signed one at a time, in order. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(repo: Repository, keys: KeyRing, config: AuditConfig, opts: AuditTrailOptions = {}) {
+  constructor(repo: Repository, keys: KeyRing, config: Pick<AuditConfig, 'checkpointEvery' | 'checkpointIntervalSeconds'>, opts: AuditTrailOptions = {}) {
     this.#repo = repo;
     this.#keys = keys;
     this.#config = config;
     this.#now = opts.now ?? Date.now;
     this.#onError = opts.onCheckpointError ?? ((e) => console.error('proofgate audit: checkpoint failed:', e));
+    this.#witness = opts.witness ?? null;
+    this.#onWitnessError = opts.onWitnessError ?? ((e) => console.error('proofgate audit: witness append failed:', e));
+  }
+
+  health(): AuditTrailHealth {
+    return { witnessProblem: this.#witnessProblem };
   }
 
   /**
@@ -105,7 +124,21 @@ export class AuditTrail implements AuditWriter {
     const checkpoint: AuditCheckpoint = {
       seq: last.seq, hash: last.hash, kid: key.kid, signature: signature.toString('base64url'), at: this.#now(),
     };
-    return this.#repo.appendAuditCheckpoint(checkpoint, key.jwk()) ? checkpoint : null;
+    if (!this.#repo.appendAuditCheckpoint(checkpoint, key.jwk())) return null;
+    this.#witnessCheckpoint(checkpoint);
+    return checkpoint;
+  }
+
+  /** The database keeps the checkpoint whatever happens here; a failure is reported and shown in health(). */
+  #witnessCheckpoint(checkpoint: AuditCheckpoint): void {
+    if (!this.#witness) return;
+    try {
+      this.#witness.append(checkpoint);
+      this.#witnessProblem = null;
+    } catch (e) {
+      this.#witnessProblem = `checkpoint ${checkpoint.seq} not witnessed: ${(e as Error).message}`;
+      this.#onWitnessError(e, checkpoint);
+    }
   }
 
   #lastCheckpoint(): AuditCheckpoint | null {

@@ -22,7 +22,10 @@ export type AuditProblemKind =
   | 'checkpoint-mismatch'
   | 'checkpoint-signature'
   | 'checkpoint-unknown-key'
-  | 'truncated';
+  | 'truncated'
+  | 'witness-signature'
+  | 'witness-mismatch'
+  | 'witness-truncated';
 
 export interface AuditProblem {
   /** The first seq at which the trail stops being trustworthy. */
@@ -42,7 +45,16 @@ export interface AuditVerification {
   /** Records after the newest checkpoint: chained but not yet sealed by a signature. */
   unsealedTail: number;
   problem: AuditProblem | null;
+  /** Only when a witness was given: its lines, and the highest seq it attests that the trail matched. */
+  witness?: { checkpoints: number; attestedThrough: number };
 }
+
+export interface VerifyOptions {
+  /** Checkpoints from the external witness file (readWitness in witness.ts), checked like stored ones. */
+  witness?: AuditCheckpoint[];
+}
+
+const short = (hash: string) => `${String(hash).slice(0, 12)}…`;
 
 /** Public keys an examiner trusts, by kid. Accepts a JWKS object, a JWK array, or KeyObjects by kid. */
 export type TrustedKeys = { keys: JWK[] } | JWK[] | Map<string, KeyObject>;
@@ -69,18 +81,29 @@ function signatureProblem(cp: AuditCheckpoint, keys: Map<string, KeyObject>): Au
   return good ? null : { seq: cp.seq, kind: 'checkpoint-signature', reason: `checkpoint at seq ${cp.seq}: signature does not verify under kid ${cp.kid} (forged or altered checkpoint)` };
 }
 
-export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys): AuditVerification {
+export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOptions = {}): AuditVerification {
   const keys = keyMap(trusted);
   const checkpoints = source.auditCheckpoints();
   const bySeq = new Map(checkpoints.map((c) => [c.seq, c]));
+  const witnessed = opts.witness ?? [];
+  const witnessBySeq = new Map<number, AuditCheckpoint[]>();
+  for (const w of witnessed) witnessBySeq.set(w.seq, [...(witnessBySeq.get(w.seq) ?? []), w]);
   let expected = 1;
   let prevHash = GENESIS_HASH;
   let records = 0;
   let sealedThrough = 0;
+  let attestedThrough = 0;
   const result = (problem: AuditProblem | null): AuditVerification => ({
     ok: problem === null, records, lastSeq: expected - 1, checkpoints: checkpoints.length, sealedThrough,
     unsealedTail: Math.max(0, expected - 1 - sealedThrough), problem,
+    ...(opts.witness ? { witness: { checkpoints: witnessed.length, attestedThrough } } : {}),
   });
+
+  // The witness's own lines must be genuine before they can accuse (or clear) the database.
+  for (const w of witnessed) {
+    const bad = signatureProblem(w, keys);
+    if (bad) return result({ ...bad, kind: 'witness-signature', reason: `witness line for ${bad.reason}` });
+  }
 
   for (const record of source.auditRecords()) {
     if (record.seq < expected) {
@@ -110,9 +133,23 @@ export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys): Aud
       if (bad) return result(bad);
       sealedThrough = cp.seq;
     }
+    for (const w of witnessBySeq.get(record.seq) ?? []) {
+      if (w.hash !== record.hash) {
+        const since = attestedThrough > 0 ? `after witnessed seq ${attestedThrough}, which matches` : 'from the first record';
+        return result({ seq: record.seq, kind: 'witness-mismatch', reason: `record ${record.seq} differs from what checkpoint ${w.seq} in the witness sealed: the witness attests hash ${short(w.hash)}, the database has ${short(record.hash)} (records ${attestedThrough + 1}..${record.seq}, ${since}, were rewritten or re-chained)` });
+      }
+      attestedThrough = record.seq;
+    }
     prevHash = record.hash;
     records += 1;
     expected += 1;
+  }
+
+  const unmatched = witnessed.filter((w) => w.seq >= expected).sort((a, b) => b.seq - a.seq);
+  if (unmatched.length > 0) {
+    const w = unmatched[0];
+    const has = records === 0 ? 'database has 0 records' : `database has ${records} record(s), through seq ${expected - 1}`;
+    return result({ seq: expected, kind: 'witness-truncated', reason: `witness attests seq ${w.seq} hash ${short(w.hash)}, ${has}: records ${expected}..${w.seq} were removed` });
   }
 
   const beyond = checkpoints.filter((c) => c.seq >= expected);

@@ -13,6 +13,14 @@ t.test('the shipped template validates and sets what a production install needs'
   t.equal(config.oidc.entraKeys.source, 'pinned', 'air-gapped: no outbound call for Entra keys');
   t.equal(config.oidc.clients.length, 1);
   t.equal(config.liveness.policy.withoutDepth, 'refuse');
+  t.equal(config.audit.witnessFile, '/var/log/proofgate/audit-witness.jsonl', 'checkpoints witnessed outside the database directory');
+});
+
+t.test('audit.witnessFile: null by default, an absolute path otherwise', async (t) => {
+  t.equal(buildConfig({}).audit.witnessFile, null);
+  t.throws(() => buildConfig({ audit: { witnessFile: 'witness.jsonl' } }), {
+    code: 'ERR_CONFIG', message: 'config config.audit.witnessFile: expected an absolute path outside the database\'s directory, or null, received "witness.jsonl"',
+  });
 });
 
 t.test('a misspelled key in the template would be refused, naming it', async (t) => {

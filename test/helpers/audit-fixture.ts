@@ -1,7 +1,7 @@
 // A store with a software key ring and an AuditTrail over it, for audit tests. Records are only ever
 // appended through a trail (the one door), and its checkpoints are really signed.
 import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
-import { AuditTrail } from '../../src/audit/audit-trail.js';
+import { AuditTrail, type AuditTrailOptions } from '../../src/audit/audit-trail.js';
 import type { AuditConfig } from '../../src/config/sections/audit.js';
 import type { Repository } from '../../src/store/repository.js';
 import { tempRepository } from './temp-store.js';
@@ -14,16 +14,19 @@ let sharedRing: Promise<SoftwareKeyRing> | undefined;
 export const testKeyRing = (): Promise<SoftwareKeyRing> => (sharedRing ??= SoftwareKeyRing.create());
 
 /** A trail over `repo` signing with the process's test key; checkpoint failures are collected in `errors`. */
-export async function auditTrailFor(repo: Repository, config: Partial<AuditConfig> = {}, opts: { now?: () => number } = {}) {
+export async function auditTrailFor(repo: Repository, config: Partial<AuditConfig> = {}, opts: FixtureOptions = {}) {
   const ring = await testKeyRing();
   const errors: unknown[] = [];
   const trail = new AuditTrail(repo, ring, { checkpointEvery: 3, checkpointIntervalSeconds: 3600, ...config }, {
-    now: opts.now, onCheckpointError: (e) => errors.push(e),
+    now: opts.now, onCheckpointError: (e) => errors.push(e), witness: opts.witness,
   });
   return { trail, ring, errors };
 }
 
-export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {}, opts: { now?: () => number } = {}) {
+/** now: the clock; witness: as AuditTrailOptions (absent: none, as before). */
+export type FixtureOptions = { now?: () => number } & Pick<AuditTrailOptions, 'witness'>;
+
+export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {}, opts: FixtureOptions = {}) {
   const { repo, file, dir } = tempRepository(t, opts);
   const { trail, ring, errors } = await auditTrailFor(repo, config, opts);
   const trusted = (await ring.published()).map((k) => k.jwk());

@@ -10,9 +10,10 @@ import { consoleIo, type CommandIo } from './purge.js';
 import { openConfiguredRepository, storeDatabasePath } from '../../store/open-store.js';
 import { exportAudit, readAuditExport } from '../../audit/export.js';
 import { verifyAuditChain, type AuditSource, type AuditVerification } from '../../audit/verify-chain.js';
+import { readWitness } from '../../audit/witness.js';
+import type { AuditCheckpoint } from '../../core/domain.js';
 
-
-export const auditVerifyUsage = 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE]';
+export const auditVerifyUsage = 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE]';
 export const auditExportUsage = 'audit-export [--out FILE]';
 
 export interface AuditVerifyDeps {
@@ -38,6 +39,7 @@ function describe(v: AuditVerification): string[] {
     lines.push('result: OK');
     if (v.unsealedTail > 0) lines.push(`note: ${v.unsealedTail} record(s) after the newest checkpoint are chained but not yet signed`);
   }
+  if (v.witness) lines.splice(1, 0, `witness: ${v.witness.checkpoints} checkpoint line(s), the trail matches it through seq ${v.witness.attestedThrough}`);
   return lines;
 }
 
@@ -47,7 +49,9 @@ export async function auditVerifyCommand(config: ProofgateConfig, args: string[]
   try {
     opts = parseArgs({
       args,
-      options: { jwks: { type: 'string', multiple: true }, 'trust-stored-keys': { type: 'boolean' }, export: { type: 'string' } },
+      options: {
+        jwks: { type: 'string', multiple: true }, 'trust-stored-keys': { type: 'boolean' }, export: { type: 'string' }, witness: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -62,6 +66,16 @@ export async function auditVerifyCommand(config: ProofgateConfig, args: string[]
   } catch (e) {
     io.err(`proofgate audit-verify: cannot read --jwks: ${(e as Error).message}`);
     return 2;
+  }
+
+  let witness: AuditCheckpoint[] | undefined;
+  if (opts.witness) {
+    try {
+      witness = readWitness(readFileSync(opts.witness, 'utf8'), opts.witness);
+    } catch (e) {
+      io.err(`proofgate audit-verify: cannot read --witness ${opts.witness}: ${(e as Error).message}`);
+      return 2;
+    }
   }
 
   let source: AuditSource & { auditKeys(): JWK[] };
@@ -93,13 +107,13 @@ export async function auditVerifyCommand(config: ProofgateConfig, args: string[]
       io.err('warning: trusting the public keys stored beside the trail; compare their kids with keys pinned out of band');
       trusted.push(...source.auditKeys());
     }
-    if (trusted.length === 0 && source.auditCheckpoints().length > 0) {
-      io.err('proofgate audit-verify: the trail has signed checkpoints but no trusted key was given '
+    if (trusted.length === 0 && (source.auditCheckpoints().length > 0 || (witness?.length ?? 0) > 0)) {
+      io.err('proofgate audit-verify: the trail or the witness has signed checkpoints but no trusted key was given '
         + '(pass --jwks FILE with the appliance\'s public keys, or --trust-stored-keys)');
       return 2;
     }
-    const result = verifyAuditChain(source, trusted);
-    io.out(`audit trail: ${label}`);
+    const result = verifyAuditChain(source, trusted, witness ? { witness } : {});
+    io.out(`audit trail: ${label}${opts.witness ? `, witness ${opts.witness}` : ''}`);
     for (const line of describe(result)) io.out(line);
     return result.ok ? 0 : 1;
   } finally {
