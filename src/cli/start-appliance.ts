@@ -10,6 +10,7 @@ import { openApplianceHsm, type ApplianceHsm } from '../hsm/open-hsm.js';
 import { createEntraKeys } from '../oidc/entra-keys.js';
 import { createVerificationCompleter } from '../oidc/complete-verification.js';
 import { AuditTrail, AUDIT_CHECKPOINT_POLL_MS } from '../audit/audit-trail.js';
+import { configuredWitnessFile, WitnessFile } from '../audit/witness.js';
 import { EvidenceCipher } from '../store/evidence-cipher.js';
 import { openConfiguredRepository } from '../store/open-store.js';
 import { diskSpaceHealth, storeWriteHealth } from '../store/store-health.js';
@@ -39,6 +40,8 @@ function unavailableFaceAnalyzer(cause: unknown): FaceAnalyzer {
 
 export async function startAppliance(config: ProofgateConfig, log: Logger = jsonLineLogger): Promise<RunningAppliance> {
   const dataDir = resolveDataPath(config.server.dataDir);
+  // Refused before anything opens: a witness beside the database falls with it.
+  const witnessFile = configuredWitnessFile(config);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const timers: NodeJS.Timeout[] = [];
   let repository: SqliteRepository | undefined;
@@ -68,7 +71,12 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
 
     const auditTrail = new AuditTrail(repository, hsm.keyRing, config.audit, {
       onCheckpointError: (e) => log('audit-checkpoint-failed', { error: (e as Error).message }),
+      witness: witnessFile ? new WitnessFile(witnessFile) : null,
+      onWitnessError: (e, cp) => log('audit-witness-failed', { seq: cp.seq, witnessFile, error: (e as Error).message }),
     });
+    // Seal whatever the last run (or another process) left unsealed before serving; an HSM hiccup here
+    // is logged and the timer retries, it does not stop the start.
+    await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'start-up', error: (e as Error).message }));
     timers.push(setInterval(() => {
       auditTrail.checkpointIfDue().catch((e: unknown) => log('audit-checkpoint-failed', { error: (e as Error).message }));
     }, AUDIT_CHECKPOINT_POLL_MS).unref());
@@ -102,6 +110,10 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
       disk: () => diskSpaceHealth(dataDir, config.server.minFreeDiskMiB),
       entraKeys: () => entraKeys.freshness(),
       faceEngine: () => (faceEngineProblem ? { ok: false, detail: 'not loaded' } : { ok: true, detail: faceEngine.modelId }),
+      audit: () => {
+        const problem = auditTrail.health().witnessProblem;
+        return problem ? { ok: false, detail: 'witness append failed' } : { ok: true, detail: witnessFile ? 'witnessed' : 'no witness' };
+      },
     };
     const app = createApp({
       config, repository, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, healthChecks, log,
@@ -129,7 +141,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
         for (const t of timers) clearInterval(t);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        // A checkpoint being signed needs the token and the database: let it finish before closing them.
+        // A clean shutdown seals the tail (queued behind any checkpoint being signed), before the token
+        // and the database close.
+        await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'shutdown', error: (e as Error).message }));
         await auditTrail.flush();
         openEngine?.close();
         await openHsm.close();
