@@ -155,8 +155,10 @@ t.test('running out of attempts denies', async (t) => {
   t.match(app.repository.lastAuditRecord()!.checks.at(-1), { name: 'capture-attempts', score: 3, threshold: 3, outcome: 'fail' });
 });
 
-t.test('a kiosk envelope (selfie + document) is stored whole and reported honestly', async (t) => {
-  const { app } = await appWithProfile(t);
+// Changed on purpose (capture-route hardening): document images used to be stored unchecked for a
+// returning user; the returning decision reads only selfie, depth, ir and challenge frames.
+t.test("a returning user's kiosk envelope with a document image is refused before anything is stored", async (t) => {
+  const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();
   const doc = faceJpeg('personB');
   const envelope = { captures: [
@@ -164,11 +166,11 @@ t.test('a kiosk envelope (selfie + document) is stored whole and reported honest
     { kind: 'document-front', mediaType: 'image/jpeg', data: doc.toString('base64') },
   ] };
   const res = await capture(app, opened.captureUrl, JSON.stringify(envelope), { 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken });
-  t.match(res.json, { outcome: 'decided', decision: 'verified' });
-  const audit = app.repository.lastAuditRecord()!;
-  t.same(audit.evidenceSha256.sort(), [sha(selfie), sha(doc)].sort());
-  t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'skipped', reason: /^evidence: none; verdict: no-evidence-risk-accepted/ });
-  t.match(audit.checks.find((c) => c.name === 'document-front-check'), { outcome: 'skipped' });
+  t.equal(res.status, 400);
+  t.match(res.json, { error: 'ERR_BAD_REQUEST', error_description: /carries only selfie, depth, ir, challenge-frame \(got document-front\)/ });
+  t.equal(engine.calls, 1, 'only the enrolment was analysed');
+  t.equal(app.repository.listEvidence(opened.session.sessionId).length, 0, 'nothing stored');
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'open');
 });
 
 t.test('an envelope over verification.maxEnvelopeBytes is refused before parsing', async (t) => {

@@ -66,11 +66,14 @@ t.test('a different face is denied with the distance and threshold recorded', as
   t.match(byName(out.checks, 'liveness'), { outcome: 'skipped', reason: /not evaluated: the face did not match/ });
 });
 
-t.test('document images are stored but reported as not checked', async (t) => {
+// Changed on purpose (capture-route hardening): document images were stored and reported as not checked.
+t.test('captures the returning decision does not read are refused before any analysis', async (t) => {
   const doc: Capture = { kind: 'document-front', mediaType: 'image/jpeg', bytes: selfie.bytes, meta: null };
-  const out = await decideReturningUser(context(t, acceptRisk)(new RecordedFaceAnalyzer([oneFace(enrolled)])), profile, [selfie, doc]);
-  if (out.kind !== 'decided') return t.fail('expected a decision');
-  t.match(byName(out.checks, 'document-front-check'), { outcome: 'skipped', reason: /not built/ });
+  const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
+  await t.rejects(decideReturningUser(context(t, acceptRisk)(engine), profile, [selfie, doc]), {
+    code: 'ERR_BAD_REQUEST', status: 400, message: "a returning user's capture carries only selfie, depth, ir, challenge-frame (got document-front)",
+  });
+  t.equal(engine.calls, 0);
 });
 
 t.test('capture problems ask for another try with advice and the failed gate', async (t) => {

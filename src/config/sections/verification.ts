@@ -23,6 +23,11 @@ export const verificationDefaults = {
   maxCapturesPerEnvelope: 16,
   /** Largest JSON envelope body in bytes (base64 adds a third); each capture in it still obeys server.maxImageBytes. */
   maxEnvelopeBytes: 32 * 1024 * 1024,
+  /**
+   * Largest envelope of a returning user (capped by maxEnvelopeBytes): it carries only the selfie, depth,
+   * IR and challenge frames, a few MB from a kiosk; the rest of maxEnvelopeBytes is for document images.
+   */
+  maxReturningEnvelopeBytes: 16 * 1024 * 1024,
   /** Quality gates a selfie must pass before it is compared; each one is reported in the audit. */
   quality: {
     /** Smallest face size: the smaller side of the face's landmark extent, in pixels of the submitted image. */
@@ -59,6 +64,7 @@ export interface VerificationConfig {
   challengeFrameIntervalMs: number;
   maxCapturesPerEnvelope: number;
   maxEnvelopeBytes: number;
+  maxReturningEnvelopeBytes: number;
   quality: VerificationQualityConfig;
 }
 
@@ -101,6 +107,7 @@ export function readVerificationConfig(r: SectionReader): VerificationConfig {
     challengeFrameIntervalMs: r.number('challengeFrameIntervalMs', { integer: true, min: 50, max: 2000 }),
     maxCapturesPerEnvelope: r.number('maxCapturesPerEnvelope', { integer: true, min: 1, max: 64 }),
     maxEnvelopeBytes: r.number('maxEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
+    maxReturningEnvelopeBytes: r.number('maxReturningEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
     quality: readQuality(r.section('quality')),
   };
   if (out.challengeFrames + 1 > out.maxCapturesPerEnvelope) {

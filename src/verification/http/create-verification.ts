@@ -57,10 +57,11 @@ export function createVerification(deps: VerificationDeps): Verification {
     firstTimeAvailable: deps.documents !== undefined,
     now: deps.now,
   });
-  const router = createVerificationRouter(service, {
+  const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now: deps.now ?? Date.now }, {
     maxImageBytes: config.server.maxImageBytes,
     maxCapturesPerEnvelope: config.verification.maxCapturesPerEnvelope,
     maxEnvelopeBytes: config.verification.maxEnvelopeBytes,
+    maxReturningEnvelopeBytes: config.verification.maxReturningEnvelopeBytes,
     maxBodyBytes: config.server.maxBodyBytes,
   });
   return { ui, router, service };

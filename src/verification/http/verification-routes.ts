@@ -1,5 +1,6 @@
 // The verification endpoints, as a table (mounted by the app under the public prefix):
-//   POST /verify/:sessionId/capture   raw image or capture envelope, X-CSRF-Token header → JSON reply
+//   POST /verify/:sessionId/capture   raw image or capture envelope, X-CSRF-Token header → JSON reply;
+//                                     admitted from the headers (admit-capture.ts) before the body is read
 //   POST /verify/:sessionId/cancel    form with csrf field → access_denied form_post to Entra
 //   GET  /static/*                    the pages' own stylesheet and script (src/pages/static)
 import path from 'node:path';
@@ -9,12 +10,12 @@ import { ProofgateError } from '../../core/errors.js';
 import { sendFormPost } from '../../oidc/form-post.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE, IMAGE_MEDIA_TYPES } from '../capture/capture.js';
 import { parseCaptureEnvelope, parseRawCapture, type CaptureLimits } from './parse-capture-body.js';
+import { admitCapture, captureAdmissionOf, envelopeLimit, type CaptureBodyLimits, type SessionGuard } from './admit-capture.js';
 import type { VerificationService } from '../flow/verification-service.js';
 
 export const STATIC_DIR = path.join(projectRoot, 'src', 'pages', 'static');
 
-export interface VerificationRouteSettings extends CaptureLimits {
-  maxEnvelopeBytes: number;
+export interface VerificationRouteSettings extends CaptureLimits, CaptureBodyLimits {
   maxBodyBytes: number;
 }
 
@@ -23,11 +24,14 @@ function sessionIdOf(req: Request): string {
   return typeof id === 'string' ? id : '';
 }
 
-export function createVerificationRouter(service: VerificationService, settings: VerificationRouteSettings): Router {
+export function createVerificationRouter(service: VerificationService, guard: SessionGuard, settings: VerificationRouteSettings): Router {
   const router = express.Router();
   const rawImage = express.raw({ type: [...IMAGE_MEDIA_TYPES], limit: settings.maxImageBytes });
-  // Its own media type: the app's general JSON parser (server.maxBodyBytes) leaves it alone.
-  const envelope = express.json({ type: CAPTURE_ENVELOPE_MEDIA_TYPE, limit: settings.maxEnvelopeBytes, strict: true });
+  // Its own media type: the app's general JSON parser (server.maxBodyBytes) leaves it alone. One parser
+  // per flow: a returning user's envelope carries no document images and has the smaller limit.
+  const envelopeParser = (limit: number) => express.json({ type: CAPTURE_ENVELOPE_MEDIA_TYPE, limit, strict: true });
+  const envelopeFor = { returning: envelopeParser(envelopeLimit('returning', settings)), 'first-time': envelopeParser(envelopeLimit('first-time', settings)) };
+  const envelope = (req: Request, res: Response, next: NextFunction) => envelopeFor[captureAdmissionOf(res).flow](req, res, next);
   const cancelForm = express.urlencoded({ extended: false, limit: settings.maxBodyBytes, parameterLimit: 20 });
 
   const capture = async (req: Request, res: Response): Promise<void> => {
@@ -53,7 +57,7 @@ export function createVerificationRouter(service: VerificationService, settings:
     next(err);
   };
 
-  router.post('/verify/:sessionId/capture', rawImage, envelope, capture, jsonErrors);
+  router.post('/verify/:sessionId/capture', admitCapture(guard, settings), rawImage, envelope, capture, jsonErrors);
   router.post('/verify/:sessionId/cancel', cancelForm, cancel);
   router.all('/verify/:sessionId/capture', (_req, _res, next) => next(new ProofgateError('ERR_BAD_REQUEST', 'use POST', { status: 405 })));
   // Revalidated on every load (ETag) so an upgraded page never runs a cached older script; a missing

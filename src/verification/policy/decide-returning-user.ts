@@ -6,9 +6,8 @@
 import { ProofgateError } from '../../core/errors.js';
 import type { BiometricProfile, CheckResult, Decision } from '../../core/domain.js';
 import type { LivenessVerdict } from '../../liveness/index.js';
-import type { Capture } from '../capture/capture.js';
+import type { Capture, CaptureKind } from '../capture/capture.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
-import { uncheckedCaptureChecks } from './unchecked-captures.js';
 import { evaluateLiveness, readLivenessCaptures } from '../liveness/index.js';
 import { templateToEmbedding } from '../capture/face-template.js';
 import type { DecisionContext } from './decision-context.js';
@@ -25,6 +24,8 @@ export type ReturningUserOutcome =
 const IMAGE_ERRORS = new Set(['ERR_IMAGE_INVALID', 'ERR_IMAGE_TOO_LARGE', 'ERR_UNSUPPORTED_MEDIA_TYPE']);
 // Transient overload: the request fails (503) and the session stays open for another try.
 const TRANSIENT_ERRORS = new Set(['ERR_BUSY']);
+/** What this decision reads; anything else (document images, chip data) is refused before it is stored. */
+export const RETURNING_USER_CAPTURE_KINDS: readonly CaptureKind[] = ['selfie', 'depth', 'ir', 'challenge-frame'];
 
 export async function decideReturningUser(
   ctx: ReturningUserContext,
@@ -32,6 +33,10 @@ export async function decideReturningUser(
   captures: readonly Capture[],
 ): Promise<ReturningUserOutcome> {
   const { engine, policy } = ctx;
+  const unread = captures.find((c) => !RETURNING_USER_CAPTURE_KINDS.includes(c.kind));
+  if (unread) {
+    throw new ProofgateError('ERR_BAD_REQUEST', `a returning user's capture carries only ${RETURNING_USER_CAPTURE_KINDS.join(', ')} (got ${unread.kind})`, { status: 400 });
+  }
   const selfie = captures.find((c) => c.kind === 'selfie');
   if (!selfie) throw new ProofgateError('ERR_BAD_REQUEST', 'a selfie is required', { status: 400 });
   const livenessCaptures = readLivenessCaptures(captures, selfie, ctx.challenge, ctx.now, ctx.liveness);
@@ -75,7 +80,7 @@ export async function decideReturningUser(
   // Not the enrolled person: final, and the liveness evidence (and the challenge nonce) is left untouched.
   if (!comparison.match) {
     checks.push({ name: 'liveness', score: null, threshold: null, outcome: 'skipped', reason: 'not evaluated: the face did not match the enrolled person' });
-    return { kind: 'decided', decision: 'denied', checks: [...checks, ...uncheckedCaptureChecks(captures)] };
+    return { kind: 'decided', decision: 'denied', checks };
   }
 
   const liveness = await evaluateLiveness({
@@ -84,6 +89,6 @@ export async function decideReturningUser(
   }, livenessCaptures, analysis.face.landmarks468);
   if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, ...liveness.checks], advice: liveness.advice };
   if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, ...liveness.checks] };
-  checks.push(...liveness.checks, ...uncheckedCaptureChecks(captures));
+  checks.push(...liveness.checks);
   return { kind: 'decided', decision: liveness.verdict.accepted ? 'verified' : 'denied', checks, liveness: liveness.verdict };
 }
