@@ -32,6 +32,13 @@ export interface Repository {
   getSession(sessionId: string): VerificationSession | null;
   /** Moves an open session to a final status; returns false if it was not open (a second decision is refused). */
   closeSession(sessionId: string, status: Exclude<VerificationStatus, 'open'>): boolean;
+  /**
+   * Counts one more retryable capture attempt of an open session and returns how many it has used (kept
+   * in the store, so a restart does not reset them); null when the session is not open.
+   */
+  countCaptureAttempt(sessionId: string): number | null;
+  /** Open sessions whose expiry is at or before `now`, oldest expiry first, at most `limit` (the expiry sweep). */
+  listExpiredOpenSessions(now: number, limit: number): VerificationSession[];
 
   /**
    * Replay guard: records a one-time value (hint hash, nonce) until `expiresAt`.

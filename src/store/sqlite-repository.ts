@@ -74,6 +74,9 @@ export class SqliteRepository implements Repository {
           @hintClaims, @csrfToken, @challenge, @status, @createdAt, @expiresAt)`),
       getSession: db.prepare('SELECT * FROM verification_sessions WHERE session_id = ?'),
       closeSession: db.prepare(`UPDATE verification_sessions SET status = ?, closed_at = ? WHERE session_id = ? AND status = 'open'`),
+      countAttempt: db.prepare(`UPDATE verification_sessions SET capture_attempts = capture_attempts + 1
+        WHERE session_id = ? AND status = 'open' RETURNING capture_attempts`),
+      expiredOpen: db.prepare(`SELECT * FROM verification_sessions WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at, session_id LIMIT ?`),
       dropExpiredOnce: db.prepare('DELETE FROM one_time_values WHERE kind = ? AND value_sha256 = ? AND expires_at <= ?'),
       insertOnce: db.prepare('INSERT OR IGNORE INTO one_time_values (kind, value_sha256, expires_at) VALUES (?, ?, ?)'),
       pruneOnce: db.prepare('DELETE FROM one_time_values WHERE expires_at <= ?'),
@@ -195,6 +198,18 @@ export class SqliteRepository implements Repository {
   closeSession(sessionId: string, status: Exclude<VerificationStatus, 'open'>): boolean {
     if (!FINAL_STATUSES.includes(status)) throw badInput(`closeSession status: expected ${FINAL_STATUSES.join(' | ')}`);
     return this.#s.closeSession.run(status, this.#now(), sessionId).changes === 1;
+  }
+
+  countCaptureAttempt(sessionId: string): number | null {
+    requireString(sessionId, 'countCaptureAttempt sessionId');
+    const row = this.#s.countAttempt.get(sessionId) as { capture_attempts: number } | undefined;
+    return row ? row.capture_attempts : null;
+  }
+
+  listExpiredOpenSessions(now: number, limit: number): VerificationSession[] {
+    requireTime(now, 'listExpiredOpenSessions now');
+    if (!Number.isSafeInteger(limit) || limit < 1) throw badInput('listExpiredOpenSessions limit: expected an integer >= 1');
+    return (this.#s.expiredOpen.all(now, limit) as SessionRow[]).map(toSession);
   }
 
   rememberOnce(kind: 'hint' | 'nonce', value: string, expiresAt: number): boolean {

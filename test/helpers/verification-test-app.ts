@@ -49,6 +49,8 @@ export interface VerificationTestApp {
   config: ProofgateConfig;
   entra: SimulatedEntra;
   repository: SqliteRepository;
+  /** The SQLite file under the repository (a second service can open it, as after a restart). */
+  databaseFile: string;
   evidence: EvidenceCipher;
   keyRing: KeyRing;
   /** The one door into the audit trail, as start-appliance.ts wires it; flush() waits for its checkpoints. */
@@ -81,7 +83,7 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   }));
 
   return {
-    baseUrl: base.baseUrl, issuer, config, entra, repository, evidence, keyRing, auditTrail, checkpointErrors, verification,
+    baseUrl: base.baseUrl, issuer, config, entra, repository, databaseFile: base.databaseFile, evidence, keyRing, auditTrail, checkpointErrors, verification,
     async openSession(fields = {}) {
       const request = await entra.request({ fields });
       const res = await fetch(`${issuer}/oidc/authorize`, {

@@ -1,5 +1,6 @@
 // The numbered, forward-only migrations, in order. Append only: version n+1 goes at the end.
 import { initialSchema } from './001-initial.js';
+import { sessionAttempts } from './002-session-attempts.js';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,5 @@ export interface Migration {
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
+  { version: 2, name: 'session-attempts', sql: sessionAttempts },
 ];

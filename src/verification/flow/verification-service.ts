@@ -77,8 +77,6 @@ export class VerificationService {
   readonly #now: () => number;
   /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
   readonly #inFlight = new Set<string>();
-  /** Retryable attempts used per open session (sessions live minutes; entries leave with the session). */
-  readonly #attempts = new Map<string, { used: number; expiresAt: number }>();
 
   constructor(deps: VerificationServiceDeps) {
     this.#deps = deps;
@@ -168,13 +166,11 @@ export class VerificationService {
     return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
   }
 
+  /** Counted in the store, so a restart does not hand an attacker a fresh set of attempts. */
   #useAttempt(session: VerificationSession): number {
-    const now = this.#now();
-    for (const [id, a] of this.#attempts) if (a.expiresAt <= now) this.#attempts.delete(id);
-    const entry = this.#attempts.get(session.sessionId) ?? { used: 0, expiresAt: session.expiresAt };
-    entry.used += 1;
-    this.#attempts.set(session.sessionId, entry);
-    return entry.used;
+    const used = this.#deps.repo.countCaptureAttempt(session.sessionId);
+    if (used === null) throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
+    return used;
   }
 
   /**
