@@ -59,7 +59,7 @@ const commands: Record<string, Command> = {
   },
   'audit-verify': {
     summary: "verify the audit hash chain and its HSM-signed checkpoints (trusts the HSM's published keys)",
-    usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE]',
+    usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE]',
     async run(args) {
       const config = loadConfig();
       const { auditVerifyCommand } = await import('./commands/audit.js');
