@@ -62,16 +62,18 @@ t.test('a matching selfie is verified: signed id_token back, evidence encrypted,
   t.equal([...app.repository.auditRecords()].filter((r) => r.sessionId === opened.session.sessionId).length, 1, 'still one audit record');
 });
 
-t.test('default policy (liveness refuse) denies a matching selfie: access_denied, the person and the audit are told why', async (t) => {
+// Changed on purpose (no face-match oracle): the person and Entra used to be told "needs a depth camera",
+// which only the owner's face reached; now every denial reads the same and only the audit says why.
+t.test('default policy (liveness refuse) denies a matching selfie: access_denied like any denial, the audit says why', async (t) => {
   const { app } = await appWithProfile(t, {});
   const opened = await app.openSession();
   t.notMatch(opened.html, /data-challenge-instruction/, 'refuse: the page sends a single selfie, no challenge');
   t.match(opened.html, /id="photo-file"/, 'refuse: the upload fallback stays');
   const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
-  t.match(res.json, { outcome: 'decided', decision: 'denied', message: /needs a depth camera/ });
+  t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify that you are the owner of this account/ });
   t.same(Object.keys(res.json.postBack.fields).sort(), ['error', 'error_description', 'state']);
   t.equal(res.json.postBack.fields.error, 'access_denied');
-  t.equal(res.json.postBack.fields.error_description, 'liveness check requires a depth camera');
+  t.equal(res.json.postBack.fields.error_description, 'the person was not verified');
   t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /^evidence: none; verdict: depth-required/ });
 });
 

@@ -29,15 +29,18 @@ function context(t: Test, overrides: Record<string, unknown> = {}) {
 }
 const acceptRisk = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
 
-t.test('default policy refuses a matching selfie without depth, and says why', async (t) => {
+// Changed on purpose (no face-match oracle): the face used to be compared first (face-match pass recorded).
+t.test('default policy refuses a selfie without depth before analysing it, and the audit says why', async (t) => {
   t.equal(buildConfig({}).liveness.policy.withoutDepth, 'refuse', 'refuse is the default');
-  const out = await decideReturningUser(context(t)(new RecordedFaceAnalyzer([oneFace(enrolled)])), profile, [selfie]);
+  const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
+  const out = await decideReturningUser(context(t)(engine), profile, [selfie]);
   t.equal(out.kind, 'decided');
   if (out.kind !== 'decided') return;
   t.equal(out.decision, 'denied');
   t.match(out.liveness, { accepted: false, reason: 'depth-required' });
-  t.match(byName(out.checks, 'face-match'), { outcome: 'pass', score: 0, threshold: buildConfig({}).biometrics.matching.threshold });
-  t.match(byName(out.checks, 'liveness'), { outcome: 'fail', score: null, reason: /^evidence: none; verdict: depth-required \(liveness requires a depth camera/ });
+  t.equal(engine.calls, 0, 'the face was not analysed, so not compared');
+  t.notOk(byName(out.checks, 'face-match'));
+  t.match(byName(out.checks, 'liveness'), { outcome: 'fail', score: null, reason: /^evidence: none; verdict: depth-required \(liveness requires a depth camera.*\); refused by the policy before any analysis/ });
 });
 
 t.test("challenge-only without a challenge sequence is refused as challenge-required", async (t) => {

@@ -48,8 +48,6 @@ const DECISION_MESSAGES: Record<Decision, string> = {
   denied: 'We could not verify that you are the owner of this account. Returning you to sign-in…',
   unavailable: 'Verification is temporarily unavailable. Returning you to sign-in…',
 };
-// A refusal by policy rather than by the person's face: saying so teaches an attacker nothing.
-const DEPTH_REQUIRED_MESSAGE = 'This sign-in needs a depth camera (a verification kiosk) to check that a live person is present; it cannot be completed with this camera. Returning you to sign-in…';
 
 // error_description sent to Entra: short and free of personal data.
 const ENTRA_REASONS: Record<string, string> = {
@@ -57,7 +55,6 @@ const ENTRA_REASONS: Record<string, string> = {
   cancel: 'the person cancelled verification',
   denied: 'the person was not verified',
   unavailable: 'verification is temporarily unavailable',
-  'depth-required': 'liveness check requires a depth camera',
 };
 
 interface PendingDecision {
@@ -108,11 +105,11 @@ export class VerificationService {
       }, profile, captures);
       await store();
       if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' });
-      const depthRequired = outcome.decision === 'denied' && outcome.liveness?.reason === 'depth-required';
+      // Every denial looks the same from outside (message and post-back): a policy refusal told apart
+      // from a mismatch would say which photo matches the account. The audit keeps the real reason.
       return await this.#finish(session, {
         flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
-        entraReason: depthRequired ? ENTRA_REASONS['depth-required'] : ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
-        ...(depthRequired ? { message: DEPTH_REQUIRED_MESSAGE } : {}),
+        entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
       });
     } finally {
       this.#inFlight.delete(sessionId);

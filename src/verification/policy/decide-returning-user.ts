@@ -1,5 +1,6 @@
 // The returning-user decision: one selfie against the stored profile of the account bound to the hint.
-// read the liveness evidence (malformed: 4xx before any work) → analyse → face count → quality gates →
+// read the liveness evidence (malformed: 4xx before any work) → a refusal the liveness policy makes
+// whatever the evidence shows (before any analysis: no face-match oracle) → analyse → face count → quality gates →
 // same model → compare → liveness (evaluate-liveness.ts, one policy: config.liveness.policy). Every step
 // adds a CheckResult; "verified" is only ever the result of the match passing and decideLiveness
 // accepting. Capture-quality failures are retryable; the rest are final.
@@ -8,7 +9,7 @@ import type { BiometricProfile, CheckResult, Decision } from '../../core/domain.
 import type { LivenessVerdict } from '../../liveness/index.js';
 import type { Capture, CaptureKind } from '../capture/capture.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
-import { evaluateLiveness, readLivenessCaptures } from '../liveness/index.js';
+import { evaluateLiveness, readLivenessCaptures, refusedBeforeJudgingCheck, refusedWhateverTheEvidence } from '../liveness/index.js';
 import { templateToEmbedding } from '../capture/face-template.js';
 import type { DecisionContext } from './decision-context.js';
 
@@ -40,6 +41,10 @@ export async function decideReturningUser(
   const selfie = captures.find((c) => c.kind === 'selfie');
   if (!selfie) throw new ProofgateError('ERR_BAD_REQUEST', 'a selfie is required', { status: 400 });
   const livenessCaptures = readLivenessCaptures(captures, selfie, ctx.challenge, ctx.now, ctx.liveness);
+  // Known before comparing (e.g. no depth frame under withoutDepth 'refuse'): refused before the face is
+  // even analysed, so the owner's face and a stranger's get the same answer at the same cost.
+  const refused = refusedWhateverTheEvidence(livenessCaptures, ctx.liveness.policy);
+  if (refused) return { kind: 'decided', decision: 'denied', checks: [refusedBeforeJudgingCheck(refused, livenessCaptures)], liveness: refused };
 
   let analysis;
   try {
