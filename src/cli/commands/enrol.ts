@@ -66,12 +66,17 @@ async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime
   const { openConfiguredRepository } = await import('../../store/open-store.js');
   const { openHsmToken, openKeyRing } = await import('../../hsm/open-hsm.js');
   const { AuditTrail } = await import('../../audit/audit-trail.js');
+  const { configuredWitnessFile, WitnessFile } = await import('../../audit/witness.js');
   const { loadFaceAnalyzer } = await import('../../verification/capture/face-analyzer.js');
   const repository = openConfiguredRepository(config);
   // Opened lazily: the token is first touched when a checkpoint is signed, so an HSM outage never blocks an enrolment.
   const token = openHsmToken(config.hsm, resolveDataPath(config.server.dataDir));
+  const witnessFile = configuredWitnessFile(config);
   const audit = new AuditTrail(repository, openKeyRing(token, config.hsm), config.audit, {
     onCheckpointError: (e) => console.error(`note: audit checkpoint not signed (${(e as Error).message}); the server will sign it`),
+    // A checkpoint this command signs is witnessed like the server's.
+    witness: witnessFile ? new WitnessFile(witnessFile) : null,
+    onWitnessError: (e) => console.error(`note: audit checkpoint not appended to the witness ${witnessFile} (${(e as Error).message})`),
   });
   try {
     const faceEngine = await loadFaceAnalyzer(config);
