@@ -17,6 +17,7 @@ import { diskSpaceHealth, storeWriteHealth } from '../store/store-health.js';
 import { purgeExpiredEvidence, RETENTION_INTERVAL_MS } from '../store/retention.js';
 import type { SqliteRepository } from '../store/sqlite-repository.js';
 import { createVerification } from '../verification/http/create-verification.js';
+import { sweepExpiredSessions, SESSION_SWEEP_INTERVAL_MS } from '../verification/flow/sweep-expired-sessions.js';
 import { loadFaceAnalyzer, type EngineFaceAnalyzer } from '../verification/capture/face-analyzer.js';
 import { loadDocumentChecks } from '../verification/first-time/load-document-inspector.js';
 import type { FaceAnalyzer } from '../verification/capture/ports.js';
@@ -80,6 +81,20 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
     timers.push(setInterval(() => {
       auditTrail.checkpointIfDue().catch((e: unknown) => log('audit-checkpoint-failed', { error: (e as Error).message }));
     }, AUDIT_CHECKPOINT_POLL_MS).unref());
+
+    // Open sessions nobody came back to (and those that expired while the appliance was down) are closed
+    // as expired, each with its audit record.
+    const sweep = () => {
+      try {
+        const report = sweepExpiredSessions({ repo: repository!, audit: auditTrail });
+        if (report.failed > 0) log('session-sweep-failed', { ...report });
+        else if (report.expired > 0) log('session-sweep', { ...report });
+      } catch (e) {
+        log('session-sweep-failed', { error: (e as Error).message });
+      }
+    };
+    sweep();
+    timers.push(setInterval(sweep, SESSION_SWEEP_INTERVAL_MS).unref());
 
     let faceEngine: FaceAnalyzer;
     let faceEngineProblem: string | undefined;
