@@ -57,6 +57,11 @@ export interface Repository {
   putEvidence(record: Omit<EvidenceRecord, 'purgedAt'>, ciphertext: Buffer, wrappedKeyId: string, seal?: EvidenceSeal): void;
   getEvidence(evidenceId: string): { record: EvidenceRecord; ciphertext: Buffer | null; wrappedKeyId: string; seal: EvidenceSeal } | null;
   listEvidence(sessionId: string): EvidenceRecord[];
+  /**
+   * Whether evidence with this SHA-256 was stored for the account (tid+oid) in a session other than
+   * `exceptSessionId` (records outlive the purge of their bytes): a duplicate capture is refused.
+   */
+  evidenceSeenForAccount(tid: string, oid: string, sha256: string, exceptSessionId: string): boolean;
   /** Deletes raw image bytes older than `before`, keeping records, templates and the audit trail. Returns the count. */
   purgeEvidenceBefore(before: number): number;
   /** Stores the deployment's data key unless one exists; returns whichever is stored (first writer wins). */

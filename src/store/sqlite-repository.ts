@@ -83,6 +83,8 @@ export class SqliteRepository implements Repository {
       insertEvidence: db.prepare(`INSERT INTO evidence (evidence_id, session_id, kind, media_type, sha256, ciphertext, iv, tag, data_key_id, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getEvidence: db.prepare('SELECT * FROM evidence WHERE evidence_id = ?'),
+      evidenceSeenForAccount: db.prepare(`SELECT 1 FROM verification_sessions s JOIN evidence e ON e.session_id = s.session_id
+        WHERE s.tid = ? AND s.oid = ? AND e.sha256 = ? AND s.session_id != ? LIMIT 1`),
       listEvidence: db.prepare(`SELECT evidence_id, session_id, kind, media_type, sha256, created_at, purged_at
         FROM evidence WHERE session_id = ? ORDER BY created_at, evidence_id`),
       purgeEvidence: db.prepare('UPDATE evidence SET ciphertext = NULL, purged_at = ? WHERE purged_at IS NULL AND created_at < ?'),
@@ -259,6 +261,11 @@ export class SqliteRepository implements Repository {
 
   listEvidence(sessionId: string): EvidenceRecord[] {
     return (this.#s.listEvidence.all(sessionId) as EvidenceRow[]).map(toEvidence);
+  }
+
+  evidenceSeenForAccount(tid: string, oid: string, sha256: string, exceptSessionId: string): boolean {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw badInput('evidenceSeenForAccount sha256: expected a lowercase hex SHA-256 digest');
+    return this.#s.evidenceSeenForAccount.get(tid, oid, sha256, exceptSessionId) !== undefined;
   }
 
   purgeEvidenceBefore(before: number): number {

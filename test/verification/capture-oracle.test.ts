@@ -60,13 +60,13 @@ t.test('challenge-only: a failed challenge on the owner\'s face and a stranger\'
   const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
   const replies = [];
   const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
-  for (const face of [owner, stranger]) {
+  for (const [face, photo] of [[owner, 'personA'], [stranger, 'personB']] as const) {
     const opened = await app.openSession({ state: STATE });
     const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
     // The owner's face with a still "challenge" (fails liveness); a stranger's face (fails the match).
     engine.willAnswer(oneFace(face), ...challengeLandmarks('still').map((l) => oneFace(face, {}, { landmarks468: l })));
     const envelope = JSON.stringify({ captures: [
-      { kind: 'selfie', mediaType: 'image/jpeg', data: faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 }).toString('base64') },
+      { kind: 'selfie', mediaType: 'image/jpeg', data: faceJpeg(photo, { width: 640, height: 480, zoom: 1.4 }).toString('base64') },
       ...challengeItems(frame, 5, nonce, Date.now() - 1200),
     ] });
     replies.push(await post(app, opened.captureUrl, opened.session.csrfToken, envelope, CAPTURE_ENVELOPE_MEDIA_TYPE));

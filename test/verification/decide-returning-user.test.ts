@@ -25,6 +25,7 @@ function context(t: Test, overrides: Record<string, unknown> = {}) {
   const config = buildConfig(overrides);
   return (engine: FaceAnalyzer): ReturningUserContext => ({
     engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { kind: 'blink', nonce: NONCE }, replayGuard: repo, now: Date.now(),
+    captureHistory: { usedInEarlierSession: () => false },
   });
 }
 const acceptRisk = { liveness: { policy: { withoutDepth: 'accept-risk' } } };

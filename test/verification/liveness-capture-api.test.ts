@@ -46,6 +46,9 @@ async function post(app: VerificationTestApp, opened: OpenedSession, captures: o
 }
 
 const selfieItem = (bytes = selfie) => ({ kind: 'selfie', mediaType: 'image/jpeg', data: bytes.toString('base64') });
+// Another take of the selfie (a camera never repeats its bytes; the same bytes in a later session of the
+// account are a duplicate capture, duplicate-capture.test.ts): bytes after the JPEG's end, same picture.
+const anotherTake = (n: number) => Buffer.concat([selfie, Buffer.from(`take ${n}`)]);
 /** The analyzer's answers for one request: the selfie (with the depth face's landmarks), then each frame. */
 function answers(selfieLandmarks: Float32Array | undefined, motion: ChallengeKind | 'still' | null, frameEmbedding = enrolled): FaceAnalysisResult[] {
   const frames = motion ? challengeLandmarks(motion).map((l) => oneFace(frameEmbedding, {}, { landmarks468: l })) : [];
@@ -140,7 +143,7 @@ t.test('challenge-only: the page shows the instruction, the motion decides', asy
 
   const again = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
   t.match(again, { status: 409, json: { error: 'ERR_REPLAY' } }, 'the recorded sequence cannot be sent again');
-  const elsewhere = await post(app, reload, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
+  const elsewhere = await post(app, reload, [selfieItem(anotherTake(1)), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
   t.match(elsewhere, { status: 400, json: { error: 'ERR_CHALLENGE_NONCE' } }, 'nor replayed into another session');
   t.equal(app.repository.listEvidence(reload.session.sessionId).length, 0, 'the refused replay stored nothing');
 });
@@ -169,11 +172,11 @@ t.test('challenge-only: the wrong motion, a still face, or a stranger acting it 
     ['still face', () => answers(undefined, 'still'), 'liveness-challenge', /: the (head did not turn|eyes never closed)/],
     ['a stranger', (k) => answers(undefined, k, embedding(9)), 'liveness-challenge-same-person', /^challenge frame \d is not the enrolled person/],
   ];
-  for (const [label, script, failed, reason] of cases) {
+  for (const [i, [label, script, failed, reason]] of cases.entries()) {
     const opened = await app.openSession();
     const { kind, nonce } = challengeOf(app, opened);
     engine.willAnswer(...script(kind));
-    const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
+    const res = await post(app, opened, [selfieItem(anotherTake(i)), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
     t.match(res.json, { decision: 'denied' }, `${label}: denied`);
     const checks = app.repository.lastAuditRecord()!.checks;
     t.match(byName(checks, failed), { outcome: 'fail', reason }, `${label}: ${failed} says why`);

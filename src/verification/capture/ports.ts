@@ -39,5 +39,10 @@ export interface FaceAnalyzer {
   compareFaces(a: Float32Array, b: Float32Array, threshold: number): FaceComparisonResult | Promise<FaceComparisonResult>;
 }
 
+/** What the account sent before: a selfie already used in an earlier session is a replayed capture. */
+export interface CaptureHistory {
+  usedInEarlierSession(sha256: string): boolean;
+}
+
 /** Encrypts a capture at rest (src/store/evidence-cipher.ts); its sha256 goes into the audit record. */
 export type EvidenceSink = Pick<EvidenceCipher, 'storeEvidence'>;

@@ -102,6 +102,7 @@ export class VerificationService {
       const outcome = await decideReturningUser({
         engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
         challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: repo, now: this.#now(),
+        captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
       }, profile, captures);
       await store();
       if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' });

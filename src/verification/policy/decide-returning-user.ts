@@ -12,8 +12,13 @@ import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfi
 import { evaluateLiveness, readLivenessCaptures, refusedBeforeJudgingCheck, refusedWhateverTheEvidence } from '../liveness/index.js';
 import { templateToEmbedding } from '../capture/face-template.js';
 import type { DecisionContext } from './decision-context.js';
+import type { CaptureHistory } from '../capture/ports.js';
+import { createHash } from 'node:crypto';
 
-export type ReturningUserContext = DecisionContext;
+export interface ReturningUserContext extends DecisionContext {
+  /** The account's earlier captures (Repository.evidenceSeenForAccount): the same selfie twice is a replay. */
+  captureHistory: CaptureHistory;
+}
 
 export type ReturningUserOutcome =
   /** The capture was not usable; the person may try again (if attempts remain). */
@@ -41,6 +46,14 @@ export async function decideReturningUser(
   const selfie = captures.find((c) => c.kind === 'selfie');
   if (!selfie) throw new ProofgateError('ERR_BAD_REQUEST', 'a selfie is required', { status: 400 });
   const livenessCaptures = readLivenessCaptures(captures, selfie, ctx.challenge, ctx.now, ctx.liveness);
+  // A camera never gives the same bytes twice: a selfie this account already sent is a replayed file.
+  const selfieSha256 = createHash('sha256').update(selfie.bytes).digest('hex');
+  if (ctx.captureHistory.usedInEarlierSession(selfieSha256)) {
+    return { kind: 'decided', decision: 'denied', checks: [{
+      name: 'duplicate-capture', score: null, threshold: null, outcome: 'fail',
+      reason: `the selfie (sha256 ${selfieSha256}) was already sent in an earlier verification of this account`,
+    }] };
+  }
   // Known before comparing (e.g. no depth frame under withoutDepth 'refuse'): refused before the face is
   // even analysed, so the owner's face and a stranger's get the same answer at the same cost.
   const refused = refusedWhateverTheEvidence(livenessCaptures, ctx.liveness.policy);
