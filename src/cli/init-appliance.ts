@@ -16,7 +16,8 @@ export async function initApplianceState(config: ProofgateConfig): Promise<numbe
   const hsmReport = await initHsm(config.hsm, dataDir);
   console.log(`HSM token "${config.hsm.tokenLabel}": ${hsmReport.tokenCreated ? 'created' : 'present'}; `
     + `signing key ${hsmReport.kid} ${hsmReport.signingKeyCreated ? 'created' : 'present'}; `
-    + `wrapping key ${hsmReport.wrappingKeyId} ${hsmReport.wrappingKeyCreated ? 'created' : 'present'}`);
+    + `wrapping key ${hsmReport.wrappingKeyId} ${hsmReport.wrappingKeyCreated ? 'created' : 'present'}; `
+    + `audit MAC key ${hsmReport.auditMacKeyId} ${hsmReport.auditMacKeyCreated ? 'created' : 'present'}`);
 
   const repository = openConfiguredRepository(config); // applies pending migrations
   const hsm = await openApplianceHsm(config.hsm, dataDir);

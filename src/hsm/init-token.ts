@@ -3,7 +3,8 @@
 //   2. user and SO PINs generated once into 0600 files (kept if present);
 //   3. the token initialised through PKCS#11 C_InitToken/C_InitPIN if no token has the label (in-process,
 //      so no PIN ever appears on a command line or in /proc);
-//   4. the first signing key with its certificate, and the AES wrapping key, if missing.
+//   4. the first signing key with its certificate, the AES wrapping key and the audit MAC key, if missing
+//      (a token initialised before the audit MAC existed gets it on the next run).
 // A real HSM is initialised with its vendor tools; then only step 4 runs.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,13 +15,16 @@ import { Pkcs11Library } from './pkcs11-library.js';
 import { hsmError } from './hsm-errors.js';
 import { applySoftHsmConf, hsmPath, openHsmToken, openKeyRing, pinReader } from './open-hsm.js';
 import { Pkcs11DataKeyWrapper } from './pkcs11-data-key-wrapper.js';
+import { Pkcs11AuditMacKeys } from './pkcs11-audit-mac-keys.js';
 
 export interface HsmInitReport {
   tokenCreated: boolean;
   signingKeyCreated: boolean;
   wrappingKeyCreated: boolean;
+  auditMacKeyCreated: boolean;
   kid: string;
   wrappingKeyId: string;
+  auditMacKeyId: string;
   /** Files written this run (never their contents). */
   filesWritten: string[];
 }
@@ -99,7 +103,11 @@ export async function initHsm(cfg: HsmConfig, dataDir: string): Promise<HsmInitR
   try {
     const { created: signingKeyCreated, key } = await openKeyRing(token, cfg).ensureKey();
     const { wrapper, created: wrappingKeyCreated } = await Pkcs11DataKeyWrapper.open(token, { labelPrefix: cfg.keyLabelPrefix, create: true });
-    return { tokenCreated, signingKeyCreated, wrappingKeyCreated, kid: key.kid, wrappingKeyId: wrapper.wrappingKeyId, filesWritten };
+    const { macKeys, created: auditMacKeyCreated } = await Pkcs11AuditMacKeys.open(token, { labelPrefix: cfg.keyLabelPrefix, create: true });
+    return {
+      tokenCreated, signingKeyCreated, wrappingKeyCreated, auditMacKeyCreated,
+      kid: key.kid, wrappingKeyId: wrapper.wrappingKeyId, auditMacKeyId: macKeys.macKeyId, filesWritten,
+    };
   } finally {
     await token.close();
   }

@@ -6,6 +6,7 @@ import type { HsmConfig } from '../config/sections/hsm.js';
 import { HsmToken } from './hsm-token.js';
 import { Pkcs11KeyRing } from './pkcs11-key-ring.js';
 import { Pkcs11DataKeyWrapper } from './pkcs11-data-key-wrapper.js';
+import { Pkcs11AuditMacKeys } from './pkcs11-audit-mac-keys.js';
 
 /** Relative hsm paths are under server.dataDir. */
 export function hsmPath(dataDir: string, p: string): string {
@@ -65,11 +66,16 @@ export async function openDataKeyWrapper(token: HsmToken, cfg: HsmConfig): Promi
   return (await Pkcs11DataKeyWrapper.open(token, { labelPrefix: cfg.keyLabelPrefix })).wrapper;
 }
 
+export async function openAuditMacKeys(token: HsmToken, cfg: HsmConfig): Promise<Pkcs11AuditMacKeys> {
+  return (await Pkcs11AuditMacKeys.open(token, { labelPrefix: cfg.keyLabelPrefix })).macKeys;
+}
+
 /** Everything the server needs from the token, sharing one module, login and session pool. */
 export interface ApplianceHsm {
   token: HsmToken;
   keyRing: Pkcs11KeyRing;
   dataKeyWrapper: Pkcs11DataKeyWrapper;
+  auditMacKeys: Pkcs11AuditMacKeys;
   close(): Promise<void>;
 }
 
@@ -83,7 +89,8 @@ export async function openApplianceHsm(cfg: HsmConfig, dataDir: string): Promise
     const keyRing = openKeyRing(token, cfg);
     await keyRing.active(); // fail at start-up, not at the first sign-in, when `hsm init` was never run
     const dataKeyWrapper = await openDataKeyWrapper(token, cfg);
-    return { token, keyRing, dataKeyWrapper, close: () => token.close() };
+    const auditMacKeys = await openAuditMacKeys(token, cfg);
+    return { token, keyRing, dataKeyWrapper, auditMacKeys, close: () => token.close() };
   } catch (e) {
     await token.close();
     throw e;

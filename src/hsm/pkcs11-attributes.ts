@@ -1,7 +1,7 @@
 // Attribute templates and readers for the objects proofgate keeps in the token. Conventions:
 // every object's CKA_LABEL starts with "<keyLabelPrefix>/"; a signing key's private key, public key and
 // certificate share one random CKA_ID and the label "<prefix>/sign/<ISO publication time>"; the
-// wrapping key is "<prefix>/wrap". Publication time lives in the label so the token alone holds the
+// wrapping key is "<prefix>/wrap"; the audit MAC key is "<prefix>/audit-mac". Publication time lives in the label so the token alone holds the
 // rotation state (a token backup is a complete backup).
 import pkcs11js from 'pkcs11js';
 import type { Handle, Template } from 'pkcs11js';
@@ -9,6 +9,7 @@ import type { TokenContext } from './hsm-token.js';
 
 export const signingLabel = (prefix: string, publishedAt: number): string => `${prefix}/sign/${new Date(publishedAt).toISOString()}`;
 export const wrappingLabel = (prefix: string): string => `${prefix}/wrap`;
+export const auditMacLabel = (prefix: string): string => `${prefix}/audit-mac`;
 
 /** Publication time from a signing-key label, or undefined if the label is not one of ours. */
 export function parseSigningLabel(prefix: string, label: string): number | undefined {
@@ -81,6 +82,28 @@ export function wrappingKeyTemplate(label: string, id: Buffer): Template {
     { type: pkcs11js.CKA_DECRYPT, value: false },
     { type: pkcs11js.CKA_SIGN, value: false },
     { type: pkcs11js.CKA_VERIFY, value: false },
+    { type: pkcs11js.CKA_DERIVE, value: false },
+  ];
+}
+
+/** 256-bit generic secret that can only HMAC (derive the audit position keys), never leaves the token. */
+export function auditMacKeyTemplate(label: string, id: Buffer): Template {
+  return [
+    { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+    { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_GENERIC_SECRET },
+    { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
+    { type: pkcs11js.CKA_TOKEN, value: true },
+    { type: pkcs11js.CKA_PRIVATE, value: true },
+    { type: pkcs11js.CKA_LABEL, value: label },
+    { type: pkcs11js.CKA_ID, value: id },
+    { type: pkcs11js.CKA_SENSITIVE, value: true },
+    { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+    { type: pkcs11js.CKA_SIGN, value: true },
+    { type: pkcs11js.CKA_VERIFY, value: false },
+    { type: pkcs11js.CKA_ENCRYPT, value: false },
+    { type: pkcs11js.CKA_DECRYPT, value: false },
+    { type: pkcs11js.CKA_WRAP, value: false },
+    { type: pkcs11js.CKA_UNWRAP, value: false },
     { type: pkcs11js.CKA_DERIVE, value: false },
   ];
 }

@@ -2,6 +2,7 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import pkcs11js from 'pkcs11js';
 import { buildConfig } from '../../src/config/index.js';
 import { initHsm } from '../../src/hsm/init-token.js';
 import { openApplianceHsm, openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
@@ -12,7 +13,8 @@ const cfg = buildConfig({ hsm: { tokenLabel: 'init-test' } }).hsm;
 
 t.test('hsm init creates the embedded token, PIN files, first signing key and wrapping key', async (t) => {
   const report = await initHsm(cfg, dataDir);
-  t.match(report, { tokenCreated: true, signingKeyCreated: true, wrappingKeyCreated: true });
+  t.match(report, { tokenCreated: true, signingKeyCreated: true, wrappingKeyCreated: true, auditMacKeyCreated: true });
+  t.match(report.auditMacKeyId, /^pkcs11-hmac:[A-Za-z0-9_-]{22}$/);
   t.same(report.filesWritten.map((f) => path.relative(dataDir, f)).sort(), ['hsm/so.pin', 'hsm/softhsm2.conf', 'hsm/user.pin']);
   for (const f of ['hsm/so.pin', 'hsm/user.pin', 'hsm/softhsm2.conf']) t.equal(statSync(path.join(dataDir, f)).mode & 0o777, 0o600, `${f} is 0600`);
   const userPin = readFileSync(path.join(dataDir, 'hsm/user.pin'), 'utf8').trim();
@@ -26,6 +28,7 @@ t.test('hsm init creates the embedded token, PIN files, first signing key and wr
   t.match(listing, /Private Key Object; RSA[\s\S]*label:\s+proofgate\/sign\/[\s\S]*Access:\s+sensitive, always sensitive, never extractable/);
   t.match(listing, /Certificate Object; type = X\.509 cert/);
   t.match(listing, /Secret Key Object; AES length 32[\s\S]*label:\s+proofgate\/wrap/);
+  t.match(listing, /Secret Key Object; Generic secret length 32[\s\S]*label:\s+proofgate\/audit-mac/);
 });
 
 t.test('hsm init is idempotent', async (t) => {
@@ -33,7 +36,7 @@ t.test('hsm init is idempotent', async (t) => {
   const first = await openKeyRing(hsm, cfg).active();
   await hsm.close();
   const again = await initHsm(cfg, dataDir);
-  t.match(again, { tokenCreated: false, signingKeyCreated: false, wrappingKeyCreated: false, kid: first.kid });
+  t.match(again, { tokenCreated: false, signingKeyCreated: false, wrappingKeyCreated: false, auditMacKeyCreated: false, kid: first.kid });
   t.same(again.filesWritten, []);
   const slots = execFileSync('softhsm2-util', ['--show-slots'], { encoding: 'utf8', env: process.env });
   t.equal(slots.match(/Label:\s+init-test\s*$/gm)?.length, 1, 'still exactly one token with the label');
@@ -52,4 +55,24 @@ t.test('start-up without `hsm init` fails with a clear error', async (t) => {
   await t.rejects(openApplianceHsm({ ...cfg, keyLabelPrefix: 'never-initialised' }, dataDir), {
     code: 'ERR_HSM_UNAVAILABLE', message: 'HSM unavailable: no signing key in the token: run `proofgate hsm init`',
   });
+});
+
+t.test('a token initialised before the audit MAC existed: start-up names it, the next init adds it', async (t) => {
+  const hsm = openHsmToken(cfg, dataDir);
+  const removed = await hsm.run('remove audit MAC key', (ctx) => {
+    const found = ctx.findObjects([{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY }, { type: pkcs11js.CKA_LABEL, value: 'proofgate/audit-mac' }]);
+    for (const key of found) ctx.api.C_DestroyObject(ctx.session, key);
+    return found.length;
+  });
+  await hsm.close();
+  t.equal(removed, 1, 'the older token now has signing and wrapping keys only');
+  await t.rejects(openApplianceHsm(cfg, dataDir), {
+    code: 'ERR_HSM', message: 'no audit MAC key "proofgate/audit-mac" in the token: run `proofgate init`',
+  });
+  const report = await initHsm(cfg, dataDir);
+  t.match(report, { tokenCreated: false, signingKeyCreated: false, wrappingKeyCreated: false, auditMacKeyCreated: true });
+  const opened = await openApplianceHsm(cfg, dataDir);
+  t.teardown(() => opened.close());
+  t.equal(opened.auditMacKeys.macKeyId, report.auditMacKeyId);
+  t.equal((await opened.auditMacKeys.positionKey(1)).length, 32);
 });
