@@ -1,35 +1,23 @@
 // Crash test by hand (not a test, never run by tap): "a decision never leaves without its record" must
 // survive kill -9. Each round starts the real app (store, audit trail, OIDC completer, verification
-// routes, wired as in test/helpers/verification-test-app.ts) in a child process on one temporary SQLite
-// file; the child drives verifications against itself over HTTP (mostly Cancel, the cheapest complete
-// decision, and some returning-user passes with the recorded face analyzer the tests use) until the
-// parent kills it with SIGKILL at a random moment. After the last round the parent opens the file and
-// prints how many sessions ended without an audit record (must be 0) and whether the chain verifies.
+// routes, wired by scripts/script-app.ts) in a child process on one temporary SQLite file; the child
+// drives verifications against itself over HTTP (mostly Cancel, the cheapest complete decision, and
+// some returning-user passes with the recorded face analyzer the tests use) until the parent kills it
+// with SIGKILL at a random moment. After the last round the parent opens the file and prints how many
+// sessions ended without an audit record (must be 0) and whether the chain verifies.
 //
 //   node --import tsx scripts/kill-loop.ts [--rounds 100] [--max-kill-ms 1200] [--keep]
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildConfig } from '../src/config/index.js';
-import { mergeConfig } from '../src/config/validate.js';
-import { silentLogger } from '../src/core/log.js';
-import { createApp } from '../src/cli/create-app.js';
-import { AuditTrail } from '../src/audit/audit-trail.js';
 import { verifyAuditChain } from '../src/audit/verify-chain.js';
-import { SoftwareKeyRing } from '../src/hsm/software-key-ring.js';
-import { createEntraKeys } from '../src/oidc/entra-keys.js';
-import { createVerificationCompleter } from '../src/oidc/complete-verification.js';
-import { EvidenceCipher } from '../src/store/evidence-cipher.js';
 import { openSqliteRepository } from '../src/store/sqlite-repository.js';
-import { createVerification } from '../src/verification/http/create-verification.js';
-import { enrolFromReferencePhoto } from '../src/verification/flow/enrol-from-reference-photo.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../test/helpers/recorded-face-analyzer.js';
 import { SimulatedEntra } from '../test/helpers/simulated-entra.js';
-import { SoftwareDataKeyWrapper } from '../test/helpers/software-data-key-wrapper.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
+import { startScriptApp } from './script-app.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 // One wrapping key for every child, so each restart unwraps the data key the first child stored.
@@ -48,34 +36,10 @@ function option(args: string[], name: string, fallback: number): number {
 async function child(dataDir: string, databaseFile: string): Promise<void> {
   const entra = await SimulatedEntra.create();
   const jwksUrls = await entra.serveJwks();
-  const repository = openSqliteRepository(databaseFile);
-  const keyRing = await SoftwareKeyRing.create();
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const config = buildConfig(mergeConfig({
-    server: { publicBaseUrl: baseUrl, dataDir },
-    oidc: { clients: [{ clientId: entra.clientId, appId: entra.appId, tenants: [entra.tid] }], entraKeys: { source: 'fetch', jwksUrls } },
-    liveness: { policy: { withoutDepth: 'accept-risk' } },
-    audit: { checkpointEvery: 25 },
-  }, {}));
-  const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
-  const evidence = new EvidenceCipher(repository, new SoftwareDataKeyWrapper(KEK, KEK_ID));
-  await evidence.ready();
-  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { onCheckpointError: () => undefined });
-  const verification = createVerification({
-    config, repository, audit: auditTrail, faceEngine: engine, evidence,
-    completeVerification: createVerificationCompleter({ config, repository, keyRing }),
+  const { baseUrl, repository } = await startScriptApp({
+    dataDir, databaseFile, entra: { tid: entra.tid, oid: entra.oid, appId: entra.appId, clientId: entra.clientId, jwksUrls },
+    faceEngine: new RecordedFaceAnalyzer([oneFace(embedding(1))]), kek: KEK, kekId: KEK_ID, attestedBy: 'kill-loop',
   });
-  server.on('request', createApp({
-    config, repository, keyRing, entraKeys, verificationUi: verification.ui, log: silentLogger,
-    routers: [{ path: '/', router: verification.router }],
-  }));
-  await enrolFromReferencePhoto(
-    { repo: repository, audit: auditTrail, faceEngine: engine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes },
-    { tid: entra.tid, oid: entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'kill-loop' },
-  );
   const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
   process.stdout.write('ready\n');
 

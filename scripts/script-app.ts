@@ -1,0 +1,80 @@
+// The real app for the by-hand scripts (kill-loop.ts, soak.ts): store, audit trail, OIDC completer and
+// verification routes, wired as in test/helpers/verification-test-app.ts, on one SQLite file, listening
+// on 127.0.0.1 with a software signing key, and one account enrolled from a reference photo. The face
+// engine is the caller's (a recorded analyzer, so a pass costs little CPU).
+import { createServer, type Server } from 'node:http';
+import { buildConfig } from '../src/config/index.js';
+import { mergeConfig } from '../src/config/validate.js';
+import { silentLogger } from '../src/core/log.js';
+import { createApp } from '../src/cli/create-app.js';
+import { AuditTrail } from '../src/audit/audit-trail.js';
+import { SoftwareKeyRing } from '../src/hsm/software-key-ring.js';
+import { createEntraKeys } from '../src/oidc/entra-keys.js';
+import { createVerificationCompleter } from '../src/oidc/complete-verification.js';
+import { EvidenceCipher } from '../src/store/evidence-cipher.js';
+import { openSqliteRepository, type SqliteRepository } from '../src/store/sqlite-repository.js';
+import { createVerification } from '../src/verification/http/create-verification.js';
+import { enrolFromReferencePhoto } from '../src/verification/flow/enrol-from-reference-photo.js';
+import type { FaceAnalyzer } from '../src/verification/capture/ports.js';
+import type { EntraCloud } from '../src/oidc/clouds.js';
+import { SoftwareDataKeyWrapper } from '../test/helpers/software-data-key-wrapper.js';
+import { faceJpeg } from '../test/helpers/face-photos.js';
+
+/** What the app must know of the (simulated) Entra that sends it hints: a SimulatedEntra fits. */
+export interface EntraIdentity {
+  tid: string;
+  oid: string;
+  appId: string;
+  clientId: string;
+  jwksUrls: Record<EntraCloud, string>;
+}
+
+export interface ScriptAppOptions {
+  dataDir: string;
+  databaseFile: string;
+  entra: EntraIdentity;
+  faceEngine: FaceAnalyzer;
+  /** The evidence key-wrapping key: the same one on every start, so a restart unwraps the stored data key. */
+  kek: Buffer;
+  kekId: string;
+  /** Written into the enrolment's audit record. */
+  attestedBy: string;
+}
+
+export interface ScriptApp {
+  baseUrl: string;
+  server: Server;
+  repository: SqliteRepository;
+}
+
+export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp> {
+  const { dataDir, entra, faceEngine } = opts;
+  const repository = openSqliteRepository(opts.databaseFile);
+  const keyRing = await SoftwareKeyRing.create();
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const config = buildConfig(mergeConfig({
+    server: { publicBaseUrl: baseUrl, dataDir },
+    oidc: { clients: [{ clientId: entra.clientId, appId: entra.appId, tenants: [entra.tid] }], entraKeys: { source: 'fetch', jwksUrls: entra.jwksUrls } },
+    liveness: { policy: { withoutDepth: 'accept-risk' } },
+    audit: { checkpointEvery: 25 },
+  }, {}));
+  const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
+  const evidence = new EvidenceCipher(repository, new SoftwareDataKeyWrapper(opts.kek, opts.kekId));
+  await evidence.ready();
+  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { onCheckpointError: () => undefined });
+  const verification = createVerification({
+    config, repository, audit: auditTrail, faceEngine, evidence,
+    completeVerification: createVerificationCompleter({ config, repository, keyRing }),
+  });
+  server.on('request', createApp({
+    config, repository, keyRing, entraKeys, verificationUi: verification.ui, log: silentLogger,
+    routers: [{ path: '/', router: verification.router }],
+  }));
+  await enrolFromReferencePhoto(
+    { repo: repository, audit: auditTrail, faceEngine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes },
+    { tid: entra.tid, oid: entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: opts.attestedBy },
+  );
+  return { baseUrl, server, repository };
+}
