@@ -17,7 +17,7 @@ import { openSqliteRepository } from '../src/store/sqlite-repository.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../test/helpers/recorded-face-analyzer.js';
 import { SimulatedEntra } from '../test/helpers/simulated-entra.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
-import { startScriptApp } from './script-app.js';
+import { newTake, startScriptApp } from './script-app.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 // One wrapping key for every child, so each restart unwraps the data key the first child stored.
@@ -54,7 +54,7 @@ async function child(dataDir: string, databaseFile: string): Promise<void> {
     const csrf = repository.getSession(m[2])!.csrfToken;
     const done = n % 4 === 3
       ? await fetch(`${baseUrl}${m[1].replace(/\/cancel$/, '/capture')}`, {
-        method: 'POST', body: new Uint8Array(selfie), headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': csrf },
+        method: 'POST', body: newTake(selfie, 'kill-loop'), headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': csrf },
       })
       : await fetch(`${baseUrl}${m[1]}`, {
         method: 'POST', body: new URLSearchParams({ csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -2,6 +2,7 @@
 // verification routes, wired as in test/helpers/verification-test-app.ts, on one SQLite file, listening
 // on 127.0.0.1 with a software signing key, and one account enrolled from a reference photo. The face
 // engine is the caller's (a recorded analyzer, so a pass costs little CPU).
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { buildConfig } from '../src/config/index.js';
 import { mergeConfig } from '../src/config/validate.js';
@@ -77,4 +78,16 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
     { tid: entra.tid, oid: entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: opts.attestedBy },
   );
   return { baseUrl, server, repository };
+}
+
+/** A new take of a selfie: the same picture with a unique JPEG comment (COM segment) after SOI. */
+export function newTake(base: Buffer, tag: string): Uint8Array<ArrayBuffer> {
+  const text = Buffer.from(`${tag}:${randomUUID()}`);
+  const com = Buffer.alloc(4);
+  com.writeUInt16BE(0xfffe, 0);
+  com.writeUInt16BE(text.length + 2, 2);
+  const jpeg = Buffer.concat([base.subarray(0, 2), com, text, base.subarray(2)]);
+  const bytes = new Uint8Array(jpeg.length);
+  bytes.set(jpeg);
+  return bytes;
 }

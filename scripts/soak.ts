@@ -24,7 +24,7 @@ import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult } from '../
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../test/helpers/recorded-face-analyzer.js';
 import { SimulatedEntra, parseFormPost } from '../test/helpers/simulated-entra.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
-import { startScriptApp, type EntraIdentity } from './script-app.js';
+import { newTake, startScriptApp, type EntraIdentity } from './script-app.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const KEK = Buffer.alloc(32, 0x5b);
@@ -76,18 +76,6 @@ async function child(dataDir: string, databaseFile: string, identity: EntraIdent
     server.closeAllConnections();
   });
   process.stdout.write(`ready ${baseUrl}\n`);
-}
-
-/** A new take of a selfie: the same picture with a unique JPEG comment (COM segment) after SOI. */
-function take(base: Buffer, tag: string): Uint8Array<ArrayBuffer> {
-  const text = Buffer.from(`${tag}:${randomUUID()}`);
-  const com = Buffer.alloc(4);
-  com.writeUInt16BE(0xfffe, 0);
-  com.writeUInt16BE(text.length + 2, 2);
-  const jpeg = Buffer.concat([base.subarray(0, 2), com, text, base.subarray(2)]);
-  const bytes = new Uint8Array(jpeg.length);
-  bytes.set(jpeg);
-  return bytes;
 }
 
 interface Stats {
@@ -168,7 +156,7 @@ class Driver {
       if (res.status !== 200 || form?.fields.error !== 'access_denied') return `cancel: HTTP ${res.status}, error ${form?.fields.error}`;
       return null;
     }
-    const selfie = kind === 'pass' ? take(this.#selfie, 'soak-owner') : take(this.#strangerSelfie, STRANGER_TAG);
+    const selfie = kind === 'pass' ? newTake(this.#selfie, 'soak-owner') : newTake(this.#strangerSelfie, STRANGER_TAG);
     const res = await this.#post(page.captureUrl, selfie, 'image/jpeg', { accept: 'application/json', 'x-csrf-token': page.csrf });
     const text = await res.text();
     if (res.status !== 200) return `capture: HTTP ${res.status} ${text.slice(0, 200)}`;
@@ -189,7 +177,7 @@ class Driver {
       // A redirect_uri that is not one of Entra's: refused before anything is posted back.
       res = await this.#post('/oidc/authorize', new URLSearchParams(await this.entra.request({ fields: { redirect_uri: 'https://attacker.example/cb' } })), 'application/x-www-form-urlencoded');
     } else if (variant === 1) {
-      res = await this.#post(unknown, take(this.#selfie, 'soak-unknown'), 'image/jpeg', { accept: 'application/json', 'x-csrf-token': 'x' });
+      res = await this.#post(unknown, newTake(this.#selfie, 'soak-unknown'), 'image/jpeg', { accept: 'application/json', 'x-csrf-token': 'x' });
     } else if (variant === 2) {
       res = await this.#post(unknown, 'not an image', 'text/plain', { accept: 'application/json', 'x-csrf-token': 'x' });
     } else {
