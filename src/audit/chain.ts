@@ -1,9 +1,12 @@
 // The audit hash chain. Record n's hash is
 //   hash_n = lowercase hex SHA-256( ascii(prevHash_n) || utf8(canonicalJson(body_n)) )
 // where prevHash_n is hash_{n-1} as 64 lowercase hex characters ('0' x 64 for seq 1) and body_n is the
-// record without its `prevHash` and `hash` fields (so `seq` is hashed too). Checkpoints sign
-// ascii(`${seq}.${hash}`) with RS256. docs/store-and-audit.md states the same for examiners.
-import { createHash } from 'node:crypto';
+// record without its `prevHash`, `hash` and `mac` fields (so `seq` is hashed too). Checkpoints sign
+// ascii(`${seq}.${hash}`) with RS256. Record n's MAC is
+//   mac_n = lowercase hex HMAC-SHA256( K_n, ascii(`${n}.${hash_n}`) )
+// where K_n is the position key the HSM derives for n (src/hsm/audit-mac-keys.ts). docs/store-and-audit.md
+// states the same for examiners.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry, AuditRecord } from '../core/domain.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -13,7 +16,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type AuditBody = AuditEntry & { seq: number };
 
 export function auditBody(record: AuditRecord | AuditBody): AuditBody {
-  const { prevHash: _prev, hash: _hash, ...body } = record as AuditRecord;
+  const { prevHash: _prev, hash: _hash, mac: _mac, ...body } = record as AuditRecord;
   return body;
 }
 
@@ -24,4 +27,15 @@ export function chainHash(prevHash: string, body: AuditBody): string {
 /** The bytes a checkpoint signature covers. */
 export function checkpointSigningInput(seq: number, hash: string): Buffer {
   return Buffer.from(`${seq}.${hash}`, 'ascii');
+}
+
+/** A record's MAC under its position key: binds the position and (through the hash) the content. */
+export function recordMac(positionKey: Buffer, seq: number, hash: string): string {
+  return createHmac('sha256', positionKey).update(`${seq}.${hash}`, 'ascii').digest('hex');
+}
+
+/** Whether a stored MAC (anything a row may hold) is the one record `seq` with `hash` must carry. */
+export function macMatches(positionKey: Buffer, seq: number, hash: string, stored: unknown): boolean {
+  if (typeof stored !== 'string' || !/^[0-9a-f]{64}$/.test(stored)) return false;
+  return timingSafeEqual(Buffer.from(recordMac(positionKey, seq, String(hash)), 'hex'), Buffer.from(stored, 'hex'));
 }

@@ -3,11 +3,14 @@
 // What it catches: a deleted row (seq gap), an edited row (hash mismatch), a row whose prevHash was
 // rewired, a chain rewritten with recomputed hashes (a checkpoint no longer matches), a tail truncated
 // after a checkpoint, and a checkpoint whose signature does not verify under a trusted key.
+// With the HSM's audit MAC keys it also catches a row written with database access but without the HSM
+// (a valid chain hash, a missing or wrong MAC).
 // What it cannot catch: rows removed from the tail after the newest checkpoint (docs/store-and-audit.md).
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { AuditCheckpoint, AuditRecord } from '../core/domain.js';
-import { GENESIS_HASH, auditBody, chainHash, checkpointSigningInput } from './chain.js';
+import type { AuditMacKeys } from '../hsm/audit-mac-keys.js';
+import { GENESIS_HASH, auditBody, chainHash, checkpointSigningInput, macMatches } from './chain.js';
 
 export interface AuditSource {
   auditRecords(): Iterable<AuditRecord>;
@@ -18,6 +21,7 @@ export type AuditProblemKind =
   | 'missing-record'
   | 'duplicate-record'
   | 'record-edited'
+  | 'record-mac'
   | 'broken-link'
   | 'checkpoint-mismatch'
   | 'checkpoint-signature'
@@ -47,11 +51,15 @@ export interface AuditVerification {
   problem: AuditProblem | null;
   /** Only when a witness was given: its lines, and the highest seq it attests that the trail matched. */
   witness?: { checkpoints: number; attestedThrough: number };
+  /** Only when MAC keys were given: records whose MAC verified, and records from before MACs (null, all first). */
+  macs?: { checked: number; preMac: number };
 }
 
 export interface VerifyOptions {
   /** Checkpoints from the external witness file (readWitness in witness.ts), checked like stored ones. */
   witness?: AuditCheckpoint[];
+  /** The HSM's position keys (Pkcs11AuditMacKeys): every record's MAC is checked; the result is then a Promise. */
+  macKeys?: AuditMacKeys;
 }
 
 const short = (hash: string) => `${String(hash).slice(0, 12)}…`;
@@ -81,7 +89,29 @@ function signatureProblem(cp: AuditCheckpoint, keys: Map<string, KeyObject>): Au
   return good ? null : { seq: cp.seq, kind: 'checkpoint-signature', reason: `checkpoint at seq ${cp.seq}: signature does not verify under kid ${cp.kid} (forged or altered checkpoint)` };
 }
 
-export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOptions = {}): AuditVerification {
+/** Position keys derived ahead for the synchronous pass, by seq. */
+type PositionKeys = Map<number, Buffer>;
+
+export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOptions & { macKeys: AuditMacKeys }): Promise<AuditVerification>;
+export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts?: Omit<VerifyOptions, 'macKeys'>): AuditVerification;
+export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOptions = {}): AuditVerification | Promise<AuditVerification> {
+  const macKeys = opts.macKeys;
+  if (!macKeys) return verifyChain(source, trusted, opts, null);
+  return (async () => {
+    // The HSM is asked first, for each record that carries a MAC; the chain pass itself stays synchronous.
+    const records = [...source.auditRecords()];
+    const positions = [...new Set(records.filter((r) => r.mac != null && Number.isSafeInteger(r.seq) && r.seq >= 1).map((r) => r.seq))];
+    const derived: PositionKeys = new Map();
+    for (let i = 0; i < positions.length; i += 64) {
+      const batch = positions.slice(i, i + 64);
+      const keys = await Promise.all(batch.map((seq) => macKeys.positionKey(seq)));
+      batch.forEach((seq, j) => derived.set(seq, keys[j]));
+    }
+    return verifyChain({ auditRecords: () => records, auditCheckpoints: () => source.auditCheckpoints() }, trusted, opts, derived);
+  })();
+}
+
+function verifyChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOptions, positionKeys: PositionKeys | null): AuditVerification {
   const keys = keyMap(trusted);
   const checkpoints = source.auditCheckpoints();
   const bySeq = new Map(checkpoints.map((c) => [c.seq, c]));
@@ -93,10 +123,14 @@ export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts
   let records = 0;
   let sealedThrough = 0;
   let attestedThrough = 0;
+  let macsChecked = 0;
+  let preMac = 0;
+  let firstMac = 0;
   const result = (problem: AuditProblem | null): AuditVerification => ({
     ok: problem === null, records, lastSeq: expected - 1, checkpoints: checkpoints.length, sealedThrough,
     unsealedTail: Math.max(0, expected - 1 - sealedThrough), problem,
     ...(opts.witness ? { witness: { checkpoints: witnessed.length, attestedThrough } } : {}),
+    ...(positionKeys ? { macs: { checked: macsChecked, preMac } } : {}),
   });
 
   // The witness's own lines must be genuine before they can accuse (or clear) the database.
@@ -123,6 +157,20 @@ export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts
     }
     if (recomputed !== record.hash) {
       return result({ seq: record.seq, kind: 'record-edited', reason: `record ${record.seq}: stored hash ${String(record.hash)} differs from the recomputed ${recomputed} (the record was edited)` });
+    }
+    if (positionKeys) {
+      if (record.mac == null) {
+        if (firstMac > 0) {
+          return result({ seq: record.seq, kind: 'record-mac', reason: `record ${record.seq} has no MAC, but record ${firstMac} before it has one (the row was written without the HSM)` });
+        }
+        preMac += 1;
+      } else {
+        firstMac ||= record.seq;
+        if (!macMatches(positionKeys.get(record.seq) as Buffer, record.seq, record.hash, record.mac)) {
+          return result({ seq: record.seq, kind: 'record-mac', reason: `record ${record.seq}: its MAC does not verify under the HSM's key for position ${record.seq} (the row was written without the HSM)` });
+        }
+        macsChecked += 1;
+      }
     }
     const cp = bySeq.get(record.seq);
     if (cp) {

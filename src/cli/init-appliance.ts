@@ -6,6 +6,7 @@ import type { JWK } from 'jose';
 import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
 import { initHsm } from '../hsm/init-token.js';
 import { openApplianceHsm } from '../hsm/open-hsm.js';
+import type { AuditMacKeys } from '../hsm/audit-mac-keys.js';
 import { EvidenceCipher } from '../store/evidence-cipher.js';
 import { openConfiguredRepository, storeDatabasePath } from '../store/open-store.js';
 
@@ -31,17 +32,25 @@ export async function initApplianceState(config: ProofgateConfig): Promise<numbe
   return 0;
 }
 
-/** The HSM's currently published signing keys, which `audit-verify` trusts for checkpoints (empty if the token is unreachable). */
-export async function publishedAuditKeys(config: ProofgateConfig): Promise<JWK[]> {
+/** What `audit-verify` takes from the HSM: the published signing keys it trusts, and the record MAC keys. */
+export interface AuditVerifyHsm {
+  trustedKeys: JWK[];
+  macKeys: AuditMacKeys | null;
+  close(): Promise<void>;
+}
+
+/** Opens the token for `audit-verify`; when it is unreachable: no keys, no MAC keys (the command says so). */
+export async function openAuditVerifyHsm(config: ProofgateConfig): Promise<AuditVerifyHsm> {
   try {
     const hsm = await openApplianceHsm(config.hsm, resolveDataPath(config.server.dataDir));
     try {
-      return (await hsm.keyRing.published()).map((k) => k.jwk());
-    } finally {
+      return { trustedKeys: (await hsm.keyRing.published()).map((k) => k.jwk()), macKeys: hsm.auditMacKeys, close: () => hsm.close() };
+    } catch (e) {
       await hsm.close();
+      throw e;
     }
   } catch (e) {
     console.error(`note: HSM not reachable (${(e as Error).message}); only --jwks keys are trusted`);
-    return [];
+    return { trustedKeys: [], macKeys: null, close: async () => undefined };
   }
 }

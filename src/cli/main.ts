@@ -58,13 +58,19 @@ const commands: Record<string, Command> = {
     },
   },
   'audit-verify': {
-    summary: "verify the audit hash chain and its HSM-signed checkpoints (trusts the HSM's published keys)",
-    usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE]',
+    summary: "verify the audit hash chain, each record's MAC and the HSM-signed checkpoints (trusts the HSM's published keys)",
+    usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE] [--no-hsm]',
     async run(args) {
       const config = loadConfig();
       const { auditVerifyCommand } = await import('./commands/audit.js');
-      const { publishedAuditKeys } = await import('./init-appliance.js');
-      return auditVerifyCommand(config, args, { trustedKeys: await publishedAuditKeys(config) });
+      if (args.includes('--no-hsm')) return auditVerifyCommand(config, args, {});
+      const { openAuditVerifyHsm } = await import('./init-appliance.js');
+      const hsm = await openAuditVerifyHsm(config);
+      try {
+        return await auditVerifyCommand(config, args, { trustedKeys: hsm.trustedKeys, macKeys: hsm.macKeys });
+      } finally {
+        await hsm.close();
+      }
     },
   },
   'audit-export': {

@@ -74,7 +74,12 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
       onCheckpointError: (e) => log('audit-checkpoint-failed', { error: (e as Error).message }),
       witness: witnessFile ? new WitnessFile(witnessFile) : null,
       onWitnessError: (e, cp) => log('audit-witness-failed', { seq: cp.seq, witnessFile, error: (e as Error).message }),
+      macKeys: hsm.auditMacKeys,
+      onForgedRecord: (seq, reason) => log('audit-record-forged', { seq, error: reason, effect: 'not sealed; checkpoints stop before it' }),
+      onMacKeyError: (e) => log('audit-mac-keys-failed', { error: (e as Error).message, effect: 'audit records answer temporarily_unavailable until the HSM is back' }),
     });
+    // Every record needs its position key ready (record() is synchronous): derive the window before anything writes.
+    await auditTrail.prepare();
     // Seal whatever the last run (or another process) left unsealed before serving; an HSM hiccup here
     // is logged and the timer retries, it does not stop the start.
     await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'start-up', error: (e as Error).message }));
@@ -126,8 +131,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
       entraKeys: () => entraKeys.freshness(),
       faceEngine: () => (faceEngineProblem ? { ok: false, detail: 'not loaded' } : { ok: true, detail: faceEngine.modelId }),
       audit: () => {
-        const problem = auditTrail.health().witnessProblem;
-        return problem ? { ok: false, detail: 'witness append failed' } : { ok: true, detail: witnessFile ? 'witnessed' : 'no witness' };
+        const { witnessProblem, forgedRecord } = auditTrail.health();
+        if (forgedRecord) return { ok: false, detail: `record ${forgedRecord.seq} failed its MAC check (written without the HSM); not sealed` };
+        return witnessProblem ? { ok: false, detail: 'witness append failed' } : { ok: true, detail: witnessFile ? 'witnessed' : 'no witness' };
       },
     };
     const app = createApp({

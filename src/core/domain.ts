@@ -96,6 +96,9 @@ export interface AuditRecord extends AuditEntry {
   seq: number;
   prevHash: string; // hex, of the previous record ('0'*64 for the first)
   hash: string; // hex sha256 over prevHash and the canonical JSON of the entry
+  // hex HMAC-SHA256 under the HSM-derived key of this position over `${seq}.${hash}` (src/audit/audit-trail.ts);
+  // null on records written before migration 3. Not part of the chain hash.
+  mac: string | null;
 }
 
 export interface AuditCheckpoint {

@@ -67,8 +67,9 @@ export function createVerificationCompleter(deps: CompleterDeps): VerificationCo
         detail.recordClaim?.(completed);
       });
     } catch (e) {
-      // A decision refused on purpose keeps its code; anything else is an outage the person may retry.
-      if (e instanceof ProofgateError && e.status < 500) throw e;
+      // A decision refused on purpose keeps its code, and so does an HSM outage (the audit record's MAC key
+      // not ready: 503, temporarily unavailable); anything else is a store outage the person may retry.
+      if (e instanceof ProofgateError && (e.status < 500 || e.code === 'ERR_HSM_UNAVAILABLE')) throw e;
       throw new ProofgateError('ERR_STORE', `the decision and its audit record could not be stored, the session stays open: ${(e as Error).message}`, {
         status: 500, expose: false, cause: e,
       });

@@ -96,8 +96,8 @@ export class SqliteRepository implements Repository {
       lastAudit: db.prepare('SELECT * FROM audit_records ORDER BY seq DESC LIMIT 1'),
       auditPage: db.prepare('SELECT * FROM audit_records WHERE seq >= ? ORDER BY seq LIMIT ?'),
       insertAudit: db.prepare(`INSERT INTO audit_records (seq, at, session_id, tid, oid, upn, profile_id, flow, decision, client_request_id,
-          checks_json, evidence_json, prev_hash, hash)
-        VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash)`),
+          checks_json, evidence_json, prev_hash, hash, mac)
+        VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash, @mac)`),
       insertCheckpoint: db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, kid, signature, at) VALUES (?, ?, ?, ?, ?)'),
       insertAuditKey: db.prepare('INSERT OR IGNORE INTO audit_keys (kid, jwk_json, first_at) VALUES (?, ?, ?)'),
       checkpoints: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq'),
@@ -305,6 +305,9 @@ export class SqliteRepository implements Repository {
     for (const k of ['tid', 'oid', 'flow', 'decision'] as const) requireString(record[k], `audit record ${k}`);
     for (const k of ['sessionId', 'upn', 'profileId', 'clientRequestId'] as const) requireString(record[k], `audit record ${k}`, true);
     requireTime(record.at, 'audit record at');
+    if (record.mac !== null && (typeof record.mac !== 'string' || !SHA256_HEX.test(record.mac))) {
+      throw badInput('audit record mac: expected null or a lowercase hex HMAC-SHA256');
+    }
     if (!Array.isArray(record.checks) || !Array.isArray(record.evidenceSha256)) throw badInput('audit record checks, evidenceSha256: expected arrays');
     const row = { ...record, checks: json(record.checks, 'audit record checks'), evidence: json(record.evidenceSha256, 'audit record evidenceSha256') };
     try {

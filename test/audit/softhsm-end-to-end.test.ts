@@ -3,7 +3,7 @@
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import { initHsm } from '../../src/hsm/init-token.js';
-import { openDataKeyWrapper, openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
+import { openAuditMacKeys, openDataKeyWrapper, openHsmToken, openKeyRing } from '../../src/hsm/open-hsm.js';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import { auditVerifyCommand } from '../../src/cli/commands/audit.js';
@@ -33,7 +33,9 @@ t.test('evidence and checkpoints through SoftHSM over PKCS#11', async (t) => {
   t.same((await new EvidenceCipher(repo, wrapper).readEvidence(stored.evidenceId)).bytes, selfie, 'a second cipher unwraps through the HSM');
 
   const errors: unknown[] = [];
-  const trail = new AuditTrail(repo, ring, config.audit, { onCheckpointError: (e) => errors.push(e) });
+  const macKeys = await openAuditMacKeys(token, config.hsm);
+  const trail = new AuditTrail(repo, ring, config.audit, { onCheckpointError: (e) => errors.push(e), macKeys });
+  await trail.prepare();
   for (let i = 1; i <= 5; i += 1) trail.record(auditEntryFixture(i, { evidenceSha256: [stored.sha256] }));
   await trail.flush();
   t.same(errors, []);
@@ -42,6 +44,7 @@ t.test('evidence and checkpoints through SoftHSM over PKCS#11', async (t) => {
 
   const trusted = (await ring.published()).map((k) => k.jwk());
   t.match(verifyAuditChain(repo, trusted), { ok: true, records: 5, sealedThrough: 4, unsealedTail: 1 });
+  t.match(await verifyAuditChain(repo, trusted, { macKeys }), { ok: true, records: 5, macs: { checked: 5, preMac: 0 } }, 'every MAC verifies under the HSM key');
   const lines: string[] = [];
   t.equal(await auditVerifyCommand(config, [], { trustedKeys: trusted, io: { out: (l) => lines.push(l), err: (l) => lines.push(l) } }), 0);
   t.match(lines.join('\n'), 'result: OK');

@@ -56,10 +56,11 @@ t.test('the timer rule seals a quiet tail once the interval has passed', async (
 });
 
 t.test('the poll applies the count rule to records whose own checkpoint was not signed', async (t) => {
-  const { repo, trail, trusted } = await auditFixture(t, { checkpointEvery: 3, checkpointIntervalSeconds: 0 });
+  const { repo, trail, trusted, macKeys } = await auditFixture(t, { checkpointEvery: 3, checkpointIntervalSeconds: 0 });
   // Another writer on the same file (the enrol command, say) whose HSM was away: its seq-3 checkpoint failed.
   const away = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
-  const other = new AuditTrail(repo, away, { checkpointEvery: 3, checkpointIntervalSeconds: 0 }, { onCheckpointError: () => undefined });
+  const other = new AuditTrail(repo, away, { checkpointEvery: 3, checkpointIntervalSeconds: 0 }, { onCheckpointError: () => undefined, macKeys });
+  await other.prepare();
   other.record(auditEntryFixture(1));
   other.record(auditEntryFixture(2));
   t.equal(await trail.checkpointIfDue(), null, 'two unsealed records, every 3 wanted, timer off');
@@ -106,10 +107,11 @@ t.test('inside a caller\'s transaction: chained with it, signed only once it has
 });
 
 t.test('a failing HSM does not lose the record; the checkpoint error is reported', async (t) => {
-  const { repo } = await auditFixture(t);
+  const { repo, macKeys } = await auditFixture(t);
   const errors: unknown[] = [];
   const broken = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
-  const trail = new AuditTrail(repo, broken, { checkpointEvery: 1, checkpointIntervalSeconds: 0 }, { onCheckpointError: (e) => errors.push(e) });
+  const trail = new AuditTrail(repo, broken, { checkpointEvery: 1, checkpointIntervalSeconds: 0 }, { onCheckpointError: (e) => errors.push(e), macKeys });
+  await trail.prepare();
   t.equal(trail.record(auditEntryFixture(1)).seq, 1);
   await trail.flush();
   t.match(errors, [{ code: 'ERR_HSM_UNAVAILABLE', message: 'token removed' }]);

@@ -1,6 +1,7 @@
 // A store with a software key ring and an AuditTrail over it, for audit tests. Records are only ever
 // appended through a trail (the one door), and its checkpoints are really signed.
 import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
+import { SoftwareAuditMacKeys } from '../../src/hsm/software-audit-mac-keys.js';
 import { AuditTrail, type AuditTrailOptions } from '../../src/audit/audit-trail.js';
 import type { AuditConfig } from '../../src/config/sections/audit.js';
 import type { Repository } from '../../src/store/repository.js';
@@ -13,27 +14,38 @@ let sharedRing: Promise<SoftwareKeyRing> | undefined;
 /** One RSA key per test process: generating keys is the slow part. */
 export const testKeyRing = (): Promise<SoftwareKeyRing> => (sharedRing ??= SoftwareKeyRing.create());
 
-/** A trail over `repo` signing with the process's test key; checkpoint failures are collected in `errors`. */
+let sharedMacKeys: SoftwareAuditMacKeys | undefined;
+/** One audit MAC secret per test process, standing in for the HSM's `<prefix>/audit-mac`. */
+export const testAuditMacKeys = (): SoftwareAuditMacKeys => (sharedMacKeys ??= new SoftwareAuditMacKeys());
+
+/**
+ * A trail over `repo` signing with the process's test key and MACing with its test MAC secret, its position
+ * keys prepared; checkpoint failures are collected in `errors`, forged records in `forged`.
+ */
 export async function auditTrailFor(repo: Repository, config: Partial<AuditConfig> = {}, opts: FixtureOptions = {}) {
   const ring = await testKeyRing();
+  const macKeys = opts.macKeys ?? testAuditMacKeys();
   const errors: unknown[] = [];
+  const forged: number[] = [];
   const trail = new AuditTrail(repo, ring, { checkpointEvery: 3, checkpointIntervalSeconds: 3600, ...config }, {
-    now: opts.now, onCheckpointError: (e) => errors.push(e), witness: opts.witness,
+    now: opts.now, onCheckpointError: (e) => errors.push(e), witness: opts.witness, macKeys,
+    onForgedRecord: (seq) => forged.push(seq), onMacKeyError: (e) => errors.push(e),
   });
-  return { trail, ring, errors };
+  await trail.prepare();
+  return { trail, ring, macKeys, errors, forged };
 }
 
-/** now: the clock; witness: as AuditTrailOptions (absent: none, as before). */
-export type FixtureOptions = { now?: () => number } & Pick<AuditTrailOptions, 'witness'>;
+/** now: the clock; witness, macKeys: as AuditTrailOptions (absent: no witness; the process's test MAC secret). */
+export type FixtureOptions = { now?: () => number } & Pick<AuditTrailOptions, 'witness' | 'macKeys'>;
 
 export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {}, opts: FixtureOptions = {}) {
   const { repo, file, dir } = tempRepository(t, opts);
-  const { trail, ring, errors } = await auditTrailFor(repo, config, opts);
+  const { trail, ring, macKeys, errors, forged } = await auditTrailFor(repo, config, opts);
   const trusted = (await ring.published()).map((k) => k.jwk());
   /** Appends records for fixtures from..to and waits for their checkpoints. */
   const fill = async (from: number, to: number) => {
     for (let i = from; i <= to; i += 1) trail.record(auditEntryFixture(i));
     await trail.flush();
   };
-  return { repo, file, dir, ring, trail, trusted, errors, fill };
+  return { repo, file, dir, ring, macKeys, trail, trusted, errors, forged, fill };
 }

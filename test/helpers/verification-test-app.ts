@@ -18,6 +18,8 @@ import type { DocumentInspector } from '../../src/verification/first-time/docume
 import { startLoopbackApp, type Teardown } from './loopback-app.js';
 import type { SimulatedEntra } from './simulated-entra.js';
 import { SoftwareDataKeyWrapper } from './software-data-key-wrapper.js';
+import { testAuditMacKeys } from './audit-fixture.js';
+import type { AuditMacKeys } from '../../src/hsm/audit-mac-keys.js';
 
 export interface VerificationTestAppOptions {
   faceEngine: FaceAnalyzer;
@@ -25,6 +27,10 @@ export interface VerificationTestAppOptions {
   documents?: DocumentInspector;
   keyRing?: KeyRing;
   dataKeyWrapper?: DataKeyWrapper;
+  /** The audit trail's position keys (default: the process's software test secret). */
+  auditMacKeys?: AuditMacKeys;
+  /** The trail's window of ready position keys (default AUDIT_MAC_WINDOW). */
+  auditMacWindow?: number;
   config?: Record<string, unknown>;
   prefix?: string;
   /** Wraps the completer (e.g. to simulate an HSM outage during signing). */
@@ -57,6 +63,9 @@ export interface VerificationTestApp {
   auditTrail: AuditTrail;
   /** Background checkpoint failures the trail reported. */
   checkpointErrors: unknown[];
+  auditMacKeys: AuditMacKeys;
+  /** Seqs the trail reported as forged (MAC check failed), as start-appliance logs audit-record-forged. */
+  forgedRecords: number[];
   verification: Verification;
   /** POSTs a fresh Entra request (overrides merged into the fields) and reads the page it answers with. */
   openSession(fields?: Record<string, string | null>): Promise<OpenedSession>;
@@ -69,7 +78,13 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   const evidence = new EvidenceCipher(repository, opts.dataKeyWrapper ?? new SoftwareDataKeyWrapper(), opts.now ? { now: opts.now } : {});
   await evidence.ready();
   const checkpointErrors: unknown[] = [];
-  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { now: opts.now, onCheckpointError: (e) => checkpointErrors.push(e) });
+  const auditMacKeys = opts.auditMacKeys ?? testAuditMacKeys();
+  const forgedRecords: number[] = [];
+  const auditTrail = new AuditTrail(repository, keyRing, config.audit, {
+    now: opts.now, onCheckpointError: (e) => checkpointErrors.push(e), macKeys: auditMacKeys, macWindow: opts.auditMacWindow,
+    onMacKeyError: (e) => checkpointErrors.push(e), onForgedRecord: (seq) => forgedRecords.push(seq),
+  });
+  await auditTrail.prepare();
   // Teardowns run last-registered first: checkpoints finish before loopback-app closes the store.
   t.teardown(() => auditTrail.flush());
   const completer = base.completeVerification;
@@ -83,7 +98,8 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   }));
 
   return {
-    baseUrl: base.baseUrl, issuer, config, entra, repository, databaseFile: base.databaseFile, evidence, keyRing, auditTrail, checkpointErrors, verification,
+    baseUrl: base.baseUrl, issuer, config, entra, repository, databaseFile: base.databaseFile, evidence, keyRing, auditTrail, checkpointErrors,
+    auditMacKeys, forgedRecords, verification,
     async openSession(fields = {}) {
       const request = await entra.request({ fields });
       const res = await fetch(`${issuer}/oidc/authorize`, {

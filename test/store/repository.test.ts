@@ -100,7 +100,7 @@ t.test('a failure inside a transaction leaves nothing written', async (t) => {
 
 t.test('the plain audit insert stores a formed record as given and refuses a duplicate or malformed one', async (t) => {
   const { repo } = tempRepository(t);
-  const record = { ...auditEntryFixture(1), seq: 1, prevHash: '0'.repeat(64), hash: 'c'.repeat(64) };
+  const record = { ...auditEntryFixture(1), seq: 1, prevHash: '0'.repeat(64), hash: 'c'.repeat(64), mac: 'a'.repeat(64) };
   repo.insertAuditRecord(record);
   t.same(repo.lastAuditRecord(), record, 'no validation or hashing of its own: the trail formed it');
   t.throws(() => repo.insertAuditRecord({ ...record, hash: 'd'.repeat(64) }), { code: 'ERR_STORE_INPUT', message: 'audit record 1 already exists' });
@@ -113,6 +113,8 @@ t.test('the plain audit insert stores a formed record as given and refuses a dup
     { code: 'ERR_STORE_INPUT', message: 'audit record tid: expected a non-empty string' });
   t.throws(() => repo.insertAuditRecord({ ...record, seq: 2, hash: 'e'.repeat(64), at: 1.5 }),
     { code: 'ERR_STORE_INPUT', message: 'audit record at: expected ms since epoch (integer)' });
+  t.throws(() => repo.insertAuditRecord({ ...record, seq: 2, hash: 'e'.repeat(64), mac: 'MAC' }),
+    { code: 'ERR_STORE_INPUT', message: 'audit record mac: expected null or a lowercase hex HMAC-SHA256' });
   t.same([...repo.auditRecords()], [record], 'nothing else was written');
 });
 

@@ -38,7 +38,8 @@ t.test('capture attempts survive a new service over the same database file', asy
   // "Restart": everything built anew over a second connection to the file; only the store carries over.
   const repo = openSqliteRepository(app.databaseFile);
   t.teardown(() => repo.close());
-  const audit = new AuditTrail(repo, app.keyRing, app.config.audit, { onCheckpointError: () => undefined });
+  const audit = new AuditTrail(repo, app.keyRing, app.config.audit, { onCheckpointError: () => undefined, macKeys: app.auditMacKeys });
+  await audit.prepare();
   t.teardown(() => audit.flush());
   const evidence = new EvidenceCipher(repo, dataKeyWrapper);
   await evidence.ready();

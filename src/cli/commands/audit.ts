@@ -12,13 +12,16 @@ import { exportAudit, readAuditExport } from '../../audit/export.js';
 import { verifyAuditChain, type AuditSource, type AuditVerification } from '../../audit/verify-chain.js';
 import { readWitness } from '../../audit/witness.js';
 import type { AuditCheckpoint } from '../../core/domain.js';
+import type { AuditMacKeys } from '../../hsm/audit-mac-keys.js';
 
-export const auditVerifyUsage = 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE]';
+export const auditVerifyUsage = 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE] [--no-hsm]';
 export const auditExportUsage = 'audit-export [--out FILE]';
 
 export interface AuditVerifyDeps {
   /** Keys the caller already trusts, e.g. the HSM's published ring; --jwks files add to them. */
   trustedKeys?: JWK[];
+  /** The HSM's record MAC keys (main.ts opens the token); absent or null: MACs are not checked, and the output says so. */
+  macKeys?: AuditMacKeys | null;
   io?: CommandIo;
 }
 
@@ -40,6 +43,10 @@ function describe(v: AuditVerification): string[] {
     if (v.unsealedTail > 0) lines.push(`note: ${v.unsealedTail} record(s) after the newest checkpoint are chained but not yet signed`);
   }
   if (v.witness) lines.splice(1, 0, `witness: ${v.witness.checkpoints} checkpoint line(s), the trail matches it through seq ${v.witness.attestedThrough}`);
+  if (v.macs) {
+    lines.splice(1, 0, `record MACs: ${v.macs.checked} verified under the HSM's key`
+      + `${v.macs.preMac > 0 ? `, ${v.macs.preMac} pre-MAC record(s) (written before record MACs existed)` : ''}`);
+  }
   return lines;
 }
 
@@ -51,6 +58,7 @@ export async function auditVerifyCommand(config: ProofgateConfig, args: string[]
       args,
       options: {
         jwks: { type: 'string', multiple: true }, 'trust-stored-keys': { type: 'boolean' }, export: { type: 'string' }, witness: { type: 'string' },
+        'no-hsm': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -112,8 +120,13 @@ export async function auditVerifyCommand(config: ProofgateConfig, args: string[]
         + '(pass --jwks FILE with the appliance\'s public keys, or --trust-stored-keys)');
       return 2;
     }
-    const result = verifyAuditChain(source, trusted, witness ? { witness } : {});
+    const macKeys = opts['no-hsm'] ? null : deps.macKeys ?? null;
+    const result = macKeys
+      ? await verifyAuditChain(source, trusted, { ...(witness ? { witness } : {}), macKeys })
+      : verifyAuditChain(source, trusted, witness ? { witness } : {});
     io.out(`audit trail: ${label}${opts.witness ? `, witness ${opts.witness}` : ''}`);
+    // A note, not a result line: the rest is verified all the same.
+    if (!macKeys) io.err('note: record MACs not checked (no HSM): rows written with database access alone are not told apart');
     for (const line of describe(result)) io.out(line);
     return result.ok ? 0 : 1;
   } finally {

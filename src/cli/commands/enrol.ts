@@ -64,21 +64,26 @@ export interface EnrolRuntime {
 async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime> {
   const config = loadConfig(configFile);
   const { openConfiguredRepository } = await import('../../store/open-store.js');
-  const { openHsmToken, openKeyRing } = await import('../../hsm/open-hsm.js');
+  const { openAuditMacKeys, openHsmToken, openKeyRing } = await import('../../hsm/open-hsm.js');
   const { AuditTrail } = await import('../../audit/audit-trail.js');
   const { configuredWitnessFile, WitnessFile } = await import('../../audit/witness.js');
   const { loadFaceAnalyzer } = await import('../../verification/capture/face-analyzer.js');
   const repository = openConfiguredRepository(config);
-  // Opened lazily: the token is first touched when a checkpoint is signed, so an HSM outage never blocks an enrolment.
+  // The token is needed up front for the audit record MACs (each record's position key comes from the HSM);
+  // a checkpoint that cannot be signed later is left for the server.
   const token = openHsmToken(config.hsm, resolveDataPath(config.server.dataDir));
   const witnessFile = configuredWitnessFile(config);
-  const audit = new AuditTrail(repository, openKeyRing(token, config.hsm), config.audit, {
-    onCheckpointError: (e) => console.error(`note: audit checkpoint not signed (${(e as Error).message}); the server will sign it`),
-    // A checkpoint this command signs is witnessed like the server's.
-    witness: witnessFile ? new WitnessFile(witnessFile) : null,
-    onWitnessError: (e) => console.error(`note: audit checkpoint not appended to the witness ${witnessFile} (${(e as Error).message})`),
-  });
   try {
+    const macKeys = await openAuditMacKeys(token, config.hsm);
+    const audit = new AuditTrail(repository, openKeyRing(token, config.hsm), config.audit, {
+      onCheckpointError: (e) => console.error(`note: audit checkpoint not signed (${(e as Error).message}); the server will sign it`),
+      // A checkpoint this command signs is witnessed like the server's.
+      witness: witnessFile ? new WitnessFile(witnessFile) : null,
+      onWitnessError: (e) => console.error(`note: audit checkpoint not appended to the witness ${witnessFile} (${(e as Error).message})`),
+      macKeys,
+      onForgedRecord: (seq, reason) => console.error(`WARNING: audit record ${seq} failed its MAC check and is not sealed: ${reason}`),
+    });
+    await audit.prepare();
     const faceEngine = await loadFaceAnalyzer(config);
     return {
       config, repository, audit, faceEngine,

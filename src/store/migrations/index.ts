@@ -1,6 +1,7 @@
 // The numbered, forward-only migrations, in order. Append only: version n+1 goes at the end.
 import { initialSchema } from './001-initial.js';
 import { sessionAttempts } from './002-session-attempts.js';
+import { auditMac } from './003-audit-mac.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'session-attempts', sql: sessionAttempts },
+  { version: 3, name: 'audit-mac', sql: auditMac },
 ];
