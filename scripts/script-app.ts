@@ -10,6 +10,7 @@ import { silentLogger } from '../src/core/log.js';
 import { createApp } from '../src/cli/create-app.js';
 import { AuditTrail } from '../src/audit/audit-trail.js';
 import { SoftwareKeyRing } from '../src/hsm/software-key-ring.js';
+import { SoftwareAuditMacKeys } from '../src/hsm/software-audit-mac-keys.js';
 import { createEntraKeys } from '../src/oidc/entra-keys.js';
 import { createVerificationCompleter } from '../src/oidc/complete-verification.js';
 import { EvidenceCipher } from '../src/store/evidence-cipher.js';
@@ -64,7 +65,8 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
   const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
   const evidence = new EvidenceCipher(repository, new SoftwareDataKeyWrapper(opts.kek, opts.kekId));
   await evidence.ready();
-  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { onCheckpointError: () => undefined });
+  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { onCheckpointError: () => undefined, macKeys: new SoftwareAuditMacKeys() });
+  await auditTrail.prepare();
   const verification = createVerification({
     config, repository, audit: auditTrail, faceEngine, evidence,
     completeVerification: createVerificationCompleter({ config, repository, keyRing }),

@@ -33,11 +33,10 @@ export const AUDIT_MAC_WINDOW = 256;
 
 export interface AuditTrailOptions {
   /**
-   * Derives the per-position MAC keys (the appliance: the HSM's Pkcs11AuditMacKeys; tests: SoftwareAuditMacKeys).
-   * src/cli always passes it. Absent only in scripts that predate record MACs: records then get a null MAC
-   * and checkpoints are sealed without MAC checks.
+   * Derives the per-position MAC keys (the appliance: the HSM's Pkcs11AuditMacKeys; tests and the by-hand
+   * scripts: SoftwareAuditMacKeys). Required: every record a trail writes carries its MAC.
    */
-  macKeys?: AuditMacKeys;
+  macKeys: AuditMacKeys;
   /** Position keys kept ready (default AUDIT_MAC_WINDOW; tests shrink it to reach the not-ready case). */
   macWindow?: number;
   /** Where a record that fails its MAC check (written without the HSM) is reported, once per seq. */
@@ -71,7 +70,7 @@ export class AuditTrail implements AuditWriter {
   #witnessProblem: string | null = null;
   /** Checkpoints are signed one at a time, in order. */
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #macKeys: AuditMacKeys | null;
+  readonly #macKeys: AuditMacKeys;
   readonly #macWindow: number;
   readonly #onForged: (seq: number, reason: string) => void;
   readonly #onMacKeyError: (error: unknown) => void;
@@ -81,7 +80,7 @@ export class AuditTrail implements AuditWriter {
   #refillAgain = false;
   #forged: { seq: number; reason: string } | null = null;
 
-  constructor(repo: Repository, keys: KeyRing, config: Pick<AuditConfig, 'checkpointEvery' | 'checkpointIntervalSeconds'>, opts: AuditTrailOptions = {}) {
+  constructor(repo: Repository, keys: KeyRing, config: Pick<AuditConfig, 'checkpointEvery' | 'checkpointIntervalSeconds'>, opts: AuditTrailOptions) {
     this.#repo = repo;
     this.#keys = keys;
     this.#config = config;
@@ -89,7 +88,7 @@ export class AuditTrail implements AuditWriter {
     this.#onError = opts.onCheckpointError ?? ((e) => console.error('proofgate audit: checkpoint failed:', e));
     this.#witness = opts.witness ?? null;
     this.#onWitnessError = opts.onWitnessError ?? ((e) => console.error('proofgate audit: witness append failed:', e));
-    this.#macKeys = opts.macKeys ?? null;
+    this.#macKeys = opts.macKeys;
     this.#macWindow = opts.macWindow ?? AUDIT_MAC_WINDOW;
     this.#onForged = opts.onForgedRecord ?? ((seq, reason) => console.error(`proofgate audit: record ${seq} FORGED, not sealed: ${reason}`));
     this.#onMacKeyError = opts.onMacKeyError ?? ((e) => console.error('proofgate audit: position keys not derived:', e));
@@ -101,7 +100,7 @@ export class AuditTrail implements AuditWriter {
 
   /** Derives the position keys for the next AUDIT_MAC_WINDOW records; await it before the first record(). */
   async prepare(): Promise<void> {
-    if (this.#macKeys) await this.#refill();
+    await this.#refill();
   }
 
   /**
@@ -122,7 +121,7 @@ export class AuditTrail implements AuditWriter {
         return appended;
       });
     } finally {
-      if (this.#macKeys) this.#refill().catch(this.#onMacKeyError);
+      this.#refill().catch(this.#onMacKeyError);
     }
     if (record.seq % this.#config.checkpointEvery === 0) {
       // Transactions are synchronous, so this job starts after the outermost one has committed or rolled
@@ -137,8 +136,7 @@ export class AuditTrail implements AuditWriter {
    * is forgotten once the record's transaction has settled (#pruneWindow, right after): a rolled-back record
    * leaves its position free, and its key ready, for the next one. Keys below `seq` are dropped at once.
    */
-  #macFor(seq: number, hash: string): string | null {
-    if (!this.#macKeys) return null;
+  #macFor(seq: number, hash: string): string {
     for (const used of [...this.#positionKeys.keys()]) if (used < seq) this.#positionKeys.delete(used);
     const key = this.#positionKeys.get(seq);
     if (!key) throw hsmUnavailable(`audit MAC key for record ${seq} not derived yet`);
@@ -148,7 +146,6 @@ export class AuditTrail implements AuditWriter {
   /** Tops the window up to [last+1 .. last+window]; one run at a time, rerun when asked during one. */
   #refill(): Promise<void> {
     const macKeys = this.#macKeys;
-    if (!macKeys) return Promise.resolve();
     if (this.#refilling) {
       this.#refillAgain = true;
       return this.#refilling;
@@ -242,7 +239,6 @@ export class AuditTrail implements AuditWriter {
    */
   async #lastGenuine(sealedSeq: number, newest: AuditRecord): Promise<AuditRecord | null> {
     const macKeys = this.#macKeys;
-    if (!macKeys) return newest;
     let seenMac = false;
     let good: AuditRecord | null = null;
     const pending: AuditRecord[] = [];

@@ -138,10 +138,10 @@ t.test('through the app: a record whose position key is not ready rolls the deci
 });
 
 t.test('pre-MAC records (before migration 3) verify and are sealed; a MAC-less row after the first MAC\'d one is forged', async (t) => {
-  const { repo, trail, macKeys, trusted, forged } = await auditFixture(t, { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 });
-  // The trail as it was before record MACs: no position keys, so null MACs.
-  const before = new AuditTrail(repo, await testKeyRing(), { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 });
-  for (let i = 1; i <= 2; i += 1) t.equal(before.record(auditEntryFixture(i)).mac, null);
+  const { repo, file, trail, macKeys, trusted, forged } = await auditFixture(t, { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 });
+  // Rows as an appliance wrote them before record MACs existed: chained, with a null MAC.
+  for (let i = 1; i <= 2; i += 1) forgeAuditRow(file, auditEntryFixture(i), 'none');
+  t.equal(repo.lastAuditRecord()?.mac, null);
   await trail.prepare();
   for (let i = 3; i <= 5; i += 1) trail.record(auditEntryFixture(i));
   t.match(await trail.checkpoint(), { seq: 5 }, 'pre-MAC records 1-2 and MAC\'d 3-5 sealed together');
@@ -154,7 +154,7 @@ t.test('pre-MAC records (before migration 3) verify and are sealed; a MAC-less r
   t.equal(await auditVerifyCommand(config, [], { trustedKeys: trusted, macKeys, io: { out: (l) => lines.push(l), err: () => undefined } }), 0);
   t.match(lines.join('\n'), "record MACs: 3 verified under the HSM's key, 2 pre-MAC record(s) (written before record MACs existed)");
 
-  before.record(auditEntryFixture(6)); // a null MAC now: written without the position keys
+  forgeAuditRow(file, auditEntryFixture(6), 'none'); // a null MAC now: written without the position keys
   trail.record(auditEntryFixture(7));
   t.equal(await trail.checkpoint(), null, 'nothing after record 5 can be sealed');
   t.same(forged, [6]);

@@ -36,7 +36,7 @@ export async function auditTrailFor(repo: Repository, config: Partial<AuditConfi
 }
 
 /** now: the clock; witness, macKeys: as AuditTrailOptions (absent: no witness; the process's test MAC secret). */
-export type FixtureOptions = { now?: () => number } & Pick<AuditTrailOptions, 'witness' | 'macKeys'>;
+export type FixtureOptions = { now?: () => number } & Partial<Pick<AuditTrailOptions, 'witness' | 'macKeys'>>;
 
 export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {}, opts: FixtureOptions = {}) {
   const { repo, file, dir } = tempRepository(t, opts);
