@@ -130,3 +130,21 @@ t.test('audit records read back exactly as appended', async (t) => {
     { message: 'audit_records is append-only' });
   t.throws(() => repo.database.prepare('DELETE FROM audit_records WHERE seq = 3').run(), { message: 'audit_records is append-only' });
 });
+
+t.test('a duplicate-capture lookup finds a digest by its index, not by walking the account\'s sessions', async (t) => {
+  const { repo } = tempRepository(t);
+  const key = repo.saveDataKey({ keyId: 'dk-1', wrappingKeyId: 'test', wrapped: Buffer.alloc(40), createdAt: 1 });
+  const seal = { iv: Buffer.alloc(12), tag: Buffer.alloc(16) };
+  const digest = (n: number) => n.toString(16).padStart(64, '0');
+  for (let i = 1; i <= 3; i += 1) {
+    repo.createSession(sessionFixture(`s${i}`));
+    repo.putEvidence({ evidenceId: `e${i}`, sessionId: `s${i}`, kind: 'selfie', mediaType: 'image/jpeg', sha256: digest(i), createdAt: i }, Buffer.alloc(1), key.keyId, seal);
+  }
+  repo.createSession(sessionFixture('other', { oid: 'object-2' }));
+  t.equal(repo.evidenceSeenForAccount('tenant-1', 'object-1', digest(2), 's3'), true, 'an earlier session of the account');
+  t.equal(repo.evidenceSeenForAccount('tenant-1', 'object-1', digest(2), 's2'), false, 'the same session does not count');
+  t.equal(repo.evidenceSeenForAccount('tenant-1', 'object-2', digest(2), 'other'), false, 'another account');
+  const plan = repo.database.prepare(`EXPLAIN QUERY PLAN SELECT 1 FROM verification_sessions s JOIN evidence e ON e.session_id = s.session_id
+    WHERE s.tid = ? AND s.oid = ? AND e.sha256 = ? AND s.session_id != ? LIMIT 1`).all('t', 'o', digest(1), 'x') as Array<{ detail: string }>;
+  t.match(plan.map((p) => p.detail).join('\n'), /evidence_sha256/, 'the plan starts from the digest');
+});

@@ -2,6 +2,7 @@
 import { initialSchema } from './001-initial.js';
 import { sessionAttempts } from './002-session-attempts.js';
 import { auditMac } from './003-audit-mac.js';
+import { evidenceSha256Index } from './004-evidence-sha256.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'session-attempts', sql: sessionAttempts },
   { version: 3, name: 'audit-mac', sql: auditMac },
+  { version: 4, name: 'evidence-sha256', sql: evidenceSha256Index },
 ];
