@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
-import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
+import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { challengeItems, challengeLandmarks } from '../helpers/liveness-evidence.js';
@@ -87,3 +87,27 @@ t.test('challenge-only without any challenge frame, or depth without the challen
   t.equal(engine.calls, 0);
   t.match(app.repository.lastAuditRecord()!.checks, [{ name: 'liveness', outcome: 'fail', reason: /^evidence: none; verdict: challenge-required/ }]);
 });
+
+t.test('challenge-only: unusable challenge frames ask the owner and a stranger alike to try again, after the same work', async (t) => {
+  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const replies = [];
+  const work: number[] = [];
+  const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
+  for (const [face, photo] of [[owner, 'personA'], [stranger, 'personB']] as const) {
+    const opened = await app.openSession({ state: STATE });
+    const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+    // The selfie shows the face; no challenge frame shows one. Were liveness judged only after a match,
+    // the owner would be asked to retry and the stranger denied: an oracle.
+    engine.willAnswer(oneFace(face), noFace());
+    const envelope = JSON.stringify({ captures: [
+      { kind: 'selfie', mediaType: 'image/jpeg', data: faceJpeg(photo, { width: 640, height: 480, zoom: 1.4 }).toString('base64') },
+      ...challengeItems(frame, 5, nonce, Date.now() - 1200),
+    ] });
+    replies.push(await post(app, opened.captureUrl, opened.session.csrfToken, envelope, CAPTURE_ENVELOPE_MEDIA_TYPE));
+    work.push(engine.calls);
+  }
+  t.same(replies[0], replies[1], 'identical status and JSON reply');
+  t.match(replies[0].json, { outcome: 'retry' });
+  t.same(work, [work[0], work[0]], `the same analyses for both (${work[0]})`);
+});
+

@@ -1,7 +1,7 @@
 // The returning-user decision: one selfie against the stored profile of the account bound to the hint.
 // read the liveness evidence (malformed: 4xx before any work) → a refusal the liveness policy makes
 // whatever the evidence shows (before any analysis: no face-match oracle) → analyse → face count → quality gates →
-// same model → compare → liveness (evaluate-liveness.ts, one policy: config.liveness.policy). Every step
+// same model → compare → liveness, judged whether or not the face matched (evaluate-liveness.ts). Every step
 // adds a CheckResult; "verified" is only ever the result of the match passing and decideLiveness
 // accepting. Capture-quality failures are retryable; the rest are final.
 import { ProofgateError } from '../../core/errors.js';
@@ -95,12 +95,8 @@ export async function decideReturningUser(
       ? `embedding distance ${distance} <= ${policy.matchMaxDistance} (same person)`
       : `embedding distance ${distance} > ${policy.matchMaxDistance} (not the enrolled person)`,
   });
-  // Not the enrolled person: final, and the liveness evidence (and the challenge nonce) is left untouched.
-  if (!comparison.match) {
-    checks.push({ name: 'liveness', score: null, threshold: null, outcome: 'skipped', reason: 'not evaluated: the face did not match the enrolled person' });
-    return { kind: 'decided', decision: 'denied', checks };
-  }
-
+  // Liveness is judged whether or not the face matched: a retry, an outage, a malformed-evidence 4xx and
+  // the time it takes must not tell the owner's face from a stranger's. Only the final decision differs.
   const liveness = await evaluateLiveness({
     engine, config: ctx.liveness, template, matchMaxDistance: policy.matchMaxDistance,
     challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard,
@@ -108,5 +104,6 @@ export async function decideReturningUser(
   if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, ...liveness.checks], advice: liveness.advice };
   if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, ...liveness.checks] };
   checks.push(...liveness.checks);
-  return { kind: 'decided', decision: liveness.verdict.accepted ? 'verified' : 'denied', checks, liveness: liveness.verdict };
+  const verified = comparison.match && liveness.verdict.accepted;
+  return { kind: 'decided', decision: verified ? 'verified' : 'denied', checks, liveness: liveness.verdict };
 }
