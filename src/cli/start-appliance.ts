@@ -2,27 +2,29 @@
 // order, and starts the HTTP listener. Start-up fails fast with a message that says what to run when a
 // prerequisite (the HSM token, the database) is missing; after start-up an outage of a part fails only
 // the requests that need it (HSM → temporarily_unavailable, face engine → temporarily_unavailable).
-import { createServer, type Server } from 'node:http';
+// The order, top to bottom: data directory → store → HSM → evidence key → retention → audit trail →
+// expired-session sweep → face engine → OIDC completer and document checks → routes and /health → listen.
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
 import { openApplianceHsm, type ApplianceHsm } from '../hsm/open-hsm.js';
 import { createEntraKeys } from '../oidc/entra-keys.js';
 import { createVerificationCompleter } from '../oidc/complete-verification.js';
-import { AuditTrail, AUDIT_CHECKPOINT_POLL_MS } from '../audit/audit-trail.js';
-import { configuredWitnessFile, WitnessFile } from '../audit/witness.js';
+import { AUDIT_CHECKPOINT_POLL_MS } from '../audit/audit-trail.js';
+import { configuredWitnessFile } from '../audit/witness.js';
 import { EvidenceCipher } from '../store/evidence-cipher.js';
 import { openConfiguredRepository } from '../store/open-store.js';
-import { diskSpaceHealth, storeWriteHealth } from '../store/store-health.js';
 import { purgeExpiredEvidence, RETENTION_INTERVAL_MS } from '../store/retention.js';
 import type { SqliteRepository } from '../store/sqlite-repository.js';
 import { createVerification } from '../verification/http/create-verification.js';
 import { sweepExpiredSessions, SESSION_SWEEP_INTERVAL_MS } from '../verification/flow/sweep-expired-sessions.js';
-import { loadFaceAnalyzer, type EngineFaceAnalyzer } from '../verification/capture/face-analyzer.js';
 import { loadDocumentChecks } from '../verification/first-time/load-document-inspector.js';
-import type { FaceAnalyzer } from '../verification/capture/ports.js';
 import { createApp } from './create-app.js';
-import type { HealthChecks } from '../http/health.js';
+import { applianceHealthChecks } from './start/appliance-health.js';
+import { BackgroundJobs } from './start/background-jobs.js';
+import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
+import { openAuditTrail } from './start/open-audit-trail.js';
 import { jsonLineLogger, type Logger } from '../core/log.js';
 
 export interface RunningAppliance {
@@ -32,134 +34,58 @@ export interface RunningAppliance {
   close(): Promise<void>;
 }
 
-/** A face analyzer that explains why verification cannot run, so the rest of the appliance still serves. */
-function unavailableFaceAnalyzer(cause: unknown): FaceAnalyzer {
-  const message = `face engine unavailable: ${(cause as Error).message}`;
-  const fail = () => { throw new ProofgateError('ERR_MODEL', message, { status: 503, cause }); };
-  return { modelId: 'unavailable', analyzeFace: async () => fail(), compareFaces: () => fail() };
-}
-
 export async function startAppliance(config: ProofgateConfig, log: Logger = jsonLineLogger): Promise<RunningAppliance> {
   const dataDir = resolveDataPath(config.server.dataDir);
   // Refused before anything opens: a witness beside the database falls with it.
   const witnessFile = configuredWitnessFile(config);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const timers: NodeJS.Timeout[] = [];
+  const jobs = new BackgroundJobs(log);
   let repository: SqliteRepository | undefined;
   let hsm: ApplianceHsm | undefined;
-  let loadedEngine: EngineFaceAnalyzer | undefined;
+  let face: LoadedFaceEngine | undefined;
   try {
     repository = openConfiguredRepository(config);
-    try {
-      hsm = await openApplianceHsm(config.hsm, dataDir);
-    } catch (e) {
-      throw new ProofgateError('ERR_HSM_UNAVAILABLE',
-        `cannot open the HSM token "${config.hsm.tokenLabel}" (${(e as Error).message}); run "proofgate init" first`, { cause: e });
-    }
-    const evidence = new EvidenceCipher(repository, hsm.dataKeyWrapper);
+    const store = repository;
+    hsm = await openHsmOrExplain(config, dataDir);
+    const evidence = new EvidenceCipher(store, hsm.dataKeyWrapper);
     await evidence.ready();
+    jobs.every('retention-purge', RETENTION_INTERVAL_MS, () => log('retention-purge', { ...purgeExpiredEvidence(store, config.store) }), { runNow: true });
 
-    const purge = () => {
-      try {
-        const report = purgeExpiredEvidence(repository!, config.store);
-        log('retention-purge', { ...report });
-      } catch (e) {
-        log('retention-purge-failed', { error: (e as Error).message });
-      }
-    };
-    purge();
-    timers.push(setInterval(purge, RETENTION_INTERVAL_MS).unref());
-
-    const auditTrail = new AuditTrail(repository, hsm.keyRing, config.audit, {
-      onCheckpointError: (e) => log('audit-checkpoint-failed', { error: (e as Error).message }),
-      witness: witnessFile ? new WitnessFile(witnessFile) : null,
-      onWitnessError: (e, cp) => log('audit-witness-failed', { seq: cp.seq, witnessFile, error: (e as Error).message }),
-      macKeys: hsm.auditMacKeys,
-      onForgedRecord: (seq, reason) => log('audit-record-forged', { seq, error: reason, effect: 'not sealed; checkpoints stop before it' }),
-      onMacKeyError: (e) => log('audit-mac-keys-failed', { error: (e as Error).message, effect: 'audit records answer temporarily_unavailable until the HSM is back' }),
-    });
-    // Every record needs its position key ready (record() is synchronous): derive the window before anything writes.
-    await auditTrail.prepare();
-    // Seal whatever the last run (or another process) left unsealed before serving; an HSM hiccup here
-    // is logged and the timer retries, it does not stop the start.
-    await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'start-up', error: (e as Error).message }));
-    timers.push(setInterval(() => {
-      auditTrail.checkpointIfDue().catch((e: unknown) => log('audit-checkpoint-failed', { error: (e as Error).message }));
-    }, AUDIT_CHECKPOINT_POLL_MS).unref());
-
+    const auditTrail = await openAuditTrail(config, store, hsm, witnessFile, log);
+    jobs.every('audit-checkpoint', AUDIT_CHECKPOINT_POLL_MS, () => auditTrail.checkpointIfDue(), { runNow: false });
     // Open sessions nobody came back to (and those that expired while the appliance was down) are closed
     // as expired, each with its audit record.
-    const sweep = () => {
-      try {
-        const report = sweepExpiredSessions({ repo: repository!, audit: auditTrail });
-        if (report.failed > 0) log('session-sweep-failed', { ...report });
-        else if (report.expired > 0) log('session-sweep', { ...report });
-      } catch (e) {
-        log('session-sweep-failed', { error: (e as Error).message });
-      }
-    };
-    sweep();
-    timers.push(setInterval(sweep, SESSION_SWEEP_INTERVAL_MS).unref());
+    jobs.every('session-sweep', SESSION_SWEEP_INTERVAL_MS, () => {
+      const report = sweepExpiredSessions({ repo: store, audit: auditTrail });
+      if (report.failed > 0) log('session-sweep-failed', { ...report });
+      else if (report.expired > 0) log('session-sweep', { ...report });
+    }, { runNow: true });
 
-    let faceEngine: FaceAnalyzer;
-    let faceEngineProblem: string | undefined;
-    try {
-      loadedEngine = await loadFaceAnalyzer(config);
-      faceEngine = loadedEngine;
-    } catch (e) {
-      faceEngineProblem = (e as Error).message;
-      log('face-engine-unavailable', { error: faceEngineProblem, effect: 'verifications answer temporarily_unavailable' });
-      faceEngine = unavailableFaceAnalyzer(e);
-    }
-
+    face = await loadFaceEngine(config, log);
     const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-    const completeVerification = createVerificationCompleter({ config, repository, keyRing: hsm.keyRing });
+    const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing });
     // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
     const documentChecks = await loadDocumentChecks(config.documents);
     if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' });
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
-    const verification = createVerification({ config, repository, audit: auditTrail, faceEngine, evidence, completeVerification, documents: documentChecks.inspector });
-    const token = hsm.token;
-    const store = repository;
-    const healthChecks: HealthChecks = {
-      hsm: () => {
-        const s = token.status();
-        return { ok: s.state !== 'unavailable' && s.state !== 'closed', detail: s.state };
-      },
-      store: () => storeWriteHealth(store, Date.now()),
-      disk: () => diskSpaceHealth(dataDir, config.server.minFreeDiskMiB),
-      entraKeys: () => entraKeys.freshness(),
-      faceEngine: () => (faceEngineProblem ? { ok: false, detail: 'not loaded' } : { ok: true, detail: faceEngine.modelId }),
-      audit: () => {
-        const { witnessProblem, forgedRecord } = auditTrail.health();
-        if (forgedRecord) return { ok: false, detail: `record ${forgedRecord.seq} failed its MAC check (written without the HSM); not sealed` };
-        return witnessProblem ? { ok: false, detail: 'witness append failed' } : { ok: true, detail: witnessFile ? 'witnessed' : 'no witness' };
-      },
-    };
+    const verification = createVerification({
+      config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
+    });
     const app = createApp({
-      config, repository, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, healthChecks, log,
+      config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log,
+      healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, auditTrail, witnessFile }),
       routers: [{ path: '/', router: verification.router }],
     });
-
-    const server = createServer(app);
-    server.requestTimeout = 60_000;
-    server.headersTimeout = 15_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.server.port, config.server.host, () => resolve());
-    });
-    const address = server.address() as { port: number };
-    const listenUrl = `http://${config.server.host}:${address.port}`;
+    const { server, listenUrl } = await listen(app, config);
     log('listening', { listen: listenUrl, issuer: config.server.publicBaseUrl });
 
     const openHsm = hsm;
-    const openRepo = repository;
-    const openEngine = loadedEngine;
+    const openEngine = face.loaded;
     return {
       server,
       listenUrl,
       async close() {
-        for (const t of timers) clearInterval(t);
+        jobs.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // A clean shutdown seals the tail (queued behind any checkpoint being signed), before the token
@@ -168,14 +94,35 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
         await auditTrail.flush();
         openEngine?.close();
         await openHsm.close();
-        openRepo.close();
+        store.close();
       },
     };
   } catch (e) {
-    for (const t of timers) clearInterval(t);
-    loadedEngine?.close();
+    jobs.stop();
+    face?.loaded?.close();
     await hsm?.close();
     repository?.close();
     throw e;
   }
+}
+
+async function openHsmOrExplain(config: ProofgateConfig, dataDir: string): Promise<ApplianceHsm> {
+  try {
+    return await openApplianceHsm(config.hsm, dataDir);
+  } catch (e) {
+    throw new ProofgateError('ERR_HSM_UNAVAILABLE',
+      `cannot open the HSM token "${config.hsm.tokenLabel}" (${(e as Error).message}); run "proofgate init" first`, { cause: e });
+  }
+}
+
+async function listen(app: RequestListener, config: ProofgateConfig): Promise<{ server: Server; listenUrl: string }> {
+  const server = createServer(app);
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 15_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const address = server.address() as { port: number };
+  return { server, listenUrl: `http://${config.server.host}:${address.port}` };
 }

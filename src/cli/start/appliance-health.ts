@@ -1,0 +1,39 @@
+// What GET /health asks of the running appliance: the HSM token, a store write, disk space under the data
+// directory, Entra key freshness, the face engine, and the audit trail (witness appends, forged records).
+import type { AuditTrail } from '../../audit/audit-trail.js';
+import type { ProofgateConfig } from '../../config/index.js';
+import type { HsmToken } from '../../hsm/hsm-token.js';
+import type { HealthChecks } from '../../http/health.js';
+import type { EntraKeySource } from '../../oidc/entra-keys.js';
+import type { Repository } from '../../store/repository.js';
+import { diskSpaceHealth, storeWriteHealth } from '../../store/store-health.js';
+import type { LoadedFaceEngine } from './load-face-engine.js';
+
+export interface ApplianceParts {
+  config: ProofgateConfig;
+  dataDir: string;
+  token: HsmToken;
+  repository: Repository;
+  entraKeys: EntraKeySource;
+  face: LoadedFaceEngine;
+  auditTrail: AuditTrail;
+  witnessFile: string | null;
+}
+
+export function applianceHealthChecks(p: ApplianceParts): HealthChecks {
+  return {
+    hsm: () => {
+      const s = p.token.status();
+      return { ok: s.state !== 'unavailable' && s.state !== 'closed', detail: s.state };
+    },
+    store: () => storeWriteHealth(p.repository, Date.now()),
+    disk: () => diskSpaceHealth(p.dataDir, p.config.server.minFreeDiskMiB),
+    entraKeys: () => p.entraKeys.freshness(),
+    faceEngine: () => (p.face.problem ? { ok: false, detail: 'not loaded' } : { ok: true, detail: p.face.faceEngine.modelId }),
+    audit: () => {
+      const { witnessProblem, forgedRecord } = p.auditTrail.health();
+      if (forgedRecord) return { ok: false, detail: `record ${forgedRecord.seq} failed its MAC check (written without the HSM); not sealed` };
+      return witnessProblem ? { ok: false, detail: 'witness append failed' } : { ok: true, detail: p.witnessFile ? 'witnessed' : 'no witness' };
+    },
+  };
+}
