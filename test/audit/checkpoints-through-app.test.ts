@@ -1,27 +1,13 @@
 // Count checkpoints in the running app, not the class: the real verification side (verification-test-app,
 // wired as start-appliance.ts wires it) with audit.checkpointEvery = 2, driven by real verifications over
 // HTTP (Cancel: the cheapest complete one), and the checkpoints table checked with verifyAuditChain.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import { RecordedFaceAnalyzer } from '../helpers/recorded-face-analyzer.js';
-import { parseFormPost } from '../helpers/simulated-entra.js';
-import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { startVerificationTestApp } from '../helpers/verification-test-app.js';
+import { cancel, cancelled, trustedKeys } from '../helpers/cancel-verification.js';
 
 const EVERY_SECOND = { audit: { checkpointEvery: 2, checkpointIntervalSeconds: 0 } };
-
-async function cancel(app: VerificationTestApp, opened: { cancelUrl: string; session: { csrfToken: string } }) {
-  return fetch(`${app.baseUrl}${opened.cancelUrl}`, {
-    method: 'POST', body: new URLSearchParams({ csrf: opened.session.csrfToken }), headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-}
-
-async function cancelled(t: Test, app: VerificationTestApp): Promise<void> {
-  const res = await cancel(app, await app.openSession());
-  t.equal(res.status, 200);
-  t.match(parseFormPost(await res.text())?.fields, { error: 'access_denied' });
-}
-
-const trustedKeys = async (app: VerificationTestApp) => (await app.keyRing.published()).map((k) => k.jwk());
 
 t.test('every 2nd verification record is sealed by a signed checkpoint that verifies', async (t) => {
   const app = await startVerificationTestApp(t, { faceEngine: new RecordedFaceAnalyzer([]), config: EVERY_SECOND });

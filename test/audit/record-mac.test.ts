@@ -2,7 +2,7 @@
 // derives, so a row written with database access but without the HSM is told apart, never sealed, and
 // reported by audit-verify. Driven through the running verification app (wired as start-appliance.ts
 // wires it) where it matters; the real SoftHSM appliance is in test/cli/forged-audit-record.test.ts.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { AuditTrail, AUDIT_MAC_WINDOW } from '../../src/audit/audit-trail.js';
 import { auditBody, chainHash, GENESIS_HASH, recordMac } from '../../src/audit/chain.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
@@ -14,25 +14,11 @@ import { SoftwareAuditMacKeys } from '../../src/hsm/software-audit-mac-keys.js';
 import { auditFixture, testKeyRing } from '../helpers/audit-fixture.js';
 import { forgeAuditRow, type ForgedMac } from '../helpers/forge-audit-row.js';
 import { RecordedFaceAnalyzer } from '../helpers/recorded-face-analyzer.js';
-import { parseFormPost } from '../helpers/simulated-entra.js';
 import { auditEntryFixture } from '../helpers/store-fixtures.js';
-import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { startVerificationTestApp } from '../helpers/verification-test-app.js';
+import { cancel, cancelled, trustedKeys } from '../helpers/cancel-verification.js';
 
 const EVERY_SECOND = { audit: { checkpointEvery: 2, checkpointIntervalSeconds: 0 } };
-
-async function cancel(app: VerificationTestApp, opened: { cancelUrl: string; session: { csrfToken: string } }) {
-  return fetch(`${app.baseUrl}${opened.cancelUrl}`, {
-    method: 'POST', body: new URLSearchParams({ csrf: opened.session.csrfToken }), headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-}
-
-async function cancelled(t: Test, app: VerificationTestApp): Promise<void> {
-  const res = await cancel(app, await app.openSession());
-  t.equal(res.status, 200);
-  t.match(parseFormPost(await res.text())?.fields, { error: 'access_denied' });
-}
-
-const trustedKeys = async (app: VerificationTestApp) => (await app.keyRing.published()).map((k) => k.jwk());
 
 t.test('each record carries HMAC-SHA256(K_seq, "<seq>.<hash>"); the chain hash is what it was', async (t) => {
   const { repo, trail, macKeys, trusted, fill } = await auditFixture(t);
