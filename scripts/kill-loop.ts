@@ -17,7 +17,7 @@ import { openSqliteRepository } from '../src/store/sqlite-repository.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../test/helpers/recorded-face-analyzer.js';
 import { SimulatedEntra } from '../test/helpers/simulated-entra.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
-import { newTake, startScriptApp } from './script-app.js';
+import { newTake, scriptMacKeys, startScriptApp } from './script-app.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 // One wrapping key for every child, so each restart unwraps the data key the first child stored.
@@ -121,7 +121,7 @@ async function main(args: string[]): Promise<number> {
         AND EXISTS (SELECT 1 FROM audit_records a WHERE a.session_id = s.session_id)`);
       const twice = count('SELECT count(*) AS n FROM (SELECT session_id FROM audit_records WHERE session_id IS NOT NULL GROUP BY session_id HAVING count(*) > 1)');
       // The children's software keys are gone with them: the stored public keys are what is left to trust here.
-      const chain = verifyAuditChain(repo, repo.auditKeys());
+      const chain = await verifyAuditChain(repo, repo.auditKeys(), { macKeys: scriptMacKeys(KEK) });
       process.stdout.write([
         `kill-loop: ${rounds} rounds of kill -9 in ${Math.round((Date.now() - started) / 1000)} s`,
         `decisions answered before a kill: ${total.decided} (${total.passes} passes), non-200 answers: ${total.failures}`,
@@ -129,7 +129,7 @@ async function main(args: string[]): Promise<number> {
         `sessions decided without an audit record: ${withoutRecord}`,
         `open sessions with an audit record: ${recordWhileOpen}`,
         `sessions with more than one audit record: ${twice}`,
-        `audit chain: ${chain.ok ? 'OK' : `FAILED at seq ${chain.problem?.seq} (${chain.problem?.kind}): ${chain.problem?.reason}`}, records ${chain.records}, checkpoints ${chain.checkpoints}, sealed through ${chain.sealedThrough}`,
+        `audit chain: ${chain.ok ? 'OK' : `FAILED at seq ${chain.problem?.seq} (${chain.problem?.kind}): ${chain.problem?.reason}`}, records ${chain.records}, checkpoints ${chain.checkpoints}, sealed through ${chain.sealedThrough}, record MACs checked ${chain.macs?.checked ?? 0}`,
         `result: ${withoutRecord === 0 && recordWhileOpen === 0 && twice === 0 && chain.ok ? 'OK' : 'FAILED'}`,
         '',
       ].join('\n'));

@@ -2,7 +2,7 @@
 // verification routes, wired as in test/helpers/verification-test-app.ts, on one SQLite file, listening
 // on 127.0.0.1 with a software signing key, and one account enrolled from a reference photo. The face
 // engine is the caller's (a recorded analyzer, so a pass costs little CPU).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { buildConfig } from '../src/config/index.js';
 import { mergeConfig } from '../src/config/validate.js';
@@ -65,7 +65,7 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
   const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
   const evidence = new EvidenceCipher(repository, new SoftwareDataKeyWrapper(opts.kek, opts.kekId));
   await evidence.ready();
-  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { onCheckpointError: () => undefined, macKeys: new SoftwareAuditMacKeys() });
+  const auditTrail = new AuditTrail(repository, keyRing, config.audit, { onCheckpointError: () => undefined, macKeys: scriptMacKeys(opts.kek) });
   await auditTrail.prepare();
   const verification = createVerification({
     config, repository, audit: auditTrail, faceEngine, evidence,
@@ -92,4 +92,12 @@ export function newTake(base: Buffer, tag: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(jpeg.length);
   bytes.set(jpeg);
   return bytes;
+}
+
+/**
+ * The scripts' audit MAC keys, derived from their fixed KEK so every child process of one run (kill-loop
+ * starts one per round) derives the same position keys, and the parent can check the MACs afterwards.
+ */
+export function scriptMacKeys(kek: Buffer): SoftwareAuditMacKeys {
+  return new SoftwareAuditMacKeys(createHash('sha256').update('proofgate-script-audit-mac').update(kek).digest());
 }

@@ -24,7 +24,7 @@ import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult } from '../
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../test/helpers/recorded-face-analyzer.js';
 import { SimulatedEntra, parseFormPost } from '../test/helpers/simulated-entra.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
-import { newTake, startScriptApp, type EntraIdentity } from './script-app.js';
+import { newTake, scriptMacKeys, startScriptApp, type EntraIdentity } from './script-app.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const KEK = Buffer.alloc(32, 0x5b);
@@ -272,10 +272,10 @@ async function main(args: string[]): Promise<number> {
     let chainLine: string;
     try {
       // The child's software key is gone with it: the stored public keys are what is left to trust here.
-      const chain = verifyAuditChain(repo, repo.auditKeys());
+      const chain = await verifyAuditChain(repo, repo.auditKeys(), { macKeys: scriptMacKeys(KEK) });
       chainOk = chain.ok;
       chainLine = `${chain.ok ? 'OK' : `FAILED at seq ${chain.problem?.seq} (${chain.problem?.kind}): ${chain.problem?.reason}`}, ` +
-        `records ${chain.records}, checkpoints ${chain.checkpoints}, sealed through ${chain.sealedThrough}`;
+        `records ${chain.records}, checkpoints ${chain.checkpoints}, sealed through ${chain.sealedThrough}, record MACs checked ${chain.macs?.checked ?? 0}`;
     } finally {
       repo.close();
     }
