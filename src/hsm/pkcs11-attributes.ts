@@ -64,11 +64,17 @@ export function certificateTemplate(label: string, id: Buffer, subject: Buffer, 
   ];
 }
 
-/** AES-256 key that can only wrap and unwrap, never leaves the token. */
-export function wrappingKeyTemplate(label: string, id: Buffer): Template {
+type SecretKeyUse = 'wrap' | 'unwrap' | 'sign';
+
+/**
+ * A 256-bit token secret that is sensitive and never extractable, allowed only the `uses` given: every other
+ * usage attribute is set false explicitly, so a token's permissive defaults never widen it.
+ */
+function secretKeyTemplate(keyType: number, label: string, id: Buffer, uses: readonly SecretKeyUse[]): Template {
+  const allowed = (use: SecretKeyUse) => uses.includes(use);
   return [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-    { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
+    { type: pkcs11js.CKA_KEY_TYPE, value: keyType },
     { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
     { type: pkcs11js.CKA_TOKEN, value: true },
     { type: pkcs11js.CKA_PRIVATE, value: true },
@@ -76,36 +82,24 @@ export function wrappingKeyTemplate(label: string, id: Buffer): Template {
     { type: pkcs11js.CKA_ID, value: id },
     { type: pkcs11js.CKA_SENSITIVE, value: true },
     { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-    { type: pkcs11js.CKA_WRAP, value: true },
-    { type: pkcs11js.CKA_UNWRAP, value: true },
+    { type: pkcs11js.CKA_WRAP, value: allowed('wrap') },
+    { type: pkcs11js.CKA_UNWRAP, value: allowed('unwrap') },
+    { type: pkcs11js.CKA_SIGN, value: allowed('sign') },
+    { type: pkcs11js.CKA_VERIFY, value: false },
     { type: pkcs11js.CKA_ENCRYPT, value: false },
     { type: pkcs11js.CKA_DECRYPT, value: false },
-    { type: pkcs11js.CKA_SIGN, value: false },
-    { type: pkcs11js.CKA_VERIFY, value: false },
     { type: pkcs11js.CKA_DERIVE, value: false },
   ];
 }
 
+/** AES-256 key that can only wrap and unwrap, never leaves the token. */
+export function wrappingKeyTemplate(label: string, id: Buffer): Template {
+  return secretKeyTemplate(pkcs11js.CKK_AES, label, id, ['wrap', 'unwrap']);
+}
+
 /** 256-bit generic secret that can only HMAC (derive the audit position keys), never leaves the token. */
 export function auditMacKeyTemplate(label: string, id: Buffer): Template {
-  return [
-    { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-    { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_GENERIC_SECRET },
-    { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
-    { type: pkcs11js.CKA_TOKEN, value: true },
-    { type: pkcs11js.CKA_PRIVATE, value: true },
-    { type: pkcs11js.CKA_LABEL, value: label },
-    { type: pkcs11js.CKA_ID, value: id },
-    { type: pkcs11js.CKA_SENSITIVE, value: true },
-    { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-    { type: pkcs11js.CKA_SIGN, value: true },
-    { type: pkcs11js.CKA_VERIFY, value: false },
-    { type: pkcs11js.CKA_ENCRYPT, value: false },
-    { type: pkcs11js.CKA_DECRYPT, value: false },
-    { type: pkcs11js.CKA_WRAP, value: false },
-    { type: pkcs11js.CKA_UNWRAP, value: false },
-    { type: pkcs11js.CKA_DERIVE, value: false },
-  ];
+  return secretKeyTemplate(pkcs11js.CKK_GENERIC_SECRET, label, id, ['sign']);
 }
 
 /** A data key in transit: a session object (gone when the session closes), readable so unwrap can return it. */
