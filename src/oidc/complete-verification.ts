@@ -86,11 +86,13 @@ export function createVerificationCompleter(deps: CompleterDeps): VerificationCo
     if (session.status !== 'open') {
       throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
     }
+    const expired = () => claim(sessionId, 'expired', { ...errorPostBack(session, 'access_denied', 'the verification session expired'), outcome: 'denied', session }, detail);
     const at = now();
-    if (at > session.expiresAt) {
-      return claim(sessionId, 'expired', { ...errorPostBack(session, 'access_denied', 'the verification session expired'), outcome: 'denied', session }, detail);
-    }
-    return claim(sessionId, 'decided', await postBackFor(session, decision, detail, at), detail);
+    if (at > session.expiresAt) return expired();
+    const completed = await postBackFor(session, decision, detail, at);
+    // Signing waits on the HSM (up to signingTimeoutMs): a session that expired meanwhile is claimed as expired.
+    if (now() > session.expiresAt) return expired();
+    return claim(sessionId, 'decided', completed, detail);
   };
 
   /** What goes back for this decision; for 'verified' the id_token, signed before anything is claimed. */

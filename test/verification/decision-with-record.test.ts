@@ -8,6 +8,10 @@ import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/rec
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { parseFormPost } from '../helpers/simulated-entra.js';
+import { cancel as postCancel } from '../helpers/cancel-verification.js';
+import type { AuditRecord } from '../../src/core/domain.js';
+import type { KeyRing } from '../../src/hsm/signing-key.js';
+import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
@@ -23,20 +27,37 @@ async function appWithProfile(t: Test, opts: { config?: Record<string, unknown>;
   return { app, engine };
 }
 
-/** The next audit insert throws (as a refusal by the store would); later ones pass. */
-function failNextAuditInsert(t: Test, app: VerificationTestApp): { failed: () => boolean } {
+/** The next audit insert throws (as a refusal by the store would); later ones pass. `refused`: what it was handed. */
+function failNextAuditInsert(t: Test, app: VerificationTestApp): { refused: () => AuditRecord | null } {
   const repo = app.repository;
   const original = repo.insertAuditRecord.bind(repo);
-  let armed = true;
+  let refused: AuditRecord | null = null;
   repo.insertAuditRecord = (record) => {
-    if (armed) {
-      armed = false;
+    if (!refused) {
+      refused = record;
       throw new Error('audit insert refused (test)');
     }
     original(record);
   };
   t.teardown(() => { repo.insertAuditRecord = original; });
-  return { failed: () => !armed };
+  return { refused: () => refused };
+}
+
+/**
+ * Sends one request with the next audit insert failing and checks what it left: the insert was attempted and
+ * refused, the answer is a 500, the session is still open, no record, the chain did not move.
+ */
+async function sendWithAuditInsertFailing<R extends { status: number }>(
+  t: Test, app: VerificationTestApp, opened: OpenedSession, send: () => Promise<R>,
+): Promise<{ reply: R; refused: AuditRecord }> {
+  const before = app.repository.lastAuditRecord()?.seq ?? 0;
+  const fault = failNextAuditInsert(t, app);
+  const reply = await send();
+  const refused = fault.refused();
+  t.ok(refused, 'the insert was attempted and refused');
+  t.equal(reply.status, 500);
+  assertRolledBack(t, app, opened, before);
+  return { reply, refused: refused! };
 }
 
 async function capture(app: VerificationTestApp, opened: OpenedSession) {
@@ -47,9 +68,7 @@ async function capture(app: VerificationTestApp, opened: OpenedSession) {
 }
 
 async function cancel(app: VerificationTestApp, opened: OpenedSession) {
-  const res = await fetch(`${app.baseUrl}${opened.cancelUrl}`, {
-    method: 'POST', body: new URLSearchParams({ csrf: opened.session.csrfToken }), headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
+  const res = await postCancel(app, opened);
   return { status: res.status, text: await res.text() };
 }
 
@@ -73,13 +92,8 @@ function assertRolledBack(t: Test, app: VerificationTestApp, opened: OpenedSessi
 t.test('pass: the audit insert fails → no token goes back, the session stays open, a later capture verifies it', async (t) => {
   const { app } = await appWithProfile(t);
   const opened = await app.openSession();
-  const before = app.repository.lastAuditRecord()!.seq;
-  const fault = failNextAuditInsert(t, app);
-  const failed = await capture(app, opened);
-  t.ok(fault.failed(), 'the insert was attempted and refused');
-  t.equal(failed.status, 500);
+  const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
   t.same(failed.json, GENERIC, 'the generic answer: no postBack, no id_token');
-  assertRolledBack(t, app, opened, before);
 
   const again = await capture(app, opened);
   t.match(again.json, { outcome: 'decided', decision: 'verified' });
@@ -93,12 +107,8 @@ t.test('pass: the audit insert fails → no token goes back, the session stays o
 t.test('deny: the audit insert fails → no access_denied goes back, a later capture denies with its record', async (t) => {
   const { app } = await appWithProfile(t, { config: {} }); // default policy: no depth frame → denied
   const opened = await app.openSession();
-  const before = app.repository.lastAuditRecord()!.seq;
-  failNextAuditInsert(t, app);
-  const failed = await capture(app, opened);
-  t.equal(failed.status, 500);
+  const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
   t.same(failed.json, GENERIC);
-  assertRolledBack(t, app, opened, before);
 
   const again = await capture(app, opened);
   t.match(again.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
@@ -109,14 +119,10 @@ t.test('deny: the audit insert fails → no access_denied goes back, a later cap
 t.test('cancel: the audit insert fails → the error page, no form_post; a second cancel completes it', async (t) => {
   const { app } = await appWithProfile(t);
   const opened = await app.openSession();
-  const before = app.repository.lastAuditRecord()!.seq;
-  failNextAuditInsert(t, app);
-  const failed = await cancel(app, opened);
-  t.equal(failed.status, 500);
+  const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => cancel(app, opened));
   t.match(failed.text, /Temporarily unavailable/);
   t.match(failed.text, /the service is temporarily unavailable/);
   t.equal(parseFormPost(failed.text), null, 'nothing is posted back to Entra');
-  assertRolledBack(t, app, opened, before);
 
   const again = await cancel(app, opened);
   t.equal(again.status, 200);
@@ -131,12 +137,8 @@ t.test('attempts exhausted: the audit insert fails on the last attempt → the s
   engine.willAnswer(noFace(0));
   t.match((await capture(app, opened)).json, { outcome: 'retry', attemptsLeft: 2 });
   t.match((await capture(app, opened)).json, { outcome: 'retry', attemptsLeft: 1 });
-  const before = app.repository.lastAuditRecord()!.seq;
-  failNextAuditInsert(t, app);
-  const failed = await capture(app, opened);
-  t.equal(failed.status, 500);
+  const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
   t.same(failed.json, GENERIC);
-  assertRolledBack(t, app, opened, before);
 
   const again = await capture(app, opened);
   t.match(again.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
@@ -151,12 +153,8 @@ t.test('expiry: the audit insert fails → the generic answer, the session stays
   const { app } = await appWithProfile(t, { now: () => now });
   const opened = await app.openSession();
   now = opened.session.expiresAt + 1_000;
-  const before = app.repository.lastAuditRecord()!.seq;
-  failNextAuditInsert(t, app);
-  const failed = await capture(app, opened);
-  t.equal(failed.status, 500);
+  const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
   t.same(failed.json, GENERIC);
-  assertRolledBack(t, app, opened, before);
 
   const again = await capture(app, opened);
   t.equal(again.status, 410);
@@ -172,11 +170,9 @@ t.test('a session that expires while its capture is judged is closed as expired 
   // The engine's answer arrives after the session's expiry: the completer finds it expired.
   const analyze = engine.analyzeFace.bind(engine);
   engine.analyzeFace = async (image) => { now = opened.session.expiresAt + 1; return analyze(image); };
-  const before = app.repository.lastAuditRecord()!.seq;
-  failNextAuditInsert(t, app);
-  const failed = await capture(app, opened);
-  t.equal(failed.status, 500);
-  assertRolledBack(t, app, opened, before);
+  const { refused } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
+  t.match(refused, { decision: 'denied' }, 'the refused record was the expiry, not the verified decision');
+  t.ok(refused.checks.some((c) => c.name === 'post-back' && /expired/.test(c.reason ?? '')), 'it says the session expired before the answer went back');
   engine.analyzeFace = analyze;
 
   const again = await capture(app, opened);
@@ -195,4 +191,31 @@ t.test('two concurrent decisions: one commits with its record, the other is refu
   const cancelled = b.status === 200;
   t.ok(verified !== cancelled, `exactly one decision went back (capture ${a.status}, cancel ${b.status})`);
   t.equal(records[0].decision, verified ? 'verified' : 'denied');
+});
+
+t.test('a session that expires while its token is being signed is claimed as expired: no token goes back', async (t) => {
+  let now = Date.now();
+  let expiresAt = Infinity;
+  const ring = await SoftwareKeyRing.create();
+  // The HSM answers after the session's expiry.
+  const slowRing: KeyRing = {
+    published: () => ring.published(),
+    active: async () => {
+      const key = await ring.active();
+      return { kid: key.kid, jwk: () => key.jwk(), sign: async (data) => { now = expiresAt + 1; return key.sign(data); } };
+    },
+  };
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: ACCEPT_RISK, now: () => now, keyRing: slowRing });
+  await enrolFromReferencePhoto(
+    { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
+  );
+  const opened = await app.openSession();
+  expiresAt = opened.session.expiresAt;
+  const reply = await capture(app, opened);
+  t.match(reply.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
+  t.notOk(reply.json.postBack.fields.id_token, 'the signed token is not sent');
+  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'expired');
+  t.match(recordsOf(app, opened.session.sessionId), [{ decision: 'denied' }]);
 });
