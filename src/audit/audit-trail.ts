@@ -21,7 +21,7 @@ import type { KeyRing } from '../hsm/signing-key.js';
 import type { AuditCheckpoint, AuditEntry, AuditRecord } from '../core/domain.js';
 import type { Repository } from '../store/repository.js';
 import type { AuditWriter } from './audit-writer.js';
-import { GENESIS_HASH, chainHash, checkpointSigningInput, macMatches, recordMac, type AuditBody } from './chain.js';
+import { GENESIS_HASH, chainHash, checkpointSigningInput, recordMac, recordMacProblem, type AuditBody } from './chain.js';
 import { validateAuditEntry } from './validate-entry.js';
 import type { CheckpointWitness } from './witness.js';
 
@@ -234,33 +234,21 @@ export class AuditTrail implements AuditWriter {
 
   /**
    * Re-derives the position key of every record after the previous checkpoint up to `newest` and checks its
-   * MAC. Returns `newest`, or the record before the first one that fails (reported as forged), or null.
-   * A null MAC is accepted only before the first record that has one ("pre-MAC", before migration 3).
+   * MAC (chain.ts recordMacProblem, the rule audit-verify applies). Returns `newest`, or the record before
+   * the first one that fails (reported as forged), or null.
    */
   async #lastGenuine(sealedSeq: number, newest: AuditRecord): Promise<AuditRecord | null> {
-    const macKeys = this.#macKeys;
-    let seenMac = false;
+    const preMacThrough = this.#repo.auditPreMacThrough();
     let good: AuditRecord | null = null;
     const pending: AuditRecord[] = [];
     for (const r of this.#repo.auditRecords(Math.max(1, sealedSeq))) {
       if (r.seq > newest.seq) break;
-      if (r.seq <= sealedSeq) {
-        seenMac = r.mac !== null;
-        good = r;
-      } else {
-        pending.push(r);
-      }
+      if (r.seq <= sealedSeq) good = r;
+      else pending.push(r);
     }
-    for (const r of pending) {
-      let reason: string | null = null;
-      if (r.mac === null) {
-        if (seenMac) reason = `record ${r.seq} has no MAC, but an earlier record has one (written without the HSM)`;
-      } else {
-        seenMac = true;
-        if (!macMatches(await macKeys.positionKey(r.seq), r.seq, r.hash, r.mac)) {
-          reason = `record ${r.seq}: its MAC does not verify under the HSM's key for position ${r.seq} (written without the HSM)`;
-        }
-      }
+    const keys = await Promise.all(pending.map((r) => this.#macKeys.positionKey(r.seq)));
+    for (const [i, r] of pending.entries()) {
+      const reason = recordMacProblem(r, preMacThrough, keys[i]);
       if (reason) {
         this.#reportForged(r.seq, reason);
         return good;

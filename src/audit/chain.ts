@@ -36,6 +36,20 @@ export function recordMac(positionKey: Buffer, seq: number, hash: string): strin
 
 /** Whether a stored MAC (anything a row may hold) is the one record `seq` with `hash` must carry. */
 export function macMatches(positionKey: Buffer, seq: number, hash: string, stored: unknown): boolean {
-  if (typeof stored !== 'string' || !/^[0-9a-f]{64}$/.test(stored)) return false;
+  if (positionKey.length !== 32 || typeof stored !== 'string' || !/^[0-9a-f]{64}$/.test(stored)) return false;
   return timingSafeEqual(Buffer.from(recordMac(positionKey, seq, String(hash)), 'hex'), Buffer.from(stored, 'hex'));
+}
+
+/**
+ * The one MAC rule, for the live trail before it seals and for audit-verify: a record carries the MAC of its
+ * position, or has none and is from before record MACs existed (seq <= the cut-off migration 3 kept).
+ * Returns why the record fails, or null.
+ */
+export function recordMacProblem(record: Pick<AuditRecord, 'seq' | 'hash' | 'mac'>, preMacThrough: number, positionKey: Buffer): string | null {
+  if (record.mac == null) {
+    return record.seq <= preMacThrough ? null
+      : `record ${record.seq} has no MAC, but records after seq ${preMacThrough} must carry one (the row was written without the HSM)`;
+  }
+  return macMatches(positionKey, record.seq, record.hash, record.mac) ? null
+    : `record ${record.seq}: its MAC does not verify under the HSM's key for position ${record.seq} (the row was written without the HSM)`;
 }

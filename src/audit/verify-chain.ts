@@ -10,11 +10,16 @@ import { createPublicKey, verify as verifySignature, type KeyObject } from 'node
 import type { JWK } from 'jose';
 import type { AuditCheckpoint, AuditRecord } from '../core/domain.js';
 import type { AuditMacKeys } from '../hsm/audit-mac-keys.js';
-import { GENESIS_HASH, auditBody, chainHash, checkpointSigningInput, macMatches } from './chain.js';
+import { GENESIS_HASH, auditBody, chainHash, checkpointSigningInput, recordMacProblem } from './chain.js';
 
 export interface AuditSource {
   auditRecords(): Iterable<AuditRecord>;
   auditCheckpoints(): AuditCheckpoint[];
+  /**
+   * The last seq written before records carried MACs (the store's migration-3 cut-off). A source without it
+   * (an export file) exempts only the records before the first one that has a MAC.
+   */
+  auditPreMacThrough?(): number;
 }
 
 export type AuditProblemKind =
@@ -107,7 +112,11 @@ export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts
       const keys = await Promise.all(batch.map((seq) => macKeys.positionKey(seq)));
       batch.forEach((seq, j) => derived.set(seq, keys[j]));
     }
-    return verifyChain({ auditRecords: () => records, auditCheckpoints: () => source.auditCheckpoints() }, trusted, opts, derived);
+    const preMacThrough = source.auditPreMacThrough?.();
+    return verifyChain({
+      auditRecords: () => records, auditCheckpoints: () => source.auditCheckpoints(),
+      ...(preMacThrough === undefined ? {} : { auditPreMacThrough: () => preMacThrough }),
+    }, trusted, opts, derived);
   })();
 }
 
@@ -126,6 +135,7 @@ function verifyChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOpti
   let macsChecked = 0;
   let preMac = 0;
   let firstMac = 0;
+  const storedPreMacThrough = source.auditPreMacThrough?.();
   const result = (problem: AuditProblem | null): AuditVerification => ({
     ok: problem === null, records, lastSeq: expected - 1, checkpoints: checkpoints.length, sealedThrough,
     unsealedTail: Math.max(0, expected - 1 - sealedThrough), problem,
@@ -159,18 +169,14 @@ function verifyChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOpti
       return result({ seq: record.seq, kind: 'record-edited', reason: `record ${record.seq}: stored hash ${String(record.hash)} differs from the recomputed ${recomputed} (the record was edited)` });
     }
     if (positionKeys) {
-      if (record.mac == null) {
-        if (firstMac > 0) {
-          return result({ seq: record.seq, kind: 'record-mac', reason: `record ${record.seq} has no MAC, but record ${firstMac} before it has one (the row was written without the HSM)` });
-        }
-        preMac += 1;
-      } else {
-        firstMac ||= record.seq;
-        if (!macMatches(positionKeys.get(record.seq) as Buffer, record.seq, record.hash, record.mac)) {
-          return result({ seq: record.seq, kind: 'record-mac', reason: `record ${record.seq}: its MAC does not verify under the HSM's key for position ${record.seq} (the row was written without the HSM)` });
-        }
-        macsChecked += 1;
-      }
+      // Without the store's cut-off, only the records before the first MAC'd one are exempt.
+      const preMacThrough = storedPreMacThrough ?? (firstMac > 0 ? firstMac - 1 : record.mac == null ? record.seq : record.seq - 1);
+      if (record.mac != null) firstMac ||= record.seq;
+      // Keys were derived for every MAC'd record with a valid seq; the chain checks above have vouched for the seq.
+      const reason = recordMacProblem(record, preMacThrough, positionKeys.get(record.seq) ?? Buffer.alloc(0));
+      if (reason) return result({ seq: record.seq, kind: 'record-mac', reason });
+      if (record.mac == null) preMac += 1;
+      else macsChecked += 1;
     }
     const cp = bySeq.get(record.seq);
     if (cp) {

@@ -81,6 +81,8 @@ export interface Repository {
   lastAuditCheckpoint(): AuditCheckpoint | null;
   /** Public keys that signed checkpoints (informational: trust only keys pinned out of band). */
   auditKeys(): JWK[];
+  /** The last seq written before records carried MACs (kept by migration 3; 0 for a database created since). */
+  auditPreMacThrough(): number;
 
   /**
    * Runs `fn` in one transaction (BEGIN IMMEDIATE: the write lock is taken first, so what `fn` reads

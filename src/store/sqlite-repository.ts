@@ -102,6 +102,7 @@ export class SqliteRepository implements Repository {
       insertAuditKey: db.prepare('INSERT OR IGNORE INTO audit_keys (kid, jwk_json, first_at) VALUES (?, ?, ?)'),
       checkpoints: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq'),
       lastCheckpoint: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1'),
+      preMacThrough: db.prepare('SELECT MIN(last_pre_mac_seq) AS seq FROM audit_mac_cutoff'),
       auditKeys: db.prepare('SELECT jwk_json FROM audit_keys ORDER BY first_at, kid'),
     };
   }
@@ -353,6 +354,11 @@ export class SqliteRepository implements Repository {
 
   auditKeys(): JWK[] {
     return (this.#s.auditKeys.all() as { jwk_json: string }[]).map((r) => JSON.parse(r.jwk_json) as JWK);
+  }
+
+  auditPreMacThrough(): number {
+    // A missing row (the table emptied by hand) means no record is exempt.
+    return (this.#s.preMacThrough.get() as { seq: number | null }).seq ?? 0;
   }
 }
 

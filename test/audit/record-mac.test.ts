@@ -11,8 +11,11 @@ import { buildConfig } from '../../src/config/index.js';
 import type { AuditMacKeys } from '../../src/hsm/audit-mac-keys.js';
 import { hsmUnavailable } from '../../src/hsm/hsm-errors.js';
 import { SoftwareAuditMacKeys } from '../../src/hsm/software-audit-mac-keys.js';
-import { auditFixture, testKeyRing } from '../helpers/audit-fixture.js';
-import { forgeAuditRow, type ForgedMac } from '../helpers/forge-audit-row.js';
+import { auditFixture, auditTrailFor, testKeyRing } from '../helpers/audit-fixture.js';
+import { tempDir } from '../helpers/temp-store.js';
+import { openSqliteRepository } from '../../src/store/sqlite-repository.js';
+import path from 'node:path';
+import { forgeAuditRow, preMacDatabase, type ForgedMac } from '../helpers/forge-audit-row.js';
 import { RecordedFaceAnalyzer } from '../helpers/recorded-face-analyzer.js';
 import { auditEntryFixture } from '../helpers/store-fixtures.js';
 import { startVerificationTestApp } from '../helpers/verification-test-app.js';
@@ -63,7 +66,7 @@ for (const mac of ['none', 'random'] as ForgedMac[]) {
     const verified = await verifyAuditChain(app.repository, await trustedKeys(app), { macKeys: app.auditMacKeys });
     t.match(verified, { ok: false, records: 1, sealedThrough: 1, problem: { seq: 2, kind: 'record-mac' }, macs: { checked: 1, preMac: 0 } });
     t.match(verified.problem?.reason, mac === 'none'
-      ? 'record 2 has no MAC, but record 1 before it has one (the row was written without the HSM)'
+      ? 'record 2 has no MAC, but records after seq 0 must carry one (the row was written without the HSM)'
       : "record 2: its MAC does not verify under the HSM's key for position 2 (the row was written without the HSM)");
 
     const out: string[] = [];
@@ -124,11 +127,15 @@ t.test('through the app: a record whose position key is not ready rolls the deci
 });
 
 t.test('pre-MAC records (before migration 3) verify and are sealed; a MAC-less row after the first MAC\'d one is forged', async (t) => {
-  const { repo, file, trail, macKeys, trusted, forged } = await auditFixture(t, { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 });
-  // Rows as an appliance wrote them before record MACs existed: chained, with a null MAC.
-  for (let i = 1; i <= 2; i += 1) forgeAuditRow(file, auditEntryFixture(i), 'none');
+  // Rows as an appliance wrote them before record MACs existed (schema version 2), then the upgrade.
+  const file = path.join(tempDir(t), 'proofgate.sqlite');
+  preMacDatabase(file, [auditEntryFixture(1), auditEntryFixture(2)]);
+  const repo = openSqliteRepository(file);
+  t.teardown(() => repo.close());
+  t.equal(repo.auditPreMacThrough(), 2, 'migration 3 kept the cut-off');
+  const { trail, macKeys, ring, forged } = await auditTrailFor(repo, { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 });
+  const trusted = (await ring.published()).map((k) => k.jwk());
   t.equal(repo.lastAuditRecord()?.mac, null);
-  await trail.prepare();
   for (let i = 3; i <= 5; i += 1) trail.record(auditEntryFixture(i));
   t.match(await trail.checkpoint(), { seq: 5 }, 'pre-MAC records 1-2 and MAC\'d 3-5 sealed together');
   t.same(forged, []);
@@ -158,4 +165,13 @@ t.test('an HSM that cannot derive keys: record() answers ERR_HSM_UNAVAILABLE and
   t.match(errors, [{ code: 'ERR_HSM_UNAVAILABLE' }], 'the background refill failure is reported');
   t.equal(repo.lastAuditRecord(), null);
   t.ok(verifyAuditChain(repo, trusted).ok);
+});
+
+t.test('a MAC-less row forged into a database created with record MACs is never "pre-MAC", even as its first record', async (t) => {
+  const { repo, file, trail, macKeys, trusted, forged } = await auditFixture(t, { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 });
+  t.equal(repo.auditPreMacThrough(), 0, 'created new: no record is exempt');
+  forgeAuditRow(file, auditEntryFixture(1), 'none');
+  t.equal(await trail.checkpoint(), null, 'not sealed');
+  t.same(forged, [1]);
+  t.match(await verifyAuditChain(repo, trusted, { macKeys }), { ok: false, problem: { seq: 1, kind: 'record-mac' }, macs: { checked: 0, preMac: 0 } });
 });

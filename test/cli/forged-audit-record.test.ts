@@ -44,7 +44,7 @@ t.test('a row written into the appliance\'s database without the HSM: never seal
   const logged: Array<[string, Record<string, unknown>]> = [];
   const appliance = await startAppliance(config, (event, fields) => { logged.push([event, fields ?? {}]); });
   t.equal(repo.lastAuditCheckpoint()?.seq, 2, 'the start-up checkpoint seals records 1-2 and stops before the forged row');
-  t.match(logged.filter(([e]) => e === 'audit-record-forged'), [['audit-record-forged', { seq: 3, error: 'record 3 has no MAC, but an earlier record has one (written without the HSM)' }]]);
+  t.match(logged.filter(([e]) => e === 'audit-record-forged'), [['audit-record-forged', { seq: 3, error: 'record 3 has no MAC, but records after seq 0 must carry one (the row was written without the HSM)' }]]);
   const res = await fetch(`${appliance.listenUrl}/health`);
   const health = await res.json() as { status: string; checks: Record<string, unknown> };
   t.equal(res.status, 503);
@@ -59,7 +59,7 @@ t.test('a row written into the appliance\'s database without the HSM: never seal
   const err: string[] = [];
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
   t.equal(await auditVerifyCommand(config, [], { trustedKeys: hsm.trustedKeys, macKeys: hsm.macKeys, io }), 1);
-  t.match(out.join('\n'), 'result: FAILED at seq 3 (record-mac)\n  record 3 has no MAC, but record 1 before it has one (the row was written without the HSM)');
+  t.match(out.join('\n'), 'result: FAILED at seq 3 (record-mac)\n  record 3 has no MAC, but records after seq 0 must carry one (the row was written without the HSM)');
   out.length = 0;
   t.equal(await auditVerifyCommand(config, ['--no-hsm'], { trustedKeys: hsm.trustedKeys, macKeys: hsm.macKeys, io }), 0);
   t.match(err.join('\n'), 'record MACs not checked (no HSM)');

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { GENESIS_HASH, auditBody, chainHash } from '../../src/audit/chain.js';
 import type { AuditEntry } from '../../src/core/domain.js';
+import { migrate } from '../../src/store/migrate.js';
+import { migrations } from '../../src/store/migrations/index.js';
 
 export type ForgedMac = 'none' | 'random';
 
@@ -20,6 +22,29 @@ export function forgeAuditRow(file: string, entry: AuditEntry, mac: ForgedMac): 
       seq, entry.at, entry.sessionId, entry.tid, entry.oid, entry.upn, entry.profileId, entry.flow, entry.decision, entry.clientRequestId,
       JSON.stringify(entry.checks), JSON.stringify(entry.evidenceSha256), prevHash, hash, mac === 'none' ? null : randomBytes(32).toString('hex'));
     return { seq, hash };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A database as an appliance left it before record MACs: migrated to version 2 only, with `entries` chained
+ * into it (no mac column yet). Opening it with the store then runs migration 3, which keeps their cut-off.
+ */
+export function preMacDatabase(file: string, entries: AuditEntry[]): void {
+  const db = new Database(file);
+  try {
+    migrate(db, migrations.slice(0, 2));
+    let prevHash = GENESIS_HASH;
+    entries.forEach((entry, i) => {
+      const seq = i + 1;
+      const hash = chainHash(prevHash, auditBody({ ...entry, seq }));
+      db.prepare(`INSERT INTO audit_records (seq, at, session_id, tid, oid, upn, profile_id, flow, decision, client_request_id,
+          checks_json, evidence_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        seq, entry.at, entry.sessionId, entry.tid, entry.oid, entry.upn, entry.profileId, entry.flow, entry.decision, entry.clientRequestId,
+        JSON.stringify(entry.checks), JSON.stringify(entry.evidenceSha256), prevHash, hash);
+      prevHash = hash;
+    });
   } finally {
     db.close();
   }
