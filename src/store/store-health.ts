@@ -2,7 +2,6 @@
 // actually commit. A read alone says "ok" on a full disk or a read-only file, where every verification
 // would then fail at its audit record.
 import { statfsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import type { Repository } from './repository.js';
 
 export interface StoreHealth {
@@ -21,13 +20,16 @@ export function diskSpaceHealth(dir: string, minFreeMiB: number): StoreHealth {
     : { ok: false, detail: `${freeMiB} MiB free, below server.minFreeDiskMiB (${minFreeMiB})` };
 }
 
+/** One fixed value: each probe replaces the expired row of the last one, so probes never pile up. */
+const PROBE_VALUE = 'health-probe';
+
 /**
- * Commits one real write: a replay-guard value that is already expired (the regular prune removes it).
- * Any failure (read-only file, disk full, lock held past busyTimeoutMs, closed store) is reported by code.
+ * Commits one real write: a replay-guard value that is already expired. Any failure (read-only file, disk
+ * full, lock held past busyTimeoutMs, closed store) is reported by code.
  */
 export function storeWriteHealth(repo: Repository, now: number): StoreHealth {
   try {
-    repo.rememberOnce('nonce', `health-probe:${randomUUID()}`, now);
+    repo.rememberOnce('nonce', PROBE_VALUE, now);
     return { ok: true, detail: 'writable' };
   } catch (e) {
     return { ok: false, detail: `not writable (${(e as { code?: string }).code ?? 'error'})` };

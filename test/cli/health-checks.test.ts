@@ -69,6 +69,9 @@ t.test('pinned Entra keys: none imported, stale and fresh', async (t) => {
 t.test('a store that cannot commit a write is reported by its code, not as ok', async (t) => {
   const { repo } = tempRepository(t);
   t.same(storeWriteHealth(repo, Date.now()), { ok: true, detail: 'writable' });
+  for (let i = 0; i < 5; i += 1) storeWriteHealth(repo, Date.now() - 1);
+  const rows = repo.database.prepare('SELECT count(*) AS n FROM one_time_values').get() as { n: number };
+  t.equal(rows.n, 1, 'probes replace one row; they never pile up');
   repo.close();
   t.match(storeWriteHealth(repo, Date.now()), { ok: false, detail: /^not writable \(/ });
 });

@@ -81,6 +81,8 @@ async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime
       witness: witnessFile ? new WitnessFile(witnessFile) : null,
       onWitnessError: (e) => console.error(`note: audit checkpoint not appended to the witness ${witnessFile} (${(e as Error).message})`),
       macKeys,
+      // One record to write: a few positions cover the server appending meanwhile, not 256 HSM derivations.
+      macWindow: 8,
       onForgedRecord: (seq, reason) => console.error(`WARNING: audit record ${seq} failed its MAC check and is not sealed: ${reason}`),
     });
     await audit.prepare();
