@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/core/project-root.js';
 import type { Teardown } from './loopback-app.js';
@@ -118,6 +118,8 @@ export function writeNginxPrefix(t: Teardown, siteText: string): NginxPrefix {
   const temp = (name: string) => path.join(dir, 'temp', name);
   const confFile = path.join(dir, 'nginx.conf');
   writeFileSync(confFile, [
+    // As root, nginx would hand its workers to "nobody", who cannot write this prefix: keep them as the current user.
+    ...(process.getuid?.() === 0 ? [`user ${userInfo().username};`] : []),
     'worker_processes 1;',
     `pid ${path.join(dir, 'nginx.pid')};`,
     `error_log ${errorLog} warn;`,
@@ -163,6 +165,10 @@ export async function startNginx(t: Teardown, binary: string, prefix: NginxPrefi
   let exited = false;
   child.once('exit', () => { exited = true; });
   t.teardown(async () => {
+    // nginx's own errors (a 500 or 502 it answered) say why only in its log: pass them on, less the refusals tests expect.
+    const log = existsSync(prefix.errorLog) ? readFileSync(prefix.errorLog, 'utf8') : '';
+    const errors = log.split('\n').filter((line) => /\[(error|crit|alert|emerg)\]/.test(line) && !/forbidden by rule|too large body/.test(line));
+    if (errors.length > 0) process.stderr.write(`nginx error log:\n${errors.join('\n')}\n`);
     if (exited) return;
     const gone = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
