@@ -89,7 +89,7 @@ for (const example of DROP_INS) {
 
 t.test(`proofgate.service: systemd-analyze security exposure under ${EXPOSURE_THRESHOLD / 10}`, { skip: SKIP }, async (t) => {
   const result = exposure(stageUnits(t), 'proofgate.service');
-  t.equal(result.status, 0, result.output.split('\n').at(-1));
+  t.equal(result.status, 0, result.output.split('\n').at(-1) ?? '');
   const unhardened = readFileSync(path.join(SYSTEMD_DIR, 'proofgate.service'), 'utf8').replace(/^# Hardening:[\s\S]*?(?=^\[Install\])/m, '');
   const weak = exposure(stageUnits(t, { units: { 'proofgate.service': unhardened } }), 'proofgate.service');
   t.not(weak.status, 0, 'the same unit without its sandbox fails the threshold');
