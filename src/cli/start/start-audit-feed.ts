@@ -1,6 +1,7 @@
 // The audit feed as the appliance runs it (audit.feed): the sink built from the configuration (TLS
 // material read and checked now, so a wrong file stops start-up with the key named), the cursor beside
 // the database unless configured elsewhere, and the follower started. Returns null when the feed is off.
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -29,6 +30,12 @@ function syslogTls(feed: AuditFeedConfig): SyslogSinkOptions['tls'] {
   const ca = readPem('config.audit.feed.tls.caFile', tls.caFile);
   const cert = tls.certFile ? readPem('config.audit.feed.tls.certFile', tls.certFile) : null;
   const key = tls.keyFile ? readPem('config.audit.feed.tls.keyFile', tls.keyFile) : null;
+  // Node takes a CA file without any certificate in it silently; every handshake would then fail.
+  try {
+    new X509Certificate(ca);
+  } catch (e) {
+    throw new ConfigError('config.audit.feed.tls.caFile', 'a PEM file holding the CA certificate(s)', `${tls.caFile} (${(e as Error).message})`);
+  }
   try {
     createSecureContext({ ca, ...(cert && key ? { cert, key } : {}) });
   } catch (e) {
