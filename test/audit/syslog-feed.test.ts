@@ -165,6 +165,12 @@ t.test('TLS (RFC 5425): the receiver\'s certificate is checked against the confi
   t.same(messages.map((m) => [seqOf(m), m.clientCn, m.hostname]), [[1, 'proofgate-appliance', 'gate-1'], [2, 'proofgate-appliance', 'gate-1']]);
   await eventually('delivered', () => feed.deliveredSeq() === 2);
 
+  // Without servername the certificate is checked against the host, here its IP address SAN (no SNI is sent for an IP).
+  const byAddress = startTestFeed(t, repo, auditFeedSink(feedConfig({ caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile }))!, tempDir(t));
+  await eventually('delivered to the IP address SAN', () => byAddress.feed.deliveredSeq() === 2);
+  await byAddress.stop();
+  t.equal(receiver.messages.length, 4);
+
   // A receiver whose certificate does not chain to the configured CA gets nothing.
   const wrongCa = startTestFeed(t, repo, auditFeedSink(feedConfig({ caFile: pki.otherCaFile, servername: 'syslog.test', certFile: pki.clientCertFile, keyFile: pki.clientKeyFile }))!, tempDir(t));
   await eventually('refused', () => wrongCa.logs.some((l) => l.event === 'audit-feed-failed'));
@@ -181,5 +187,5 @@ t.test('TLS (RFC 5425): the receiver\'s certificate is checked against the confi
   await new Promise((r) => setTimeout(r, 300));
   t.equal(anonymous.feed.deliveredSeq(), 0, 'nothing counted delivered without the client certificate');
   await anonymous.stop();
-  t.equal(receiver.messages.length, 2, 'the receiver got only the genuine feed\'s records');
+  t.equal(receiver.messages.length, 4, 'the receiver got only the verified feeds\' records');
 });
