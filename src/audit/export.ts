@@ -3,7 +3,8 @@
 //   {"type":"anchor","seq":N,"hash":H}      only in an incremental export (--since N): the record the
 //                                          export continues from; its hash is the first record's prevHash
 //   {"type":"record", ...AuditRecord}      every record (after the anchor), in seq order
-//   {"type":"checkpoint", ...AuditCheckpoint}  then every checkpoint over those records, in seq order
+//   {"type":"checkpoint", ...AuditCheckpoint}  then every checkpoint over those records (and one over the
+//                                          anchor, when there is one: it seals the anchor), in seq order
 //   {"type":"key","jwk":{...}}             then the public keys that signed those checkpoints (informational:
 //                                          verify against keys pinned out of band, not these)
 // Records are streamed page by page from the store (memory stays bounded however long the trail is).
@@ -53,17 +54,15 @@ export async function exportAudit(db: ExportSource, stream: Writable, opts: Audi
     if (!stream.write(`${canonicalJson(value)}\n`)) await once(stream, 'drain');
   };
   if (anchor) await line({ type: 'anchor', ...anchor });
-  let lastSeq = since;
   for (const record of db.auditRecords(since + 1)) {
     await line({ type: 'record', ...record });
-    lastSeq = record.seq;
     counts.records += 1;
   }
-  // Checkpoints over the exported records (one per checkpointEvery records: small beside the records);
-  // a checkpoint signed while the export ran, past its last record, would only read as a truncation.
+  // Checkpoints from the anchor on (one per checkpointEvery records: small beside the records). Those past
+  // the last exported record stay in: they are how a verifier sees a tail that was cut off.
   const kids = new Set<string>();
   for (const checkpoint of db.auditCheckpoints()) {
-    if (checkpoint.seq <= since || checkpoint.seq > lastSeq) continue;
+    if (checkpoint.seq < since) continue;
     await line({ type: 'checkpoint', ...checkpoint });
     kids.add(checkpoint.kid);
     counts.checkpoints += 1;

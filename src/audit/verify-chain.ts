@@ -166,6 +166,17 @@ function verifyChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOpti
     if (bad) return result({ ...bad, kind: 'witness-signature', reason: `witness line for ${bad.reason}` });
   }
 
+  // A checkpoint at the anchor (an incremental export from a sealed seq) vouches for the anchor itself.
+  const anchorCheckpoint = anchor ? bySeq.get(anchor.seq) : undefined;
+  if (anchor && anchorCheckpoint) {
+    if (anchorCheckpoint.hash !== anchor.hash) {
+      return result({ seq: anchor.seq, kind: 'checkpoint-mismatch', reason: `checkpoint at seq ${anchor.seq} seals hash ${anchorCheckpoint.hash}, but the anchor says record ${anchor.seq} hashes to ${anchor.hash}` });
+    }
+    const bad = signatureProblem(anchorCheckpoint, keys);
+    if (bad) return result(bad);
+    sealedThrough = anchor.seq;
+  }
+
   for (const record of source.auditRecords()) {
     if (record.seq < expected) {
       return result({ seq: record.seq, kind: 'duplicate-record', reason: `record ${record.seq} appears again after record ${expected - 1}` });

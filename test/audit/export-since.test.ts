@@ -52,6 +52,16 @@ t.test('--since 4: an anchor, records 5..8, the checkpoints over them and their 
   const dropped = text.split('\n').filter((l) => !l.includes('"seq":5,')).join('\n');
   t.match(verifyAuditChain(readAuditExport(dropped), trusted).problem, { seq: 5, kind: 'missing-record' }, 'a dropped first record is caught');
 
+  // From a sealed seq, the checkpoint there comes along and vouches for the anchor.
+  const sealed = await exportText(repo, 3);
+  t.same(sealed.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; seq?: number }).filter((l) => l.type === 'checkpoint').map((l) => l.seq), [3, 6]);
+  t.match(verifyAuditChain(readAuditExport(sealed), trusted), { ok: true, records: 5, lastSeq: 8, sealedThrough: 6, anchor: { seq: 3, hash: all[2].hash } });
+  const sealedOnly = await exportText(repo, 6);
+  t.match(verifyAuditChain(readAuditExport(sealedOnly), trusted), { ok: true, records: 2, sealedThrough: 6, unsealedTail: 2 });
+  const forgedAnchor = sealed.replace(`"hash":"${all[2].hash}","seq":3,"type":"anchor"`, `"hash":"${'0'.repeat(64)}","seq":3,"type":"anchor"`);
+  t.not(forgedAnchor, sealed);
+  t.match(verifyAuditChain(readAuditExport(forgedAnchor), trusted).problem, { seq: 3, kind: 'checkpoint-mismatch' }, 'an anchor its checkpoint does not seal is caught');
+
   t.equal(await exportText(repo, 0), await exportText(repo, 0), 'deterministic');
   t.same(readAuditExport(await exportText(repo, 0)).anchor, null, '--since 0 is the whole trail, without an anchor');
   t.same((await exportText(repo, 8)).trimEnd().split('\n').map((l) => (JSON.parse(l) as { type: string }).type), ['anchor'],
@@ -96,7 +106,7 @@ t.test('CLI: audit-export --since, --help, and bad values', async (t) => {
   const file = path.join(dir, 'since-3.jsonl');
   const io = capture();
   t.equal(await auditExportCommand(config, ['--since', '3', '--out', file], io), 0);
-  t.equal(io.errText(), `exported 2 record(s) after seq 3, 0 checkpoint(s), 0 key(s) to ${file}`);
+  t.equal(io.errText(), `exported 2 record(s) after seq 3, 1 checkpoint(s), 1 key(s) to ${file}`);
   t.same(readAuditExport(readFileSync(file, 'utf8')).records.map((r) => r.seq), [4, 5]);
 
   const jwks = path.join(dir, 'jwks.json');
@@ -104,7 +114,7 @@ t.test('CLI: audit-export --since, --help, and bad values', async (t) => {
   writeFileSync(jwks, JSON.stringify({ keys: trusted }));
   const v = capture();
   t.equal(await auditVerifyCommand(config, ['--export', file, '--jwks', jwks], { io: v }), 0);
-  t.match(v.outText(), /records: 2 \(seq 4\.\.5\), checkpoints: 0, sealed through seq 0\nanchor: continues from record 3, hash [0-9a-f]{64} \(the previous export must end with it\)\nresult: OK/);
+  t.match(v.outText(), /records: 2 \(seq 4\.\.5\), checkpoints: 1, sealed through seq 3\nanchor: continues from record 3, hash [0-9a-f]{64} \(the previous export must end with it\)\nresult: OK/);
 
   const help = capture();
   t.equal(await auditExportCommand(config, ['--help'], help), 0);

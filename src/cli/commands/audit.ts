@@ -25,8 +25,8 @@ signed checkpoints over them, then the public keys that signed those checkpoints
   --out FILE    write to FILE (created, mode 0640; never overwritten) instead of standard output
   --since SEQ   only records with seq > SEQ (an incremental export, e.g. to fill a SIEM's gap): the
                 first line is an anchor {"type":"anchor","seq":SEQ,"hash":...}, the hash of record
-                SEQ, which the previous export's last record must match; only the checkpoints and
-                keys over the exported records follow. 0 exports everything.
+                SEQ, which the previous export's last record must match (or a checkpoint at SEQ
+                seals); then the checkpoints from SEQ on and their keys. 0 exports everything.
   --help        this text
 
 Verify a file with: proofgate audit-verify --export FILE --jwks KEYS.json`;
