@@ -163,7 +163,6 @@ export class AuditFeed {
 
   #readBatch(afterSeq: number): AuditRecord[] {
     const batch: AuditRecord[] = [];
-    if (this.#config.batchSize <= 0) return batch;
     for (const r of this.#repo.auditRecords(afterSeq + 1)) {
       batch.push(r);
       if (batch.length >= this.#config.batchSize) break;
