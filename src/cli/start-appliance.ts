@@ -3,7 +3,7 @@
 // prerequisite (the HSM token, the database) is missing; after start-up an outage of a part fails only
 // the requests that need it (HSM → temporarily_unavailable, face engine → temporarily_unavailable).
 // The order, top to bottom: data directory → store → HSM → evidence key → retention → audit trail →
-// expired-session sweep → face engine → OIDC completer and document checks → routes and /health → listen.
+// audit feed → expired-session sweep → face engine → OIDC completer and document checks → routes and /health → listen.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
@@ -25,6 +25,8 @@ import { applianceHealthChecks } from './start/appliance-health.js';
 import { BackgroundJobs } from './start/background-jobs.js';
 import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
 import { openAuditTrail } from './start/open-audit-trail.js';
+import { auditFeedSink, startAuditFeed } from './start/start-audit-feed.js';
+import type { AuditFeed } from '../audit/feed/audit-feed.js';
 import { jsonLineLogger, type Logger } from '../core/log.js';
 
 export interface RunningAppliance {
@@ -36,13 +38,15 @@ export interface RunningAppliance {
 
 export async function startAppliance(config: ProofgateConfig, log: Logger = jsonLineLogger): Promise<RunningAppliance> {
   const dataDir = resolveDataPath(config.server.dataDir);
-  // Refused before anything opens: a witness beside the database falls with it.
+  // Refused before anything opens: a witness beside the database falls with it; so do unusable feed TLS files.
   const witnessFile = configuredWitnessFile(config);
+  const feedSink = auditFeedSink(config.audit.feed);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const jobs = new BackgroundJobs(log);
   let repository: SqliteRepository | undefined;
   let hsm: ApplianceHsm | undefined;
   let face: LoadedFaceEngine | undefined;
+  let auditFeed: AuditFeed | null = null;
   try {
     repository = openConfiguredRepository(config);
     const store = repository;
@@ -53,6 +57,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
 
     const auditTrail = await openAuditTrail(config, store, hsm, witnessFile, log);
     jobs.every('audit-checkpoint', AUDIT_CHECKPOINT_POLL_MS, () => auditTrail.checkpointIfDue(), { runNow: false });
+    // The SIEM feed follows the store after commit, from its own cursor; it never holds up a decision.
+    auditFeed = startAuditFeed(config, feedSink, store, dataDir, log);
+    const feed = auditFeed;
     // Open sessions nobody came back to (and those that expired while the appliance was down) are closed
     // as expired, each with its audit record.
     jobs.every('session-sweep', SESSION_SWEEP_INTERVAL_MS, () => {
@@ -73,7 +80,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
     });
     const app = createApp({
       config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log,
-      healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, auditTrail, witnessFile }),
+      healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, auditTrail, witnessFile, auditFeed: feed }),
       routers: [{ path: '/', router: verification.router }],
     });
     const { server, listenUrl } = await listen(app, config);
@@ -92,6 +99,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
         // and the database close.
         await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'shutdown', error: (e as Error).message }));
         await auditTrail.flush();
+        await feed?.stop();
         openEngine?.close();
         await openHsm.close();
         store.close();
@@ -99,6 +107,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
     };
   } catch (e) {
     jobs.stop();
+    await auditFeed?.stop();
     face?.loaded?.close();
     await hsm?.close();
     repository?.close();
