@@ -25,7 +25,11 @@ import { applianceHealthChecks } from './start/appliance-health.js';
 import { BackgroundJobs } from './start/background-jobs.js';
 import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
 import { openAuditTrail } from './start/open-audit-trail.js';
-import { jsonLineLogger, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
+// Observability (docs/observability.md): the product logger, the app's one registry, HSM failures observed.
+import { pinoLogger } from '../observability/pino-logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { hsmFailureObserver } from './start/observe-hsm.js';
 
 export interface RunningAppliance {
   server: Server;
@@ -34,19 +38,20 @@ export interface RunningAppliance {
   close(): Promise<void>;
 }
 
-export async function startAppliance(config: ProofgateConfig, log: Logger = jsonLineLogger): Promise<RunningAppliance> {
+export async function startAppliance(config: ProofgateConfig, log: Logger = pinoLogger()): Promise<RunningAppliance> {
   const dataDir = resolveDataPath(config.server.dataDir);
   // Refused before anything opens: a witness beside the database falls with it.
   const witnessFile = configuredWitnessFile(config);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const jobs = new BackgroundJobs(log);
+  const metrics = createMetrics();
   let repository: SqliteRepository | undefined;
   let hsm: ApplianceHsm | undefined;
   let face: LoadedFaceEngine | undefined;
   try {
     repository = openConfiguredRepository(config);
     const store = repository;
-    hsm = await openHsmOrExplain(config, dataDir);
+    hsm = await openHsmOrExplain(config, dataDir, hsmFailureObserver(log, metrics));
     const evidence = new EvidenceCipher(store, hsm.dataKeyWrapper);
     await evidence.ready();
     jobs.every('retention-purge', RETENTION_INTERVAL_MS, () => log('retention-purge', { ...purgeExpiredEvidence(store, config.store) }), { runNow: true });
@@ -63,16 +68,17 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
 
     face = await loadFaceEngine(config, log);
     const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-    const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing });
+    const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics });
     // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
     const documentChecks = await loadDocumentChecks(config.documents);
     if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' });
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
     const verification = createVerification({
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
+      log, metrics,
     });
     const app = createApp({
-      config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log,
+      config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log, metrics,
       healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, auditTrail, witnessFile }),
       routers: [{ path: '/', router: verification.router }],
     });
@@ -106,9 +112,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
   }
 }
 
-async function openHsmOrExplain(config: ProofgateConfig, dataDir: string): Promise<ApplianceHsm> {
+async function openHsmOrExplain(config: ProofgateConfig, dataDir: string, onFailure: Parameters<typeof openApplianceHsm>[2]): Promise<ApplianceHsm> {
   try {
-    return await openApplianceHsm(config.hsm, dataDir);
+    return await openApplianceHsm(config.hsm, dataDir, onFailure);
   } catch (e) {
     throw new ProofgateError('ERR_HSM_UNAVAILABLE',
       `cannot open the HSM token "${config.hsm.tokenLabel}" (${(e as Error).message}); run "proofgate init" first`, { cause: e });

@@ -22,6 +22,9 @@ import { recordEnrolment } from './record-enrolment.js';
 import { recordDecision } from './record-decision.js';
 import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
+import { silentLogger, type Logger } from '../../core/log.js';
+import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
+import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -35,7 +38,16 @@ export interface VerificationServiceDeps {
   liveness: LivenessConfig;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
   documents?: DocumentInspector;
+  /** One event per decision (docs/observability.md); default silent. */
+  log?: Logger;
+  /** Decisions counted and the decision stage timed; default a registry of its own that nobody scrapes. */
+  metrics?: ApplianceMetrics;
   now?: () => number;
+}
+
+/** Where the request came from, for the log: the client address resolved through the trusted proxies. */
+export interface RequestOrigin {
+  clientIp: string | null;
 }
 
 export type CaptureReply =
@@ -72,21 +84,29 @@ interface PendingDecision {
 export class VerificationService {
   readonly #deps: VerificationServiceDeps;
   readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #metrics: ApplianceMetrics;
   /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
   readonly #inFlight = new Set<string>();
+  /** The client address of the request being decided, per session, for the decision's log event. */
+  readonly #origin = new Map<string, RequestOrigin>();
 
   constructor(deps: VerificationServiceDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#log = deps.log ?? silentLogger;
+    this.#metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   }
 
-  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[]): Promise<CaptureReply> {
+  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[], origin: RequestOrigin = { clientIp: null }): Promise<CaptureReply> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
     }
     this.#inFlight.add(sessionId);
+    const endStage = this.#metrics.startStage('decision');
+    this.#origin.set(sessionId, origin);
     const store = async () => {
       for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
     };
@@ -114,11 +134,13 @@ export class VerificationService {
       });
     } finally {
       this.#inFlight.delete(sessionId);
+      this.#origin.delete(sessionId);
+      endStage();
     }
   }
 
   /** The person pressed Cancel: access_denied goes back to Entra, and the audit says why. */
-  async cancel(sessionId: string, csrfToken: unknown): Promise<PostBack> {
+  async cancel(sessionId: string, csrfToken: unknown, origin: RequestOrigin = { clientIp: null }): Promise<PostBack> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
@@ -127,8 +149,13 @@ export class VerificationService {
     const { flow, profile } = verificationFlowFor(repo, session);
     const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
     if (!profile && !this.#deps.documents) checks.unshift(firstTimeNotAvailableCheck());
-    const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
-    return reply.postBack;
+    this.#origin.set(sessionId, origin);
+    try {
+      const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
+      return reply.postBack;
+    } finally {
+      if (!this.#inFlight.has(sessionId)) this.#origin.delete(sessionId);
+    }
   }
 
   /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
@@ -179,19 +206,41 @@ export class VerificationService {
    * did not receive.
    */
   async #finish(session: VerificationSession, d: PendingDecision): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+    let record: { seq: number; checks: CheckResult[] } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
       ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
       // First-time: the account the document holder was bound to (the profile is stored with the claim).
       ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
-      recordClaim: (sent) => this.#recordFinal(session, d, sent),
+      recordClaim: (sent) => {
+        record = this.#recordFinal(session, d, sent);
+      },
     });
+    this.#observeDecision(session, d, completed.outcome, record);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
   }
 
+  /**
+   * After the commit: one log event and one count per decision. The event names the audit record (its
+   * seq) for the reasons; it carries check names and codes, never scores of a person, images or the UPN.
+   */
+  #observeDecision(session: VerificationSession, d: PendingDecision, outcome: Decision, record: { seq: number; checks: CheckResult[] } | null): void {
+    const checks = record?.checks ?? d.checks;
+    const evidence = livenessEvidenceOf(checks);
+    const tier = livenessTierOf(evidence);
+    this.#metrics.decision({ flow: d.flow, outcome, tier });
+    const failed = checks.find((c) => c.outcome === 'fail' || c.outcome === 'error');
+    this.#log('verification.decision', {
+      sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
+      flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
+      livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
+      clientIp: this.#origin.get(session.sessionId)?.clientIp ?? null,
+    }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
+  }
+
   /** Inside the claim's transaction: the session's one audit record (and, first-time verified, its profile). */
-  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): void {
+  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): { seq: number; checks: CheckResult[] } {
     const checks = [...d.checks];
     if (sent.outcome !== d.decision) {
       checks.push({
@@ -199,7 +248,9 @@ export class VerificationService {
         reason: `decided ${d.decision} but ${sent.outcome} went back to Entra (${sent.fields.error ?? 'no error'}: ${sent.fields.error_description ?? ''})`,
       });
     }
-    if (d.enrolment && sent.outcome === 'verified') recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() });
-    else recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
+    const record = d.enrolment && sent.outcome === 'verified'
+      ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() }).audit
+      : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
+    return { seq: record.seq, checks };
   }
 }
