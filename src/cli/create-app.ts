@@ -43,6 +43,7 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = deps.metrics ?? createMetrics();
   // Records after the last signed checkpoint: the trail seals up to the newest checkpoint's seq.
   metrics.watchUnsealedAuditRecords(() => Math.max(0, (deps.repository.lastAuditRecord()?.seq ?? 0) - (deps.repository.lastAuditCheckpoint()?.seq ?? 0)));
+  metrics.watchEntraKeysFreshness(() => deps.entraKeys.freshness().ok);
   const now = deps.now ?? Date.now;
   const app = express();
   app.disable('x-powered-by');

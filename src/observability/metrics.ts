@@ -36,6 +36,8 @@ export interface ApplianceMetrics {
   startStage(stage: Stage): () => void;
   /** The gauge of audit records after the last signed checkpoint reads this at every scrape. */
   watchUnsealedAuditRecords(count: () => number): void;
+  /** The Entra-keys freshness gauge (1 current, 0 stale or missing) reads this at every scrape; it must not call out. */
+  watchEntraKeysFreshness(fresh: () => boolean): void;
 }
 
 // Latency buckets (seconds): a face analysis is tens of ms, an HSM signature ms, a first-time decision up to seconds.
@@ -85,6 +87,15 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     },
   });
 
+  let freshnessSource: (() => boolean) | null = null;
+  new Gauge({
+    name: name('entra_keys_fresh'), help: 'Whether the Entra keys hints are checked against are current (1) or stale or missing (0), as /health judges them.',
+    registers: [registry],
+    collect() {
+      if (freshnessSource) this.set(freshnessSource() ? 1 : 0);
+    },
+  });
+
   return {
     registry,
     authorizeAccepted: () => authorizeAccepted.inc(),
@@ -96,6 +107,9 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     startStage: (stage) => stages.startTimer({ stage }),
     watchUnsealedAuditRecords(count) {
       unsealedSource = count;
+    },
+    watchEntraKeysFreshness(fresh) {
+      freshnessSource = fresh;
     },
   };
 }

@@ -5,7 +5,10 @@
 import t from 'tap';
 import { startOidcTestApp, type OidcTestApp } from '../helpers/oidc-test-app.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
+import { mkdirSync, utimesSync } from 'node:fs';
+import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
+import { pinnedJwksPath } from '../../src/oidc/entra-keys.js';
 
 async function scrape(app: OidcTestApp, headers: Record<string, string> = {}) {
   const res = await app.get('/metrics', headers);
@@ -28,7 +31,7 @@ t.test('loopback scrapes: Prometheus text format, proofgate_ names, process metr
   for (const [name, type] of [
     ['proofgate_decisions_total', 'counter'], ['proofgate_authorize_accepted_total', 'counter'], ['proofgate_authorize_refusals_total', 'counter'],
     ['proofgate_capture_refusals_total', 'counter'], ['proofgate_hsm_failures_total', 'counter'], ['proofgate_http_503_responses_total', 'counter'],
-    ['proofgate_stage_duration_seconds', 'histogram'], ['proofgate_audit_unsealed_records', 'gauge'],
+    ['proofgate_stage_duration_seconds', 'histogram'], ['proofgate_audit_unsealed_records', 'gauge'], ['proofgate_entra_keys_fresh', 'gauge'],
   ]) t.equal(types.get(name), type, `${name} is a ${type}`);
   t.ok([...types.keys()].every((n) => n.startsWith('proofgate_')), 'every metric carries the prefix');
   t.equal(sampleValue(samples, 'proofgate_audit_unsealed_records'), 0, 'an empty trail has nothing unsealed');
@@ -98,4 +101,16 @@ t.test('server.metricsAllowFrom is validated at start-up, naming the key', async
   t.throws(() => buildConfig({ server: { metricsAllowFrom: '127.0.0.1' } }), { code: 'ERR_CONFIG', message: /^config config\.server\.metricsAllowFrom: expected an array of strings/ });
   t.same(buildConfig({}).server.metricsAllowFrom, ['127.0.0.1', '::1'], 'default: loopback only');
   t.same(buildConfig({ server: { metricsAllowFrom: ['fd00::/8', '192.0.2.10'] } }).server.metricsAllowFrom, ['fd00::/8', '192.0.2.10']);
+});
+
+t.test('proofgate_entra_keys_fresh follows the keys /health judges: pinned and current, then stale', async (t) => {
+  const app = await startOidcTestApp(t, { entraKeys: 'pinned' });
+  const file = pinnedJwksPath(app.config.oidc.entraKeys, app.dataDir, 'public');
+  t.equal(sampleValue((await scrape(app)).parsed!.samples, 'proofgate_entra_keys_fresh'), 0, 'no pinned JWKS yet');
+  mkdirSync(path.dirname(file), { recursive: true });
+  app.entra.writeJwksFile(file);
+  t.equal(sampleValue((await scrape(app)).parsed!.samples, 'proofgate_entra_keys_fresh'), 1, 'a freshly imported JWKS');
+  const old = new Date(Date.now() - (app.config.oidc.entraKeys.pinnedMaxAgeDays + 1) * 86_400_000);
+  utimesSync(file, old, old);
+  t.equal(sampleValue((await scrape(app)).parsed!.samples, 'proofgate_entra_keys_fresh'), 0, 'older than oidc.entraKeys.pinnedMaxAgeDays');
 });
