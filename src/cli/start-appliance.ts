@@ -62,7 +62,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
     // as expired, each with its audit record.
     jobs.every('session-sweep', SESSION_SWEEP_INTERVAL_MS, () => {
       const report = sweepExpiredSessions({ repo: store, audit: auditTrail });
-      if (report.failed > 0) log('session-sweep-failed', { ...report });
+      if (report.failed > 0) log('session-sweep-failed', { ...report }, 'error');
       else if (report.expired > 0) log('session-sweep', { ...report });
     }, { runNow: true });
 
@@ -71,7 +71,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
     const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics });
     // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
     const documentChecks = await loadDocumentChecks(config.documents);
-    if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' });
+    if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' }, 'error');
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
     const verification = createVerification({
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
@@ -96,7 +96,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // A clean shutdown seals the tail (queued behind any checkpoint being signed), before the token
         // and the database close.
-        await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'shutdown', error: (e as Error).message }));
+        await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'shutdown', error: (e as Error).message }, 'error'));
         await auditTrail.flush();
         openEngine?.close();
         await openHsm.close();
