@@ -11,6 +11,11 @@ import { startOidcTestApp } from '../helpers/oidc-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { recordLog } from '../helpers/log-recorder.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
+import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
+import type { ChallengeKind } from '../../src/liveness/index.js';
+import type { FaceAnalysisResult } from '../../src/verification/capture/ports.js';
+import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -23,7 +28,7 @@ async function appWithProfile(t: Test, config: Record<string, unknown>) {
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
   );
-  return { app, recorder };
+  return { app, recorder, engine };
 }
 
 async function capture(app: VerificationTestApp, url: string, csrf: string, headers: Record<string, string> = {}) {
@@ -139,4 +144,43 @@ t.test('capture refusals: logged with the code, reason and client address, count
   t.equal(sampleValue(s, 'proofgate_capture_refusals_total', { code: 'ERR_CSRF' }), 1);
   t.equal(sampleValue(s, 'proofgate_capture_refusals_total', { code: 'ERR_NOT_FOUND' }), 1);
   t.equal(recorder.lines('verification.decision').length, 0, 'a refusal is not a decision');
+});
+
+const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
+const bonaFide = depthEvidence('bona-fide', 1);
+/** The analyzer's answers for one envelope: the selfie (with the depth face's landmarks), then each challenge frame. */
+function answers(selfieLandmarks: Float32Array | undefined, motion: ChallengeKind | null): FaceAnalysisResult[] {
+  const frames = motion ? challengeLandmarks(motion).map((l) => oneFace(embedding(1), {}, { landmarks468: l })) : [];
+  return [oneFace(embedding(1), {}, { landmarks468: selfieLandmarks }), ...frames];
+}
+
+async function postEnvelope(app: VerificationTestApp, url: string, csrf: string, captures: object[]) {
+  const res = await fetch(`${app.baseUrl}${url}`, {
+    method: 'POST', body: JSON.stringify({ captures }), headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': csrf },
+  });
+  return (await res.json()) as Record<string, any>;
+}
+
+t.test('the tier is the liveness evidence judged: depth (kiosk), challenge (challenge-only policy)', async (t) => {
+  // The depth frame is 640x480: the selfie it belongs to is too.
+  const selfieItem = { kind: 'selfie', mediaType: 'image/jpeg', data: faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 }).toString('base64') };
+  const kiosk = await appWithProfile(t, {});
+  const opened = await kiosk.app.openSession();
+  const { kind, nonce } = sessionChallenge(opened.session, kiosk.app.config.liveness.challenge.kinds);
+  kiosk.engine.willAnswer(...answers(bonaFide.landmarks, kind));
+  const now = Date.now();
+  const res = await postEnvelope(kiosk.app, opened.captureUrl, opened.session.csrfToken,
+    [selfieItem, ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, 5, nonce, now - 1500)]);
+  t.equal(res.decision, 'verified');
+  t.match(kiosk.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'depth+challenge', tier: 'depth', failedCheck: null }]);
+  t.equal(sampleValue(await samples(kiosk.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'depth' }), 1);
+
+  const webcam = await appWithProfile(t, { liveness: { policy: { withoutDepth: 'challenge-only' } } });
+  const second = await webcam.app.openSession();
+  const challenge = sessionChallenge(second.session, webcam.app.config.liveness.challenge.kinds);
+  webcam.engine.willAnswer(...answers(undefined, challenge.kind));
+  const reply = await postEnvelope(webcam.app, second.captureUrl, second.session.csrfToken, [selfieItem, ...challengeItems(frameJpeg, 5, challenge.nonce, Date.now() - 1500)]);
+  t.equal(reply.decision, 'verified');
+  t.match(webcam.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'challenge', tier: 'challenge' }]);
+  t.equal(sampleValue(await samples(webcam.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'challenge' }), 1);
 });
