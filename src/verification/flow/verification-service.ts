@@ -88,8 +88,6 @@ export class VerificationService {
   readonly #metrics: ApplianceMetrics;
   /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
   readonly #inFlight = new Set<string>();
-  /** The client address of the request being decided, per session, for the decision's log event. */
-  readonly #origin = new Map<string, RequestOrigin>();
 
   constructor(deps: VerificationServiceDeps) {
     this.#deps = deps;
@@ -106,16 +104,15 @@ export class VerificationService {
     }
     this.#inFlight.add(sessionId);
     const endStage = this.#metrics.startStage('decision');
-    this.#origin.set(sessionId, origin);
     const store = async () => {
       for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
     };
     try {
       const { profile } = verificationFlowFor(repo, session);
-      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store);
+      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, origin);
       if (!profile) {
         await store();
-        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
+        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] }, origin);
       }
       // Malformed evidence (bad depth PNG, foreign nonce, stale or replayed challenge) throws a typed 4xx
       // here, before anything is stored; what was judged is stored before its outcome is answered.
@@ -125,16 +122,15 @@ export class VerificationService {
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
       }, profile, captures);
       await store();
-      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' });
+      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' }, origin);
       // Every denial looks the same from outside (message and post-back): a policy refusal told apart
       // from a mismatch would say which photo matches the account. The audit keeps the real reason.
       return await this.#finish(session, {
         flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
         entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
-      });
+      }, origin);
     } finally {
       this.#inFlight.delete(sessionId);
-      this.#origin.delete(sessionId);
       endStage();
     }
   }
@@ -149,27 +145,22 @@ export class VerificationService {
     const { flow, profile } = verificationFlowFor(repo, session);
     const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
     if (!profile && !this.#deps.documents) checks.unshift(firstTimeNotAvailableCheck());
-    this.#origin.set(sessionId, origin);
-    try {
-      const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
-      return reply.postBack;
-    } finally {
-      if (!this.#inFlight.has(sessionId)) this.#origin.delete(sessionId);
-    }
+    const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel }, origin);
+    return reply.postBack;
   }
 
   /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
-  async #firstTime(session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>): Promise<CaptureReply> {
+  async #firstTime(session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>, origin: RequestOrigin): Promise<CaptureReply> {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
       challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(),
     }, session, captures);
     await store();
-    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' });
+    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
     return await this.#finish(session, {
       flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
       entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
-    });
+    }, origin);
   }
 
   /**
@@ -180,6 +171,7 @@ export class VerificationService {
     session: VerificationSession,
     outcome: { advice: string; checks: CheckResult[] },
     denial: { flow: 'returning' | 'first-time'; profile: BiometricProfile | null; usable: string },
+    origin: RequestOrigin,
   ): Promise<CaptureReply> {
     const used = this.#useAttempt(session);
     const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
@@ -188,7 +180,7 @@ export class VerificationService {
       name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
       reason: `no usable ${denial.usable} in ${used} attempt(s)`,
     }];
-    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
+    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied }, origin);
   }
 
   /** Counted in the store, so a restart does not hand an attacker a fresh set of attempts. */
@@ -205,7 +197,7 @@ export class VerificationService {
    * could not be signed is recorded as 'unavailable', so the audit never claims a verification Entra
    * did not receive.
    */
-  async #finish(session: VerificationSession, d: PendingDecision): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+  async #finish(session: VerificationSession, d: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
     let record: { seq: number; checks: CheckResult[] } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
@@ -216,7 +208,7 @@ export class VerificationService {
         record = this.#recordFinal(session, d, sent);
       },
     });
-    this.#observeDecision(session, d, completed.outcome, record);
+    this.#observeDecision(session, d, completed.outcome, record, origin);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
   }
@@ -225,7 +217,7 @@ export class VerificationService {
    * After the commit: one log event and one count per decision. The event names the audit record (its
    * seq) for the reasons; it carries check names and codes, never scores of a person, images or the UPN.
    */
-  #observeDecision(session: VerificationSession, d: PendingDecision, outcome: Decision, record: { seq: number; checks: CheckResult[] } | null): void {
+  #observeDecision(session: VerificationSession, d: PendingDecision, outcome: Decision, record: { seq: number; checks: CheckResult[] } | null, origin: RequestOrigin): void {
     const checks = record?.checks ?? d.checks;
     const evidence = livenessEvidenceOf(checks);
     const tier = livenessTierOf(evidence);
@@ -235,7 +227,7 @@ export class VerificationService {
       sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
       flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
       livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
-      clientIp: this.#origin.get(session.sessionId)?.clientIp ?? null,
+      clientIp: origin.clientIp,
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }
 
