@@ -53,6 +53,8 @@ t.test('startAppliance feeds the trail to syslog, shows it in /health, and resum
     await new Promise((r) => setTimeout(r, 20));
   }
   t.same(auditFeed, { ok: true, detail: '0 record(s) behind' }, '/health reports the feed and its lag');
+  const metrics = await (await fetch(`${appliance.listenUrl}/metrics`)).text();
+  t.match(metrics, /^proofgate_audit_feed_lag_records 0$/m, '/metrics carries the same lag as a gauge');
 
   await appliance.close();
   closed = true;
