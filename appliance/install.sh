@@ -148,7 +148,9 @@ fi
 
 if [ "$run_init" -eq 1 ]; then
   step "proofgate init (HSM token, PINs, keys, database; kept if present)"
-  cmd=(env ${config:+PROOFGATE_CONFIG="$config"} "$prefix/bin/proofgate" init)
+  cmd=(env)
+  if [ -n "$config" ]; then cmd+=("PROOFGATE_CONFIG=$config"); fi
+  cmd+=("$prefix/bin/proofgate" init)
   if [ -n "$run_as" ]; then runuser -u "$run_as" -- "${cmd[@]}"; else "${cmd[@]}"; fi
 fi
 
