@@ -43,7 +43,7 @@ const commands: Record<string, Command> = {
   },
   'import-entra-jwks': {
     summary: "pin Entra's signing keys from a JWKS file (air-gapped sites: no outbound call is ever made)",
-    usage: 'import-entra-jwks FILE [--cloud public|usgov|china]',
+    usage: 'import-entra-jwks FILE|--fetch [--cloud public|usgov|china]',
     async run(args) {
       const { runImportEntraJwks } = await import('./commands/import-entra-jwks.js');
       return runImportEntraJwks(args);
