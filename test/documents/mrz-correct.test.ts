@@ -21,8 +21,9 @@ function assertUnreadable(t: Test, r: MrzCorrectionResult, asRead: readonly stri
   t.ok(r.result.problems.some((p) => p.code === 'MRZ_UNREADABLE' && p.severity === 'error' && /read the document again/.test(p.message)), 'MRZ_UNREADABLE');
 }
 
-t.test('the documented defaults: confidence floor 0.85, at most 2 changes per field', async (t) => {
-  t.same(policy, { minAlternativeConfidence: 0.85, maxChangesPerField: 2 });
+t.test('the documented defaults: confidence floor 0.85, score margin 0.02, at most 2 changes per field', async (t) => {
+  t.same(policy, { minAlternativeConfidence: 0.85, minScoreMargin: 0.02, maxChangesPerField: 2 });
+  t.throws(() => buildConfig({ documents: { mrz: { correction: { minScoreMargin: -0.1 } } } }), { message: 'config config.documents.mrz.correction.minScoreMargin: expected a number in 0..1, received -0.1' });
   t.throws(() => buildConfig({ documents: { mrz: { correction: { minAlternativeConfidence: 0.3 } } } }), { message: 'config config.documents.mrz.correction.minAlternativeConfidence: expected a number in 0.5..1, received 0.3' });
   t.throws(() => buildConfig({ documents: { mrz: { correction: { maxChangesPerField: 1.5 } } } }), { message: 'config config.documents.mrz.correction.maxChangesPerField: expected an integer in 0..3, received 1.5' });
   t.throws(() => buildConfig({ documents: { mrz: { correction: { floor: 0.9 } } } }), { message: 'config config.documents.mrz.correction.floor: expected no such key (misspelled?), received 0.9' });
@@ -100,11 +101,11 @@ t.test('O read for 0 in a document number: repaired only when the OCR offers the
   t.same(lowerFloor.lines, [L1, L2], 'the floor is the configured one');
 });
 
-t.test('the reading with the fewest supported changes wins; a tie refuses', async (t) => {
+t.test('the reading the OCR scores best wins when it leads the next valid one; a tie refuses', async (t) => {
   const read = [L1, 'L8989O2C36UTO7408122F1204159ZE184226B<<<<<10'];
   // As the reader saw it on a rendered TD3: O for 0, and B offered (above the floor) for both 8s.
   // The two 8->B changes cancel in the sum (weights 3 and 7: +30), so L898902C3 and LB9B902C3 both
-  // validate; the first assumes one OCR error, the second three: the first is taken.
+  // validate; the second costs two more near-misses (0.07 each here): the first is taken.
   t.equal(mrzCheckDigit('LB9B902C3'), mrzCheckDigit('L898902C3'));
   const far = correctMrz({ lines: read, alternatives: alternatives(read, { '1:1': [{ char: 'B', confidence: 0.88 }], '1:3': [{ char: 'B', confidence: 0.88 }], '1:5': [{ char: '0', confidence: 0.88 }] }) }, { now });
   t.same(far.lines, [L1, L2]);
@@ -114,6 +115,22 @@ t.test('the reading with the fewest supported changes wins; a tie refuses', asyn
   const tie = correctMrz({ lines: read, alternatives: alternatives(read, { '1:5': [{ char: '0', confidence: 0.88 }], '1:7': [{ char: 'E', confidence: 0.88 }] }) }, { now });
   t.same(tie.ambiguous, ['documentNumber']);
   assertUnreadable(t, tie, read);
+});
+
+t.test('a number whose every 0/O is a near tie: many readings validate, none is taken', async (t) => {
+  // The OCR scores 0 and O within 0.005 of each other along the whole number, as on a worn page.
+  const read = [L1, `AO0O0O0O02${L2.slice(10)}`];
+  const extra: Record<string, MrzAlternative[]> = {};
+  for (let p = 1; p < 9; p++) extra[`1:${p}`] = [{ char: read[1][p] === 'O' ? '0' : 'O', confidence: 0.945 }];
+  let validReadings = 0;
+  for (let mask = 0; mask < 256; mask++) {
+    const number = [...read[1].slice(0, 9)].map((ch, p) => (p > 0 && mask & (1 << (p - 1)) ? (ch === 'O' ? '0' : 'O') : ch)).join('');
+    if (String(mrzCheckDigit(number)) === '2') validReadings++;
+  }
+  t.ok(validReadings > 2, `${validReadings} readings validate`);
+  const r = correctMrz({ lines: read, alternatives: alternatives(read, extra) }, { now });
+  t.same(r.ambiguous, ['documentNumber']);
+  assertUnreadable(t, r, read);
 });
 
 t.test('at most maxChangesPerField characters change in one field', async (t) => {

@@ -7,15 +7,6 @@ import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
 import { callNative } from '../../native/call-native.js';
 import { assertImageBuffer, documentAddon, DOCUMENT_NATIVE, type GlyphTemplateHandle, type NativeMrzRead, type Point } from './native-document.js';
 
-/**
- * The reader's alternatives offered to the correction, widening pass by pass until the check digits
- * validate: first only those scoring within 0.02 of a position's best (few alternatives, so the
- * nearest-scoring valid reading wins and a far one cannot tie with it), then wider. In every pass an
- * alternative must also reach documents.mrz.correction.minAlternativeConfidence on its own; look-alikes
- * the reader did not offer are used only where the read character is impossible (a letter in a date).
- */
-const ALTERNATIVE_MARGINS = [0.02, 0.06, 0.12, 0.3] as const;
-
 export interface MrzImageReadOptions extends MrzParseOptions {
   /** documents.mrz.correction; default: its documented defaults. */
   readonly correction?: MrzCorrectionPolicy;
@@ -72,20 +63,10 @@ export class MrzImageReader {
     const rawLines = native.lines.map((l) => l.text);
     const base = { rawLines, meanScore: native.meanScore, minScore: native.minScore, band: native.band, documentCorners: native.documentCorners, angleDegrees: native.angleDegrees, native };
     if (!native.found) return { ...base, found: false, lines: [], corrections: [], ambiguous: [], unreadable: false, result: null };
-    let corrected = null;
-    for (const margin of ALTERNATIVE_MARGINS) {
-      const alternatives = native.lines.map((line) => line.positions.map((p) => alternativesWithin(p.chars, p.scores, margin)));
-      corrected = correctMrz({ lines: rawLines, alternatives }, options);
-      if (!corrected.unreadable) break;
-    }
-    if (!corrected) throw new Error('unreachable: no correction pass ran');
+    // Every alternative the reader scored goes to the correction: it keeps those at or above the
+    // confidence floor and takes a reading only when it clearly outscores every other valid one.
+    const alternatives = native.lines.map((line) => line.positions.map((p) => Array.from(p.chars, (char, k): MrzAlternative => ({ char, confidence: p.scores[k] }))));
+    const corrected = correctMrz({ lines: rawLines, alternatives }, options);
     return { ...base, found: true, lines: corrected.lines, corrections: corrected.corrections, ambiguous: corrected.ambiguous, unreadable: corrected.unreadable, result: corrected.result };
   }
-}
-
-/** The reader's own alternatives within `margin` of its best, with their scores as confidences. */
-function alternativesWithin(chars: string, scores: Float32Array, margin: number): MrzAlternative[] {
-  const out: MrzAlternative[] = [];
-  for (let k = 0; k < chars.length; k++) if (k === 0 || scores[k] >= scores[0] - margin) out.push({ char: chars[k], confidence: scores[k] });
-  return out;
 }

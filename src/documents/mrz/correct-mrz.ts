@@ -2,8 +2,9 @@
 // (document number, birth and expiry dates, personal number / optional data, their check digits) is
 // changed only with support: the read character cannot occur there and a known look-alike can (a
 // letter in a date: 'class'), or the OCR itself offered the replacement with a confidence of at
-// least `minAlternativeConfidence` and the field's check digit singles out one reading among all the
-// readings so supported (see search()); at most `maxChangesPerField` per field. A check digit
+// least `minAlternativeConfidence`, and the reading the OCR scores best among all the supported ones
+// whose check digit validates leads the next valid one by `minScoreMargin` (see search()); at most
+// `maxChangesPerField` per field. A check digit
 // that still fails leaves the reading unreadable: the lines come back exactly as read, with
 // MRZ_UNREADABLE, so the caller asks for another capture instead of trusting a repaired number.
 import { documentsDefaults } from '../../config/sections/documents.js';
@@ -35,6 +36,7 @@ export interface MrzReading {
 /** documents.mrz.correction (src/config/sections/documents.ts documents each key). */
 export interface MrzCorrectionPolicy {
   readonly minAlternativeConfidence: number;
+  readonly minScoreMargin: number;
   readonly maxChangesPerField: number;
 }
 
@@ -103,8 +105,12 @@ interface Slot {
   readonly pos: number;
   /** The read character cannot occur here: the slot must change to one of `options`. */
   readonly forced: boolean;
-  /** Supported replacements (never the read character), with the OCR's confidence where it gave one. */
-  readonly options: ReadonlyArray<{ readonly char: string; readonly confidence: number | null }>;
+  /**
+   * Supported replacements (never the read character), with the OCR's confidence where it gave one
+   * and the cost of taking it: how much less the OCR scored it than the read character (a look-alike
+   * the OCR did not score costs as much as the weakest alternative allowed).
+   */
+  readonly options: ReadonlyArray<{ readonly char: string; readonly confidence: number | null; readonly cost: number }>;
 }
 
 type Change = readonly [line: number, pos: number, char: string];
@@ -124,13 +130,16 @@ export function correctMrz(reading: MrzReading, options: MrzCorrectOptions = {})
     const read = original[l][p];
     const cls = classOf(l, p);
     const forced = !allowedIn(cls, read);
+    const given = reading.alternatives?.[l]?.[p] ?? [];
+    const top = given.find((a) => a.char === read)?.confidence ?? Math.max(1, ...given.map((a) => a.confidence));
     const opts = new Map<string, number | null>();
-    for (const alt of reading.alternatives?.[l]?.[p] ?? []) {
+    for (const alt of given) {
       if (alt.char !== read && alt.confidence >= correction.minAlternativeConfidence && allowedIn(cls, alt.char) && !opts.has(alt.char)) opts.set(alt.char, alt.confidence);
     }
     // A look-alike is support only where the read character is impossible (a letter in a date).
     if (forced) for (const c of MRZ_LOOKALIKES[read] ?? []) if (allowedIn(cls, c) && !opts.has(c)) opts.set(c, null);
-    return { line: l, pos: p, forced, options: [...opts].map(([char, confidence]) => ({ char, confidence })) };
+    const costOf = (confidence: number | null) => Math.max(0, top - (confidence ?? correction.minAlternativeConfidence));
+    return { line: l, pos: p, forced, options: [...opts].map(([char, confidence]) => ({ char, confidence, cost: costOf(confidence) })) };
   };
 
   const grid: Grid = original.map((l) => Array.from(l));
@@ -163,7 +172,7 @@ export function correctMrz(reading: MrzReading, options: MrzCorrectOptions = {})
     for (const [l, p] of positions) covered.add(`${l}:${p}`);
     if (checkValid(check, grid)) continue;
     const slots = positions.map(([l, p]) => slotAt(l, p));
-    const outcome = search(slots, correction.maxChangesPerField, grid, () => checkValid(check, grid));
+    const outcome = search(slots, correction, grid, () => checkValid(check, grid));
     if (outcome.kind === 'fixed') applyChanges(outcome.changes, slots);
     else (outcome.kind === 'ambiguous' ? ambiguous : unsupported).push(check.name);
   }
@@ -240,41 +249,49 @@ function isLongNumberCheck(layout: Layout, check: CheckSpec, grid: Grid): boolea
 /**
  * The reading to take among every reading the slots support (each forced slot takes one of its
  * options, each other slot keeps its character or takes one of its own) that makes `valid()` true:
- * the one with the fewest changes, when no other has as few ('ambiguous' otherwise). Each change
- * assumes one more OCR error, so fewer changes is the likelier reading; the search is exhaustive so
- * that a competitor is never missed. No valid reading, a chosen one beyond `budget`, or more than
- * MAX_TRIALS readings to try: 'none'. The grid is left as found.
+ * the one the OCR scores best (least total cost), taken only when the next valid reading costs at
+ * least `minScoreMargin` more. The search is exhaustive so that no competitor is missed: two
+ * misreads can cancel in the sum (8->B at weights 3 and 7 adds 30), and where the OCR cannot tell
+ * 0 from O along a number, many readings validate at almost the same score, and none is taken.
+ * Otherwise 'ambiguous'; no valid reading, a chosen one changing more than `maxChangesPerField`
+ * characters, or more than MAX_TRIALS readings to try: 'none'. The grid is left as found.
  */
-function search(slots: readonly Slot[], budget: number, grid: Grid, valid: () => boolean): SearchOutcome {
+function search(slots: readonly Slot[], policy: MrzCorrectionPolicy, grid: Grid, valid: () => boolean): SearchOutcome {
   const open = slots.filter((s) => s.forced || s.options.length > 0);
   if (open.some((s) => s.forced && s.options.length === 0)) return { kind: 'none' };
   const readings = open.reduce((n, s) => n * (s.options.length + (s.forced ? 0 : 1)), 1);
   if (readings > MAX_TRIALS) return { kind: 'none' };
-  const found: Change[][] = [];
+  let best: { changes: Change[]; cost: number } | null = null;
+  let runnerUpCost = Infinity;
   const chosen: Change[] = [];
-  const walk = (k: number): void => {
+  const walk = (k: number, cost: number): void => {
     if (k === open.length) {
-      if (valid()) found.push([...chosen]);
+      if (!valid()) return;
+      if (!best || cost < best.cost) {
+        runnerUpCost = best?.cost ?? Infinity;
+        best = { changes: [...chosen], cost };
+      } else {
+        runnerUpCost = Math.min(runnerUpCost, cost);
+      }
       return;
     }
     const slot = open[k];
     const read = grid[slot.line][slot.pos];
-    if (!slot.forced) walk(k + 1);
+    if (!slot.forced) walk(k + 1, cost);
     for (const o of slot.options) {
       grid[slot.line][slot.pos] = o.char;
       chosen.push([slot.line, slot.pos, o.char]);
-      walk(k + 1);
+      walk(k + 1, cost + o.cost);
       chosen.pop();
       grid[slot.line][slot.pos] = read;
     }
   };
-  walk(0);
-  if (found.length === 0) return { kind: 'none' };
-  const fewest = Math.min(...found.map((f) => f.length));
-  const nearest = found.filter((f) => f.length === fewest);
-  if (nearest.length > 1) return { kind: 'ambiguous' };
-  if (fewest > budget) return { kind: 'none' };
-  return { kind: 'fixed', changes: nearest[0] };
+  walk(0, 0);
+  const found = best as { changes: Change[]; cost: number } | null;
+  if (!found) return { kind: 'none' };
+  if (runnerUpCost - found.cost < policy.minScoreMargin) return { kind: 'ambiguous' };
+  if (found.changes.length > policy.maxChangesPerField) return { kind: 'none' };
+  return { kind: 'fixed', changes: found.changes };
 }
 
 /** A 'K' inside the filler run that ends a name field is a misread '<' (names carry no check digit). */
