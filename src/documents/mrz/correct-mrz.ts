@@ -8,7 +8,7 @@
 // that still fails leaves the reading unreadable: the lines come back exactly as read, with
 // MRZ_UNREADABLE, so the caller asks for another capture instead of trusting a repaired number.
 import { documentsDefaults } from '../../config/sections/documents.js';
-import { mrzCheckDigit } from './check-digit.js';
+import { mrzCharValue } from './check-digit.js';
 import { LAYOUTS, type CharClass, type CheckName, type CheckSpec, type Layout, type MrzFieldName } from './layouts.js';
 import { parseMrz, type MrzParseOptions, type MrzResult } from './parse-mrz.js';
 import { problem } from './problems.js';
@@ -232,12 +232,26 @@ const positionsOf = (check: CheckSpec): Array<[number, number]> => [
   [check.digit.line, check.digit.pos],
 ];
 
+const WEIGHTS = [7, 3, 1] as const;
+
+/** Whether the check digit validates on the grid; read cell by cell, as the search calls it for every reading. */
 function checkValid(check: CheckSpec, grid: Grid): boolean {
-  const data = check.data.map((s) => grid[s.line].slice(s.start, s.end).join('')).join('');
   const found = grid[check.digit.line][check.digit.pos];
-  if (check.name === 'personalNumber' && /^<*$/.test(data) && (found === '<' || found === '0')) return true;
-  if (!/^[A-Z0-9<]*$/.test(data)) return false;
-  return String(mrzCheckDigit(data)) === found;
+  let sum = 0;
+  let i = 0;
+  let allFiller = true;
+  for (const s of check.data) {
+    for (let p = s.start; p < s.end; p++, i++) {
+      const ch = grid[s.line][p];
+      const v = mrzCharValue(ch);
+      if (v < 0) return false;
+      if (ch !== '<') allFiller = false;
+      sum += v * WEIGHTS[i % 3];
+    }
+  }
+  // An empty TD3 personal number may carry '<' or '0' as its check digit.
+  if (check.name === 'personalNumber' && allFiller && (found === '<' || found === '0')) return true;
+  return found.length === 1 && found.charCodeAt(0) === 48 + (sum % 10);
 }
 
 /** TD1/TD2 long numbers put '<' in the check-digit position; the parser handles those. */
