@@ -20,8 +20,8 @@ export const documentsDefaults = {
      * the read character cannot occur there and a look-alike can (a letter in a date), or where the OCR
      * offered the replacement itself with at least minAlternativeConfidence, and the supported reading the
      * OCR scores best among those whose check digit validates leads the next by minScoreMargin. Otherwise
-     * a failing check digit
-     * makes the read MRZ_UNREADABLE (read again): a wrong number is never made to look valid.
+     * a failing check digit makes the read MRZ_UNREADABLE (read again): a failing read is never turned
+     * into a valid one on a guess. docs/documents.md has the rule and what it cannot prevent.
      */
     correction: {
       /**

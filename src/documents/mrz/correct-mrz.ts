@@ -4,9 +4,9 @@
 // letter in a date: 'class'), or the OCR itself offered the replacement with a confidence of at
 // least `minAlternativeConfidence`, and the reading the OCR scores best among all the supported ones
 // whose check digit validates leads the next valid one by `minScoreMargin` (see search()); at most
-// `maxChangesPerField` per field. A check digit
-// that still fails leaves the reading unreadable: the lines come back exactly as read, with
-// MRZ_UNREADABLE, so the caller asks for another capture instead of trusting a repaired number.
+// `maxChangesPerField` per field. A check digit that still fails leaves the reading unreadable: the
+// lines come back exactly as read, with MRZ_UNREADABLE, so the caller asks for another capture
+// instead of trusting a repaired number.
 import { documentsDefaults } from '../../config/sections/documents.js';
 import { mrzCharValue } from './check-digit.js';
 import { LAYOUTS, type CharClass, type CheckName, type CheckSpec, type Layout, type MrzFieldName } from './layouts.js';
