@@ -14,6 +14,33 @@ export const documentsDefaults = {
     acceptSexX: true,
     /** Issuing states accepted, as MRZ codes ("D", "FRA", "NZL"). Empty: every known ISO/ICAO code. */
     acceptedIssuingStates: [] as string[],
+    /**
+     * Correction of OCR output (src/documents/mrz/correct-mrz.ts). An identifying field (document number,
+     * birth and expiry dates, personal number / optional data, their check digits) is changed only where
+     * the read character cannot occur there and a look-alike can (a letter in a date), or where the OCR
+     * offered the replacement itself with at least minAlternativeConfidence, and the supported reading the
+     * OCR scores best among those whose check digit validates leads the next by minScoreMargin. Otherwise
+     * a failing check digit makes the read MRZ_UNREADABLE (read again): a failing read is never turned
+     * into a valid one on a guess. docs/documents.md has the rule and what it cannot prevent.
+     */
+    correction: {
+      /**
+       * Lowest confidence (0..1, on the OCR's own scale: normalised OCR-B template correlation for the
+       * built-in reader) of an OCR alternative that may replace a read character. Chosen on rendered test
+       * cards (not on evaluation data): 0.85 keeps 90% of the true alternatives at misread positions and
+       * 15% of the runner-ups at correctly read ones (median 0.78).
+       */
+      minAlternativeConfidence: 0.85,
+      /**
+       * How much better (in summed confidence lost against the read characters) the chosen reading must
+       * score than the next reading whose check digit also validates; closer than this, the field is
+       * ambiguous and the read unreadable. Chosen on rendered test cards (not on evaluation data): it
+       * keeps the one-misread repairs there and refuses numbers whose every 0/O is a near tie.
+       */
+      minScoreMargin: 0.02,
+      /** Most characters changed in one identifying field, its check digit included. 0: identifying fields are never changed. */
+      maxChangesPerField: 2,
+    },
   },
   emrtd: {
     /**
@@ -50,6 +77,7 @@ export interface DocumentsConfig {
     acceptSpecimens: boolean;
     acceptSexX: boolean;
     acceptedIssuingStates: string[];
+    correction: { minAlternativeConfidence: number; minScoreMargin: number; maxChangesPerField: number };
   };
   emrtd: {
     cscaStorePath: string;
@@ -73,6 +101,7 @@ export function readDocumentsConfig(r: SectionReader): DocumentsConfig {
     acceptSpecimens: m.boolean('acceptSpecimens'),
     acceptSexX: m.boolean('acceptSexX'),
     acceptedIssuingStates: m.stringArray('acceptedIssuingStates', { pattern: /^[A-Z]{1,3}$/ }),
+    correction: readMrzCorrection(m.section('correction')),
   };
   m.done();
   const e = r.section('emrtd');
@@ -97,4 +126,15 @@ export function readDocumentsConfig(r: SectionReader): DocumentsConfig {
   const imaging = readImagingConfig(r.section('imaging'));
   r.done();
   return { mrz, emrtd, binding, imaging };
+}
+
+function readMrzCorrection(c: SectionReader): DocumentsConfig['mrz']['correction'] {
+  const correction = {
+    // Below 0.5 an alternative is more likely wrong than right on any correlation scale: refused.
+    minAlternativeConfidence: c.number('minAlternativeConfidence', { min: 0.5, max: 1 }),
+    minScoreMargin: c.number('minScoreMargin', { min: 0, max: 1 }),
+    maxChangesPerField: c.number('maxChangesPerField', { integer: true, min: 0, max: 3 }),
+  };
+  c.done();
+  return correction;
 }

@@ -2,7 +2,7 @@
 // Never throws on bad input: an unreadable payload gives { ok: false } with problems.
 // Element IDs by version: the family name is DCS (v2+) or DAB (v1), or the first part of DAA (v1
 // full name "LAST,FIRST,MIDDLE"); given names DAC (v4+, v1) or DCT (v2-3, "FIRST,MIDDLE" or spaces).
-import { readAamvaHeader, type AamvaHeader } from './aamva-header.js';
+import { readAamvaHeader, type AamvaHeader, type AamvaSeparators } from './aamva-header.js';
 import { CANADIAN_JURISDICTIONS, IIN_JURISDICTION } from './aamva-jurisdictions.js';
 
 export interface AamvaSubfile {
@@ -69,7 +69,7 @@ export function parseAamva(input: string | Uint8Array): AamvaResult {
         // The first subfile's type marker is sometimes left out: its elements follow the header.
         if (d === header.designators[0] && /^[A-Z]{3}/.test(payload.slice(header.end))) {
           problems.push('AAMVA_SUBFILE_TYPE_MISSING');
-          subfiles.push({ type: d.type, elements: readElements(subfileBody(payload, header.end, 'x'), problems) });
+          subfiles.push({ type: d.type, elements: readElements(subfileBody(payload, header.end, 'x', header.separators), header.separators, problems) });
         } else {
           problems.push(`AAMVA_SUBFILE_MISSING_${d.type}`);
         }
@@ -79,9 +79,11 @@ export function parseAamva(input: string | Uint8Array): AamvaResult {
       problems.push('AAMVA_SUBFILE_OFFSET');
     }
     const body = payload.slice(start + 2, start + 2 + Math.max(d.length, 0) + 2);
-    subfiles.push({ type: d.type, elements: readElements(subfileBody(payload, start + 2, body), problems) });
+    subfiles.push({ type: d.type, elements: readElements(subfileBody(payload, start + 2, body, header.separators), header.separators, problems) });
   }
   if (subfiles.length === 0) return { ok: false, problems: [...problems, 'AAMVA_NO_SUBFILE'] };
+  // A header-like prefix over text with no data element is not an AAMVA payload.
+  if (subfiles.every((s) => s.elements.size === 0)) return { ok: false, problems: [...problems, 'AAMVA_NO_ELEMENTS'] };
   const main = subfiles.find((s) => s.type === 'DL' || s.type === 'ID') ?? subfiles[0];
   const el = (id: string): string | null => {
     const v = main.elements.get(id)?.trim();
@@ -124,15 +126,15 @@ export function parseAamva(input: string | Uint8Array): AamvaResult {
   return { ok: true, header, issuerJurisdiction, dateOrder, subfiles, fields, problems: [...new Set(problems)] };
 }
 
-/** A subfile runs to its CR; when the CR is missing, to the next subfile marker or the end. */
-function subfileBody(payload: string, from: number, byLength: string): string {
-  const cr = payload.indexOf('\r', from);
-  if (cr >= 0) return payload.slice(from, cr);
+/** A subfile runs to its segment terminator (CR, or the declared one); without one, to the end. */
+function subfileBody(payload: string, from: number, byLength: string, separators: AamvaSeparators): string {
+  const ends = separators.segment.map((c) => payload.indexOf(c, from)).filter((i) => i >= 0);
+  if (ends.length > 0) return payload.slice(from, Math.min(...ends));
   return byLength.length > 0 ? payload.slice(from) : '';
 }
 
-function readElements(body: string, problems: string[]): Map<string, string> {
-  let parts = body.split('\n');
+function readElements(body: string, separators: AamvaSeparators, problems: string[]): Map<string, string> {
+  let parts = separators.element.reduce((acc, sep) => acc.flatMap((p) => p.split(sep)), [body]);
   if (parts.length === 1 && body.includes('|')) {
     parts = body.split('|');
     problems.push('AAMVA_PIPE_SEPARATORS');

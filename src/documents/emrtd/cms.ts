@@ -7,7 +7,8 @@ import {
 } from '../asn1/index.js';
 import { OID, type HashName } from './oids.js';
 import { hashFromAlgorithm } from './signature.js';
-import { parseCertificate, readAlgorithm, readName, type AlgorithmIdentifier, type Certificate, type DistinguishedName } from './x509.js';
+import { byNameMatch, readName, type DistinguishedName, type NameMatch } from './names.js';
+import { parseCertificate, readAlgorithm, type AlgorithmIdentifier, type Certificate } from './x509.js';
 
 export interface SignerInfo {
   readonly version: number;
@@ -94,9 +95,23 @@ function parseSignerInfo(node: Asn1Node): SignerInfo {
   return { version, sid, digestAlgorithm, signedAttributesDer, attributes, signatureAlgorithm, signature: readOctetString(sigNode, 'signature') };
 }
 
-/** The certificate a SignerInfo names, from the given pool. */
-export function findSignerCertificate(signer: SignerInfo, pool: readonly Certificate[]): Certificate | undefined {
+export interface SignerCertificate {
+  readonly certificate: Certificate;
+  /** How the sid named it: by subject key identifier, or issuer and serial with the issuer matching exactly or reordered (names.ts). */
+  readonly match: NameMatch | 'subject-key-id';
+}
+
+/**
+ * The certificate a SignerInfo names, from the given pool: equal serial number and an issuer name
+ * that matches (an exact match preferred), or an equal subject key identifier. The match only picks
+ * the key: the caller verifies the signature with it.
+ */
+export function findSignerCertificate(signer: SignerInfo, pool: readonly Certificate[]): SignerCertificate | undefined {
   const sid = signer.sid;
-  if ('subjectKeyId' in sid) return pool.find((c) => c.subjectKeyId === sid.subjectKeyId);
-  return pool.find((c) => c.serial === sid.serial && c.issuer.key === sid.issuer.key);
+  if ('subjectKeyId' in sid) {
+    const certificate = pool.find((c) => c.subjectKeyId === sid.subjectKeyId);
+    return certificate && { certificate, match: 'subject-key-id' };
+  }
+  const [first] = byNameMatch(pool.filter((c) => c.serial === sid.serial), (c) => c.issuer, sid.issuer);
+  return first && { certificate: first.item, match: first.match };
 }

@@ -1,6 +1,7 @@
 // X.509 CRL reading: issuer, update times, revoked serial numbers, and the signed bytes.
 import { isContext, isUniversal, parseDer, readBitString, readInteger, readTime, sequenceOf, UniversalTag } from '../asn1/index.js';
-import { readAlgorithm, readName, type AlgorithmIdentifier, type DistinguishedName } from './x509.js';
+import { readName, type DistinguishedName } from './names.js';
+import { readAlgorithm, type AlgorithmIdentifier } from './x509.js';
 
 export interface Crl {
   readonly der: Uint8Array;

@@ -4,6 +4,7 @@
 import { parseDer, readSmallInt, sequenceOf, setOf } from '../asn1/index.js';
 import { findSignerCertificate, parseSignedData } from './cms.js';
 import { parseCrl, type Crl } from './crl.js';
+import { byNameMatch, matchNames, type NameMatch } from './names.js';
 import { OID } from './oids.js';
 import { importPublicKey, type ImportedKey } from './public-key.js';
 import { CheckList, type PaCheck } from './report.js';
@@ -15,6 +16,11 @@ export interface TrustedCsca {
   readonly certificate: Certificate;
   /** Where it came from: a file name or "master list <name>". */
   readonly source: string;
+}
+
+/** A CSCA whose subject matches a certificate's issuer, and how (names.ts). */
+export interface CscaCandidate extends TrustedCsca {
+  readonly match: NameMatch;
 }
 
 export interface MasterListImport {
@@ -83,9 +89,10 @@ export class CscaStore {
     const entry = { certificate, source };
     if (this.#fingerprints.has(fp)) return entry;
     this.#fingerprints.add(fp);
-    const list = this.#bySubject.get(certificate.subject.key) ?? [];
+    // Indexed by the order-insensitive key; issuersOf() says which candidates match exactly.
+    const list = this.#bySubject.get(certificate.subject.unorderedKey) ?? [];
     list.push(entry);
-    this.#bySubject.set(certificate.subject.key, list);
+    this.#bySubject.set(certificate.subject.unorderedKey, list);
     return entry;
   }
 
@@ -110,13 +117,13 @@ export class CscaStore {
     }
 
     const signer = sd.signerInfos[0];
-    const signerCert = signer ? findSignerCertificate(signer, sd.certificates) : undefined;
+    const signerCert = signer ? findSignerCertificate(signer, sd.certificates)?.certificate : undefined;
     if (sd.signerInfos.length !== 1 || !signer) checks.add('ml.signer', 'fail', `master list has ${sd.signerInfos.length} signers, expected 1`);
     else if (!signerCert) checks.add('ml.signer', 'fail', 'master list signer certificate not included');
     else {
       checks.add('ml.signer', 'pass', `signed by ${signerCert.subject.text}`);
       verifySignerInfo(checks, 'ml', sd, signer, signerCert);
-      const anchors = [...listed.filter((c) => c.subject.key === signerCert.issuer.key), ...this.issuersOf(signerCert).map((t) => t.certificate)];
+      const anchors = [...byNameMatch(listed, (c) => c.subject, signerCert.issuer).map((m) => m.item), ...this.issuersOf(signerCert).map((t) => t.certificate)];
       const chained = anchors.find((a) => verifyIssuedBy(signerCert, a).ok);
       if (chained) checks.add('ml.signer-chain', 'pass', `signer certificate issued by ${chained.subject.text}`);
       else checks.add('ml.signer-chain', 'fail', `no CSCA named ${signerCert.issuer.text} verifies the signer certificate`);
@@ -140,14 +147,20 @@ export class CscaStore {
     return crl;
   }
 
-  /** CSCAs whose subject is `cert`'s issuer, those whose key id matches the AKI first. */
-  issuersOf(cert: Certificate): TrustedCsca[] {
-    const list = this.#bySubject.get(cert.issuer.key) ?? [];
+  /**
+   * CSCAs whose subject matches `cert`'s issuer (names.ts: exact, or the same RDNs in another order),
+   * those whose key id matches the AKI first, then exact name matches. The caller verifies the signature.
+   */
+  issuersOf(cert: Certificate): CscaCandidate[] {
     const aki = cert.authorityKeyId;
-    return [...list].sort((a, b) => Number(b.certificate.subjectKeyId === aki) - Number(a.certificate.subjectKeyId === aki));
+    const rank = (c: CscaCandidate) => 2 * Number(c.certificate.subjectKeyId !== aki) + Number(c.match === 'reordered');
+    return byNameMatch(this.#bySubject.get(cert.issuer.unorderedKey) ?? [], (t) => t.certificate.subject, cert.issuer)
+      .map(({ item, match }) => ({ ...item, match }))
+      .sort((a, b) => rank(a) - rank(b));
   }
 
+  /** CRLs whose issuer matches the CSCA's subject (as issuersOf); the caller verifies their signature. */
   crlsIssuedBy(csca: Certificate): Crl[] {
-    return this.#crls.filter((c) => c.issuer.key === csca.subject.key);
+    return this.#crls.filter((c) => matchNames(c.issuer, csca.subject) !== null);
   }
 }

@@ -1,9 +1,10 @@
 // Public surface of the eMRTD module.
 export { verifyPassiveAuthentication, type PassiveAuthInput, type PassiveAuthReport } from './passive-auth.js';
-export { CscaStore, verifyIssuedBy, verifyCrlIssuedBy, type TrustedCsca, type MasterListImport, type MasterListOptions } from './csca-store.js';
+export { CscaStore, verifyIssuedBy, verifyCrlIssuedBy, type TrustedCsca, type CscaCandidate, type MasterListImport, type MasterListOptions } from './csca-store.js';
 export { parseSod, parseLdsSecurityObject, type Sod, type LdsSecurityObject } from './sod.js';
-export { parseSignedData, findSignerCertificate, type SignedData, type SignerInfo } from './cms.js';
-export { parseCertificate, describeCertificate, type Certificate, type DistinguishedName, type AlgorithmIdentifier } from './x509.js';
+export { parseSignedData, findSignerCertificate, type SignedData, type SignerInfo, type SignerCertificate } from './cms.js';
+export { readName, matchNames, type DistinguishedName, type NameAttribute, type NameMatch } from './names.js';
+export { parseCertificate, describeCertificate, type Certificate, type AlgorithmIdentifier } from './x509.js';
 export { parseCrl, type Crl } from './crl.js';
 export { readDg1Mrz } from './dg1.js';
 export { importPublicKey, toExplicitSpki, KeyImportError, type ImportedKey } from './public-key.js';

@@ -87,12 +87,13 @@ export function verifyPassiveAuthentication(input: PassiveAuthInput): PassiveAut
     return { status: overallStatus(checks.checks), checks: checks.checks, ...report, documentSigner: null, csca: null };
   }
   const signer = sd.signerInfos[0];
-  const ds = findSignerCertificate(signer, sd.certificates);
-  if (!ds) {
+  const named = findSignerCertificate(signer, sd.certificates);
+  if (!named) {
     checks.add('sod.signer', 'error', 'the document signer certificate named by the SOD is not in the SOD');
     return { status: overallStatus(checks.checks), checks: checks.checks, ...report, documentSigner: null, csca: null };
   }
-  checks.add('sod.signer', 'pass', `document signer ${ds.subject.text}`);
+  const ds = named.certificate;
+  checks.add('sod.signer', 'pass', `document signer ${ds.subject.text}${named.match === 'reordered' ? ' (the SignerInfo names its issuer with the RDNs in another order)' : ''}`);
   verifySignerInfo(checks, 'sod', sd, signer, ds);
   checkValidity(checks, 'ds.validity', ds, now);
   if (ds.keyUsage && !ds.keyUsage.has('digitalSignature')) checks.add('ds.key-usage', 'fail', 'document signer key usage lacks digitalSignature');
@@ -116,7 +117,7 @@ export function verifyPassiveAuthentication(input: PassiveAuthInput): PassiveAut
     return { status: overallStatus(checks.checks), checks: checks.checks, ...report, documentSigner: describeCertificate(ds), csca: null };
   }
   const csca = anchor.certificate;
-  checks.add('chain.csca', 'pass', `document signer issued by ${csca.subject.text} (${anchor.source})`);
+  checks.add('chain.csca', 'pass', `document signer issued by ${csca.subject.text} (${anchor.source})${anchor.match === 'reordered' ? '; the names match with the RDNs in another order' : ''}`);
   checkValidity(checks, 'csca.validity', csca, now);
   if (csca.isCa === false || (csca.keyUsage && !csca.keyUsage.has('keyCertSign'))) checks.add('csca.constraints', 'fail', 'CSCA is not a CA certificate with keyCertSign');
   else checks.add('csca.constraints', 'pass', csca.isCa === null ? 'no basicConstraints extension' : 'CA with keyCertSign');

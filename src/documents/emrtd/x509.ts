@@ -1,26 +1,18 @@
 // X.509 certificate and distinguished-name reading, only as far as passive authentication needs:
 // the signed TBS bytes, names, validity, key, and the extensions that steer chain building.
 import {
-  Asn1Error, parseDer, readBitString, readBoolean, readInteger, readOctetString, readOid, readSmallInt, readText, readTime,
-  sequenceOf, setOf, isContext, isUniversal, UniversalTag, type Asn1Node,
+  Asn1Error, parseDer, readBitString, readBoolean, readInteger, readOctetString, readOid, readSmallInt, readTime,
+  sequenceOf, isContext, isUniversal, UniversalTag, type Asn1Node,
 } from '../asn1/index.js';
+import { readName, type DistinguishedName } from './names.js';
 import { OID } from './oids.js';
+
+export type { DistinguishedName } from './names.js';
 
 export interface AlgorithmIdentifier {
   readonly oid: string;
   /** Parameters as received (absent, NULL, or a structure such as RSASSA-PSS-params). */
   readonly params: Asn1Node | undefined;
-}
-
-export interface DistinguishedName {
-  readonly der: Uint8Array;
-  readonly attributes: ReadonlyArray<{ readonly oid: string; readonly value: string }>;
-  /** Comparison key: attribute types and case-folded, space-collapsed values, so string-type differences do not matter. */
-  readonly key: string;
-  /** Readable form, e.g. "C=DE, O=bund, CN=csca-germany". */
-  readonly text: string;
-  /** The C= attribute, upper-cased, or null. */
-  readonly country: string | null;
 }
 
 export interface Certificate {
@@ -48,43 +40,11 @@ export interface Certificate {
 export type KeyUsage = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign';
 const KEY_USAGE_BITS: readonly KeyUsage[] = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign'];
 
-const SHORT_NAMES: Record<string, string> = {
-  '2.5.4.6': 'C', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.3': 'CN', '2.5.4.5': 'serialNumber', '2.5.4.7': 'L', '2.5.4.8': 'ST',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
-
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export function readAlgorithm(node: Asn1Node | undefined, what: string): AlgorithmIdentifier {
   const parts = sequenceOf(node, what, 1);
   return { oid: readOid(parts[0], `${what} algorithm`), params: parts[1] };
-}
-
-export function readName(node: Asn1Node | undefined, what: string): DistinguishedName {
-  const rdns = sequenceOf(node, what);
-  const attributes: Array<{ oid: string; value: string }> = [];
-  for (const rdn of rdns) {
-    for (const atv of setOf(rdn, `${what} RDN`)) {
-      const [type, value] = sequenceOf(atv, `${what} attribute`, 2);
-      const oid = readOid(type, `${what} attribute type`);
-      let text: string;
-      try {
-        text = readText(value, `${what} attribute value`);
-      } catch {
-        text = `#${hex(value.tlv)}`;
-      }
-      attributes.push({ oid, value: text });
-    }
-  }
-  const norm = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
-  const country = attributes.find((a) => a.oid === OID.countryName)?.value.trim().toUpperCase() ?? null;
-  return {
-    der: node!.tlv,
-    attributes,
-    key: attributes.map((a) => `${a.oid}=${norm(a.value)}`).join('/'),
-    text: attributes.map((a) => `${SHORT_NAMES[a.oid] ?? a.oid}=${a.value}`).join(', '),
-    country,
-  };
 }
 
 /** Parses one DER certificate (bytes or an already-decoded node). Throws Asn1Error when malformed. */

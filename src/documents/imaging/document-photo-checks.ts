@@ -21,7 +21,7 @@ export async function checkDocumentPhoto(image: Buffer, reader: MrzImageReader, 
   const c = config.imaging;
   const [measurement, mrz] = await Promise.all([
     measureDocument(image, c),
-    reader.read(image, { now, expiryWindowYears: config.mrz.expiryWindowYears }),
+    reader.read(image, { now, expiryWindowYears: config.mrz.expiryWindowYears, correction: config.mrz.correction }),
   ]);
   const checks: DocumentImageCheck[] = [];
   const m = measurement.native;
@@ -42,20 +42,23 @@ export async function checkDocumentPhoto(image: Buffer, reader: MrzImageReader, 
   } else {
     checks.push(atLeast('mrz-read', mrz.meanScore, c.minMrzMeanScore, `mean OCR-B template correlation over ${mrz.lines.join('').length} characters`));
     const result = mrz.result;
-    if (!result.ok) {
+    if (mrz.unreadable) {
+      checks.push(failed('mrz-check-digits', `MRZ_UNREADABLE: a check digit fails and no supported correction repairs it; take the photo again`, 1));
+    } else if (!result.ok) {
       checks.push(failed('mrz-check-digits', `the MRZ does not parse: ${result.problems.map((p) => p.code).join(', ')}`, 1));
     } else {
       const valid = result.checks.filter((k) => k.valid).length;
       checks.push(atLeast('mrz-check-digits', result.checks.length === 0 ? 1 : valid / result.checks.length, 1, `${valid} of ${result.checks.length} check digits valid`));
     }
-    checks.push(...mrzDateChecks(result.ok ? result : null, config, now));
+    // Dates from an unreadable MRZ are unconfirmed: they decide nothing.
+    checks.push(...mrzDateChecks(result.ok && !mrz.unreadable ? result : null, config, now));
   }
   checks.push(notApplicable('mrz-viz-consistency', 'the visual inspection zone is not read (no VIZ OCR)'));
   return { checks, measurement, mrz };
 }
 
 function mrzDateChecks(mrz: MrzParsed | null, config: DocumentsConfig, now: Date): DocumentImageCheck[] {
-  if (!mrz) return [notApplicable('document-expiry', 'MRZ not parsed'), notApplicable('holder-age', 'MRZ not parsed')];
+  if (!mrz) return [notApplicable('document-expiry', 'MRZ not parsed or unreadable'), notApplicable('holder-age', 'MRZ not parsed or unreadable')];
   const out: DocumentImageCheck[] = [];
   const expiry = mrz.dateOfExpiry?.iso;
   if (!expiry) {

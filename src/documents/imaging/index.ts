@@ -1,5 +1,5 @@
 // Public surface of document-image checks (visible, IR, UV) and the MRZ-from-image reader.
-export { MrzImageReader, type MrzImageRead } from './mrz-image-reader.js';
+export { MrzImageReader, type MrzImageRead, type MrzImageReadOptions } from './mrz-image-reader.js';
 export { checkDocumentPhoto, ageInYears, type DocumentPhotoReport } from './document-photo-checks.js';
 export { checkInfraredImage, checkUltravioletImage } from './ir-uv-checks.js';
 export { checkPortrait } from './portrait-check.js';

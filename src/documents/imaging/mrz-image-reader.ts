@@ -1,25 +1,16 @@
 // MRZ from a photo: the native reader locates, deskews and segments the zone and scores every
-// position against OCR-B templates; the check-digit-steered correction (../mrz/correct-mrz.ts) then
-// picks among each position's alternatives the reading whose check digits validate.
-import { correctMrz, MRZ_LOOKALIKES, type MrzCorrection, type MrzResult } from '../mrz/index.js';
+// position against OCR-B templates; the correction (../mrz/correct-mrz.ts) then picks among each
+// position's well-scoring alternatives the reading whose check digits validate, or says unreadable.
+import { correctMrz, type MrzAlternative, type MrzCorrection, type MrzCorrectionPolicy, type MrzResult } from '../mrz/index.js';
 import type { CheckName, MrzParseOptions } from '../mrz/index.js';
 import type { ImagingConfig } from '../../config/sections/documents-imaging.js';
 import { callNative } from '../../native/call-native.js';
 import { assertImageBuffer, documentAddon, DOCUMENT_NATIVE, type GlyphTemplateHandle, type NativeMrzRead, type Point } from './native-document.js';
 
-/**
- * Alternatives offered to the correction, widening pass by pass until every check digit validates:
- * first only those scoring almost as well as a position's best (few alternatives, so a validating
- * reading is rarely ambiguous and the nearest-scoring one wins), then the generic OCR-B look-alikes
- * alone, then a wide margin plus the look-alikes.
- */
-const CANDIDATE_PASSES = [
-  { margin: 0.02, ocr: true, lookalikes: false },
-  { margin: 0.06, ocr: true, lookalikes: false },
-  { margin: 0.12, ocr: true, lookalikes: false },
-  { margin: 0, ocr: false, lookalikes: true },
-  { margin: 0.3, ocr: true, lookalikes: true },
-] as const;
+export interface MrzImageReadOptions extends MrzParseOptions {
+  /** documents.mrz.correction; default: its documented defaults. */
+  readonly correction?: MrzCorrectionPolicy;
+}
 
 export interface MrzImageRead {
   readonly found: boolean;
@@ -29,6 +20,8 @@ export interface MrzImageRead {
   readonly lines: readonly string[];
   readonly corrections: readonly MrzCorrection[];
   readonly ambiguous: readonly CheckName[];
+  /** A check digit fails and no supported correction repairs it: `lines` are the raw read, `result` carries MRZ_UNREADABLE. */
+  readonly unreadable: boolean;
   /** Parse of `lines` (null when no MRZ was found). */
   readonly result: MrzResult | null;
   /** Mean and lowest top-1 template correlation (0..1). */
@@ -59,7 +52,7 @@ export class MrzImageReader {
     return new MrzImageReader(loaded.handle, config, loaded.templates);
   }
 
-  async read(image: Buffer, parseOptions: MrzParseOptions = {}): Promise<MrzImageRead> {
+  async read(image: Buffer, options: MrzImageReadOptions = {}): Promise<MrzImageRead> {
     assertImageBuffer(image, 'readMrzFromImage');
     const addon = documentAddon();
     const c = this.#config;
@@ -69,22 +62,11 @@ export class MrzImageReader {
     }), DOCUMENT_NATIVE, 'reading the MRZ');
     const rawLines = native.lines.map((l) => l.text);
     const base = { rawLines, meanScore: native.meanScore, minScore: native.minScore, band: native.band, documentCorners: native.documentCorners, angleDegrees: native.angleDegrees, native };
-    if (!native.found) return { ...base, found: false, lines: [], corrections: [], ambiguous: [], result: null };
-    let corrected = null;
-    for (const pass of CANDIDATE_PASSES) {
-      const candidates = pass.ocr ? native.lines.map((line) => line.positions.map((p) => candidatesFor(p.chars, p.scores, pass.margin, pass.lookalikes))) : undefined;
-      corrected = correctMrz({ lines: rawLines, candidates }, parseOptions);
-      if (corrected.result.ok && corrected.result.checks.every((k) => k.valid)) break;
-    }
-    if (!corrected) throw new Error('unreachable: no correction pass ran');
-    return { ...base, found: true, lines: corrected.lines, corrections: corrected.corrections, ambiguous: corrected.ambiguous, result: corrected.result };
+    if (!native.found) return { ...base, found: false, lines: [], corrections: [], ambiguous: [], unreadable: false, result: null };
+    // Every alternative the reader scored goes to the correction: it keeps those at or above the
+    // confidence floor and takes a reading only when it clearly outscores every other valid one.
+    const alternatives = native.lines.map((line) => line.positions.map((p) => Array.from(p.chars, (char, k): MrzAlternative => ({ char, confidence: p.scores[k] }))));
+    const corrected = correctMrz({ lines: rawLines, alternatives }, options);
+    return { ...base, found: true, lines: corrected.lines, corrections: corrected.corrections, ambiguous: corrected.ambiguous, unreadable: corrected.unreadable, result: corrected.result };
   }
-}
-
-/** The reader's own alternatives within `margin` of its best, optionally with the OCR-B look-alikes of the best. */
-function candidatesFor(chars: string, scores: Float32Array, margin: number, lookalikes: boolean): string[] {
-  const out: string[] = [];
-  for (let k = 0; k < chars.length; k++) if (k === 0 || scores[k] >= scores[0] - margin) out.push(chars[k]);
-  if (lookalikes) for (const alt of MRZ_LOOKALIKES[chars[0]] ?? []) if (!out.includes(alt)) out.push(alt);
-  return out;
 }

@@ -21,7 +21,9 @@ export type MrzProblemCode =
   | 'MRZ_BAD_SEX'
   | 'MRZ_SEX_X'
   | 'MRZ_BAD_NAME'
-  | 'MRZ_NAME_MAY_BE_TRUNCATED';
+  | 'MRZ_NAME_MAY_BE_TRUNCATED'
+  /** OCR output whose check digits fail and that no supported correction repairs (correct-mrz.ts): read again. */
+  | 'MRZ_UNREADABLE';
 
 export type MrzProblemSeverity = 'error' | 'warning';
 

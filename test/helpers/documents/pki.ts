@@ -80,6 +80,27 @@ export function dn(fields: { C: string; O?: string; CN: string }): Buffer {
   );
 }
 
+export type NameAttributeSpec = [type: 'C' | 'O' | 'OU' | 'CN' | 'serialNumber', value: string, stringType?: 'printable' | 'utf8' | 'bmp' | 'raw-utf8'];
+
+const NAME_OIDS = { C: OIDS.C, O: OIDS.O, OU: '2.5.4.11', CN: OIDS.CN, serialNumber: '2.5.4.5' };
+
+/**
+ * A Name with full control over its encoding: the RDNs in the order given, each RDN's attributes in
+ * the order given (not DER-sorted, as some issuers write them), each value in the string type given
+ * (default UTF8String; 'raw-utf8' takes the value as latin1 bytes, for invalid UTF-8).
+ */
+export function name(rdns: ReadonlyArray<readonly NameAttributeSpec[]>): Buffer {
+  const value = ([, text, type = 'utf8']: NameAttributeSpec): Buffer => {
+    switch (type) {
+      case 'printable': return derPrintable(text);
+      case 'utf8': return derUtf8(text);
+      case 'raw-utf8': return derTlv(0x0c, Buffer.from(text, 'latin1'));
+      case 'bmp': return derTlv(0x1e, Buffer.from(text, 'utf16le').swap16());
+    }
+  };
+  return derSequence(...rdns.map((rdn) => derTlv(0x31, Buffer.concat(rdn.map((a) => derSequence(derOid(NAME_OIDS[a[0]]), value(a)))))));
+}
+
 const keyId = (spki: Buffer) => createHash('sha1').update(spki).digest().subarray(0, 20);
 
 export interface CertSpec {
