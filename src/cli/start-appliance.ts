@@ -69,7 +69,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
     if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' });
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
     const verification = createVerification({
-      config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
+      config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector, log,
     });
     const app = createApp({
       config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log,

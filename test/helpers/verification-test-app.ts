@@ -8,7 +8,7 @@ import type { DataKeyWrapper, KeyRing } from '../../src/hsm/signing-key.js';
 import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { createApp } from '../../src/cli/create-app.js';
-import { silentLogger } from '../../src/core/log.js';
+import { silentLogger, type Logger } from '../../src/core/log.js';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
 import type { SqliteRepository } from '../../src/store/sqlite-repository.js';
 import type { VerificationSession } from '../../src/core/domain.js';
@@ -35,6 +35,8 @@ export interface VerificationTestAppOptions {
   prefix?: string;
   /** Wraps the completer (e.g. to simulate an HSM outage during signing). */
   wrapCompleter?: (c: VerificationCompleter) => VerificationCompleter;
+  /** The verification side's event log (lockout events); default silent. */
+  log?: Logger;
   now?: () => number;
 }
 
@@ -90,7 +92,7 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   const completer = base.completeVerification;
   const verification = createVerification({
     config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
-    completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
+    completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now, log: opts.log,
   });
   base.serve(createApp({
     config, repository, keyRing, entraKeys, verificationUi: verification.ui, log: silentLogger, now: opts.now,

@@ -14,6 +14,7 @@ import type { DocumentInspector } from '../first-time/document-inspector.js';
 import { CapturePageUi } from './verification-ui.js';
 import { createVerificationRouter } from './verification-routes.js';
 import { VerificationService } from '../flow/verification-service.js';
+import type { Logger } from '../../core/log.js';
 
 export interface VerificationDeps {
   config: ProofgateConfig;
@@ -25,6 +26,8 @@ export interface VerificationDeps {
   completeVerification: VerificationCompleter;
   /** Document checks for first-time verification (first-time/document-inspector.ts); absent: first time is not available. */
   documents?: DocumentInspector;
+  /** The appliance's event log (lockout events). */
+  log?: Logger;
   now?: () => number;
 }
 
@@ -45,7 +48,7 @@ export function createVerification(deps: VerificationDeps): Verification {
   }
   const service = new VerificationService({
     repo: deps.repository, audit: deps.audit, faceEngine: deps.faceEngine, evidence: deps.evidence,
-    completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now,
+    completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now, log: deps.log,
     ...(deps.documents ? { documents: deps.documents } : {}),
   });
   const ui = new CapturePageUi(deps.repository, {

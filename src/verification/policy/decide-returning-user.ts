@@ -14,6 +14,7 @@ import { templateToEmbedding } from '../capture/face-template.js';
 import type { DecisionContext } from './decision-context.js';
 import type { CaptureHistory } from '../capture/ports.js';
 import { createHash } from 'node:crypto';
+import { accountLockedCheck, type LockoutFailure } from './account-lockout.js';
 
 export interface ReturningUserContext extends DecisionContext {
   /** The account's earlier captures (Repository.evidenceSeenForAccount): the same selfie twice is a replay. */
@@ -23,7 +24,13 @@ export interface ReturningUserContext extends DecisionContext {
 export type ReturningUserOutcome =
   /** The capture was not usable; the person may try again (if attempts remain). */
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
-  | { kind: 'decided'; decision: Decision; checks: CheckResult[]; liveness?: LivenessVerdict };
+  | {
+    kind: 'decided'; decision: Decision; checks: CheckResult[]; liveness?: LivenessVerdict;
+    /** Set on a denial that counts towards the account's lockout (account-lockout.ts says which do). */
+    lockoutFailure?: LockoutFailure;
+    /** The account is locked: nothing was judged, and the service stores no evidence. */
+    refusedLocked?: true;
+  };
 
 // Engine errors that mean "this image is bad" rather than "the engine is broken". (No face is not an
 // error: the engine answers face: null and the face-count gate asks for a retry.)
@@ -46,6 +53,8 @@ export async function decideReturningUser(
   const selfie = captures.find((c) => c.kind === 'selfie');
   if (!selfie) throw new ProofgateError('ERR_BAD_REQUEST', 'a selfie is required', { status: 400 });
   const livenessCaptures = readLivenessCaptures(captures, selfie, ctx.challenge, ctx.now, ctx.liveness);
+  // Locked: denied unjudged, like any denial from outside; the lock itself asks the matcher nothing.
+  if (ctx.accountLock) return { kind: 'decided', decision: 'denied', checks: [accountLockedCheck(ctx.accountLock)], refusedLocked: true };
   // A camera never gives the same bytes twice: a selfie this account already sent is a replayed file.
   const selfieSha256 = createHash('sha256').update(selfie.bytes).digest('hex');
   if (ctx.captureHistory.usedInEarlierSession(selfieSha256)) {
@@ -105,5 +114,6 @@ export async function decideReturningUser(
   if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, ...liveness.checks] };
   checks.push(...liveness.checks);
   const verified = comparison.match && liveness.verdict.accepted;
-  return { kind: 'decided', decision: verified ? 'verified' : 'denied', checks, liveness: liveness.verdict };
+  if (verified) return { kind: 'decided', decision: 'verified', checks, liveness: liveness.verdict };
+  return { kind: 'decided', decision: 'denied', checks, liveness: liveness.verdict, lockoutFailure: comparison.match ? 'liveness' : 'face-match' };
 }
