@@ -28,7 +28,8 @@ import { chipCheck, imageChecks, portraitChecks } from '../first-time/first-time
 import { chipPortraitCheck } from '../first-time/chip-portrait.js';
 import { bindingCheck, directoryIdentity } from '../first-time/directory-identity.js';
 import { enrolmentSummary, type PendingEnrolment } from '../first-time/enrolment-summary.js';
-import { embeddingToTemplate } from '../capture/face-template.js';
+import { enrolmentTemplate } from './profile-template.js';
+import { challengeFaceFrames, enrolmentEmbedding } from './combine-frames.js';
 import type { DecisionContext } from './decision-context.js';
 import { accountLockedCheck, type LockoutFailure } from './account-lockout.js';
 
@@ -149,10 +150,15 @@ export async function decideFirstTime(ctx: FirstTimeContext, session: Verificati
   // any 'fail' or 'error' denies, and so does a liveness verdict that did not accept.
   const verified = liveness.verdict.accepted && checks.every((c) => c.outcome === 'pass' || c.outcome === 'skipped');
   if (!verified) return { kind: 'decided', decision: 'denied', checks, enrolment: null, liveness: liveness.verdict, lockoutFailure: firstTimeLockoutFailure(checks, liveness.verdict) };
+  // The template from every good frame of the live face: the selfie and the challenge frames, all its
+  // person (liveness-challenge-same-person passed, or the decision was not verified), weighted by quality.
+  const selfieFrame = { label: 'selfie', embedding: selfie.face.embedding, quality: selfie.face.quality };
+  const enrolled = enrolmentEmbedding([selfieFrame, ...challengeFaceFrames(liveness.challengeFrames?.analyses ?? [])], ctx.policy.quality);
+  checks.push(enrolled.check);
   return {
     kind: 'decided', decision: 'verified', checks, liveness: liveness.verdict,
     enrolment: {
-      template: embeddingToTemplate(selfie.face.embedding),
+      template: enrolmentTemplate(enrolled.embedding),
       modelId: ctx.engine.modelId,
       summary: enrolmentSummary(document, chip.summary, liveness.verdict, checks, ctx.now),
     },
