@@ -8,6 +8,17 @@ import { accountCommand } from '../../src/cli/commands/account.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { buildConfig } from '../../src/config/index.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
+import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
+import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
+import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
+import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+
+const run = promisify(execFile);
 
 const owner = embedding(1);
 const stranger = embedding(9);
@@ -210,4 +221,47 @@ t.test('captures fired at once in many sessions cannot get past the bound: exact
   t.equal(decisions.filter((r) => r.checks[0]?.name === 'account-locked').length, 5, 'the rest were refused unjudged');
   t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid)?.failures, 3, 'the lock counted every failure');
   t.equal(auditOf(h).filter((r) => r.sessionId === null && r.checks[0]?.name === 'account-locked').length, 1, 'one lock event');
+});
+
+t.test('first time: a document portrait that does not match counts; the lock then refuses the kiosk unjudged', async (t) => {
+  const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, verification: { lockout: { maxFailures: 1 } } };
+  const documents = await DocumentsInspector.load(buildConfig(CONFIG).documents);
+  const card = await renderIdCard(buildTd1(), 'personA');
+  const engine = new RecordedFaceAnalyzer([oneFace(owner)]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
+  const kiosk = async () => {
+    const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }), state: STATE });
+    const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+    const depth = depthEvidence('bona-fide', 1);
+    // The selfie, then the document's portrait (someone else), then the challenge frames.
+    engine.willAnswer(oneFace(owner, {}, { landmarks468: depth.landmarks }), oneFace(stranger), ...challengeLandmarks(kind).map((l) => oneFace(owner, {}, { landmarks468: l })));
+    const now = Date.now();
+    const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
+      method: 'POST', headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
+      body: JSON.stringify({ captures: [
+        ...kioskCaptures(card, selfieOf('personA')).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
+        ...depthItems(depth, nonce, now - 100), ...challengeItems(faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 }), 5, nonce, now - 1500),
+      ] }),
+    });
+    return { opened, json: (await res.json()) as Record<string, unknown> };
+  };
+  const first = await kiosk();
+  t.match(first.json, { decision: 'denied' });
+  t.match([...app.repository.auditRecords()].find((r) => r.sessionId === first.opened.session.sessionId)?.checks.find((c) => c.name === 'portrait-match'), { outcome: 'fail' });
+  t.ok(app.repository.getAccountLock(app.entra.tid, app.entra.oid), 'locked after maxFailures (1)');
+
+  const second = await kiosk();
+  t.same(second.json, first.json, 'the answer of the judged denial');
+  t.same(first.json, DENIAL);
+  t.equal(engine.calls, 0, 'nothing analysed');
+  t.same(app.repository.listEvidence(second.opened.session.sessionId), [], 'nothing stored');
+  t.match(app.repository.lastAuditRecord(), { flow: 'first-time', decision: 'denied', checks: [{ name: 'account-locked' }] });
+  t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid), null);
+});
+
+t.test('the account command is in the proofgate command table', async (t) => {
+  const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+  const r = await run(process.execPath, ['--import', 'tsx', main, 'account']).catch((e: { code: number; stderr: string }) => e);
+  t.equal((r as { code?: number }).code, 2);
+  t.match((r as { stderr: string }).stderr, /^proofgate account: an action is required\nusage: proofgate account status --tid GUID --oid GUID \| account unlock/);
 });
