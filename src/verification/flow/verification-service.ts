@@ -22,7 +22,7 @@ import { recordEnrolment } from './record-enrolment.js';
 import { recordDecision } from './record-decision.js';
 import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
-import { activeLock, countLockoutFailure, lockStartedCheck, type LockoutFailure } from '../policy/account-lockout.js';
+import { accountLockedCheck, activeLock, countLockoutFailure, lockStartedCheck, type LockoutFailure } from '../policy/account-lockout.js';
 import type { AccountLock } from '../../store/repository.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 
@@ -122,6 +122,13 @@ export class VerificationService {
       const { profile } = verificationFlowFor(repo, session);
       const accountLock = activeLock(repo, session, this.#now());
       if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, accountLock);
+      if (!profile && accountLock) {
+        // Answered as this account is answered unlocked (first time not available), but nothing is stored.
+        return await this.#finish(session, {
+          flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck(), accountLockedCheck(accountLock)], decision: 'denied',
+          entraReason: ENTRA_REASONS['first-time'], refusedLocked: accountLock,
+        });
+      }
       if (!profile) {
         await store();
         return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
