@@ -83,7 +83,7 @@ const commands: Record<string, Command> = {
   },
   'audit-export': {
     summary: 'export the audit trail as JSON lines (records, then checkpoints, then signing keys)',
-    usage: 'audit-export [--out FILE]',
+    usage: 'audit-export [--out FILE] [--since SEQ]',
     async run(args) {
       const { auditExportCommand } = await import('./commands/audit.js');
       return auditExportCommand(loadConfig(), args);

@@ -25,6 +25,8 @@ import { sessionChallenge } from '../capture/session-challenge.js';
 import { accountLockedCheck, activeLock, countLockoutFailure, lockStartedCheck, type LockoutFailure } from '../policy/account-lockout.js';
 import type { AccountLock } from '../../store/repository.js';
 import { silentLogger, type Logger } from '../../core/log.js';
+import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
+import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -38,9 +40,16 @@ export interface VerificationServiceDeps {
   liveness: LivenessConfig;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
   documents?: DocumentInspector;
-  /** Where lockout events go (account-lockout-failure, account-locked, account-locked-refusal). */
+  /** One event per decision (docs/observability.md) and the lockout events (docs/verification.md); default silent. */
   log?: Logger;
+  /** Decisions counted and the decision stage timed; default a registry of its own that nobody scrapes. */
+  metrics?: ApplianceMetrics;
   now?: () => number;
+}
+
+/** Where the request came from, for the log: the client address resolved through the trusted proxies. */
+export interface RequestOrigin {
+  clientIp: string | null;
 }
 
 export type CaptureReply =
@@ -88,6 +97,8 @@ interface LockoutEffect {
 export class VerificationService {
   readonly #deps: VerificationServiceDeps;
   readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #metrics: ApplianceMetrics;
   /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
   readonly #inFlight = new Set<string>();
   /**
@@ -95,15 +106,15 @@ export class VerificationService {
    * failures and the lock of the ones before it (concurrent sessions cannot race past the lockout).
    */
   readonly #accountsInFlight = new Set<string>();
-  readonly #log: Logger;
 
   constructor(deps: VerificationServiceDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#log = deps.log ?? silentLogger;
+    this.#metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   }
 
-  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[]): Promise<CaptureReply> {
+  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[], origin: RequestOrigin = { clientIp: null }): Promise<CaptureReply> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
@@ -115,23 +126,24 @@ export class VerificationService {
     }
     this.#inFlight.add(sessionId);
     this.#accountsInFlight.add(account);
+    const endStage = this.#metrics.startStage('decision');
     const store = async () => {
       for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
     };
     try {
       const { profile } = verificationFlowFor(repo, session);
       const accountLock = activeLock(repo, session, this.#now());
-      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, accountLock);
+      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, accountLock, origin);
       if (!profile && accountLock) {
         // Answered as this account is answered unlocked (first time not available), but nothing is stored.
         return await this.#finish(session, {
           flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck(), accountLockedCheck(accountLock)], decision: 'denied',
           entraReason: ENTRA_REASONS['first-time'], refusedLocked: accountLock,
-        });
+        }, origin);
       }
       if (!profile) {
         await store();
-        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
+        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] }, origin);
       }
       // Malformed evidence (bad depth PNG, foreign nonce, stale or replayed challenge) throws a typed 4xx
       // here, before anything is stored; what was judged is stored before its outcome is answered.
@@ -142,22 +154,23 @@ export class VerificationService {
         accountLock,
       }, profile, captures);
       if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
-      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' });
+      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' }, origin);
       // Every denial looks the same from outside (message and post-back): a policy refusal told apart
       // from a mismatch would say which photo matches the account. The audit keeps the real reason.
       return await this.#finish(session, {
         flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
         entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
         ...lockoutOf(outcome, accountLock),
-      });
+      }, origin);
     } finally {
       this.#inFlight.delete(sessionId);
       this.#accountsInFlight.delete(account);
+      endStage();
     }
   }
 
   /** The person pressed Cancel: access_denied goes back to Entra, and the audit says why. */
-  async cancel(sessionId: string, csrfToken: unknown): Promise<PostBack> {
+  async cancel(sessionId: string, csrfToken: unknown, origin: RequestOrigin = { clientIp: null }): Promise<PostBack> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
@@ -166,25 +179,25 @@ export class VerificationService {
     const { flow, profile } = verificationFlowFor(repo, session);
     const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
     if (!profile && !this.#deps.documents) checks.unshift(firstTimeNotAvailableCheck());
-    const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
+    const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel }, origin);
     return reply.postBack;
   }
 
   /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
   async #firstTime(
-    session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>, accountLock: AccountLock | null,
+    session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>, accountLock: AccountLock | null, origin: RequestOrigin,
   ): Promise<CaptureReply> {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
       challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
     }, session, captures);
     if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
-    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' });
+    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
     return await this.#finish(session, {
       flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
       entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
       ...lockoutOf(outcome, accountLock),
-    });
+    }, origin);
   }
 
   /**
@@ -195,6 +208,7 @@ export class VerificationService {
     session: VerificationSession,
     outcome: { advice: string; checks: CheckResult[] },
     denial: { flow: 'returning' | 'first-time'; profile: BiometricProfile | null; usable: string },
+    origin: RequestOrigin,
   ): Promise<CaptureReply> {
     const used = this.#useAttempt(session);
     const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
@@ -203,7 +217,7 @@ export class VerificationService {
       name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
       reason: `no usable ${denial.usable} in ${used} attempt(s)`,
     }];
-    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
+    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied }, origin);
   }
 
   /** Counted in the store, so a restart does not hand an attacker a fresh set of attempts. */
@@ -220,18 +234,39 @@ export class VerificationService {
    * could not be signed is recorded as 'unavailable', so the audit never claims a verification Entra
    * did not receive.
    */
-  async #finish(session: VerificationSession, d: PendingDecision): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
-    let lockout: LockoutEffect | null = null;
+  async #finish(session: VerificationSession, d: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+    let record: { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
       ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
       // First-time: the account the document holder was bound to (the profile is stored with the claim).
       ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
-      recordClaim: (sent) => { lockout = this.#recordFinal(session, d, sent); },
+      recordClaim: (sent) => {
+        record = this.#recordFinal(session, d, sent);
+      },
     });
-    this.#logLockout(session, d, lockout);
+    this.#observeDecision(session, d, completed.outcome, record, origin);
+    this.#logLockout(session, d, (record as { lockout: LockoutEffect | null } | null)?.lockout ?? null);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
+  }
+
+  /**
+   * After the commit: one log event and one count per decision. The event names the audit record (its
+   * seq) for the reasons; it carries check names and codes, never scores of a person, images or the UPN.
+   */
+  #observeDecision(session: VerificationSession, d: PendingDecision, outcome: Decision, record: { seq: number; checks: CheckResult[] } | null, origin: RequestOrigin): void {
+    const checks = record?.checks ?? d.checks;
+    const evidence = livenessEvidenceOf(checks);
+    const tier = livenessTierOf(evidence);
+    this.#metrics.decision({ flow: d.flow, outcome, tier });
+    const failed = checks.find((c) => c.outcome === 'fail' || c.outcome === 'error');
+    this.#log('verification.decision', {
+      sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
+      flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
+      livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
+      clientIp: origin.clientIp,
+    }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }
 
   /**
@@ -239,7 +274,7 @@ export class VerificationService {
    * and the account's lockout: a counted failure, the lock it may start with its own audit event, or, for a
    * verification that went back verified, the reset. All of it commits with the claim or none of it does.
    */
-  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): LockoutEffect | null {
+  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } {
     const checks = [...d.checks];
     if (sent.outcome !== d.decision) {
       checks.push({
@@ -248,9 +283,14 @@ export class VerificationService {
       });
     }
     const at = this.#now();
-    if (d.enrolment && sent.outcome === 'verified') recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at });
-    else recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at });
+    const record = d.enrolment && sent.outcome === 'verified'
+      ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at }).audit
+      : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at });
+    return { seq: record.seq, checks, lockout: this.#recordLockout(session, d, sent, at) };
+  }
 
+  /** The lockout's part of the claim's transaction (account-lockout.ts says what counts). */
+  #recordLockout(session: VerificationSession, d: PendingDecision, sent: CompletedVerification, at: number): LockoutEffect | null {
     const { repo } = this.#deps;
     if (sent.outcome === 'verified') {
       repo.resetAccountLockout(session.tid, session.oid);
@@ -261,7 +301,7 @@ export class VerificationService {
     const lockoutConfig = this.#deps.policy.lockout;
     const { failures, lockStarted } = countLockoutFailure(repo, session, lockoutConfig, at);
     if (lockStarted) {
-      // Raised once, when the lock starts; not tied to the session, whose one record is the decision above.
+      // Raised once, when the lock starts; not tied to the session, whose one record is the decision's.
       this.#deps.audit.record({
         sessionId: null, tid: session.tid, oid: session.oid, upn: hintUpn(session), profileId: d.profile?.profileId ?? null, flow: 'none',
         checks: [lockStartedCheck(lockStarted, lockoutConfig, session.sessionId)], decision: 'denied',
@@ -274,11 +314,13 @@ export class VerificationService {
   /** After the commit: the lockout's log events (their fields carry the counts a metrics exporter needs). */
   #logLockout(session: VerificationSession, d: PendingDecision, lockout: LockoutEffect | null): void {
     const account = { tid: session.tid, oid: session.oid, sessionId: session.sessionId };
-    if (d.refusedLocked) this.#log('account-locked-refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() });
+    if (d.refusedLocked) this.#log('account-locked-refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() }, 'warn');
     if (!lockout) return;
-    this.#log('account-lockout-failure', { ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: this.#deps.policy.lockout.maxFailures });
+    this.#log('account-lockout-failure', { ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: this.#deps.policy.lockout.maxFailures }, 'warn');
     if (lockout.lockStarted) {
-      this.#log('account-locked', { ...account, failures: lockout.failures, lockedUntil: new Date(lockout.lockStarted.lockedUntil).toISOString(), lockMinutes: this.#deps.policy.lockout.lockMinutes });
+      this.#log('account-locked', {
+        ...account, failures: lockout.failures, lockedUntil: new Date(lockout.lockStarted.lockedUntil).toISOString(), lockMinutes: this.#deps.policy.lockout.lockMinutes,
+      }, 'warn');
     }
   }
 }
