@@ -98,8 +98,8 @@ t.test('failed matches in several sessions lock the account; the owner is then d
   t.match(records.at(-2), { flow: 'returning', decision: 'denied', checks: [{ name: 'face-count' }] }, 'the decision that started it is recorded before it');
   const lock = app.repository.getAccountLock(app.entra.tid, app.entra.oid)!;
   t.equal(lock.lockedUntil - lock.lockedAt, 30 * MINUTE, 'locked for lockMinutes (default 30)');
-  t.same(h.events.filter((e) => e.event === 'account-lockout-failure').map((e) => e.fields.failures), [1, 2, 3], 'each counted failure is logged with the count');
-  t.match(h.events.filter((e) => e.event === 'account-locked'), [{ fields: { tid: app.entra.tid, oid: app.entra.oid, failures: 3, lockMinutes: 30 } }]);
+  t.same(h.events.filter((e) => e.event === 'verification.lockout_failure').map((e) => e.fields.failures), [1, 2, 3], 'each counted failure is logged with the count');
+  t.match(h.events.filter((e) => e.event === 'verification.account_locked'), [{ fields: { tid: app.entra.tid, oid: app.entra.oid, failures: 3, lockMinutes: 30 } }]);
 
   // The owner's own face while locked: the answer of any denial, nothing analysed, nothing stored.
   engine.willAnswer(oneFace(owner));
@@ -113,7 +113,7 @@ t.test('failed matches in several sessions lock the account; the owner is then d
     checks: [{ name: 'account-locked', outcome: 'fail', reason: /^verification for this account is locked until .*; the capture was not judged$/ }],
   });
   t.equal(auditOf(h).filter((r) => r.checks.some((c) => c.name === 'account-locked') && r.sessionId === null).length, 1, 'the lock event is raised once');
-  t.match(h.events.at(-1), { event: 'account-locked-refusal', fields: { sessionId: opened.session.sessionId } });
+  t.match(h.events.at(-1), { event: 'verification.account_locked_refusal', fields: { sessionId: opened.session.sessionId } });
 
   // Malformed requests are still refused as for any account (a 4xx; no lock oracle there either).
   const malformed = await open(h);

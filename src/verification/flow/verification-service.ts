@@ -314,11 +314,11 @@ export class VerificationService {
   /** After the commit: the lockout's log events (their fields carry the counts a metrics exporter needs). */
   #logLockout(session: VerificationSession, d: PendingDecision, lockout: LockoutEffect | null): void {
     const account = { tid: session.tid, oid: session.oid, sessionId: session.sessionId };
-    if (d.refusedLocked) this.#log('account-locked-refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() }, 'warn');
+    if (d.refusedLocked) this.#log('verification.account_locked_refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() }, 'warn');
     if (!lockout) return;
-    this.#log('account-lockout-failure', { ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: this.#deps.policy.lockout.maxFailures }, 'warn');
+    this.#log('verification.lockout_failure', { ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: this.#deps.policy.lockout.maxFailures }, 'warn');
     if (lockout.lockStarted) {
-      this.#log('account-locked', {
+      this.#log('verification.account_locked', {
         ...account, failures: lockout.failures, lockedUntil: new Date(lockout.lockStarted.lockedUntil).toISOString(), lockMinutes: this.#deps.policy.lockout.lockMinutes,
       }, 'warn');
     }
