@@ -57,6 +57,14 @@ const commands: Record<string, Command> = {
       return enrolCommand(args);
     },
   },
+  account: {
+    summary: "an account's verification lockout: status, or unlock (audited, names the operator)",
+    usage: 'account status|unlock --tid GUID --oid GUID [--by NAME]',
+    async run(args) {
+      const { accountCommand } = await import('./commands/account.js');
+      return accountCommand(args);
+    },
+  },
   'audit-verify': {
     summary: "verify the audit hash chain, each record's MAC and the HSM-signed checkpoints (trusts the HSM's published keys)",
     usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE] [--no-hsm]',

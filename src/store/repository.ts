@@ -20,6 +20,24 @@ export interface WrappedDataKey {
   createdAt: number;
 }
 
+/** An account's lock (account_locks): verification is refused while `lockedUntil` is in the future. */
+export interface AccountLock {
+  tid: string;
+  oid: string;
+  lockedAt: number;
+  lockedUntil: number;
+  /** Failures counted when the lock started. */
+  failures: number;
+}
+
+/** One counted verification failure of an account (the lockout rule: src/verification/policy/account-lockout.ts). */
+export interface AccountFailure {
+  tid: string;
+  oid: string;
+  sessionId: string;
+  at: number;
+}
+
 export interface Repository {
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;
@@ -68,6 +86,22 @@ export interface Repository {
   saveDataKey(key: WrappedDataKey): WrappedDataKey;
   /** The data key with this id, or without an id the deployment's (oldest) one. */
   getDataKey(keyId?: string): WrappedDataKey | null;
+
+  // Account lockout (the rule: src/verification/policy/account-lockout.ts; call these inside the
+  // decision's transaction so the failure, its count, the lock and the audit record commit together)
+  /**
+   * Stores one failure and returns how many the account has after `windowStart` (exclusive), this one
+   * included; the account's failures at or before `windowStart` are deleted (they can no longer count).
+   */
+  addAccountFailure(failure: AccountFailure, windowStart: number): number;
+  /** Failures of the account after `windowStart` (exclusive). */
+  countAccountFailures(tid: string, oid: string, windowStart: number): number;
+  /** Stores the account's lock (replacing an earlier one) and deletes its counted failures: after the lock the count starts again. */
+  lockAccount(lock: AccountLock): void;
+  /** The account's current or last lock (expired or not), or null. */
+  getAccountLock(tid: string, oid: string): AccountLock | null;
+  /** Deletes the account's lock and failures (a successful verification, a staff unlock); returns what was there. */
+  resetAccountLockout(tid: string, oid: string): { lock: AccountLock | null; failures: number };
 
   // Audit. Records are validated and chained by AuditTrail (src/audit/audit-trail.ts), the only writer.
   /** Stores a fully formed record as given; refuses (ERR_STORE_INPUT) a malformed one or a seq or hash already stored. */

@@ -7,10 +7,10 @@ import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
-import type { EvidenceSeal, Repository, WrappedDataKey } from './repository.js';
+import type { AccountFailure, AccountLock, EvidenceSeal, Repository, WrappedDataKey } from './repository.js';
 import {
-  toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toSession, toSubject,
-  type AuditRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,
+  toAccountLock, toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toSession, toSubject,
+  type AccountLockRow, type AuditRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,
 } from './sqlite-rows.js';
 
 const AUDIT_PAGE = 500;
@@ -104,6 +104,14 @@ export class SqliteRepository implements Repository {
       lastCheckpoint: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT 1'),
       preMacThrough: db.prepare('SELECT MIN(last_pre_mac_seq) AS seq FROM audit_mac_cutoff'),
       auditKeys: db.prepare('SELECT jwk_json FROM audit_keys ORDER BY first_at, kid'),
+      insertFailure: db.prepare('INSERT INTO account_failures (tid, oid, at, session_id) VALUES (?, ?, ?, ?)'),
+      pruneFailures: db.prepare('DELETE FROM account_failures WHERE tid = ? AND oid = ? AND at <= ?'),
+      countFailures: db.prepare('SELECT count(*) AS n FROM account_failures WHERE tid = ? AND oid = ? AND at > ?'),
+      clearFailures: db.prepare('DELETE FROM account_failures WHERE tid = ? AND oid = ?'),
+      upsertLock: db.prepare(`INSERT INTO account_locks (tid, oid, locked_at, locked_until, failures) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (tid, oid) DO UPDATE SET locked_at = excluded.locked_at, locked_until = excluded.locked_until, failures = excluded.failures`),
+      getLock: db.prepare('SELECT * FROM account_locks WHERE tid = ? AND oid = ?'),
+      deleteLock: db.prepare('DELETE FROM account_locks WHERE tid = ? AND oid = ?'),
     };
   }
 
@@ -293,6 +301,55 @@ export class SqliteRepository implements Repository {
   getDataKey(keyId?: string): WrappedDataKey | null {
     const row = (keyId === undefined ? this.#s.firstDataKey.get() : this.#s.getDataKey.get(keyId)) as DataKeyRow | undefined;
     return row ? toDataKey(row) : null;
+  }
+
+  // Account lockout
+
+  addAccountFailure(failure: AccountFailure, windowStart: number): number {
+    requireString(failure?.tid, 'account failure tid');
+    requireString(failure.oid, 'account failure oid');
+    requireString(failure.sessionId, 'account failure sessionId');
+    requireTime(failure.at, 'account failure at');
+    requireTime(windowStart, 'account failure windowStart');
+    if (windowStart >= failure.at) throw badInput('account failure windowStart: expected a time before the failure');
+    return this.transaction(() => {
+      this.#s.pruneFailures.run(failure.tid, failure.oid, windowStart);
+      this.#s.insertFailure.run(failure.tid, failure.oid, failure.at, failure.sessionId);
+      return (this.#s.countFailures.get(failure.tid, failure.oid, windowStart) as { n: number }).n;
+    });
+  }
+
+  countAccountFailures(tid: string, oid: string, windowStart: number): number {
+    requireTime(windowStart, 'countAccountFailures windowStart');
+    return (this.#s.countFailures.get(tid, oid, windowStart) as { n: number }).n;
+  }
+
+  lockAccount(lock: AccountLock): void {
+    requireString(lock?.tid, 'account lock tid');
+    requireString(lock.oid, 'account lock oid');
+    requireTime(lock.lockedAt, 'account lock lockedAt');
+    requireTime(lock.lockedUntil, 'account lock lockedUntil');
+    if (lock.lockedUntil <= lock.lockedAt) throw badInput('account lock lockedUntil: expected a time after lockedAt');
+    if (!Number.isSafeInteger(lock.failures) || lock.failures < 1) throw badInput('account lock failures: expected an integer >= 1');
+    this.transaction(() => {
+      this.#s.upsertLock.run(lock.tid, lock.oid, lock.lockedAt, lock.lockedUntil, lock.failures);
+      this.#s.clearFailures.run(lock.tid, lock.oid);
+    });
+  }
+
+  getAccountLock(tid: string, oid: string): AccountLock | null {
+    const row = this.#s.getLock.get(tid, oid) as AccountLockRow | undefined;
+    return row ? toAccountLock(row) : null;
+  }
+
+  resetAccountLockout(tid: string, oid: string): { lock: AccountLock | null; failures: number } {
+    requireString(tid, 'resetAccountLockout tid');
+    requireString(oid, 'resetAccountLockout oid');
+    return this.transaction(() => {
+      const lock = this.getAccountLock(tid, oid);
+      if (lock) this.#s.deleteLock.run(tid, oid);
+      return { lock, failures: this.#s.clearFailures.run(tid, oid).changes };
+    });
   }
 
   // Audit

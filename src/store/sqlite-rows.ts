@@ -1,7 +1,7 @@
 // Row shapes of the SQLite tables and their mapping to the repository's types. Kept apart from the
 // statements so the repository reads as a list of operations.
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession } from '../core/domain.js';
-import type { WrappedDataKey } from './repository.js';
+import type { AccountLock, WrappedDataKey } from './repository.js';
 
 export interface SubjectRow {
   tid: string; oid: string; upn: string | null; display_name: string | null;
@@ -73,3 +73,8 @@ export const toAuditRecord = (r: AuditRow): AuditRecord => ({
 
 export interface CheckpointRow { seq: number; hash: string; kid: string; signature: string; at: number }
 export const toCheckpoint = (r: CheckpointRow): AuditCheckpoint => ({ ...r });
+
+export interface AccountLockRow { tid: string; oid: string; locked_at: number; locked_until: number; failures: number }
+export const toAccountLock = (r: AccountLockRow): AccountLock => ({
+  tid: r.tid, oid: r.oid, lockedAt: r.locked_at, lockedUntil: r.locked_until, failures: r.failures,
+});

@@ -8,6 +8,7 @@ t.test('verification defaults are the safe ones', async (t) => {
   t.ok(v.challengeFrames + 1 <= v.maxCapturesPerEnvelope, 'the envelope has room for the selfie and the challenge frames');
   t.notOk('matchMaxDistance' in v, 'one match threshold: biometrics.matching.threshold, the embedder\'s calibrated value');
   t.same(configDefaults.verification.quality, v.quality);
+  t.same(v.lockout, { maxFailures: 5, windowMinutes: 15, lockMinutes: 30 }, 'lockout: 5 failures in 15 min lock for 30 min');
 });
 
 t.test('bad verification settings name the key', async (t) => {
@@ -19,6 +20,10 @@ t.test('bad verification settings name the key', async (t) => {
     [{ maxCaptureAttempts: 1.5 }, 'config config.verification.maxCaptureAttempts: expected an integer in 1..10, received 1.5'],
     [{ quality: { requireEyesOpen: 'true' } }, 'config config.verification.quality.requireEyesOpen: expected true or false, received "true"'],
     [{ quality: { minExposure: 0.8, maxExposure: 0.7 } }, 'config config.verification.quality.minExposure: expected a value below maxExposure (0.7), received 0.8'],
+    [{ lockout: { maxFailures: 0 } }, 'config config.verification.lockout.maxFailures: expected an integer in 1..100, received 0'],
+    [{ lockout: { windowMinutes: 2.5 } }, 'config config.verification.lockout.windowMinutes: expected an integer in 1..10080, received 2.5'],
+    [{ lockout: { lockMinutes: '30' } }, 'config config.verification.lockout.lockMinutes: expected an integer in 1..43200, received "30"'],
+    [{ lockout: { enabled: false } }, 'config config.verification.lockout.enabled: expected no such key (misspelled?), received false'],
     [{ livenesWithoutDepth: 'allow' }, 'config config.verification.livenesWithoutDepth: expected no such key (misspelled?), received "allow"'],
   ];
   for (const [verification, message] of cases) t.throws(() => buildConfig({ verification }), { code: 'ERR_CONFIG', message }, message);

@@ -170,7 +170,7 @@ t.test('challenge-only: the wrong motion, a still face, or a stranger acting it 
   const cases: Array<[string, (k: ChallengeKind) => FaceAnalysisResult[], string, RegExp]> = [
     ['wrong motion', (k) => answers(undefined, wrongMotion(k)), 'liveness-challenge', /^(turn-left|turn-right|blink): the /],
     ['still face', () => answers(undefined, 'still'), 'liveness-challenge', /: the (head did not turn|eyes never closed)/],
-    ['a stranger', (k) => answers(undefined, k, embedding(9)), 'liveness-challenge-same-person', /^challenge frame \d is not the enrolled person/],
+    ['a stranger', (k) => answers(undefined, k, embedding(9)), 'liveness-challenge-same-person', /^challenge frame \d is not the selfie's person/],
   ];
   for (const [i, [label, script, failed, reason]] of cases.entries()) {
     const opened = await app.openSession();

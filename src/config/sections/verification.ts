@@ -44,6 +44,22 @@ export const verificationDefaults = {
     /** Whether both eyes must be open (blocks some photo-of-a-sleeping-person attempts). */
     requireEyesOpen: false,
   },
+  /**
+   * Per-account lockout: bounds how many tries anyone gets against the face matcher's false-match rate.
+   * Counted per account (tid+oid) across sessions, in the store: a returning or first-time decision denied
+   * because the face did not match (the selfie, a challenge frame, the document portrait or chip photo) or
+   * because liveness was judged and failed. Retakes (unusable pictures), outages, policy refusals made
+   * before any analysis, cancels and expiries do not count. A successful verification resets the count;
+   * staff unlock with `proofgate account unlock`.
+   */
+  lockout: {
+    /** Counted failures within windowMinutes that lock the account (the lock starts on the last of them). */
+    maxFailures: 5,
+    /** Sliding window, in minutes, over which failures are counted. */
+    windowMinutes: 15,
+    /** How long a lock lasts, in minutes; while locked every capture for the account is denied unjudged. */
+    lockMinutes: 30,
+  },
 };
 
 export interface VerificationQualityConfig {
@@ -57,6 +73,12 @@ export interface VerificationQualityConfig {
   requireEyesOpen: boolean;
 }
 
+export interface VerificationLockoutConfig {
+  maxFailures: number;
+  windowMinutes: number;
+  lockMinutes: number;
+}
+
 export interface VerificationConfig {
   maxCaptureAttempts: number;
   captureCountdownSeconds: number;
@@ -66,6 +88,17 @@ export interface VerificationConfig {
   maxEnvelopeBytes: number;
   maxReturningEnvelopeBytes: number;
   quality: VerificationQualityConfig;
+  lockout: VerificationLockoutConfig;
+}
+
+function readLockout(r: SectionReader): VerificationLockoutConfig {
+  const out: VerificationLockoutConfig = {
+    maxFailures: r.number('maxFailures', { integer: true, min: 1, max: 100 }),
+    windowMinutes: r.number('windowMinutes', { integer: true, min: 1, max: 7 * 24 * 60 }),
+    lockMinutes: r.number('lockMinutes', { integer: true, min: 1, max: 30 * 24 * 60 }),
+  };
+  r.done();
+  return out;
 }
 
 function readQuality(r: SectionReader): VerificationQualityConfig {
@@ -109,6 +142,7 @@ export function readVerificationConfig(r: SectionReader): VerificationConfig {
     maxEnvelopeBytes: r.number('maxEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
     maxReturningEnvelopeBytes: r.number('maxReturningEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
     quality: readQuality(r.section('quality')),
+    lockout: readLockout(r.section('lockout')),
   };
   if (out.challengeFrames + 1 > out.maxCapturesPerEnvelope) {
     throw new ConfigError(r.key('maxCapturesPerEnvelope'), `room for the selfie and challengeFrames (${out.challengeFrames + 1})`, out.maxCapturesPerEnvelope);

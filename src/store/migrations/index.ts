@@ -3,6 +3,7 @@ import { initialSchema } from './001-initial.js';
 import { sessionAttempts } from './002-session-attempts.js';
 import { auditMac } from './003-audit-mac.js';
 import { evidenceSha256Index } from './004-evidence-sha256.js';
+import { accountLockout } from './005-account-lockout.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'session-attempts', sql: sessionAttempts },
   { version: 3, name: 'audit-mac', sql: auditMac },
   { version: 4, name: 'evidence-sha256', sql: evidenceSha256Index },
+  { version: 5, name: 'account-lockout', sql: accountLockout },
 ];

@@ -5,7 +5,7 @@
 // Nothing else in src/ decides "verified".
 import type { PostBack } from '../../oidc/form-post.js';
 import type { CompletedVerification, VerificationCompleter } from '../../oidc/complete-verification.js';
-import type { BiometricProfile, CheckResult, Decision, VerificationSession } from '../../core/domain.js';
+import { hintUpn, type BiometricProfile, type CheckResult, type Decision, type VerificationSession } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
 import type { VerificationPolicy } from '../../config/sections/verification.js';
@@ -22,6 +22,8 @@ import { recordEnrolment } from './record-enrolment.js';
 import { recordDecision } from './record-decision.js';
 import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
+import { accountLockedCheck, activeLock, countLockoutFailure, lockStartedCheck, type LockoutFailure } from '../policy/account-lockout.js';
+import type { AccountLock } from '../../store/repository.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
@@ -38,7 +40,7 @@ export interface VerificationServiceDeps {
   liveness: LivenessConfig;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
   documents?: DocumentInspector;
-  /** One event per decision (docs/observability.md); default silent. */
+  /** One event per decision (docs/observability.md) and the lockout events (docs/verification.md); default silent. */
   log?: Logger;
   /** Decisions counted and the decision stage timed; default a registry of its own that nobody scrapes. */
   metrics?: ApplianceMetrics;
@@ -79,6 +81,17 @@ interface PendingDecision {
   message?: string;
   /** First-time flow, verified: the profile to store in one transaction with the audit record. */
   enrolment?: PendingEnrolment | null;
+  /** A denial that counts towards the account's lockout. */
+  lockoutFailure?: LockoutFailure;
+  /** Refused because the account is locked (nothing judged). */
+  refusedLocked?: AccountLock;
+}
+
+/** What the claim's transaction did to the account's lockout, logged once it has committed. */
+interface LockoutEffect {
+  failures: number;
+  reason: LockoutFailure;
+  lockStarted: AccountLock | null;
 }
 
 export class VerificationService {
@@ -88,6 +101,11 @@ export class VerificationService {
   readonly #metrics: ApplianceMetrics;
   /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
   readonly #inFlight = new Set<string>();
+  /**
+   * Accounts (tid+oid) with a capture being evaluated: one at a time per account, so every capture sees the
+   * failures and the lock of the ones before it (concurrent sessions cannot race past the lockout).
+   */
+  readonly #accountsInFlight = new Set<string>();
 
   constructor(deps: VerificationServiceDeps) {
     this.#deps = deps;
@@ -102,14 +120,27 @@ export class VerificationService {
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
     }
+    const account = `${session.tid}\0${session.oid}`;
+    if (this.#accountsInFlight.has(account)) {
+      throw new ProofgateError('ERR_REPLAY', 'a capture for this account is already being checked; wait for its result', { status: 409 });
+    }
     this.#inFlight.add(sessionId);
+    this.#accountsInFlight.add(account);
     const endStage = this.#metrics.startStage('decision');
     const store = async () => {
       for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
     };
     try {
       const { profile } = verificationFlowFor(repo, session);
-      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, origin);
+      const accountLock = activeLock(repo, session, this.#now());
+      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, accountLock, origin);
+      if (!profile && accountLock) {
+        // Answered as this account is answered unlocked (first time not available), but nothing is stored.
+        return await this.#finish(session, {
+          flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck(), accountLockedCheck(accountLock)], decision: 'denied',
+          entraReason: ENTRA_REASONS['first-time'], refusedLocked: accountLock,
+        }, origin);
+      }
       if (!profile) {
         await store();
         return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] }, origin);
@@ -120,17 +151,20 @@ export class VerificationService {
         engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
         challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: repo, now: this.#now(),
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
+        accountLock,
       }, profile, captures);
-      await store();
+      if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
       if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' }, origin);
       // Every denial looks the same from outside (message and post-back): a policy refusal told apart
       // from a mismatch would say which photo matches the account. The audit keeps the real reason.
       return await this.#finish(session, {
         flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
         entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+        ...lockoutOf(outcome, accountLock),
       }, origin);
     } finally {
       this.#inFlight.delete(sessionId);
+      this.#accountsInFlight.delete(account);
       endStage();
     }
   }
@@ -150,16 +184,19 @@ export class VerificationService {
   }
 
   /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
-  async #firstTime(session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>, origin: RequestOrigin): Promise<CaptureReply> {
+  async #firstTime(
+    session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>, accountLock: AccountLock | null, origin: RequestOrigin,
+  ): Promise<CaptureReply> {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
-      challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(),
+      challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
     }, session, captures);
-    await store();
+    if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
     if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
     return await this.#finish(session, {
       flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
       entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+      ...lockoutOf(outcome, accountLock),
     }, origin);
   }
 
@@ -198,7 +235,7 @@ export class VerificationService {
    * did not receive.
    */
   async #finish(session: VerificationSession, d: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
-    let record: { seq: number; checks: CheckResult[] } | null = null;
+    let record: { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
       ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
@@ -209,6 +246,7 @@ export class VerificationService {
       },
     });
     this.#observeDecision(session, d, completed.outcome, record, origin);
+    this.#logLockout(session, d, (record as { lockout: LockoutEffect | null } | null)?.lockout ?? null);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
   }
@@ -231,8 +269,12 @@ export class VerificationService {
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }
 
-  /** Inside the claim's transaction: the session's one audit record (and, first-time verified, its profile). */
-  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): { seq: number; checks: CheckResult[] } {
+  /**
+   * Inside the claim's transaction: the session's one audit record (and, first-time verified, its profile),
+   * and the account's lockout: a counted failure, the lock it may start with its own audit event, or, for a
+   * verification that went back verified, the reset. All of it commits with the claim or none of it does.
+   */
+  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } {
     const checks = [...d.checks];
     if (sent.outcome !== d.decision) {
       checks.push({
@@ -240,9 +282,55 @@ export class VerificationService {
         reason: `decided ${d.decision} but ${sent.outcome} went back to Entra (${sent.fields.error ?? 'no error'}: ${sent.fields.error_description ?? ''})`,
       });
     }
+    const at = this.#now();
     const record = d.enrolment && sent.outcome === 'verified'
-      ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() }).audit
-      : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
-    return { seq: record.seq, checks };
+      ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at }).audit
+      : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at });
+    return { seq: record.seq, checks, lockout: this.#recordLockout(session, d, sent, at) };
   }
+
+  /** The lockout's part of the claim's transaction (account-lockout.ts says what counts). */
+  #recordLockout(session: VerificationSession, d: PendingDecision, sent: CompletedVerification, at: number): LockoutEffect | null {
+    const { repo } = this.#deps;
+    if (sent.outcome === 'verified') {
+      repo.resetAccountLockout(session.tid, session.oid);
+      return null;
+    }
+    // Counted when the matcher or liveness said no, also when the session expired while it was judged.
+    if (!d.lockoutFailure || sent.outcome !== 'denied') return null;
+    const lockoutConfig = this.#deps.policy.lockout;
+    const { failures, lockStarted } = countLockoutFailure(repo, session, lockoutConfig, at);
+    if (lockStarted) {
+      // Raised once, when the lock starts; not tied to the session, whose one record is the decision's.
+      this.#deps.audit.record({
+        sessionId: null, tid: session.tid, oid: session.oid, upn: hintUpn(session), profileId: d.profile?.profileId ?? null, flow: 'none',
+        checks: [lockStartedCheck(lockStarted, lockoutConfig, session.sessionId)], decision: 'denied',
+        clientRequestId: session.clientRequestId, evidenceSha256: [], at,
+      });
+    }
+    return { failures, reason: d.lockoutFailure, lockStarted };
+  }
+
+  /** After the commit: the lockout's log events (their fields carry the counts a metrics exporter needs). */
+  #logLockout(session: VerificationSession, d: PendingDecision, lockout: LockoutEffect | null): void {
+    const account = { tid: session.tid, oid: session.oid, sessionId: session.sessionId };
+    if (d.refusedLocked) this.#log('verification.account_locked_refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() }, 'warn');
+    if (!lockout) return;
+    this.#log('verification.lockout_failure', { ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: this.#deps.policy.lockout.maxFailures }, 'warn');
+    if (lockout.lockStarted) {
+      this.#log('verification.account_locked', {
+        ...account, failures: lockout.failures, lockedUntil: new Date(lockout.lockStarted.lockedUntil).toISOString(), lockMinutes: this.#deps.policy.lockout.lockMinutes,
+      }, 'warn');
+    }
+  }
+}
+
+/** The lockout fields a decided outcome hands to #finish. */
+function lockoutOf(
+  outcome: { lockoutFailure?: LockoutFailure; refusedLocked?: true }, accountLock: AccountLock | null,
+): Pick<PendingDecision, 'lockoutFailure' | 'refusedLocked'> {
+  return {
+    ...(outcome.lockoutFailure ? { lockoutFailure: outcome.lockoutFailure } : {}),
+    ...(outcome.refusedLocked && accountLock ? { refusedLocked: accountLock } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 // Judges the liveness evidence of a returning-user capture, after the selfie matched: depth checks on
 // the selfie's landmarks, the active-challenge sequence (each frame through the face engine, every
-// frame the enrolled person, then verifyChallenge), and the one policy (decideLiveness with
+// frame the selfie's person, then verifyChallenge), and the one policy (decideLiveness with
 // config.liveness.policy). Capture problems the person can fix ask for a retry; malformed evidence is
 // a typed 4xx error (nothing stored); an engine or native failure makes the decision 'unavailable'.
 import { ProofgateError } from '../../core/errors.js';
@@ -18,7 +18,10 @@ import { challengeCheck, combinedLivenessCheck, depthChecks } from './liveness-c
 export interface LivenessContext {
   engine: FaceAnalyzer;
   config: LivenessConfig;
-  /** The enrolled template and the match threshold: every challenge frame must show the enrolled person. */
+  /**
+   * The face every challenge frame must show, and the match threshold: the selfie's embedding, so the
+   * sequence is one person throughout (a live stranger cannot act the challenge out for a photo of the owner).
+   */
   template: Float32Array;
   matchMaxDistance: number;
   challenge: SessionChallenge;
@@ -27,7 +30,11 @@ export interface LivenessContext {
 }
 
 export type LivenessOutcome =
-  | { kind: 'judged'; verdict: LivenessVerdict; checks: CheckResult[] }
+  | {
+    kind: 'judged'; verdict: LivenessVerdict; checks: CheckResult[];
+    /** The challenge frames as analysed (in order), and whether every one is the selfie's person; null without frames. */
+    challengeFrames: { analyses: FaceAnalysisResult[]; samePerson: boolean } | null;
+  }
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
   | { kind: 'unavailable'; checks: CheckResult[] };
 
@@ -72,7 +79,7 @@ async function analyseFrames(ctx: LivenessContext, frames: LivenessCaptures['cha
   return { kind: 'analysed', analyses };
 }
 
-/** The sequence must be the enrolled person throughout, or a live stranger could act out the challenge. */
+/** The sequence must be the selfie's person throughout, or a live stranger could act out the challenge. */
 async function samePersonCheck(ctx: LivenessContext, analyses: FaceAnalysisResult[]): Promise<CheckResult> {
   let worst = 0;
   let worstFrame = 0;
@@ -84,7 +91,7 @@ async function samePersonCheck(ctx: LivenessContext, analyses: FaceAnalysisResul
   const pass = worst <= ctx.matchMaxDistance;
   return {
     name: 'liveness-challenge-same-person', score: distance, threshold: ctx.matchMaxDistance, outcome: pass ? 'pass' : 'fail',
-    reason: pass ? `every challenge frame matches the enrolled person (largest distance ${distance})` : `challenge frame ${worstFrame} is not the enrolled person (distance ${distance})`,
+    reason: pass ? `every challenge frame is the selfie's person (largest distance ${distance})` : `challenge frame ${worstFrame} is not the selfie's person (distance ${distance})`,
   };
 }
 
@@ -100,6 +107,7 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
   }
 
   let challenge: ChallengeResult | undefined;
+  let challengeFrames: Extract<LivenessOutcome, { kind: 'judged' }>['challengeFrames'] = null;
   const extra: CheckResult[] = [];
   if (captures.challengeFrames.length > 0) {
     const frames = await analyseFrames(ctx, captures.challengeFrames);
@@ -112,9 +120,10 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     }, ctx.config.challenge);
     const same = await samePersonCheck(ctx, analyses);
     extra.push(challengeCheck(result, ctx.config.challenge), same);
-    challenge = same.outcome === 'pass' ? result : { ...result, passed: false, reason: same.reason ?? 'not the enrolled person' };
+    challenge = same.outcome === 'pass' ? result : { ...result, passed: false, reason: same.reason ?? "not the selfie's person" };
+    challengeFrames = { analyses, samePerson: same.outcome === 'pass' };
   }
 
   const verdict = decideLiveness({ depth, challenge }, ctx.config.policy);
-  return { kind: 'judged', verdict, checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge)] };
+  return { kind: 'judged', verdict, checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge)], challengeFrames };
 }

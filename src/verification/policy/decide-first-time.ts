@@ -28,8 +28,10 @@ import { chipCheck, imageChecks, portraitChecks } from '../first-time/first-time
 import { chipPortraitCheck } from '../first-time/chip-portrait.js';
 import { bindingCheck, directoryIdentity } from '../first-time/directory-identity.js';
 import { enrolmentSummary, type PendingEnrolment } from '../first-time/enrolment-summary.js';
-import { embeddingToTemplate } from '../capture/face-template.js';
+import { enrolmentTemplate } from './profile-template.js';
+import { challengeFaceFrames, enrolmentEmbedding } from './combine-frames.js';
 import type { DecisionContext } from './decision-context.js';
+import { accountLockedCheck, type LockoutFailure } from './account-lockout.js';
 
 export interface FirstTimeContext extends DecisionContext {
   documents: DocumentInspector;
@@ -37,7 +39,13 @@ export interface FirstTimeContext extends DecisionContext {
 
 export type FirstTimeOutcome =
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
-  | { kind: 'decided'; decision: Decision; checks: CheckResult[]; enrolment: PendingEnrolment | null; liveness?: LivenessVerdict };
+  | {
+    kind: 'decided'; decision: Decision; checks: CheckResult[]; enrolment: PendingEnrolment | null; liveness?: LivenessVerdict;
+    /** Set on a denial that counts towards the account's lockout (account-lockout.ts says which do). */
+    lockoutFailure?: LockoutFailure;
+    /** The account is locked: nothing was judged, and the service stores no evidence. */
+    refusedLocked?: true;
+  };
 
 /** What a first-time request carries, read (and refused with a typed 400) before any work or storage. */
 export interface FirstTimeCaptures {
@@ -87,6 +95,7 @@ async function step<T>(name: string, advice: string, run: () => Promise<T>): Pro
 
 export async function decideFirstTime(ctx: FirstTimeContext, session: VerificationSession, captures: readonly Capture[]): Promise<FirstTimeOutcome> {
   const input = readFirstTimeCaptures(captures, ctx.challenge, ctx.now, ctx.liveness);
+  if (ctx.accountLock) return { kind: 'decided', decision: 'denied', checks: [accountLockedCheck(ctx.accountLock)], enrolment: null, refusedLocked: true };
   const now = new Date(ctx.now);
   const [selfieStep, documentStep, portraitStep] = await Promise.all([
     step<FaceAnalysisResult>('image-decode', qualityAdvice({ name: 'image-decode', score: null, threshold: null, outcome: 'fail' }), () => ctx.engine.analyzeFace(input.selfie.bytes)),
@@ -140,11 +149,16 @@ export async function decideFirstTime(ctx: FirstTimeContext, session: Verificati
   // 'skipped' is fine (a check that did not apply, or liveness accepted without evidence by policy);
   // any 'fail' or 'error' denies, and so does a liveness verdict that did not accept.
   const verified = liveness.verdict.accepted && checks.every((c) => c.outcome === 'pass' || c.outcome === 'skipped');
-  if (!verified) return { kind: 'decided', decision: 'denied', checks, enrolment: null, liveness: liveness.verdict };
+  if (!verified) return { kind: 'decided', decision: 'denied', checks, enrolment: null, liveness: liveness.verdict, lockoutFailure: firstTimeLockoutFailure(checks, liveness.verdict) };
+  // The template from every good frame of the live face: the selfie and the challenge frames, all its
+  // person (liveness-challenge-same-person passed, or the decision was not verified), weighted by quality.
+  const selfieFrame = { label: 'selfie', embedding: selfie.face.embedding, quality: selfie.face.quality };
+  const enrolled = enrolmentEmbedding([selfieFrame, ...challengeFaceFrames(liveness.challengeFrames?.analyses ?? [])], ctx.policy.quality);
+  checks.push(enrolled.check);
   return {
     kind: 'decided', decision: 'verified', checks, liveness: liveness.verdict,
     enrolment: {
-      template: embeddingToTemplate(selfie.face.embedding),
+      template: enrolmentTemplate(enrolled.embedding),
       modelId: ctx.engine.modelId,
       summary: enrolmentSummary(document, chip.summary, liveness.verdict, checks, ctx.now),
     },
@@ -166,6 +180,13 @@ function identifyFromChip(documents: DocumentInspector, lines: string[], checks:
   if (i >= 0) checks[i] = policy;
   else checks.push(policy);
   return mrzDocument(mrz, lines);
+}
+
+/** A face that did not match (portrait, chip photo, a challenge frame) or liveness judged and failed counts; a document or binding failure does not. */
+function firstTimeLockoutFailure(checks: readonly CheckResult[], verdict: LivenessVerdict): LockoutFailure | undefined {
+  const faceChecks = ['portrait-match', 'chip-portrait-match', 'liveness-challenge-same-person'];
+  if (checks.some((c) => faceChecks.includes(c.name) && c.outcome === 'fail')) return 'face-match';
+  return verdict.accepted ? undefined : 'liveness';
 }
 
 function withChecks(outcome: FirstTimeOutcome, before: CheckResult[]): FirstTimeOutcome {

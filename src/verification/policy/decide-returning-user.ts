@@ -10,10 +10,12 @@ import type { LivenessVerdict } from '../../liveness/index.js';
 import type { Capture, CaptureKind } from '../capture/capture.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
 import { evaluateLiveness, readLivenessCaptures, refusedBeforeJudgingCheck, refusedWhateverTheEvidence } from '../liveness/index.js';
-import { templateToEmbedding } from '../capture/face-template.js';
+import { enrolledEmbedding } from './profile-template.js';
+import { challengeFaceFrames, weightedFaceMatch, type FaceFrame } from './combine-frames.js';
 import type { DecisionContext } from './decision-context.js';
 import type { CaptureHistory } from '../capture/ports.js';
 import { createHash } from 'node:crypto';
+import { accountLockedCheck, type LockoutFailure } from './account-lockout.js';
 
 export interface ReturningUserContext extends DecisionContext {
   /** The account's earlier captures (Repository.evidenceSeenForAccount): the same selfie twice is a replay. */
@@ -23,7 +25,13 @@ export interface ReturningUserContext extends DecisionContext {
 export type ReturningUserOutcome =
   /** The capture was not usable; the person may try again (if attempts remain). */
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
-  | { kind: 'decided'; decision: Decision; checks: CheckResult[]; liveness?: LivenessVerdict };
+  | {
+    kind: 'decided'; decision: Decision; checks: CheckResult[]; liveness?: LivenessVerdict;
+    /** Set on a denial that counts towards the account's lockout (account-lockout.ts says which do). */
+    lockoutFailure?: LockoutFailure;
+    /** The account is locked: nothing was judged, and the service stores no evidence. */
+    refusedLocked?: true;
+  };
 
 // Engine errors that mean "this image is bad" rather than "the engine is broken". (No face is not an
 // error: the engine answers face: null and the face-count gate asks for a retry.)
@@ -46,6 +54,8 @@ export async function decideReturningUser(
   const selfie = captures.find((c) => c.kind === 'selfie');
   if (!selfie) throw new ProofgateError('ERR_BAD_REQUEST', 'a selfie is required', { status: 400 });
   const livenessCaptures = readLivenessCaptures(captures, selfie, ctx.challenge, ctx.now, ctx.liveness);
+  // Locked: denied unjudged, like any denial from outside; the lock itself asks the matcher nothing.
+  if (ctx.accountLock) return { kind: 'decided', decision: 'denied', checks: [accountLockedCheck(ctx.accountLock)], refusedLocked: true };
   // A camera never gives the same bytes twice: a selfie this account already sent is a replayed file.
   const selfieSha256 = createHash('sha256').update(selfie.bytes).digest('hex');
   if (ctx.captureHistory.usedInEarlierSession(selfieSha256)) {
@@ -86,24 +96,24 @@ export async function decideReturningUser(
     return { kind: 'decided', decision: 'denied', checks };
   }
 
-  const template = templateToEmbedding(profile.template);
-  const comparison = await engine.compareFaces(analysis.face.embedding, template, policy.matchMaxDistance);
-  const distance = Math.round(comparison.distance * 10000) / 10000;
-  checks.push({
-    name: 'face-match', score: distance, threshold: policy.matchMaxDistance, outcome: comparison.match ? 'pass' : 'fail',
-    reason: comparison.match
-      ? `embedding distance ${distance} <= ${policy.matchMaxDistance} (same person)`
-      : `embedding distance ${distance} > ${policy.matchMaxDistance} (not the enrolled person)`,
-  });
+  const template = enrolledEmbedding(profile);
+  const threshold = policy.matchMaxDistance;
+  const selfieFrame: FaceFrame = { label: 'selfie', embedding: analysis.face.embedding, quality: analysis.face.quality };
+  const selfieMatch = await weightedFaceMatch(engine, [selfieFrame], template, threshold, policy.quality);
   // Liveness is judged whether or not the face matched: a retry, an outage, a malformed-evidence 4xx and
   // the time it takes must not tell the owner's face from a stranger's. Only the final decision differs.
+  // Every challenge frame must be the selfie's person (one person throughout the capture).
   const liveness = await evaluateLiveness({
-    engine, config: ctx.liveness, template, matchMaxDistance: policy.matchMaxDistance,
+    engine, config: ctx.liveness, template: analysis.face.embedding, matchMaxDistance: threshold,
     challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard,
   }, livenessCaptures, analysis.face.landmarks468);
-  if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, ...liveness.checks], advice: liveness.advice };
-  if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, ...liveness.checks] };
-  checks.push(...liveness.checks);
+  if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, selfieMatch.check, ...liveness.checks], advice: liveness.advice };
+  if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, selfieMatch.check, ...liveness.checks] };
+  // The match: the selfie and, when they are all its person, the challenge frames, weighted by quality (combine-frames.ts).
+  const frames = liveness.challengeFrames?.samePerson ? [selfieFrame, ...challengeFaceFrames(liveness.challengeFrames.analyses)] : [selfieFrame];
+  const comparison = frames.length > 1 ? await weightedFaceMatch(engine, frames, template, threshold, policy.quality) : selfieMatch;
+  checks.push(comparison.check, ...liveness.checks);
   const verified = comparison.match && liveness.verdict.accepted;
-  return { kind: 'decided', decision: verified ? 'verified' : 'denied', checks, liveness: liveness.verdict };
+  if (verified) return { kind: 'decided', decision: 'verified', checks, liveness: liveness.verdict };
+  return { kind: 'decided', decision: 'denied', checks, liveness: liveness.verdict, lockoutFailure: comparison.match ? 'liveness' : 'face-match' };
 }

@@ -5,6 +5,7 @@ import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { NonceReplayGuard } from '../../liveness/index.js';
 import type { FaceAnalyzer } from '../capture/ports.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
+import type { AccountLock } from '../../store/repository.js';
 
 export interface DecisionContext {
   engine: FaceAnalyzer;
@@ -15,4 +16,9 @@ export interface DecisionContext {
   /** Consumes challenge nonces (Repository.rememberOnce). */
   replayGuard: NonceReplayGuard;
   now: number;
+  /**
+   * The account's lock in force (account-lockout.ts), or null: a locked account's capture is denied once it
+   * is read (malformed evidence is still a 4xx, as for any account), before anything is analysed or stored.
+   */
+  accountLock?: AccountLock | null;
 }

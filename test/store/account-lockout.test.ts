@@ -1,0 +1,54 @@
+// The store's lockout rows (migration 5): failures counted over a sliding window, a lock that clears the
+// count, the reset; bad input refused with nothing written; two processes counting at once lose nothing.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { tempRepository } from '../helpers/temp-store.js';
+
+const run = promisify(execFile);
+const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'account-failure-worker.ts');
+const A = { tid: 'tenant-1', oid: 'object-1' };
+const B = { tid: 'tenant-1', oid: 'object-2' };
+
+t.test('failures count per account over a sliding window; a lock clears them; reset deletes lock and failures', async (t) => {
+  const { repo } = tempRepository(t);
+  t.equal(repo.addAccountFailure({ ...A, sessionId: 's1', at: 1000 }, 0), 1);
+  t.equal(repo.addAccountFailure({ ...A, sessionId: 's2', at: 2000 }, 0), 2);
+  t.equal(repo.addAccountFailure({ ...B, sessionId: 's3', at: 2000 }, 0), 1, 'another account counts alone');
+  t.equal(repo.countAccountFailures(A.tid, A.oid, 1000), 1, 'the window start is exclusive');
+  t.equal(repo.addAccountFailure({ ...A, sessionId: 's4', at: 3000 }, 1500), 2, 'the failure at 1000 fell out of the window');
+  t.equal(repo.countAccountFailures(A.tid, A.oid, 0), 2, 'and was deleted');
+
+  t.equal(repo.getAccountLock(A.tid, A.oid), null);
+  repo.lockAccount({ ...A, lockedAt: 3000, lockedUntil: 9000, failures: 2 });
+  t.same(repo.getAccountLock(A.tid, A.oid), { ...A, lockedAt: 3000, lockedUntil: 9000, failures: 2 });
+  t.equal(repo.countAccountFailures(A.tid, A.oid, 0), 0, 'the lock starts a fresh count');
+  repo.lockAccount({ ...A, lockedAt: 10_000, lockedUntil: 20_000, failures: 5 });
+  t.equal(repo.getAccountLock(A.tid, A.oid)!.lockedUntil, 20_000, 'a new lock replaces the old one');
+
+  repo.addAccountFailure({ ...A, sessionId: 's5', at: 21_000 }, 0);
+  t.same(repo.resetAccountLockout(A.tid, A.oid), { lock: { ...A, lockedAt: 10_000, lockedUntil: 20_000, failures: 5 }, failures: 1 });
+  t.same(repo.resetAccountLockout(A.tid, A.oid), { lock: null, failures: 0 });
+  t.equal(repo.countAccountFailures(B.tid, B.oid, 0), 1, 'the other account is untouched');
+});
+
+t.test('bad input is refused and writes nothing', async (t) => {
+  const { repo } = tempRepository(t);
+  const refused = (fn: () => unknown, message: string | RegExp) => t.throws(fn, { code: 'ERR_STORE_INPUT', message });
+  refused(() => repo.addAccountFailure({ ...A, sessionId: '', at: 1 }, 0), 'account failure sessionId: expected a non-empty string');
+  refused(() => repo.addAccountFailure({ ...A, sessionId: 's', at: 1.5 }, 0), 'account failure at: expected ms since epoch (integer)');
+  refused(() => repo.addAccountFailure({ ...A, sessionId: 's', at: 10 }, 10), 'account failure windowStart: expected a time before the failure');
+  refused(() => repo.lockAccount({ ...A, lockedAt: 10, lockedUntil: 10, failures: 1 }), 'account lock lockedUntil: expected a time after lockedAt');
+  refused(() => repo.lockAccount({ ...A, lockedAt: 10, lockedUntil: 20, failures: 0 }), 'account lock failures: expected an integer >= 1');
+  t.equal(repo.countAccountFailures(A.tid, A.oid, 0), 0);
+  t.equal(repo.getAccountLock(A.tid, A.oid), null);
+});
+
+t.test('two processes counting failures of one account at once: none is lost, the lock starts at exactly maxFailures', async (t) => {
+  const { repo, file } = tempRepository(t);
+  await Promise.all(['a', 'b'].map((tag) => run(process.execPath, ['--import', 'tsx', worker, file, '40', tag, '50'])));
+  t.equal(repo.getAccountLock(A.tid, A.oid)?.failures, 50, 'the lock started at the 50th failure');
+  t.equal(repo.countAccountFailures(A.tid, A.oid, 0), 30, 'the 30 after it count towards the next');
+});

@@ -1,0 +1,267 @@
+// Per-account lockout through the app: failed face matches in several sessions lock the account; while
+// locked the owner's own face is denied with the answer of any denial, nothing analysed and no evidence
+// stored; the lock ends after lockMinutes (injected clock) or at a staff unlock (audited); other accounts
+// are not affected; captures fired at once across sessions cannot get past the bound.
+import t, { type Test } from 'tap';
+import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
+import { accountCommand } from '../../src/cli/commands/account.js';
+import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
+import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { faceJpeg } from '../helpers/face-photos.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { buildConfig } from '../../src/config/index.js';
+import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
+import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
+import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
+import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
+import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+
+const run = promisify(execFile);
+
+const owner = embedding(1);
+const stranger = embedding(9);
+const OTHER_OID = '7c1f4a52-3d2b-4e8f-9a6b-0c5d2e1f3a4b';
+const STATE = 'same-state-everywhere';
+const MINUTE = 60_000;
+const DENIAL = {
+  outcome: 'decided', decision: 'denied', message: 'We could not verify that you are the owner of this account. Returning you to sign-in…',
+  postBack: { redirectUri: 'https://login.microsoftonline.com/common/federation/externalauthprovider', fields: { error: 'access_denied', error_description: 'the person was not verified', state: STATE } },
+};
+
+// A camera never repeats its bytes (a repeat is a duplicate capture): each take differs after the JPEG's end.
+const base = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
+let takes = 0;
+const take = () => Buffer.concat([base, Buffer.from(`take ${(takes += 1)}`)]);
+
+interface Harness {
+  app: VerificationTestApp;
+  engine: RecordedFaceAnalyzer;
+  events: Array<{ event: string; fields: Record<string, unknown> }>;
+  clock: { now: number };
+}
+
+async function harness(t: Test, lockout: Record<string, unknown> = { maxFailures: 3 }): Promise<Harness> {
+  const engine = new RecordedFaceAnalyzer([oneFace(owner)]);
+  const clock = { now: Date.now() };
+  const events: Harness['events'] = [];
+  const app = await startVerificationTestApp(t, {
+    faceEngine: engine, now: () => clock.now, log: (event, fields) => events.push({ event, fields }),
+    config: { liveness: { policy: { withoutDepth: 'accept-risk' } }, verification: { lockout } },
+  });
+  for (const oid of [app.entra.oid, OTHER_OID]) {
+    await enrolFromReferencePhoto(
+      { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes, now: () => clock.now },
+      { tid: app.entra.tid, oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
+    );
+  }
+  return { app, engine, events, clock };
+}
+
+/** A session opened by a hint Entra issued at the test's clock (the hint's age is checked against it). */
+async function open(h: Harness, oid?: string): Promise<OpenedSession> {
+  const s = Math.floor(h.clock.now / 1000);
+  const hint = await h.app.entra.mintHint({ claims: { iat: s, nbf: s, exp: s - 1, ...(oid ? { oid } : {}) } });
+  return h.app.openSession({ id_token_hint: hint, state: STATE });
+}
+
+async function capture(h: Harness, opened: OpenedSession, face: Float32Array | null) {
+  if (face) h.engine.willAnswer(oneFace(face));
+  const res = await fetch(`${h.app.baseUrl}${opened.captureUrl}`, {
+    method: 'POST', body: new Uint8Array(take()), headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken },
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const auditOf = (h: Harness) => [...h.app.repository.auditRecords()];
+
+t.test('failed matches in several sessions lock the account; the owner is then denied unjudged, like any denial; the lock ends after lockMinutes', async (t) => {
+  const h = await harness(t);
+  const { app, engine } = h;
+  const strangerReplies = [];
+  for (let i = 1; i <= 3; i++) {
+    const opened = await open(h);
+    strangerReplies.push(await capture(h, opened, stranger));
+    t.match(app.repository.lastAuditRecord(), i < 3 ? { sessionId: opened.session.sessionId } : { sessionId: null, flow: 'none' });
+    t.equal(app.repository.countAccountFailures(app.entra.tid, app.entra.oid, 0), i < 3 ? i : 0, `failure ${i} counted (the lock clears the count)`);
+    h.clock.now += MINUTE;
+  }
+  for (const r of strangerReplies) t.same(r, { status: 200, json: DENIAL });
+
+  const records = auditOf(h);
+  const lockEvent = records.at(-1)!;
+  t.match(lockEvent, {
+    sessionId: null, flow: 'none', decision: 'denied', tid: app.entra.tid, oid: app.entra.oid, evidenceSha256: [],
+    checks: [{ name: 'account-locked', score: 3, threshold: 3, outcome: 'fail', reason: /^3 failed verifications within 15 min \(the last in session .+\): verification locked until / }],
+  }, 'the audit event account-locked, raised once as the lock starts');
+  t.match(records.at(-2), { flow: 'returning', decision: 'denied', checks: [{ name: 'face-count' }] }, 'the decision that started it is recorded before it');
+  const lock = app.repository.getAccountLock(app.entra.tid, app.entra.oid)!;
+  t.equal(lock.lockedUntil - lock.lockedAt, 30 * MINUTE, 'locked for lockMinutes (default 30)');
+  t.same(h.events.filter((e) => e.event === 'verification.lockout_failure').map((e) => e.fields.failures), [1, 2, 3], 'each counted failure is logged with the count');
+  t.match(h.events.filter((e) => e.event === 'verification.account_locked'), [{ fields: { tid: app.entra.tid, oid: app.entra.oid, failures: 3, lockMinutes: 30 } }]);
+
+  // The owner's own face while locked: the answer of any denial, nothing analysed, nothing stored.
+  engine.willAnswer(oneFace(owner));
+  const opened = await open(h);
+  const genuine = await capture(h, opened, null);
+  t.same(genuine, { status: 200, json: DENIAL }, 'the same status, JSON and post-back as the stranger got');
+  t.equal(engine.calls, 0, 'nothing was analysed');
+  t.same(app.repository.listEvidence(opened.session.sessionId), [], 'no evidence stored');
+  t.match(app.repository.lastAuditRecord(), {
+    sessionId: opened.session.sessionId, flow: 'returning', decision: 'denied', evidenceSha256: [],
+    checks: [{ name: 'account-locked', outcome: 'fail', reason: /^verification for this account is locked until .*; the capture was not judged$/ }],
+  });
+  t.equal(auditOf(h).filter((r) => r.checks.some((c) => c.name === 'account-locked') && r.sessionId === null).length, 1, 'the lock event is raised once');
+  t.match(h.events.at(-1), { event: 'verification.account_locked_refusal', fields: { sessionId: opened.session.sessionId } });
+
+  // Malformed requests are still refused as for any account (a 4xx; no lock oracle there either).
+  const malformed = await open(h);
+  const res = await fetch(`${app.baseUrl}${malformed.captureUrl}`, {
+    method: 'POST', headers: { 'content-type': 'application/vnd.proofgate.captures+json', 'x-csrf-token': malformed.session.csrfToken, accept: 'application/json' },
+    body: JSON.stringify({ captures: [{ kind: 'selfie', mediaType: 'image/jpeg', data: take().toString('base64') }, { kind: 'document-front', mediaType: 'image/jpeg', data: take().toString('base64') }] }),
+  });
+  t.equal(res.status, 400);
+
+  // Another account is not affected.
+  t.match((await capture(h, await open(h, OTHER_OID), owner)).json, { decision: 'verified' }, 'other accounts verify as usual');
+
+  // lockMinutes later the owner passes, and the success leaves no count behind.
+  h.clock.now = lock.lockedUntil;
+  t.match((await capture(h, await open(h), owner)).json, { decision: 'verified' }, 'the lock has ended');
+  t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid), null, 'a success clears the lock row');
+});
+
+t.test('staff unlock lifts the lock at once, audited with the operator; status shows the lock and the count', async (t) => {
+  const h = await harness(t);
+  const { app } = h;
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+  const runtime = async () => ({ config: app.config, repository: app.repository, audit: app.auditTrail, close: () => undefined });
+  const account = ['--tid', app.entra.tid.toUpperCase(), '--oid', app.entra.oid];
+
+  for (let i = 0; i < 3; i++) await capture(h, await open(h), stranger);
+  t.equal(await accountCommand(['status', ...account], runtime, io, () => h.clock.now), 0);
+  t.match(out.join('\n'), /: LOCKED until .* after 3 failed verifications\)\nfailed verifications counted in the last 15 min: 0 of 3$/);
+  t.match((await capture(h, await open(h), owner)).json, DENIAL, 'locked');
+
+  out.length = 0;
+  t.equal(await accountCommand(['unlock', ...account, '--by', 'desk-officer-7'], runtime, io, () => h.clock.now), 0);
+  const unlock = app.repository.lastAuditRecord()!;
+  t.match(unlock, {
+    sessionId: null, flow: 'none', tid: app.entra.tid, oid: app.entra.oid, evidenceSha256: [],
+    checks: [{ name: 'account-unlock', score: 3, outcome: 'pass', reason: /^unlocked by desk-officer-7: lock until .* \(3 failed verifications\) lifted$/ }],
+  });
+  t.match(out.join('\n'), new RegExp(`unlocked .*; 3 failure\\(s\\) cleared; audit record ${unlock.seq}$`));
+  t.match((await capture(h, await open(h), owner)).json, { decision: 'verified' }, 'the owner passes at once after the unlock');
+
+  // Nothing to unlock: nothing changes, nothing is recorded.
+  const before = auditOf(h).length;
+  t.equal(await accountCommand(['unlock', ...account, '--by', 'desk-officer-7'], runtime, io, () => h.clock.now), 0);
+  t.equal(auditOf(h).length, before, 'no record for an unlock that changes nothing');
+  t.match(out.at(-1), /nothing changed, nothing recorded$/);
+
+  // Usage errors (exit 2) and bad ids (ERR_BAD_REQUEST) change nothing.
+  for (const args of [[], ['lift', ...account], ['unlock', ...account], ['status', '--tid', app.entra.tid], ['status', ...account, '--by', 'x'], ['status', ...account, '--force']]) {
+    t.equal(await accountCommand(args, runtime, io), 2, `usage error: ${args.join(' ')}`);
+  }
+  await t.rejects(accountCommand(['unlock', '--tid', 'contoso', '--oid', app.entra.oid, '--by', 'x'], runtime, io), { code: 'ERR_BAD_REQUEST', message: 'tid must be the tenant id (a GUID)' });
+  await t.rejects(accountCommand(['unlock', ...account, '--by', '  '], runtime, io), { code: 'ERR_BAD_REQUEST', message: /^by must name the operator/ });
+  t.equal(auditOf(h).length, before);
+});
+
+t.test('what counts: a success resets the count; retakes and policy refusals do not count; the window slides', async (t) => {
+  const h = await harness(t);
+  const { app } = h;
+  const failures = () => app.repository.countAccountFailures(app.entra.tid, app.entra.oid, 0);
+  await capture(h, await open(h), stranger);
+  await capture(h, await open(h), stranger);
+  t.equal(failures(), 2);
+  t.match((await capture(h, await open(h), owner)).json, { decision: 'verified' });
+  t.equal(failures(), 0, 'a verified verification resets the count');
+
+  // Unusable pictures until the attempts run out: denied, but the matcher was never asked.
+  const retakes = await open(h);
+  h.engine.willAnswer(oneFace(owner, { sharpness: 1 }));
+  for (let i = 0; i < app.config.verification.maxCaptureAttempts; i++) await capture(h, retakes, null);
+  t.match(app.repository.lastAuditRecord(), { sessionId: retakes.session.sessionId, decision: 'denied' });
+  t.equal(failures(), 0, 'retakes do not count');
+
+  // Failures older than the window no longer count: 2 now, 2 more 16 minutes later do not lock.
+  await capture(h, await open(h), stranger);
+  await capture(h, await open(h), stranger);
+  h.clock.now += 16 * MINUTE;
+  await capture(h, await open(h), stranger);
+  await capture(h, await open(h), stranger);
+  t.equal(failures(), 2, 'the window slides: the two old failures dropped out');
+  t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid), null, 'not locked');
+});
+
+t.test('captures fired at once in many sessions cannot get past the bound: exactly maxFailures are judged', async (t) => {
+  const h = await harness(t);
+  const { app } = h;
+  h.engine.willAnswer(oneFace(stranger));
+  const sessions = await Promise.all(Array.from({ length: 8 }, () => open(h)));
+  const pending = new Set(sessions);
+  // Fire every open session at once, again and again: one capture per account is judged at a time, the others answer 409.
+  while (pending.size > 0) {
+    const replies = await Promise.all([...pending].map(async (s) => ({ s, reply: await capture(h, s, null) })));
+    for (const { s, reply } of replies) {
+      if (reply.status === 409) t.match(reply.json, { error: 'ERR_REPLAY', error_description: 'a capture for this account is already being checked; wait for its result' });
+      else {
+        t.same(reply, { status: 200, json: DENIAL });
+        pending.delete(s);
+      }
+    }
+  }
+  const decisions = auditOf(h).filter((r) => r.sessionId !== null && sessions.some((s) => s.session.sessionId === r.sessionId));
+  t.equal(decisions.length, 8, 'every session decided once');
+  t.equal(decisions.filter((r) => r.checks.some((c) => c.name === 'face-match')).length, 3, 'exactly maxFailures were judged');
+  t.equal(decisions.filter((r) => r.checks[0]?.name === 'account-locked').length, 5, 'the rest were refused unjudged');
+  t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid)?.failures, 3, 'the lock counted every failure');
+  t.equal(auditOf(h).filter((r) => r.sessionId === null && r.checks[0]?.name === 'account-locked').length, 1, 'one lock event');
+});
+
+t.test('first time: a document portrait that does not match counts; the lock then refuses the kiosk unjudged', async (t) => {
+  const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, verification: { lockout: { maxFailures: 1 } } };
+  const documents = await DocumentsInspector.load(buildConfig(CONFIG).documents);
+  const card = await renderIdCard(buildTd1(), 'personA');
+  const engine = new RecordedFaceAnalyzer([oneFace(owner)]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
+  const kiosk = async () => {
+    const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }), state: STATE });
+    const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+    const depth = depthEvidence('bona-fide', 1);
+    // The selfie, then the document's portrait (someone else), then the challenge frames.
+    engine.willAnswer(oneFace(owner, {}, { landmarks468: depth.landmarks }), oneFace(stranger), ...challengeLandmarks(kind).map((l) => oneFace(owner, {}, { landmarks468: l })));
+    const now = Date.now();
+    const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
+      method: 'POST', headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
+      body: JSON.stringify({ captures: [
+        ...kioskCaptures(card, selfieOf('personA')).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
+        ...depthItems(depth, nonce, now - 100), ...challengeItems(faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 }), 5, nonce, now - 1500),
+      ] }),
+    });
+    return { opened, json: (await res.json()) as Record<string, unknown> };
+  };
+  const first = await kiosk();
+  t.match(first.json, { decision: 'denied' });
+  t.match([...app.repository.auditRecords()].find((r) => r.sessionId === first.opened.session.sessionId)?.checks.find((c) => c.name === 'portrait-match'), { outcome: 'fail' });
+  t.ok(app.repository.getAccountLock(app.entra.tid, app.entra.oid), 'locked after maxFailures (1)');
+
+  const second = await kiosk();
+  t.same(second.json, first.json, 'the answer of the judged denial');
+  t.same(first.json, DENIAL);
+  t.equal(engine.calls, 0, 'nothing analysed');
+  t.same(app.repository.listEvidence(second.opened.session.sessionId), [], 'nothing stored');
+  t.match(app.repository.lastAuditRecord(), { flow: 'first-time', decision: 'denied', checks: [{ name: 'account-locked' }] });
+  t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid), null);
+});
+
+t.test('the account command is in the proofgate command table', async (t) => {
+  const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+  const r = await run(process.execPath, ['--import', 'tsx', main, 'account']).catch((e: { code: number; stderr: string }) => e);
+  t.equal((r as { code?: number }).code, 2);
+  t.match((r as { stderr: string }).stderr, /^proofgate account: an action is required\nusage: proofgate account status --tid GUID --oid GUID \| account unlock/);
+});
