@@ -108,7 +108,7 @@ export function compareEmbedders(scored: readonly ScoredPair[], a: string, b: st
       describe(b, `${b} distance`, pairs, raw(b), () => raw(b)),
       describe(`fusion(${a}+${b})`, 'logistic regression on both distances, leave-one-set-out (each set scored by weights fitted on the others)', pairs, heldOutFusion, fusionScorer),
     ],
-    fusionOnAll: fusionScorer(null) && models.get(null)!,
+    fusionOnAll: fusionWithout(pairs, a, b, null),
     pairs: pairs.length,
   };
 }
