@@ -14,7 +14,8 @@ import { ProofgateError } from '../../core/errors.js';
 import type { Capture } from '../capture/capture.js';
 import type { EvidenceSink, FaceAnalyzer } from '../capture/ports.js';
 import { requireOpenSession } from './open-session-guard.js';
-import { decideReturningUser } from '../policy/decide-returning-user.js';
+import { decideReturningUser, type ReEnrolment } from '../policy/decide-returning-user.js';
+import { recordReEnrolment } from './record-re-enrolment.js';
 import { decideFirstTime, firstTimeNotAvailableCheck } from '../policy/decide-first-time.js';
 import type { DocumentInspector } from '../first-time/document-inspector.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
@@ -79,6 +80,8 @@ interface PendingDecision {
   message?: string;
   /** First-time flow, verified: the profile to store in one transaction with the audit record. */
   enrolment?: PendingEnrolment | null;
+  /** Returning flow, verified with an earlier embedder's template: the current embedder's, stored likewise. */
+  reEnrolment?: ReEnrolment;
 }
 
 export class VerificationService {
@@ -126,7 +129,7 @@ export class VerificationService {
       // Every denial looks the same from outside (message and post-back): a policy refusal told apart
       // from a mismatch would say which photo matches the account. The audit keeps the real reason.
       return await this.#finish(session, {
-        flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
+        flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision, reEnrolment: outcome.reEnrolment,
         entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
       }, origin);
     } finally {
@@ -242,7 +245,9 @@ export class VerificationService {
     }
     const record = d.enrolment && sent.outcome === 'verified'
       ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() }).audit
-      : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
+      : d.reEnrolment && d.profile && sent.outcome === 'verified'
+        ? recordReEnrolment(this.#deps, { session, profile: d.profile, reEnrolment: d.reEnrolment, checks, at: this.#now() })
+        : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
     return { seq: record.seq, checks };
   }
 }
