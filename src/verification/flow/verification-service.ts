@@ -243,6 +243,11 @@ export class VerificationService {
         reason: `decided ${d.decision} but ${sent.outcome} went back to Entra (${sent.fields.error ?? 'no error'}: ${sent.fields.error_description ?? ''})`,
       });
     }
+    if (d.reEnrolment && sent.outcome !== 'verified') {
+      // The decision said verified but that is not what went back: the new template is not stored.
+      const i = checks.findIndex((c) => c.name === 'face-re-enrolment');
+      if (i >= 0) checks[i] = { ...checks[i], outcome: 'error', reason: `not stored: ${sent.outcome} went back to Entra, the profile keeps "${d.reEnrolment.previousModelId}"` };
+    }
     const record = d.enrolment && sent.outcome === 'verified'
       ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() }).audit
       : d.reEnrolment && d.profile && sent.outcome === 'verified'

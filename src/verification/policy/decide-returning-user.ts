@@ -10,7 +10,7 @@ import type { LivenessVerdict } from '../../liveness/index.js';
 import type { Capture, CaptureKind } from '../capture/capture.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
 import { evaluateLiveness, readLivenessCaptures, refusedBeforeJudgingCheck, refusedWhateverTheEvidence } from '../liveness/index.js';
-import { embeddingToTemplate, templateToEmbedding } from '../capture/face-template.js';
+import { embeddingToTemplate, profileTemplate } from '../capture/face-template.js';
 import type { DecisionContext } from './decision-context.js';
 import type { CaptureHistory } from '../capture/ports.js';
 import { createHash } from 'node:crypto';
@@ -97,7 +97,7 @@ export async function decideReturningUser(
     return { kind: 'decided', decision: 'denied', checks };
   }
 
-  const template = templateToEmbedding(profile.template);
+  const { vector: template } = profileTemplate(profile); // same embedder: checked above
   const comparison = await engine.compareFaces(analysis.face.embedding, template, policy.matchMaxDistance);
   const distance = Math.round(comparison.distance * 10000) / 10000;
   checks.push({
