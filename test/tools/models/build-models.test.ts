@@ -1,6 +1,6 @@
 // The converter itself: byte-determinism against the pins, fast re-runs, loud pin failures, and the
 // OpenCV 4.6 constraints visible in the written ONNX files.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
@@ -11,6 +11,12 @@ import { projectRoot } from '../../../src/core/project-root.js';
 import { summariseOnnx } from '../../helpers/protobuf-reader.js';
 
 const quiet = () => {};
+
+// The builds below never fetch (fetchTarballs: false): the MobileFaceNet tarball must already be cached.
+const uncached = MODEL_CATALOG.flatMap((m) => m.source.files).find((f) => !existsSync(path.join(projectRoot, f)));
+t.before(() => {
+  if (uncached) throw new Error(`${uncached} is not cached: run "npm run build:models" first (it fetches the pinned tarball with npm pack)`);
+});
 const tempDir = (t: Test, prefix: string) => {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
