@@ -1,6 +1,9 @@
-// Face verification evaluation: `npm run eval:faces -- --data DIR [--out DIR] [--systems proofgate,face-api]`.
-// Runs every image of DIR/labels.csv through each system, compares the pairs of DIR/pairs.csv, and
-// writes figures (JSON), a DET chart (PNG) and a markdown table. Progress goes to stderr, the table to stdout.
+// Face verification evaluation: `npm run eval:faces -- --data DIR [--out DIR] [--systems dlib,mobilefacenet,fusion,face-api]`.
+// Runs every image of DIR/labels.csv through each system, compares EVERY pair of identity-labelled
+// images within a source set (within-set-pairs.ts; DIR/pairs.csv is only a sample of them), and writes
+// figures (JSON), a DET chart (PNG) and markdown tables: the operational rates (FNMR at FMR 1e-2, 1e-3,
+// 1e-4 with pair counts and 95% intervals, or "not estimable") and, with "fusion", dlib and MobileFaceNet
+// alone and fused, held out by source set. Progress goes to stderr, the tables to stdout.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,10 +14,20 @@ import { renderCalibration, renderEvaluationTable, type SpeedSummary } from './l
 import type { FaceSystem, StageTimings } from './lib/face-system.js';
 import { median } from './lib/latency-stats.js';
 import { SYSTEM_LOADERS } from './systems/index.js';
+import { compareEmbedders, type ScoredPair } from './lib/embedder-comparison.js';
+import { intervalText, operationalCell, renderComparisonTable } from './lib/embedder-report.js';
+import { operationalRates, ratesAtThreshold } from './lib/operational-rates.js';
+import { withinSetPairs } from './lib/within-set-pairs.js';
+
+/** Not a pipeline: the score-level fusion of these two, computed from their distances. */
+const FUSION = 'fusion';
+const FUSED: readonly [string, string] = ['dlib', 'mobilefacenet'];
 
 const SERIES_COLOURS: Record<string, readonly [number, number, number]> = {
   proofgate: [25, 70, 200],
   'face-api': [230, 120, 20],
+  dlib: [25, 70, 200],
+  mobilefacenet: [200, 30, 60],
 };
 
 interface ImageRecord {
@@ -35,7 +48,7 @@ interface PairRecord {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run eval:faces -- --data DIR [--out DIR] [--systems ${Object.keys(SYSTEM_LOADERS).join(',')}]\n`);
+  process.stderr.write(`${message}\nusage: npm run eval:faces -- --data DIR [--out DIR] [--systems ${[...Object.keys(SYSTEM_LOADERS), FUSION].join(',')}]\n`);
   process.exit(2);
 }
 
@@ -81,17 +94,21 @@ async function main(): Promise<void> {
     options: {
       data: { type: 'string' },
       out: { type: 'string', default: 'out/eval-faces' },
-      systems: { type: 'string', default: Object.keys(SYSTEM_LOADERS).join(',') },
+      systems: { type: 'string', default: 'dlib,mobilefacenet,fusion,face-api' },
     },
     strict: true,
   });
   if (!values.data) usage('--data DIR is required (a folder with labels.csv and pairs.csv)');
-  const systemNames = values.systems.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of systemNames) if (!(name in SYSTEM_LOADERS)) usage(`unknown system "${name}"`);
-  const dataset = loadFacesDataset(path.resolve(values.data));
+  const requested = values.systems.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of requested) if (!(name in SYSTEM_LOADERS) && name !== FUSION) usage(`unknown system "${name}"`);
+  const withFusion = requested.includes(FUSION);
+  const systemNames = [...new Set([...requested.filter((n) => n !== FUSION), ...(withFusion ? FUSED : [])])];
+  const loaded = loadFacesDataset(path.resolve(values.data));
+  const sampledPairs = loaded.pairs.length;
+  const dataset: FacesDataset = { ...loaded, pairs: withinSetPairs(loaded.images) };
   const outDir = path.resolve(values.out);
   mkdirSync(outDir, { recursive: true });
-  process.stderr.write(`${dataset.images.length} images, ${dataset.pairs.length} pairs from ${dataset.root}\n`);
+  process.stderr.write(`${dataset.images.length} images, ${dataset.pairs.length} within-set pairs (pairs.csv samples ${sampledPairs}) from ${dataset.root}\n`);
 
   const evaluations: SystemEvaluation[] = [];
   const speed = new Map<string, SpeedSummary>();
@@ -149,6 +166,40 @@ async function main(): Promise<void> {
         renderEvaluationTable(common, speed, true)
       : '';
   const calibration = evaluations.map(renderCalibration);
+
+  // Operational rates: every system on every pair it compared.
+  const operational = evaluations.map((e) => ({
+    system: e.system,
+    rates: operationalRates(e.distances),
+    atDefault: e.defaultThreshold === null ? null : ratesAtThreshold(e.distances, e.defaultThreshold),
+    defaultThreshold: e.defaultThreshold,
+  }));
+  const operationalTable = [
+    '| system | genuine / impostor pairs | FNMR @ FMR 1e-2 | FNMR @ FMR 1e-3 | FNMR @ FMR 1e-4 | at the shipped threshold |',
+    '|---|---|---|---|---|---|',
+    ...operational.map((o) =>
+      `| ${o.system} | ${o.rates[0].genuine} / ${o.rates[0].impostors} | ${o.rates.map(operationalCell).join(' | ')} | ` +
+      `${o.atDefault ? `d <= ${o.defaultThreshold}: FMR ${intervalText(o.atDefault.fmr)}, FNMR ${intervalText(o.atDefault.fnmr)}` : 'no default'} |`),
+  ].join('\n');
+
+  // dlib, MobileFaceNet and their fusion on the pairs both compared, fitted parts held out by source set.
+  let comparison: ReturnType<typeof compareEmbedders> | null = null;
+  if (withFusion) {
+    const scored: ScoredPair[] = dataset.pairs.map((pair, i) => {
+      const distances = new Map<string, number>();
+      for (const name of FUSED) {
+        const d = perSystem[name].pairs[i].distance;
+        if (d !== null) distances.set(name, d);
+      }
+      return { pair: pair as ScoredPair['pair'], distances };
+    });
+    comparison = compareEmbedders(scored, FUSED[0], FUSED[1]);
+  }
+  const comparisonTable = comparison
+    ? `dlib, MobileFaceNet and their fusion on the ${comparison.pairs} within-set pairs both compared ` +
+      `(fusion weights and extrapolated thresholds fitted leaving one source set out):\n\n${renderComparisonTable(comparison.systems)}\n\n` +
+      `Fusion fitted on all sets: ${JSON.stringify(comparison.fusionOnAll)}`
+    : '';
   const jsonPath = path.join(outDir, 'results.json');
   writeFileSync(
     jsonPath,
@@ -158,6 +209,9 @@ async function main(): Promise<void> {
       images: dataset.images.length,
       pairs: { genuine: dataset.pairs.filter((p) => p.same).length, impostor: dataset.pairs.filter((p) => !p.same).length },
       fmrTargets: FMR_TARGETS,
+      pairSource: `every pair of identity-labelled images within a source set (${dataset.pairs.length}); pairs.csv samples ${sampledPairs} of them`,
+      operational,
+      embedderComparison: comparison,
       method:
         'FNMR at FMR: largest observed distance whose empirical FMR <= target, no interpolation; a target below ' +
         '1/impostors is reported as not resolvable with the zero-false-match point. EER: linear interpolation on the DET ' +
@@ -168,7 +222,15 @@ async function main(): Promise<void> {
       commonPairs: common.length > 0 ? { genuine: commonGenuine, impostor: commonPairs.length - commonGenuine, evaluations: common } : null,
     }),
   );
-  const markdown = [table, commonTable, 'Calibrated thresholds:', calibration.map((line) => `- ${line}`).join('\n')].filter(Boolean).join('\n\n');
+  const markdown = [
+    'Operational rates (two-sided 95% Clopper-Pearson intervals):',
+    operationalTable,
+    comparisonTable,
+    table,
+    commonTable,
+    'Calibrated thresholds:',
+    calibration.map((line) => `- ${line}`).join('\n'),
+  ].filter(Boolean).join('\n\n');
   writeFileSync(path.join(outDir, 'table.md'), `${markdown}\n`);
 
   process.stdout.write(`\n${evaluations.map((e) => `- ${e.system}: ${perSystem[e.system].description}`).join('\n')}\n\n${markdown}\n`);

@@ -4,6 +4,8 @@ import { loadFaceApiSystem } from './face-api-system.js';
 import { loadProofgateSystem } from './proofgate-system.js';
 
 export const SYSTEM_LOADERS: Record<string, () => Promise<FaceSystem>> = {
-  proofgate: loadProofgateSystem,
+  proofgate: () => loadProofgateSystem(),
+  dlib: () => loadProofgateSystem('dlib-resnet', 'dlib'),
+  mobilefacenet: () => loadProofgateSystem('mobilefacenet', 'mobilefacenet'),
   'face-api': loadFaceApiSystem,
 };

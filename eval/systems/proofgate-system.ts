@@ -5,17 +5,26 @@ import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import { compareFaces } from '../../src/biometrics/compare-faces.js';
 import { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
+import type { BuiltInEmbedderName } from '../../src/config/sections/biometrics.js';
 import type { FaceProbe, FaceSystem } from '../lib/face-system.js';
 
-export async function loadProofgateSystem(): Promise<FaceSystem> {
-  const engine = await FaceEngine.load(buildConfig({}).biometrics);
+const EMBEDDER_WORDS: Record<BuiltInEmbedderName, string> = {
+  'dlib-resnet': 'dlib ResNet-29 128-d, dlib chip',
+  mobilefacenet: 'MobileFaceNet 192-d (ArcFace loss), InsightFace 112 chip, unit length',
+};
+
+/** proofgate with its default configuration, or with `embedder` in place of the default embedder. */
+export async function loadProofgateSystem(embedder?: BuiltInEmbedderName, name = 'proofgate'): Promise<FaceSystem> {
+  const config = buildConfig(embedder ? { biometrics: { embedder } } : {}).biometrics;
+  const engine = await FaceEngine.load(config);
   const runtime = engine.runtime();
   const threshold = engine.matching.threshold;
+  const words = typeof config.embedder === 'string' ? EMBEDDER_WORDS[config.embedder] : 'custom embedder';
   return {
-    name: 'proofgate',
+    name,
     description:
       `native addon, OpenCV ${runtime.opencvVersion} ${runtime.backend}, ${runtime.opencvThreads} OpenCV thread(s), ` +
-      `${runtime.pipelines} pipeline(s): BlazeFace, FaceMesh 468, dlib ResNet 128-d (${runtime.embedderId}); decode OpenCV`,
+      `${runtime.pipelines} pipeline(s): BlazeFace, FaceMesh 468, ${words} (${runtime.embedderId}); decode OpenCV`,
     stages: ['decode', 'detect', 'landmarks', 'align', 'embed', 'quality'],
     defaultThreshold: threshold,
     async analyze(image: Buffer): Promise<FaceProbe> {

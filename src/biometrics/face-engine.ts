@@ -10,7 +10,7 @@ import { AdmissionQueue } from './admission-queue.js';
 import { alignmentTemplate } from './alignment-templates.js';
 import { callNative } from '../native/call-native.js';
 import { FACE_NATIVE } from './face-errors.js';
-import { readModelManifest } from './model-manifest.js';
+import { readModelManifest, type ManifestSlots } from './model-manifest.js';
 import { nativeFace, type NativeEngineHandle, type NativeEngineSpec } from './native-face.js';
 
 /** What /health and the audit show about the engine. */
@@ -62,14 +62,20 @@ export class FaceEngine {
    */
   static async load(config: BiometricsConfig): Promise<FaceEngine> {
     const started = performance.now();
-    const needsManifest = !config.detector || !config.landmarker || !config.embedder;
+    const builtInEmbedder = typeof config.embedder === 'string' ? config.embedder : null;
+    const needsManifest = !config.detector || !config.landmarker || builtInEmbedder !== null;
     const manifest = needsManifest ? readModelManifest(resolveDataPath(config.manifest)) : null;
     const detector = config.detector ? { ...config.detector, path: resolveDataPath(config.detector.path) } : manifest!.detector;
     const landmarker = config.landmarker ? { ...config.landmarker, path: resolveDataPath(config.landmarker.path) } : manifest!.landmarker;
-    const embedder = config.embedder ? { ...config.embedder, path: resolveDataPath(config.embedder.path) } : manifest!.embedder;
+    const fromManifest = builtInEmbedder === null ? null : manifest!.embedders[builtInEmbedder];
+    if (builtInEmbedder !== null && !fromManifest) {
+      throw new ProofgateError('ERR_MODEL', `biometrics.embedder is "${builtInEmbedder}" but the model manifest lacks it: run "npm run build:models"`);
+    }
+    const embedder = typeof config.embedder === 'string' ? fromManifest!.slot : { ...config.embedder, path: resolveDataPath(config.embedder.path) };
+    const custom = { detector: config.detector !== null, landmarker: config.landmarker !== null, embedder: builtInEmbedder === null };
     for (const [slot, file] of [['detector', detector.path], ['landmarker', landmarker.path], ['embedder', embedder.path]] as const) {
       if (!existsSync(file)) {
-        throw new ProofgateError('ERR_MODEL', `biometrics ${slot} model ${file} is missing${config[slot] ? '' : ': run "npm run build:models"'}`);
+        throw new ProofgateError('ERR_MODEL', `biometrics ${slot} model ${file} is missing${custom[slot] ? '' : ': run "npm run build:models"'}`);
       }
     }
 
@@ -108,7 +114,8 @@ export class FaceEngine {
     if (config.pipelines * opencvThreads > 2 * os.availableParallelism()) {
       warnings.push(`biometrics.pipelines x OpenCV threads (${config.pipelines} x ${opencvThreads}) oversubscribes ${os.availableParallelism()} CPU cores`);
     }
-    const sha = (slot: 'detector' | 'landmarker' | 'embedder') => (config[slot] ? null : manifest!.sha256[slot]);
+    const sha = (slot: 'detector' | 'landmarker' | 'embedder'): string | null =>
+      slot === 'embedder' ? (fromManifest?.sha256 ?? null) : config[slot] ? null : (manifest as ManifestSlots).sha256[slot];
     const engine = new FaceEngine(
       { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue), config, embedder },
       {
@@ -123,7 +130,7 @@ export class FaceEngine {
           landmarker: { path: landmarker.path, sha256: sha('landmarker') },
           embedder: { path: embedder.path, sha256: sha('embedder') },
         },
-        embedderId: sha('embedder') ? `dlib-resnet29-${sha('embedder')!.slice(0, 12)}` : `custom:${embedder.path}`,
+        embedderId: fromManifest ? fromManifest.id : `custom:${embedder.path}`,
         warnings,
       },
     );

@@ -1,5 +1,6 @@
 // Reads models/manifest.json (written by `npm run build:models`, see tools/models/model-catalog.ts) and
-// turns its three entries into the default detector, landmarker and embedder slots. Only the facts
+// turns its entries into the default detector and landmarker slots and the built-in embedders
+// (biometrics.embedder names one of them). Only the facts
 // the pipeline needs are read, and each is checked, so a stale or hand-edited manifest fails start-up
 // with the field it lacks instead of producing wrong faces.
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,12 +15,32 @@ const BLAZEFACE_LEFT_EYE = 1;
 /** MediaPipe's landmark crop: 1.5x the face, for both the detection-based and the mesh-based crop. */
 const FACE_MESH_CROP_SCALE = 1.5;
 
+/** The embedders build:models produces, by the name biometrics.embedder uses, and their manifest keys. */
+export const BUILT_IN_EMBEDDERS = { 'dlib-resnet': 'face_recognition', mobilefacenet: 'mobilefacenet' } as const;
+export type BuiltInEmbedder = keyof typeof BUILT_IN_EMBEDDERS;
+
+/**
+ * The id a built-in embedder's templates carry: its name and the first 12 hex digits of the ONNX file's
+ * sha256, so a rebuilt or changed model file never compares with templates of the old one. (dlib's
+ * prefix "dlib-resnet29" is the one profiles were stored with before there was a second embedder.)
+ */
+export function builtInEmbedderId(name: BuiltInEmbedder, sha256: string): string {
+  return `${name === 'dlib-resnet' ? 'dlib-resnet29' : name}-${sha256.slice(0, 12)}`;
+}
+
+export interface ManifestEmbedder {
+  slot: EmbedderSlotConfig;
+  sha256: string;
+  id: string;
+}
+
 export interface ManifestSlots {
   detector: DetectorSlotConfig;
   landmarker: LandmarkerSlotConfig;
-  embedder: EmbedderSlotConfig;
+  /** Built-in embedders present in the manifest (a manifest written before MobileFaceNet lacks it). */
+  embedders: Partial<Record<BuiltInEmbedder, ManifestEmbedder>>;
   /** sha256 of each model file as the manifest records it, for runtime() and the audit. */
-  sha256: { detector: string; landmarker: string; embedder: string };
+  sha256: { detector: string; landmarker: string };
 }
 
 function fail(file: string, what: string): never {
@@ -114,10 +135,36 @@ export function readModelManifest(manifestPath: string): ManifestSlots {
 
   const facemesh = object(file, models.facemesh, 'models.facemesh');
   const meshOutputs = outputNames(file, facemesh, 'models.facemesh');
-  const recognition = object(file, models.face_recognition, 'models.face_recognition');
-  const recognitionOutputs = object(file, (recognition.outputs as unknown[] | undefined)?.[0], 'models.face_recognition.outputs[0]');
-  const descriptorShape = recognitionOutputs.shape;
-  if (!Array.isArray(descriptorShape) || descriptorShape.length !== 2) fail(file, 'models.face_recognition.outputs[0].shape is not [1, N]');
+  const embedders: ManifestSlots['embedders'] = {};
+  for (const name of Object.keys(BUILT_IN_EMBEDDERS) as BuiltInEmbedder[]) {
+    const key = BUILT_IN_EMBEDDERS[name];
+    if (models[key] === undefined) {
+      if (name === 'dlib-resnet') fail(file, `models.${key} is missing`);
+      continue;
+    }
+    const where = `models.${key}`;
+    const entry = object(file, models[key], where);
+    const output = object(file, (entry.outputs as unknown[] | undefined)?.[0], `${where}.outputs[0]`);
+    const shape = output.shape;
+    if (!Array.isArray(shape) || shape.length !== 2) fail(file, `${where}.outputs[0].shape is not [1, N]`);
+    // dlib's entry predates the "embedding" block: its chip and raw descriptors are the dlib defaults.
+    const embedding = entry.embedding === undefined ? { alignment: 'dlib', l2Normalize: false } : object(file, entry.embedding, `${where}.embedding`);
+    if (embedding.alignment !== 'dlib' && embedding.alignment !== 'arcface') fail(file, `${where}.embedding.alignment is neither dlib nor arcface`);
+    if (typeof embedding.l2Normalize !== 'boolean') fail(file, `${where}.embedding.l2Normalize is not a boolean`);
+    const sha256 = string(file, entry.sha256, `${where}.sha256`);
+    embedders[name] = {
+      slot: {
+        path: modelPath(entry, where),
+        input: modelInput(file, entry, where),
+        output: string(file, output.name, `${where}.outputs[0].name`),
+        outputDim: number(file, shape[1], `${where}.outputs[0].shape[1]`),
+        alignment: embedding.alignment,
+        l2Normalize: embedding.l2Normalize,
+      },
+      sha256,
+      id: builtInEmbedderId(name, sha256),
+    };
+  }
 
   return {
     detector: {
@@ -139,18 +186,10 @@ export function readModelManifest(manifestPath: string): ManifestSlots {
       cropScale: FACE_MESH_CROP_SCALE,
       scoreIsLogit: false,
     },
-    embedder: {
-      path: modelPath(recognition, 'models.face_recognition'),
-      input: modelInput(file, recognition, 'models.face_recognition'),
-      output: string(file, recognitionOutputs.name, 'models.face_recognition.outputs[0].name'),
-      outputDim: number(file, descriptorShape[1], 'models.face_recognition.outputs[0].shape[1]'),
-      alignment: 'dlib',
-      l2Normalize: false,
-    },
+    embedders,
     sha256: {
       detector: string(file, blazeface.sha256, 'models.blazeface.sha256'),
       landmarker: string(file, facemesh.sha256, 'models.facemesh.sha256'),
-      embedder: string(file, recognition.sha256, 'models.face_recognition.sha256'),
     },
   };
 }

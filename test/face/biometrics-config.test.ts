@@ -2,7 +2,7 @@
 // that name the key for every mistake.
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
-import { biometricsDefaults } from '../../src/config/sections/biometrics.js';
+import { BUILT_IN_THRESHOLDS, biometricsDefaults } from '../../src/config/sections/biometrics.js';
 
 const arcface = {
   path: '/opt/models/arcface-r50.onnx',
@@ -16,12 +16,20 @@ const arcface = {
 t.test('defaults', async (t) => {
   const b = buildConfig({}).biometrics;
   t.equal(b.manifest, 'models/manifest.json');
-  t.same([b.detector, b.landmarker, b.embedder], [null, null, null], 'model slots come from the manifest');
-  t.same(b.matching, { threshold: 0.57, scoreMidpoint: 0.6, scoreSteepness: 12 });
+  t.same([b.detector, b.landmarker, b.embedder], [null, null, 'dlib-resnet'], 'model slots come from the manifest; dlib is the embedder');
+  t.same(b.matching, { threshold: 0.48, scoreMidpoint: 0.6, scoreSteepness: 12 }, 'the threshold is dlib\'s calibrated one');
+  t.equal(buildConfig({ biometrics: { embedder: 'mobilefacenet' } }).biometrics.matching.threshold, BUILT_IN_THRESHOLDS.mobilefacenet, 'each built-in embedder brings its threshold');
+  t.equal(buildConfig({ biometrics: { embedder: 'mobilefacenet', matching: { threshold: 0.3 } } }).biometrics.matching.threshold, 0.3, 'a configured threshold wins');
   t.same(b.detection, { minScore: 0.5, iouThreshold: 0.3, maxFaces: 10, tightCropPadding: 0.5 });
   t.equal(b.backend, 'auto');
   t.equal(b.maxPixels, 40_000_000);
   t.equal(b.pipelines, biometricsDefaults.pipelines);
+});
+
+t.test('the embedder is a built-in name or a slot; a custom slot needs its own threshold', async (t) => {
+  t.throws(() => buildConfig({ biometrics: { embedder: 'arcface' } }), { code: 'ERR_CONFIG', message: `config config.biometrics.embedder: expected 'dlib-resnet' or 'mobilefacenet', or an embedder slot object, received "arcface"` });
+  t.throws(() => buildConfig({ biometrics: { embedder: null } }), { code: 'ERR_CONFIG', message: /config config\.biometrics\.embedder: expected 'dlib-resnet' or 'mobilefacenet', or an embedder slot object, received null/ });
+  t.throws(() => buildConfig({ biometrics: { embedder: arcface } }), { code: 'ERR_CONFIG', message: /config config\.biometrics\.matching\.threshold: expected a number: a custom embedder has no calibrated threshold/ });
 });
 
 t.test('a licensed ArcFace-class embedder plugs into the embedder slot', async (t) => {
@@ -30,7 +38,7 @@ t.test('a licensed ArcFace-class embedder plugs into the embedder slot', async (
   t.equal(b.matching.threshold, 1.1);
   t.equal(b.matching.scoreSteepness, 12, 'other matching keys keep their defaults');
   const custom = { ...arcface, alignment: { meshPoints: [[33], [263], [1]], template: [[30, 50], [80, 50], [56, 75]] } };
-  t.same(buildConfig({ biometrics: { embedder: custom } }).biometrics.embedder?.alignment, custom.alignment, 'explicit alignment points');
+  t.same((buildConfig({ biometrics: { embedder: custom, matching: { threshold: 1.1 } } }).biometrics.embedder as typeof custom).alignment, custom.alignment, 'explicit alignment points');
 });
 
 t.test('mistakes are rejected with the key named', async (t) => {

@@ -58,7 +58,7 @@ function registerTests(): void {
   });
 
   t.test('a custom embedder in the slot: another alignment and unit-length descriptors', async (t) => {
-    const engine = await loadEngine({ embedder: embedderSlot({ alignment: 'arcface', l2Normalize: true }), pipelines: 1 });
+    const engine = await loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ alignment: 'arcface', l2Normalize: true }), pipelines: 1 });
     t.teardown(() => engine.close());
     t.match(engine.runtime().embedderId, /^custom:/);
     t.equal(engine.runtime().models.embedder.sha256, null, 'no manifest hash for a custom file');
@@ -67,6 +67,21 @@ function registerTests(): void {
     const b = (await analyzeFace(engine, faceJpeg('personB'))).face!.embedding!;
     t.equal(Math.hypot(...a).toFixed(5), '1.00000', 'l2Normalize: unit length');
     t.ok(compareFaces(a, a2, 0.8).distance < compareFaces(a, b, 0.8).distance, 'same person still closer than another');
+  });
+
+  t.test("the built-in 'mobilefacenet' embedder: 192-d unit-length templates under their own id", async (t) => {
+    const engine = await loadEngine({ embedder: 'mobilefacenet', pipelines: 1 });
+    t.teardown(() => engine.close());
+    t.equal(engine.runtime().embedderId, `mobilefacenet-${manifest.models.mobilefacenet.sha256.slice(0, 12)}`);
+    t.equal(engine.runtime().models.embedder.sha256, manifest.models.mobilefacenet.sha256);
+    const a = (await analyzeFace(engine, faceJpeg('personA'))).face!.embedding!;
+    t.equal(a.length, 192);
+    t.equal(Math.hypot(...a).toFixed(5), '1.00000', 'unit length, as the manifest asks');
+    // A manifest written before MobileFaceNet existed names the missing model.
+    const old = path.join(dir, 'old.json');
+    const { mobilefacenet: _dropped, ...models } = manifest.models;
+    writeFileSync(old, JSON.stringify({ ...manifest, models }));
+    await t.rejects(loadEngine({ manifest: old, embedder: 'mobilefacenet' }), { code: 'ERR_MODEL', message: 'biometrics.embedder is "mobilefacenet" but the model manifest lacks it: run "npm run build:models"' });
   });
 
   t.test('wrong models and manifests fail at load with the file and the problem', async (t) => {
@@ -79,14 +94,14 @@ function registerTests(): void {
     delete copy.models.blazeface.decoder;
     writeFileSync(noDecoder, JSON.stringify(copy));
     await t.rejects(loadEngine({ manifest: noDecoder }), { code: 'ERR_MODEL', message: /models\.blazeface\.decoder is not an object/ });
-    await t.rejects(loadEngine({ embedder: embedderSlot({ path: path.join(dir, 'absent.onnx') }) }), { code: 'ERR_MODEL', message: /biometrics embedder model .*absent\.onnx is missing$/ });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: path.join(dir, 'absent.onnx') }) }), { code: 'ERR_MODEL', message: /biometrics embedder model .*absent\.onnx is missing$/ });
     const garbage = path.join(dir, 'garbage.onnx');
     writeFileSync(garbage, Buffer.from('this is not a protobuf'));
-    await t.rejects(loadEngine({ embedder: embedderSlot({ path: garbage }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /garbage\.onnx: OpenCV cannot read it as ONNX/ });
-    await t.rejects(loadEngine({ embedder: embedderSlot({ output: 'fc1' }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /face_recognition\.onnx: a test run failed/ });
-    await t.rejects(loadEngine({ embedder: embedderSlot({ outputDim: 512 }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /output descriptor holds 128 values, not 512/ });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: garbage }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /garbage\.onnx: OpenCV cannot read it as ONNX/ });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ output: 'fc1' }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /face_recognition\.onnx: a test run failed/ });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ outputDim: 512 }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /output descriptor holds 128 values, not 512/ });
     // The detector file in the embedder slot: its input is 256x256, and its first output is no descriptor.
-    await t.rejects(loadEngine({ embedder: embedderSlot({ path: path.join(modelsDir, 'blazeface.onnx'), output: 'logits_stride16' }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD' });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: path.join(modelsDir, 'blazeface.onnx'), output: 'logits_stride16' }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD' });
   });
 
   t.test('the admission queue fails fast when full', async (t) => {

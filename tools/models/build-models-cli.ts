@@ -22,6 +22,7 @@ try {
     outDir: path.join(projectRoot, 'models'),
     repin: args.has('--repin'),
     force: args.has('--force'),
+    fetchTarballs: true,
     log: (line) => console.log(`[build:models] ${line}`),
   });
   if (args.has('--repin')) {

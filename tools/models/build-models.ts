@@ -8,6 +8,7 @@ import { convertFaceRecognition } from './convert-face-recognition.js';
 import { convertGraphModel, type TfjsGraphModelJson } from './convert-graph-model.js';
 import { MODEL_CATALOG, type ModelEntry, type ModelId } from './model-catalog.js';
 import { encodeOnnxModel } from './onnx-builder.js';
+import { ensureTarballMembers } from './package-tarball.js';
 import { INPUT_PINS, OUTPUT_PINS } from './pins.js';
 import { decodeWeightsManifest, type TfjsWeightGroup } from './tfjs-weights.js';
 
@@ -23,6 +24,8 @@ export interface BuildModelsOptions {
   repin: boolean;
   /** Convert even when the outputs already match their pins. */
   force: boolean;
+  /** Fetch a catalog entry's npm tarball (npm pack) when build/model-cache lacks it; false: fail instead. */
+  fetchTarballs: boolean;
   log: (line: string) => void;
 }
 
@@ -69,9 +72,10 @@ export function buildModels(opts: BuildModelsOptions): BuildModelsResult {
     const started = performance.now();
     // 1. Inputs: the npm files must be exactly the pinned ones.
     const sources = new Map<string, Uint8Array>();
+    if (entry.source.tarball) ensureTarballMembers(opts.projectRoot, entry.source.tarball, opts.fetchTarballs, opts.log);
     for (const rel of entry.source.files) {
       const abs = path.join(opts.projectRoot, rel);
-      if (!existsSync(abs)) throw new ProofgateError('ERR_MODEL', `model source ${rel} is missing: is ${entry.source.package} installed?`);
+      if (!existsSync(abs)) throw new ProofgateError('ERR_MODEL', `model source ${rel} is missing: is ${entry.source.package} ${entry.source.tarball ? 'cached' : 'installed'}?`);
       const bytes = readFileSync(abs);
       const hash = sha256Hex(bytes);
       if (!opts.repin && INPUT_PINS[rel] !== hash) throw pinMismatch('source', rel, INPUT_PINS[rel], hash);
@@ -166,7 +170,9 @@ function convertEntry(
 }
 
 function manifestEntry(entry: ModelEntry, built: BuiltModel, inputPins: Record<string, string>, root: string): Record<string, unknown> {
-  const pkgJson = JSON.parse(readFileSync(path.join(root, 'node_modules', entry.source.package, 'package.json'), 'utf8')) as { version: string };
+  const version = entry.source.tarball
+    ? entry.source.tarball.version
+    : (JSON.parse(readFileSync(path.join(root, 'node_modules', entry.source.package, 'package.json'), 'utf8')) as { version: string }).version;
   return {
     file: entry.file,
     sha256: built.sha256,
@@ -174,7 +180,8 @@ function manifestEntry(entry: ModelEntry, built: BuiltModel, inputPins: Record<s
     kind: entry.kind,
     source: {
       package: entry.source.package,
-      version: pkgJson.version,
+      version,
+      ...(entry.source.tarball ? { tarballIntegrity: entry.source.tarball.integrity } : {}),
       license: entry.source.license,
       provenance: entry.source.provenance,
       files: entry.source.files.map((f) => ({ path: f, sha256: inputPins[f] })),
@@ -182,6 +189,7 @@ function manifestEntry(entry: ModelEntry, built: BuiltModel, inputPins: Record<s
     input: entry.input,
     outputs: entry.outputs,
     ...(entry.kind === 'tfjs-graph-model' && entry.decoder ? { decoder: entry.decoder } : {}),
+    ...(entry.kind === 'tfjs-graph-model' && entry.embedding ? { embedding: entry.embedding } : {}),
     ...(entry.kind === 'face-api-face-recognition' ? { matching: entry.matching } : {}),
   };
 }

@@ -1,13 +1,16 @@
 // TF.js graph model (NHWC, grappler-fused ops) -> ONNX opset 10 (NCHW, static shapes) that OpenCV 4.6's
-// readNetFromONNX accepts. Covers the op set of Human's BlazeFace and FaceMesh (and the common MobileNet
-// ops around them); any other op fails the build with its name rather than producing a wrong model.
+// readNetFromONNX accepts. Covers the op set of Human's BlazeFace and FaceMesh, MobileFaceNet (and the
+// common MobileNet ops around them); any other op fails the build with its name rather than producing a
+// wrong model.
 //
 // OpenCV 4.6 quirks handled here:
 //  - _FusedConv2D / FusedDepthwiseConv2dNative / _FusedMatMul are unfused into Conv/Gemm + activation;
 //  - Relu6 (fused, or Relu->Minimum->Maximum) becomes Clip in its attribute form (opset <= 10);
 //  - TF "SAME" padding becomes explicit pads (extra pixel bottom/right), never auto_pad;
 //  - Gemm always has transB=1 with a transposed weight;
-//  - a Reshape of a conv activation first transposes back to NHWC so the element order matches TF.
+//  - a Reshape of a conv activation first transposes back to NHWC so the element order matches TF;
+//  - Keras/TF-slim PReLU written out as relu(x) + alpha * (x - |x|) * 0.5 (MobileFaceNet) becomes one
+//    PRelu: OpenCV 4.6 has no ONNX Abs, and one layer is faster than five.
 import { attr, OnnxGraphBuilder, type OnnxModel, type OnnxValueInfo } from './onnx-builder.js';
 import { depthwiseToOihw, hwioToOihw, resolveTfPadding, transpose2d } from './layout.js';
 import type { DecodedTensor, TfjsWeightGroup, WeightMap } from './tfjs-weights.js';
@@ -75,6 +78,9 @@ class GraphConverter {
   readonly #tensors = new Map<string, Tensor>();
   readonly #finalNames = new Map<string, string>();
   readonly #g = new OnnxGraphBuilder();
+  /** Add nodes that close a written-out PReLU, and the nodes of the pattern that emit nothing. */
+  readonly #prelus = new Map<string, PreluPattern>();
+  readonly #folded = new Set<string>();
   #input: OnnxValueInfo | undefined;
 
   constructor(
@@ -89,6 +95,36 @@ class GraphConverter {
         list.push(node.name);
         this.#consumers.set(input, list);
       }
+    }
+    for (const node of json.modelTopology.node) this.#matchPrelu(node);
+  }
+
+  /**
+   * Add(a, Mul(Sub(x, Abs(x)), c)) with a = Relu(x) is PReLU with slope 2c (x - |x| = 2 min(x, 0)); with
+   * a = x itself it is x + 2c min(x, 0), a PReLU with slope 1 + 2c. The pattern's inner nodes are folded
+   * only when nothing else reads them.
+   */
+  #matchPrelu(node: TfNode): void {
+    if (node.op !== 'Add' && node.op !== 'AddV2') return;
+    const inputs = dataInputs(node);
+    for (const [mulName, other] of [[inputs[1], inputs[0]], [inputs[0], inputs[1]]]) {
+      const mul = this.#byName.get(mulName);
+      if (mul?.op !== 'Mul') continue;
+      const mulInputs = dataInputs(mul);
+      const constName = mulInputs.find((i) => this.#isConst(i));
+      const sub = this.#byName.get(mulInputs.find((i) => i !== constName) ?? '');
+      if (!constName || sub?.op !== 'Sub') continue;
+      const [x, absName] = dataInputs(sub);
+      const abs = this.#byName.get(absName);
+      if (abs?.op !== 'Abs' || dataInputs(abs)[0] !== x) continue;
+      const a = this.#byName.get(other);
+      const viaRelu = a?.op === 'Relu' && dataInputs(a)[0] === x;
+      if (!viaRelu && other !== x) continue;
+      this.#prelus.set(node.name, { x, alphaConst: constName, viaRelu });
+      for (const inner of [mul, sub, abs, ...(viaRelu ? [a!] : [])]) {
+        if ((this.#consumers.get(inner.name) ?? []).length === 1) this.#folded.add(inner.name);
+      }
+      return;
     }
   }
 
@@ -202,6 +238,9 @@ class GraphConverter {
 
   #convertNode(node: TfNode): void {
     const inputs = dataInputs(node);
+    if (this.#folded.has(node.name)) return; // emitted as part of the PRelu its Add closes
+    const prelu = this.#prelus.get(node.name);
+    if (prelu) return this.#prelu(node, prelu);
     switch (node.op) {
       case 'Const':
         return; // materialised where consumed, in the layout the consumer needs
@@ -249,6 +288,8 @@ class GraphConverter {
         return this.#reshape(node, inputs);
       case 'Mean':
         return this.#mean(node, inputs);
+      case 'Squeeze':
+        return this.#squeeze(node, inputs);
       default:
         throw new Error(`${this.spec.graphName}: unsupported TF op ${node.op} (${node.name})`);
     }
@@ -479,11 +520,42 @@ class GraphConverter {
     this.#set(node.name, { onnx: out, layout: 'plain', dims: [1, x.dims[1]] });
   }
 
+  #prelu(node: TfNode, p: PreluPattern): void {
+    const x = this.#tensor(p.x);
+    const c = this.#floatWeight(p.alphaConst);
+    const channels = x.layout === 'nchw' ? x.dims[1] : x.dims[x.dims.length - 1];
+    if (c.length !== channels && c.length !== 1) throw new Error(`${this.spec.graphName}: PReLU ${node.name} has ${c.length} slopes for ${channels} channels`);
+    const slope = Float32Array.from({ length: channels }, (_, i) => (p.viaRelu ? 0 : 1) + 2 * c[c.length === 1 ? 0 : i]);
+    const slopeDims = x.layout === 'nchw' ? [channels, 1, 1] : [channels];
+    const out = this.#g.node('PRelu', [x.onnx, this.#g.floatConstant(`${node.name}/slope`, slopeDims, slope)], this.#outName(node.name));
+    this.#set(node.name, { ...x, onnx: out });
+  }
+
+  /** Squeezing the 1x1 spatial axes of an NCHW activation: [1, C, 1, 1] -> [1, C] (no reordering needed). */
+  #squeeze(node: TfNode, inputs: string[]): void {
+    const x = this.#nchw(inputs[0], node);
+    const axes = node.attr?.squeeze_dims?.list?.i?.map(Number) ?? [];
+    if (axes.join() !== '1,2' || x.dims[2] !== 1 || x.dims[3] !== 1) {
+      throw new Error(`${this.spec.graphName}: ${node.name} squeezes axes [${axes}] of [${x.dims}]; only the 1x1 spatial axes are supported`);
+    }
+    const dims = [1, x.dims[1]];
+    const shape = this.#g.int64Constant(`${node.name}/shape`, dims);
+    this.#set(node.name, { onnx: this.#g.node('Reshape', [x.onnx, shape], this.#outName(node.name)), layout: 'plain', dims });
+  }
+
   #nchw(name: string, node: TfNode): Tensor {
     const t = this.#tensor(name);
     if (t.layout !== 'nchw') throw new Error(`${this.spec.graphName}: ${node.op} ${node.name} needs a 4-D activation`);
     return t;
   }
+}
+
+interface PreluPattern {
+  x: string;
+  /** The constant c of alpha * 0.5 = c. */
+  alphaConst: string;
+  /** true: Relu(x) + c (x - |x|); false: x + c (x - |x|). */
+  viaRelu: boolean;
 }
 
 function dataInputs(node: TfNode): string[] {

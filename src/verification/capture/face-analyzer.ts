@@ -1,22 +1,54 @@
 // Adapts the face engine (src/biometrics) to the FaceAnalyzer the verification flow uses: the engine's
 // model id for templates, the quality measures the gates read, the landmarks and image
-// size liveness needs, and the comparison.
+// size liveness needs, and the comparison. It also keeps the earlier built-in embedders that stored
+// profiles still reference (loaded on first need), so those profiles verify and are re-enrolled.
 import type { ProofgateConfig } from '../../config/index.js';
+import { resolveDataPath } from '../../config/index.js';
+import { BUILT_IN_THRESHOLDS } from '../../config/sections/biometrics.js';
+import { readModelManifest, type BuiltInEmbedder } from '../../biometrics/model-manifest.js';
 import { FaceEngine } from '../../biometrics/face-engine.js';
 import { analyzeFace } from '../../biometrics/analyze-face.js';
 import { compareFaces } from '../../biometrics/compare-faces.js';
 import type { BiometricsConfig } from '../../config/sections/biometrics.js';
-import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult } from './ports.js';
+import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult, PreviousEmbedder } from './ports.js';
 
 export class EngineFaceAnalyzer implements FaceAnalyzer {
   readonly modelId: string;
   readonly #engine: FaceEngine;
   readonly #matching: BiometricsConfig['matching'];
+  /** The configuration the engine was loaded with; null: no earlier embedder can be loaded. */
+  readonly #config: BiometricsConfig | null;
+  readonly #previous = new Map<string, Promise<PreviousEmbedder | null>>();
 
-  constructor(engine: FaceEngine) {
+  constructor(engine: FaceEngine, config: BiometricsConfig | null = null) {
     this.#engine = engine;
     this.#matching = engine.matching;
     this.modelId = engine.runtime().embedderId;
+    this.#config = config;
+  }
+
+  /**
+   * A built-in embedder of the current manifest whose id is `modelId`, loaded once with one pipeline (it
+   * serves only profiles not yet re-enrolled) and its own calibrated threshold. A failed load is not
+   * cached, so the next verification tries again.
+   */
+  previousEmbedder(modelId: string): Promise<PreviousEmbedder | null> {
+    const config = this.#config;
+    if (!config || modelId === this.modelId) return Promise.resolve(null);
+    let loading = this.#previous.get(modelId);
+    if (!loading) {
+      loading = (async () => {
+        const embedders = readModelManifest(resolveDataPath(config.manifest)).embedders;
+        const name = (Object.keys(embedders) as BuiltInEmbedder[]).find((n) => embedders[n]!.id === modelId);
+        if (!name) return null;
+        const threshold = BUILT_IN_THRESHOLDS[name];
+        const engine = await FaceEngine.load({ ...config, embedder: name, matching: { ...config.matching, threshold }, pipelines: 1 });
+        return { analyzer: new EngineFaceAnalyzer(engine), threshold };
+      })();
+      this.#previous.set(modelId, loading);
+      loading.catch(() => this.#previous.delete(modelId));
+    }
+    return loading;
   }
 
   async analyzeFace(image: Buffer): Promise<FaceAnalysisResult> {
@@ -44,9 +76,10 @@ export class EngineFaceAnalyzer implements FaceAnalyzer {
 
   close(): void {
     this.#engine.close();
+    for (const loading of this.#previous.values()) void loading.then((p) => (p?.analyzer as EngineFaceAnalyzer | undefined)?.close(), () => {});
   }
 }
 
 export async function loadFaceAnalyzer(config: ProofgateConfig): Promise<EngineFaceAnalyzer> {
-  return new EngineFaceAnalyzer(await FaceEngine.load(config.biometrics));
+  return new EngineFaceAnalyzer(await FaceEngine.load(config.biometrics), config.biometrics);
 }

@@ -37,6 +37,17 @@ export interface FaceAnalyzer {
   readonly modelId: string;
   analyzeFace(image: Buffer): Promise<FaceAnalysisResult>;
   compareFaces(a: Float32Array, b: Float32Array, threshold: number): FaceComparisonResult | Promise<FaceComparisonResult>;
+  /**
+   * The analyzer of an earlier embedder, for a profile whose template it made, with that embedder's own
+   * match threshold; null when it cannot be loaded (not a built-in model). Loaded on first need, then kept.
+   */
+  previousEmbedder?(modelId: string): Promise<PreviousEmbedder | null>;
+}
+
+export interface PreviousEmbedder {
+  analyzer: FaceAnalyzer;
+  /** The largest distance that embedder counts as the same person. */
+  threshold: number;
 }
 
 /** What the account sent before: a selfie already used in an earlier session is a replayed capture. */

@@ -15,5 +15,14 @@ export function timedFaceAnalyzer(engine: FaceAnalyzer, metrics: ApplianceMetric
       }
     },
     compareFaces: (a, b, threshold) => engine.compareFaces(a, b, threshold),
+    // An earlier embedder (profiles not yet re-enrolled) is timed the same way.
+    ...(engine.previousEmbedder
+      ? {
+          previousEmbedder: async (modelId: string) => {
+            const previous = await engine.previousEmbedder!(modelId);
+            return previous && { ...previous, analyzer: timedFaceAnalyzer(previous.analyzer, metrics) };
+          },
+        }
+      : {}),
   };
 }

@@ -14,7 +14,8 @@ import { ProofgateError } from '../../core/errors.js';
 import type { Capture } from '../capture/capture.js';
 import type { EvidenceSink, FaceAnalyzer } from '../capture/ports.js';
 import { requireOpenSession } from './open-session-guard.js';
-import { decideReturningUser } from '../policy/decide-returning-user.js';
+import { decideReturningUser, type ReEnrolment } from '../policy/decide-returning-user.js';
+import { recordReEnrolment } from './record-re-enrolment.js';
 import { decideFirstTime, firstTimeNotAvailableCheck } from '../policy/decide-first-time.js';
 import type { DocumentInspector } from '../first-time/document-inspector.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
@@ -81,6 +82,8 @@ interface PendingDecision {
   message?: string;
   /** First-time flow, verified: the profile to store in one transaction with the audit record. */
   enrolment?: PendingEnrolment | null;
+  /** Returning flow, verified with an earlier embedder's template: the current embedder's, stored likewise. */
+  reEnrolment?: ReEnrolment;
   /** A denial that counts towards the account's lockout. */
   lockoutFailure?: LockoutFailure;
   /** Refused because the account is locked (nothing judged). */
@@ -158,7 +161,7 @@ export class VerificationService {
       // Every denial looks the same from outside (message and post-back): a policy refusal told apart
       // from a mismatch would say which photo matches the account. The audit keeps the real reason.
       return await this.#finish(session, {
-        flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
+        flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision, reEnrolment: outcome.reEnrolment,
         entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
         ...lockoutOf(outcome, accountLock),
       }, origin);
@@ -282,10 +285,17 @@ export class VerificationService {
         reason: `decided ${d.decision} but ${sent.outcome} went back to Entra (${sent.fields.error ?? 'no error'}: ${sent.fields.error_description ?? ''})`,
       });
     }
+    if (d.reEnrolment && sent.outcome !== 'verified') {
+      // The decision said verified but that is not what went back: the new template is not stored.
+      const i = checks.findIndex((c) => c.name === 'face-re-enrolment');
+      if (i >= 0) checks[i] = { ...checks[i], outcome: 'error', reason: `not stored: ${sent.outcome} went back to Entra, the profile keeps "${d.reEnrolment.previousModelId}"` };
+    }
     const at = this.#now();
     const record = d.enrolment && sent.outcome === 'verified'
       ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at }).audit
-      : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at });
+      : d.reEnrolment && d.profile && sent.outcome === 'verified'
+        ? recordReEnrolment(this.#deps, { session, profile: d.profile, reEnrolment: d.reEnrolment, checks, at })
+        : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at });
     return { seq: record.seq, checks, lockout: this.#recordLockout(session, d, sent, at) };
   }
 

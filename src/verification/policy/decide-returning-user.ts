@@ -10,7 +10,7 @@ import type { LivenessVerdict } from '../../liveness/index.js';
 import type { Capture, CaptureKind } from '../capture/capture.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
 import { evaluateLiveness, readLivenessCaptures, refusedBeforeJudgingCheck, refusedWhateverTheEvidence } from '../liveness/index.js';
-import { enrolledEmbedding } from './profile-template.js';
+import { enrolledEmbedding, enrolmentTemplate } from './profile-template.js';
 import { challengeFaceFrames, weightedFaceMatch, type FaceFrame } from './combine-frames.js';
 import type { DecisionContext } from './decision-context.js';
 import type { CaptureHistory } from '../capture/ports.js';
@@ -31,7 +31,16 @@ export type ReturningUserOutcome =
     lockoutFailure?: LockoutFailure;
     /** The account is locked: nothing was judged, and the service stores no evidence. */
     refusedLocked?: true;
+    /** Verified against a template of an earlier embedder: the current embedder's template to store. */
+    reEnrolment?: ReEnrolment;
   };
+
+/** A verified profile of an earlier embedder: the current embedder's template, to store with the decision. */
+export interface ReEnrolment {
+  template: Buffer;
+  modelId: string;
+  previousModelId: string;
+}
 
 // Engine errors that mean "this image is bad" rather than "the engine is broken". (No face is not an
 // error: the engine answers face: null and the face-count gate asks for a retry.)
@@ -46,6 +55,10 @@ export async function decideReturningUser(
   profile: BiometricProfile,
   captures: readonly Capture[],
 ): Promise<ReturningUserOutcome> {
+  if (profile.modelId !== ctx.engine.modelId) {
+    const previous = (await ctx.engine.previousEmbedder?.(profile.modelId)) ?? null;
+    if (previous) return decideWithPreviousEmbedder(ctx, previous, profile, captures);
+  }
   const { engine, policy } = ctx;
   const unread = captures.find((c) => !RETURNING_USER_CAPTURE_KINDS.includes(c.kind));
   if (unread) {
@@ -116,4 +129,31 @@ export async function decideReturningUser(
   const verified = comparison.match && liveness.verdict.accepted;
   if (verified) return { kind: 'decided', decision: 'verified', checks, liveness: liveness.verdict };
   return { kind: 'decided', decision: 'denied', checks, liveness: liveness.verdict, lockoutFailure: comparison.match ? 'liveness' : 'face-match' };
+}
+
+/**
+ * A profile enrolled under an earlier embedder: the whole decision runs with that embedder and its own
+ * threshold (the template is only comparable there); when it verifies, the selfie is embedded again by
+ * the current embedder and that template is returned for the flow to store in the decision's
+ * transaction, with a 'face-re-enrolment' check in the audit record. A selfie the current embedder cannot
+ * measure leaves the verification verified and the profile as it was (the check says so).
+ */
+async function decideWithPreviousEmbedder(
+  ctx: ReturningUserContext,
+  previous: { analyzer: DecisionContext['engine']; threshold: number },
+  profile: BiometricProfile,
+  captures: readonly Capture[],
+): Promise<ReturningUserOutcome> {
+  const outcome = await decideReturningUser({ ...ctx, engine: previous.analyzer, policy: { ...ctx.policy, matchMaxDistance: previous.threshold } }, profile, captures);
+  if (outcome.kind !== 'decided' || outcome.decision !== 'verified') return outcome;
+  const selfie = captures.find((c) => c.kind === 'selfie')!;
+  const current = await ctx.engine.analyzeFace(selfie.bytes).catch(() => null);
+  if (!current?.face) {
+    outcome.checks.push({ name: 'face-re-enrolment', score: null, threshold: null, outcome: 'error',
+      reason: `the template stays from "${profile.modelId}": "${ctx.engine.modelId}" found no face to embed in the selfie` });
+    return outcome;
+  }
+  outcome.checks.push({ name: 'face-re-enrolment', score: null, threshold: null, outcome: 'pass',
+    reason: `verified with the template of "${profile.modelId}" (threshold ${previous.threshold}); the profile now holds a template of "${ctx.engine.modelId}" from this selfie` });
+  return { ...outcome, reEnrolment: { template: enrolmentTemplate(current.face.embedding), modelId: ctx.engine.modelId, previousModelId: profile.modelId } };
 }
