@@ -119,7 +119,7 @@ export const commands: Record<string, Command | CommandGroup> = {
   },
   backup: {
     summary: 'write one archive (0600) of the database (online snapshot), the configuration and the data directory (embedded HSM token included)',
-    usage: 'backup --out FILE [--config FILE]',
+    usage: 'backup --out FILE [--without-pins] [--config FILE]',
     options: {},
     async run(args) {
       const { backupCommand } = await import('./commands/backup.js');

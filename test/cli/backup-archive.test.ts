@@ -86,7 +86,7 @@ t.test('restore refuses a damaged or foreign archive and leaves no target and no
     format: BACKUP_FORMAT, createdAt: new Date(0).toISOString(), proofgate: { version: '0.1.0', commit: 'unknown' },
     source: { dataDir: '/var/lib/proofgate', configFile: null },
     database: { path: 'data/proofgate.sqlite', schemaVersion: 4, lastAuditSeq: 0 },
-    hsm: { kind: 'external', tokenLabel: 'proofgate', softhsmConf: null },
+    hsm: { kind: 'external', tokenLabel: 'proofgate', softhsmConf: null, pinsLeftOut: [] },
     files: files.map(([p, b]) => ({ path: p, bytes: b.length, sha256: sha(b) })),
   } satisfies BackupManifest));
   const good: Array<[string, Buffer]> = [['data/proofgate.sqlite', db], ['data/hsm/user.pin', pin]];

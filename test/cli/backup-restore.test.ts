@@ -6,11 +6,12 @@
 // Everything created in A, B and the archive is 0600 (files) / 0700 (directories).
 import t, { type Test } from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { openConfiguredRepository } from '../../src/store/open-store.js';
+import { extractTar } from '../../src/cli/backup/tar.js';
 import { openCommandAuditTrail } from '../../src/cli/commands/command-audit-trail.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
@@ -126,6 +127,19 @@ t.test('init in A, enrol, back up while serving, restore into B, start from B: a
   t.match(backup.stdout, /^backup .*proofgate\.tar \(mode 0600\): \d+ file\(s\); database schema \d+, audit through seq \d+; configuration .*a\.json; HSM embedded SoftHSM token store included\n$/);
   t.equal((await running.stop()).code, 0, 'A stopped cleanly');
   t.same(readdirSync(path.dirname(archive)), ['proofgate.tar'], 'no staging or partial file left');
+
+  // --without-pins: the token without the PINs that open it (kept in a vault instead).
+  const noPins = path.join(work, 'backups', 'no-pins.tar');
+  const withoutPins = await run(configA, 'backup', '--out', noPins, '--without-pins');
+  t.equal(withoutPins.code, 0, withoutPins.stderr);
+  t.match(withoutPins.stderr, /note: PIN files left out \(--without-pins\): .*user\.pin, .*so\.pin; keep the PINs in your vault/);
+  const unpacked = path.join(work, 'unpacked');
+  mkdirSync(unpacked);
+  const names = extractTar(noPins, unpacked);
+  t.ok(names.some((n) => n.startsWith('data/hsm/tokens/')), 'the token store is in it');
+  t.notOk(names.some((n) => n.endsWith('.pin')), 'no PIN file is');
+  t.match(JSON.parse(readFileSync(path.join(unpacked, 'manifest.json'), 'utf8')), { hsm: { kind: 'embedded-softhsm', softhsmConf: 'data/hsm/softhsm2.conf', pinsLeftOut: ['hsm/user.pin', 'hsm/so.pin'] } });
+  rmSync(noPins);
 
   const again = await run(configA, 'backup', '--out', archive);
   t.equal(again.code, 1);

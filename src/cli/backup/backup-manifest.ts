@@ -33,6 +33,8 @@ export interface BackupManifest {
     tokenLabel: string;
     /** Archive path of the SoftHSM conf (under data/), rewritten on restore; null when not in the archive. */
     softhsmConf: string | null;
+    /** PIN files (data-dir relative) left out by `--without-pins`: to be put back before the restored appliance starts. */
+    pinsLeftOut: string[];
   };
   files: BackupFile[];
 }

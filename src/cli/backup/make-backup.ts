@@ -66,7 +66,15 @@ function listFiles(dir: string, skip: (abs: string) => boolean, notes: string[])
   return out;
 }
 
-export async function makeBackup(config: ProofgateConfig, opts: { out: string; configFile: string | null }): Promise<BackupReport> {
+export interface BackupOptions {
+  out: string;
+  /** The configuration file in use (archived as config.json), or null for the embedded defaults. */
+  configFile: string | null;
+  /** Leave the HSM PIN files out (keep the PINs in a vault; the token alone is encrypted under the user PIN). */
+  withoutPins?: boolean;
+}
+
+export async function makeBackup(config: ProofgateConfig, opts: BackupOptions): Promise<BackupReport> {
   const archive = path.resolve(opts.out);
   if (existsSync(archive)) throw new ProofgateError('ERR_BAD_REQUEST', `${archive} exists; choose a new name (a backup never overwrites a file)`, { status: 400 });
   const dataDir = resolveDataPath(config.server.dataDir);
@@ -86,12 +94,15 @@ export async function makeBackup(config: ProofgateConfig, opts: { out: string; c
     const softhsmConf = config.hsm.softhsmConf === null ? null : hsmPath(dataDir, config.hsm.softhsmConf);
     if (softhsmConf === null) notes.push(externalHsmGuidance(config.hsm.tokenLabel, config.hsm.keyLabelPrefix));
     else if (!isInside(dataDir, softhsmConf)) notes.push(`not in the backup: the SoftHSM token store of ${softhsmConf} (outside ${dataDir}); back it up with the host`);
+    const pinsLeftOut: string[] = [];
     for (const f of [config.hsm.pinFile, config.hsm.soPinFile]) {
       const p = f === null ? null : hsmPath(dataDir, f);
       if (p && !isInside(dataDir, p)) notes.push(`not in the backup: ${p} (outside ${dataDir}); back it up with the host`);
+      else if (p && opts.withoutPins && existsSync(p)) pinsLeftOut.push(p);
     }
+    if (pinsLeftOut.length) notes.push(`PIN files left out (--without-pins): ${pinsLeftOut.join(', ')}; keep the PINs in your vault`);
 
-    const skipped = new Set([database, `${database}-wal`, `${database}-shm`, `${database}-journal`, archive, partial, staging, configFile]);
+    const skipped = new Set([database, `${database}-wal`, `${database}-shm`, `${database}-journal`, archive, partial, staging, configFile, ...pinsLeftOut]);
     const skip = (p: string): boolean => skipped.has(p) || p.endsWith('.log') || /^\.proofgate-backup-|\.partial$/.test(path.basename(p));
     const dataFiles = existsSync(dataDir) ? listFiles(dataDir, skip, notes) : [];
 
@@ -113,6 +124,7 @@ export async function makeBackup(config: ProofgateConfig, opts: { out: string; c
           kind: softhsmConf === null ? 'external' : 'embedded-softhsm',
           tokenLabel: config.hsm.tokenLabel,
           softhsmConf: softhsmConf !== null && isInside(dataDir, softhsmConf) ? toArchivePath(path.relative(dataDir, softhsmConf)) : null,
+          pinsLeftOut: pinsLeftOut.map((p) => path.relative(dataDir, p)),
         },
         files,
       };

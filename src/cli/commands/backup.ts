@@ -5,9 +5,9 @@ import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import { consoleIo, type CommandIo } from './purge.js';
 
-export const backupOptions = { out: { type: 'string' }, config: { type: 'string' } } as const;
+export const backupOptions = { out: { type: 'string' }, 'without-pins': { type: 'boolean' }, config: { type: 'string' } } as const;
 export const restoreOptions = { from: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' } } as const;
-export const backupUsage = 'backup --out FILE [--config FILE]';
+export const backupUsage = 'backup --out FILE [--without-pins] [--config FILE]';
 export const restoreUsage = 'restore --from FILE --data-dir DIR [--force]';
 
 function usageError(usage: string, message: string): ProofgateError {
@@ -20,7 +20,7 @@ export async function backupCommand(args: string[], io: CommandIo = consoleIo): 
   const configFile = values.config ?? process.env.PROOFGATE_CONFIG ?? null;
   const config = loadConfig(configFile ?? undefined);
   const { makeBackup } = await import('../backup/make-backup.js');
-  const report = await makeBackup(config, { out: values.out, configFile });
+  const report = await makeBackup(config, { out: values.out, configFile, withoutPins: values['without-pins'] ?? false });
   const m = report.manifest;
   io.out(`backup ${report.archive} (mode 0600): ${m.files.length} file(s); database schema ${m.database.schemaVersion}, `
     + `audit through seq ${m.database.lastAuditSeq}; configuration ${m.source.configFile ?? '(defaults, no file)'}; `
@@ -42,6 +42,7 @@ export async function restoreCommand(args: string[], io: CommandIo = consoleIo):
   io.out(`configuration: ${report.configFile} (server.dataDir and the paths inside the old data directory now point here)`);
   if (m.hsm.kind === 'external') io.err(`note: the HSM keys are not in the backup: the HSM token "${m.hsm.tokenLabel}" must hold them (restore them with the HSM's own procedure)`);
   else if (m.hsm.softhsmConf) io.out('SoftHSM: token store restored; softhsm2.conf rewritten for its new directory');
+  for (const pin of m.hsm.pinsLeftOut ?? []) io.err(`note: the backup was made --without-pins: put the PIN back in ${report.dataDir}/${pin} (mode 0600) before the appliance starts`);
   io.out(`next: PROOFGATE_CONFIG=${report.configFile} proofgate init (checks the token, applies pending migrations), `
     + 'then proofgate audit-verify, then start the service with that configuration');
   return 0;
