@@ -30,7 +30,7 @@ function readJson(file: string): Record<string, unknown> | null {
 }
 
 function builtCommit(): { commit: string; commitFrom: VersionInfo['commitFrom'] } {
-  const runningFromDist = fileURLToPath(import.meta.url).includes(`${path.sep}dist${path.sep}`);
+  const runningFromDist = path.relative(projectRoot, fileURLToPath(import.meta.url)).startsWith(`dist${path.sep}`);
   if (runningFromDist) {
     const info = readJson(path.join(projectRoot, 'dist', 'build-info.json'));
     const commit = typeof info?.commit === 'string' ? info.commit : 'unknown';
