@@ -102,8 +102,9 @@ t.test('init in A, enrol, back up while serving, restore into B, start from B: a
     server: { dataDir: a, port, publicBaseUrl: 'http://127.0.0.1:8443' },
     hsm: { tokenLabel: 'backup-test' },
     biometrics: { manifest: path.join(work, 'no-models.json') }, // the face engine is not needed here
-    audit: { checkpointEvery: 1 },
+    audit: { checkpointEvery: 1, witnessFile: path.join(work, 'witness', 'audit-witness.jsonl') },
   };
+  mkdirSync(path.join(work, 'witness'), { mode: 0o700 });
   writeFileSync(configA, JSON.stringify(raw));
 
   const init = await run(configA, 'init');
@@ -164,6 +165,8 @@ t.test('init in A, enrol, back up while serving, restore into B, start from B: a
   const verify = await run(configB, 'audit-verify');
   t.equal(verify.code, 0, `audit-verify on B: ${verify.stdout}${verify.stderr}`);
   t.notMatch(verify.stderr, /HSM not reachable/, "B's token was found");
+  const exported = await run(configB, 'audit-export', '--out', path.join(work, 'backups', 'audit.jsonl'));
+  t.equal(exported.code, 0, exported.stderr);
   const show = await run(configB, 'profile', 'show', '--tid', TID, '--oid', OID, '--json');
   t.equal(show.code, 0, show.stderr);
   t.match(JSON.parse(show.stdout), { tid: TID, oid: OID, profile: { profileId: enrolled.profile.profileId, upn: 'ada@contoso.example' }, auditTotal: 1 });
@@ -176,5 +179,7 @@ t.test('init in A, enrol, back up while serving, restore into B, start from B: a
   t.equal(forced.code, 0, forced.stderr);
   t.match(forced.stderr, /the previous contents of .* were moved to .*b\.replaced-/);
   t.same(loose(b), [], 'everything restored is private');
-  t.same(loose(path.dirname(archive)), [], 'the archive is private');
+  t.same(loose(path.dirname(archive)), [], 'the archive and the export are private');
+  t.same(loose(path.join(work, 'witness')), [], 'the witness is private');
+  t.match(readFileSync(path.join(work, 'witness', 'audit-witness.jsonl'), 'utf8'), /"seq":1/, 'and was written');
 });

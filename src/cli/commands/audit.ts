@@ -149,8 +149,8 @@ export async function auditExportCommand(config: ProofgateConfig, args: string[]
   }
   const repo = openConfiguredRepository(config);
   try {
-    // The trail names accounts (tid, oid, UPN): keep the file private to its owner and group.
-    const stream = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o640 }) : process.stdout;
+    // The trail names accounts (tid, oid, UPN): keep the file private to its owner.
+    const stream = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
     const opened = opts.out ? new Promise<void>((resolve, reject) => { stream.once('open', () => resolve()); stream.once('error', reject); }) : Promise.resolve();
     try {
       await opened;
