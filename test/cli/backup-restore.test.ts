@@ -145,6 +145,9 @@ t.test('init in A, enrol, back up while serving, restore into B, start from B: a
   const again = await run(configA, 'backup', '--out', archive);
   t.equal(again.code, 1);
   t.match(again.stderr, /proofgate\.tar exists; choose a new name/);
+  const inside = await run(configA, 'backup', '--out', path.join(a, 'backups', 'x.tar'));
+  t.equal(inside.code, 1);
+  t.match(inside.stderr, /is inside the data directory .*; write backups elsewhere/);
 
   const restore = await run(null, 'restore', '--from', archive, '--data-dir', b);
   t.equal(restore.code, 0, restore.stderr);

@@ -80,6 +80,9 @@ export async function makeBackup(config: ProofgateConfig, opts: BackupOptions): 
   const dataDir = resolveDataPath(config.server.dataDir);
   const database = storeDatabasePath(config);
   if (!existsSync(database)) throw new ProofgateError('ERR_STORE', `no database at ${database}; nothing to back up (run "proofgate init" first)`);
+  if (isInside(dataDir, archive)) {
+    throw new ProofgateError('ERR_BAD_REQUEST', `${archive} is inside the data directory ${dataDir}; write backups elsewhere (each would be copied into the next)`, { status: 400 });
+  }
   const configFile = opts.configFile ? path.resolve(opts.configFile) : null;
   const notes: string[] = [];
 
