@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
-import { consoleIo, type CommandIo } from './purge.js';
+import { consoleIo, type CommandIo } from './command-io.js';
 
 export const backupOptions = { out: { type: 'string' }, 'without-pins': { type: 'boolean' }, config: { type: 'string' } } as const;
 export const restoreOptions = { from: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' } } as const;

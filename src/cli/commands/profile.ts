@@ -8,7 +8,7 @@ import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import type { AccountActivity, ProfileSummary, Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
-import { consoleIo, type CommandIo } from './purge.js';
+import { consoleIo, type CommandIo } from './command-io.js';
 import { eraseAccount } from './erase-account.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
