@@ -4,6 +4,11 @@
 // trail, the chain still verifies, and the next Entra request for the account opens the first-time page.
 // Refusals (unknown account, not confirmed, a bad id) write nothing.
 import t from 'tap';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildConfig } from '../../src/config/index.js';
+import { openConfiguredRepository } from '../../src/store/open-store.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { profileCommand, type ProfileRuntime, type ProfileSubcommand } from '../../src/cli/commands/profile.js';
 import { eraseAccount } from '../../src/cli/commands/erase-account.js';
@@ -12,7 +17,7 @@ import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-fa
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { auditTrailFor } from '../helpers/audit-fixture.js';
-import { tempRepository } from '../helpers/temp-store.js';
+import { tempDir, tempRepository } from '../helpers/temp-store.js';
 
 const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
 
@@ -134,4 +139,33 @@ t.test('the erasure and its record commit together: a record the trail refuses r
   const done = eraseAccount({ repo, audit: trail }, { tid, oid, reference: null, at: 2 });
   t.match(done, { erasure: { profileId: 'p1', imagesErased: 0 }, audit: { seq: 1, flow: 'erasure', decision: 'erased' } });
   await trail.flush();
+});
+
+t.test('through the real CLI: without --yes, a closed or negative stdin confirms nothing (no hang, nothing erased)', async (t) => {
+  const dir = tempDir(t, 'proofgate-profile-cli-');
+  const raw = { server: { dataDir: dir } };
+  const configFile = path.join(dir, 'proofgate.json');
+  writeFileSync(configFile, JSON.stringify(raw));
+  const tid = '11111111-1111-4111-8111-111111111111';
+  const oid = '22222222-2222-4222-8222-222222222222';
+  const repo = openConfiguredRepository(buildConfig(raw));
+  repo.upsertSubject({ tid, oid, upn: null, displayName: null, givenName: null, familyName: null });
+  repo.saveProfile({ profileId: 'p1', tid, oid, template: Buffer.alloc(512, 1), modelId: 'dlib-resnet-v1', enrolment: null });
+  repo.close();
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  for (const input of [null, 'no\n']) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'profile', 'delete', '--tid', tid, '--oid', oid],
+      { cwd: root, env: { ...process.env, PROOFGATE_CONFIG: configFile }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    if (input) child.stdin.write(input);
+    child.stdin.end();
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    t.equal(code, 1, `stdin ${JSON.stringify(input)}: exit 1`);
+    t.match(stderr, /Type "erase" to confirm: [\s\S]*proofgate profile delete: not confirmed; nothing erased/);
+  }
+  const after = openConfiguredRepository(buildConfig(raw));
+  t.ok(after.getProfile(tid, oid), 'the profile is still there');
+  t.equal(after.lastAuditRecord(), null);
+  after.close();
 });

@@ -198,9 +198,10 @@ async function openRuntime(configFile: string | undefined): Promise<ProfileRunti
     async ask(question) {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
-        return await rl.question(question);
-      } catch {
-        return ''; // stdin closed: not confirmed
+        return await new Promise<string>((resolve) => {
+          rl.once('close', () => resolve('')); // stdin closed (no terminal, nothing piped): not confirmed
+          rl.question(question).then(resolve, () => resolve(''));
+        });
       } finally {
         rl.close();
       }
