@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, configDefaults } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
+// These two modules are light: they load the store, the HSM or an archive only when their command runs.
+import { profileCommand, profileOptions, profileUsage } from './commands/profile.js';
+import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -34,12 +37,9 @@ const CONFIG_FLAG = { config: { type: 'string' } } as const;
 
 const profileSubcommand = (sub: 'list' | 'show' | 'delete', summary: string): Command => ({
   summary,
-  usage: `profile ${sub} …`,
-  options: {},
-  async run(args) {
-    const { profileCommand } = await import('./commands/profile.js');
-    return profileCommand(sub, args);
-  },
+  usage: profileUsage[sub],
+  options: profileOptions[sub],
+  run: (args) => profileCommand(sub, args),
 });
 
 const hsmSubcommand = (sub: 'init' | 'status' | 'rotate', summary: string): Command => ({
@@ -119,21 +119,15 @@ export const commands: Record<string, Command | CommandGroup> = {
   },
   backup: {
     summary: 'write one archive (0600) of the database (online snapshot), the configuration and the data directory (embedded HSM token included)',
-    usage: 'backup --out FILE [--without-pins] [--config FILE]',
-    options: {},
-    async run(args) {
-      const { backupCommand } = await import('./commands/backup.js');
-      return backupCommand(args);
-    },
+    usage: backupUsage,
+    options: backupOptions,
+    run: (args) => backupCommand(args),
   },
   restore: {
     summary: 'restore a backup into a data directory (empty, or --force to move the old one aside); writes DIR/proofgate.json',
-    usage: 'restore --from FILE --data-dir DIR [--force]',
-    options: {},
-    async run(args) {
-      const { restoreCommand } = await import('./commands/backup.js');
-      return restoreCommand(args);
-    },
+    usage: restoreUsage,
+    options: restoreOptions,
+    run: (args) => restoreCommand(args),
   },
   'audit-verify': {
     summary: "verify the audit hash chain, each record's MAC and the HSM-signed checkpoints (trusts the HSM's published keys)",
@@ -215,16 +209,6 @@ export const commands: Record<string, Command | CommandGroup> = {
   },
 };
 
-// Flags and usage lines that live with the command's own module are filled in here, so each is written once.
-async function completeTable(): Promise<void> {
-  const { profileOptions, profileUsage } = await import('./commands/profile.js');
-  const { backupOptions, backupUsage, restoreOptions, restoreUsage } = await import('./commands/backup.js');
-  const profile = (commands.profile as CommandGroup).subcommands;
-  for (const sub of ['list', 'show', 'delete'] as const) Object.assign(profile[sub], { options: profileOptions[sub], usage: profileUsage[sub] });
-  Object.assign(commands.backup, { options: backupOptions, usage: backupUsage });
-  Object.assign(commands.restore, { options: restoreOptions, usage: restoreUsage });
-}
-
 /** Where runCli prints: usage and help to `out`, refusals to `err`. */
 export interface CliIo {
   out(text: string): void;
@@ -269,7 +253,6 @@ function refusal(c: Command, args: string[]): string | null {
 
 /** Runs one command line (without `node main.js`); resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIo = consoleCliIo): Promise<number> {
-  await completeTable();
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(overallHelp());
