@@ -27,7 +27,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (!((a===20
 # System packages: OpenCV (addon), SoftHSM2 + OpenSC (HSM), Chromium (browser tests), nginx (reverse
 # proxy), the OCR-B font (MRZ rendering), and the toolchain to build native addons.
 apt_packages=(g++ make cmake ninja-build pkg-config python3 libopencv-dev opencv-data softhsm2 opensc
-              chromium nginx-light fonts-ocr-b libzxing-dev)
+              chromium nginx fonts-ocr-b libzxing-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

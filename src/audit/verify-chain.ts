@@ -12,6 +12,12 @@ import type { AuditCheckpoint, AuditRecord } from '../core/domain.js';
 import type { AuditMacKeys } from '../hsm/audit-mac-keys.js';
 import { GENESIS_HASH, auditBody, chainHash, checkpointSigningInput, recordMacProblem } from './chain.js';
 
+/** Where an incremental export starts: the record before its first one, as the exporting store held it. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
 export interface AuditSource {
   auditRecords(): Iterable<AuditRecord>;
   auditCheckpoints(): AuditCheckpoint[];
@@ -20,6 +26,11 @@ export interface AuditSource {
    * (an export file) exempts only the records before the first one that has a MAC.
    */
   auditPreMacThrough?(): number;
+  /**
+   * An incremental export's anchor (export.ts): the chain is checked from anchor.seq + 1, linked to
+   * anchor.hash. Trust in the anchor itself comes from the previous export, which must end with that record.
+   */
+  auditAnchor?(): AuditAnchor;
 }
 
 export type AuditProblemKind =
@@ -58,6 +69,8 @@ export interface AuditVerification {
   witness?: { checkpoints: number; attestedThrough: number };
   /** Only when MAC keys were given: records whose MAC verified, and records from before MACs (null, all first). */
   macs?: { checked: number; preMac: number };
+  /** Only for an anchored (incremental) source: the record it continues from. */
+  anchor?: AuditAnchor;
 }
 
 export interface VerifyOptions {
@@ -113,9 +126,11 @@ export function verifyAuditChain(source: AuditSource, trusted: TrustedKeys, opts
       batch.forEach((seq, j) => derived.set(seq, keys[j]));
     }
     const preMacThrough = source.auditPreMacThrough?.();
+    const anchor = source.auditAnchor?.();
     return verifyChain({
       auditRecords: () => records, auditCheckpoints: () => source.auditCheckpoints(),
       ...(preMacThrough === undefined ? {} : { auditPreMacThrough: () => preMacThrough }),
+      ...(anchor === undefined ? {} : { auditAnchor: () => anchor }),
     }, trusted, opts, derived);
   })();
 }
@@ -127,8 +142,9 @@ function verifyChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOpti
   const witnessed = opts.witness ?? [];
   const witnessBySeq = new Map<number, AuditCheckpoint[]>();
   for (const w of witnessed) witnessBySeq.set(w.seq, [...(witnessBySeq.get(w.seq) ?? []), w]);
-  let expected = 1;
-  let prevHash = GENESIS_HASH;
+  const anchor = source.auditAnchor?.();
+  let expected = (anchor?.seq ?? 0) + 1;
+  let prevHash = anchor?.hash ?? GENESIS_HASH;
   let records = 0;
   let sealedThrough = 0;
   let attestedThrough = 0;
@@ -138,15 +154,27 @@ function verifyChain(source: AuditSource, trusted: TrustedKeys, opts: VerifyOpti
   const storedPreMacThrough = source.auditPreMacThrough?.();
   const result = (problem: AuditProblem | null): AuditVerification => ({
     ok: problem === null, records, lastSeq: expected - 1, checkpoints: checkpoints.length, sealedThrough,
-    unsealedTail: Math.max(0, expected - 1 - sealedThrough), problem,
+    unsealedTail: Math.max(0, expected - 1 - Math.max(sealedThrough, anchor?.seq ?? 0)), problem,
     ...(opts.witness ? { witness: { checkpoints: witnessed.length, attestedThrough } } : {}),
     ...(positionKeys ? { macs: { checked: macsChecked, preMac } } : {}),
+    ...(anchor ? { anchor } : {}),
   });
 
   // The witness's own lines must be genuine before they can accuse (or clear) the database.
   for (const w of witnessed) {
     const bad = signatureProblem(w, keys);
     if (bad) return result({ ...bad, kind: 'witness-signature', reason: `witness line for ${bad.reason}` });
+  }
+
+  // A checkpoint at the anchor (an incremental export from a sealed seq) vouches for the anchor itself.
+  const anchorCheckpoint = anchor ? bySeq.get(anchor.seq) : undefined;
+  if (anchor && anchorCheckpoint) {
+    if (anchorCheckpoint.hash !== anchor.hash) {
+      return result({ seq: anchor.seq, kind: 'checkpoint-mismatch', reason: `checkpoint at seq ${anchor.seq} seals hash ${anchorCheckpoint.hash}, but the anchor says record ${anchor.seq} hashes to ${anchor.hash}` });
+    }
+    const bad = signatureProblem(anchorCheckpoint, keys);
+    if (bad) return result(bad);
+    sealedThrough = anchor.seq;
   }
 
   for (const record of source.auditRecords()) {

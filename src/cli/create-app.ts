@@ -1,5 +1,5 @@
 // Assembles the express app: security headers, body limits, the OIDC provider, the verification UI's
-// routes, /health, then 404 and the one error handler. Served at the root and, when
+// routes, /health, /metrics (allow-listed), then 404 and the one error handler. Served at the root and, when
 // server.publicBaseUrl has a path, also under that path (for proxies that forward it unchanged).
 import express, { type Router } from 'express';
 import type { ProofgateConfig } from '../config/index.js';
@@ -11,8 +11,12 @@ import type { VerificationUi } from '../oidc/verification-ui.js';
 import { bodyParsers } from '../http/body-parsers.js';
 import { errorHandler, notFound } from '../http/error-handler.js';
 import { healthEndpoint, type HealthChecks } from '../http/health.js';
-import { jsonLineLogger, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 import { securityHeaders } from '../http/security-headers.js';
+// Observability: the app's one metrics registry, /metrics and the 503 count (docs/observability.md).
+import { createMetrics, type ApplianceMetrics } from '../observability/metrics.js';
+import { METRICS_PATH, metricsEndpoint } from '../http/metrics-endpoint.js';
+import { countUnavailableResponses } from '../http/metrics-responses.js';
 
 export interface AppDeps {
   config: ProofgateConfig;
@@ -25,14 +29,21 @@ export interface AppDeps {
   healthChecks?: HealthChecks;
   /** More routes, mounted after the provider's (the verification UI's pages and uploads). */
   routers?: Array<{ path: string; router: Router }>;
-  log?: Logger;
+  /** The structured event log: pinoLogger() in the appliance, silentLogger or a recorder in tests. */
+  log: Logger;
+  /** The registry /metrics serves; the parts built before the app (verification, completer) count into it too. Absent: the app makes one. */
+  metrics?: ApplianceMetrics;
   /** Clock in ms; tests move it. */
   now?: () => number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const { config } = deps;
-  const log = deps.log ?? jsonLineLogger;
+  const { log } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  // Records after the last signed checkpoint: the trail seals up to the newest checkpoint's seq.
+  metrics.watchUnsealedAuditRecords(() => Math.max(0, (deps.repository.lastAuditRecord()?.seq ?? 0) - (deps.repository.lastAuditCheckpoint()?.seq ?? 0)));
+  metrics.watchEntraKeysFreshness(() => deps.entraKeys.freshness().ok);
   const now = deps.now ?? Date.now;
   const app = express();
   app.disable('x-powered-by');
@@ -40,10 +51,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', config.server.trustedProxies.length > 0 ? config.server.trustedProxies : false);
 
   const routes = express.Router();
-  routes.use(oidcRouter({ ...deps, log, now }));
+  routes.use(oidcRouter({ ...deps, log, metrics, now }));
   for (const extra of deps.routers ?? []) routes.use(extra.path, extra.router);
   routes.get('/health', healthEndpoint(deps.healthChecks ?? {}));
+  routes.get(METRICS_PATH, metricsEndpoint(metrics, config.server.metricsAllowFrom));
 
+  app.use(countUnavailableResponses(metrics));
   app.use(securityHeaders(config.server));
   app.use(...bodyParsers(config.server));
   const prefix = new URL(config.server.publicBaseUrl).pathname.replace(/\/+$/, '');

@@ -25,6 +25,8 @@ export interface Command {
   options: Options;
   /** How many positional arguments it takes (default none). */
   positionals?: number;
+  /** A longer --help text than the usage line and summary, when the command has one (it starts with the usage). */
+  help?(): Promise<string>;
   run(args: string[]): Promise<number>;
 }
 
@@ -89,8 +91,8 @@ export const commands: Record<string, Command | CommandGroup> = {
   },
   'import-entra-jwks': {
     summary: "pin Entra's signing keys from a JWKS file (air-gapped sites: no outbound call is ever made)",
-    usage: 'import-entra-jwks FILE [--cloud public|usgov|china]',
-    options: { cloud: { type: 'string' } },
+    usage: 'import-entra-jwks FILE|--fetch [--cloud public|usgov|china]',
+    options: { fetch: { type: 'boolean' }, cloud: { type: 'string' } },
     positionals: 1,
     async run(args) {
       const { runImportEntraJwks } = await import('./commands/import-entra-jwks.js');
@@ -151,8 +153,9 @@ export const commands: Record<string, Command | CommandGroup> = {
   },
   'audit-export': {
     summary: 'export the audit trail as JSON lines (records, then checkpoints, then signing keys)',
-    usage: 'audit-export [--out FILE]',
-    options: { out: { type: 'string' } },
+    usage: 'audit-export [--out FILE] [--since SEQ]',
+    options: { out: { type: 'string' }, since: { type: 'string' } },
+    help: async () => (await import('./commands/audit.js')).auditExportHelp,
     async run(args) {
       const { auditExportCommand } = await import('./commands/audit.js');
       return auditExportCommand(loadConfig(), args);
@@ -288,7 +291,7 @@ export async function runCli(argv: string[], io: CliIo = consoleCliIo): Promise<
     command = entry;
   }
   if (args.some(isHelp)) {
-    io.out(commandHelp(command));
+    io.out(command.help ? await command.help() : commandHelp(command));
     return 0;
   }
   const problem = refusal(command, args);

@@ -3,7 +3,7 @@
 // prerequisite (the HSM token, the database) is missing; after start-up an outage of a part fails only
 // the requests that need it (HSM → temporarily_unavailable, face engine → temporarily_unavailable).
 // The order, top to bottom: data directory → store → HSM → evidence key → retention → audit trail →
-// expired-session sweep → face engine → OIDC completer and document checks → routes and /health → listen.
+// audit feed → expired-session sweep → face engine → OIDC completer and document checks → routes and /health → listen.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
@@ -25,7 +25,13 @@ import { applianceHealthChecks } from './start/appliance-health.js';
 import { BackgroundJobs } from './start/background-jobs.js';
 import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
 import { openAuditTrail } from './start/open-audit-trail.js';
-import { jsonLineLogger, type Logger } from '../core/log.js';
+import { auditFeedSink, startAuditFeed } from './start/start-audit-feed.js';
+import type { AuditFeed } from '../audit/feed/audit-feed.js';
+import type { Logger } from '../core/log.js';
+// Observability (docs/observability.md): the product logger, the app's one registry, HSM failures observed.
+import { pinoLogger } from '../observability/pino-logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { hsmFailureObserver } from './start/observe-hsm.js';
 
 export interface RunningAppliance {
   server: Server;
@@ -34,46 +40,54 @@ export interface RunningAppliance {
   close(): Promise<void>;
 }
 
-export async function startAppliance(config: ProofgateConfig, log: Logger = jsonLineLogger): Promise<RunningAppliance> {
+export async function startAppliance(config: ProofgateConfig, log: Logger = pinoLogger()): Promise<RunningAppliance> {
   const dataDir = resolveDataPath(config.server.dataDir);
-  // Refused before anything opens: a witness beside the database falls with it.
+  // Refused before anything opens: a witness beside the database falls with it; so do unusable feed TLS files.
   const witnessFile = configuredWitnessFile(config);
+  const feedSink = auditFeedSink(config.audit.feed);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const jobs = new BackgroundJobs(log);
+  const metrics = createMetrics();
   let repository: SqliteRepository | undefined;
   let hsm: ApplianceHsm | undefined;
   let face: LoadedFaceEngine | undefined;
+  let auditFeed: AuditFeed | null = null;
   try {
     repository = openConfiguredRepository(config);
     const store = repository;
-    hsm = await openHsmOrExplain(config, dataDir);
+    hsm = await openHsmOrExplain(config, dataDir, hsmFailureObserver(log, metrics));
     const evidence = new EvidenceCipher(store, hsm.dataKeyWrapper);
     await evidence.ready();
     jobs.every('retention-purge', RETENTION_INTERVAL_MS, () => log('retention-purge', { ...purgeExpiredEvidence(store, config.store) }), { runNow: true });
 
     const auditTrail = await openAuditTrail(config, store, hsm, witnessFile, log);
     jobs.every('audit-checkpoint', AUDIT_CHECKPOINT_POLL_MS, () => auditTrail.checkpointIfDue(), { runNow: false });
+    // The SIEM feed follows the store after commit, from its own cursor; it never holds up a decision.
+    auditFeed = startAuditFeed(config, feedSink, store, dataDir, log);
+    const feed = auditFeed;
+    if (feed) metrics.watchAuditFeedLag(() => feed.lag());
     // Open sessions nobody came back to (and those that expired while the appliance was down) are closed
     // as expired, each with its audit record.
     jobs.every('session-sweep', SESSION_SWEEP_INTERVAL_MS, () => {
       const report = sweepExpiredSessions({ repo: store, audit: auditTrail });
-      if (report.failed > 0) log('session-sweep-failed', { ...report });
+      if (report.failed > 0) log('session-sweep-failed', { ...report }, 'error');
       else if (report.expired > 0) log('session-sweep', { ...report });
     }, { runNow: true });
 
     face = await loadFaceEngine(config, log);
     const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-    const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing });
+    const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics });
     // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
     const documentChecks = await loadDocumentChecks(config.documents);
-    if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' });
+    if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' }, 'error');
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
     const verification = createVerification({
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
+      log, metrics,
     });
     const app = createApp({
-      config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log,
-      healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, auditTrail, witnessFile }),
+      config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log, metrics,
+      healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, auditTrail, witnessFile, auditFeed: feed }),
       routers: [{ path: '/', router: verification.router }],
     });
     const { server, listenUrl } = await listen(app, config);
@@ -90,8 +104,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // A clean shutdown seals the tail (queued behind any checkpoint being signed), before the token
         // and the database close.
-        await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'shutdown', error: (e as Error).message }));
+        await auditTrail.checkpoint().catch((e: unknown) => log('audit-checkpoint-failed', { at: 'shutdown', error: (e as Error).message }, 'error'));
         await auditTrail.flush();
+        await feed?.stop();
         openEngine?.close();
         await openHsm.close();
         store.close();
@@ -99,6 +114,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
     };
   } catch (e) {
     jobs.stop();
+    await auditFeed?.stop();
     face?.loaded?.close();
     await hsm?.close();
     repository?.close();
@@ -106,9 +122,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = json
   }
 }
 
-async function openHsmOrExplain(config: ProofgateConfig, dataDir: string): Promise<ApplianceHsm> {
+async function openHsmOrExplain(config: ProofgateConfig, dataDir: string, onFailure: Parameters<typeof openApplianceHsm>[2]): Promise<ApplianceHsm> {
   try {
-    return await openApplianceHsm(config.hsm, dataDir);
+    return await openApplianceHsm(config.hsm, dataDir, onFailure);
   } catch (e) {
     throw new ProofgateError('ERR_HSM_UNAVAILABLE',
       `cannot open the HSM token "${config.hsm.tokenLabel}" (${(e as Error).message}); run "proofgate init" first`, { cause: e });

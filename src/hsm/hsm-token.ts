@@ -25,6 +25,16 @@ export interface HsmTokenOptions {
   sessionPoolSize: number;
   /** Clock for the retry backoff (ms). */
   now?: () => number;
+  /**
+   * Told of every failed operation (ERR_HSM_UNAVAILABLE or ERR_HSM) with the operation's kind ("sign",
+   * "wrap data key": no key id, a bounded set): the appliance logs and counts it. Never given a PIN.
+   */
+  onFailure?: (operation: string, error: ProofgateError) => void;
+}
+
+/** "sign (kid abc)" → "sign": the operation's kind, without the per-key detail. */
+export function operationKind(operation: string): string {
+  return operation.replace(/\s*\(.*\)$/, '');
 }
 
 /** What an operation gets: the API, one session for its exclusive use, and per-connection caches. */
@@ -113,6 +123,15 @@ export class HsmToken {
    * `fn` throws itself pass through unchanged.
    */
   async run<T>(operation: string, fn: (ctx: TokenContext) => T | Promise<T>, opts: RunOptions = {}): Promise<T> {
+    try {
+      return await this.#run(operation, fn, opts);
+    } catch (e) {
+      if (e instanceof ProofgateError && (e.code === 'ERR_HSM_UNAVAILABLE' || e.code === 'ERR_HSM')) this.#opts.onFailure?.(operationKind(operation), e);
+      throw e;
+    }
+  }
+
+  async #run<T>(operation: string, fn: (ctx: TokenContext) => T | Promise<T>, opts: RunOptions): Promise<T> {
     const limitMs = opts.timeoutMs ?? this.#opts.operationTimeoutMs;
     const deadline = this.#now() + limitMs;
     const conn = this.#connection();

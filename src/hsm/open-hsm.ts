@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { HsmConfig } from '../config/sections/hsm.js';
-import { HsmToken } from './hsm-token.js';
+import { HsmToken, type HsmTokenOptions } from './hsm-token.js';
 import { Pkcs11KeyRing } from './pkcs11-key-ring.js';
 import { Pkcs11DataKeyWrapper } from './pkcs11-data-key-wrapper.js';
 import { Pkcs11AuditMacKeys } from './pkcs11-audit-mac-keys.js';
@@ -40,9 +40,10 @@ export function applySoftHsmConf(cfg: HsmConfig, dataDir: string): void {
   if (cfg.softhsmConf !== null) process.env.SOFTHSM2_CONF = hsmPath(dataDir, cfg.softhsmConf);
 }
 
-export function openHsmToken(cfg: HsmConfig, dataDir: string): HsmToken {
+export function openHsmToken(cfg: HsmConfig, dataDir: string, onFailure?: HsmTokenOptions['onFailure']): HsmToken {
   applySoftHsmConf(cfg, dataDir);
   return new HsmToken({
+    ...(onFailure ? { onFailure } : {}),
     modulePath: cfg.module,
     tokenLabel: cfg.tokenLabel,
     readPin: pinReader(cfg, dataDir),
@@ -83,8 +84,8 @@ export interface ApplianceHsm {
  * Opens the token for the server. Needs the token at start-up (to learn the wrapping key id); after
  * that an outage only fails the calls made during it, and the token is re-opened when it is back.
  */
-export async function openApplianceHsm(cfg: HsmConfig, dataDir: string): Promise<ApplianceHsm> {
-  const token = openHsmToken(cfg, dataDir);
+export async function openApplianceHsm(cfg: HsmConfig, dataDir: string, onFailure?: HsmTokenOptions['onFailure']): Promise<ApplianceHsm> {
+  const token = openHsmToken(cfg, dataDir, onFailure);
   try {
     const keyRing = openKeyRing(token, cfg);
     await keyRing.active(); // fail at start-up, not at the first sign-in, when `hsm init` was never run

@@ -5,7 +5,8 @@ import type { Request } from 'express';
 
 const SAFE_PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
 
-function peerIsTrusted(req: Request): boolean {
+/** The connecting peer is one of server.trustedProxies (never decided by a header). */
+export function peerIsTrusted(req: Request): boolean {
   const trust = req.app.get('trust proxy fn') as ((addr: string | undefined, i: number) => boolean) | undefined;
   return Boolean(trust?.(req.socket.remoteAddress, 0));
 }

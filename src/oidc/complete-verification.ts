@@ -12,6 +12,7 @@ import type { Repository } from '../store/repository.js';
 import { describeError, type OidcErrorCode } from '../core/describe-error.js';
 import type { PostBack } from './form-post.js';
 import { signIdToken, type IdTokenClaims } from './id-token.js';
+import { createMetrics, type ApplianceMetrics } from '../observability/metrics.js';
 
 export interface DecisionDetail {
   /**
@@ -44,6 +45,8 @@ export interface CompleterDeps {
   config: ProofgateConfig;
   repository: Repository;
   keyRing: KeyRing;
+  /** The signing stage is timed here (the app's registry); default one of its own that nobody scrapes. */
+  metrics?: ApplianceMetrics;
   now?: () => number;
 }
 
@@ -56,6 +59,7 @@ function errorPostBack(session: VerificationSession, error: OidcErrorCode, descr
 export function createVerificationCompleter(deps: CompleterDeps): VerificationCompleter {
   const now = deps.now ?? Date.now;
   const { config, repository, keyRing } = deps;
+  const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
 
   /** Claims the session as `status` and runs the caller's record, in one transaction. */
   function claim(sessionId: string, status: 'decided' | 'expired', completed: CompletedVerification, detail: DecisionDetail): CompletedVerification {
@@ -119,8 +123,10 @@ export function createVerificationCompleter(deps: CompleterDeps): VerificationCo
       iat,
       exp: iat + config.oidc.tokenLifetimeSeconds,
     };
+    const endSigning = metrics.startStage('signing');
     try {
       const idToken = await signIdToken(keyRing, claims, config.oidc.signingTimeoutMs);
+      endSigning();
       const fields: Record<string, string> = { id_token: idToken };
       if (session.state !== null) fields.state = session.state;
       return { redirectUri: session.redirectUri, fields, outcome: 'verified', session, idTokenClaims: claims };

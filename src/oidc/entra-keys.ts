@@ -182,29 +182,42 @@ class FetchedEntraKeys implements EntraKeySource {
   }
 
   async #download(cloud: EntraCloud): Promise<Map<string, CryptoKey>> {
-    const url = this.#opts.config.jwksUrls[cloud];
-    const doFetch = this.#opts.fetch ?? globalThis.fetch;
-    let body: string;
-    try {
-      const res = await doFetch(url, { signal: AbortSignal.timeout(this.#opts.config.fetchTimeoutMs), redirect: 'error' });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const declared = Number(res.headers.get('content-length') ?? 0);
-      if (declared > MAX_JWKS_BYTES) throw new Error('JWKS too large');
-      body = await res.text();
-      if (body.length > MAX_JWKS_BYTES) throw new Error('JWKS too large');
-    } catch (e) {
-      throw unavailable(`Entra signing keys for the ${cloud} cloud could not be fetched (${(e as Error).message})`, e);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (e) {
-      throw unavailable(`Entra JWKS for the ${cloud} cloud is not JSON`, e);
-    }
+    const parsed = await downloadEntraJwks(this.#opts.config.jwksUrls[cloud], cloud, {
+      timeoutMs: this.#opts.config.fetchTimeoutMs,
+      fetch: this.#opts.fetch,
+    });
     try {
       return await importEntraKeys(parseEntraJwks(parsed, `Entra JWKS (${cloud})`));
     } catch (e) {
       throw unavailable(`Entra JWKS for the ${cloud} cloud was refused: ${(e as Error).message}`, e);
     }
+  }
+}
+
+/**
+ * One bounded download of a cloud's JWKS (timeout, no redirects, at most 1 MiB), parsed as JSON but not
+ * yet checked as a JWKS. Shared by the fetching key source and `import-entra-jwks --fetch`.
+ */
+export async function downloadEntraJwks(
+  url: string,
+  cloud: EntraCloud,
+  opts: { timeoutMs: number; fetch?: typeof fetch },
+): Promise<unknown> {
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  let body: string;
+  try {
+    const res = await doFetch(url, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'error' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > MAX_JWKS_BYTES) throw new Error('JWKS too large');
+    body = await res.text();
+    if (body.length > MAX_JWKS_BYTES) throw new Error('JWKS too large');
+  } catch (e) {
+    throw unavailable(`Entra signing keys for the ${cloud} cloud could not be fetched (${(e as Error).message})`, e);
+  }
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (e) {
+    throw unavailable(`Entra JWKS for the ${cloud} cloud is not JSON`, e);
   }
 }

@@ -4,6 +4,7 @@ import type { ProofgateConfig } from '../config/index.js';
 import type { KeyRing } from '../hsm/signing-key.js';
 import type { Repository } from '../store/repository.js';
 import type { Logger } from '../core/log.js';
+import type { ApplianceMetrics } from '../observability/metrics.js';
 import { authorizeChain } from './authorize/chain.js';
 import { healthProbe } from './authorize/health-probe.js';
 import { AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, discoveryEndpoint } from './discovery.js';
@@ -18,6 +19,7 @@ export interface OidcRouterDeps {
   entraKeys: EntraKeySource;
   verificationUi: VerificationUi;
   log: Logger;
+  metrics: ApplianceMetrics;
   now: () => number;
 }
 

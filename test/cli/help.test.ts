@@ -72,7 +72,9 @@ t.test('--help and -h: usage, exit 0, nothing run', async (t) => {
     for (const flag of ['--help', '-h']) {
       const r = await run([...argv, flag]);
       t.equal(r.code, 0, `${label} ${flag}: exit 0`);
-      t.equal(r.out, `usage: proofgate ${command.usage}\n  ${command.summary}\n`, `${label} ${flag}: its usage`);
+      if (command.help) t.equal(r.out, `${await command.help()}\n`, `${label} ${flag}: its help text`);
+      else t.equal(r.out, `usage: proofgate ${command.usage}\n  ${command.summary}\n`, `${label} ${flag}: its usage`);
+      t.match(r.out, `usage: proofgate ${command.usage}\n`);
       t.equal(r.err, '');
       noSideEffect(t, `${label} ${flag}`);
     }

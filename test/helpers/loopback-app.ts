@@ -15,6 +15,7 @@ import { createEntraKeys, type EntraKeySource } from '../../src/oidc/entra-keys.
 import { createVerificationCompleter, type VerificationCompleter } from '../../src/oidc/complete-verification.js';
 import { openSqliteRepository, type SqliteRepository } from '../../src/store/sqlite-repository.js';
 import { SimulatedEntra } from './simulated-entra.js';
+import { createMetrics, type ApplianceMetrics } from '../../src/observability/metrics.js';
 
 export interface Teardown { teardown(fn: () => unknown): void }
 
@@ -31,6 +32,8 @@ export interface LoopbackAppOptions {
 }
 
 export interface LoopbackApp {
+  /** The registry the app serves at /metrics (the completer and the verification side count into it too). */
+  metrics: ApplianceMetrics;
   baseUrl: string;
   issuer: string;
   config: ProofgateConfig;
@@ -77,11 +80,12 @@ export async function startLoopbackApp(t: Teardown, tempDirPrefix: string, opts:
   };
   const config = buildConfig(mergeConfig(testDefaults, opts.config ?? {}));
   const entraKeys = typeof opts.entraKeys === 'object' ? opts.entraKeys : createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-  const completeVerification = createVerificationCompleter({ config, repository, keyRing, now: opts.now });
+  const metrics = createMetrics({ processMetrics: false });
+  const completeVerification = createVerificationCompleter({ config, repository, keyRing, metrics, now: opts.now });
   const jwks = createRemoteJWKSet(new URL(`${issuer}/oidc/jwks`), { cacheMaxAge: 0, cooldownDuration: 0 });
 
   return {
-    baseUrl, issuer, config, entra, repository, keyRing, entraKeys, dataDir, databaseFile, completeVerification,
+    baseUrl, issuer, config, entra, repository, keyRing, entraKeys, dataDir, databaseFile, completeVerification, metrics,
     serve(handler) {
       server.on('request', handler);
     },

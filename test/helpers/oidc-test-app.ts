@@ -7,7 +7,7 @@ import { sendFormPost } from '../../src/oidc/form-post.js';
 import type { VerificationUi } from '../../src/oidc/verification-ui.js';
 import { createApp, type AppDeps } from '../../src/cli/create-app.js';
 import { externalUrl } from '../../src/http/public-url.js';
-import { silentLogger } from '../../src/core/log.js';
+import { silentLogger, type Logger } from '../../src/core/log.js';
 import type { VerificationSession } from '../../src/core/domain.js';
 import { startLoopbackApp, type LoopbackApp, type LoopbackAppOptions, type Teardown } from './loopback-app.js';
 import { parseFormPost, type ParsedFormPost } from './simulated-entra.js';
@@ -22,6 +22,8 @@ export interface OidcTestAppOptions extends LoopbackAppOptions {
    * round trip without the biometric step).
    */
   ui?: 'record' | 'auto-verify';
+  /** The app's event log (default silent). */
+  log?: Logger;
 }
 
 export interface UiStart {
@@ -38,7 +40,7 @@ export interface HttpResult {
 }
 
 export interface OidcTestApp extends Pick<LoopbackApp,
-  'baseUrl' | 'issuer' | 'config' | 'entra' | 'repository' | 'keyRing' | 'dataDir' | 'databaseFile' | 'completeVerification' | 'verifyIdToken'> {
+  'baseUrl' | 'issuer' | 'config' | 'entra' | 'repository' | 'keyRing' | 'dataDir' | 'databaseFile' | 'completeVerification' | 'verifyIdToken' | 'metrics'> {
   /** Every session the UI was handed, in order. */
   uiStarts: UiStart[];
   post(pathname: string, body: string | URLSearchParams, headers?: Record<string, string>): Promise<HttpResult>;
@@ -67,8 +69,8 @@ export async function startOidcTestApp(t: Teardown, opts: OidcTestAppOptions = {
   const { baseUrl, config, repository, keyRing, entraKeys, databaseFile, completeVerification } = base;
   const uiStarts: UiStart[] = [];
   base.serve(createApp({
-    config, repository, keyRing, entraKeys, verificationUi: startUi(uiStarts, opts.ui === 'auto-verify' ? completeVerification : null), log: silentLogger,
-    now: opts.now, healthChecks: opts.healthChecks, routers: opts.routers,
+    config, repository, keyRing, entraKeys, verificationUi: startUi(uiStarts, opts.ui === 'auto-verify' ? completeVerification : null),
+    log: opts.log ?? silentLogger, metrics: base.metrics, now: opts.now, healthChecks: opts.healthChecks, routers: opts.routers,
   }));
 
   const toResult = async (res: Response): Promise<HttpResult> => {
@@ -85,7 +87,7 @@ export async function startOidcTestApp(t: Teardown, opts: OidcTestAppOptions = {
 
   return {
     baseUrl, issuer: base.issuer, config, entra: base.entra, repository, keyRing, dataDir: base.dataDir, databaseFile, completeVerification,
-    uiStarts, post, get, verifyIdToken: base.verifyIdToken,
+    metrics: base.metrics, uiStarts, post, get, verifyIdToken: base.verifyIdToken,
     async authorize(fields) {
       const before = uiStarts.length;
       const result = await post(`${opts.prefix ?? ''}/oidc/authorize`, new URLSearchParams(fields));

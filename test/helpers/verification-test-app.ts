@@ -8,7 +8,8 @@ import type { DataKeyWrapper, KeyRing } from '../../src/hsm/signing-key.js';
 import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { createApp } from '../../src/cli/create-app.js';
-import { silentLogger } from '../../src/core/log.js';
+import { silentLogger, type Logger } from '../../src/core/log.js';
+import type { ApplianceMetrics } from '../../src/observability/metrics.js';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
 import type { SqliteRepository } from '../../src/store/sqlite-repository.js';
 import type { VerificationSession } from '../../src/core/domain.js';
@@ -35,6 +36,8 @@ export interface VerificationTestAppOptions {
   prefix?: string;
   /** Wraps the completer (e.g. to simulate an HSM outage during signing). */
   wrapCompleter?: (c: VerificationCompleter) => VerificationCompleter;
+  /** The app's event log, shared by the verification side (default silent). */
+  log?: Logger;
   now?: () => number;
 }
 
@@ -67,6 +70,8 @@ export interface VerificationTestApp {
   /** Seqs the trail reported as forged (MAC check failed), as start-appliance logs audit-record-forged. */
   forgedRecords: number[];
   verification: Verification;
+  /** The registry the app serves at /metrics. */
+  metrics: ApplianceMetrics;
   /** POSTs a fresh Entra request (overrides merged into the fields) and reads the page it answers with. */
   openSession(fields?: Record<string, string | null>): Promise<OpenedSession>;
   verifyIdToken(token: string): Promise<JWTPayload>;
@@ -88,18 +93,20 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   // Teardowns run last-registered first: checkpoints finish before loopback-app closes the store.
   t.teardown(() => auditTrail.flush());
   const completer = base.completeVerification;
+  const log = opts.log ?? silentLogger;
   const verification = createVerification({
+    log, metrics: base.metrics,
     config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
     completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
   });
   base.serve(createApp({
-    config, repository, keyRing, entraKeys, verificationUi: verification.ui, log: silentLogger, now: opts.now,
+    config, repository, keyRing, entraKeys, verificationUi: verification.ui, log, metrics: base.metrics, now: opts.now,
     routers: [{ path: '/', router: verification.router }],
   }));
 
   return {
     baseUrl: base.baseUrl, issuer, config, entra, repository, databaseFile: base.databaseFile, evidence, keyRing, auditTrail, checkpointErrors,
-    auditMacKeys, forgedRecords, verification,
+    auditMacKeys, forgedRecords, verification, metrics: base.metrics,
     async openSession(fields = {}) {
       const request = await entra.request({ fields });
       const res = await fetch(`${issuer}/oidc/authorize`, {

@@ -97,6 +97,16 @@ t.test('unknown session: 404 within 1 s while the client is still sending, and t
   t.equal(res.headers.connection, 'close', 'the unread body is not drained on a kept-alive connection');
 });
 
+t.test('behind a trusted reverse proxy the refused body is drained, not cut off (a cut-off upload is the proxy\'s 502)', async (t) => {
+  const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { server: { trustedProxies: ['127.0.0.1', '::1'] } } });
+  const declared = 4 * MiB;
+  const res = await sendUntilAnswered(`${app.baseUrl}/verify/${randomSessionId()}/capture`, envelopeHeaders('x'.repeat(43)), declared);
+  t.equal(res.status, 404);
+  t.equal(res.reset, false, 'the proxy reads the whole answer: the connection was not reset under it');
+  t.not(res.headers.connection, 'close', 'the connection stays open: Node discards the rest of the body');
+});
+
 t.test('wrong CSRF token, wrong media type, declared length over the flow limit: refused from the headers', async (t) => {
   const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();

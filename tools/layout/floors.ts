@@ -12,7 +12,7 @@ export interface Floor {
 
 export const FLOORS: readonly Floor[] = [
   { floor: 0, role: 'vocabulary: errors, domain types, log, error classification', units: ['src/core'] },
-  { floor: 1, role: 'configuration: defaults, validation', units: ['src/config'] },
+  { floor: 1, role: 'configuration: defaults, validation; observability: the logger and the metrics registry', units: ['src/config', 'src/observability'] },
   { floor: 2, role: 'primitives: DER writer, native addon loader, HTML rendering', units: ['src/asn1', 'src/native', 'src/pages'] },
   { floor: 3, role: 'express plumbing shared by every route', units: ['src/http'] },
   { floor: 4, role: 'signing and the face engine', units: ['src/hsm', 'src/biometrics'] },

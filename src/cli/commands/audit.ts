@@ -15,7 +15,21 @@ import type { AuditCheckpoint } from '../../core/domain.js';
 import type { AuditMacKeys } from '../../hsm/audit-mac-keys.js';
 
 export const auditVerifyUsage = 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE] [--no-hsm]';
-export const auditExportUsage = 'audit-export [--out FILE]';
+export const auditExportUsage = 'audit-export [--out FILE] [--since SEQ]';
+
+export const auditExportHelp = `usage: proofgate ${auditExportUsage}
+
+Writes the audit trail as JSON lines (docs/store-and-audit.md): records in seq order, then the
+signed checkpoints over them, then the public keys that signed those checkpoints.
+
+  --out FILE    write to FILE (created, mode 0600; never overwritten) instead of standard output
+  --since SEQ   only records with seq > SEQ (an incremental export, e.g. to fill a SIEM's gap): the
+                first line is an anchor {"type":"anchor","seq":SEQ,"hash":...}, the hash of record
+                SEQ, which the previous export's last record must match (or a checkpoint at SEQ
+                seals); then the checkpoints from SEQ on and their keys. 0 exports everything.
+  --help        this text
+
+Verify a file with: proofgate audit-verify --export FILE --jwks KEYS.json`;
 
 export interface AuditVerifyDeps {
   /** Keys the caller already trusts, e.g. the HSM's published ring; --jwks files add to them. */
@@ -33,9 +47,11 @@ function readJwks(file: string): JWK[] {
 }
 
 function describe(v: AuditVerification): string[] {
+  const first = (v.anchor?.seq ?? 0) + 1;
   const lines = [
-    `records: ${v.records}${v.lastSeq > 0 ? ` (seq 1..${v.lastSeq})` : ''}, checkpoints: ${v.checkpoints}, sealed through seq ${v.sealedThrough}`,
+    `records: ${v.records}${v.lastSeq >= first ? ` (seq ${first}..${v.lastSeq})` : ''}, checkpoints: ${v.checkpoints}, sealed through seq ${v.sealedThrough}`,
   ];
+  if (v.anchor) lines.push(`anchor: continues from record ${v.anchor.seq}, hash ${v.anchor.hash} (the previous export must end with it)`);
   if (v.problem) {
     lines.push(`result: FAILED at seq ${v.problem.seq} (${v.problem.kind})`, `  ${v.problem.reason}`);
   } else {
@@ -137,9 +153,20 @@ export async function auditVerifyCommand(config: ProofgateConfig, args: string[]
 export async function auditExportCommand(config: ProofgateConfig, args: string[], io: CommandIo = consoleIo): Promise<number> {
   let opts;
   try {
-    opts = parseArgs({ args, options: { out: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+    opts = parseArgs({
+      args, options: { out: { type: 'string' }, since: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false,
+    }).values;
   } catch (e) {
     io.err(`proofgate audit-export: ${(e as Error).message}\nusage: proofgate ${auditExportUsage}`);
+    return 2;
+  }
+  if (opts.help) {
+    io.out(auditExportHelp);
+    return 0;
+  }
+  const since = opts.since === undefined ? 0 : /^(0|[1-9][0-9]{0,14})$/.test(opts.since) ? Number(opts.since) : null;
+  if (since === null) {
+    io.err(`proofgate audit-export: --since expects a record seq (an integer >= 0), received ${JSON.stringify(opts.since)}\nusage: proofgate ${auditExportUsage}`);
     return 2;
   }
   const file = storeDatabasePath(config);
@@ -149,6 +176,11 @@ export async function auditExportCommand(config: ProofgateConfig, args: string[]
   }
   const repo = openConfiguredRepository(config);
   try {
+    const last = repo.lastAuditRecord()?.seq ?? 0;
+    if (since > last) {
+      io.err(`proofgate audit-export: --since ${since} is past the end of the trail (the newest record is ${last})`);
+      return 2;
+    }
     // The trail names accounts (tid, oid, UPN): keep the file private to its owner.
     const stream = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
     const opened = opts.out ? new Promise<void>((resolve, reject) => { stream.once('open', () => resolve()); stream.once('error', reject); }) : Promise.resolve();
@@ -158,12 +190,12 @@ export async function auditExportCommand(config: ProofgateConfig, args: string[]
       io.err(`proofgate audit-export: cannot create ${opts.out}: ${(e as Error).message}`);
       return 2;
     }
-    const counts = await exportAudit(repo, stream);
+    const counts = await exportAudit(repo, stream, { since });
     if (opts.out) {
       stream.end();
       await finished(stream);
     }
-    io.err(`exported ${counts.records} record(s), ${counts.checkpoints} checkpoint(s), ${counts.keys} key(s)${opts.out ? ` to ${opts.out}` : ''}`);
+    io.err(`exported ${counts.records} record(s)${since > 0 ? ` after seq ${since}` : ''}, ${counts.checkpoints} checkpoint(s), ${counts.keys} key(s)${opts.out ? ` to ${opts.out}` : ''}`);
     return 0;
   } finally {
     repo.close();

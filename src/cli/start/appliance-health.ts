@@ -1,6 +1,8 @@
 // What GET /health asks of the running appliance: the HSM token, a store write, disk space under the data
-// directory, Entra key freshness, the face engine, and the audit trail (witness appends, forged records).
+// directory, Entra key freshness, the face engine, the audit trail (witness appends, forged records) and,
+// when audit.feed is on, the SIEM feed (delivering or failing, and how many records behind).
 import type { AuditTrail } from '../../audit/audit-trail.js';
+import type { AuditFeed } from '../../audit/feed/audit-feed.js';
 import type { ProofgateConfig } from '../../config/index.js';
 import type { HsmToken } from '../../hsm/hsm-token.js';
 import type { HealthChecks } from '../../http/health.js';
@@ -18,9 +20,12 @@ export interface ApplianceParts {
   face: LoadedFaceEngine;
   auditTrail: AuditTrail;
   witnessFile: string | null;
+  /** The SIEM feed; absent or null when audit.feed.kind is 'off' (no auditFeed check then). */
+  auditFeed?: AuditFeed | null;
 }
 
 export function applianceHealthChecks(p: ApplianceParts): HealthChecks {
+  const feed = p.auditFeed;
   return {
     hsm: () => {
       const s = p.token.status();
@@ -35,5 +40,6 @@ export function applianceHealthChecks(p: ApplianceParts): HealthChecks {
       if (forgedRecord) return { ok: false, detail: `record ${forgedRecord.seq} failed its MAC check (written without the HSM); not sealed` };
       return witnessProblem ? { ok: false, detail: 'witness append failed' } : { ok: true, detail: p.witnessFile ? 'witnessed' : 'no witness' };
     },
+    ...(feed ? { auditFeed: () => feed.health() } : {}),
   };
 }

@@ -15,9 +15,9 @@ export class BackgroundJobs {
     const run = () => {
       try {
         const pending = job();
-        if (pending instanceof Promise) pending.catch((e: unknown) => this.#log(`${name}-failed`, { error: (e as Error).message }));
+        if (pending instanceof Promise) pending.catch((e: unknown) => this.#log(`${name}-failed`, { error: (e as Error).message }, 'error'));
       } catch (e) {
-        this.#log(`${name}-failed`, { error: (e as Error).message });
+        this.#log(`${name}-failed`, { error: (e as Error).message }, 'error');
       }
     };
     if (opts.runNow) run();

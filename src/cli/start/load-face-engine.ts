@@ -26,7 +26,7 @@ export async function loadFaceEngine(config: ProofgateConfig, log: Logger): Prom
     return { faceEngine: loaded, loaded };
   } catch (e) {
     const problem = (e as Error).message;
-    log('face-engine-unavailable', { error: problem, effect: 'verifications answer temporarily_unavailable' });
+    log('face-engine-unavailable', { error: problem, effect: 'verifications answer temporarily_unavailable' }, 'error');
     return { faceEngine: unavailableFaceAnalyzer(e), problem };
   }
 }

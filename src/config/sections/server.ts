@@ -1,4 +1,5 @@
 // Configuration section "server": where the appliance listens and how it is reached from outside.
+import { isIP } from 'node:net';
 import { ConfigError, type SectionReader } from '../validate.js';
 
 export const serverDefaults = {
@@ -24,6 +25,13 @@ export const serverDefaults = {
    * the audit record of a verification is written there, and a full disk fails every decision.
    */
   minFreeDiskMiB: 512,
+  /**
+   * Client addresses GET /metrics answers (Prometheus text format); anyone else gets 404. An IPv4 or
+   * IPv6 address or a CIDR block ("10.0.0.0/8"). The address is the client's as resolved through
+   * trustedProxies: a public client behind the proxy is refused even though the proxy connects from
+   * loopback. Empty: /metrics answers nobody. See docs/observability.md.
+   */
+  metricsAllowFrom: ['127.0.0.1', '::1'] as string[],
 };
 
 export interface ServerConfig {
@@ -35,6 +43,16 @@ export interface ServerConfig {
   maxImageBytes: number;
   dataDir: string;
   minFreeDiskMiB: number;
+  metricsAllowFrom: string[];
+}
+
+/** An IP address, or an IP address with a prefix length that fits its family ("10.0.0.0/8", "fd00::/8"). */
+export function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 export function readServerConfig(r: SectionReader): ServerConfig {
@@ -53,7 +71,10 @@ export function readServerConfig(r: SectionReader): ServerConfig {
     maxImageBytes: r.number('maxImageBytes', { integer: true, min: 64 * 1024, max: 64 * 1024 * 1024 }),
     dataDir: r.string('dataDir'),
     minFreeDiskMiB: r.number('minFreeDiskMiB', { integer: true, min: 0, max: 1024 * 1024 }),
+    metricsAllowFrom: r.stringArray('metricsAllowFrom'),
   };
+  const badEntry = out.metricsAllowFrom.find((a) => !isAddressOrCidr(a));
+  if (badEntry !== undefined) throw new ConfigError(r.key('metricsAllowFrom'), 'IP addresses or CIDR blocks (e.g. "127.0.0.1", "10.0.0.0/8")', badEntry);
   r.done();
   return out;
 }

@@ -1,15 +1,18 @@
-// Step 9: hand the browser over to the verification UI.
+// Step 9: hand the browser over to the verification UI. The accepted request is logged and counted here.
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../core/log.js';
+import { clientAddress } from '../../http/client-address.js';
+import type { ApplianceMetrics } from '../../observability/metrics.js';
 import type { VerificationUi } from '../verification-ui.js';
 import { authorizeContext, required } from './context.js';
 
-export function startVerification(ui: VerificationUi, log: Logger): RequestHandler {
+export function startVerification(ui: VerificationUi, log: Logger, metrics: ApplianceMetrics): RequestHandler {
   return async (req, res) => {
     const session = required(authorizeContext(res).session, 'session');
-    log('oidc.session_opened', {
-      sessionId: session.sessionId, tid: session.tid, clientId: session.clientId,
-      clientRequestId: session.clientRequestId, acr: session.acr,
+    metrics.authorizeAccepted();
+    log('oidc.authorize_accepted', {
+      sessionId: session.sessionId, tid: session.tid, oid: session.oid, clientId: session.clientId,
+      clientRequestId: session.clientRequestId, acr: session.acr, clientIp: clientAddress(req),
     });
     await ui.start(req, res, session);
   };

@@ -22,6 +22,9 @@ import { recordEnrolment } from './record-enrolment.js';
 import { recordDecision } from './record-decision.js';
 import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
+import { silentLogger, type Logger } from '../../core/log.js';
+import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
+import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -35,7 +38,16 @@ export interface VerificationServiceDeps {
   liveness: LivenessConfig;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
   documents?: DocumentInspector;
+  /** One event per decision (docs/observability.md); default silent. */
+  log?: Logger;
+  /** Decisions counted and the decision stage timed; default a registry of its own that nobody scrapes. */
+  metrics?: ApplianceMetrics;
   now?: () => number;
+}
+
+/** Where the request came from, for the log: the client address resolved through the trusted proxies. */
+export interface RequestOrigin {
+  clientIp: string | null;
 }
 
 export type CaptureReply =
@@ -72,30 +84,35 @@ interface PendingDecision {
 export class VerificationService {
   readonly #deps: VerificationServiceDeps;
   readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #metrics: ApplianceMetrics;
   /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
   readonly #inFlight = new Set<string>();
 
   constructor(deps: VerificationServiceDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#log = deps.log ?? silentLogger;
+    this.#metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   }
 
-  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[]): Promise<CaptureReply> {
+  async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[], origin: RequestOrigin = { clientIp: null }): Promise<CaptureReply> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
     }
     this.#inFlight.add(sessionId);
+    const endStage = this.#metrics.startStage('decision');
     const store = async () => {
       for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
     };
     try {
       const { profile } = verificationFlowFor(repo, session);
-      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store);
+      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, origin);
       if (!profile) {
         await store();
-        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] });
+        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] }, origin);
       }
       // Malformed evidence (bad depth PNG, foreign nonce, stale or replayed challenge) throws a typed 4xx
       // here, before anything is stored; what was judged is stored before its outcome is answered.
@@ -105,20 +122,21 @@ export class VerificationService {
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
       }, profile, captures);
       await store();
-      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' });
+      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' }, origin);
       // Every denial looks the same from outside (message and post-back): a policy refusal told apart
       // from a mismatch would say which photo matches the account. The audit keeps the real reason.
       return await this.#finish(session, {
         flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision,
         entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
-      });
+      }, origin);
     } finally {
       this.#inFlight.delete(sessionId);
+      endStage();
     }
   }
 
   /** The person pressed Cancel: access_denied goes back to Entra, and the audit says why. */
-  async cancel(sessionId: string, csrfToken: unknown): Promise<PostBack> {
+  async cancel(sessionId: string, csrfToken: unknown, origin: RequestOrigin = { clientIp: null }): Promise<PostBack> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     if (this.#inFlight.has(sessionId)) {
@@ -127,22 +145,22 @@ export class VerificationService {
     const { flow, profile } = verificationFlowFor(repo, session);
     const checks: CheckResult[] = [{ name: 'user-cancel', score: null, threshold: null, outcome: 'fail', reason: 'the person cancelled on the verification page' }];
     if (!profile && !this.#deps.documents) checks.unshift(firstTimeNotAvailableCheck());
-    const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel });
+    const reply = await this.#finish(session, { flow, profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.cancel }, origin);
     return reply.postBack;
   }
 
   /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
-  async #firstTime(session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>): Promise<CaptureReply> {
+  async #firstTime(session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>, origin: RequestOrigin): Promise<CaptureReply> {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
       challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(),
     }, session, captures);
     await store();
-    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' });
+    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
     return await this.#finish(session, {
       flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
       entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
-    });
+    }, origin);
   }
 
   /**
@@ -153,6 +171,7 @@ export class VerificationService {
     session: VerificationSession,
     outcome: { advice: string; checks: CheckResult[] },
     denial: { flow: 'returning' | 'first-time'; profile: BiometricProfile | null; usable: string },
+    origin: RequestOrigin,
   ): Promise<CaptureReply> {
     const used = this.#useAttempt(session);
     const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
@@ -161,7 +180,7 @@ export class VerificationService {
       name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
       reason: `no usable ${denial.usable} in ${used} attempt(s)`,
     }];
-    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied });
+    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied }, origin);
   }
 
   /** Counted in the store, so a restart does not hand an attacker a fresh set of attempts. */
@@ -178,20 +197,42 @@ export class VerificationService {
    * could not be signed is recorded as 'unavailable', so the audit never claims a verification Entra
    * did not receive.
    */
-  async #finish(session: VerificationSession, d: PendingDecision): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+  async #finish(session: VerificationSession, d: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+    let record: { seq: number; checks: CheckResult[] } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
       ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
       // First-time: the account the document holder was bound to (the profile is stored with the claim).
       ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
-      recordClaim: (sent) => this.#recordFinal(session, d, sent),
+      recordClaim: (sent) => {
+        record = this.#recordFinal(session, d, sent);
+      },
     });
+    this.#observeDecision(session, d, completed.outcome, record, origin);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
     return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
   }
 
+  /**
+   * After the commit: one log event and one count per decision. The event names the audit record (its
+   * seq) for the reasons; it carries check names and codes, never scores of a person, images or the UPN.
+   */
+  #observeDecision(session: VerificationSession, d: PendingDecision, outcome: Decision, record: { seq: number; checks: CheckResult[] } | null, origin: RequestOrigin): void {
+    const checks = record?.checks ?? d.checks;
+    const evidence = livenessEvidenceOf(checks);
+    const tier = livenessTierOf(evidence);
+    this.#metrics.decision({ flow: d.flow, outcome, tier });
+    const failed = checks.find((c) => c.outcome === 'fail' || c.outcome === 'error');
+    this.#log('verification.decision', {
+      sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
+      flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
+      livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
+      clientIp: origin.clientIp,
+    }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
+  }
+
   /** Inside the claim's transaction: the session's one audit record (and, first-time verified, its profile). */
-  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): void {
+  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): { seq: number; checks: CheckResult[] } {
     const checks = [...d.checks];
     if (sent.outcome !== d.decision) {
       checks.push({
@@ -199,7 +240,9 @@ export class VerificationService {
         reason: `decided ${d.decision} but ${sent.outcome} went back to Entra (${sent.fields.error ?? 'no error'}: ${sent.fields.error_description ?? ''})`,
       });
     }
-    if (d.enrolment && sent.outcome === 'verified') recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() });
-    else recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
+    const record = d.enrolment && sent.outcome === 'verified'
+      ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at: this.#now() }).audit
+      : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at: this.#now() });
+    return { seq: record.seq, checks };
   }
 }

@@ -3,9 +3,12 @@
 // same guard the flow runs again); then the Content-Type must be one the route parses and a declared
 // Content-Length must fit the flow's limit. Without this, anyone could make the appliance buffer and
 // parse 32 MiB per request for a random session id. A refusal closes the connection after the answer,
-// so Node does not drain the unread body either.
+// so Node does not drain the unread body either, except when the peer is a trusted reverse proxy: nginx
+// has already received and bounded the whole body (client_max_body_size), and a connection closed while
+// it is still sending upstream turns the appliance's answer into nginx's 502; Node drains it instead.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ProofgateError } from '../../core/errors.js';
+import { peerIsTrusted } from '../../http/public-url.js';
 import { requireOpenSession } from '../flow/open-session-guard.js';
 import type { DecisionWriters } from '../flow/record-decision.js';
 import { verificationFlowFor, type VerificationFlow } from '../flow/choose-flow.js';
@@ -67,7 +70,7 @@ export function admitCapture(guard: SessionGuard, limits: CaptureBodyLimits): Re
       next();
     } catch (error) {
       // The body was not read: answer and close rather than let Node drain up to 32 MiB per request.
-      res.setHeader('Connection', 'close');
+      if (!peerIsTrusted(req)) res.setHeader('Connection', 'close');
       next(error);
     }
   };

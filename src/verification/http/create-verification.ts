@@ -14,6 +14,9 @@ import type { DocumentInspector } from '../first-time/document-inspector.js';
 import { CapturePageUi } from './verification-ui.js';
 import { createVerificationRouter } from './verification-routes.js';
 import { VerificationService } from '../flow/verification-service.js';
+import { silentLogger, type Logger } from '../../core/log.js';
+import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
+import { timedFaceAnalyzer } from '../capture/timed-face-analyzer.js';
 
 export interface VerificationDeps {
   config: ProofgateConfig;
@@ -25,6 +28,10 @@ export interface VerificationDeps {
   completeVerification: VerificationCompleter;
   /** Document checks for first-time verification (first-time/document-inspector.ts); absent: first time is not available. */
   documents?: DocumentInspector;
+  /** Decisions and capture refusals are logged here (docs/observability.md); default silent. */
+  log?: Logger;
+  /** The app's registry (createApp's metrics); default one of its own that nobody scrapes. */
+  metrics?: ApplianceMetrics;
   now?: () => number;
 }
 
@@ -43,9 +50,11 @@ export function createVerification(deps: VerificationDeps): Verification {
   if (config.verification.challengeFrames > config.liveness.capture.maxSequenceFrames) {
     throw new ProofgateError('ERR_CONFIG', `verification.challengeFrames (${config.verification.challengeFrames}) is above liveness.capture.maxSequenceFrames (${config.liveness.capture.maxSequenceFrames})`);
   }
+  const log = deps.log ?? silentLogger;
+  const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   const service = new VerificationService({
-    repo: deps.repository, audit: deps.audit, faceEngine: deps.faceEngine, evidence: deps.evidence,
-    completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now,
+    repo: deps.repository, audit: deps.audit, faceEngine: timedFaceAnalyzer(deps.faceEngine, metrics), evidence: deps.evidence,
+    completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now, log, metrics,
     ...(deps.documents ? { documents: deps.documents } : {}),
   });
   const ui = new CapturePageUi(deps.repository, {
@@ -63,6 +72,6 @@ export function createVerification(deps: VerificationDeps): Verification {
     maxEnvelopeBytes: config.verification.maxEnvelopeBytes,
     maxReturningEnvelopeBytes: config.verification.maxReturningEnvelopeBytes,
     maxBodyBytes: config.server.maxBodyBytes,
-  });
+  }, { log, metrics });
   return { ui, router, service };
 }

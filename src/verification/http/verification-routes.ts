@@ -12,6 +12,10 @@ import { CAPTURE_ENVELOPE_MEDIA_TYPE, IMAGE_MEDIA_TYPES } from '../capture/captu
 import { parseCaptureEnvelope, parseRawCapture, type CaptureLimits } from './parse-capture-body.js';
 import { admitCapture, captureAdmissionOf, envelopeLimit, type CaptureBodyLimits, type SessionGuard } from './admit-capture.js';
 import type { VerificationService } from '../flow/verification-service.js';
+import type { Logger } from '../../core/log.js';
+import type { ApplianceMetrics } from '../../observability/metrics.js';
+import { clientAddress } from '../../http/client-address.js';
+import { logCaptureRefusal } from './log-capture-refusal.js';
 
 export const STATIC_DIR = path.join(projectRoot, 'src', 'pages', 'static');
 
@@ -24,7 +28,9 @@ function sessionIdOf(req: Request): string {
   return typeof id === 'string' ? id : '';
 }
 
-export function createVerificationRouter(service: VerificationService, guard: SessionGuard, settings: VerificationRouteSettings): Router {
+export function createVerificationRouter(
+  service: VerificationService, guard: SessionGuard, settings: VerificationRouteSettings, observe: { log: Logger; metrics: ApplianceMetrics },
+): Router {
   const router = express.Router();
   const rawImage = express.raw({ type: [...IMAGE_MEDIA_TYPES], limit: settings.maxImageBytes });
   // Its own media type: the app's general JSON parser (server.maxBodyBytes) leaves it alone. One parser
@@ -40,14 +46,14 @@ export function createVerificationRouter(service: VerificationService, guard: Se
     const captures = req.is(CAPTURE_ENVELOPE_MEDIA_TYPE)
       ? parseCaptureEnvelope(req.body, settings)
       : parseRawCapture(req.body, contentType, settings);
-    const reply = await service.receiveCapture(sessionId, req.get('x-csrf-token'), captures);
+    const reply = await service.receiveCapture(sessionId, req.get('x-csrf-token'), captures, { clientIp: clientAddress(req) });
     res.setHeader('Cache-Control', 'no-store');
     res.json(reply);
   };
 
   const cancel = async (req: Request, res: Response): Promise<void> => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const postBack = await service.cancel(sessionIdOf(req), body.csrf);
+    const postBack = await service.cancel(sessionIdOf(req), body.csrf, { clientIp: clientAddress(req) });
     sendFormPost(res, postBack);
   };
 
@@ -57,7 +63,7 @@ export function createVerificationRouter(service: VerificationService, guard: Se
     next(err);
   };
 
-  router.post('/verify/:sessionId/capture', admitCapture(guard, settings), rawImage, envelope, capture, jsonErrors);
+  router.post('/verify/:sessionId/capture', admitCapture(guard, settings), rawImage, envelope, capture, logCaptureRefusal(observe.log, observe.metrics), jsonErrors);
   router.post('/verify/:sessionId/cancel', cancelForm, cancel);
   router.all('/verify/:sessionId/capture', (_req, _res, next) => next(new ProofgateError('ERR_BAD_REQUEST', 'use POST', { status: 405 })));
   // Revalidated on every load (ETag) so an upgraded page never runs a cached older script; a missing

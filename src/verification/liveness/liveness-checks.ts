@@ -6,6 +6,7 @@
 import type { CheckResult } from '../../core/domain.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict } from '../../liveness/index.js';
+import type { LivenessTier } from '../../observability/metrics.js';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -99,4 +100,17 @@ export function combinedLivenessCheck(verdict: LivenessVerdict, depth: DepthLive
     name: 'liveness', score: depth ? depth.score : null, threshold: depth ? 0.5 : null, outcome,
     reason: `evidence: ${evidence}; verdict: ${verdict.reason} (${VERDICT_WORDS[verdict.reason]})${risks}`,
   };
+}
+
+/** The evidence a decision's checks name (the combined 'liveness' check's "evidence: …"); 'none' when liveness was not judged. */
+export function livenessEvidenceOf(checks: readonly CheckResult[]): string {
+  const combined = checks.find((c) => c.name === 'liveness');
+  const stated = combined?.reason ? /^evidence: ([A-Za-z+]+);/.exec(combined.reason) : null;
+  return stated ? stated[1] : 'none';
+}
+
+/** The tier the metrics label a decision with: depth geometry judged, else the challenge alone, else none. */
+export function livenessTierOf(evidence: string): LivenessTier {
+  if (evidence.startsWith('depth')) return 'depth';
+  return evidence.includes('challenge') ? 'challenge' : 'none';
 }

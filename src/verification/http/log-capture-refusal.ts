@@ -1,0 +1,29 @@
+// A refused capture request (unknown or closed session, wrong CSRF token, media type, size, malformed
+// evidence, a concurrent capture, an outage) gets one log event with its internal code and reason and
+// the client's address, and is counted by code. The JSON answer is chosen by the app's error handler
+// and does not depend on this.
+import type { ErrorRequestHandler } from 'express';
+import { describeError } from '../../core/describe-error.js';
+import { ProofgateError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import { clientAddress } from '../../http/client-address.js';
+import type { ApplianceMetrics } from '../../observability/metrics.js';
+
+// Session ids are 32 random bytes in base64url (oidc/authorize/open-session.ts); anything else is the sender's text.
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export function logCaptureRefusal(log: Logger, metrics: ApplianceMetrics): ErrorRequestHandler {
+  return (err, req, _res, next) => {
+    const view = describeError(err);
+    const sessionId = typeof req.params.sessionId === 'string' && SESSION_ID.test(req.params.sessionId) ? req.params.sessionId : null;
+    metrics.captureRefused(view.code);
+    log('verification.capture_refused', {
+      code: view.code,
+      reason: err instanceof ProofgateError ? err.message.replace(/[\r\n]+/g, ' ').slice(0, 300) : view.message,
+      status: view.status,
+      sessionId,
+      clientIp: clientAddress(req),
+    }, view.status >= 500 ? 'error' : 'warn');
+    next(err);
+  };
+}
