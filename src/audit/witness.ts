@@ -28,7 +28,8 @@ export class WitnessFile implements CheckpointWitness {
   append(checkpoint: AuditCheckpoint): void {
     const { seq, hash, kid, signature, at } = checkpoint;
     const line = Buffer.from(`${canonicalJson({ seq, hash, kid, signature, at })}\n`, 'utf8');
-    const fd = openSync(this.file, 'a', 0o640);
+    // Owner-only like everything the appliance writes; a collector reads it as the service account or by a copy.
+    const fd = openSync(this.file, 'a', 0o600);
     try {
       // One write of a few hundred bytes: with O_APPEND, concurrent appenders never interleave inside it.
       let written = 0;

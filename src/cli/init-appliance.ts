@@ -1,7 +1,9 @@
 // `proofgate init`: everything the appliance needs before its first start, created only if absent, so
 // running it again (every set-up does) changes nothing: the HSM token with its PINs, signing key,
 // certificate and wrapping key; the database at the newest schema; the evidence data key (wrapped).
-import { mkdirSync } from 'node:fs';
+// It is also the upgrade step: a new release's `init` applies its forward-only migrations (and rewrites an
+// embedded softhsm2.conf whose data directory has moved).
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
 import { initHsm } from '../hsm/init-token.js';
@@ -13,6 +15,8 @@ import { openConfiguredRepository, storeDatabasePath } from '../store/open-store
 export async function initApplianceState(config: ProofgateConfig): Promise<number> {
   const dataDir = resolveDataPath(config.server.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Token, PINs and the database live here: the service account's alone, also when a release created it 0755.
+  if (statSync(dataDir).mode & 0o077) chmodSync(dataDir, 0o700);
 
   const hsmReport = await initHsm(config.hsm, dataDir);
   console.log(`HSM token "${config.hsm.tokenLabel}": ${hsmReport.tokenCreated ? 'created' : 'present'}; `

@@ -1,18 +1,74 @@
 #!/usr/bin/env node
 // The `proofgate` command. Each subcommand lives in the module of the area it belongs to and is
 // imported only when used, so `proofgate issuer` does not load OpenCV or the HSM.
+//
+// The table below is the whole command line: each entry names its flags (node:util parseArgs), and
+// runCli checks them before anything runs, so `--help`/`-h` anywhere prints the usage and exits 0
+// without running the command, and an unknown flag is refused with the usage and exit 2. A command with
+// subcommands (hsm, profile) has a table of its own of the same shape.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, configDefaults } from '../config/index.js';
+import { ProofgateError } from '../core/errors.js';
+// These two modules are light: they load the store, the HSM or an archive only when their command runs.
+import { profileCommand, profileOptions, profileUsage } from './commands/profile.js';
+import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 
-interface Command {
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Command {
   summary: string;
+  /** What follows `proofgate`, as the usage line shows it. */
   usage: string;
+  /** Every flag it accepts; anything else is refused before run. */
+  options: Options;
+  /** How many positional arguments it takes (default none). */
+  positionals?: number;
+  /** A longer --help text than the usage line and summary, when the command has one (it starts with the usage). */
+  help?(): Promise<string>;
   run(args: string[]): Promise<number>;
 }
 
-const commands: Record<string, Command> = {
+export interface CommandGroup {
+  summary: string;
+  subcommands: Record<string, Command>;
+}
+
+const CONFIG_FLAG = { config: { type: 'string' } } as const;
+
+const profileSubcommand = (sub: 'list' | 'show' | 'delete', summary: string): Command => ({
+  summary,
+  usage: profileUsage[sub],
+  options: profileOptions[sub],
+  run: (args) => profileCommand(sub, args),
+});
+
+const accountSubcommand = (sub: 'status' | 'unlock', usage: string, summary: string): Command => ({
+  summary,
+  usage,
+  options: { tid: { type: 'string' }, oid: { type: 'string' }, ...(sub === 'unlock' ? { by: { type: 'string' } } : {}), ...CONFIG_FLAG },
+  async run(args) {
+    const { accountCommand } = await import('./commands/account.js');
+    return accountCommand([sub, ...args]);
+  },
+});
+
+const hsmSubcommand = (sub: 'init' | 'status' | 'rotate', summary: string): Command => ({
+  summary,
+  usage: `hsm ${sub}`,
+  options: {},
+  async run() {
+    const { runHsmCommand } = await import('./commands/hsm.js');
+    return runHsmCommand([sub], loadConfig());
+  },
+});
+
+export const commands: Record<string, Command | CommandGroup> = {
   issuer: {
     summary: 'print the OIDC issuer (the configured public base URL)',
     usage: 'issuer',
+    options: {},
     async run() {
       console.log(loadConfig().server.publicBaseUrl);
       return 0;
@@ -21,6 +77,7 @@ const commands: Record<string, Command> = {
   serve: {
     summary: 'start the appliance (HTTP listener on server.host:server.port) until SIGINT/SIGTERM',
     usage: 'serve',
+    options: {},
     async run() {
       const { startAppliance } = await import('./start-appliance.js');
       const appliance = await startAppliance(loadConfig());
@@ -34,8 +91,9 @@ const commands: Record<string, Command> = {
     },
   },
   init: {
-    summary: 'create what the appliance needs if absent: HSM token, PINs, keys, database, evidence data key',
+    summary: 'create what the appliance needs if absent: HSM token, PINs, keys, database (forward-only migrations), evidence data key',
     usage: 'init',
+    options: {},
     async run() {
       const { initApplianceState } = await import('./init-appliance.js');
       return initApplianceState(loadConfig());
@@ -44,6 +102,8 @@ const commands: Record<string, Command> = {
   'import-entra-jwks': {
     summary: "pin Entra's signing keys from a JWKS file (air-gapped sites: no outbound call is ever made)",
     usage: 'import-entra-jwks FILE|--fetch [--cloud public|usgov|china]',
+    options: { fetch: { type: 'boolean' }, cloud: { type: 'string' } },
+    positionals: 1,
     async run(args) {
       const { runImportEntraJwks } = await import('./commands/import-entra-jwks.js');
       return runImportEntraJwks(args);
@@ -51,23 +111,50 @@ const commands: Record<string, Command> = {
   },
   enrol: {
     summary: 'staff-attested enrolment of a reference photo for an account (kiosk / in-person)',
-    usage: 'enrol --tid GUID --oid GUID --photo FILE --attested-by NAME [--upn UPN] [--replace]',
+    usage: 'enrol --tid GUID --oid GUID --photo FILE --attested-by NAME [--upn UPN] [--replace] [--config FILE]',
+    options: {
+      tid: { type: 'string' }, oid: { type: 'string' }, photo: { type: 'string' }, 'attested-by': { type: 'string' },
+      upn: { type: 'string' }, replace: { type: 'boolean' }, ...CONFIG_FLAG,
+    },
     async run(args) {
       const { enrolCommand } = await import('./commands/enrol.js');
       return enrolCommand(args);
     },
   },
   account: {
-    summary: "an account's verification lockout: status, or unlock (audited, names the operator)",
-    usage: 'account status|unlock --tid GUID --oid GUID [--by NAME]',
-    async run(args) {
-      const { accountCommand } = await import('./commands/account.js');
-      return accountCommand(args);
+    summary: "an account's verification lockout (verification.lockout): status, or unlock (audited, names the operator)",
+    subcommands: {
+      status: accountSubcommand('status', 'account status --tid GUID --oid GUID [--config FILE]', "show the account's lock and its counted failures"),
+      unlock: accountSubcommand('unlock', 'account unlock --tid GUID --oid GUID --by NAME [--config FILE]', 'lift the lock and clear the count (audited: names the operator)'),
     },
+  },
+  profile: {
+    summary: "enrolled accounts: list them, show one, erase one's biometric data (erasure requests)",
+    subcommands: {
+      list: profileSubcommand('list', 'list enrolled accounts: tid, oid, UPN, enrolled at, embedder, last verified (paged)'),
+      show: profileSubcommand('show', "one account's profile metadata and the audit records that concern it (never the template)"),
+      delete: profileSubcommand('delete', "erase an account's face template and stored images (hashes stay in the audit); asks unless --yes"),
+    },
+  },
+  backup: {
+    summary: 'write one archive (0600) of the database (online snapshot), the configuration and the data directory (embedded HSM token included)',
+    usage: backupUsage,
+    options: backupOptions,
+    run: (args) => backupCommand(args),
+  },
+  restore: {
+    summary: 'restore a backup into a data directory (empty, or --force to move the old one aside); writes DIR/proofgate.json',
+    usage: restoreUsage,
+    options: restoreOptions,
+    run: (args) => restoreCommand(args),
   },
   'audit-verify': {
     summary: "verify the audit hash chain, each record's MAC and the HSM-signed checkpoints (trusts the HSM's published keys)",
     usage: 'audit-verify [--jwks FILE]... [--trust-stored-keys] [--export FILE] [--witness FILE] [--no-hsm]',
+    options: {
+      jwks: { type: 'string', multiple: true }, 'trust-stored-keys': { type: 'boolean' }, export: { type: 'string' },
+      witness: { type: 'string' }, 'no-hsm': { type: 'boolean' },
+    },
     async run(args) {
       const config = loadConfig();
       const { auditVerifyCommand } = await import('./commands/audit.js');
@@ -84,6 +171,8 @@ const commands: Record<string, Command> = {
   'audit-export': {
     summary: 'export the audit trail as JSON lines (records, then checkpoints, then signing keys)',
     usage: 'audit-export [--out FILE] [--since SEQ]',
+    options: { out: { type: 'string' }, since: { type: 'string' } },
+    help: async () => (await import('./commands/audit.js')).auditExportHelp,
     async run(args) {
       const { auditExportCommand } = await import('./commands/audit.js');
       return auditExportCommand(loadConfig(), args);
@@ -92,6 +181,7 @@ const commands: Record<string, Command> = {
   purge: {
     summary: 'purge raw evidence images older than store.retentionDays now (the server also does it daily)',
     usage: 'purge',
+    options: {},
     async run(args) {
       const { purgeCommand } = await import('./commands/purge.js');
       return purgeCommand(loadConfig(), args);
@@ -100,6 +190,7 @@ const commands: Record<string, Command> = {
   'config-defaults': {
     summary: 'print every configuration key with its default value (JSON)',
     usage: 'config-defaults',
+    options: {},
     async run() {
       console.log(JSON.stringify(configDefaults, null, 2));
       return 0;
@@ -108,6 +199,7 @@ const commands: Record<string, Command> = {
   'config-check': {
     summary: 'validate the configuration file named by PROOFGATE_CONFIG (or --config FILE)',
     usage: 'config-check [--config FILE]',
+    options: { ...CONFIG_FLAG },
     async run(args) {
       const i = args.indexOf('--config');
       loadConfig(i >= 0 ? args[i + 1] : undefined);
@@ -117,39 +209,135 @@ const commands: Record<string, Command> = {
   },
   hsm: {
     summary: 'HSM token: init (idempotent: token, PINs, first keys), status, rotate',
-    usage: 'hsm <init|status|rotate>',
+    subcommands: {
+      init: hsmSubcommand('init', 'create the embedded SoftHSM token, PINs, first signing key, wrapping key and audit MAC key (idempotent)'),
+      status: hsmSubcommand('status', 'token state, published kids, next switch, wrapping key id'),
+      rotate: hsmSubcommand('rotate', 'publish the next signing key (it signs after hsm.overlapHours)'),
+    },
+  },
+  version: {
+    summary: 'print the version, the git commit it was built from and the face models (ids, SHA-256); also --version',
+    usage: 'version [--json]',
+    options: { json: { type: 'boolean' } },
     async run(args) {
-      const { runHsmCommand } = await import('./commands/hsm.js');
-      return runHsmCommand(args, loadConfig());
+      const { versionInfo, versionLines } = await import('./version.js');
+      const info = versionInfo();
+      if (args.includes('--json')) console.log(JSON.stringify(info, null, 2));
+      else for (const line of versionLines(info)) console.log(line);
+      return 0;
     },
   },
 };
 
-function printHelp(): void {
-  console.log('usage: proofgate <command> [options]\n\ncommands:');
-  for (const c of Object.values(commands)) console.log(`  ${c.usage}\n      ${c.summary}`);
+/** Where runCli prints: usage and help to `out`, refusals to `err`. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    printHelp();
-    return name ? 0 : 2;
+const consoleCliIo: CliIo = { out: (t) => console.log(t), err: (t) => console.error(t) };
+
+const isHelp = (a: string): boolean => a === '--help' || a === '-h';
+const isGroup = (c: Command | CommandGroup): c is CommandGroup => 'subcommands' in c;
+
+function commandHelp(c: Command): string {
+  return `usage: proofgate ${c.usage}\n  ${c.summary}`;
+}
+
+function groupHelp(name: string, g: CommandGroup): string {
+  const lines = [`usage: proofgate ${name} <${Object.keys(g.subcommands).join('|')}> [options]`, `  ${g.summary}`, ''];
+  for (const c of Object.values(g.subcommands)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  return lines.join('\n');
+}
+
+function overallHelp(): string {
+  const lines = ['usage: proofgate <command> [options]   (proofgate <command> --help for one command)', '', 'commands:'];
+  for (const c of Object.values(commands)) {
+    for (const one of isGroup(c) ? Object.values(c.subcommands) : [c]) lines.push(`  ${one.usage}`, `      ${one.summary}`);
   }
-  const command = commands[name];
-  if (!command) {
-    console.error(`proofgate: unknown command "${name}"`);
-    printHelp();
+  lines.push('  --version', '      same as version');
+  return lines.join('\n');
+}
+
+/** Checks `args` against the command's flags; the refusal message, or null when they are fine. */
+function refusal(c: Command, args: string[]): string | null {
+  try {
+    const { positionals } = parseArgs({ args, options: c.options, strict: true, allowPositionals: true });
+    const allowed = c.positionals ?? 0;
+    if (positionals.length > allowed) return `unexpected argument "${positionals[allowed]}"`;
+    return null;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
+  }
+}
+
+/** Runs one command line (without `node main.js`); resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo = consoleCliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(overallHelp());
     return 2;
   }
-  return command.run(rest);
+  if (isHelp(name) || name === 'help') {
+    io.out(overallHelp());
+    return 0;
+  }
+  const entry = name === '--version' ? commands.version : commands[name];
+  if (!entry) {
+    io.err(`proofgate: unknown command "${name}"\n${overallHelp()}`);
+    return 2;
+  }
+  let command: Command;
+  let label = name;
+  let args = rest;
+  if (isGroup(entry)) {
+    const [sub, ...subArgs] = rest;
+    if (sub === undefined || isHelp(sub)) {
+      (sub === undefined ? io.err : io.out)(groupHelp(name, entry));
+      return sub === undefined ? 2 : 0;
+    }
+    const found = entry.subcommands[sub];
+    if (!found) {
+      io.err(`proofgate ${name}: unknown subcommand "${sub}"\n${groupHelp(name, entry)}`);
+      return 2;
+    }
+    command = found;
+    label = `${name} ${sub}`;
+    args = subArgs;
+  } else {
+    command = entry;
+  }
+  if (args.some(isHelp)) {
+    io.out(command.help ? await command.help() : commandHelp(command));
+    return 0;
+  }
+  const problem = refusal(command, args);
+  if (problem) {
+    io.err(`proofgate ${label}: ${problem}\n${commandHelp(command)}`);
+    return 2;
+  }
+  return command.run(args);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error: unknown) => {
-    const e = error as { code?: string; message?: string };
-    console.error(`proofgate: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(error)}`);
-    process.exitCode = 1;
-  },
-);
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  // Whatever the shell's umask, what the appliance creates (database, token, PINs, backups, exports) is the
+  // service account's alone; each file is also created with an explicit private mode.
+  process.umask(0o077);
+  runCli(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      const e = error as { code?: string; message?: string };
+      console.error(`proofgate: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(error)}`);
+      // A usage mistake (a missing or malformed value the table could not see) exits 2, like an unknown flag.
+      process.exitCode = error instanceof ProofgateError && error.code === 'ERR_USAGE' ? 2 : 1;
+    },
+  );
+}

@@ -77,6 +77,9 @@ export interface CheckResult {
 
 export type Decision = 'verified' | 'denied' | 'unavailable';
 
+/** What an audit record decides: a verification's Decision, or `erased` for an operator's erasure of an account's biometric data. */
+export type AuditDecision = Decision | 'erased';
+
 /** What the audit trail records for one verification (the chain fields are added by the store). */
 export interface AuditEntry {
   sessionId: string | null;
@@ -84,9 +87,10 @@ export interface AuditEntry {
   oid: string;
   upn: string | null;
   profileId: string | null;
-  flow: 'returning' | 'first-time' | 'none';
+  /** `erasure`: `proofgate profile delete` (decision `erased`, no session). */
+  flow: 'returning' | 'first-time' | 'none' | 'erasure';
   checks: CheckResult[];
-  decision: Decision;
+  decision: AuditDecision;
   clientRequestId: string | null;
   evidenceSha256: string[];
   at: number;

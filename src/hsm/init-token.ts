@@ -1,5 +1,6 @@
 // `proofgate hsm init`: brings the embedded SoftHSM token to a usable state, idempotently.
-//   1. softhsm2.conf + token directory under the data dir (when hsm.softhsmConf is set);
+//   1. softhsm2.conf + token directory under the data dir (when hsm.softhsmConf is set; rewritten when the
+//      data directory has moved, so a restored or copied token is found);
 //   2. user and SO PINs generated once into 0600 files (kept if present);
 //   3. the token initialised through PKCS#11 C_InitToken/C_InitPIN if no token has the label (in-process,
 //      so no PIN ever appears on a command line or in /proc);
@@ -7,7 +8,7 @@
 //      (a token initialised before the audit MAC existed gets it on the next run).
 // A real HSM is initialised with its vendor tools; then only step 4 runs.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 import type { HsmConfig } from '../config/sections/hsm.js';
@@ -42,20 +43,40 @@ function ensureSecretFile(file: string, written: string[]): string {
   return readFileSync(file, 'utf8').split(/\r?\n/, 1)[0];
 }
 
-function ensureSoftHsmStore(cfg: HsmConfig, dataDir: string, written: string[]): void {
-  if (cfg.softhsmConf === null) return;
-  const conf = hsmPath(dataDir, cfg.softhsmConf);
-  if (existsSync(conf)) return;
+const SOFTHSM_CONF_HEADER = '# Written by `proofgate hsm init`: the embedded SoftHSM2 token store of this appliance.';
+
+/**
+ * Writes the embedded token store's softhsm2.conf (0600) naming the tokens/ directory beside it. SoftHSM
+ * wants an absolute token directory, so the conf is rewritten whenever the data directory moves (a
+ * restore into another directory, a copied data dir); the token files themselves carry no path.
+ */
+export function writeSoftHsmConf(conf: string): void {
   const tokenDir = path.join(path.dirname(conf), 'tokens');
   mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
   writeFileSync(conf, [
-    '# Written by `proofgate hsm init`: the embedded SoftHSM2 token store of this appliance.',
+    SOFTHSM_CONF_HEADER,
     `directories.tokendir = ${tokenDir}`,
     'objectstore.backend = file',
     'log.level = ERROR',
     'slots.removable = false',
     '',
   ].join('\n'), { mode: 0o600 });
+  chmodSync(conf, 0o600);
+}
+
+/** Whether `conf` is one proofgate wrote whose token directory is no longer the tokens/ beside it. */
+function isStaleProofgateConf(conf: string): boolean {
+  const text = readFileSync(conf, 'utf8');
+  if (!text.startsWith(SOFTHSM_CONF_HEADER)) return false; // the operator's own conf: never rewritten
+  const dir = /^directories\.tokendir\s*=\s*(.+?)\s*$/m.exec(text)?.[1];
+  return dir !== path.join(path.dirname(conf), 'tokens');
+}
+
+function ensureSoftHsmStore(cfg: HsmConfig, dataDir: string, written: string[]): void {
+  if (cfg.softhsmConf === null) return;
+  const conf = hsmPath(dataDir, cfg.softhsmConf);
+  if (existsSync(conf) && !isStaleProofgateConf(conf)) return;
+  writeSoftHsmConf(conf);
   written.push(conf);
 }
 

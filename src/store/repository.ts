@@ -38,12 +38,69 @@ export interface AccountFailure {
   at: number;
 }
 
+/** One enrolled account as `profile list` and `profile show` present it: metadata only, never the template. */
+export interface ProfileSummary {
+  tid: string;
+  oid: string;
+  profileId: string;
+  /** The account label (the hint's upn or the one given at enrolment), when known. */
+  upn: string | null;
+  enrolledAt: number;
+  updatedAt: number;
+  /** The embedder whose template is stored (a template compares only with one from the same model). */
+  modelId: string;
+  /** How the profile was enrolled (the enrolment summary's `method`), when recorded. */
+  enrolmentMethod: string | null;
+  /** The newest audit record with decision `verified` for the account, or null. */
+  lastVerifiedAt: number | null;
+}
+
+/** Keyset paging over profiles, ordered by (tid, oid). */
+export interface ProfileListQuery {
+  tid?: string;
+  /** Continue after this account (the last one of the previous page). */
+  after?: { tid: string; oid: string };
+  limit: number;
+}
+
+/** What the store holds about an account besides its profile (for `profile show`). */
+export interface AccountActivity {
+  sessions: number;
+  imagesStored: number;
+  imagesPurged: number;
+  /** Seqs of the audit records naming the account, ascending: the newest `auditLimit` of them. */
+  auditSeqs: number[];
+  auditTotal: number;
+}
+
+/** What eraseAccountBiometrics removed; the audit record of the erasure is written from it. */
+export interface AccountErasure {
+  /** The erased profile's id, or null when the account had stored images but no profile. */
+  profileId: string | null;
+  upn: string | null;
+  /** Encrypted images whose bytes were erased now (their evidence rows keep the SHA-256 only). */
+  imagesErased: number;
+  /** SHA-256 of those images, in capture order. */
+  evidenceSha256: string[];
+}
+
 export interface Repository {
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;
   getSubject(tid: string, oid: string): DirectorySubject | null;
   getProfile(tid: string, oid: string): BiometricProfile | null;
   saveProfile(profile: Omit<BiometricProfile, 'createdAt' | 'updatedAt'>): BiometricProfile;
+  /** At most query.limit (1..1000) enrolled accounts after query.after, optionally of one tenant. */
+  listProfiles(query: ProfileListQuery): ProfileSummary[];
+  getProfileSummary(tid: string, oid: string): ProfileSummary | null;
+  accountActivity(tid: string, oid: string, auditLimit: number): AccountActivity;
+  /**
+   * Erases the account's biometric data: its profile (the face template), its directory subject (names)
+   * and the bytes of every stored image of its sessions (evidence rows keep the SHA-256, so a replay of
+   * an erased capture is still recognised). Null, writing nothing, when there is nothing to erase. Run it
+   * inside the transaction that writes the erasure's audit record.
+   */
+  eraseAccountBiometrics(tid: string, oid: string, at: number): AccountErasure | null;
 
   // Verification sessions
   createSession(session: VerificationSession): void;
@@ -124,5 +181,10 @@ export interface Repository {
    * become savepoints of the outer transaction.
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Checkpoints and truncates the write-ahead log so erased bytes do not linger in it (best effort: a
+   * long reader can delay it; secure_delete already zeroes them in the main file). Outside a transaction.
+   */
+  scrubWal(): void;
   close(): void;
 }

@@ -1,5 +1,5 @@
 // Opens the SQLite file with the settings the appliance relies on, then migrates it.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ProofgateError } from '../core/errors.js';
@@ -13,8 +13,23 @@ export interface OpenDatabaseOptions {
   migrations?: readonly Migration[];
 }
 
+/**
+ * The database holds templates and wrapped keys: owner-only whatever the process umask. SQLite creates its
+ * -wal and -shm with the main file's mode, so creating the main file 0600 first covers all three; files an
+ * older release left group- or world-readable are tightened on open.
+ */
+function ensurePrivateFiles(file: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(f)) continue;
+    const mode = statSync(f).mode & 0o777;
+    if (mode & 0o077) chmodSync(f, mode & 0o700);
+  }
+}
+
 export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Database.Database {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') ensurePrivateFiles(file);
   let db: Database.Database;
   try {
     db = new Database(file);

@@ -7,15 +7,26 @@ import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
-import type { AccountFailure, AccountLock, EvidenceSeal, Repository, WrappedDataKey } from './repository.js';
+import type {
+  AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, ProfileListQuery, ProfileSummary, Repository, WrappedDataKey,
+} from './repository.js';
 import {
-  toAccountLock, toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toSession, toSubject,
-  type AccountLockRow, type AuditRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,
+  toAccountLock, toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toProfileSummary, toSession, toSubject,
+  type AccountLockRow, type AuditRow, type ProfileSummaryRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,
 } from './sqlite-rows.js';
 
 const AUDIT_PAGE = 500;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const FINAL_STATUSES: readonly VerificationStatus[] = ['decided', 'expired', 'cancelled'];
+const MAX_PROFILE_PAGE = 1000;
+
+// A profile with its account label and the newest verified decision (the audit_records_account index
+// keeps the subquery to the account's own records).
+const PROFILE_SUMMARY = `SELECT p.profile_id, p.tid, p.oid, p.model_id, p.created_at, p.updated_at, s.upn,
+    json_extract(p.enrolment_json, '$.method') AS enrolment_method,
+    (SELECT max(a.at) FROM audit_records a WHERE a.tid = p.tid AND a.oid = p.oid AND a.decision = 'verified') AS last_verified_at
+  FROM profiles p LEFT JOIN subjects s ON s.tid = p.tid AND s.oid = p.oid`;
+const ACCOUNT_SESSIONS = 'SELECT session_id FROM verification_sessions WHERE tid = ? AND oid = ?';
 
 export interface SqliteRepositoryOptions extends OpenDatabaseOptions {
   /** Clock for created/updated times and expiry checks (tests pin it). */
@@ -88,6 +99,23 @@ export class SqliteRepository implements Repository {
       listEvidence: db.prepare(`SELECT evidence_id, session_id, kind, media_type, sha256, created_at, purged_at
         FROM evidence WHERE session_id = ? ORDER BY created_at, evidence_id`),
       purgeEvidence: db.prepare('UPDATE evidence SET ciphertext = NULL, purged_at = ? WHERE purged_at IS NULL AND created_at < ?'),
+      listProfiles: db.prepare(`${PROFILE_SUMMARY}
+        WHERE (@tid IS NULL OR p.tid = @tid) AND (@afterTid IS NULL OR (p.tid, p.oid) > (@afterTid, @afterOid))
+        ORDER BY p.tid, p.oid LIMIT @limit`),
+      profileSummary: db.prepare(`${PROFILE_SUMMARY} WHERE p.tid = ? AND p.oid = ?`),
+      accountSessions: db.prepare('SELECT count(*) AS n FROM verification_sessions WHERE tid = ? AND oid = ?'),
+      accountImages: db.prepare(`SELECT count(*) FILTER (WHERE purged_at IS NULL) AS stored, count(*) FILTER (WHERE purged_at IS NOT NULL) AS purged
+        FROM evidence WHERE session_id IN (${ACCOUNT_SESSIONS})`),
+      accountAuditTotal: db.prepare('SELECT count(*) AS n FROM audit_records WHERE tid = ? AND oid = ?'),
+      accountAuditSeqs: db.prepare('SELECT seq FROM audit_records WHERE tid = ? AND oid = ? ORDER BY seq DESC LIMIT ?'),
+      accountStoredImages: db.prepare(`SELECT sha256 FROM evidence WHERE purged_at IS NULL AND session_id IN (${ACCOUNT_SESSIONS})
+        ORDER BY created_at, evidence_id`),
+      eraseAccountImages: db.prepare(`UPDATE evidence SET ciphertext = NULL, purged_at = ?
+        WHERE purged_at IS NULL AND session_id IN (${ACCOUNT_SESSIONS})`),
+      // The hint's names and upn of finished sessions go with the subject; an open session still needs its claims.
+      scrubAccountHints: db.prepare(`UPDATE verification_sessions SET hint_claims_json = '{}' WHERE tid = ? AND oid = ? AND status != 'open'`),
+      deleteAccountProfile: db.prepare('DELETE FROM profiles WHERE tid = ? AND oid = ?'),
+      deleteSubject: db.prepare('DELETE FROM subjects WHERE tid = ? AND oid = ?'),
       sessionExists: db.prepare('SELECT 1 FROM verification_sessions WHERE session_id = ?'),
       insertDataKey: db.prepare(`INSERT OR IGNORE INTO data_keys (key_id, wrapping_key_id, wrapped, created_at)
         SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM data_keys)`),
@@ -126,6 +154,11 @@ export class SqliteRepository implements Repository {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  scrubWal(): void {
+    if (this.#db.inTransaction) throw badInput('scrubWal: inside a transaction (the erasure is not committed yet)');
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   // Subjects and profiles
@@ -174,6 +207,57 @@ export class SqliteRepository implements Repository {
         }
       }
       return this.getProfile(profile.tid, profile.oid)!;
+    });
+  }
+
+  listProfiles(query: ProfileListQuery): ProfileSummary[] {
+    if (!Number.isSafeInteger(query?.limit) || query.limit < 1 || query.limit > MAX_PROFILE_PAGE) {
+      throw badInput(`listProfiles limit: expected an integer 1..${MAX_PROFILE_PAGE}`);
+    }
+    if (query.tid !== undefined) requireString(query.tid, 'listProfiles tid');
+    if (query.after !== undefined) {
+      requireString(query.after?.tid, 'listProfiles after.tid');
+      requireString(query.after.oid, 'listProfiles after.oid');
+    }
+    const rows = this.#s.listProfiles.all({
+      tid: query.tid ?? null, afterTid: query.after?.tid ?? null, afterOid: query.after?.oid ?? null, limit: query.limit,
+    }) as ProfileSummaryRow[];
+    return rows.map(toProfileSummary);
+  }
+
+  getProfileSummary(tid: string, oid: string): ProfileSummary | null {
+    const row = this.#s.profileSummary.get(tid, oid) as ProfileSummaryRow | undefined;
+    return row ? toProfileSummary(row) : null;
+  }
+
+  accountActivity(tid: string, oid: string, auditLimit: number): AccountActivity {
+    if (!Number.isSafeInteger(auditLimit) || auditLimit < 0) throw badInput('accountActivity auditLimit: expected an integer >= 0');
+    return this.#db.transaction(() => {
+      const images = this.#s.accountImages.get(tid, oid) as { stored: number; purged: number };
+      return {
+        sessions: (this.#s.accountSessions.get(tid, oid) as { n: number }).n,
+        imagesStored: images.stored,
+        imagesPurged: images.purged,
+        auditSeqs: (this.#s.accountAuditSeqs.all(tid, oid, auditLimit) as { seq: number }[]).map((r) => r.seq).reverse(),
+        auditTotal: (this.#s.accountAuditTotal.get(tid, oid) as { n: number }).n,
+      };
+    }).deferred();
+  }
+
+  eraseAccountBiometrics(tid: string, oid: string, at: number): AccountErasure | null {
+    requireString(tid, 'eraseAccountBiometrics tid');
+    requireString(oid, 'eraseAccountBiometrics oid');
+    requireTime(at, 'eraseAccountBiometrics at');
+    return this.transaction(() => {
+      const profile = this.#s.getProfile.get(tid, oid) as ProfileRow | undefined;
+      const subject = this.#s.getSubject.get(tid, oid) as SubjectRow | undefined;
+      const evidenceSha256 = (this.#s.accountStoredImages.all(tid, oid) as { sha256: string }[]).map((r) => r.sha256);
+      if (!profile && !subject && evidenceSha256.length === 0) return null;
+      const imagesErased = this.#s.eraseAccountImages.run(at, tid, oid).changes;
+      this.#s.scrubAccountHints.run(tid, oid);
+      this.#s.deleteAccountProfile.run(tid, oid);
+      this.#s.deleteSubject.run(tid, oid);
+      return { profileId: profile?.profile_id ?? null, upn: subject?.upn ?? null, imagesErased, evidenceSha256 };
     });
   }
 

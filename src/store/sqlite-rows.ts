@@ -1,7 +1,7 @@
 // Row shapes of the SQLite tables and their mapping to the repository's types. Kept apart from the
 // statements so the repository reads as a list of operations.
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession } from '../core/domain.js';
-import type { AccountLock, WrappedDataKey } from './repository.js';
+import type { AccountLock, ProfileSummary, WrappedDataKey } from './repository.js';
 
 export interface SubjectRow {
   tid: string; oid: string; upn: string | null; display_name: string | null;
@@ -19,6 +19,16 @@ export interface ProfileRow {
 export const toProfile = (r: ProfileRow): BiometricProfile => ({
   profileId: r.profile_id, tid: r.tid, oid: r.oid, template: r.template, modelId: r.model_id,
   enrolment: JSON.parse(r.enrolment_json), createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+export interface ProfileSummaryRow {
+  profile_id: string; tid: string; oid: string; model_id: string; created_at: number; updated_at: number;
+  upn: string | null; enrolment_method: unknown; last_verified_at: number | null;
+}
+export const toProfileSummary = (r: ProfileSummaryRow): ProfileSummary => ({
+  tid: r.tid, oid: r.oid, profileId: r.profile_id, upn: r.upn, enrolledAt: r.created_at, updatedAt: r.updated_at,
+  modelId: r.model_id, enrolmentMethod: typeof r.enrolment_method === 'string' ? r.enrolment_method : null,
+  lastVerifiedAt: r.last_verified_at,
 });
 
 export interface SessionRow {

@@ -61,7 +61,7 @@ t.test('CLI: audit-export writes a private file; audit-verify checks the databas
   const ex = capture();
   t.equal(await auditExportCommand(config, ['--out', exportFile], ex), 0);
   t.equal(ex.errText(), `exported 4 record(s), 1 checkpoint(s), 1 key(s) to ${exportFile}`);
-  t.equal(statSync(exportFile).mode & 0o777, 0o640);
+  t.equal(statSync(exportFile).mode & 0o777, 0o600);
   t.equal(readFileSync(exportFile, 'utf8'), await exportText(repo));
   t.equal(await auditExportCommand(config, ['--out', exportFile], capture()), 2, 'never overwrites an existing export');
 

@@ -1,20 +1,20 @@
 // One audit record as one RFC 5424 syslog message, framed for TCP by RFC 6587 octet counting:
 //   MSG-LEN SP <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [proofgate@32473 seq="…" hash="…" …] BOM{record JSON}
 // PRI: the configured facility × 8 + a severity from the decision (verified 5 notice, denied 4 warning,
-// unavailable 3 error). TIMESTAMP: when the record was written (UTC, milliseconds). MSGID: the record's
+// unavailable 3 error, erased 5 notice: an operator's erasure request). TIMESTAMP: when the record was written (UTC, milliseconds). MSGID: the record's
 // event type, `${flow}.${decision}` (e.g. returning.verified, none.denied). STRUCTURED-DATA: one element
 // under the documentation enterprise number of RFC 5612 (32473), carrying what a SIEM filters and dedupes
 // on. MSG: the record's canonical JSON (the same object audit-export writes), UTF-8 behind a BOM.
 import { hostname as machineHostname } from 'node:os';
 import { SYSLOG_FACILITIES, type SyslogFacility } from '../../config/sections/audit.js';
-import type { AuditRecord, Decision } from '../../core/domain.js';
+import type { AuditDecision, AuditRecord } from '../../core/domain.js';
 import { canonicalJson } from '../canonical-json.js';
 
 /** The SD-ID of proofgate's element: a private name under RFC 5612's documentation enterprise number. */
 export const PROOFGATE_SD_ID = 'proofgate@32473';
 
 /** Severity (RFC 5424 table 2) of a record by its decision. */
-export const SEVERITY_BY_DECISION: Readonly<Record<Decision, number>> = { verified: 5, denied: 4, unavailable: 3 };
+export const SEVERITY_BY_DECISION: Readonly<Record<AuditDecision, number>> = { verified: 5, denied: 4, unavailable: 3, erased: 5 };
 
 export interface SyslogHeader {
   facility: SyslogFacility;

@@ -22,7 +22,7 @@ export const auditExportHelp = `usage: proofgate ${auditExportUsage}
 Writes the audit trail as JSON lines (docs/store-and-audit.md): records in seq order, then the
 signed checkpoints over them, then the public keys that signed those checkpoints.
 
-  --out FILE    write to FILE (created, mode 0640; never overwritten) instead of standard output
+  --out FILE    write to FILE (created, mode 0600; never overwritten) instead of standard output
   --since SEQ   only records with seq > SEQ (an incremental export, e.g. to fill a SIEM's gap): the
                 first line is an anchor {"type":"anchor","seq":SEQ,"hash":...}, the hash of record
                 SEQ, which the previous export's last record must match (or a checkpoint at SEQ
@@ -181,8 +181,8 @@ export async function auditExportCommand(config: ProofgateConfig, args: string[]
       io.err(`proofgate audit-export: --since ${since} is past the end of the trail (the newest record is ${last})`);
       return 2;
     }
-    // The trail names accounts (tid, oid, UPN): keep the file private to its owner and group.
-    const stream = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o640 }) : process.stdout;
+    // The trail names accounts (tid, oid, UPN): keep the file private to its owner.
+    const stream = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
     const opened = opts.out ? new Promise<void>((resolve, reject) => { stream.once('open', () => resolve()); stream.once('error', reject); }) : Promise.resolve();
     try {
       await opened;

@@ -4,7 +4,7 @@
 // is signed by the HSM before the command exits; if the HSM is away the enrolment still stands and the
 // server's checkpoint poll seals the record later.
 import { readFileSync, statSync } from 'node:fs';
-import { loadConfig, resolveDataPath, type ProofgateConfig } from '../../config/index.js';
+import { loadConfig, type ProofgateConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
@@ -64,40 +64,24 @@ export interface EnrolRuntime {
 async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime> {
   const config = loadConfig(configFile);
   const { openConfiguredRepository } = await import('../../store/open-store.js');
-  const { openAuditMacKeys, openHsmToken, openKeyRing } = await import('../../hsm/open-hsm.js');
-  const { AuditTrail } = await import('../../audit/audit-trail.js');
-  const { configuredWitnessFile, WitnessFile } = await import('../../audit/witness.js');
+  const { openCommandAuditTrail } = await import('./command-audit-trail.js');
   const { loadFaceAnalyzer } = await import('../../verification/capture/face-analyzer.js');
   const repository = openConfiguredRepository(config);
-  // The token is needed up front for the audit record MACs (each record's position key comes from the HSM);
-  // a checkpoint that cannot be signed later is left for the server.
-  const token = openHsmToken(config.hsm, resolveDataPath(config.server.dataDir));
-  const witnessFile = configuredWitnessFile(config);
+  let trail: Awaited<ReturnType<typeof openCommandAuditTrail>> | null = null;
   try {
-    const macKeys = await openAuditMacKeys(token, config.hsm);
-    const audit = new AuditTrail(repository, openKeyRing(token, config.hsm), config.audit, {
-      onCheckpointError: (e) => console.error(`note: audit checkpoint not signed (${(e as Error).message}); the server will sign it`),
-      // A checkpoint this command signs is witnessed like the server's.
-      witness: witnessFile ? new WitnessFile(witnessFile) : null,
-      onWitnessError: (e) => console.error(`note: audit checkpoint not appended to the witness ${witnessFile} (${(e as Error).message})`),
-      macKeys,
-      // One record to write: a few positions cover the server appending meanwhile, not 256 HSM derivations.
-      macWindow: 8,
-      onForgedRecord: (seq, reason) => console.error(`WARNING: audit record ${seq} failed its MAC check and is not sealed: ${reason}`),
-    });
-    await audit.prepare();
+    trail = await openCommandAuditTrail(config, repository);
     const faceEngine = await loadFaceAnalyzer(config);
+    const opened = trail;
     return {
-      config, repository, audit, faceEngine,
+      config, repository, audit: opened.audit, faceEngine,
       close: async () => {
-        await audit.flush();
         faceEngine.close();
-        await token.close();
+        await opened.close();
         repository.close();
       },
     };
   } catch (e) {
-    await token.close();
+    await trail?.close();
     repository.close();
     throw e;
   }

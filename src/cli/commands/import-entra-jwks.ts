@@ -65,9 +65,10 @@ async function pinJwks(parsed: unknown, source: string, cloud: EntraCloud, confi
     throw new ProofgateError('ERR_ENTRA_JWKS_INVALID', `${source}: a key does not import (${(e as Error).message})`, { status: 400, cause: e });
   }
   const target = pinnedJwksPath(config.oidc.entraKeys, resolveDataPath(config.server.dataDir), cloud);
-  mkdirSync(path.dirname(target), { recursive: true });
+  mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   const temp = `${target}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o644 });
+  // Public keys, but inside the data directory, where every file is the appliance's own (0600).
+  writeFileSync(temp, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, target);
   return { cloud, path: target, kids: keys.map((k) => k.kid) };
 }

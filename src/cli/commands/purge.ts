@@ -4,14 +4,10 @@ import { parseArgs } from 'node:util';
 import type { ProofgateConfig } from '../../config/index.js';
 import { openConfiguredRepository, storeDatabasePath } from '../../store/open-store.js';
 import { purgeExpiredEvidence } from '../../store/retention.js';
+import { consoleIo, type CommandIo } from './command-io.js';
 
-/** Where a command prints: results to `out`, diagnostics to `err` (tests capture both). */
-export interface CommandIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-export const consoleIo: CommandIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+// Other commands and their tests import the printing seam from here.
+export { consoleIo, type CommandIo } from './command-io.js';
 
 export const purgeUsage = 'purge';
 

@@ -1,0 +1,152 @@
+// `proofgate restore`: unpacks a backup archive (backup-manifest.ts) into a data directory. Everything is
+// extracted and checked (every file's size and SHA-256 against the manifest, the configuration valid for
+// its new place, the database's integrity) in a staging directory beside the target, and only then
+// renamed into place: a bad archive changes nothing. A non-empty target is refused unless --force, which
+// moves it aside (DIR.replaced-<time>) rather than deleting it.
+// The restored configuration is written to DIR/proofgate.json with server.dataDir = DIR and every path
+// that pointed inside the old data directory moved with it; the embedded SoftHSM conf is rewritten for
+// the new token directory, so the token is found there.
+import { createHash } from 'node:crypto';
+import {
+  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { buildConfig } from '../../config/index.js';
+import { ProofgateError } from '../../core/errors.js';
+import { writeSoftHsmConf } from '../../hsm/init-token.js';
+import { BACKUP_FORMAT, CONFIG_NAME, DATA_PREFIX, MANIFEST_NAME, type BackupManifest } from './backup-manifest.js';
+import { extractTar } from './tar.js';
+
+export const RESTORED_CONFIG_NAME = 'proofgate.json';
+
+export interface RestoreReport {
+  dataDir: string;
+  configFile: string;
+  /** Where a replaced (--force) target was moved, or null. */
+  replacedTo: string | null;
+  manifest: BackupManifest;
+}
+
+function refused(message: string): ProofgateError {
+  return new ProofgateError('ERR_BAD_REQUEST', message, { status: 400 });
+}
+
+function sha256File(file: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+function readManifest(staging: string): BackupManifest {
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(readFileSync(path.join(staging, MANIFEST_NAME), 'utf8')) as BackupManifest;
+  } catch (e) {
+    throw refused(`not a proofgate backup: ${MANIFEST_NAME} missing or unreadable (${(e as Error).message})`);
+  }
+  if (manifest?.format !== BACKUP_FORMAT) throw refused(`unknown backup format ${JSON.stringify(manifest?.format)} (this proofgate reads ${BACKUP_FORMAT})`);
+  if (!Array.isArray(manifest.files) || typeof manifest.database?.path !== 'string') throw refused('backup manifest: files or database missing');
+  return manifest;
+}
+
+/** Every extracted file is listed in the manifest with its size and SHA-256, and every listed file is there. */
+function checkFiles(staging: string, extracted: string[], manifest: BackupManifest): void {
+  const listed = new Map(manifest.files.map((f) => [f.path, f]));
+  for (const name of extracted) {
+    if (name !== MANIFEST_NAME && !listed.has(name)) throw refused(`backup holds ${name}, which its manifest does not list`);
+  }
+  for (const f of manifest.files) {
+    const p = path.join(staging, f.path);
+    if (!existsSync(p)) throw refused(`backup lacks ${f.path}, which its manifest lists`);
+    if (statSync(p).size !== f.bytes || sha256File(p) !== f.sha256) throw refused(`${f.path} in the backup does not match its manifest (damaged archive)`);
+  }
+  if (!listed.has(manifest.database.path)) throw refused(`backup manifest names database ${manifest.database.path}, which it does not list`);
+}
+
+/** Absolute paths inside the old data directory move with it; anything else is kept as written. */
+function rebase(value: unknown, from: string, to: string): unknown {
+  if (typeof value === 'string') {
+    if (value === from) return to;
+    return path.isAbsolute(value) && value.startsWith(`${from}${path.sep}`) ? path.join(to, path.relative(from, value)) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => rebase(v, from, to));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebase(v, from, to)]));
+  }
+  return value;
+}
+
+function restoredConfig(staging: string, manifest: BackupManifest, target: string): Record<string, unknown> {
+  const file = path.join(staging, CONFIG_NAME);
+  let raw: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw refused(`the backup's ${CONFIG_NAME} is not JSON (${(e as Error).message})`);
+    }
+  }
+  const config = rebase(raw, manifest.source.dataDir, target) as Record<string, Record<string, unknown>>;
+  config.server = { ...config.server, dataDir: target };
+  // A database kept outside the old data directory comes back inside the new one.
+  const dbRel = manifest.database.path.slice(DATA_PREFIX.length + 1);
+  const dbFile = config.store?.databaseFile;
+  if (typeof dbFile === 'string' && path.isAbsolute(dbFile) && !dbFile.startsWith(`${target}${path.sep}`)) {
+    config.store = { ...config.store, databaseFile: dbRel };
+  }
+  buildConfig(config); // names the key when the restored configuration is not valid here
+  return config;
+}
+
+function checkDatabase(file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const check = db.pragma('integrity_check', { simple: true });
+    if (check !== 'ok') throw refused(`the restored database failed integrity_check: ${String(check)}`);
+  } finally {
+    db.close();
+  }
+}
+
+export function restoreBackup(opts: { from: string; dataDir: string; force: boolean; now?: () => number }): RestoreReport {
+  const from = path.resolve(opts.from);
+  const target = path.resolve(opts.dataDir);
+  if (!existsSync(from) || !statSync(from).isFile()) throw refused(`${from}: no such backup file`);
+  const targetIsEmpty = !existsSync(target) || (statSync(target).isDirectory() && readdirSync(target).length === 0);
+  if (existsSync(target) && !statSync(target).isDirectory()) throw refused(`${target} exists and is not a directory`);
+  if (!targetIsEmpty && !opts.force) throw refused(`${target} is not empty; restore into an empty directory, or pass --force to move it aside first`);
+
+  mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  const staging = mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.restore-`));
+  try {
+    const extracted = extractTar(from, staging);
+    const manifest = readManifest(staging);
+    checkFiles(staging, extracted, manifest);
+    const stagedData = path.join(staging, DATA_PREFIX);
+    checkDatabase(path.join(staging, manifest.database.path));
+    const config = restoredConfig(staging, manifest, target);
+    writeFileSync(path.join(stagedData, RESTORED_CONFIG_NAME), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+
+    let replacedTo: string | null = null;
+    if (existsSync(target)) {
+      if (targetIsEmpty) {
+        rmdirSync(target);
+      } else {
+        replacedTo = `${target}.replaced-${new Date(opts.now?.() ?? Date.now()).toISOString().replace(/[:.]/g, '-')}`;
+        renameSync(target, replacedTo);
+      }
+    }
+    renameSync(stagedData, target);
+    if (manifest.hsm.softhsmConf) writeSoftHsmConf(path.join(target, manifest.hsm.softhsmConf.slice(DATA_PREFIX.length + 1)));
+    return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}

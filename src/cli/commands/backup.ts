@@ -1,0 +1,49 @@
+// `proofgate backup` and `proofgate restore`: the operator's side of src/cli/backup/ (what is in the
+// archive, how restore checks it and moves it into place). Results on stdout, notes on stderr.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/index.js';
+import { ProofgateError } from '../../core/errors.js';
+import { consoleIo, type CommandIo } from './command-io.js';
+
+export const backupOptions = { out: { type: 'string' }, 'without-pins': { type: 'boolean' }, config: { type: 'string' } } as const;
+export const restoreOptions = { from: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' } } as const;
+export const backupUsage = 'backup --out FILE [--without-pins] [--config FILE]';
+export const restoreUsage = 'restore --from FILE --data-dir DIR [--force]';
+
+function usageError(usage: string, message: string): ProofgateError {
+  return new ProofgateError('ERR_USAGE', `${message}; usage: proofgate ${usage}`, { status: 400 });
+}
+
+export async function backupCommand(args: string[], io: CommandIo = consoleIo): Promise<number> {
+  const { values } = parseArgs({ args, options: backupOptions, strict: true, allowPositionals: false });
+  if (!values.out) throw usageError(backupUsage, '--out is required');
+  const configFile = values.config ?? process.env.PROOFGATE_CONFIG ?? null;
+  const config = loadConfig(configFile ?? undefined);
+  const { makeBackup } = await import('../backup/make-backup.js');
+  const report = await makeBackup(config, { out: values.out, configFile, withoutPins: values['without-pins'] ?? false });
+  const m = report.manifest;
+  io.out(`backup ${report.archive} (mode 0600): ${m.files.length} file(s); database schema ${m.database.schemaVersion}, `
+    + `audit through seq ${m.database.lastAuditSeq}; configuration ${m.source.configFile ?? '(defaults, no file)'}; `
+    + `HSM ${m.hsm.kind === 'embedded-softhsm' ? `embedded SoftHSM token store ${m.hsm.softhsmConf ? 'included' : 'NOT included'}` : 'external: keys NOT included'}`);
+  for (const note of report.notes) io.err(`note: ${note}`);
+  return 0;
+}
+
+export async function restoreCommand(args: string[], io: CommandIo = consoleIo): Promise<number> {
+  const { values } = parseArgs({ args, options: restoreOptions, strict: true, allowPositionals: false });
+  if (!values.from) throw usageError(restoreUsage, '--from is required');
+  if (!values['data-dir']) throw usageError(restoreUsage, '--data-dir is required');
+  const { restoreBackup } = await import('../backup/restore-backup.js');
+  const report = restoreBackup({ from: values.from, dataDir: values['data-dir'], force: values.force ?? false });
+  const m = report.manifest;
+  if (report.replacedTo) io.err(`note: the previous contents of ${report.dataDir} were moved to ${report.replacedTo}`);
+  io.out(`restored the backup of ${m.createdAt} (proofgate ${m.proofgate.version}, database schema ${m.database.schemaVersion}, `
+    + `audit through seq ${m.database.lastAuditSeq}) into ${report.dataDir}`);
+  io.out(`configuration: ${report.configFile} (server.dataDir and the paths inside the old data directory now point here)`);
+  if (m.hsm.kind === 'external') io.err(`note: the HSM keys are not in the backup: the HSM token "${m.hsm.tokenLabel}" must hold them (restore them with the HSM's own procedure)`);
+  else if (m.hsm.softhsmConf) io.out('SoftHSM: token store restored; softhsm2.conf rewritten for its new directory');
+  for (const pin of m.hsm.pinsLeftOut ?? []) io.err(`note: the backup was made --without-pins: put the PIN back in ${report.dataDir}/${pin} (mode 0600) before the appliance starts`);
+  io.out(`next: PROOFGATE_CONFIG=${report.configFile} proofgate init (checks the token, applies pending migrations), `
+    + 'then proofgate audit-verify, then start the service with that configuration');
+  return 0;
+}
