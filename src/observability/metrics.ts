@@ -31,6 +31,12 @@ export interface ApplianceMetrics {
   captureRefused(code: string): void;
   decision(labels: DecisionLabels): void;
   hsmFailure(operation: string): void;
+  /** A denial counted towards the account's lockout (verification.lockout), by what failed. */
+  lockoutFailure(reason: string): void;
+  /** An account's lock started (once per lock). */
+  accountLocked(): void;
+  /** A capture refused unjudged because its account is locked. */
+  lockedRefusal(): void;
   unavailableResponse(): void;
   /** Starts a latency measurement; call the returned function when the stage ends. */
   startStage(stage: Stage): () => void;
@@ -74,6 +80,16 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     name: name('hsm_failures_total'), help: 'HSM (PKCS#11) operations that failed, by operation.',
     labelNames: ['operation'] as const, registers: [registry],
   });
+  const lockoutFailures = new Counter({
+    name: name('lockout_failures_total'), help: 'Denials counted towards an account lockout (verification.lockout), by what failed: face-match or liveness.',
+    labelNames: ['reason'] as const, registers: [registry],
+  });
+  const accountsLocked = new Counter({
+    name: name('accounts_locked_total'), help: 'Account locks started: too many failed verifications of one account within the window.', registers: [registry],
+  });
+  const lockedRefusals = new Counter({
+    name: name('locked_account_refusals_total'), help: 'Captures refused unjudged because their account was locked.', registers: [registry],
+  });
   const unavailable = new Counter({
     name: name('http_503_responses_total'), help: 'HTTP responses with status 503 (a part the request needs is down).', registers: [registry],
   });
@@ -114,6 +130,9 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     captureRefused: (code) => captureRefusals.inc({ code }),
     decision: (labels) => decisions.inc(labels),
     hsmFailure: (operation) => hsmFailures.inc({ operation }),
+    lockoutFailure: (reason) => lockoutFailures.inc({ reason }),
+    accountLocked: () => accountsLocked.inc(),
+    lockedRefusal: () => lockedRefusals.inc(),
     unavailableResponse: () => unavailable.inc(),
     startStage: (stage) => stages.startTimer({ stage }),
     watchUnsealedAuditRecords(count) {

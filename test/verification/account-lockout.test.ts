@@ -114,6 +114,10 @@ t.test('failed matches in several sessions lock the account; the owner is then d
   });
   t.equal(auditOf(h).filter((r) => r.checks.some((c) => c.name === 'account-locked') && r.sessionId === null).length, 1, 'the lock event is raised once');
   t.match(h.events.at(-1), { event: 'verification.account_locked_refusal', fields: { sessionId: opened.session.sessionId } });
+  const metrics = await app.metrics.registry.metrics();
+  t.match(metrics, /^proofgate_lockout_failures_total\{reason="face-match"\} 3$/m, 'the counted failures are a metric, by reason');
+  t.match(metrics, /^proofgate_accounts_locked_total 1$/m, 'the lock is counted once');
+  t.match(metrics, /^proofgate_locked_account_refusals_total 1$/m, 'the refused capture while locked is counted');
 
   // Malformed requests are still refused as for any account (a 4xx; no lock oracle there either).
   const malformed = await open(h);
@@ -263,5 +267,5 @@ t.test('the account command is in the proofgate command table', async (t) => {
   const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
   const r = await run(process.execPath, ['--import', 'tsx', main, 'account']).catch((e: { code: number; stderr: string }) => e);
   t.equal((r as { code?: number }).code, 2);
-  t.match((r as { stderr: string }).stderr, /^proofgate account: an action is required\nusage: proofgate account status --tid GUID --oid GUID \| account unlock/);
+  t.match((r as { stderr: string }).stderr, /usage: proofgate account <status\|unlock>[^]*account unlock --tid GUID --oid GUID --by NAME/, 'the group usage names both actions');
 });

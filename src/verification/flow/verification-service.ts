@@ -321,11 +321,16 @@ export class VerificationService {
     return { failures, reason: d.lockoutFailure, lockStarted };
   }
 
-  /** After the commit: the lockout's log events (their fields carry the counts a metrics exporter needs). */
+  /** After the commit: the lockout's log events and counters. */
   #logLockout(session: VerificationSession, d: PendingDecision, lockout: LockoutEffect | null): void {
     const account = { tid: session.tid, oid: session.oid, sessionId: session.sessionId };
-    if (d.refusedLocked) this.#log('verification.account_locked_refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() }, 'warn');
+    if (d.refusedLocked) {
+      this.#metrics.lockedRefusal();
+      this.#log('verification.account_locked_refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() }, 'warn');
+    }
     if (!lockout) return;
+    this.#metrics.lockoutFailure(lockout.reason);
+    if (lockout.lockStarted) this.#metrics.accountLocked();
     this.#log('verification.lockout_failure', { ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: this.#deps.policy.lockout.maxFailures }, 'warn');
     if (lockout.lockStarted) {
       this.#log('verification.account_locked', {
