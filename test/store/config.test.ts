@@ -6,7 +6,8 @@ import { storeDatabasePath } from '../../src/store/open-store.js';
 t.test('store and audit sections: defaults, overrides and named errors', async (t) => {
   const config = buildConfig({});
   t.same(config.store, { databaseFile: 'proofgate.sqlite', retentionDays: 30, busyTimeoutMs: 5000 });
-  t.same(config.audit, { checkpointEvery: 100, checkpointIntervalSeconds: 3600, witnessFile: null });
+  t.same({ ...config.audit, feed: undefined }, { checkpointEvery: 100, checkpointIntervalSeconds: 3600, witnessFile: null, feed: undefined });
+  t.equal(config.audit.feed.kind, 'off', 'the SIEM feed is off by default (test/audit/feed-config.test.ts covers its keys)');
   t.equal(storeDatabasePath(buildConfig({ server: { dataDir: '/srv/pg' } })), path.join('/srv/pg', 'proofgate.sqlite'));
   t.equal(storeDatabasePath(buildConfig({ store: { databaseFile: '/abs/db.sqlite' } })), '/abs/db.sqlite');
   t.throws(() => buildConfig({ store: { retentionDays: -1 } }), { code: 'ERR_CONFIG', message: 'config config.store.retentionDays: expected an integer in 0..36500, received -1' });
