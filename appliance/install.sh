@@ -13,9 +13,9 @@
 #   --no-init       skip "proofgate init"
 #   --no-packages   skip the Debian packages (they are already installed)
 #
-# Order: (1) every file is checked against SHA256SUMS and nothing unlisted may be present, before
-# anything is touched; (2) the Debian packages go in through apt, whose only source is the bundle (it
-# upgrades what must be upgraded and never downgrades); (3) the application and the Node.js runtime
+# Order: (1) every file is checked against SHA256SUMS, nothing unlisted may be present and a running
+# service is refused, all before anything is touched; (2) the Debian packages go in through apt, whose
+# only source is the bundle (it upgrades, never downgrades); (3) the application and the Node.js runtime
 # are copied to the prefix (a data directory under it is kept); (4) init; (5) next steps are printed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --config) config=$(realpath -m "$2"); config_given=1; shift 2 ;;
     --no-init) run_init=0; shift ;;
     --no-packages) packages=0; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,6 +59,18 @@ debian=$(info debian); arch=$(info arch); version=$(info version)
 [ "$(dpkg --print-architecture)" = "$arch" ] || fail "this bundle is for $arch (this machine is $(dpkg --print-architecture))"
 if [ "$packages" -eq 1 ] || [ "$systemd" -eq 1 ]; then
   [ "$(id -u)" -eq 0 ] || fail "run as root (Debian packages and the service layout need it)"
+fi
+
+# The code is replaced below by deleting and moving directories (dist, node_modules, runtime): under a
+# running service that would be half-replaced code and modules loaded from deleted files. Refuse, before
+# anything is touched, while either unit that runs it is active (with or without --systemd: a unit
+# installed earlier runs from the prefix all the same).
+if command -v systemctl > /dev/null 2>&1; then
+  for unit in proofgate proofgate-entra-keys; do
+    if systemctl is-active --quiet "$unit" 2> /dev/null; then
+      fail "$unit.service is running: stop it first (systemctl stop $unit), then run install.sh again; nothing was installed"
+    fi
+  done
 fi
 
 if [ "$packages" -eq 1 ]; then

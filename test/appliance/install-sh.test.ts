@@ -2,7 +2,8 @@
 // one appliance/bundle.sh builds (the full build-and-install in a clean Debian root is
 // appliance/test-bundle.sh, outside npm test). What must hold without root or packages: an unlisted,
 // altered or linked file is refused before anything is written; a good bundle lands in the prefix with
-// its command wrapper; a second install replaces the code and keeps the data directory.
+// its command wrapper; a second install replaces the code and keeps the data directory; a running
+// service (systemctl is-active, stubbed on PATH) is refused before anything is written.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -49,8 +50,18 @@ function writeSums(b: string): void {
   writeFileSync(path.join(b, 'SHA256SUMS'), `${lines.join('\n')}\n`);
 }
 
-const install = (bundle: string, prefix: string) =>
-  spawnSync('bash', [path.join(bundle, 'install.sh'), '--prefix', prefix, '--no-packages', '--no-init'], { encoding: 'utf8' });
+const install = (bundle: string, prefix: string, env: NodeJS.ProcessEnv = process.env) =>
+  spawnSync('bash', [path.join(bundle, 'install.sh'), '--prefix', prefix, '--no-packages', '--no-init'], { encoding: 'utf8', env });
+
+/** A systemctl first on PATH that reports `active` for one unit only, and logs every call. */
+function stubSystemctl(root: string, activeUnit: string): { env: NodeJS.ProcessEnv; calls: () => string } {
+  const dir = path.join(root, 'stub-bin');
+  mkdirSync(dir, { recursive: true });
+  const log = path.join(dir, 'calls.log');
+  writeFileSync(path.join(dir, 'systemctl'), `#!/bin/sh\necho "$*" >> '${log}'\n[ "$*" = "is-active --quiet ${activeUnit}" ] && exit 0\nexit 3\n`);
+  chmodSync(path.join(dir, 'systemctl'), 0o755);
+  return { env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` }, calls: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
+}
 
 t.test('install.sh: refusals write nothing; a good bundle installs and upgrades in place', { skip: debian && dpkgArch.status === 0 ? false : 'needs Debian and dpkg' }, async (t) => {
   const root = mkdtempSync(path.join(tmpdir(), 'proofgate-install-'));
@@ -82,11 +93,22 @@ t.test('install.sh: refusals write nothing; a good bundle installs and upgrades 
   r = install(bundle, prefix);
   t.not(r.status, 0, 'a bundle for another Debian release is refused');
   t.match(r.stderr, /this bundle is for Debian 99/);
+
+  // A running service would have its dist and node_modules deleted under it: refused until stopped.
+  const good = makeBundle(path.join(root, 'good'));
+  for (const unit of ['proofgate', 'proofgate-entra-keys']) {
+    const systemctl = stubSystemctl(path.join(root, unit), unit);
+    r = install(good, prefix, systemctl.env);
+    t.not(r.status, 0, `refused while ${unit}.service is active`);
+    t.match(r.stderr, new RegExp(`${unit}\\.service is running: stop it first \\(systemctl stop ${unit}\\)`));
+    t.match(systemctl.calls(), new RegExp(`^is-active --quiet ${unit}$`, 'm'), 'asked systemd');
+  }
   t.notOk(existsSync(prefix), 'no refusal created the prefix');
 
-  const good = makeBundle(path.join(root, 'good'));
-  r = install(good, prefix);
-  t.equal(r.status, 0, `installs (${r.stderr.trim()})`);
+  const stopped = stubSystemctl(path.join(root, 'stopped'), 'none');
+  r = install(good, prefix, stopped.env);
+  t.equal(r.status, 0, `installs once the service is stopped (${r.stderr.trim()})`);
+  t.match(stopped.calls(), /^is-active --quiet proofgate$/m, 'after asking systemd');
   t.match(r.stdout, /files verified/);
   t.equal(readFileSync(path.join(prefix, 'dist', 'src', 'cli', 'main.js'), 'utf8'), 'console.log("main")\n');
   t.match(readFileSync(path.join(prefix, 'bin', 'proofgate'), 'utf8'), new RegExp(`exec "${prefix}/runtime/bin/node" "${prefix}/dist/src/cli/main.js"`));

@@ -165,6 +165,12 @@ for (const variant of VARIANTS) {
     const monitored = await httpRequest(p.ports.monitor, 'localhost', 'GET', '/health');
     t.equal(monitored.status, 200, 'the monitoring listener answers /health from loopback');
     t.match(json(monitored), { status: 'ok' });
+    // /metrics passes two allow-lists: nginx's on the listener, then the app's server.metricsAllowFrom,
+    // checked against the monitor's own address that the listener forwards (loopback here, in the default).
+    const scraped = await httpRequest(p.ports.monitor, 'localhost', 'GET', '/metrics');
+    t.equal(scraped.status, 200, 'the monitoring listener answers /metrics from loopback');
+    t.match(scraped.headers['content-type'], /^text\/plain/);
+    t.match(scraped.text, /^# HELP /m, 'in Prometheus text format');
     t.equal((await httpRequest(p.ports.monitor, 'localhost', 'GET', '/oidc/authorize')).status, 404, 'and serves nothing else');
 
     const redirect = await httpRequest(p.ports.http, 'evil.example', 'GET', `${variant.prefix}/oidc/authorize?probe=1`);

@@ -1,6 +1,6 @@
 // `systemd-analyze verify` on every unit in appliance/systemd (services and timers), alone and with each
 // example drop-in in proofgate.service.d/, plus the offline `systemd-analyze security` exposure of the
-// appliance's unit held below a threshold. A unit passes only when verify exits 0 AND prints nothing:
+// appliance's unit and of the Entra key job held below a threshold. A unit passes only when verify exits 0 AND prints nothing:
 // systemd ignores a misspelled key or a bad value with a warning and exit status 0, so the status alone
 // would pass a unit that silently lost its sandbox. Units are copied to a temp dir first; an Exec*
 // binary absent on this machine (a packaged path) is pointed at this node so verify can load the unit.
@@ -15,8 +15,8 @@ const SYSTEMD_DIR = path.join(projectRoot, 'appliance', 'systemd');
 const UNITS = readdirSync(SYSTEMD_DIR).filter((f) => /\.(service|timer)$/.test(f)).sort();
 const DROP_IN_DIR = path.join(SYSTEMD_DIR, 'proofgate.service.d');
 const DROP_INS = readdirSync(DROP_IN_DIR).filter((f) => f.endsWith('.conf.example')).sort();
-// Exposure on systemd-analyze's 0–100 scale (printed as 0.0–10.0): the unit scores 15, the unit before
-// its hardening pass scored 58.
+// Exposure on systemd-analyze's 0–100 scale (printed as 0.0–10.0): both units score 15; the appliance's
+// unit before its hardening pass scored 58, the Entra key job before its own 58 too.
 const EXPOSURE_THRESHOLD = 20;
 
 const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((f) => existsSync(f)) ?? null;
@@ -87,13 +87,19 @@ for (const example of DROP_INS) {
   });
 }
 
-t.test(`proofgate.service: systemd-analyze security exposure under ${EXPOSURE_THRESHOLD / 10}`, { skip: SKIP }, async (t) => {
-  const result = exposure(stageUnits(t), 'proofgate.service');
-  t.equal(result.status, 0, result.output.split('\n').at(-1) ?? '');
-  const unhardened = readFileSync(path.join(SYSTEMD_DIR, 'proofgate.service'), 'utf8').replace(/^# Hardening:[\s\S]*?(?=^\[Install\])/m, '');
-  const weak = exposure(stageUnits(t, { units: { 'proofgate.service': unhardened } }), 'proofgate.service');
-  t.not(weak.status, 0, 'the same unit without its sandbox fails the threshold');
-});
+// The appliance, and the Entra key job: the one unit that downloads gets no weaker a sandbox.
+for (const unit of ['proofgate.service', 'proofgate-entra-keys.service']) {
+  t.test(`${unit}: systemd-analyze security exposure under ${EXPOSURE_THRESHOLD / 10}`, { skip: SKIP }, async (t) => {
+    const result = exposure(stageUnits(t), unit);
+    t.equal(result.status, 0, result.output.split('\n').at(-1) ?? '');
+    // The hardening block runs to [Install] or to the end of the file.
+    const text = readFileSync(path.join(SYSTEMD_DIR, unit), 'utf8');
+    const unhardened = text.replace(/^# Hardening:[\s\S]*?(?=^\[Install\]|(?![\s\S]))/m, '');
+    t.not(unhardened, text, 'the hardening block was found');
+    const weak = exposure(stageUnits(t, { units: { [unit]: unhardened } }), unit);
+    t.not(weak.status, 0, 'the same unit without its sandbox fails the threshold');
+  });
+}
 
 t.test('verify catches a broken unit (the checks above can fail)', { skip: SKIP }, async (t) => {
   const original = readFileSync(path.join(SYSTEMD_DIR, 'proofgate.service'), 'utf8');
