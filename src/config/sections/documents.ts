@@ -18,8 +18,9 @@ export const documentsDefaults = {
      * Correction of OCR output (src/documents/mrz/correct-mrz.ts). An identifying field (document number,
      * birth and expiry dates, personal number / optional data, their check digits) is changed only where
      * the read character cannot occur there and a look-alike can (a letter in a date), or where the OCR
-     * offered the replacement itself with at least minAlternativeConfidence, and the supported reading the
-     * OCR scores best among those whose check digit validates leads the next by minScoreMargin. Otherwise
+     * nearly preferred the replacement itself (scored it at least minAlternativeConfidence and at most
+     * maxChangeCost below the read character), and the supported reading the OCR scores best among those
+     * whose check digit validates leads the next by minScoreMargin. Otherwise
      * a failing check digit makes the read MRZ_UNREADABLE (read again): a failing read is never turned
      * into a valid one on a guess. docs/documents.md has the rule and what it cannot prevent.
      */
@@ -40,6 +41,17 @@ export const documentsDefaults = {
       minScoreMargin: 0.02,
       /** Most characters changed in one identifying field, its check digit included. 0: identifying fields are never changed. */
       maxChangesPerField: 2,
+      /**
+       * Most the OCR may have scored a replacement below the read character at a position where the read
+       * character can occur (0..0.5, the OCR's scale). A change is evidence only where the OCR nearly
+       * chose the replacement itself; a strong runner-up at a confidently read position is not (15% of
+       * correctly read positions have one at 0.85 or more), and the check digit would accept a wrong one
+       * 1 time in 10. This bar is what a reading that is the only valid one must meet: with no competitor
+       * the margin rule cannot refuse it. 0.05, a near tie, is set from that reasoning, not from
+       * evaluation data. A position read near-tied between two characters can still be corrected wrongly
+       * when the check digit happens to accept it (docs/documents.md, what it cannot prevent).
+       */
+      maxChangeCost: 0.05,
     },
   },
   emrtd: {
@@ -77,7 +89,7 @@ export interface DocumentsConfig {
     acceptSpecimens: boolean;
     acceptSexX: boolean;
     acceptedIssuingStates: string[];
-    correction: { minAlternativeConfidence: number; minScoreMargin: number; maxChangesPerField: number };
+    correction: { minAlternativeConfidence: number; minScoreMargin: number; maxChangesPerField: number; maxChangeCost: number };
   };
   emrtd: {
     cscaStorePath: string;
@@ -134,6 +146,8 @@ function readMrzCorrection(c: SectionReader): DocumentsConfig['mrz']['correction
     minAlternativeConfidence: c.number('minAlternativeConfidence', { min: 0.5, max: 1 }),
     minScoreMargin: c.number('minScoreMargin', { min: 0, max: 1 }),
     maxChangesPerField: c.number('maxChangesPerField', { integer: true, min: 0, max: 3 }),
+    // Above 0.5 (with the floor at 0.5 or more) the bar would admit every alternative: refused.
+    maxChangeCost: c.number('maxChangeCost', { min: 0, max: 0.5 }),
   };
   c.done();
   return correction;

@@ -1,10 +1,14 @@
 // Correction of OCR output that never invents identifying data. A character of an identifying field
 // (document number, birth and expiry dates, personal number / optional data, their check digits) is
 // changed only with support: the read character cannot occur there and a known look-alike can (a
-// letter in a date: 'class'), or the OCR itself offered the replacement with a confidence of at
-// least `minAlternativeConfidence`, and the reading the OCR scores best among all the supported ones
-// whose check digit validates leads the next valid one by `minScoreMargin` (see search()); at most
-// `maxChangesPerField` per field. A check digit that still fails leaves the reading unreadable: the
+// letter in a date: 'class'), or the OCR itself nearly preferred the replacement there: offered it
+// with a confidence of at least `minAlternativeConfidence` and at most `maxChangeCost` below the read
+// character's. Among the supported readings whose check digit validates, the one the OCR scores best
+// is taken only when it leads the next valid one by `minScoreMargin` (see search()); at most
+// `maxChangesPerField` per field. The change-cost bar is what holds a reading that is the only valid
+// one (no runner-up, so the margin always passes) to the same evidence as a contested one: without
+// it, a misread position with no alternative plus any strong alternative at a correctly read
+// position whose value happens to fix the sum (1 in 10) would pass as a repair. A check digit that still fails leaves the reading unreadable: the
 // lines come back exactly as read, with MRZ_UNREADABLE, so the caller asks for another capture
 // instead of trusting a repaired number.
 import { documentsDefaults } from '../../config/sections/documents.js';
@@ -38,6 +42,7 @@ export interface MrzCorrectionPolicy {
   readonly minAlternativeConfidence: number;
   readonly minScoreMargin: number;
   readonly maxChangesPerField: number;
+  readonly maxChangeCost: number;
 }
 
 export interface MrzCorrectOptions extends MrzParseOptions {
@@ -75,6 +80,8 @@ const IDENTIFYING_FIELDS: ReadonlySet<MrzFieldName> = new Set([
   'documentNumber', 'documentNumberCheckDigit', 'dateOfBirth', 'dateOfBirthCheckDigit', 'dateOfExpiry', 'dateOfExpiryCheckDigit',
   'personalNumber', 'personalNumberCheckDigit', 'optionalData1', 'optionalData2', 'compositeCheckDigit',
 ]);
+/** Scores are decimals: 0.90 - 0.85 must count as 0.05. */
+const COST_EPSILON = 1e-9;
 /** Bound on the readings tried per check; a field with more supported readings is not corrected. */
 const MAX_TRIALS = 50_000;
 
@@ -134,7 +141,10 @@ export function correctMrz(reading: MrzReading, options: MrzCorrectOptions = {})
     const top = given.find((a) => a.char === read)?.confidence ?? Math.max(1, ...given.map((a) => a.confidence));
     const opts = new Map<string, number | null>();
     for (const alt of given) {
-      if (alt.char !== read && alt.confidence >= correction.minAlternativeConfidence && allowedIn(cls, alt.char) && !opts.has(alt.char)) opts.set(alt.char, alt.confidence);
+      // Where the read character can occur, the OCR must have nearly preferred the replacement itself:
+      // a strong runner-up at a confidently read position is how correct characters look too.
+      const nearlyPreferred = forced || top - alt.confidence <= correction.maxChangeCost + COST_EPSILON;
+      if (alt.char !== read && alt.confidence >= correction.minAlternativeConfidence && nearlyPreferred && allowedIn(cls, alt.char) && !opts.has(alt.char)) opts.set(alt.char, alt.confidence);
     }
     // A look-alike is support only where the read character is impossible (a letter in a date).
     if (forced) for (const c of MRZ_LOOKALIKES[read] ?? []) if (allowedIn(cls, c) && !opts.has(c)) opts.set(c, null);
@@ -179,7 +189,7 @@ export function correctMrz(reading: MrzReading, options: MrzCorrectOptions = {})
 
   // Identifying positions without a check digit of their own (optional data, the composite digit, a
   // long document number): only a class correction with exactly one candidate, within the budget.
-  // Nothing can steer a choice there; the composite digit then verifies the result.
+  // Nothing can steer a choice there; the composite digit then checks the result (1 in 10 missed).
   const uncovered = new Map<MrzFieldName, Slot[]>();
   for (const f of layout.fields) {
     if (!IDENTIFYING_FIELDS.has(f.name)) continue;
