@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { accountCommand } from '../../src/cli/commands/account.js';
-import { accountLockoutStatus, accountRef } from '../../src/verification/flow/account-lockout-admin.js';
+import { accountLockoutStatus, accountRef, operatorName } from '../../src/verification/flow/account-lockout-admin.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
@@ -158,6 +158,17 @@ t.test('staff unlock lifts the lock at once, audited with the operator; status s
   t.equal(await accountCommand(['status', ...account], runtime, io, () => h.clock.now), 0);
   t.match(out.join('\n'), /: LOCKED until \S+Z \(short lock, at .* after 3 failed verifications\)\nfailed verifications counted in the last 15 min \(since the last lock\): 0 of 3\nfailed verifications in the last 24 h: 3 of 10 \(then locked until a staff unlock\)$/);
   t.match((await capture(h, await open(h), owner)).json, DENIAL, 'locked');
+
+  // The operator's name flows into the audit reason and the syslog feed: a line break, a control or
+  // format character (a bidi override), or an unbounded name is refused before anything is opened.
+  const records = auditOf(h).length;
+  for (const by of ['desk-officer-7\nproofgate: account unlocked by security', 'desk\r7', 'desk\u00007', 'bell\u0007', 'tab\there', '\u202Eevil', 'line\u2028sep', 'x'.repeat(101)]) {
+    await t.rejects(accountCommand(['unlock', ...account, '--by', by], runtime, io, () => h.clock.now), { code: 'ERR_BAD_REQUEST', message: /^by must name the operator who unlocks: 1\.\.100 printable characters/ }, `refused: ${by.length > 40 ? `${by.length} characters` : by.replace(/[^\x20-\x7e]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)}`);
+  }
+  t.equal(auditOf(h).length, records, 'a refused name records nothing');
+  t.ok(app.repository.getAccountLock(app.entra.tid, app.entra.oid), 'and unlocks nothing');
+  t.equal(operatorName('  Zoë O\u2019Brien (desk 7)  '), 'Zoë O\u2019Brien (desk 7)', 'letters of any script, punctuation and spaces are printable');
+  t.equal(operatorName('x'.repeat(100)), 'x'.repeat(100), '100 characters is the bound');
 
   out.length = 0;
   t.equal(await accountCommand(['unlock', ...account, '--by', 'desk-officer-7'], runtime, io, () => h.clock.now), 0);

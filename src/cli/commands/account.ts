@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, resolveDataPath, type ProofgateConfig } from '../../config/index.js';
 import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
-import { accountLockoutStatus, accountRef, unlockAccount } from '../../verification/flow/account-lockout-admin.js';
+import { accountLockoutStatus, accountRef, operatorName, unlockAccount } from '../../verification/flow/account-lockout-admin.js';
 import { lockEnd } from '../../verification/policy/account-lockout.js';
 import { consoleIo, type CommandIo } from './purge.js';
 
@@ -80,6 +80,8 @@ export async function accountCommand(
   if (action === 'unlock' && !values.by) return usage(io, 'unlock needs --by NAME (who unlocks; recorded in the audit)');
   if (action === 'status' && values.by !== undefined) return usage(io, '--by is for unlock');
   const account = accountRef(values.tid, values.oid);
+  // Refused before the store or the HSM is opened: a bad name changes nothing.
+  const by = action === 'unlock' ? operatorName(values.by!) : null;
 
   const rt = await (runtime ?? openRuntime)(values.config, action === 'unlock');
   try {
@@ -92,7 +94,7 @@ export async function accountCommand(
       return 0;
     }
     if (!rt.audit) throw new Error('account unlock needs the audit trail');
-    const r = unlockAccount({ repo: rt.repository, audit: rt.audit, now }, { ...account, by: values.by! });
+    const r = unlockAccount({ repo: rt.repository, audit: rt.audit, now }, { ...account, by: by! });
     if (!r.audit) {
       io.out(`account ${account.tid}/${account.oid}: not locked and no failures counted; nothing changed, nothing recorded`);
       return 0;

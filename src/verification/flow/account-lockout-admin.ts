@@ -9,6 +9,13 @@ import type { AccountLock, Repository } from '../../store/repository.js';
 import { activeLock, countedFailures, lockEnd } from '../policy/account-lockout.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The operator's name goes into the audit record's reason and from there into the SIEM feed (syslog lines):
+ * printable characters only (letters, marks, digits, punctuation, symbols, the plain space), so it cannot
+ * break a line, forge a field or reorder text (no control, format or separator characters), and bounded.
+ */
+const OPERATOR = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]+$/u;
+export const MAX_OPERATOR_LENGTH = 100;
 
 export interface AccountRef {
   tid: string;
@@ -42,6 +49,15 @@ export function accountLockoutStatus(repo: Repository, config: VerificationLocko
   };
 }
 
+/** The operator who unlocks, trimmed; refused (ERR_BAD_REQUEST) unless 1..MAX_OPERATOR_LENGTH printable characters. */
+export function operatorName(raw: string): string {
+  const by = typeof raw === 'string' ? raw.trim() : '';
+  if (by.length === 0 || by.length > MAX_OPERATOR_LENGTH || !OPERATOR.test(by)) {
+    throw new ProofgateError('ERR_BAD_REQUEST', `by must name the operator who unlocks: 1..${MAX_OPERATOR_LENGTH} printable characters (no line breaks or control characters)`, { status: 400 });
+  }
+  return by;
+}
+
 export interface UnlockResult {
   /** The lock that was lifted (in force when unlocked), or null. */
   lifted: AccountLock | null;
@@ -56,8 +72,7 @@ export function unlockAccount(
   input: AccountRef & { by: string },
 ): UnlockResult {
   const account = accountRef(input.tid, input.oid);
-  const by = input.by.trim();
-  if (by.length === 0 || by.length > 200) throw new ProofgateError('ERR_BAD_REQUEST', 'by must name the operator who unlocks (1..200 characters)', { status: 400 });
+  const by = operatorName(input.by);
   const { repo } = deps;
   const now = (deps.now ?? Date.now)();
   return repo.transaction(() => {
