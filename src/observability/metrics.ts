@@ -33,8 +33,8 @@ export interface ApplianceMetrics {
   hsmFailure(operation: string): void;
   /** A denial counted towards the account's lockout (verification.lockout), by what failed. */
   lockoutFailure(reason: string): void;
-  /** An account's lock started (once per lock). */
-  accountLocked(): void;
+  /** An account's lock started (once per lock): `short` (the window) or `staff` (the daily cap, until a staff unlock). */
+  accountLocked(kind: 'short' | 'staff'): void;
   /** A capture refused unjudged because its account is locked. */
   lockedRefusal(): void;
   unavailableResponse(): void;
@@ -85,7 +85,9 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     labelNames: ['reason'] as const, registers: [registry],
   });
   const accountsLocked = new Counter({
-    name: name('accounts_locked_total'), help: 'Account locks started: too many failed verifications of one account within the window.', registers: [registry],
+    name: name('accounts_locked_total'),
+    help: 'Account locks started, by kind: short (too many failed verifications within the window) or staff (the daily cap; locked until a staff unlock).',
+    labelNames: ['kind'] as const, registers: [registry],
   });
   const lockedRefusals = new Counter({
     name: name('locked_account_refusals_total'), help: 'Captures refused unjudged because their account was locked.', registers: [registry],
@@ -131,7 +133,7 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     decision: (labels) => decisions.inc(labels),
     hsmFailure: (operation) => hsmFailures.inc({ operation }),
     lockoutFailure: (reason) => lockoutFailures.inc({ reason }),
-    accountLocked: () => accountsLocked.inc(),
+    accountLocked: (kind) => accountsLocked.inc({ kind }),
     lockedRefusal: () => lockedRefusals.inc(),
     unavailableResponse: () => unavailable.inc(),
     startStage: (stage) => stages.startTimer({ stage }),

@@ -20,13 +20,18 @@ export interface WrappedDataKey {
   createdAt: number;
 }
 
-/** An account's lock (account_locks): verification is refused while `lockedUntil` is in the future. */
+/**
+ * An account's lock (account_locks): verification is refused while it is in force. A `short` lock (too many
+ * failures in the sliding window) ends at `lockedUntil`; a `staff` lock (the daily cap) has no end
+ * (`lockedUntil` null) and lasts until a staff unlock.
+ */
 export interface AccountLock {
   tid: string;
   oid: string;
+  kind: 'short' | 'staff';
   lockedAt: number;
-  lockedUntil: number;
-  /** Failures counted when the lock started. */
+  lockedUntil: number | null;
+  /** Failures counted when the lock started (in the window for `short`, in the last 24 h for `staff`). */
   failures: number;
 }
 
@@ -147,13 +152,18 @@ export interface Repository {
   // Account lockout (the rule: src/verification/policy/account-lockout.ts; call these inside the
   // decision's transaction so the failure, its count, the lock and the audit record commit together)
   /**
-   * Stores one failure and returns how many the account has after `windowStart` (exclusive), this one
-   * included; the account's failures at or before `windowStart` are deleted (they can no longer count).
+   * Stores one failure; the account's failures at or before `keepAfter` are deleted (no window counts
+   * them any more).
    */
-  addAccountFailure(failure: AccountFailure, windowStart: number): number;
-  /** Failures of the account after `windowStart` (exclusive). */
-  countAccountFailures(tid: string, oid: string, windowStart: number): number;
-  /** Stores the account's lock (replacing an earlier one) and deletes its counted failures: after the lock the count starts again. */
+  addAccountFailure(failure: AccountFailure, keepAfter: number): void;
+  /** All failures of the account after `after` (exclusive), spent or not: what the daily cap counts. */
+  countAccountFailures(tid: string, oid: string, after: number): number;
+  /** Failures of the account after `after` (exclusive) that no lock has spent: what the short window counts. */
+  countUnspentAccountFailures(tid: string, oid: string, after: number): number;
+  /**
+   * Stores the account's lock (replacing an earlier one) and marks its failures spent: they no longer count
+   * in the short window (which starts afresh when the lock ends) but stay for the daily cap.
+   */
   lockAccount(lock: AccountLock): void;
   /** The account's current or last lock (expired or not), or null. */
   getAccountLock(tid: string, oid: string): AccountLock | null;

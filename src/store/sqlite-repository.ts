@@ -135,9 +135,11 @@ export class SqliteRepository implements Repository {
       insertFailure: db.prepare('INSERT INTO account_failures (tid, oid, at, session_id) VALUES (?, ?, ?, ?)'),
       pruneFailures: db.prepare('DELETE FROM account_failures WHERE tid = ? AND oid = ? AND at <= ?'),
       countFailures: db.prepare('SELECT count(*) AS n FROM account_failures WHERE tid = ? AND oid = ? AND at > ?'),
+      countUnspentFailures: db.prepare('SELECT count(*) AS n FROM account_failures WHERE tid = ? AND oid = ? AND at > ? AND spent = 0'),
+      spendFailures: db.prepare('UPDATE account_failures SET spent = 1 WHERE tid = ? AND oid = ? AND spent = 0'),
       clearFailures: db.prepare('DELETE FROM account_failures WHERE tid = ? AND oid = ?'),
-      upsertLock: db.prepare(`INSERT INTO account_locks (tid, oid, locked_at, locked_until, failures) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (tid, oid) DO UPDATE SET locked_at = excluded.locked_at, locked_until = excluded.locked_until, failures = excluded.failures`),
+      upsertLock: db.prepare(`INSERT INTO account_locks (tid, oid, kind, locked_at, locked_until, failures) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (tid, oid) DO UPDATE SET kind = excluded.kind, locked_at = excluded.locked_at, locked_until = excluded.locked_until, failures = excluded.failures`),
       getLock: db.prepare('SELECT * FROM account_locks WHERE tid = ? AND oid = ?'),
       deleteLock: db.prepare('DELETE FROM account_locks WHERE tid = ? AND oid = ?'),
     };
@@ -389,35 +391,44 @@ export class SqliteRepository implements Repository {
 
   // Account lockout
 
-  addAccountFailure(failure: AccountFailure, windowStart: number): number {
+  addAccountFailure(failure: AccountFailure, keepAfter: number): void {
     requireString(failure?.tid, 'account failure tid');
     requireString(failure.oid, 'account failure oid');
     requireString(failure.sessionId, 'account failure sessionId');
     requireTime(failure.at, 'account failure at');
-    requireTime(windowStart, 'account failure windowStart');
-    if (windowStart >= failure.at) throw badInput('account failure windowStart: expected a time before the failure');
-    return this.transaction(() => {
-      this.#s.pruneFailures.run(failure.tid, failure.oid, windowStart);
+    requireTime(keepAfter, 'account failure keepAfter');
+    if (keepAfter >= failure.at) throw badInput('account failure keepAfter: expected a time before the failure');
+    this.transaction(() => {
+      this.#s.pruneFailures.run(failure.tid, failure.oid, keepAfter);
       this.#s.insertFailure.run(failure.tid, failure.oid, failure.at, failure.sessionId);
-      return (this.#s.countFailures.get(failure.tid, failure.oid, windowStart) as { n: number }).n;
     });
   }
 
-  countAccountFailures(tid: string, oid: string, windowStart: number): number {
-    requireTime(windowStart, 'countAccountFailures windowStart');
-    return (this.#s.countFailures.get(tid, oid, windowStart) as { n: number }).n;
+  countAccountFailures(tid: string, oid: string, after: number): number {
+    requireTime(after, 'countAccountFailures after');
+    return (this.#s.countFailures.get(tid, oid, after) as { n: number }).n;
+  }
+
+  countUnspentAccountFailures(tid: string, oid: string, after: number): number {
+    requireTime(after, 'countUnspentAccountFailures after');
+    return (this.#s.countUnspentFailures.get(tid, oid, after) as { n: number }).n;
   }
 
   lockAccount(lock: AccountLock): void {
     requireString(lock?.tid, 'account lock tid');
     requireString(lock.oid, 'account lock oid');
+    if (lock.kind !== 'short' && lock.kind !== 'staff') throw badInput('account lock kind: expected "short" or "staff"');
     requireTime(lock.lockedAt, 'account lock lockedAt');
-    requireTime(lock.lockedUntil, 'account lock lockedUntil');
-    if (lock.lockedUntil <= lock.lockedAt) throw badInput('account lock lockedUntil: expected a time after lockedAt');
+    if (lock.kind === 'staff') {
+      if (lock.lockedUntil !== null) throw badInput('account lock lockedUntil: expected null for a staff lock (it lasts until a staff unlock)');
+    } else {
+      requireTime(lock.lockedUntil, 'account lock lockedUntil');
+      if (lock.lockedUntil! <= lock.lockedAt) throw badInput('account lock lockedUntil: expected a time after lockedAt');
+    }
     if (!Number.isSafeInteger(lock.failures) || lock.failures < 1) throw badInput('account lock failures: expected an integer >= 1');
     this.transaction(() => {
-      this.#s.upsertLock.run(lock.tid, lock.oid, lock.lockedAt, lock.lockedUntil, lock.failures);
-      this.#s.clearFailures.run(lock.tid, lock.oid);
+      this.#s.upsertLock.run(lock.tid, lock.oid, lock.kind, lock.lockedAt, lock.lockedUntil, lock.failures);
+      this.#s.spendFailures.run(lock.tid, lock.oid);
     });
   }
 

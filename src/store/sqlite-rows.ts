@@ -84,7 +84,7 @@ export const toAuditRecord = (r: AuditRow): AuditRecord => ({
 export interface CheckpointRow { seq: number; hash: string; kid: string; signature: string; at: number }
 export const toCheckpoint = (r: CheckpointRow): AuditCheckpoint => ({ ...r });
 
-export interface AccountLockRow { tid: string; oid: string; locked_at: number; locked_until: number; failures: number }
+export interface AccountLockRow { tid: string; oid: string; kind: AccountLock['kind']; locked_at: number; locked_until: number | null; failures: number }
 export const toAccountLock = (r: AccountLockRow): AccountLock => ({
-  tid: r.tid, oid: r.oid, lockedAt: r.locked_at, lockedUntil: r.locked_until, failures: r.failures,
+  tid: r.tid, oid: r.oid, kind: r.kind, lockedAt: r.locked_at, lockedUntil: r.locked_until, failures: r.failures,
 });

@@ -5,7 +5,7 @@ import { countLockoutFailure } from '../../src/verification/policy/account-locko
 
 const [file, count, tag, maxFailures] = process.argv.slice(2);
 const repo = openSqliteRepository(file, { busyTimeoutMs: 20_000 });
-const config = { maxFailures: Number(maxFailures), windowMinutes: 15, lockMinutes: 30 };
+const config = { maxFailures: Number(maxFailures), windowMinutes: 15, lockMinutes: 30, maxFailuresPerDay: 1000 };
 for (let i = 0; i < Number(count); i += 1) {
   repo.transaction(() => countLockoutFailure(repo, { tid: 'tenant-1', oid: 'object-1', sessionId: `${tag}-${i}` }, config, Date.now()));
 }

@@ -1,10 +1,13 @@
 // Per-account lockout through the app: failed face matches in several sessions lock the account; while
 // locked the owner's own face is denied with the answer of any denial, nothing analysed and no evidence
 // stored; the lock ends after lockMinutes (injected clock) or at a staff unlock (audited); other accounts
-// are not affected; captures fired at once across sessions cannot get past the bound.
+// are not affected; captures fired at once across sessions cannot get past the bound. The daily cap: an
+// attacker pacing failures under the short window's bound, or bursting after each short lock, reaches
+// maxFailuresPerDay and the account stays locked until a staff unlock.
 import t, { type Test } from 'tap';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { accountCommand } from '../../src/cli/commands/account.js';
+import { accountLockoutStatus, accountRef, operatorName } from '../../src/verification/flow/account-lockout-admin.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
@@ -75,6 +78,8 @@ async function capture(h: Harness, opened: OpenedSession, face: Float32Array | n
 }
 
 const auditOf = (h: Harness) => [...h.app.repository.auditRecords()];
+const counted = (h: Harness) => accountLockoutStatus(h.app.repository, h.app.config.verification.lockout, accountRef(h.app.entra.tid, h.app.entra.oid), h.clock.now);
+const activeLockOf = (h: Harness) => counted(h).lock;
 
 t.test('failed matches in several sessions lock the account; the owner is then denied unjudged, like any denial; the lock ends after lockMinutes', async (t) => {
   const h = await harness(t);
@@ -84,7 +89,8 @@ t.test('failed matches in several sessions lock the account; the owner is then d
     const opened = await open(h);
     strangerReplies.push(await capture(h, opened, stranger));
     t.match(app.repository.lastAuditRecord(), i < 3 ? { sessionId: opened.session.sessionId } : { sessionId: null, flow: 'none' });
-    t.equal(app.repository.countAccountFailures(app.entra.tid, app.entra.oid, 0), i < 3 ? i : 0, `failure ${i} counted (the lock clears the count)`);
+    t.equal(app.repository.countUnspentAccountFailures(app.entra.tid, app.entra.oid, 0), i < 3 ? i : 0, `failure ${i} counted in the window (the lock spends the count)`);
+    t.equal(app.repository.countAccountFailures(app.entra.tid, app.entra.oid, 0), i, `failure ${i} kept for the daily cap`);
     h.clock.now += MINUTE;
   }
   for (const r of strangerReplies) t.same(r, { status: 200, json: DENIAL });
@@ -97,9 +103,11 @@ t.test('failed matches in several sessions lock the account; the owner is then d
   }, 'the audit event account-locked, raised once as the lock starts');
   t.match(records.at(-2), { flow: 'returning', decision: 'denied', checks: [{ name: 'face-count' }] }, 'the decision that started it is recorded before it');
   const lock = app.repository.getAccountLock(app.entra.tid, app.entra.oid)!;
-  t.equal(lock.lockedUntil - lock.lockedAt, 30 * MINUTE, 'locked for lockMinutes (default 30)');
+  t.equal(lock.kind, 'short');
+  t.equal(lock.lockedUntil! - lock.lockedAt, 30 * MINUTE, 'locked for lockMinutes (default 30)');
   t.same(h.events.filter((e) => e.event === 'verification.lockout_failure').map((e) => e.fields.failures), [1, 2, 3], 'each counted failure is logged with the count');
-  t.match(h.events.filter((e) => e.event === 'verification.account_locked'), [{ fields: { tid: app.entra.tid, oid: app.entra.oid, failures: 3, lockMinutes: 30 } }]);
+  t.match(h.events.filter((e) => e.event === 'verification.account_locked'), [{ fields: { tid: app.entra.tid, oid: app.entra.oid, kind: 'short', failures: 3, lockMinutes: 30 } }]);
+  t.same(h.events.filter((e) => e.event === 'verification.lockout_failure').map((e) => e.fields.failuresToday), [1, 2, 3], 'and the daily count');
 
   // The owner's own face while locked: the answer of any denial, nothing analysed, nothing stored.
   engine.willAnswer(oneFace(owner));
@@ -116,7 +124,8 @@ t.test('failed matches in several sessions lock the account; the owner is then d
   t.match(h.events.at(-1), { event: 'verification.account_locked_refusal', fields: { sessionId: opened.session.sessionId } });
   const metrics = await app.metrics.registry.metrics();
   t.match(metrics, /^proofgate_lockout_failures_total\{reason="face-match"\} 3$/m, 'the counted failures are a metric, by reason');
-  t.match(metrics, /^proofgate_accounts_locked_total 1$/m, 'the lock is counted once');
+  t.match(metrics, /^proofgate_accounts_locked_total\{kind="short"\} 1$/m, 'the lock is counted once, by kind');
+  t.notMatch(metrics, /^proofgate_accounts_locked_total\{kind="staff"\}/m, 'no staff lock');
   t.match(metrics, /^proofgate_locked_account_refusals_total 1$/m, 'the refused capture while locked is counted');
 
   // Malformed requests are still refused as for any account (a 4xx; no lock oracle there either).
@@ -131,7 +140,7 @@ t.test('failed matches in several sessions lock the account; the owner is then d
   t.match((await capture(h, await open(h, OTHER_OID), owner)).json, { decision: 'verified' }, 'other accounts verify as usual');
 
   // lockMinutes later the owner passes, and the success leaves no count behind.
-  h.clock.now = lock.lockedUntil;
+  h.clock.now = lock.lockedUntil!;
   t.match((await capture(h, await open(h), owner)).json, { decision: 'verified' }, 'the lock has ended');
   t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid), null, 'a success clears the lock row');
 });
@@ -147,15 +156,26 @@ t.test('staff unlock lifts the lock at once, audited with the operator; status s
 
   for (let i = 0; i < 3; i++) await capture(h, await open(h), stranger);
   t.equal(await accountCommand(['status', ...account], runtime, io, () => h.clock.now), 0);
-  t.match(out.join('\n'), /: LOCKED until .* after 3 failed verifications\)\nfailed verifications counted in the last 15 min: 0 of 3$/);
+  t.match(out.join('\n'), /: LOCKED until \S+Z \(short lock, at .* after 3 failed verifications\)\nfailed verifications counted in the last 15 min \(since the last lock\): 0 of 3\nfailed verifications in the last 24 h: 3 of 10 \(then locked until a staff unlock\)$/);
   t.match((await capture(h, await open(h), owner)).json, DENIAL, 'locked');
+
+  // The operator's name flows into the audit reason and the syslog feed: a line break, a control or
+  // format character (a bidi override), or an unbounded name is refused before anything is opened.
+  const records = auditOf(h).length;
+  for (const by of ['desk-officer-7\nproofgate: account unlocked by security', 'desk\r7', 'desk\u00007', 'bell\u0007', 'tab\there', '\u202Eevil', 'line\u2028sep', 'x'.repeat(101)]) {
+    await t.rejects(accountCommand(['unlock', ...account, '--by', by], runtime, io, () => h.clock.now), { code: 'ERR_BAD_REQUEST', message: /^by must name the operator who unlocks: 1\.\.100 printable characters/ }, `refused: ${by.length > 40 ? `${by.length} characters` : by.replace(/[^\x20-\x7e]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)}`);
+  }
+  t.equal(auditOf(h).length, records, 'a refused name records nothing');
+  t.ok(app.repository.getAccountLock(app.entra.tid, app.entra.oid), 'and unlocks nothing');
+  t.equal(operatorName('  Zoë O\u2019Brien (desk 7)  '), 'Zoë O\u2019Brien (desk 7)', 'letters of any script, punctuation and spaces are printable');
+  t.equal(operatorName('x'.repeat(100)), 'x'.repeat(100), '100 characters is the bound');
 
   out.length = 0;
   t.equal(await accountCommand(['unlock', ...account, '--by', 'desk-officer-7'], runtime, io, () => h.clock.now), 0);
   const unlock = app.repository.lastAuditRecord()!;
   t.match(unlock, {
     sessionId: null, flow: 'none', tid: app.entra.tid, oid: app.entra.oid, evidenceSha256: [],
-    checks: [{ name: 'account-unlock', score: 3, outcome: 'pass', reason: /^unlocked by desk-officer-7: lock until .* \(3 failed verifications\) lifted$/ }],
+    checks: [{ name: 'account-unlock', score: 3, outcome: 'pass', reason: /^unlocked by desk-officer-7: short lock until .* \(3 failed verifications\) lifted; 3 counted failure\(s\) cleared$/ }],
   });
   t.match(out.join('\n'), new RegExp(`unlocked .*; 3 failure\\(s\\) cleared; audit record ${unlock.seq}$`));
   t.match((await capture(h, await open(h), owner)).json, { decision: 'verified' }, 'the owner passes at once after the unlock');
@@ -198,7 +218,7 @@ t.test('what counts: a success resets the count; retakes and policy refusals do 
   h.clock.now += 16 * MINUTE;
   await capture(h, await open(h), stranger);
   await capture(h, await open(h), stranger);
-  t.equal(failures(), 2, 'the window slides: the two old failures dropped out');
+  t.match(counted(h), { failures: 2, failuresToday: 4 }, 'the window slides: the two old failures dropped out of it, not out of the day');
   t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid), null, 'not locked');
 });
 
@@ -225,6 +245,77 @@ t.test('captures fired at once in many sessions cannot get past the bound: exact
   t.equal(decisions.filter((r) => r.checks[0]?.name === 'account-locked').length, 5, 'the rest were refused unjudged');
   t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid)?.failures, 3, 'the lock counted every failure');
   t.equal(auditOf(h).filter((r) => r.sessionId === null && r.checks[0]?.name === 'account-locked').length, 1, 'one lock event');
+});
+
+/** `proofgate account` run against the test app, its output collected. */
+function accountCli(h: Harness) {
+  const out: string[] = [];
+  const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+  const runtime = async () => ({ config: h.app.config, repository: h.app.repository, audit: h.app.auditTrail, close: () => undefined });
+  const account = ['--tid', h.app.entra.tid, '--oid', h.app.entra.oid];
+  return { out, run: (action: string, ...more: string[]) => accountCommand([action, ...account, ...more], runtime, io, () => h.clock.now) };
+}
+
+t.test('the daily cap: failures paced under the window (4 per 15 min) never lock short, but the 10th in 24 h locks until a staff unlock', async (t) => {
+  const h = await harness(t, { maxFailures: 5 });
+  const { app, engine } = h;
+  const start = h.clock.now;
+  let n = 0;
+  paced: for (let group = 0; ; group++) {
+    for (let i = 0; i < 4; i++) {
+      h.clock.now = start + group * 15 * MINUTE + i * MINUTE;
+      t.same(await capture(h, await open(h), stranger), { status: 200, json: DENIAL }, `failure ${(n += 1)} is judged and denied`);
+      if (n === 10) break paced;
+      t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid), null, `no lock after ${n} paced failures`);
+    }
+  }
+  t.equal(Math.max(...h.events.filter((e) => e.event === 'verification.lockout_failure').map((e) => e.fields.failures as number)), 4, 'the window never held more than 4');
+  const lock = app.repository.getAccountLock(app.entra.tid, app.entra.oid)!;
+  t.match(lock, { kind: 'staff', lockedUntil: null, failures: 10 }, 'the 10th failure in 24 h locks until a staff unlock');
+  t.match(app.repository.lastAuditRecord(), {
+    sessionId: null, flow: 'none', decision: 'denied', evidenceSha256: [],
+    checks: [{ name: 'account-locked', score: 10, threshold: 10, outcome: 'fail', reason: /^10 failed verifications within 24 h \(the last in session .+\): verification locked until a staff unlock \(proofgate account unlock\)$/ }],
+  }, 'the lock event is audited and says it needs staff');
+  t.match(h.events.filter((e) => e.event === 'verification.account_locked'), [{ fields: { kind: 'staff', failures: 10, lockedUntil: null, maxFailuresPerDay: 10 } }], 'logged once');
+  const metrics = await app.metrics.registry.metrics();
+  t.match(metrics, /^proofgate_accounts_locked_total\{kind="staff"\} 1$/m, 'counted as a staff lock');
+  t.notMatch(metrics, /^proofgate_accounts_locked_total\{kind="short"\}/m, 'no short lock was ever started');
+
+  const cli = accountCli(h);
+  t.equal(await cli.run('status'), 0);
+  t.match(cli.out.join('\n'), /LOCKED until a staff unlock \(staff lock, at .* after 10 failed verifications\)[^]*: 0 of 5\nfailed verifications in the last 24 h: 10 of 10/, 'status shows both counts');
+
+  // Two days later it is still locked: the owner's own face is denied unjudged.
+  h.clock.now += 2 * 24 * 60 * MINUTE;
+  engine.willAnswer(oneFace(owner));
+  const opened = await open(h);
+  t.same(await capture(h, opened, null), { status: 200, json: DENIAL }, 'still locked, answered as any denial');
+  t.equal(engine.calls, 0, 'nothing analysed');
+  t.match(app.repository.lastAuditRecord(), { sessionId: opened.session.sessionId, checks: [{ name: 'account-locked', reason: /^verification for this account is locked until a staff unlock \(10 failed verifications\); the capture was not judged$/ }] });
+  t.match(h.events.at(-1), { event: 'verification.account_locked_refusal', fields: { kind: 'staff', lockedUntil: null } });
+
+  t.equal(await cli.run('unlock', '--by', 'desk-officer-7'), 0);
+  t.match(app.repository.lastAuditRecord(), { sessionId: null, checks: [{ name: 'account-unlock', score: 10, reason: /^unlocked by desk-officer-7: staff lock until a staff unlock \(10 failed verifications\) lifted; 10 counted failure\(s\) cleared$/ }] });
+  t.match((await capture(h, await open(h), owner)).json, { decision: 'verified' }, 'after the unlock the owner passes');
+  t.match(counted(h), { lock: null, failures: 0, failuresToday: 0 });
+});
+
+t.test('the daily cap: a burst after each short lock gets no more than maxFailuresPerDay in all', async (t) => {
+  const h = await harness(t, { maxFailures: 5 });
+  const { app } = h;
+  for (let i = 0; i < 5; i++) await capture(h, await open(h), stranger);
+  const short = app.repository.getAccountLock(app.entra.tid, app.entra.oid)!;
+  t.match(short, { kind: 'short', failures: 5 }, 'the burst locks short as before');
+  t.match(counted(h), { failures: 0, failuresToday: 5 }, 'the short lock spends the window, not the day');
+  h.clock.now = short.lockedUntil!;
+  for (let i = 0; i < 4; i++) await capture(h, await open(h), stranger);
+  t.equal(app.repository.getAccountLock(app.entra.tid, app.entra.oid)?.kind, 'short', 'the expired short lock is still the last lock');
+  t.equal(activeLockOf(h), null, 'and not in force');
+  await capture(h, await open(h), stranger);
+  t.match(activeLockOf(h), { kind: 'staff', failures: 10 }, 'the 10th failure of the day locks until a staff unlock, not for lockMinutes');
+  h.clock.now += 30 * MINUTE;
+  t.match((await capture(h, await open(h), owner)).json, DENIAL, 'lockMinutes later it is still locked');
+  t.equal(auditOf(h).filter((r) => r.sessionId === null && r.checks[0]?.name === 'account-locked').length, 2, 'one lock event each');
 });
 
 t.test('first time: a document portrait that does not match counts; the lock then refuses the kiosk unjudged', async (t) => {

@@ -8,7 +8,7 @@ t.test('verification defaults are the safe ones', async (t) => {
   t.ok(v.challengeFrames + 1 <= v.maxCapturesPerEnvelope, 'the envelope has room for the selfie and the challenge frames');
   t.notOk('matchMaxDistance' in v, 'one match threshold: biometrics.matching.threshold, the embedder\'s calibrated value');
   t.same(configDefaults.verification.quality, v.quality);
-  t.same(v.lockout, { maxFailures: 5, windowMinutes: 15, lockMinutes: 30 }, 'lockout: 5 failures in 15 min lock for 30 min');
+  t.same(v.lockout, { maxFailures: 5, windowMinutes: 15, lockMinutes: 30, maxFailuresPerDay: 10 }, 'lockout: 5 failures in 15 min lock for 30 min; 10 in 24 h until a staff unlock');
 });
 
 t.test('bad verification settings name the key', async (t) => {
@@ -23,6 +23,9 @@ t.test('bad verification settings name the key', async (t) => {
     [{ lockout: { maxFailures: 0 } }, 'config config.verification.lockout.maxFailures: expected an integer in 1..100, received 0'],
     [{ lockout: { windowMinutes: 2.5 } }, 'config config.verification.lockout.windowMinutes: expected an integer in 1..10080, received 2.5'],
     [{ lockout: { lockMinutes: '30' } }, 'config config.verification.lockout.lockMinutes: expected an integer in 1..43200, received "30"'],
+    [{ lockout: { maxFailuresPerDay: 0 } }, 'config config.verification.lockout.maxFailuresPerDay: expected an integer in 1..1000, received 0'],
+    [{ lockout: { maxFailuresPerDay: 3 } }, 'config config.verification.lockout.maxFailuresPerDay: expected at least maxFailures (5), received 3'],
+    [{ lockout: { maxFailuresPerDay: 12.5 } }, 'config config.verification.lockout.maxFailuresPerDay: expected an integer in 1..1000, received 12.5'],
     [{ lockout: { enabled: false } }, 'config config.verification.lockout.enabled: expected no such key (misspelled?), received false'],
     [{ livenesWithoutDepth: 'allow' }, 'config config.verification.livenesWithoutDepth: expected no such key (misspelled?), received "allow"'],
   ];

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig, resolveDataPath, type ProofgateConfig } from '../../config/index.js';
 import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
-import { accountLockoutStatus, accountRef, unlockAccount } from '../../verification/flow/account-lockout-admin.js';
+import { accountLockoutStatus, accountRef, operatorName, unlockAccount } from '../../verification/flow/account-lockout-admin.js';
+import { lockEnd } from '../../verification/policy/account-lockout.js';
 import { consoleIo, type CommandIo } from './purge.js';
 
 export const ACCOUNT_USAGE = 'account status --tid GUID --oid GUID | account unlock --tid GUID --oid GUID --by NAME  [--config FILE]';
@@ -79,24 +80,27 @@ export async function accountCommand(
   if (action === 'unlock' && !values.by) return usage(io, 'unlock needs --by NAME (who unlocks; recorded in the audit)');
   if (action === 'status' && values.by !== undefined) return usage(io, '--by is for unlock');
   const account = accountRef(values.tid, values.oid);
+  // Refused before the store or the HSM is opened: a bad name changes nothing.
+  const by = action === 'unlock' ? operatorName(values.by!) : null;
 
   const rt = await (runtime ?? openRuntime)(values.config, action === 'unlock');
   try {
     const lockout = rt.config.verification.lockout;
     if (action === 'status') {
       const s = accountLockoutStatus(rt.repository, lockout, account, now());
-      io.out(`account ${s.tid}/${s.oid}: ${s.lock ? `LOCKED until ${new Date(s.lock.lockedUntil).toISOString()} (locked at ${new Date(s.lock.lockedAt).toISOString()} after ${s.lock.failures} failed verifications)` : 'not locked'}`);
-      io.out(`failed verifications counted in the last ${lockout.windowMinutes} min: ${s.failures} of ${s.maxFailures}`);
+      io.out(`account ${s.tid}/${s.oid}: ${s.lock ? `LOCKED until ${lockEnd(s.lock)} (${s.lock.kind} lock, at ${new Date(s.lock.lockedAt).toISOString()} after ${s.lock.failures} failed verifications)` : 'not locked'}`);
+      io.out(`failed verifications counted in the last ${lockout.windowMinutes} min (since the last lock): ${s.failures} of ${s.maxFailures}`);
+      io.out(`failed verifications in the last 24 h: ${s.failuresToday} of ${s.maxFailuresPerDay} (then locked until a staff unlock)`);
       return 0;
     }
     if (!rt.audit) throw new Error('account unlock needs the audit trail');
-    const r = unlockAccount({ repo: rt.repository, audit: rt.audit, now }, { ...account, by: values.by! });
+    const r = unlockAccount({ repo: rt.repository, audit: rt.audit, now }, { ...account, by: by! });
     if (!r.audit) {
       io.out(`account ${account.tid}/${account.oid}: not locked and no failures counted; nothing changed, nothing recorded`);
       return 0;
     }
-    io.out(`account ${account.tid}/${account.oid}: ${r.lifted ? `unlocked (the lock until ${new Date(r.lifted.lockedUntil).toISOString()} is lifted)` : 'not locked'}; `
-      + `${r.lifted ? r.lifted.failures : r.clearedFailures} failure(s) cleared; audit record ${r.audit.seq}`);
+    io.out(`account ${account.tid}/${account.oid}: ${r.lifted ? `unlocked (the ${r.lifted.kind} lock until ${lockEnd(r.lifted)} is lifted)` : 'not locked'}; `
+      + `${r.clearedFailures} failure(s) cleared; audit record ${r.audit.seq}`);
     return 0;
   } finally {
     await rt.close();

@@ -49,8 +49,9 @@ export const verificationDefaults = {
    * Counted per account (tid+oid) across sessions, in the store: a returning or first-time decision denied
    * because the face did not match (the selfie, a challenge frame, the document portrait or chip photo) or
    * because liveness was judged and failed. Retakes (unusable pictures), outages, policy refusals made
-   * before any analysis, cancels and expiries do not count. A successful verification resets the count;
-   * staff unlock with `proofgate account unlock`.
+   * before any analysis, cancels and expiries do not count. A successful verification resets both counts;
+   * staff unlock with `proofgate account unlock`. The short lock alone caps only the pace (an attacker
+   * spacing failures below maxFailures per window never trips it), so maxFailuresPerDay caps the total.
    */
   lockout: {
     /** Counted failures within windowMinutes that lock the account (the lock starts on the last of them). */
@@ -59,6 +60,11 @@ export const verificationDefaults = {
     windowMinutes: 15,
     /** How long a lock lasts, in minutes; while locked every capture for the account is denied unjudged. */
     lockMinutes: 30,
+    /**
+     * Counted failures within a rolling 24 h that lock the account until a staff unlock. A short lock does
+     * not clear them; only a verified verification or `proofgate account unlock` does. At least maxFailures.
+     */
+    maxFailuresPerDay: 10,
   },
 };
 
@@ -77,6 +83,7 @@ export interface VerificationLockoutConfig {
   maxFailures: number;
   windowMinutes: number;
   lockMinutes: number;
+  maxFailuresPerDay: number;
 }
 
 export interface VerificationConfig {
@@ -96,7 +103,11 @@ function readLockout(r: SectionReader): VerificationLockoutConfig {
     maxFailures: r.number('maxFailures', { integer: true, min: 1, max: 100 }),
     windowMinutes: r.number('windowMinutes', { integer: true, min: 1, max: 7 * 24 * 60 }),
     lockMinutes: r.number('lockMinutes', { integer: true, min: 1, max: 30 * 24 * 60 }),
+    maxFailuresPerDay: r.number('maxFailuresPerDay', { integer: true, min: 1, max: 1000 }),
   };
+  if (out.maxFailuresPerDay < out.maxFailures) {
+    throw new ConfigError(r.key('maxFailuresPerDay'), `at least maxFailures (${out.maxFailures})`, out.maxFailuresPerDay);
+  }
   r.done();
   return out;
 }

@@ -93,6 +93,7 @@ interface PendingDecision {
 /** What the claim's transaction did to the account's lockout, logged once it has committed. */
 interface LockoutEffect {
   failures: number;
+  failuresToday: number;
   reason: LockoutFailure;
   lockStarted: AccountLock | null;
 }
@@ -309,7 +310,7 @@ export class VerificationService {
     // Counted when the matcher or liveness said no, also when the session expired while it was judged.
     if (!d.lockoutFailure || sent.outcome !== 'denied') return null;
     const lockoutConfig = this.#deps.policy.lockout;
-    const { failures, lockStarted } = countLockoutFailure(repo, session, lockoutConfig, at);
+    const { failures, failuresToday, lockStarted } = countLockoutFailure(repo, session, lockoutConfig, at);
     if (lockStarted) {
       // Raised once, when the lock starts; not tied to the session, whose one record is the decision's.
       this.#deps.audit.record({
@@ -318,23 +319,31 @@ export class VerificationService {
         clientRequestId: session.clientRequestId, evidenceSha256: [], at,
       });
     }
-    return { failures, reason: d.lockoutFailure, lockStarted };
+    return { failures, failuresToday, reason: d.lockoutFailure, lockStarted };
   }
 
   /** After the commit: the lockout's log events and counters. */
   #logLockout(session: VerificationSession, d: PendingDecision, lockout: LockoutEffect | null): void {
     const account = { tid: session.tid, oid: session.oid, sessionId: session.sessionId };
+    const config = this.#deps.policy.lockout;
+    const until = (lock: AccountLock) => (lock.lockedUntil === null ? null : new Date(lock.lockedUntil).toISOString());
     if (d.refusedLocked) {
       this.#metrics.lockedRefusal();
-      this.#log('verification.account_locked_refusal', { ...account, lockedUntil: new Date(d.refusedLocked.lockedUntil).toISOString() }, 'warn');
+      this.#log('verification.account_locked_refusal', { ...account, kind: d.refusedLocked.kind, lockedUntil: until(d.refusedLocked) }, 'warn');
     }
     if (!lockout) return;
     this.#metrics.lockoutFailure(lockout.reason);
-    if (lockout.lockStarted) this.#metrics.accountLocked();
-    this.#log('verification.lockout_failure', { ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: this.#deps.policy.lockout.maxFailures }, 'warn');
-    if (lockout.lockStarted) {
+    this.#log('verification.lockout_failure', {
+      ...account, reason: lockout.reason, failures: lockout.failures, maxFailures: config.maxFailures,
+      failuresToday: lockout.failuresToday, maxFailuresPerDay: config.maxFailuresPerDay,
+    }, 'warn');
+    const lock = lockout.lockStarted;
+    if (lock) {
+      this.#metrics.accountLocked(lock.kind);
+      // A staff lock has no end: it waits for `proofgate account unlock`.
       this.#log('verification.account_locked', {
-        ...account, failures: lockout.failures, lockedUntil: new Date(lockout.lockStarted.lockedUntil).toISOString(), lockMinutes: this.#deps.policy.lockout.lockMinutes,
+        ...account, kind: lock.kind, failures: lock.failures, lockedUntil: until(lock),
+        ...(lock.kind === 'short' ? { lockMinutes: config.lockMinutes } : { maxFailuresPerDay: config.maxFailuresPerDay }),
       }, 'warn');
     }
   }
