@@ -16,7 +16,7 @@ import { buildConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import { writeSoftHsmConf } from '../../hsm/init-token.js';
 import { BACKUP_FORMAT, CONFIG_NAME, DATA_PREFIX, MANIFEST_NAME, type BackupManifest } from './backup-manifest.js';
-import { extractTar } from './tar.js';
+import { extractTar, safeName } from './tar.js';
 
 export const RESTORED_CONFIG_NAME = 'proofgate.json';
 
@@ -53,7 +53,38 @@ function readManifest(staging: string): BackupManifest {
   }
   if (manifest?.format !== BACKUP_FORMAT) throw refused(`unknown backup format ${JSON.stringify(manifest?.format)} (this proofgate reads ${BACKUP_FORMAT})`);
   if (!Array.isArray(manifest.files) || typeof manifest.database?.path !== 'string') throw refused('backup manifest: files or database missing');
+  for (const f of manifest.files) {
+    if (f?.path !== CONFIG_NAME) dataPath('files[].path', f?.path);
+  }
+  dataPath('database.path', manifest.database.path);
+  const conf = manifest.hsm?.softhsmConf;
+  if (conf !== null && conf !== undefined) {
+    dataPath('hsm.softhsmConf', conf);
+    if (!manifest.files.some((f) => f.path === conf)) throw refused(`backup manifest names hsm.softhsmConf ${conf}, which it does not list`);
+  }
   return manifest;
+}
+
+/**
+ * A manifest path must be a plain relative archive path under data/ (the same rule as the archive's own
+ * entry names): the manifest is not authenticated, and restore hashes, opens and writes what it names.
+ */
+function dataPath(what: string, p: unknown): string {
+  if (typeof p !== 'string') throw refused(`backup manifest: ${what} is not a path`);
+  try {
+    if (safeName(p) !== p) throw new Error('trailing slash');
+  } catch {
+    throw refused(`backup manifest: ${what} ${JSON.stringify(p)} is not a plain relative path`);
+  }
+  if (!p.startsWith(`${DATA_PREFIX}/`)) throw refused(`backup manifest: ${what} ${JSON.stringify(p)} is not under ${DATA_PREFIX}/`);
+  return p;
+}
+
+/** `rel` (data-dir relative) resolved under `dir`, refused unless it stays strictly inside. */
+function inside(dir: string, rel: string): string {
+  const p = path.resolve(dir, rel);
+  if (!p.startsWith(`${dir}${path.sep}`)) throw refused(`backup manifest: ${rel} is not inside ${dir}`);
+  return p;
 }
 
 /** Every extracted file is listed in the manifest with its size and SHA-256, and every listed file is there. */
@@ -133,6 +164,11 @@ export function restoreBackup(opts: { from: string; dataDir: string; force: bool
     checkDatabase(path.join(staging, manifest.database.path));
     const config = restoredConfig(staging, manifest, target);
     writeFileSync(path.join(stagedData, RESTORED_CONFIG_NAME), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    // The SoftHSM conf is rewritten in the staged tree, naming the token directory it will have in place.
+    if (manifest.hsm.softhsmConf) {
+      const rel = manifest.hsm.softhsmConf.slice(DATA_PREFIX.length + 1);
+      writeSoftHsmConf(inside(stagedData, rel), inside(target, rel));
+    }
 
     let replacedTo: string | null = null;
     if (existsSync(target)) {
@@ -144,7 +180,6 @@ export function restoreBackup(opts: { from: string; dataDir: string; force: bool
       }
     }
     renameSync(stagedData, target);
-    if (manifest.hsm.softhsmConf) writeSoftHsmConf(path.join(target, manifest.hsm.softhsmConf.slice(DATA_PREFIX.length + 1)));
     return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest };
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -1,0 +1,72 @@
+// restore against archives whose manifest (not authenticated: anyone can write one) lies: paths that
+// climb out of the target through hsm.softhsmConf, database.path or files[].path, and a manifest whose
+// shape is wrong. Each is refused before anything is written, outside the target or in it.
+import t, { type Test } from 'tap';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { TarWriter } from '../../src/cli/backup/tar.js';
+import { restoreBackup } from '../../src/cli/backup/restore-backup.js';
+import { BACKUP_FORMAT } from '../../src/cli/backup/backup-manifest.js';
+import { tempDir, tempRepository } from '../helpers/temp-store.js';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** An archive of `entries` and a manifest listing them, with `patch` applied to the manifest object. */
+function hostileArchive(file: string, entries: Array<[string, Buffer]>, patch: (m: Record<string, any>) => void): void {
+  const manifest: Record<string, any> = {
+    format: BACKUP_FORMAT, createdAt: new Date(0).toISOString(), proofgate: { version: '0.1.0', commit: 'unknown' },
+    source: { dataDir: '/var/lib/proofgate', configFile: null },
+    database: { path: 'data/proofgate.sqlite', schemaVersion: 4, lastAuditSeq: 0 },
+    hsm: { kind: 'embedded-softhsm', tokenLabel: 'proofgate', softhsmConf: 'data/hsm/softhsm2.conf', pinsLeftOut: [] },
+    files: entries.map(([p, b]) => ({ path: p, bytes: b.length, sha256: sha(b) })),
+  };
+  patch(manifest);
+  const fd = openSync(file, 'wx', 0o600);
+  const tar = new TarWriter(fd);
+  for (const [name, data] of entries) tar.addBuffer(name, data);
+  tar.addBuffer('manifest.json', Buffer.from(JSON.stringify(manifest)));
+  tar.finish();
+  closeSync(fd);
+}
+
+function goodEntries(t: Test): Array<[string, Buffer]> {
+  const { file } = tempRepository(t);
+  return [['data/proofgate.sqlite', readFileSync(file)], ['data/hsm/softhsm2.conf', Buffer.from('# conf\n')], ['data/hsm/tokens/x/token.object', Buffer.from('token')]];
+}
+
+t.test('manifest paths that leave data/ are refused before anything is written', async (t) => {
+  const dir = tempDir(t);
+  const entries = goodEntries(t);
+  const cases: Array<[string, (m: Record<string, any>) => void, RegExp]> = [
+    ['softhsmConf climbs out', (m) => { m.hsm.softhsmConf = 'data/../../escaped/softhsm2.conf'; }, /^backup manifest: hsm\.softhsmConf "data\/\.\.\/\.\.\/escaped\/softhsm2\.conf" is not a plain relative path$/],
+    ['softhsmConf absolute', (m) => { m.hsm.softhsmConf = '/tmp/escaped/softhsm2.conf'; }, /hsm\.softhsmConf "\/tmp\/escaped\/softhsm2\.conf" is not a plain relative path/],
+    ['softhsmConf not listed', (m) => { m.hsm.softhsmConf = 'data/elsewhere/softhsm2.conf'; }, /^backup manifest names hsm\.softhsmConf data\/elsewhere\/softhsm2\.conf, which it does not list$/],
+    ['softhsmConf outside data/', (m) => { m.hsm.softhsmConf = 'manifest.json'; }, /hsm\.softhsmConf "manifest\.json" is not under data\//],
+    ['database climbs out', (m) => { m.database.path = 'data/../../escaped.sqlite'; }, /^backup manifest: database\.path "data\/\.\.\/\.\.\/escaped\.sqlite" is not a plain relative path$/],
+    ['database absolute', (m) => { m.database.path = '/etc/passwd'; }, /database\.path "\/etc\/passwd" is not a plain relative path/],
+    ['listed file climbs out', (m) => { m.files.push({ path: 'data/../../../etc/passwd', bytes: 1, sha256: 'x' }); }, /files\[\]\.path "data\/\.\.\/\.\.\/\.\.\/etc\/passwd" is not a plain relative path/],
+    ['listed file outside data/', (m) => { m.files.push({ path: 'other/x', bytes: 1, sha256: 'x' }); }, /files\[\]\.path "other\/x" is not under data\//],
+  ];
+  for (const [i, [label, patch, message]] of cases.entries()) {
+    const archive = path.join(dir, `${i}.tar`);
+    hostileArchive(archive, entries, patch);
+    mkdirSync(path.join(dir, `case-${i}`, 'parent'), { recursive: true });
+    const target = path.join(dir, `case-${i}`, 'parent', 'target');
+    t.throws(() => restoreBackup({ from: archive, dataDir: target, force: false }), { code: 'ERR_BAD_REQUEST', message }, label);
+    t.same(readdirSync(path.join(dir, `case-${i}`)), ['parent'], `${label}: nothing escaped`);
+    t.same(readdirSync(path.join(dir, `case-${i}`, 'parent')), [], `${label}: no target, no staging`);
+  }
+  t.notOk(existsSync(path.join(dir, 'escaped')));
+});
+
+t.test('a well-formed archive restores, its softhsm2.conf naming the tokens/ of the target', async (t) => {
+  const dir = tempDir(t);
+  const archive = path.join(dir, 'good.tar');
+  hostileArchive(archive, goodEntries(t), () => {});
+  const target = path.join(dir, 'target');
+  restoreBackup({ from: archive, dataDir: target, force: false });
+  t.match(readFileSync(path.join(target, 'hsm', 'softhsm2.conf'), 'utf8'), `directories.tokendir = ${path.join(target, 'hsm', 'tokens')}\n`);
+  t.equal(readFileSync(path.join(target, 'hsm', 'tokens', 'x', 'token.object'), 'utf8'), 'token');
+  t.same(readdirSync(dir).sort(), ['good.tar', 'target'], 'no staging left');
+});
