@@ -2,7 +2,7 @@
 // climb out of the target through hsm.softhsmConf, database.path or files[].path, and a manifest whose
 // shape is wrong. Each is refused before anything is written, outside the target or in it.
 import t, { type Test } from 'tap';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { TarWriter } from '../../src/cli/backup/tar.js';
@@ -41,12 +41,12 @@ t.test('manifest paths that leave data/ are refused before anything is written',
   const cases: Array<[string, (m: Record<string, any>) => void, RegExp]> = [
     ['softhsmConf climbs out', (m) => { m.hsm.softhsmConf = 'data/../../escaped/softhsm2.conf'; }, /^backup manifest: hsm\.softhsmConf "data\/\.\.\/\.\.\/escaped\/softhsm2\.conf" is not a plain relative path$/],
     ['softhsmConf absolute', (m) => { m.hsm.softhsmConf = '/tmp/escaped/softhsm2.conf'; }, /hsm\.softhsmConf "\/tmp\/escaped\/softhsm2\.conf" is not a plain relative path/],
-    ['softhsmConf not listed', (m) => { m.hsm.softhsmConf = 'data/elsewhere/softhsm2.conf'; }, /^backup manifest names hsm\.softhsmConf data\/elsewhere\/softhsm2\.conf, which it does not list$/],
+    ['softhsmConf not listed', (m) => { m.hsm.softhsmConf = 'data/elsewhere/softhsm2.conf'; }, /^backup manifest: hsm\.softhsmConf data\/elsewhere\/softhsm2\.conf is not a file the manifest lists$/],
     ['softhsmConf outside data/', (m) => { m.hsm.softhsmConf = 'manifest.json'; }, /hsm\.softhsmConf "manifest\.json" is not under data\//],
     ['database climbs out', (m) => { m.database.path = 'data/../../escaped.sqlite'; }, /^backup manifest: database\.path "data\/\.\.\/\.\.\/escaped\.sqlite" is not a plain relative path$/],
     ['database absolute', (m) => { m.database.path = '/etc/passwd'; }, /database\.path "\/etc\/passwd" is not a plain relative path/],
-    ['listed file climbs out', (m) => { m.files.push({ path: 'data/../../../etc/passwd', bytes: 1, sha256: 'x' }); }, /files\[\]\.path "data\/\.\.\/\.\.\/\.\.\/etc\/passwd" is not a plain relative path/],
-    ['listed file outside data/', (m) => { m.files.push({ path: 'other/x', bytes: 1, sha256: 'x' }); }, /files\[\]\.path "other\/x" is not under data\//],
+    ['listed file climbs out', (m) => { m.files.push({ path: 'data/../../../etc/passwd', bytes: 1, sha256: 'x' }); }, /files\[3\]\.path "data\/\.\.\/\.\.\/\.\.\/etc\/passwd" is not a plain relative path/],
+    ['listed file outside data/', (m) => { m.files.push({ path: 'other/x', bytes: 1, sha256: 'x' }); }, /files\[3\]\.path "other\/x" is not under data\//],
   ];
   for (const [i, [label, patch, message]] of cases.entries()) {
     const archive = path.join(dir, `${i}.tar`);
@@ -58,6 +58,35 @@ t.test('manifest paths that leave data/ are refused before anything is written',
     t.same(readdirSync(path.join(dir, `case-${i}`, 'parent')), [], `${label}: no target, no staging`);
   }
   t.notOk(existsSync(path.join(dir, 'escaped')));
+});
+
+t.test('a manifest of the wrong shape is refused before the data directory is touched, even with --force', async (t) => {
+  const dir = tempDir(t);
+  const entries = goodEntries(t);
+  const cases: Array<[string, (m: Record<string, any>) => void, RegExp]> = [
+    ['no hsm', (m) => { delete m.hsm; }, /^backup manifest: hsm is missing or not an object$/],
+    ['unknown hsm kind', (m) => { m.hsm.kind = 'cloud'; }, /^backup manifest: hsm\.kind "cloud" is not one of embedded-softhsm, external$/],
+    ['softhsmConf a number', (m) => { m.hsm.softhsmConf = 7; }, /^backup manifest: hsm\.softhsmConf is missing or not a string$/],
+    ['softhsmConf for an external HSM', (m) => { m.hsm.kind = 'external'; }, /^backup manifest: hsm\.softhsmConf is set for an external HSM$/],
+    ['pinsLeftOut not a list', (m) => { m.hsm.pinsLeftOut = 'hsm/user.pin'; }, /^backup manifest: hsm\.pinsLeftOut is missing or not a list$/],
+    ['pinsLeftOut climbs out', (m) => { m.hsm.pinsLeftOut = ['../../etc/shadow']; }, /hsm\.pinsLeftOut\[0\] "\.\.\/\.\.\/etc\/shadow" is not a plain relative path/],
+    ['no source', (m) => { delete m.source; }, /^backup manifest: source is missing or not an object$/],
+    ['schema version a string', (m) => { m.database.schemaVersion = '4'; }, /^backup manifest: database\.schemaVersion is not a non-negative integer$/],
+    ['bad digest', (m) => { m.files[0].sha256 = 'x'; }, /^backup manifest: files\[0\]\.sha256 is not a SHA-256$/],
+    ['database not listed', (m) => { m.database.path = 'data/other.sqlite'; }, /^backup manifest: database\.path data\/other\.sqlite is not a file the manifest lists$/],
+    ['not an object', (m) => { for (const k of Object.keys(m)) if (k !== 'format') delete m[k]; m.files = 'all'; }, /^backup manifest: proofgate is missing or not an object$/],
+  ];
+  const target = path.join(dir, 'target');
+  mkdirSync(target);
+  writeFileSync(path.join(target, 'proofgate.sqlite'), 'the running database');
+  for (const [i, [label, patch, message]] of cases.entries()) {
+    const archive = path.join(dir, `${i}.tar`);
+    hostileArchive(archive, entries, patch);
+    t.throws(() => restoreBackup({ from: archive, dataDir: target, force: true }), { code: 'ERR_BAD_REQUEST', message }, label);
+    t.same(readdirSync(target), ['proofgate.sqlite'], `${label}: the data directory is untouched`);
+    t.equal(readFileSync(path.join(target, 'proofgate.sqlite'), 'utf8'), 'the running database');
+    t.same(readdirSync(dir).filter((n) => !n.endsWith('.tar')), ['target'], `${label}: nothing moved aside, no staging left`);
+  }
 });
 
 t.test('a well-formed archive restores, its softhsm2.conf naming the tokens/ of the target', async (t) => {

@@ -15,8 +15,9 @@ import Database from 'better-sqlite3';
 import { buildConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import { writeSoftHsmConf } from '../../hsm/init-token.js';
-import { BACKUP_FORMAT, CONFIG_NAME, DATA_PREFIX, MANIFEST_NAME, type BackupManifest } from './backup-manifest.js';
-import { extractTar, safeName } from './tar.js';
+import { CONFIG_NAME, DATA_PREFIX, MANIFEST_NAME, type BackupManifest } from './backup-manifest.js';
+import { checkManifest } from './check-manifest.js';
+import { extractTar } from './tar.js';
 
 export const RESTORED_CONFIG_NAME = 'proofgate.json';
 
@@ -45,39 +46,13 @@ function sha256File(file: string): string {
 }
 
 function readManifest(staging: string): BackupManifest {
-  let manifest: BackupManifest;
+  let raw: unknown;
   try {
-    manifest = JSON.parse(readFileSync(path.join(staging, MANIFEST_NAME), 'utf8')) as BackupManifest;
+    raw = JSON.parse(readFileSync(path.join(staging, MANIFEST_NAME), 'utf8'));
   } catch (e) {
     throw refused(`not a proofgate backup: ${MANIFEST_NAME} missing or unreadable (${(e as Error).message})`);
   }
-  if (manifest?.format !== BACKUP_FORMAT) throw refused(`unknown backup format ${JSON.stringify(manifest?.format)} (this proofgate reads ${BACKUP_FORMAT})`);
-  if (!Array.isArray(manifest.files) || typeof manifest.database?.path !== 'string') throw refused('backup manifest: files or database missing');
-  for (const f of manifest.files) {
-    if (f?.path !== CONFIG_NAME) dataPath('files[].path', f?.path);
-  }
-  dataPath('database.path', manifest.database.path);
-  const conf = manifest.hsm?.softhsmConf;
-  if (conf !== null && conf !== undefined) {
-    dataPath('hsm.softhsmConf', conf);
-    if (!manifest.files.some((f) => f.path === conf)) throw refused(`backup manifest names hsm.softhsmConf ${conf}, which it does not list`);
-  }
-  return manifest;
-}
-
-/**
- * A manifest path must be a plain relative archive path under data/ (the same rule as the archive's own
- * entry names): the manifest is not authenticated, and restore hashes, opens and writes what it names.
- */
-function dataPath(what: string, p: unknown): string {
-  if (typeof p !== 'string') throw refused(`backup manifest: ${what} is not a path`);
-  try {
-    if (safeName(p) !== p) throw new Error('trailing slash');
-  } catch {
-    throw refused(`backup manifest: ${what} ${JSON.stringify(p)} is not a plain relative path`);
-  }
-  if (!p.startsWith(`${DATA_PREFIX}/`)) throw refused(`backup manifest: ${what} ${JSON.stringify(p)} is not under ${DATA_PREFIX}/`);
-  return p;
+  return checkManifest(raw);
 }
 
 /** `rel` (data-dir relative) resolved under `dir`, refused unless it stays strictly inside. */
@@ -98,7 +73,6 @@ function checkFiles(staging: string, extracted: string[], manifest: BackupManife
     if (!existsSync(p)) throw refused(`backup lacks ${f.path}, which its manifest lists`);
     if (statSync(p).size !== f.bytes || sha256File(p) !== f.sha256) throw refused(`${f.path} in the backup does not match its manifest (damaged archive)`);
   }
-  if (!listed.has(manifest.database.path)) throw refused(`backup manifest names database ${manifest.database.path}, which it does not list`);
 }
 
 /** Absolute paths inside the old data directory move with it; anything else is kept as written. */
@@ -170,6 +144,7 @@ export function restoreBackup(opts: { from: string; dataDir: string; force: bool
       writeSoftHsmConf(inside(stagedData, rel), inside(target, rel));
     }
 
+    // Everything that can fail has been done; from here only renames, and a failed one is undone.
     let replacedTo: string | null = null;
     if (existsSync(target)) {
       if (targetIsEmpty) {
@@ -179,7 +154,13 @@ export function restoreBackup(opts: { from: string; dataDir: string; force: bool
         renameSync(target, replacedTo);
       }
     }
-    renameSync(stagedData, target);
+    try {
+      renameSync(stagedData, target);
+    } catch (e) {
+      if (replacedTo) renameSync(replacedTo, target);
+      else if (targetIsEmpty && existsSync(path.dirname(target))) mkdirSync(target, { mode: 0o700 });
+      throw e;
+    }
     return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest };
   } finally {
     rmSync(staging, { recursive: true, force: true });
