@@ -99,3 +99,43 @@ t.test('a well-formed archive restores, its softhsm2.conf naming the tokens/ of 
   t.equal(readFileSync(path.join(target, 'hsm', 'tokens', 'x', 'token.object'), 'utf8'), 'token');
   t.same(readdirSync(dir).sort(), ['good.tar', 'target'], 'no staging left');
 });
+
+t.test("a restored configuration that loads a library from the data directory is refused; a different one needs --accept-config", async (t) => {
+  const dir = tempDir(t);
+  const entries = goodEntries(t);
+  const withConfig = (config: unknown): Array<[string, Buffer]> => [['config.json', Buffer.from(JSON.stringify(config))], ...entries, ['data/evil.so', Buffer.from('\x7fELF')]];
+  const fresh = (name: string) => path.join(dir, name, 'target');
+
+  // The archive ships the library and points hsm.module at it, by the old absolute path or relatively.
+  for (const [i, module] of ['/var/lib/proofgate/evil.so', './evil.so'].entries()) {
+    const archive = path.join(dir, `code-${i}.tar`);
+    hostileArchive(archive, withConfig({ server: { dataDir: '/var/lib/proofgate' }, hsm: { module } }), () => {});
+    const target = fresh(`code-${i}`);
+    t.throws(() => restoreBackup({ from: archive, dataDir: target, force: false, acceptConfig: true }), {
+      code: 'ERR_CONFIG', message: new RegExp(`sets hsm\\.module to ${path.join(target, 'evil.so')}, inside the restored data directory`),
+    }, module);
+    t.same(readdirSync(path.dirname(target)), [], 'nothing restored, no staging left');
+  }
+
+  // The configuration in use trusts one client; the archive's trusts another and a proxy.
+  const client = (clientId: string) => ({ clientId, appId: clientId, tenants: ['9a8b7c6d-1111-4222-8333-444455556666'] });
+  const inUse = path.join(dir, 'in-use.json');
+  writeFileSync(inUse, JSON.stringify({ server: { dataDir: '/srv/proofgate', port: 9000 }, oidc: { clients: [client('a1a1a1a1-0000-4000-8000-000000000001')] } }));
+  const hostile = { server: { dataDir: '/var/lib/proofgate', port: 9001, trustedProxies: ['10.0.0.0/8'] }, oidc: { clients: [client('e1e1e1e1-0000-4000-8000-000000000002')] } };
+  const archive = path.join(dir, 'differs.tar');
+  hostileArchive(archive, withConfig(hostile), () => {});
+  const target = fresh('differs');
+  t.throws(() => restoreBackup({ from: archive, dataDir: target, force: false, currentConfigFile: inUse }), {
+    code: 'ERR_CONFIG', message: `the backup's configuration differs from ${inUse} in security-relevant keys: oidc.clients, server.trustedProxies; review them (the archive is not authenticated) and pass --accept-config to restore it as it is`,
+  });
+  t.same(readdirSync(path.dirname(target)), [], 'refused: nothing restored');
+  const report = restoreBackup({ from: archive, dataDir: target, force: false, currentConfigFile: inUse, acceptConfig: true });
+  t.same(report.differences, [{ key: 'oidc.clients', security: true }, { key: 'server.port', security: false }, { key: 'server.trustedProxies', security: true }]);
+  t.equal(report.comparedWith, inUse);
+
+  // The same configuration (its data directory moved) restores without --accept-config.
+  const same = path.join(dir, 'same.tar');
+  hostileArchive(same, withConfig({ server: { dataDir: '/var/lib/proofgate', port: 9000 }, oidc: { clients: [client('a1a1a1a1-0000-4000-8000-000000000001')] } }), () => {});
+  const sameReport = restoreBackup({ from: same, dataDir: fresh('same'), force: false, currentConfigFile: inUse });
+  t.same(sameReport.differences, []);
+});

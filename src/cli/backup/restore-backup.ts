@@ -12,11 +12,12 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { buildConfig } from '../../config/index.js';
+import { buildConfig, resolveDataPath, type ProofgateConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import { writeSoftHsmConf } from '../../hsm/init-token.js';
 import { CONFIG_NAME, DATA_PREFIX, MANIFEST_NAME, type BackupManifest } from './backup-manifest.js';
 import { checkManifest } from './check-manifest.js';
+import { configDifferences, refuseCodeInsideDataDir, refuseUnacceptedDifferences, type ConfigDifference } from './review-restored-config.js';
 import { extractTar } from './tar.js';
 
 export const RESTORED_CONFIG_NAME = 'proofgate.json';
@@ -27,6 +28,20 @@ export interface RestoreReport {
   /** Where a replaced (--force) target was moved, or null. */
   replacedTo: string | null;
   manifest: BackupManifest;
+  /** The configuration the restored one was compared with (null: none), and the keys that differ. */
+  comparedWith: string | null;
+  differences: ConfigDifference[];
+}
+
+export interface RestoreOptions {
+  from: string;
+  dataDir: string;
+  force: boolean;
+  /** The configuration in use, to compare the restored one with; null: the target's proofgate.json, if any. */
+  currentConfigFile?: string | null;
+  /** Restore a configuration that differs in security-relevant keys (after the operator has read them). */
+  acceptConfig?: boolean;
+  now?: () => number;
 }
 
 function refused(message: string): ProofgateError {
@@ -106,8 +121,24 @@ function restoredConfig(staging: string, manifest: BackupManifest, target: strin
   if (typeof dbFile === 'string' && path.isAbsolute(dbFile) && !dbFile.startsWith(`${target}${path.sep}`)) {
     config.store = { ...config.store, databaseFile: dbRel };
   }
-  buildConfig(config); // names the key when the restored configuration is not valid here
   return config;
+}
+
+/** The configuration to compare the restored one with: the file named, or the one the target holds. */
+function currentConfig(file: string | null, target: string): { file: string; config: ProofgateConfig } | null {
+  const chosen = file ? path.resolve(file) : path.join(target, RESTORED_CONFIG_NAME);
+  if (!file && !existsSync(chosen)) return null;
+  let raw: Record<string, Record<string, unknown>>;
+  try {
+    raw = JSON.parse(readFileSync(chosen, 'utf8')) as Record<string, Record<string, unknown>>;
+  } catch (e) {
+    throw new ProofgateError('ERR_CONFIG', `${chosen}: cannot read the configuration to compare with (${(e as Error).message})`);
+  }
+  const current = buildConfig(raw);
+  // Compared as if it served the target, so a move of the data directory is no difference.
+  const rebased = rebase(raw, resolveDataPath(current.server.dataDir), target) as Record<string, Record<string, unknown>>;
+  rebased.server = { ...rebased.server, dataDir: target };
+  return { file: chosen, config: buildConfig(rebased) };
 }
 
 function checkDatabase(file: string): void {
@@ -120,7 +151,7 @@ function checkDatabase(file: string): void {
   }
 }
 
-export function restoreBackup(opts: { from: string; dataDir: string; force: boolean; now?: () => number }): RestoreReport {
+export function restoreBackup(opts: RestoreOptions): RestoreReport {
   const from = path.resolve(opts.from);
   const target = path.resolve(opts.dataDir);
   if (!existsSync(from) || !statSync(from).isFile()) throw refused(`${from}: no such backup file`);
@@ -137,6 +168,11 @@ export function restoreBackup(opts: { from: string; dataDir: string; force: bool
     const stagedData = path.join(staging, DATA_PREFIX);
     checkDatabase(path.join(staging, manifest.database.path));
     const config = restoredConfig(staging, manifest, target);
+    const built = buildConfig(config); // names the key when the restored configuration is not valid here
+    refuseCodeInsideDataDir(built, target);
+    const current = currentConfig(opts.currentConfigFile ?? null, target);
+    const differences = current ? configDifferences(built, current.config) : [];
+    if (current) refuseUnacceptedDifferences(differences, current.file, opts.acceptConfig ?? false);
     writeFileSync(path.join(stagedData, RESTORED_CONFIG_NAME), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
     // The SoftHSM conf is rewritten in the staged tree, naming the token directory it will have in place.
     if (manifest.hsm.softhsmConf) {
@@ -161,7 +197,7 @@ export function restoreBackup(opts: { from: string; dataDir: string; force: bool
       else if (targetIsEmpty && existsSync(path.dirname(target))) mkdirSync(target, { mode: 0o700 });
       throw e;
     }
-    return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest };
+    return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest, comparedWith: current?.file ?? null, differences };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -6,9 +6,11 @@ import { ProofgateError } from '../../core/errors.js';
 import { consoleIo, type CommandIo } from './command-io.js';
 
 export const backupOptions = { out: { type: 'string' }, 'without-pins': { type: 'boolean' }, config: { type: 'string' } } as const;
-export const restoreOptions = { from: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' } } as const;
+export const restoreOptions = {
+  from: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' }, config: { type: 'string' }, 'accept-config': { type: 'boolean' },
+} as const;
 export const backupUsage = 'backup --out FILE [--without-pins] [--config FILE]';
-export const restoreUsage = 'restore --from FILE --data-dir DIR [--force]';
+export const restoreUsage = 'restore --from FILE --data-dir DIR [--force] [--config FILE] [--accept-config]';
 
 function usageError(usage: string, message: string): ProofgateError {
   return new ProofgateError('ERR_USAGE', `${message}; usage: proofgate ${usage}`, { status: 400 });
@@ -34,8 +36,19 @@ export async function restoreCommand(args: string[], io: CommandIo = consoleIo):
   if (!values.from) throw usageError(restoreUsage, '--from is required');
   if (!values['data-dir']) throw usageError(restoreUsage, '--data-dir is required');
   const { restoreBackup } = await import('../backup/restore-backup.js');
-  const report = restoreBackup({ from: values.from, dataDir: values['data-dir'], force: values.force ?? false });
+  const report = restoreBackup({
+    from: values.from, dataDir: values['data-dir'], force: values.force ?? false,
+    currentConfigFile: values.config ?? process.env.PROOFGATE_CONFIG ?? null, acceptConfig: values['accept-config'] ?? false,
+  });
   const m = report.manifest;
+  if (report.comparedWith === null) {
+    io.err(`note: no configuration to compare with: the restored one is the archive's; review ${report.configFile} (hsm.module, oidc.clients, server.trustedProxies) before it starts`);
+  } else if (report.differences.length === 0) {
+    io.err(`note: the restored configuration matches ${report.comparedWith}`);
+  } else {
+    const list = report.differences.map((d) => (d.security ? `${d.key} (security-relevant)` : d.key)).join(', ');
+    io.err(`note: the restored configuration differs from ${report.comparedWith} in: ${list}`);
+  }
   if (report.replacedTo) io.err(`note: the previous contents of ${report.dataDir} were moved to ${report.replacedTo}`);
   io.out(`restored the backup of ${m.createdAt} (proofgate ${m.proofgate.version}, database schema ${m.database.schemaVersion}, `
     + `audit through seq ${m.database.lastAuditSeq}) into ${report.dataDir}`);
