@@ -5,11 +5,11 @@ import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import { consoleIo, type CommandIo } from './command-io.js';
 
-export const backupOptions = { out: { type: 'string' }, 'without-pins': { type: 'boolean' }, config: { type: 'string' } } as const;
+export const backupOptions = { out: { type: 'string' }, 'with-pins': { type: 'boolean' }, config: { type: 'string' } } as const;
 export const restoreOptions = {
   from: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' }, config: { type: 'string' }, 'accept-config': { type: 'boolean' },
 } as const;
-export const backupUsage = 'backup --out FILE [--without-pins] [--config FILE]';
+export const backupUsage = 'backup --out FILE [--with-pins] [--config FILE]';
 export const restoreUsage = 'restore --from FILE --data-dir DIR [--force] [--config FILE] [--accept-config]';
 
 function usageError(usage: string, message: string): ProofgateError {
@@ -22,7 +22,7 @@ export async function backupCommand(args: string[], io: CommandIo = consoleIo): 
   const configFile = values.config ?? process.env.PROOFGATE_CONFIG ?? null;
   const config = loadConfig(configFile ?? undefined);
   const { makeBackup } = await import('../backup/make-backup.js');
-  const report = await makeBackup(config, { out: values.out, configFile, withoutPins: values['without-pins'] ?? false });
+  const report = await makeBackup(config, { out: values.out, configFile, withPins: values['with-pins'] ?? false });
   const m = report.manifest;
   io.out(`backup ${report.archive} (mode 0600): ${m.files.length} file(s); database schema ${m.database.schemaVersion}, `
     + `audit through seq ${m.database.lastAuditSeq}; configuration ${m.source.configFile ?? '(defaults, no file)'}; `
@@ -55,7 +55,12 @@ export async function restoreCommand(args: string[], io: CommandIo = consoleIo):
   io.out(`configuration: ${report.configFile} (server.dataDir and the paths inside the old data directory now point here)`);
   if (m.hsm.kind === 'external') io.err(`note: the HSM keys are not in the backup: the HSM token "${m.hsm.tokenLabel}" must hold them (restore them with the HSM's own procedure)`);
   else if (m.hsm.softhsmConf) io.out('SoftHSM: token store restored; softhsm2.conf rewritten for its new directory');
-  for (const pin of m.hsm.pinsLeftOut ?? []) io.err(`note: the backup was made --without-pins: put the PIN back in ${report.dataDir}/${pin} (mode 0600) before the appliance starts`);
+  if (m.hsm.pinsLeftOut.length) {
+    io.err(`note: the backup holds no PIN files (${m.hsm.pinsLeftOut.join(', ')}): before the appliance starts, supply the user PIN from your vault, `
+      + `either as the file hsm.pinFile names in ${report.configFile} (mode 0600, the PIN on its first line) `
+      + 'or with hsm.pinFile set to null in the configuration and the PIN in the environment variable hsm.pinEnv (PROOFGATE_HSM_PIN by default); '
+      + 'the SO PIN file (hsm.soPinFile) is needed only to initialise a new token');
+  }
   io.out(`next: PROOFGATE_CONFIG=${report.configFile} proofgate init (checks the token, applies pending migrations), `
     + 'then proofgate audit-verify, then start the service with that configuration');
   return 0;
