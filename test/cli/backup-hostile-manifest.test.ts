@@ -2,7 +2,7 @@
 // climb out of the target through hsm.softhsmConf, database.path or files[].path, and a manifest whose
 // shape is wrong. Each is refused before anything is written, outside the target or in it.
 import t, { type Test } from 'tap';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { TarWriter } from '../../src/cli/backup/tar.js';
@@ -138,4 +138,78 @@ t.test("a restored configuration that loads a library from the data directory is
   hostileArchive(same, withConfig({ server: { dataDir: '/var/lib/proofgate', port: 9000 }, oidc: { clients: [client('a1a1a1a1-0000-4000-8000-000000000001')] } }), () => {});
   const sameReport = restoreBackup({ from: same, dataDir: fresh('same'), force: false, currentConfigFile: inUse });
   t.same(sameReport.differences, []);
+});
+
+t.test('ownership: as root the staged tree goes to the owner of what it replaces before the rename; as a user nothing is chowned', async (t) => {
+  const dir = tempDir(t);
+  const archive = path.join(dir, 'good.tar');
+  hostileArchive(archive, goodEntries(t), () => {});
+  const me = { uid: process.getuid!(), gid: process.getgid!() };
+
+  // An ordinary user: its files are its own; chown is never called, and --owner someone else is refused.
+  const calls: Array<[string, number, number]> = [];
+  const spy = (p: string, uid: number, gid: number) => { calls.push([p, uid, gid]); };
+  const plain = restoreBackup({ from: archive, dataDir: path.join(dir, 'plain'), force: false, isRoot: false, chown: spy });
+  t.same(calls, [], 'not root: no chown');
+  t.equal(plain.chownedTo, null);
+  t.throws(() => restoreBackup({ from: archive, dataDir: path.join(dir, 'other'), force: false, isRoot: false, chown: spy, owner: { uid: me.uid + 1, gid: me.gid } }), {
+    code: 'ERR_BAD_REQUEST', message: /--owner \d+:\d+ needs root .*run it with sudo/,
+  });
+  t.notOk(existsSync(path.join(dir, 'other')));
+
+  // Root replacing a service's data directory: every staged path is handed to that directory's owner
+  // while the old directory is still in place.
+  const target = path.join(dir, 'service');
+  mkdirSync(target);
+  writeFileSync(path.join(target, 'old'), 'old');
+  const seen: string[] = [];
+  const rootSpy = (p: string, uid: number, gid: number) => {
+    t.same([uid, gid], [me.uid, me.gid], `${p}: the replaced directory's owner`);
+    t.ok(existsSync(path.join(target, 'old')), 'before the rename');
+    seen.push(p);
+  };
+  const report = restoreBackup({ from: archive, dataDir: target, force: true, isRoot: true, chown: rootSpy });
+  t.same(report.chownedTo, me);
+  const staged = seen.map((p) => /\/\.service\.restore-[^/]+\/data(\/.*)?$/.exec(p)?.[1] ?? (p.endsWith('/data') ? '' : `not staged: ${p}`));
+  t.same(staged.sort(), ['', '/hsm', '/hsm/softhsm2.conf', '/hsm/tokens', '/hsm/tokens/x', '/hsm/tokens/x/token.object', '/proofgate.json', '/proofgate.sqlite'], 'the whole staged tree, nothing else');
+
+  // A new target under new parents, with --owner: the parents root creates are the owner's too.
+  const given = { uid: 4242, gid: 4343 };
+  const owned: Array<[string, number, number]> = [];
+  const fresh = path.join(dir, 'new', 'parent', 'data');
+  restoreBackup({ from: archive, dataDir: fresh, force: false, isRoot: true, owner: given, chown: (p, uid, gid) => { owned.push([p, uid, gid]); } });
+  t.ok(owned.every(([, uid, gid]) => uid === 4242 && gid === 4343), 'all to --owner');
+  t.same(owned.slice(0, 2).map(([p]) => p), [path.join(dir, 'new', 'parent'), path.join(dir, 'new')], 'the parents it created');
+});
+
+t.test('a target whose parent this user cannot write is refused with what to do, and nothing is written', { skip: process.getuid?.() === 0 && 'root can write anywhere' }, async (t) => {
+  const dir = tempDir(t);
+  const archive = path.join(dir, 'good.tar');
+  hostileArchive(archive, goodEntries(t), () => {});
+  const parent = path.join(dir, 'var-lib');
+  mkdirSync(path.join(parent, 'proofgate'), { recursive: true });
+  writeFileSync(path.join(parent, 'proofgate', 'proofgate.sqlite'), 'running');
+  chmodSync(parent, 0o555);
+  t.teardown(() => chmodSync(parent, 0o755));
+  t.throws(() => restoreBackup({ from: archive, dataDir: path.join(parent, 'proofgate'), force: true }), {
+    code: 'ERR_BAD_REQUEST', message: /^cannot stage the restore beside .*var-lib\/proofgate \(EACCES in .*var-lib\): .*run it as root \(sudo proofgate restore \.\.\.\)/,
+  });
+  t.same(readdirSync(path.join(parent, 'proofgate')), ['proofgate.sqlite']);
+});
+
+t.test('run as root, restore really hands every restored file to --owner', { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
+  const dir = tempDir(t);
+  const archive = path.join(dir, 'good.tar');
+  hostileArchive(archive, goodEntries(t), () => {});
+  const target = path.join(dir, 'service');
+  restoreBackup({ from: archive, dataDir: target, force: false, owner: { uid: 65534, gid: 65534 } });
+  const notOwned: string[] = [];
+  const walk = (p: string) => {
+    const st = lstatSync(p);
+    if (st.uid !== 65534 || st.gid !== 65534) notOwned.push(`${p} ${st.uid}:${st.gid}`);
+    if (st.isDirectory()) for (const n of readdirSync(p)) walk(path.join(p, n));
+  };
+  walk(target);
+  t.same(notOwned, [], 'all of it');
+  t.equal(lstatSync(path.join(target, 'proofgate.json')).mode & 0o777, 0o600, 'still private');
 });

@@ -8,7 +8,7 @@
 // the new token directory, so the token is found there.
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync,
+  closeSync, existsSync, lchownSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,6 +18,7 @@ import { writeSoftHsmConf } from '../../hsm/init-token.js';
 import { CONFIG_NAME, DATA_PREFIX, MANIFEST_NAME, type BackupManifest } from './backup-manifest.js';
 import { checkManifest } from './check-manifest.js';
 import { configDifferences, refuseCodeInsideDataDir, refuseUnacceptedDifferences, type ConfigDifference } from './review-restored-config.js';
+import { checkOwnerPossible, chownTree, restoreOwner, type Chown, type Owner } from './restore-owner.js';
 import { extractTar } from './tar.js';
 
 export const RESTORED_CONFIG_NAME = 'proofgate.json';
@@ -28,6 +29,8 @@ export interface RestoreReport {
   /** Where a replaced (--force) target was moved, or null. */
   replacedTo: string | null;
   manifest: BackupManifest;
+  /** The owner the restored tree was given (root only); null when restore ran as an ordinary user. */
+  chownedTo: Owner | null;
   /** The configuration the restored one was compared with (null: none), and the keys that differ. */
   comparedWith: string | null;
   differences: ConfigDifference[];
@@ -41,6 +44,11 @@ export interface RestoreOptions {
   currentConfigFile?: string | null;
   /** Restore a configuration that differs in security-relevant keys (after the operator has read them). */
   acceptConfig?: boolean;
+  /** --owner USER, resolved; null: the owner of the directory replaced (or of the target's parent). */
+  owner?: Owner | null;
+  /** Whether this process may change ownership (root); injected by tests. */
+  isRoot?: boolean;
+  chown?: Chown;
   now?: () => number;
 }
 
@@ -159,8 +167,22 @@ export function restoreBackup(opts: RestoreOptions): RestoreReport {
   if (existsSync(target) && !statSync(target).isDirectory()) throw refused(`${target} exists and is not a directory`);
   if (!targetIsEmpty && !opts.force) throw refused(`${target} is not empty; restore into an empty directory, or pass --force to move it aside first`);
 
-  mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-  const staging = mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.restore-`));
+  const isRoot = opts.isRoot ?? process.getuid?.() === 0;
+  const owner = restoreOwner(target, opts.owner ?? null);
+  checkOwnerPossible(owner, Boolean(opts.owner), isRoot);
+
+  let staging: string;
+  try {
+    const created = mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    // Parents root creates here are the owner's too, or the service could not reach its data directory.
+    for (let dir = path.dirname(target); isRoot && created && dir.startsWith(created); dir = path.dirname(dir)) (opts.chown ?? lchownSync)(dir, owner.uid, owner.gid);
+    staging = mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.restore-`));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw e;
+    throw refused(`cannot stage the restore beside ${target} (${code} in ${path.dirname(target)}): restore stages it there and moves the old `
+      + 'directory aside there; run it as root (sudo proofgate restore ...): the restored files get the owner of the directory replaced, or --owner USER');
+  }
   try {
     const extracted = extractTar(from, staging);
     const manifest = readManifest(staging);
@@ -180,6 +202,9 @@ export function restoreBackup(opts: RestoreOptions): RestoreReport {
       writeSoftHsmConf(inside(stagedData, rel), inside(target, rel));
     }
 
+    // Root writes root's files: hand the staged tree to the service's owner before it goes into place.
+    if (isRoot) chownTree(stagedData, owner, opts.chown);
+
     // Everything that can fail has been done; from here only renames, and a failed one is undone.
     let replacedTo: string | null = null;
     if (existsSync(target)) {
@@ -197,7 +222,7 @@ export function restoreBackup(opts: RestoreOptions): RestoreReport {
       else if (targetIsEmpty && existsSync(path.dirname(target))) mkdirSync(target, { mode: 0o700 });
       throw e;
     }
-    return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest, comparedWith: current?.file ?? null, differences };
+    return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest, chownedTo: isRoot ? owner : null, comparedWith: current?.file ?? null, differences };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

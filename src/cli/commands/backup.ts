@@ -8,9 +8,10 @@ import { consoleIo, type CommandIo } from './command-io.js';
 export const backupOptions = { out: { type: 'string' }, 'with-pins': { type: 'boolean' }, config: { type: 'string' } } as const;
 export const restoreOptions = {
   from: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' }, config: { type: 'string' }, 'accept-config': { type: 'boolean' },
+  owner: { type: 'string' },
 } as const;
 export const backupUsage = 'backup --out FILE [--with-pins] [--config FILE]';
-export const restoreUsage = 'restore --from FILE --data-dir DIR [--force] [--config FILE] [--accept-config]';
+export const restoreUsage = 'restore --from FILE --data-dir DIR [--force] [--config FILE] [--accept-config] [--owner USER]';
 
 function usageError(usage: string, message: string): ProofgateError {
   return new ProofgateError('ERR_USAGE', `${message}; usage: proofgate ${usage}`, { status: 400 });
@@ -36,10 +37,13 @@ export async function restoreCommand(args: string[], io: CommandIo = consoleIo):
   if (!values.from) throw usageError(restoreUsage, '--from is required');
   if (!values['data-dir']) throw usageError(restoreUsage, '--data-dir is required');
   const { restoreBackup } = await import('../backup/restore-backup.js');
+  const { lookUpOwner } = await import('../backup/restore-owner.js');
   const report = restoreBackup({
     from: values.from, dataDir: values['data-dir'], force: values.force ?? false,
     currentConfigFile: values.config ?? process.env.PROOFGATE_CONFIG ?? null, acceptConfig: values['accept-config'] ?? false,
+    owner: values.owner ? lookUpOwner(values.owner) : null,
   });
+  if (report.chownedTo) io.err(`note: the restored files are owned by uid ${report.chownedTo.uid}, gid ${report.chownedTo.gid} (the owner of what they replace, or --owner)`);
   const m = report.manifest;
   if (report.comparedWith === null) {
     io.err(`note: no configuration to compare with: the restored one is the archive's; review ${report.configFile} (hsm.module, oidc.clients, server.trustedProxies) before it starts`);
