@@ -213,3 +213,12 @@ t.test('run as root, restore really hands every restored file to --owner', { ski
   t.same(notOwned, [], 'all of it');
   t.equal(lstatSync(path.join(target, 'proofgate.json')).mode & 0o777, 0o600, 'still private');
 });
+
+t.test('a listed file that the archive holds as a directory is refused like a missing one', async (t) => {
+  const dir = tempDir(t);
+  const entries = goodEntries(t);
+  const archive = path.join(dir, 'dir.tar');
+  hostileArchive(archive, entries, (m) => { m.files.push({ path: 'data/hsm', bytes: 0, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }); });
+  t.throws(() => restoreBackup({ from: archive, dataDir: path.join(dir, 'target'), force: false }), { code: 'ERR_BAD_REQUEST', message: /^backup lacks data\/hsm, which its manifest lists$/ });
+  t.same(readdirSync(dir), ['dir.tar']);
+});

@@ -1,7 +1,11 @@
 // `proofgate restore`: unpacks a backup archive (backup-manifest.ts) into a data directory. Everything is
 // extracted and checked (every file's size and SHA-256 against the manifest, the configuration valid for
 // its new place, the database's integrity) in a staging directory beside the target, and only then
-// renamed into place: a bad archive changes nothing. A non-empty target is refused unless --force, which
+// renamed into place: a bad archive changes nothing. The manifest is checked whole first (check-manifest.ts:
+// it is not authenticated, so nothing it names may lead outside the staging directory), and so is the
+// archive's configuration (review-restored-config.ts: no code from the data directory, security-relevant
+// differences only with --accept-config); run as root, the staged tree is handed to the owner of the
+// directory it replaces before the rename (restore-owner.ts). A non-empty target is refused unless --force, which
 // moves it aside (DIR.replaced-<time>) rather than deleting it.
 // The restored configuration is written to DIR/proofgate.json with server.dataDir = DIR and every path
 // that pointed inside the old data directory moved with it; the embedded SoftHSM conf is rewritten for
@@ -93,7 +97,7 @@ function checkFiles(staging: string, extracted: string[], manifest: BackupManife
   }
   for (const f of manifest.files) {
     const p = path.join(staging, f.path);
-    if (!existsSync(p)) throw refused(`backup lacks ${f.path}, which its manifest lists`);
+    if (!existsSync(p) || !statSync(p).isFile()) throw refused(`backup lacks ${f.path}, which its manifest lists`);
     if (statSync(p).size !== f.bytes || sha256File(p) !== f.sha256) throw refused(`${f.path} in the backup does not match its manifest (damaged archive)`);
   }
 }
@@ -207,6 +211,7 @@ export function restoreBackup(opts: RestoreOptions): RestoreReport {
 
     // Everything that can fail has been done; from here only renames, and a failed one is undone.
     let replacedTo: string | null = null;
+    const hadEmptyTarget = existsSync(target) && targetIsEmpty;
     if (existsSync(target)) {
       if (targetIsEmpty) {
         rmdirSync(target);
@@ -219,7 +224,7 @@ export function restoreBackup(opts: RestoreOptions): RestoreReport {
       renameSync(stagedData, target);
     } catch (e) {
       if (replacedTo) renameSync(replacedTo, target);
-      else if (targetIsEmpty && existsSync(path.dirname(target))) mkdirSync(target, { mode: 0o700 });
+      else if (hadEmptyTarget) mkdirSync(target, { mode: 0o700 });
       throw e;
     }
     return { dataDir: target, configFile: path.join(target, RESTORED_CONFIG_NAME), replacedTo, manifest, chownedTo: isRoot ? owner : null, comparedWith: current?.file ?? null, differences };
