@@ -50,12 +50,12 @@ const SOFTHSM_CONF_HEADER = '# Written by `proofgate hsm init`: the embedded Sof
  * wants an absolute token directory, so the conf is rewritten whenever the data directory moves (a
  * restore into another directory, a copied data dir); the token files themselves carry no path.
  */
-export function writeSoftHsmConf(conf: string): void {
-  const tokenDir = path.join(path.dirname(conf), 'tokens');
-  mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
+export function writeSoftHsmConf(conf: string, finalConf: string = conf): void {
+  // finalConf: where the conf will be once its directory is renamed into place (restore writes it in staging).
+  mkdirSync(path.join(path.dirname(conf), 'tokens'), { recursive: true, mode: 0o700 });
   writeFileSync(conf, [
     SOFTHSM_CONF_HEADER,
-    `directories.tokendir = ${tokenDir}`,
+    `directories.tokendir = ${path.join(path.dirname(finalConf), 'tokens')}`,
     'objectstore.backend = file',
     'log.level = ERROR',
     'slots.removable = false',

@@ -123,24 +123,32 @@ t.test('init in A, enrol, back up while serving, restore into B, start from B: a
 
   const running = await serve(t, configA, port);
   t.equal(running.health.checks.hsm?.ok, true, 'A serves with its token');
-  const backup = await run(configA, 'backup', '--out', archive);
+  // --with-pins: the token and the PINs that open it, so B can start from the archive alone; said loudly.
+  const backup = await run(configA, 'backup', '--out', archive, '--with-pins');
   t.equal(backup.code, 0, backup.stderr);
   t.match(backup.stdout, /^backup .*proofgate\.tar \(mode 0600\): \d+ file\(s\); database schema \d+, audit through seq \d+; configuration .*a\.json; HSM embedded SoftHSM token store included\n$/);
+  t.match(backup.stderr, /WARNING: --with-pins: this archive holds the SoftHSM token AND the PINs that open it/);
   t.equal((await running.stop()).code, 0, 'A stopped cleanly');
   t.same(readdirSync(path.dirname(archive)), ['proofgate.tar'], 'no staging or partial file left');
 
-  // --without-pins: the token without the PINs that open it (kept in a vault instead).
+  // By default the token goes without the PINs that open it (kept in a vault instead).
   const noPins = path.join(work, 'backups', 'no-pins.tar');
-  const withoutPins = await run(configA, 'backup', '--out', noPins, '--without-pins');
+  const withoutPins = await run(configA, 'backup', '--out', noPins);
   t.equal(withoutPins.code, 0, withoutPins.stderr);
-  t.match(withoutPins.stderr, /note: PIN files left out \(--without-pins\): .*user\.pin, .*so\.pin; keep the PINs in your vault/);
+  t.match(withoutPins.stderr, /note: PIN files left out: .*user\.pin, .*so\.pin; keep the PINs in your vault, apart from this archive/);
+  t.notMatch(withoutPins.stderr, /WARNING/);
   const unpacked = path.join(work, 'unpacked');
   mkdirSync(unpacked);
   const names = extractTar(noPins, unpacked);
   t.ok(names.some((n) => n.startsWith('data/hsm/tokens/')), 'the token store is in it');
   t.notOk(names.some((n) => n.endsWith('.pin')), 'no PIN file is');
   t.match(JSON.parse(readFileSync(path.join(unpacked, 'manifest.json'), 'utf8')), { hsm: { kind: 'embedded-softhsm', softhsmConf: 'data/hsm/softhsm2.conf', pinsLeftOut: ['hsm/user.pin', 'hsm/so.pin'] } });
+  const c = path.join(work, 'c');
+  const restoreNoPins = await run(null, 'restore', '--from', noPins, '--data-dir', c);
+  t.equal(restoreNoPins.code, 0, restoreNoPins.stderr);
+  t.match(restoreNoPins.stderr, /note: the backup holds no PIN files \(hsm\/user\.pin, hsm\/so\.pin\): before the appliance starts, supply the user PIN from your vault, either as the file hsm\.pinFile names in .*c\/proofgate\.json .* or with hsm\.pinFile set to null in the configuration and the PIN in the environment variable hsm\.pinEnv/);
   rmSync(noPins);
+  rmSync(c, { recursive: true });
 
   const again = await run(configA, 'backup', '--out', archive);
   t.equal(again.code, 1);

@@ -2,7 +2,8 @@
 //   config.json          the configuration file in use, when there is one
 //   data/...             server.dataDir: the database as an online snapshot (better-sqlite3's backup API,
 //                        so it is consistent while the appliance runs) and every other file there (the
-//                        embedded SoftHSM token store, the PIN files, pinned Entra keys), logs excepted
+//                        embedded SoftHSM token store, pinned Entra keys), logs and (unless --with-pins)
+//                        the PIN files excepted
 //   manifest.json        last: format, versions, where the database and the SoftHSM conf are, and the
 //                        size and SHA-256 of every file, checked on restore
 export const BACKUP_FORMAT = 'proofgate-backup/1';
@@ -33,7 +34,7 @@ export interface BackupManifest {
     tokenLabel: string;
     /** Archive path of the SoftHSM conf (under data/), rewritten on restore; null when not in the archive. */
     softhsmConf: string | null;
-    /** PIN files (data-dir relative) left out by `--without-pins`: to be put back before the restored appliance starts. */
+    /** PIN files (data-dir relative) left out (the default; `--with-pins` includes them): to be supplied before the restored appliance starts. */
     pinsLeftOut: string[];
   };
   files: BackupFile[];

@@ -70,8 +70,11 @@ export interface BackupOptions {
   out: string;
   /** The configuration file in use (archived as config.json), or null for the embedded defaults. */
   configFile: string | null;
-  /** Leave the HSM PIN files out (keep the PINs in a vault; the token alone is encrypted under the user PIN). */
-  withoutPins?: boolean;
+  /**
+   * Put the HSM PIN files in the archive. Off by default: the token is encrypted under the user PIN, and an
+   * archive holding both is as good as the keys themselves; the PINs belong in a vault, apart from it.
+   */
+  withPins?: boolean;
 }
 
 export async function makeBackup(config: ProofgateConfig, opts: BackupOptions): Promise<BackupReport> {
@@ -101,9 +104,13 @@ export async function makeBackup(config: ProofgateConfig, opts: BackupOptions): 
     for (const f of [config.hsm.pinFile, config.hsm.soPinFile]) {
       const p = f === null ? null : hsmPath(dataDir, f);
       if (p && !isInside(dataDir, p)) notes.push(`not in the backup: ${p} (outside ${dataDir}); back it up with the host`);
-      else if (p && opts.withoutPins && existsSync(p)) pinsLeftOut.push(p);
+      else if (p && !opts.withPins && existsSync(p)) pinsLeftOut.push(p);
     }
-    if (pinsLeftOut.length) notes.push(`PIN files left out (--without-pins): ${pinsLeftOut.join(', ')}; keep the PINs in your vault`);
+    if (pinsLeftOut.length) {
+      notes.push(`PIN files left out: ${pinsLeftOut.join(', ')}; keep the PINs in your vault, apart from this archive (a restore needs them; --with-pins puts them in)`);
+    } else if (opts.withPins && softhsmConf !== null && isInside(dataDir, softhsmConf)) {
+      notes.push('WARNING: --with-pins: this archive holds the SoftHSM token AND the PINs that open it: whoever reads it has the signing, wrapping and audit MAC keys; store it encrypted, off the host');
+    }
 
     const skipped = new Set([database, `${database}-wal`, `${database}-shm`, `${database}-journal`, archive, partial, staging, configFile, ...pinsLeftOut]);
     const skip = (p: string): boolean => skipped.has(p) || p.endsWith('.log') || /^\.proofgate-backup-|\.partial$/.test(path.basename(p));

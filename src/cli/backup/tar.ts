@@ -113,7 +113,8 @@ function field(h: Buffer, offset: number, length: number): string {
   return raw.subarray(0, end < 0 ? length : end).toString('utf8');
 }
 
-function safeName(name: string): string {
+/** A plain relative archive path (no "..", ".", empty or absolute segment, no NUL), or an ERR_BAD_REQUEST. */
+export function safeName(name: string): string {
   const clean = name.replace(/\/$/, '');
   const parts = clean.split('/');
   if (clean.length === 0 || clean.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..') || clean.includes('\0')) {
