@@ -2,7 +2,7 @@
 // private file a log shipper tails; a torn last line (a crash mid-write) is cut before the next batch;
 // a restart resumes from the cursor; a file that cannot be written delays the feed, never the trail.
 import t from 'tap';
-import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { JsonLinesSink } from '../../src/audit/feed/jsonl-sink.js';
@@ -47,4 +47,16 @@ t.test('a file that cannot be written: the feed waits and reports it; the trail 
   mkdirSync(path.dirname(file));
   await eventually('caught up', () => feed.deliveredSeq() === 4 && feed.health().ok);
   t.same(lines(file).map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2, 3, 4]);
+});
+
+t.test('an unreadable cursor is logged as an error and the feed sends from the first record', async (t) => {
+  const { repo, fill } = await auditFixture(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'audit.jsonl');
+  await fill(1, 2);
+  writeFileSync(path.join(dir, 'audit-feed-cursor.json'), '{"destination": "jsonl:');
+  const { feed, logs } = startTestFeed(t, repo, new JsonLinesSink(file), dir);
+  await eventually('delivered through 2', () => feed.deliveredSeq() === 2);
+  t.match(logs.find((l) => l.event === 'audit-feed-cursor-unreadable'), { level: 'error', fields: { effect: /sending from the first record/ } });
+  t.same(lines(file).map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2]);
 });
