@@ -14,6 +14,9 @@ import { tempDir } from '../helpers/temp-store.js';
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
 
 t.test('records land one per line, as their canonical JSON, in a 0640 file; a restart appends only what is new', async (t) => {
+  // The appliance's unit runs with UMask=0077: the file must still come out 0640 for a shipper in the group.
+  const umask = process.umask(0o077);
+  t.teardown(() => void process.umask(umask));
   const { repo, fill } = await auditFixture(t);
   const dir = tempDir(t);
   const file = path.join(dir, 'proofgate-audit.jsonl');
@@ -21,7 +24,7 @@ t.test('records land one per line, as their canonical JSON, in a 0640 file; a re
   const first = startTestFeed(t, repo, new JsonLinesSink(file), dir, { batchSize: 2 });
   await eventually('delivered through 5', () => first.feed.deliveredSeq() === 5);
   t.same(lines(file), [...repo.auditRecords()].map((r) => canonicalJson(r)));
-  t.equal(statSync(file).mode & 0o777, 0o640);
+  t.equal(statSync(file).mode & 0o777, 0o640, '0640 under umask 077');
   t.equal(first.feed.destination, `jsonl:${file}`);
   await first.stop();
 
