@@ -114,14 +114,8 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     },
   });
 
+  // Registered only when a feed is watched: an unset gauge would read 0 ("nothing behind") with the feed off.
   let feedLagSource: (() => number) | null = null;
-  new Gauge({
-    name: name('audit_feed_lag_records'), help: 'Audit records the SIEM feed (audit.feed) has not yet delivered; absent when the feed is off.',
-    registers: [registry],
-    collect() {
-      if (feedLagSource) this.set(feedLagSource());
-    },
-  });
 
   return {
     registry,
@@ -142,6 +136,15 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
       freshnessSource = fresh;
     },
     watchAuditFeedLag(lag) {
+      if (!feedLagSource) {
+        new Gauge({
+          name: name('audit_feed_lag_records'), help: 'Audit records the SIEM feed (audit.feed) has not yet delivered; absent when the feed is off.',
+          registers: [registry],
+          collect() {
+            if (feedLagSource) this.set(feedLagSource());
+          },
+        });
+      }
       feedLagSource = lag;
     },
   };

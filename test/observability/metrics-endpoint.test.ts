@@ -35,6 +35,7 @@ t.test('loopback scrapes: Prometheus text format, proofgate_ names, process metr
   ]) t.equal(types.get(name), type, `${name} is a ${type}`);
   t.ok([...types.keys()].every((n) => n.startsWith('proofgate_')), 'every metric carries the prefix');
   t.equal(sampleValue(samples, 'proofgate_audit_unsealed_records'), 0, 'an empty trail has nothing unsealed');
+  t.notOk(types.has('proofgate_audit_feed_lag_records'), 'no feed-lag gauge with the feed off (it would read 0: "nothing behind")');
 });
 
 t.test('the appliance\'s registry (createMetrics()) carries the process metrics, prefixed', async (t) => {
