@@ -91,7 +91,7 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     name: name('locked_account_refusals_total'), help: 'Captures refused unjudged because their account was locked.', registers: [registry],
   });
   const unavailable = new Counter({
-    name: name('http_503_responses_total'), help: 'HTTP responses with status 503 (a part the request needs is down).', registers: [registry],
+    name: name('http_503_responses_total'), help: 'HTTP responses with status 503 to users (a part the request needs is down); /health and /metrics probes are not counted.', registers: [registry],
   });
   const stages = new Histogram({
     name: name('stage_duration_seconds'), help: 'Latency per stage: authorize, capture_analysis (face engine), decision, signing (HSM).',
