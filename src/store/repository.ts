@@ -182,9 +182,11 @@ export interface Repository {
    */
   transaction<T>(fn: () => T): T;
   /**
-   * Checkpoints and truncates the write-ahead log so erased bytes do not linger in it (best effort: a
-   * long reader can delay it; secure_delete already zeroes them in the main file). Outside a transaction.
+   * Checkpoints and truncates the write-ahead log so erased bytes do not linger in it (secure_delete
+   * already zeroes them in the main file). True when the whole log was copied back and truncated; false
+   * when another connection (a reader, the server writing) kept the checkpoint from finishing, and pages
+   * written before the erasure may still be in the log. Outside a transaction.
    */
-  scrubWal(): void;
+  scrubWal(): boolean;
   close(): void;
 }

@@ -156,9 +156,11 @@ export class SqliteRepository implements Repository {
     if (this.#db.open) this.#db.close();
   }
 
-  scrubWal(): void {
+  scrubWal(): boolean {
     if (this.#db.inTransaction) throw badInput('scrubWal: inside a transaction (the erasure is not committed yet)');
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    // A blocked checkpoint does not throw: SQLite reports it as busy, or as fewer frames copied than logged.
+    const [r] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    return r !== undefined && r.busy === 0 && r.checkpointed >= r.log;
   }
 
   // Subjects and profiles
