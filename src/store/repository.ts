@@ -105,7 +105,11 @@ export interface Repository {
   // Verification sessions
   createSession(session: VerificationSession): void;
   getSession(sessionId: string): VerificationSession | null;
-  /** Moves an open session to a final status; returns false if it was not open (a second decision is refused). */
+  /**
+   * Moves an open session to a final status; returns false if it was not open (a second decision is
+   * refused). A session whose account was erased while it was open (and not enrolled again) loses its
+   * hint claims (names, UPN) as it ends.
+   */
   closeSession(sessionId: string, status: Exclude<VerificationStatus, 'open'>): boolean;
   /**
    * Counts one more retryable capture attempt of an open session and returns how many it has used (kept

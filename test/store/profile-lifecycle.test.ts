@@ -13,6 +13,7 @@ import { tempDir, tempRepository } from '../helpers/temp-store.js';
 import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
 import { SoftwareDataKeyWrapper } from '../helpers/software-data-key-wrapper.js';
 import { auditTrailFor } from '../helpers/audit-fixture.js';
+import { eraseAccount } from '../../src/cli/commands/erase-account.js';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
@@ -107,6 +108,29 @@ t.test('after the erasure and the WAL scrub, neither the database file nor its -
   const bytes = onDisk();
   t.equal(bytes.indexOf(template), -1, 'no template bytes in the database or its log');
   t.equal(bytes.indexOf(upn), -1, 'no UPN either');
+});
+
+t.test("a session open through its account's erasure loses its hint claims when it ends; others keep theirs", async (t) => {
+  const { repo } = tempRepository(t);
+  enrol(repo, T1, oid(1), 'ada@contoso.example');
+  enrol(repo, T1, oid(2), 'bob@contoso.example');
+  const { trail } = await auditTrailFor(repo);
+  repo.createSession(sessionFixture('open-at-erasure', { tid: T1, oid: oid(1) }));
+  repo.createSession(sessionFixture('re-enrolled', { tid: T1, oid: oid(2) }));
+  repo.createSession(sessionFixture('first-time', { tid: T1, oid: oid(3) }));
+  t.ok(eraseAccount({ repo, audit: trail }, { tid: T1, oid: oid(1), reference: null, at: 50_000 }));
+  t.ok(eraseAccount({ repo, audit: trail }, { tid: T1, oid: oid(2), reference: null, at: 50_000 }));
+  t.same(repo.getSession('open-at-erasure')!.hintClaims, sessionFixture('x').hintClaims, 'kept while open: it still answers Entra');
+  enrol(repo, T1, oid(2), 'bob@contoso.example'); // enrolled again since
+
+  t.ok(repo.closeSession('open-at-erasure', 'expired'), 'swept');
+  t.same(repo.getSession('open-at-erasure')!.hintClaims, {}, 'its names and UPN went with the session');
+  t.ok(repo.closeSession('re-enrolled', 'decided'));
+  t.same(repo.getSession('re-enrolled')!.hintClaims, sessionFixture('x').hintClaims, 'an account enrolled again keeps them');
+  t.ok(repo.closeSession('first-time', 'decided'));
+  t.same(repo.getSession('first-time')!.hintClaims, sessionFixture('x').hintClaims, 'an account never erased keeps them');
+  t.notOk(repo.closeSession('open-at-erasure', 'decided'), 'a second close is still refused');
+  await trail.flush();
 });
 
 t.test('the database, its -wal and -shm are 0600 whatever the umask; an older world-readable file is tightened', async (t) => {
