@@ -1,6 +1,7 @@
 // GET /health: runs each registered check (start-appliance.ts registers the HSM, the store and the face engine) with a time
 // limit and answers 200 when all pass, 503 otherwise. Check names and ok flags only; details are short.
 import type { RequestHandler } from 'express';
+import { markMonitoringProbe } from './metrics-responses.js';
 
 export interface HealthResult {
   ok: boolean;
@@ -28,6 +29,7 @@ async function runCheck(check: () => Promise<HealthResult> | HealthResult): Prom
 
 export function healthEndpoint(checks: HealthChecks): RequestHandler {
   return async (_req, res) => {
+    markMonitoringProbe(res);
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((n) => runCheck(checks[n])));
     const report = Object.fromEntries(names.map((n, i) => [n, results[i]]));

@@ -6,6 +6,7 @@ import { BlockList, isIP } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { ApplianceMetrics } from '../observability/metrics.js';
 import { clientAddress } from './client-address.js';
+import { markMonitoringProbe } from './metrics-responses.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -32,6 +33,7 @@ export function metricsEndpoint(metrics: ApplianceMetrics, allowFrom: readonly s
       next();
       return;
     }
+    markMonitoringProbe(res);
     const text = await metrics.registry.metrics();
     res.setHeader('Cache-Control', 'no-store');
     res.type(metrics.registry.contentType).send(text);

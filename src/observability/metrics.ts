@@ -93,7 +93,7 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     name: name('locked_account_refusals_total'), help: 'Captures refused unjudged because their account was locked.', registers: [registry],
   });
   const unavailable = new Counter({
-    name: name('http_503_responses_total'), help: 'HTTP responses with status 503 (a part the request needs is down).', registers: [registry],
+    name: name('http_503_responses_total'), help: 'HTTP responses with status 503 to users (a part the request needs is down); /health and /metrics probes are not counted.', registers: [registry],
   });
   const stages = new Histogram({
     name: name('stage_duration_seconds'), help: 'Latency per stage: authorize, capture_analysis (face engine), decision, signing (HSM).',
@@ -116,14 +116,8 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
     },
   });
 
+  // Registered only when a feed is watched: an unset gauge would read 0 ("nothing behind") with the feed off.
   let feedLagSource: (() => number) | null = null;
-  new Gauge({
-    name: name('audit_feed_lag_records'), help: 'Audit records the SIEM feed (audit.feed) has not yet delivered; absent when the feed is off.',
-    registers: [registry],
-    collect() {
-      if (feedLagSource) this.set(feedLagSource());
-    },
-  });
 
   return {
     registry,
@@ -144,6 +138,15 @@ export function createMetrics(opts: MetricsOptions = {}): ApplianceMetrics {
       freshnessSource = fresh;
     },
     watchAuditFeedLag(lag) {
+      if (!feedLagSource) {
+        new Gauge({
+          name: name('audit_feed_lag_records'), help: 'Audit records the SIEM feed (audit.feed) has not yet delivered; absent when the feed is off.',
+          registers: [registry],
+          collect() {
+            if (feedLagSource) this.set(feedLagSource());
+          },
+        });
+      }
       feedLagSource = lag;
     },
   };

@@ -110,7 +110,11 @@ export interface Repository {
   // Verification sessions
   createSession(session: VerificationSession): void;
   getSession(sessionId: string): VerificationSession | null;
-  /** Moves an open session to a final status; returns false if it was not open (a second decision is refused). */
+  /**
+   * Moves an open session to a final status; returns false if it was not open (a second decision is
+   * refused). A session whose account was erased while it was open (and not enrolled again) loses its
+   * hint claims (names, UPN) as it ends.
+   */
   closeSession(sessionId: string, status: Exclude<VerificationStatus, 'open'>): boolean;
   /**
    * Counts one more retryable capture attempt of an open session and returns how many it has used (kept
@@ -192,9 +196,11 @@ export interface Repository {
    */
   transaction<T>(fn: () => T): T;
   /**
-   * Checkpoints and truncates the write-ahead log so erased bytes do not linger in it (best effort: a
-   * long reader can delay it; secure_delete already zeroes them in the main file). Outside a transaction.
+   * Checkpoints and truncates the write-ahead log so erased bytes do not linger in it (secure_delete
+   * already zeroes them in the main file). True when the whole log was copied back and truncated; false
+   * when another connection (a reader, the server writing) kept the checkpoint from finishing, and pages
+   * written before the erasure may still be in the log. Outside a transaction.
    */
-  scrubWal(): void;
+  scrubWal(): boolean;
   close(): void;
 }

@@ -114,6 +114,12 @@ export class SqliteRepository implements Repository {
         WHERE purged_at IS NULL AND session_id IN (${ACCOUNT_SESSIONS})`),
       // The hint's names and upn of finished sessions go with the subject; an open session still needs its claims.
       scrubAccountHints: db.prepare(`UPDATE verification_sessions SET hint_claims_json = '{}' WHERE tid = ? AND oid = ? AND status != 'open'`),
+      // An open session kept its claims through the account's erasure (it needed them to answer Entra):
+      // they go when it ends, unless the account has a subject again (re-enrolled since).
+      scrubErasedSessionHints: db.prepare(`UPDATE verification_sessions AS v SET hint_claims_json = '{}'
+        WHERE v.session_id = ? AND v.hint_claims_json != '{}'
+          AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.tid = v.tid AND s.oid = v.oid)
+          AND EXISTS (SELECT 1 FROM audit_records a WHERE a.tid = v.tid AND a.oid = v.oid AND a.flow = 'erasure' AND a.at >= v.created_at)`),
       deleteAccountProfile: db.prepare('DELETE FROM profiles WHERE tid = ? AND oid = ?'),
       deleteSubject: db.prepare('DELETE FROM subjects WHERE tid = ? AND oid = ?'),
       sessionExists: db.prepare('SELECT 1 FROM verification_sessions WHERE session_id = ?'),
@@ -158,9 +164,11 @@ export class SqliteRepository implements Repository {
     if (this.#db.open) this.#db.close();
   }
 
-  scrubWal(): void {
+  scrubWal(): boolean {
     if (this.#db.inTransaction) throw badInput('scrubWal: inside a transaction (the erasure is not committed yet)');
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    // A blocked checkpoint does not throw: SQLite reports it as busy, or as fewer frames copied than logged.
+    const [r] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    return r !== undefined && r.busy === 0 && r.checkpointed >= r.log;
   }
 
   // Subjects and profiles
@@ -294,7 +302,11 @@ export class SqliteRepository implements Repository {
 
   closeSession(sessionId: string, status: Exclude<VerificationStatus, 'open'>): boolean {
     if (!FINAL_STATUSES.includes(status)) throw badInput(`closeSession status: expected ${FINAL_STATUSES.join(' | ')}`);
-    return this.#s.closeSession.run(status, this.#now(), sessionId).changes === 1;
+    return this.transaction(() => {
+      if (this.#s.closeSession.run(status, this.#now(), sessionId).changes !== 1) return false;
+      this.#s.scrubErasedSessionHints.run(sessionId);
+      return true;
+    });
   }
 
   countCaptureAttempt(sessionId: string): number | null {

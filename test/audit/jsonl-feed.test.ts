@@ -2,7 +2,7 @@
 // private file a log shipper tails; a torn last line (a crash mid-write) is cut before the next batch;
 // a restart resumes from the cursor; a file that cannot be written delays the feed, never the trail.
 import t from 'tap';
-import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { JsonLinesSink } from '../../src/audit/feed/jsonl-sink.js';
@@ -14,6 +14,9 @@ import { tempDir } from '../helpers/temp-store.js';
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
 
 t.test('records land one per line, as their canonical JSON, in a 0640 file; a restart appends only what is new', async (t) => {
+  // The appliance's unit runs with UMask=0077: the file must still come out 0640 for a shipper in the group.
+  const umask = process.umask(0o077);
+  t.teardown(() => void process.umask(umask));
   const { repo, fill } = await auditFixture(t);
   const dir = tempDir(t);
   const file = path.join(dir, 'proofgate-audit.jsonl');
@@ -21,7 +24,7 @@ t.test('records land one per line, as their canonical JSON, in a 0640 file; a re
   const first = startTestFeed(t, repo, new JsonLinesSink(file), dir, { batchSize: 2 });
   await eventually('delivered through 5', () => first.feed.deliveredSeq() === 5);
   t.same(lines(file), [...repo.auditRecords()].map((r) => canonicalJson(r)));
-  t.equal(statSync(file).mode & 0o777, 0o640);
+  t.equal(statSync(file).mode & 0o777, 0o640, '0640 under umask 077');
   t.equal(first.feed.destination, `jsonl:${file}`);
   await first.stop();
 
@@ -47,4 +50,16 @@ t.test('a file that cannot be written: the feed waits and reports it; the trail 
   mkdirSync(path.dirname(file));
   await eventually('caught up', () => feed.deliveredSeq() === 4 && feed.health().ok);
   t.same(lines(file).map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2, 3, 4]);
+});
+
+t.test('an unreadable cursor is logged as an error and the feed sends from the first record', async (t) => {
+  const { repo, fill } = await auditFixture(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'audit.jsonl');
+  await fill(1, 2);
+  writeFileSync(path.join(dir, 'audit-feed-cursor.json'), '{"destination": "jsonl:');
+  const { feed, logs } = startTestFeed(t, repo, new JsonLinesSink(file), dir);
+  await eventually('delivered through 2', () => feed.deliveredSeq() === 2);
+  t.match(logs.find((l) => l.event === 'audit-feed-cursor-unreadable'), { level: 'error', fields: { effect: /sending from the first record/ } });
+  t.same(lines(file).map((l) => (JSON.parse(l) as { seq: number }).seq), [1, 2]);
 });

@@ -90,6 +90,7 @@ t.test('outage: records written while the receiver is down all arrive once it is
   const failed = logs.filter((l) => l.event === 'audit-feed-failed');
   t.equal(failed.length, 1, 'one log line for the outage, not one per retry');
   t.match(failed[0].fields, { destination: `syslog+tcp://127.0.0.1:${receiver.port}`, behind: 7, effect: /decisions are not affected/ });
+  t.equal(failed[0].level, 'error', 'an outage of the SIEM feed is an error, not routine');
   await new Promise((r) => setTimeout(r, 300)); // several retries while it stays down
 
   await receiver.start();
@@ -98,7 +99,7 @@ t.test('outage: records written while the receiver is down all arrive once it is
   const records = [...repo.auditRecords()];
   for (const m of receiver.messages) t.equal(m.msg, canonicalJson(records[seqOf(m) - 1]), `seq ${seqOf(m)} carries its own record`);
   await eventually('caught up', () => feed.lag() === 0 && feed.health().ok);
-  t.match(logs.find((l) => l.event === 'audit-feed-resumed')?.fields, { destination: `syslog+tcp://127.0.0.1:${receiver.port}`, failedAttempts: Number });
+  t.match(logs.find((l) => l.event === 'audit-feed-resumed'), { level: 'info', fields: { destination: `syslog+tcp://127.0.0.1:${receiver.port}`, failedAttempts: Number } });
   t.same(receiver.errors, []);
 });
 
@@ -136,7 +137,7 @@ t.test('restart: the cursor file resumes after the last delivered record; a stal
   const third = startTestFeed(t, repo, loopbackSyslogSink(receiver.port), dir);
   await eventually('delivered through 6 again', () => third.feed.deliveredSeq() === 6);
   t.same(receiver.messages.map(seqOf).slice(6), [1, 2, 3, 4, 5, 6]);
-  t.match(third.logs.find((l) => l.event === 'audit-feed-cursor-mismatch')?.fields, { seq: 6, effect: /sending from the first record/ });
+  t.match(third.logs.find((l) => l.event === 'audit-feed-cursor-mismatch'), { level: 'warn', fields: { seq: 6, effect: /sending from the first record/ } });
   await third.stop();
 
   // Another destination with startFrom 'newest': only what is written from now on.
@@ -147,7 +148,7 @@ t.test('restart: the cursor file resumes after the last delivered record; a stal
   await other.waitForMessages(1);
   await eventually('delivered through 7', () => fourth.feed.deliveredSeq() === 7);
   t.same(other.messages.map(seqOf), [7]);
-  t.match(fourth.logs.find((l) => l.event === 'audit-feed-new-destination')?.fields, { startFrom: 'newest' });
+  t.match(fourth.logs.find((l) => l.event === 'audit-feed-new-destination'), { level: 'warn', fields: { startFrom: 'newest' } });
 });
 
 t.test('TLS (RFC 5425): the receiver\'s certificate is checked against the configured CA and name; a client certificate is presented', async (t) => {

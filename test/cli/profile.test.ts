@@ -5,7 +5,8 @@
 // Refusals (unknown account, not confirmed, a bad id) write nothing.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { openConfiguredRepository } from '../../src/store/open-store.js';
@@ -138,6 +139,32 @@ t.test('the erasure and its record commit together: a record the trail refuses r
   t.ok(repo.getSubject(tid, oid));
   const done = eraseAccount({ repo, audit: trail }, { tid, oid, reference: null, at: 2 });
   t.match(done, { erasure: { profileId: 'p1', imagesErased: 0 }, audit: { seq: 1, flow: 'erasure', decision: 'erased' } });
+  await trail.flush();
+});
+
+t.test('a write-ahead log another connection keeps from being truncated: the erasure commits, the command says so and exits 3; run again, it truncates', async (t) => {
+  const { repo, file } = tempRepository(t, { busyTimeoutMs: 20 });
+  const { trail } = await auditTrailFor(repo);
+  const cli = runner({ repository: repo, auditTrail: trail });
+  const tid = '11111111-1111-4111-8111-111111111111';
+  const oid = '22222222-2222-4222-8222-222222222222';
+  repo.upsertSubject({ tid, oid, upn: 'ada@contoso.example', displayName: null, givenName: null, familyName: null });
+  repo.saveProfile({ profileId: 'p1', tid, oid, template: Buffer.alloc(512, 1), modelId: 'dlib-resnet-v1', enrolment: null });
+  const reader = new Database(file); // the server or an export, reading from a snapshot older than the erasure
+  t.teardown(() => { if (reader.open) reader.close(); });
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM profiles').get();
+
+  t.equal(await cli.run('delete', ['--tid', tid, '--oid', oid, '--yes']), 3);
+  t.match(cli.out, [/^erased .*: profile p1, 0 stored image\(s\); audit record 1$/]);
+  t.match(cli.err, [/write-ahead log could not be truncated .*Run proofgate profile delete --tid 1{8}.* again when the appliance is idle/]);
+  t.equal(repo.getProfile(tid, oid), null, 'the erasure itself committed');
+
+  reader.exec('COMMIT');
+  reader.close();
+  t.equal(await cli.run('delete', ['--tid', tid, '--oid', oid, '--yes']), 1, 'nothing left to erase');
+  t.equal(cli.err.length, 2, 'and no WAL warning this time');
+  t.equal(statSync(`${file}-wal`).size, 0, 'the log is truncated');
   await trail.flush();
 });
 

@@ -7,12 +7,15 @@ import { SyslogSink } from '../../src/audit/feed/syslog-sink.js';
 import { syslogHeader } from '../../src/audit/feed/syslog-message.js';
 import type { AuditFeedConfig } from '../../src/config/sections/audit.js';
 import type { Repository } from '../../src/store/repository.js';
+import type { LogLevel } from '../../src/core/log.js';
 
 interface Teardown { teardown(fn: () => unknown): void }
 
 export interface FeedLogLine {
   event: string;
   fields: Record<string, unknown>;
+  /** The level the feed logged it at ('info' when it named none, as the Logger port defaults). */
+  level: LogLevel;
 }
 
 export const QUICK_FEED: Pick<AuditFeedConfig, 'batchSize' | 'pollIntervalMs' | 'retryMinMs' | 'retryMaxMs' | 'startFrom'> = {
@@ -31,7 +34,7 @@ export function startTestFeed(t: Teardown, repo: Pick<Repository, 'auditRecords'
   config: Partial<typeof QUICK_FEED> = {}) {
   const logs: FeedLogLine[] = [];
   const cursorFile = path.join(cursorDir, 'audit-feed-cursor.json');
-  const feed = new AuditFeed({ repo, sink, cursor: new FeedCursorFile(cursorFile), config: { ...QUICK_FEED, ...config }, log: (event, fields) => logs.push({ event, fields }) });
+  const feed = new AuditFeed({ repo, sink, cursor: new FeedCursorFile(cursorFile), config: { ...QUICK_FEED, ...config }, log: (event, fields, level = 'info') => logs.push({ event, fields, level }) });
   feed.start();
   let stopped = false;
   const stop = async () => {

@@ -5,10 +5,12 @@
 import t from 'tap';
 import { startOidcTestApp, type OidcTestApp } from '../helpers/oidc-test-app.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
+import express from 'express';
 import { mkdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { pinnedJwksPath } from '../../src/oidc/entra-keys.js';
+import { ProofgateError } from '../../src/core/errors.js';
 
 async function scrape(app: OidcTestApp, headers: Record<string, string> = {}) {
   const res = await app.get('/metrics', headers);
@@ -35,6 +37,21 @@ t.test('loopback scrapes: Prometheus text format, proofgate_ names, process metr
   ]) t.equal(types.get(name), type, `${name} is a ${type}`);
   t.ok([...types.keys()].every((n) => n.startsWith('proofgate_')), 'every metric carries the prefix');
   t.equal(sampleValue(samples, 'proofgate_audit_unsealed_records'), 0, 'an empty trail has nothing unsealed');
+  t.notOk(types.has('proofgate_audit_feed_lag_records'), 'no feed-lag gauge with the feed off (it would read 0: "nothing behind")');
+});
+
+t.test('a degraded /health answers its probes 503 without counting them as users refused; a 503 to a user is counted', async (t) => {
+  const router = express.Router();
+  router.get('/hsm', () => { throw new ProofgateError('ERR_HSM_UNAVAILABLE', 'HSM unavailable: token removed', { status: 503 }); });
+  const app = await startOidcTestApp(t, {
+    healthChecks: { auditFeed: () => ({ ok: false, detail: 'syslog receiver refused' }) },
+    routers: [{ path: '/t', router }],
+  });
+  const unavailable = async () => sampleValue((await scrape(app)).parsed!.samples, 'proofgate_http_503_responses_total');
+  for (let i = 0; i < 3; i += 1) t.equal((await app.get('/health')).status, 503, `probe ${i + 1}: degraded`);
+  t.equal(await unavailable(), 0, 'probes of a degraded /health are not counted');
+  t.equal((await app.get('/t/hsm')).status, 503);
+  t.equal(await unavailable(), 1, 'the user\'s 503 is counted');
 });
 
 t.test('the appliance\'s registry (createMetrics()) carries the process metrics, prefixed', async (t) => {

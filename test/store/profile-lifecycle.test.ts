@@ -4,7 +4,8 @@
 // database and its -wal/-shm are created 0600 whatever the umask, and an older 0644 file is tightened.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EvidenceCipher } from '../../src/store/evidence-cipher.js';
 import { openSqliteRepository, type SqliteRepository } from '../../src/store/sqlite-repository.js';
@@ -12,6 +13,7 @@ import { tempDir, tempRepository } from '../helpers/temp-store.js';
 import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
 import { SoftwareDataKeyWrapper } from '../helpers/software-data-key-wrapper.js';
 import { auditTrailFor } from '../helpers/audit-fixture.js';
+import { eraseAccount } from '../../src/cli/commands/erase-account.js';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
@@ -77,8 +79,58 @@ t.test('erasure removes the template, the names and the image bytes of every ses
   t.ok(repo.getProfile(T1, oid(2)), "and its profile");
   t.ok(repo.evidenceSeenForAccount(T1, oid(1), a.sha256, 'new-session'), 'a replay of an erased capture is still recognised');
   t.equal(repo.eraseAccountBiometrics(T1, oid(1), 60_000), null, 'a second erasure finds nothing');
-  repo.scrubWal();
+  t.equal(repo.scrubWal(), true, 'nothing else holds the log: truncated');
   t.throws(() => repo.transaction(() => repo.scrubWal()), { code: 'ERR_STORE_INPUT', message: /inside a transaction/ });
+});
+
+t.test('after the erasure and the WAL scrub, neither the database file nor its -wal holds the template or the UPN; a reader blocks the scrub and it says so', async (t) => {
+  const { repo, file } = tempRepository(t, { busyTimeoutMs: 50 });
+  const template = randomBytes(512);
+  const upn = Buffer.from('grace.hopper@contoso.example');
+  repo.upsertSubject({ tid: T1, oid: oid(7), upn: upn.toString(), displayName: 'Grace Hopper', givenName: 'Grace', familyName: 'Hopper' });
+  repo.saveProfile({ profileId: 'p-grace', tid: T1, oid: oid(7), template, modelId: 'dlib-resnet-v1', enrolment: null });
+  const onDisk = () => Buffer.concat([readFileSync(file), existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+  t.not(onDisk().indexOf(template), -1, 'the search finds the template before the erasure');
+  t.not(onDisk().indexOf(upn), -1, 'and the UPN');
+
+  // Another connection reading from a snapshot taken before the erasure (the server, an export).
+  const reader = new Database(file);
+  t.teardown(() => { if (reader.open) reader.close(); });
+  reader.exec('BEGIN');
+  t.equal((reader.prepare('SELECT count(*) AS n FROM profiles').get() as { n: number }).n, 1);
+  t.ok(repo.eraseAccountBiometrics(T1, oid(7), 50_000));
+  t.equal(repo.scrubWal(), false, 'the reader keeps the checkpoint from finishing: not done, and said so');
+  reader.exec('COMMIT');
+  reader.close();
+
+  t.equal(repo.scrubWal(), true);
+  t.equal(statSync(`${file}-wal`).size, 0, 'the log is truncated');
+  const bytes = onDisk();
+  t.equal(bytes.indexOf(template), -1, 'no template bytes in the database or its log');
+  t.equal(bytes.indexOf(upn), -1, 'no UPN either');
+});
+
+t.test("a session open through its account's erasure loses its hint claims when it ends; others keep theirs", async (t) => {
+  const { repo } = tempRepository(t);
+  enrol(repo, T1, oid(1), 'ada@contoso.example');
+  enrol(repo, T1, oid(2), 'bob@contoso.example');
+  const { trail } = await auditTrailFor(repo);
+  repo.createSession(sessionFixture('open-at-erasure', { tid: T1, oid: oid(1) }));
+  repo.createSession(sessionFixture('re-enrolled', { tid: T1, oid: oid(2) }));
+  repo.createSession(sessionFixture('first-time', { tid: T1, oid: oid(3) }));
+  t.ok(eraseAccount({ repo, audit: trail }, { tid: T1, oid: oid(1), reference: null, at: 50_000 }));
+  t.ok(eraseAccount({ repo, audit: trail }, { tid: T1, oid: oid(2), reference: null, at: 50_000 }));
+  t.same(repo.getSession('open-at-erasure')!.hintClaims, sessionFixture('x').hintClaims, 'kept while open: it still answers Entra');
+  enrol(repo, T1, oid(2), 'bob@contoso.example'); // enrolled again since
+
+  t.ok(repo.closeSession('open-at-erasure', 'expired'), 'swept');
+  t.same(repo.getSession('open-at-erasure')!.hintClaims, {}, 'its names and UPN went with the session');
+  t.ok(repo.closeSession('re-enrolled', 'decided'));
+  t.same(repo.getSession('re-enrolled')!.hintClaims, sessionFixture('x').hintClaims, 'an account enrolled again keeps them');
+  t.ok(repo.closeSession('first-time', 'decided'));
+  t.same(repo.getSession('first-time')!.hintClaims, sessionFixture('x').hintClaims, 'an account never erased keeps them');
+  t.notOk(repo.closeSession('open-at-erasure', 'decided'), 'a second close is still refused');
+  await trail.flush();
 });
 
 t.test('the database, its -wal and -shm are 0600 whatever the umask; an older world-readable file is tightened', async (t) => {

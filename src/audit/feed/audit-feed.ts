@@ -90,7 +90,7 @@ export class AuditFeed {
     try {
       this.#settlePending();
     } catch (e) {
-      this.#log('audit-feed-cursor-failed', { destination: this.destination, error: (e as Error).message, effect: 'the last batch is sent again at the next start' });
+      this.#log('audit-feed-cursor-failed', { destination: this.destination, error: (e as Error).message, effect: 'the last batch is sent again at the next start' }, 'error');
     }
     await this.#sink.close();
   }
@@ -180,17 +180,17 @@ export class AuditFeed {
     try {
       stored = this.#cursor.read();
     } catch (e) {
-      this.#log('audit-feed-cursor-unreadable', { cursorFile: this.#cursor.file, error: (e as Error).message, effect: 'sending from the first record' });
+      this.#log('audit-feed-cursor-unreadable', { cursorFile: this.#cursor.file, error: (e as Error).message, effect: 'sending from the first record' }, 'error');
       return { seq: 0, hash: GENESIS_HASH };
     }
     if (stored && stored.destination === this.destination) {
       if (stored.seq === 0 || this.#recordAt(stored.seq)?.hash === stored.hash) return { seq: stored.seq, hash: stored.hash };
       this.#log('audit-feed-cursor-mismatch', {
         cursorFile: this.#cursor.file, seq: stored.seq, effect: 'the store no longer holds that record with that hash (restored or replaced?); sending from the first record',
-      });
+      }, 'warn');
       return { seq: 0, hash: GENESIS_HASH };
     }
-    if (stored) this.#log('audit-feed-new-destination', { destination: this.destination, previous: stored.destination, startFrom: this.#config.startFrom });
+    if (stored) this.#log('audit-feed-new-destination', { destination: this.destination, previous: stored.destination, startFrom: this.#config.startFrom }, 'warn');
     if (this.#config.startFrom === 'newest') {
       const newest = this.#repo.lastAuditRecord();
       const position = newest ? { seq: newest.seq, hash: newest.hash } : { seq: 0, hash: GENESIS_HASH };
@@ -223,7 +223,7 @@ export class AuditFeed {
       } catch { /* the store's own trouble is reported by its health check */ }
       this.#log('audit-feed-failed', {
         destination: this.destination, error: (e as Error).message, behind, effect: 'retrying with backoff; decisions are not affected',
-      });
+      }, 'error');
     }
     const base = Math.min(this.#config.retryMaxMs, this.#config.retryMinMs * 2 ** Math.min(this.#failures - 1, 30));
     // Jitter keeps appliances that lost the same receiver from reconnecting in step.

@@ -1,10 +1,12 @@
 // `proofgate account status|unlock`: staff look at and lift an account's verification lockout
 // (verification.lockout, docs/verification.md). `unlock` is audited: its record goes through the audit
-// trail, whose record MACs need the HSM, so it opens the token like `enrol`; `status` only reads the store.
+// trail, whose record MACs need the HSM, so it opens the one-shot trail (openCommandAuditTrail) like
+// `enrol` and `profile delete`; `status` only reads the store.
 import { parseArgs } from 'node:util';
-import { loadConfig, resolveDataPath, type ProofgateConfig } from '../../config/index.js';
+import { loadConfig, type ProofgateConfig } from '../../config/index.js';
 import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
+import type { CommandAuditTrail } from './command-audit-trail.js';
 import { accountLockoutStatus, accountRef, operatorName, unlockAccount } from '../../verification/flow/account-lockout-admin.js';
 import { lockEnd } from '../../verification/policy/account-lockout.js';
 import { consoleIo, type CommandIo } from './purge.js';
@@ -25,35 +27,24 @@ async function openRuntime(configFile: string | undefined, withAudit: boolean): 
   const { openConfiguredRepository } = await import('../../store/open-store.js');
   const repository = openConfiguredRepository(config);
   if (!withAudit) return { config, repository, audit: null, close: () => repository.close() };
-  const { openAuditMacKeys, openHsmToken, openKeyRing } = await import('../../hsm/open-hsm.js');
-  const { AuditTrail } = await import('../../audit/audit-trail.js');
-  const { configuredWitnessFile, WitnessFile } = await import('../../audit/witness.js');
-  const token = openHsmToken(config.hsm, resolveDataPath(config.server.dataDir));
-  const witnessFile = configuredWitnessFile(config);
+  let trail: CommandAuditTrail;
   try {
-    const audit = new AuditTrail(repository, openKeyRing(token, config.hsm), config.audit, {
-      onCheckpointError: (e) => console.error(`note: audit checkpoint not signed (${(e as Error).message}); the server will sign it`),
-      witness: witnessFile ? new WitnessFile(witnessFile) : null,
-      onWitnessError: (e) => console.error(`note: audit checkpoint not appended to the witness ${witnessFile} (${(e as Error).message})`),
-      macKeys: await openAuditMacKeys(token, config.hsm),
-      // One record to write: a few positions cover the server appending meanwhile.
-      macWindow: 8,
-      onForgedRecord: (seq, reason) => console.error(`WARNING: audit record ${seq} failed its MAC check and is not sealed: ${reason}`),
-    });
-    await audit.prepare();
-    return {
-      config, repository, audit,
-      close: async () => {
-        await audit.flush();
-        await token.close();
-        repository.close();
-      },
-    };
+    const { openCommandAuditTrail } = await import('./command-audit-trail.js');
+    trail = await openCommandAuditTrail(config, repository);
   } catch (e) {
-    await token.close();
     repository.close();
     throw e;
   }
+  return {
+    config, repository, audit: trail.audit,
+    close: async () => {
+      try {
+        await trail.close();
+      } finally {
+        repository.close();
+      }
+    },
+  };
 }
 
 function usage(io: CommandIo, problem: string): number {

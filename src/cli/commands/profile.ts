@@ -153,7 +153,8 @@ async function erase(rt: ProfileRuntime, args: string[], io: CommandIo): Promise
   const activity = repo.accountActivity(tid, oid, 0);
   if (!profile && !repo.getSubject(tid, oid) && activity.imagesStored === 0) {
     io.err(`proofgate profile delete: unknown account ${tid}/${oid}: no profile, directory entry or stored image; nothing erased`);
-    return 1;
+    // Run again after an erasure whose log could not be truncated, this finishes the job.
+    return (await scrubWal(repo, io)) ? 1 : WAL_NOT_SCRUBBED;
   }
   const what = `${profile ? `the face template of profile ${profile.profileId} (${printable(profile.modelId)})` : 'no profile'} `
     + `and ${activity.imagesStored} stored image(s) of account ${tid}/${oid}`;
@@ -175,14 +176,35 @@ async function erase(rt: ProfileRuntime, args: string[], io: CommandIo): Promise
     io.err(`proofgate profile delete: account ${tid}/${oid} holds nothing to erase any more; nothing erased`);
     return 1;
   }
-  try {
-    repo.scrubWal();
-  } catch (e) {
-    io.err(`note: the write-ahead log was not truncated now (${(e as Error).message}); the next checkpoint overwrites it`);
-  }
   io.out(`erased ${tid}/${oid}: ${result.erasure.profileId ? `profile ${result.erasure.profileId}` : 'no profile'}, `
     + `${result.erasure.imagesErased} stored image(s); audit record ${result.audit.seq}`);
-  return 0;
+  return (await scrubWal(repo, io, `proofgate profile delete --tid ${tid} --oid ${oid}`)) ? 0 : WAL_NOT_SCRUBBED;
+}
+
+/** Exit code of a `profile delete` whose erasure committed but whose write-ahead log still holds older pages. */
+export const WAL_NOT_SCRUBBED = 3;
+const WAL_SCRUB_TRIES = 3;
+const WAL_SCRUB_PAUSE_MS = 500;
+
+/**
+ * Truncates the write-ahead log, where pages written before the erasure (the template, the names) can
+ * linger after secure_delete zeroed them in the main file. A reader or the server writing can keep the
+ * checkpoint from finishing (SQLite reports it, it does not throw): a few tries, then the operator is told.
+ */
+async function scrubWal(repo: Repository, io: CommandIo, rerun?: string): Promise<boolean> {
+  let problem = 'another connection kept the checkpoint from finishing';
+  for (let attempt = 1; attempt <= WAL_SCRUB_TRIES; attempt++) {
+    try {
+      if (repo.scrubWal()) return true;
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+    if (attempt < WAL_SCRUB_TRIES) await new Promise((r) => setTimeout(r, WAL_SCRUB_PAUSE_MS));
+  }
+  io.err(`proofgate profile delete: the write-ahead log could not be truncated (${problem}); `
+    + 'pages written before the erasure may remain in the database\'s -wal file until a later checkpoint overwrites them. '
+    + `Run ${rerun ?? 'this command'} again when the appliance is idle (or with the service stopped) to truncate it.`);
+  return false;
 }
 
 async function openRuntime(configFile: string | undefined): Promise<ProfileRuntime> {
