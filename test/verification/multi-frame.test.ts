@@ -230,3 +230,43 @@ t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the
     outcome: 'pass', score: 5, reason: /^template: quality-weighted mean of 5 of 6 frame\(s\); selfie weight 1, challenge frame 0 weight 1, challenge frame 1 weight 0\.75, .*challenge frame 3 not used \(quality-sharpness\)/,
   });
 });
+
+// A profile of an earlier embedder ('dlib-resnet-v1', the recorded analyzer's id) while the appliance runs
+// 'embedder-b': the decision runs with the earlier one and re-enrols only when the selfie itself matched.
+class SwitchedAnalyzer extends RecordedFaceAnalyzer {
+  constructor(readonly earlier: RecordedFaceAnalyzer) {
+    super([oneFace(basis[10])], 'embedder-b');
+  }
+
+  async previousEmbedder(modelId: string) {
+    return modelId === this.earlier.modelId ? { analyzer: this.earlier, threshold: THRESHOLD } : null;
+  }
+}
+
+t.test("under an earlier embedder, a stranger's selfie is not carried by the owner's frames, and is not re-enrolled", async (t) => {
+  const earlier = new RecordedFaceAnalyzer([oneFace(person)]);
+  const current = new SwitchedAnalyzer(earlier);
+  const app = await startVerificationTestApp(t, { faceEngine: current, config: { liveness: { policy: { withoutDepth: 'challenge-only' } } } });
+  await enrolFromReferencePhoto(
+    { repo: app.repository, audit: app.auditTrail, faceEngine: earlier, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
+  );
+  const stranger = offset(person, [1, 0.55]);
+  const frames = [2, 3, 4, 5, 6].map((k) => offset(person, [1, 0.3], [k, 0.1]));
+  const r = await verifyWithFrames(app, earlier, await app.openSession(), stranger, frames.map((e) => [e, {}]));
+  t.match(r.json, { outcome: 'decided', decision: 'denied' });
+  t.match(r.checks.find((c) => c.name === 'face-match'), { outcome: 'fail', reason: /^selfie distance 0\.55 > / });
+  t.equal(r.checks.find((c) => c.name === 'face-re-enrolment'), undefined);
+  t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid)!.modelId, 'dlib-resnet-v1', 'the profile keeps the earlier template');
+
+  // The owner: verified under the earlier embedder, re-enrolled with the current one's template of the selfie.
+  const owner = offset(person, [1, 0.3]);
+  const ownFrames = [2, 3, 4, 5, 6].map((k) => offset(person, [k, 0.3]));
+  const r2 = await verifyWithFrames(app, earlier, await app.openSession(), owner, ownFrames.map((e) => [e, {}]));
+  t.match(r2.json, { outcome: 'decided', decision: 'verified' });
+  t.match(r2.checks.find((c) => c.name === 'face-re-enrolment'), {
+    outcome: 'pass', score: 0.3, threshold: THRESHOLD,
+    reason: `verified with the template of "dlib-resnet-v1" (threshold ${THRESHOLD}, the selfie alone at 0.3); the profile now holds a template of "embedder-b" from this selfie`,
+  });
+  t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid)!.modelId, 'embedder-b', 're-enrolled');
+});
