@@ -18,8 +18,7 @@ t.test('defaults', async (t) => {
   t.equal(b.manifest, 'models/manifest.json');
   t.same([b.detector, b.landmarker, b.embedder], [null, null, 'dlib-resnet'], 'model slots come from the manifest; dlib is the embedder');
   t.same(b.matching, { threshold: 0.48, scoreMidpoint: 0.6, scoreSteepness: 12 }, 'the threshold is dlib\'s calibrated one');
-  t.equal(buildConfig({ biometrics: { embedder: 'mobilefacenet' } }).biometrics.matching.threshold, BUILT_IN_THRESHOLDS.mobilefacenet, 'each built-in embedder brings its threshold');
-  t.equal(buildConfig({ biometrics: { embedder: 'mobilefacenet', matching: { threshold: 0.3 } } }).biometrics.matching.threshold, 0.3, 'a configured threshold wins');
+  t.equal(buildConfig({ biometrics: { matching: { threshold: 0.3 } } }).biometrics.matching.threshold, 0.3, 'a tighter configured threshold wins');
   t.same(b.detection, { minScore: 0.5, iouThreshold: 0.3, maxFaces: 10, tightCropPadding: 0.5 });
   t.equal(b.backend, 'auto');
   t.equal(b.maxPixels, 40_000_000);
@@ -27,9 +26,18 @@ t.test('defaults', async (t) => {
 });
 
 t.test('the embedder is a built-in name or a slot; a custom slot needs its own threshold', async (t) => {
-  t.throws(() => buildConfig({ biometrics: { embedder: 'arcface' } }), { code: 'ERR_CONFIG', message: `config config.biometrics.embedder: expected 'dlib-resnet' or 'mobilefacenet', or an embedder slot object, received "arcface"` });
-  t.throws(() => buildConfig({ biometrics: { embedder: null } }), { code: 'ERR_CONFIG', message: /config config\.biometrics\.embedder: expected 'dlib-resnet' or 'mobilefacenet', or an embedder slot object, received null/ });
+  t.throws(() => buildConfig({ biometrics: { embedder: 'arcface' } }), { code: 'ERR_CONFIG', message: `config config.biometrics.embedder: expected 'dlib-resnet', or an embedder slot object, received "arcface"` });
+  t.throws(() => buildConfig({ biometrics: { embedder: null } }), { code: 'ERR_CONFIG', message: /received null/ });
+  t.throws(() => buildConfig({ biometrics: { embedder: 42 } }), { code: 'ERR_CONFIG', message: /^config config\.biometrics\.embedder: / });
   t.throws(() => buildConfig({ biometrics: { embedder: arcface } }), { code: 'ERR_CONFIG', message: /config config\.biometrics\.matching\.threshold: expected a number: a custom embedder has no calibrated threshold/ });
+});
+
+t.test('MobileFaceNet is refused for verification, with the key and the reason', async (t) => {
+  t.throws(() => buildConfig({ biometrics: { embedder: 'mobilefacenet' } }), {
+    code: 'ERR_CONFIG',
+    message: /^config config\.biometrics\.embedder: expected a built-in embedder fit for verification \('dlib-resnet'\) or an embedder slot object: MobileFaceNet does not separate faces on the development data \(EER 43\.5%.*evaluation only.*received "mobilefacenet"$/,
+  });
+  t.throws(() => buildConfig({ biometrics: { embedder: 'mobilefacenet', matching: { threshold: 0.3 } } }), { code: 'ERR_CONFIG' }, 'a threshold does not make it fit');
 });
 
 t.test('a licensed ArcFace-class embedder plugs into the embedder slot', async (t) => {

@@ -68,6 +68,16 @@ export type BuiltInEmbedderName = 'dlib-resnet' | 'mobilefacenet';
 const BUILT_IN_EMBEDDER_NAMES: readonly BuiltInEmbedderName[] = ['dlib-resnet', 'mobilefacenet'];
 
 /**
+ * Built-in embedders `npm run build:models` still produces for `npm run eval:faces` (which loads them
+ * without this configuration) but the appliance refuses to run, with the reason: a measured failure to
+ * separate faces. Their profiles are not verified either (face-analyzer.ts previousEmbedder): such an
+ * account must be enrolled again.
+ */
+export const UNFIT_EMBEDDERS: Readonly<Partial<Record<BuiltInEmbedderName, string>>> = {
+  mobilefacenet: 'MobileFaceNet does not separate faces on the development data (EER 43.5%, docs/biometrics-evaluation.md): it is built for evaluation only, never for verification',
+};
+
+/**
  * Match thresholds of the built-in embedders, aimed at FMR <= 1e-4 per comparison (NIST SP 800-63B-4).
  * No development set here can show 1e-4 (that needs >= 30,000 impostor pairs), so the value comes from
  * the lower tail of the impostor distances (docs/biometrics-evaluation.md, "Operating point"). For dlib
@@ -92,13 +102,15 @@ export const biometricsDefaults = {
   /** Landmark model. null: FaceMesh from the manifest. An object (LandmarkerSlotConfig) plugs in another 468-point mesh ONNX file. */
   landmarker: null as LandmarkerSlotConfig | null,
   /**
-   * Embedder. A built-in model from the manifest: 'mobilefacenet' (MobileFaceNet, ArcFace-trained,
-   * 192-d) or 'dlib-resnet' (dlib ResNet-29, 128-d). Or an object (EmbedderSlotConfig) that plugs in
-   * another ONNX file, e.g. a licensed ArcFace-class model. Every template carries the id of the
-   * embedder that made it and only compares with templates of that id. After a change, a profile made
-   * by a built-in embedder is verified with that embedder (loaded when first needed) and re-enrolled
-   * with the new one at its next successful verification (docs/biometrics.md); a profile of a custom
-   * model that is no longer configured must be enrolled again.
+   * Embedder. The built-in model from the manifest fit for verification: 'dlib-resnet' (dlib ResNet-29,
+   * 128-d). 'mobilefacenet' is refused
+   * (UNFIT_EMBEDDERS: EER 43.5% on the development data; only eval:faces builds it). Or an object
+   * (EmbedderSlotConfig) that plugs in another ONNX file, e.g. a licensed ArcFace-class model. Every
+   * template carries the id of the embedder that made it and only compares with templates of that id.
+   * After a change, a profile made by a fit built-in embedder is verified with that embedder (loaded when
+   * first needed, at its calibrated threshold) and re-enrolled with the new one at its next successful
+   * verification (docs/biometrics.md); a profile of a custom model that is no longer configured, or of an
+   * unfit embedder, must be enrolled again.
    */
   embedder: 'dlib-resnet' as BuiltInEmbedderName | EmbedderSlotConfig,
   matching: {
@@ -275,8 +287,10 @@ function readEmbedder(r: SectionReader): EmbedderSlotConfig {
 function readEmbedderChoice(r: SectionReader): BuiltInEmbedderName | EmbedderSlotConfig {
   const v = r.raw('embedder');
   if (typeof v === 'string' || v === null) {
+    const unfit = v === null ? undefined : UNFIT_EMBEDDERS[v as BuiltInEmbedderName];
+    if (unfit) throw new ConfigError(r.key('embedder'), `a built-in embedder fit for verification ('dlib-resnet') or an embedder slot object: ${unfit}`, v);
     if (BUILT_IN_EMBEDDER_NAMES.includes(v as BuiltInEmbedderName)) return v as BuiltInEmbedderName;
-    throw new ConfigError(r.key('embedder'), `${BUILT_IN_EMBEDDER_NAMES.map((n) => `'${n}'`).join(' or ')}, or an embedder slot object`, v);
+    throw new ConfigError(r.key('embedder'), `${BUILT_IN_EMBEDDER_NAMES.filter((n) => !UNFIT_EMBEDDERS[n]).map((n) => `'${n}'`).join(' or ')}, or an embedder slot object`, v);
   }
   return readEmbedder(r.section('embedder'));
 }
