@@ -103,7 +103,7 @@ export const biometricsDefaults = {
   landmarker: null as LandmarkerSlotConfig | null,
   /**
    * Embedder. The built-in model from the manifest fit for verification: 'dlib-resnet' (dlib ResNet-29,
-   * 128-d). 'mobilefacenet' is refused
+   * 128-d; null means it too, as it did before there was a choice). 'mobilefacenet' is refused
    * (UNFIT_EMBEDDERS: EER 43.5% on the development data; only eval:faces builds it). Or an object
    * (EmbedderSlotConfig) that plugs in another ONNX file, e.g. a licensed ArcFace-class model. Every
    * template carries the id of the embedder that made it and only compares with templates of that id.
@@ -118,9 +118,16 @@ export const biometricsDefaults = {
      * Largest descriptor distance (L2) counted as the same person: the one threshold every face match
      * uses (returning user, challenge frames, document portrait, chip photo). It belongs to the embedder,
      * so null means the calibrated value of the configured built-in embedder (BUILT_IN_THRESHOLDS); a
-     * custom embedder slot needs a number here, recalibrated with `npm run eval:faces`.
+     * custom embedder slot needs a number here, recalibrated with `npm run eval:faces`. A number above
+     * the built-in embedder's calibrated value is refused unless allowLooserThanCalibrated is true.
      */
     threshold: null as number | null,
+    /**
+     * Accept a threshold looser (larger) than the built-in embedder's calibrated one. A looser threshold
+     * admits more impostors than the calibration aims at (FMR <= 1e-4); an old configuration's 0.57 or
+     * 0.6 would otherwise pass silently after an upgrade. Has no effect on a custom embedder slot.
+     */
+    allowLooserThanCalibrated: false,
     /** Distance at which the match score is 0.5 (same and different equally likely). */
     scoreMidpoint: 0.6,
     /** Steepness of score = 1 / (1 + exp(steepness * (distance - scoreMidpoint))); both come from a logistic fit on evaluation pairs. */
@@ -176,7 +183,7 @@ export interface BiometricsConfig {
   landmarker: LandmarkerSlotConfig | null;
   embedder: BuiltInEmbedderName | EmbedderSlotConfig;
   /** `threshold` is resolved: the configured number, or the built-in embedder's calibrated one. */
-  matching: { threshold: number; scoreMidpoint: number; scoreSteepness: number };
+  matching: { threshold: number; scoreMidpoint: number; scoreSteepness: number; allowLooserThanCalibrated: boolean };
   detection: { minScore: number; iouThreshold: number; maxFaces: number; tightCropPadding: number };
   landmarks: { minScore: number; refine: boolean; refineMinChange: number };
   eyeOpenMinAspectRatio: number;
@@ -286,8 +293,10 @@ function readEmbedder(r: SectionReader): EmbedderSlotConfig {
 
 function readEmbedderChoice(r: SectionReader): BuiltInEmbedderName | EmbedderSlotConfig {
   const v = r.raw('embedder');
-  if (typeof v === 'string' || v === null) {
-    const unfit = v === null ? undefined : UNFIT_EMBEDDERS[v as BuiltInEmbedderName];
+  // null was the documented default ("dlib") before embedders could be named: it still means dlib.
+  if (v === null) return 'dlib-resnet';
+  if (typeof v === 'string') {
+    const unfit = UNFIT_EMBEDDERS[v as BuiltInEmbedderName];
     if (unfit) throw new ConfigError(r.key('embedder'), `a built-in embedder fit for verification ('dlib-resnet') or an embedder slot object: ${unfit}`, v);
     if (BUILT_IN_EMBEDDER_NAMES.includes(v as BuiltInEmbedderName)) return v as BuiltInEmbedderName;
     throw new ConfigError(r.key('embedder'), `${BUILT_IN_EMBEDDER_NAMES.filter((n) => !UNFIT_EMBEDDERS[n]).map((n) => `'${n}'`).join(' or ')}, or an embedder slot object`, v);
@@ -295,8 +304,15 @@ function readEmbedderChoice(r: SectionReader): BuiltInEmbedderName | EmbedderSlo
   return readEmbedder(r.section('embedder'));
 }
 
-function readThreshold(r: SectionReader, embedder: BuiltInEmbedderName | EmbedderSlotConfig): number {
-  if (r.raw('threshold') !== null) return r.number('threshold', { min: 0 });
+function readThreshold(r: SectionReader, embedder: BuiltInEmbedderName | EmbedderSlotConfig, allowLooser: boolean): number {
+  if (r.raw('threshold') !== null) {
+    const threshold = r.number('threshold', { min: 0 });
+    const calibrated = typeof embedder === 'string' ? BUILT_IN_THRESHOLDS[embedder] : null;
+    if (calibrated !== null && threshold > calibrated && !allowLooser) {
+      throw new ConfigError(r.key('threshold'), `a number <= ${calibrated}, the calibrated threshold of '${embedder}' (a larger one admits more impostors than it aims at; set ${r.key('allowLooserThanCalibrated')}: true to accept that)`, threshold);
+    }
+    return threshold;
+  }
   if (typeof embedder === 'string') return BUILT_IN_THRESHOLDS[embedder];
   throw new ConfigError(r.key('threshold'), 'a number: a custom embedder has no calibrated threshold (run npm run eval:faces on your own pairs)', null);
 }
@@ -310,15 +326,17 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
   const detection = r.section('detection');
   const landmarks = r.section('landmarks');
   const embedder = readEmbedderChoice(r);
+  const allowLooserThanCalibrated = matching.boolean('allowLooserThanCalibrated');
   const out: BiometricsConfig = {
     manifest: r.string('manifest'),
     detector: readSlot(r, 'detector', readDetector),
     landmarker: readSlot(r, 'landmarker', readLandmarker),
     embedder,
     matching: {
-      threshold: readThreshold(matching, embedder),
+      threshold: readThreshold(matching, embedder, allowLooserThanCalibrated),
       scoreMidpoint: matching.number('scoreMidpoint', { min: 0 }),
       scoreSteepness: matching.number('scoreSteepness', { min: 0.001, max: 10_000 }),
+      allowLooserThanCalibrated,
     },
     detection: {
       minScore: detection.number('minScore', { min: 0.01, max: 0.99 }),
