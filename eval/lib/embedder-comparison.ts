@@ -6,7 +6,7 @@
 import type { LabelledPair } from './within-set-pairs.js';
 import { operationalRates, type OperationalRate } from './operational-rates.js';
 import { clopperPearson95, type RateInterval } from './rate-bounds.js';
-import { fitFusion, fusedDistance, type FusionModel, type FusionSample } from './score-fusion.js';
+import { fitFusion, fusedDistance, leaveOneGroupOut, type FusionModel } from './score-fusion.js';
 import { extrapolateImpostorTail, type TailFit } from './tail-extrapolation.js';
 import { equalErrorRate, type ComparisonDistances } from './verification-metrics.js';
 
@@ -82,12 +82,6 @@ function describe(system: string, method: string, pairs: readonly ScoredPair[], 
   return { system, method, distances, rates: operationalRates(distances), eer: equalErrorRate(distances).eer, tailCheck: tailCheck(pairs, scorerWithout) };
 }
 
-/** Fits the fusion of systems a and b on the pairs outside `set` (all pairs when set is null). */
-function fusionWithout(pairs: readonly ScoredPair[], a: string, b: string, set: string | null): FusionModel {
-  const samples: FusionSample[] = pairs.filter((p) => p.pair.sourceSet !== set).map((p) => ({ d: [p.distances.get(a)!, p.distances.get(b)!], same: p.pair.same }));
-  return fitFusion(samples);
-}
-
 /**
  * Compares systems `a` and `b` alone and fused, on the pairs both compared. Returns the three rows and the
  * fusion model fitted on all pairs (what a deployment of the fusion would use).
@@ -95,20 +89,23 @@ function fusionWithout(pairs: readonly ScoredPair[], a: string, b: string, set: 
 export function compareEmbedders(scored: readonly ScoredPair[], a: string, b: string): { systems: ComparedSystem[]; fusionOnAll: FusionModel; pairs: number } {
   const pairs = scored.filter((p) => p.distances.has(a) && p.distances.has(b));
   const raw = (name: string): Scorer => (p) => p.distances.get(name)!;
-  const models = new Map<string | null, FusionModel>();
+  const samples = pairs.map((p) => ({ d: [p.distances.get(a)!, p.distances.get(b)!] as [number, number], same: p.pair.same, group: p.pair.sourceSet }));
+  // Each set scored by the weights fitted on the others (score-fusion.ts, tested there).
+  const held = leaveOneGroupOut(samples);
+  const heldOutDistance = new Map(pairs.map((p, i) => [p, held.distances[i]]));
+  const fusionOnAll = fitFusion(samples);
   const fusionScorer = (set: string | null): Scorer => {
-    if (!models.has(set)) models.set(set, fusionWithout(pairs, a, b, set));
-    const model = models.get(set)!;
+    const model = set === null ? fusionOnAll : held.models.get(set)!;
     return (p) => fusedDistance(model, [p.distances.get(a)!, p.distances.get(b)!]);
   };
-  const heldOutFusion: Scorer = (p) => fusionScorer(p.pair.sourceSet)(p);
+  const heldOutFusion: Scorer = (p) => heldOutDistance.get(p)!;
   return {
     systems: [
       describe(a, `${a} distance`, pairs, raw(a), () => raw(a)),
       describe(b, `${b} distance`, pairs, raw(b), () => raw(b)),
       describe(`fusion(${a}+${b})`, 'logistic regression on both distances, leave-one-set-out (each set scored by weights fitted on the others)', pairs, heldOutFusion, fusionScorer),
     ],
-    fusionOnAll: fusionWithout(pairs, a, b, null),
+    fusionOnAll,
     pairs: pairs.length,
   };
 }

@@ -32,13 +32,18 @@ function checkCounts(errors: number, trials: number): void {
   }
 }
 
-/** One-sided upper bound at `confidence`: the p with P(X <= errors) = 1 - confidence (bisection). */
-export function binomialUpper(errors: number, trials: number, confidence: number): number {
+/**
+ * One-sided upper confidence bound of a rate seen as `errors` out of `trials` (exact Clopper-Pearson):
+ * the p at which seeing at most `errors` has probability 1 - confidence. For 0 errors it is
+ * 1 - (1 - confidence)^(1/trials), about 3/trials at 95% (the rule of three). Solved by bisection.
+ */
+export function binomialUpperBound(errors: number, trials: number, confidence: number): number {
   checkCounts(errors, trials);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must lie in (0, 1) (got ${confidence})`);
   if (errors === trials) return 1;
   let lo = errors / trials;
   let hi = 1;
-  for (let i = 0; i < 80; i++) {
+  for (let i = 0; i < 100; i++) {
     const mid = (lo + hi) / 2;
     if (binomialCdf(errors, trials, mid) > 1 - confidence) lo = mid;
     else hi = mid;
@@ -51,7 +56,7 @@ export function binomialLowerBound(errors: number, trials: number, confidence: n
   checkCounts(errors, trials);
   if (errors === 0) return 0;
   // X >= k exactly when Y = n - X <= n - k, and Y ~ Binomial(n, 1 - p).
-  return 1 - binomialUpper(trials - errors, trials, confidence);
+  return 1 - binomialUpperBound(trials - errors, trials, confidence);
 }
 
 export function clopperPearson95(errors: number, trials: number): RateInterval {
@@ -60,7 +65,7 @@ export function clopperPearson95(errors: number, trials: number): RateInterval {
     trials,
     rate: errors / trials,
     lower95: binomialLowerBound(errors, trials, 0.975),
-    upper95: binomialUpper(errors, trials, 0.975),
+    upper95: binomialUpperBound(errors, trials, 0.975),
   };
 }
 

@@ -6,6 +6,7 @@
 //
 // All rates are empirical step functions: no curve fitting and no interpolation, except for the EER,
 // which is read where the straight segment between two neighbouring DET points crosses FMR = FNMR.
+import { binomialUpperBound } from './rate-bounds.js';
 
 /** Distances of mated (same person) and non-mated (different people) comparisons. */
 export interface ComparisonDistances {
@@ -177,39 +178,5 @@ export function equalErrorRate(distances: ComparisonDistances): EqualErrorRate {
   return { eer, threshold, below, above };
 }
 
-/** log of n choose k, by summing logs (n here is at most a few hundred thousand comparisons). */
-function logChoose(n: number, k: number): number {
-  let sum = 0;
-  for (let i = 1; i <= k; i++) sum += Math.log(n - k + i) - Math.log(i);
-  return sum;
-}
-
-/** P(X <= k) for X ~ Binomial(n, p). */
-function binomialCdf(k: number, n: number, p: number): number {
-  if (p <= 0) return 1;
-  if (p >= 1) return k >= n ? 1 : 0;
-  let total = 0;
-  for (let i = 0; i <= k; i++) total += Math.exp(logChoose(n, i) + i * Math.log(p) + (n - i) * Math.log1p(-p));
-  return Math.min(1, total);
-}
-
-/**
- * One-sided upper confidence bound of a rate seen as `errors` out of `trials` (exact Clopper-Pearson):
- * the p at which seeing at most `errors` has probability 1 - confidence. For 0 errors it is
- * 1 - (1 - confidence)^(1/trials), about 3/trials at 95% (the rule of three). Solved by bisection.
- */
-export function binomialUpperBound(errors: number, trials: number, confidence: number): number {
-  if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(errors) || errors < 0 || errors > trials) {
-    throw new RangeError(`need integers 0 <= errors <= trials, trials >= 1 (got ${errors} of ${trials})`);
-  }
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must lie in (0, 1) (got ${confidence})`);
-  if (errors === trials) return 1;
-  let lo = errors / trials;
-  let hi = 1;
-  for (let i = 0; i < 100; i++) {
-    const mid = (lo + hi) / 2;
-    if (binomialCdf(errors, trials, mid) > 1 - confidence) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
+// The exact binomial bounds live in rate-bounds.ts (one implementation, tested there and here).
+export { binomialUpperBound };

@@ -5,7 +5,7 @@ import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import { compareFaces } from '../../src/biometrics/compare-faces.js';
 import { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
-import type { BuiltInEmbedderName } from '../../src/config/sections/biometrics.js';
+import { BUILT_IN_THRESHOLDS, type BuiltInEmbedderName } from '../../src/config/sections/biometrics.js';
 import type { FaceProbe, FaceSystem } from '../lib/face-system.js';
 
 const EMBEDDER_WORDS: Record<BuiltInEmbedderName, string> = {
@@ -13,9 +13,14 @@ const EMBEDDER_WORDS: Record<BuiltInEmbedderName, string> = {
   mobilefacenet: 'MobileFaceNet 192-d (ArcFace loss), InsightFace 112 chip, unit length',
 };
 
-/** proofgate with its default configuration, or with `embedder` in place of the default embedder. */
+/**
+ * proofgate with its default configuration, or with `embedder` (and its BUILT_IN_THRESHOLDS value) in
+ * place of the default embedder. The embedder is swapped after the configuration is read, so an embedder
+ * the appliance refuses (UNFIT_EMBEDDERS: MobileFaceNet) can still be measured here.
+ */
 export async function loadProofgateSystem(embedder?: BuiltInEmbedderName, name = 'proofgate'): Promise<FaceSystem> {
-  const config = buildConfig(embedder ? { biometrics: { embedder } } : {}).biometrics;
+  const defaults = buildConfig({}).biometrics;
+  const config = embedder ? { ...defaults, embedder, matching: { ...defaults.matching, threshold: BUILT_IN_THRESHOLDS[embedder] } } : defaults;
   const engine = await FaceEngine.load(config);
   const runtime = engine.runtime();
   const threshold = engine.matching.threshold;

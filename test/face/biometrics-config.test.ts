@@ -17,9 +17,8 @@ t.test('defaults', async (t) => {
   const b = buildConfig({}).biometrics;
   t.equal(b.manifest, 'models/manifest.json');
   t.same([b.detector, b.landmarker, b.embedder], [null, null, 'dlib-resnet'], 'model slots come from the manifest; dlib is the embedder');
-  t.same(b.matching, { threshold: 0.48, scoreMidpoint: 0.6, scoreSteepness: 12 }, 'the threshold is dlib\'s calibrated one');
-  t.equal(buildConfig({ biometrics: { embedder: 'mobilefacenet' } }).biometrics.matching.threshold, BUILT_IN_THRESHOLDS.mobilefacenet, 'each built-in embedder brings its threshold');
-  t.equal(buildConfig({ biometrics: { embedder: 'mobilefacenet', matching: { threshold: 0.3 } } }).biometrics.matching.threshold, 0.3, 'a configured threshold wins');
+  t.same(b.matching, { threshold: 0.48, scoreMidpoint: 0.6, scoreSteepness: 12, allowLooserThanCalibrated: false }, 'the threshold is dlib\'s calibrated one');
+  t.equal(buildConfig({ biometrics: { matching: { threshold: 0.3 } } }).biometrics.matching.threshold, 0.3, 'a tighter configured threshold wins');
   t.same(b.detection, { minScore: 0.5, iouThreshold: 0.3, maxFaces: 10, tightCropPadding: 0.5 });
   t.equal(b.backend, 'auto');
   t.equal(b.maxPixels, 40_000_000);
@@ -27,9 +26,36 @@ t.test('defaults', async (t) => {
 });
 
 t.test('the embedder is a built-in name or a slot; a custom slot needs its own threshold', async (t) => {
-  t.throws(() => buildConfig({ biometrics: { embedder: 'arcface' } }), { code: 'ERR_CONFIG', message: `config config.biometrics.embedder: expected 'dlib-resnet' or 'mobilefacenet', or an embedder slot object, received "arcface"` });
-  t.throws(() => buildConfig({ biometrics: { embedder: null } }), { code: 'ERR_CONFIG', message: /config config\.biometrics\.embedder: expected 'dlib-resnet' or 'mobilefacenet', or an embedder slot object, received null/ });
+  t.throws(() => buildConfig({ biometrics: { embedder: 'arcface' } }), { code: 'ERR_CONFIG', message: `config config.biometrics.embedder: expected 'dlib-resnet', or an embedder slot object, received "arcface"` });
+  t.throws(() => buildConfig({ biometrics: { embedder: 42 } }), { code: 'ERR_CONFIG', message: /^config config\.biometrics\.embedder: / });
   t.throws(() => buildConfig({ biometrics: { embedder: arcface } }), { code: 'ERR_CONFIG', message: /config config\.biometrics\.matching\.threshold: expected a number: a custom embedder has no calibrated threshold/ });
+});
+
+t.test('an earlier configuration: embedder null (the old default) still means dlib', async (t) => {
+  const b = buildConfig({ biometrics: { embedder: null } }).biometrics;
+  t.equal(b.embedder, 'dlib-resnet');
+  t.equal(b.matching.threshold, BUILT_IN_THRESHOLDS['dlib-resnet']);
+});
+
+t.test('MobileFaceNet is refused for verification, with the key and the reason', async (t) => {
+  t.throws(() => buildConfig({ biometrics: { embedder: 'mobilefacenet' } }), {
+    code: 'ERR_CONFIG',
+    message: /^config config\.biometrics\.embedder: expected a built-in embedder fit for verification \('dlib-resnet'\) or an embedder slot object: MobileFaceNet does not separate faces on the development data \(EER 43\.5%.*evaluation only.*received "mobilefacenet"$/,
+  });
+  t.throws(() => buildConfig({ biometrics: { embedder: 'mobilefacenet', matching: { threshold: 0.3 } } }), { code: 'ERR_CONFIG' }, 'a threshold does not make it fit');
+});
+
+t.test('a threshold looser than the calibrated one is refused unless acknowledged', async (t) => {
+  const calibrated = BUILT_IN_THRESHOLDS['dlib-resnet'];
+  t.throws(() => buildConfig({ biometrics: { matching: { threshold: 0.57 } } }), {
+    code: 'ERR_CONFIG',
+    message: `config config.biometrics.matching.threshold: expected a number <= ${calibrated}, the calibrated threshold of 'dlib-resnet' (a larger one admits more impostors than it aims at; set config.biometrics.matching.allowLooserThanCalibrated: true to accept that), received 0.57`,
+  }, "an old configuration's 0.57 does not pass silently");
+  t.equal(buildConfig({ biometrics: { matching: { threshold: calibrated } } }).biometrics.matching.threshold, calibrated, 'the calibrated value itself is accepted');
+  const loose = buildConfig({ biometrics: { matching: { threshold: 0.57, allowLooserThanCalibrated: true } } }).biometrics.matching;
+  t.same([loose.threshold, loose.allowLooserThanCalibrated], [0.57, true], 'accepted with the acknowledgement');
+  t.throws(() => buildConfig({ biometrics: { matching: { allowLooserThanCalibrated: 'yes' } } }), { code: 'ERR_CONFIG', message: /config\.biometrics\.matching\.allowLooserThanCalibrated/ });
+  t.equal(buildConfig({ biometrics: { embedder: arcface, matching: { threshold: 1.1 } } }).biometrics.matching.threshold, 1.1, 'a custom slot has no calibrated value to compare with');
 });
 
 t.test('a licensed ArcFace-class embedder plugs into the embedder slot', async (t) => {

@@ -7,7 +7,7 @@ import t from 'tap';
 import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import { compareFaces } from '../../src/biometrics/compare-faces.js';
 import { nativeFace } from '../../src/biometrics/native-face.js';
-import { loadEngine, missingModels, modelsDir } from '../helpers/face-engine-fixture.js';
+import { loadEngine, loadEvaluationEngine, missingModels, modelsDir } from '../helpers/face-engine-fixture.js';
 import { encodePng, noFacePicture } from '../helpers/face-images.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 
@@ -69,8 +69,8 @@ function registerTests(): void {
     t.ok(compareFaces(a, a2, 0.8).distance < compareFaces(a, b, 0.8).distance, 'same person still closer than another');
   });
 
-  t.test("the built-in 'mobilefacenet' embedder: 192-d unit-length templates under their own id", async (t) => {
-    const engine = await loadEngine({ embedder: 'mobilefacenet', pipelines: 1 });
+  t.test("the built-in 'mobilefacenet' embedder (evaluation only): 192-d unit-length templates under their own id", async (t) => {
+    const engine = await loadEvaluationEngine('mobilefacenet', { pipelines: 1 });
     t.teardown(() => engine.close());
     t.equal(engine.runtime().embedderId, `mobilefacenet-${manifest.models.mobilefacenet.sha256.slice(0, 12)}`);
     t.equal(engine.runtime().models.embedder.sha256, manifest.models.mobilefacenet.sha256);
@@ -81,7 +81,7 @@ function registerTests(): void {
     const old = path.join(dir, 'old.json');
     const { mobilefacenet: _dropped, ...models } = manifest.models;
     writeFileSync(old, JSON.stringify({ ...manifest, models }));
-    await t.rejects(loadEngine({ manifest: old, embedder: 'mobilefacenet' }), { code: 'ERR_MODEL', message: 'biometrics.embedder is "mobilefacenet" but the model manifest lacks it: run "npm run build:models"' });
+    await t.rejects(loadEvaluationEngine('mobilefacenet', { manifest: old }), { code: 'ERR_MODEL', message: 'biometrics.embedder is "mobilefacenet" but the model manifest lacks it: run "npm run build:models"' });
   });
 
   t.test('wrong models and manifests fail at load with the file and the problem', async (t) => {

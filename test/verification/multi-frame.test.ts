@@ -1,7 +1,8 @@
 // Several frames of one face, weighted by quality (src/verification/policy/combine-frames.ts): a profile
 // enrolled at a kiosk from the selfie and the challenge frames; a returning user whose one blurred frame
 // would have failed the old per-frame rule is verified; an impostor whose selfie alone would pass is
-// denied once the frames are combined. Embeddings are constructed at exact distances (orthonormal
+// denied once the frames are combined; a stranger's selfie is denied however close and heavy the
+// frames are (frames can only deny: the selfie alone must match too). Embeddings are constructed at exact distances (orthonormal
 // offsets), so each case sits where it says; comparison is real L2 arithmetic.
 import t, { type Test } from 'tap';
 import { buildConfig } from '../../src/config/index.js';
@@ -20,6 +21,7 @@ import { startVerificationTestApp, type OpenedSession, type VerificationTestApp 
 
 const gates = buildConfig({}).verification.quality;
 const THRESHOLD = buildConfig({}).biometrics.matching.threshold;
+const T = String(THRESHOLD).replace('.', '\\.');
 
 // An orthonormal basis: e[0] is the enrolled person's direction, e[1..] offsets from it. (Pseudo-random
 // vectors: the helper's embedding(seed) all lie in one plane.)
@@ -82,7 +84,24 @@ t.test('the weighted match lies between the frames and ignores a frame below a g
   const m = await weightedFaceMatch(engine, frames, person, THRESHOLD, gates);
   t.equal(m.distance, Math.round(((0.4 + 0.5 * 0.5) / 1.5) * 10000) / 10000, '(1·0.4 + 0.5·0.5) / 1.5');
   t.ok(m.match);
-  t.match(m.check.reason, /^quality-weighted distance 0\.4333 over 2 of 3 frames <= 0\.57 \(same person\); selfie 0\.4 \(weight 1\), challenge frame 0 0\.5 \(weight 0\.5\), challenge frame 1 not used \(quality-sharpness\)$/);
+  t.equal(m.selfieDistance, 0.4);
+  t.equal(m.check.score, 0.4333, 'the score is the larger of the two distances');
+  t.match(m.check.reason, new RegExp(`^selfie distance 0\\.4 <= ${T} and quality-weighted distance 0\\.4333 <= ${T} over 2 of 3 frames: same person \\(both must be within the threshold\\); selfie 0\\.4 \\(weight 1\\), challenge frame 0 0\\.5 \\(weight 0\\.5\\), challenge frame 1 not used \\(quality-sharpness\\)$`));
+});
+
+t.test('frames can only deny: a selfie beyond the threshold does not match however heavy and close the frames are', async (t) => {
+  const engine = new RecordedFaceAnalyzer([]);
+  const faint = { ...GOOD_QUALITY, faceSizePx: 80, sharpness: 20, yaw: 30, pitch: 0, roll: 0 }; // weight 1/8
+  const strong = { ...GOOD_QUALITY, faceSizePx: 160, sharpness: 40, yaw: 0, pitch: 0, roll: 0 }; // weight 1
+  const frames = [
+    { label: 'selfie', embedding: offset(person, [1, 0.55]), quality: faint },
+    ...[2, 3, 4].map((k) => ({ label: `challenge frame ${k}`, embedding: offset(person, [k, 0.3]), quality: strong })),
+  ];
+  const m = await weightedFaceMatch(engine, frames, person, THRESHOLD, gates);
+  t.ok(m.distance <= THRESHOLD, 'the weighted mean alone would have matched');
+  t.equal(m.selfieDistance, 0.55);
+  t.notOk(m.match, 'the selfie alone does not match');
+  t.match(m.check, { outcome: 'fail', score: 0.55, reason: new RegExp(`^selfie distance 0\\.55 > ${T} and quality-weighted distance 0\\.3\\d* <= ${T} over 4 of 4 frames: not the enrolled person`) });
 });
 
 // Through the app: the challenge-only policy (a returning user's camera without depth) films the frames.
@@ -118,29 +137,29 @@ async function verifyWithFrames(app: VerificationTestApp, engine: RecordedFaceAn
 
 t.test('a returning user: one blurred frame far from the template does not sink the genuine person', async (t) => {
   const { app, engine } = await returningApp(t);
-  const selfie = offset(person, [1, 0.35]);
-  const good = [2, 3, 4, 5].map((k) => offset(person, [k, 0.35]));
-  // Blurred (below quality.minSharpness) and 0.61 from the template: the selfie's person (0.5 from it), but
+  const selfie = offset(person, [1, 0.3]);
+  const good = [2, 3, 4, 5].map((k) => offset(person, [k, 0.3]));
+  // Blurred (below quality.minSharpness) and 0.5 from the template: the selfie's person (0.4 from it), but
   // the old rule (every challenge frame within the threshold of the template) would have denied on it.
-  const blurred = offset(selfie, [6, 0.5]);
+  const blurred = offset(selfie, [6, 0.4]);
   t.ok(dist(blurred, person) > THRESHOLD && dist(blurred, selfie) <= THRESHOLD, 'the case is as described');
   const r = await verifyWithFrames(app, engine, await app.openSession(), selfie, [...good.map((e) => [e, {}] as [Float32Array, {}]), [blurred, { sharpness: 5 }]]);
   t.match(r.json, { outcome: 'decided', decision: 'verified' });
   t.match(r.checks.find((c) => c.name === 'face-match'), {
-    outcome: 'pass', score: 0.35, reason: /^quality-weighted distance 0\.35 over 5 of 6 frames <= 0\.57 \(same person\); selfie 0\.35 .*challenge frame 4 not used \(quality-sharpness\)$/,
+    outcome: 'pass', score: 0.3, reason: new RegExp(`^selfie distance 0\\.3 <= ${T} and quality-weighted distance 0\\.3 <= ${T} over 5 of 6 frames: same person .*; selfie 0\\.3 .*challenge frame 4 not used \\(quality-sharpness\\)$`),
   });
   t.match(r.checks.find((c) => c.name === 'liveness-challenge-same-person'), { outcome: 'pass', reason: /^every challenge frame is the selfie's person/ });
 });
 
 t.test("an impostor whose selfie alone would pass is denied once the frames are combined; someone else's frame denies", async (t) => {
   const { app, engine } = await returningApp(t);
-  const lucky = offset(person, [1, 0.55]);
+  const lucky = offset(person, [1, 0.45]);
   t.ok(dist(lucky, person) <= THRESHOLD, 'the selfie alone is within the threshold');
-  const frames = [2, 3, 4, 5, 6].map((k) => offset(lucky, [k, 0.4])); // 0.68 from the template, 0.4 from the selfie
+  const frames = [2, 3, 4, 5, 6].map((k) => offset(lucky, [k, 0.4])); // 0.6 from the template, 0.4 from the selfie
   const r = await verifyWithFrames(app, engine, await app.openSession(), lucky, frames.map((e) => [e, {}]));
   t.match(r.json, { outcome: 'decided', decision: 'denied' });
   const match = r.checks.find((c) => c.name === 'face-match')!;
-  t.match(match, { outcome: 'fail', reason: /^quality-weighted distance 0\.6\d+ over 6 of 6 frames > 0\.57 \(not the enrolled person\)/ });
+  t.match(match, { outcome: 'fail', reason: new RegExp(`^selfie distance 0\\.45 <= ${T} and quality-weighted distance 0\\.5\\d+ > ${T} over 6 of 6 frames: not the enrolled person`) });
   t.ok(match.score! > THRESHOLD);
   t.match(r.checks.find((c) => c.name === 'liveness'), { outcome: 'pass' }, 'the impostor acted the challenge out: the face decides');
 
@@ -150,7 +169,21 @@ t.test("an impostor whose selfie alone would pass is denied once the frames are 
   const r2 = await verifyWithFrames(app, engine, await app.openSession(), owner, [...mixed, [basis[11], {}]]);
   t.match(r2.json, { decision: 'denied' });
   t.match(r2.checks.find((c) => c.name === 'liveness-challenge-same-person'), { outcome: 'fail', reason: /^challenge frame 4 is not the selfie's person/ });
-  t.match(r2.checks.find((c) => c.name === 'face-match'), { reason: /^embedding distance 0\.2 <= 0\.57/ }, 'the frames were not combined');
+  t.match(r2.checks.find((c) => c.name === 'face-match'), { reason: new RegExp(`^embedding distance 0\\.2 <= ${T}`) }, 'the frames were not combined');
+});
+
+t.test("a stranger's selfie with the owner's close, sharp challenge frames is denied: frames cannot carry a selfie", async (t) => {
+  const { app, engine } = await returningApp(t);
+  // The selfie 0.55 from the template (beyond it); each frame 0.32 from the template and 0.27 from the
+  // selfie, so liveness counts them as the selfie's person. The weighted mean is about 0.36.
+  const stranger = offset(person, [1, 0.55]);
+  const frames = [2, 3, 4, 5, 6].map((k) => offset(person, [1, 0.3], [k, 0.1]));
+  t.ok(dist(stranger, person) > THRESHOLD && frames.every((f) => dist(f, stranger) <= THRESHOLD && dist(f, person) < 0.33), 'the case is as described');
+  const r = await verifyWithFrames(app, engine, await app.openSession(), stranger, frames.map((e) => [e, {}]));
+  t.match(r.json, { outcome: 'decided', decision: 'denied' });
+  t.match(r.checks.find((c) => c.name === 'liveness-challenge-same-person'), { outcome: 'pass' }, 'the frames passed as the selfie\'s person');
+  const match = r.checks.find((c) => c.name === 'face-match')!;
+  t.match(match, { outcome: 'fail', score: 0.55, reason: new RegExp(`^selfie distance 0\\.55 > ${T} and quality-weighted distance 0\\.3\\d+ <= ${T} over 6 of 6 frames: not the enrolled person`) });
 });
 
 t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the challenge frames', async (t) => {
@@ -167,7 +200,7 @@ t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the
     [offset(person, [2, 0.3]), frontal],
     [offset(person, [3, 0.3]), { ...frontal, faceSizePx: 120 }],
     [offset(person, [4, 0.3]), frontal],
-    [offset(person, [5, 0.5]), { ...frontal, sharpness: 4 }],
+    [offset(person, [5, 0.45]), { ...frontal, sharpness: 4 }],
     [offset(person, [6, 0.3]), frontal],
   ];
   const landmarks = challengeLandmarks(kind);
@@ -196,4 +229,44 @@ t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the
   t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'enrolment-frames'), {
     outcome: 'pass', score: 5, reason: /^template: quality-weighted mean of 5 of 6 frame\(s\); selfie weight 1, challenge frame 0 weight 1, challenge frame 1 weight 0\.75, .*challenge frame 3 not used \(quality-sharpness\)/,
   });
+});
+
+// A profile of an earlier embedder ('dlib-resnet-v1', the recorded analyzer's id) while the appliance runs
+// 'embedder-b': the decision runs with the earlier one and re-enrols only when the selfie itself matched.
+class SwitchedAnalyzer extends RecordedFaceAnalyzer {
+  constructor(readonly earlier: RecordedFaceAnalyzer) {
+    super([oneFace(basis[10])], 'embedder-b');
+  }
+
+  async previousEmbedder(modelId: string) {
+    return modelId === this.earlier.modelId ? { analyzer: this.earlier, threshold: THRESHOLD } : null;
+  }
+}
+
+t.test("under an earlier embedder, a stranger's selfie is not carried by the owner's frames, and is not re-enrolled", async (t) => {
+  const earlier = new RecordedFaceAnalyzer([oneFace(person)]);
+  const current = new SwitchedAnalyzer(earlier);
+  const app = await startVerificationTestApp(t, { faceEngine: current, config: { liveness: { policy: { withoutDepth: 'challenge-only' } } } });
+  await enrolFromReferencePhoto(
+    { repo: app.repository, audit: app.auditTrail, faceEngine: earlier, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
+  );
+  const stranger = offset(person, [1, 0.55]);
+  const frames = [2, 3, 4, 5, 6].map((k) => offset(person, [1, 0.3], [k, 0.1]));
+  const r = await verifyWithFrames(app, earlier, await app.openSession(), stranger, frames.map((e) => [e, {}]));
+  t.match(r.json, { outcome: 'decided', decision: 'denied' });
+  t.match(r.checks.find((c) => c.name === 'face-match'), { outcome: 'fail', reason: /^selfie distance 0\.55 > / });
+  t.equal(r.checks.find((c) => c.name === 'face-re-enrolment'), undefined);
+  t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid)!.modelId, 'dlib-resnet-v1', 'the profile keeps the earlier template');
+
+  // The owner: verified under the earlier embedder, re-enrolled with the current one's template of the selfie.
+  const owner = offset(person, [1, 0.3]);
+  const ownFrames = [2, 3, 4, 5, 6].map((k) => offset(person, [k, 0.3]));
+  const r2 = await verifyWithFrames(app, earlier, await app.openSession(), owner, ownFrames.map((e) => [e, {}]));
+  t.match(r2.json, { outcome: 'decided', decision: 'verified' });
+  t.match(r2.checks.find((c) => c.name === 'face-re-enrolment'), {
+    outcome: 'pass', score: 0.3, threshold: THRESHOLD,
+    reason: `verified with the template of "dlib-resnet-v1" (threshold ${THRESHOLD}, the selfie alone at 0.3); the profile now holds a template of "embedder-b" from this selfie`,
+  });
+  t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid)!.modelId, 'embedder-b', 're-enrolled');
 });

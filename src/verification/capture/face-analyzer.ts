@@ -4,7 +4,7 @@
 // profiles still reference (loaded on first need), so those profiles verify and are re-enrolled.
 import type { ProofgateConfig } from '../../config/index.js';
 import { resolveDataPath } from '../../config/index.js';
-import { BUILT_IN_THRESHOLDS } from '../../config/sections/biometrics.js';
+import { BUILT_IN_THRESHOLDS, UNFIT_EMBEDDERS } from '../../config/sections/biometrics.js';
 import { readModelManifest, type BuiltInEmbedder } from '../../biometrics/model-manifest.js';
 import { FaceEngine } from '../../biometrics/face-engine.js';
 import { analyzeFace } from '../../biometrics/analyze-face.js';
@@ -29,8 +29,10 @@ export class EngineFaceAnalyzer implements FaceAnalyzer {
 
   /**
    * A built-in embedder of the current manifest whose id is `modelId`, loaded once with one pipeline (it
-   * serves only profiles not yet re-enrolled) and its own calibrated threshold. A failed load is not
-   * cached, so the next verification tries again.
+   * serves only profiles not yet re-enrolled) and its own calibrated threshold (BUILT_IN_THRESHOLDS: the
+   * configured matching.threshold belongs to the current embedder). An embedder unfit for verification
+   * (UNFIT_EMBEDDERS) is never loaded: its profiles must be enrolled again. A failed load is not cached,
+   * so the next verification tries again.
    */
   previousEmbedder(modelId: string): Promise<PreviousEmbedder | null> {
     const config = this.#config;
@@ -40,7 +42,7 @@ export class EngineFaceAnalyzer implements FaceAnalyzer {
       loading = (async () => {
         const embedders = readModelManifest(resolveDataPath(config.manifest)).embedders;
         const name = (Object.keys(embedders) as BuiltInEmbedder[]).find((n) => embedders[n]!.id === modelId);
-        if (!name) return null;
+        if (!name || UNFIT_EMBEDDERS[name]) return null;
         const threshold = BUILT_IN_THRESHOLDS[name];
         const engine = await FaceEngine.load({ ...config, embedder: name, matching: { ...config.matching, threshold }, pipelines: 1 });
         return { analyzer: new EngineFaceAnalyzer(engine), threshold };

@@ -1,7 +1,8 @@
 // Several frames of one face, combined by their quality: the selfie and the challenge frames a kiosk or
 // the challenge-only page films. Two uses:
-//   weightedFaceMatch   the returning user's match: the quality-weighted mean of each good frame's distance
-//                       to the enrolled template, judged against the one threshold;
+//   weightedFaceMatch   the returning user's match: the selfie's own distance to the enrolled template AND
+//                       the quality-weighted mean of each good frame's distance to it, both judged against
+//                       the one threshold (both must be within it);
 //   enrolmentEmbedding  a first-time enrolment's template: the quality-weighted mean of the good frames'
 //                       normalised embeddings, scaled to their weighted mean length (one vector, so the
 //                       store keeps its schema and a one-frame enrolment is exactly that frame's embedding).
@@ -13,6 +14,9 @@
 // the selfie's person (liveness-challenge-same-person): a frame of someone else never helps, it denies.
 // The weighted mean lies between the best and the worst frame's distance, so it matches only when some
 // good frame does; averaging correlated frames narrows both the genuine and the impostor distributions.
+// Frames can only deny, never carry: the weights follow quality measures the presenter controls (size,
+// sharpness, pose), so heavy frames close to the template must not pull a selfie that is itself beyond
+// the threshold under it. The selfie alone must match, and the weighted combination must match too.
 // Templates stay behind face-template.ts's helpers (embeddingToTemplate / templateToEmbedding).
 import type { CheckResult } from '../../core/domain.js';
 import type { VerificationQualityConfig } from '../../config/sections/verification.js';
@@ -54,6 +58,8 @@ export function weighFrame(frame: FaceFrame, gates: VerificationQualityConfig): 
 export interface WeightedMatch {
   /** Quality-weighted mean distance of the good frames to the template. */
   distance: number;
+  /** The selfie's (the first frame's) own distance to the template. */
+  selfieDistance: number;
   match: boolean;
   frames: Array<WeightedFrame & { distance: number | null }>;
   check: CheckResult;
@@ -81,18 +87,25 @@ export async function weightedFaceMatch(
     total += w.weight;
   }
   if (total === 0) throw new Error('weightedFaceMatch: no frame passed the quality gates (the selfie must)');
+  const selfieExact = weighed[0].distance;
+  if (selfieExact === null) throw new Error('weightedFaceMatch: the selfie (the first frame) must pass the quality gates');
   const exact = sum / total;
-  const match = exact <= threshold;
+  // Both: the frames may deny a selfie that matches, never admit one that does not.
+  const match = exact <= threshold && selfieExact <= threshold;
   const distance = round(exact);
-  const verdict = match ? `<= ${threshold} (same person)` : `> ${threshold} (not the enrolled person)`;
+  const selfieDistance = round(selfieExact);
+  const within = (d: number, exactD: number) => `${d} ${exactD <= threshold ? '<=' : '>'} ${threshold}`;
   const used = weighed.filter((f) => f.distance !== null);
   const reason = frames.length === 1
-    ? `embedding distance ${distance} ${verdict}`
-    : `quality-weighted distance ${distance} over ${used.length} of ${frames.length} frames ${verdict}; `
+    ? `embedding distance ${distance} ${match ? `<= ${threshold} (same person)` : `> ${threshold} (not the enrolled person)`}`
+    : `selfie distance ${within(selfieDistance, selfieExact)} and quality-weighted distance ${within(distance, exact)} over ${used.length} of ${frames.length} frames: `
+      + `${match ? 'same person' : 'not the enrolled person'} (both must be within the threshold); `
       + weighed.map((f) => (f.distance === null ? `${f.label} not used (${f.excludedBy})` : `${f.label} ${round(f.distance)} (weight ${round(f.weight, 3)})`)).join(', ');
+  // The check's score is the larger of the two, so score <= threshold exactly when the check passes.
+  const score = Math.max(distance, selfieDistance);
   return {
-    distance, match, frames: weighed,
-    check: { name: 'face-match', score: distance, threshold, outcome: match ? 'pass' : 'fail', reason: reason.length > 4000 ? `${reason.slice(0, 3997)}...` : reason },
+    distance, selfieDistance, match, frames: weighed,
+    check: { name: 'face-match', score, threshold, outcome: match ? 'pass' : 'fail', reason: reason.length > 4000 ? `${reason.slice(0, 3997)}...` : reason },
   };
 }
 

@@ -33,6 +33,8 @@ export type ReturningUserOutcome =
     refusedLocked?: true;
     /** Verified against a template of an earlier embedder: the current embedder's template to store. */
     reEnrolment?: ReEnrolment;
+    /** The selfie's own distance to the template, when it was compared (re-enrolment requires it within the threshold). */
+    selfieDistance?: number;
   };
 
 /** A verified profile of an earlier embedder: the current embedder's template, to store with the decision. */
@@ -127,14 +129,17 @@ export async function decideReturningUser(
   const comparison = frames.length > 1 ? await weightedFaceMatch(engine, frames, template, threshold, policy.quality) : selfieMatch;
   checks.push(comparison.check, ...liveness.checks);
   const verified = comparison.match && liveness.verdict.accepted;
-  if (verified) return { kind: 'decided', decision: 'verified', checks, liveness: liveness.verdict };
-  return { kind: 'decided', decision: 'denied', checks, liveness: liveness.verdict, lockoutFailure: comparison.match ? 'liveness' : 'face-match' };
+  const selfieDistance = comparison.selfieDistance;
+  if (verified) return { kind: 'decided', decision: 'verified', checks, liveness: liveness.verdict, selfieDistance };
+  return { kind: 'decided', decision: 'denied', checks, liveness: liveness.verdict, lockoutFailure: comparison.match ? 'liveness' : 'face-match', selfieDistance };
 }
 
 /**
  * A profile enrolled under an earlier embedder: the whole decision runs with that embedder and its own
- * threshold (the template is only comparable there); when it verifies, the selfie is embedded again by
- * the current embedder and that template is returned for the flow to store in the decision's
+ * calibrated threshold (the template is only comparable there; an operator's biometrics.matching.threshold
+ * belongs to the current embedder and is not carried over); when it verifies, and the selfie itself
+ * matched under the earlier embedder (the re-enrolled template is the selfie's, so challenge frames
+ * must never have carried it), the selfie is embedded again by the current embedder and that template is returned for the flow to store in the decision's
  * transaction, with a 'face-re-enrolment' check in the audit record. A selfie the current embedder cannot
  * measure leaves the verification verified and the profile as it was (the check says so).
  */
@@ -146,6 +151,12 @@ async function decideWithPreviousEmbedder(
 ): Promise<ReturningUserOutcome> {
   const outcome = await decideReturningUser({ ...ctx, engine: previous.analyzer, policy: { ...ctx.policy, matchMaxDistance: previous.threshold } }, profile, captures);
   if (outcome.kind !== 'decided' || outcome.decision !== 'verified') return outcome;
+  // verified implies it (combine-frames.ts: frames can only deny); checked here because the new template
+  // is made from the selfie alone.
+  if (outcome.selfieDistance === undefined || !(outcome.selfieDistance <= previous.threshold)) {
+    return { kind: 'decided', decision: 'denied', checks: [...outcome.checks, { name: 'face-re-enrolment', score: outcome.selfieDistance ?? null, threshold: previous.threshold, outcome: 'fail',
+      reason: `the selfie alone did not match the template of "${profile.modelId}": not verified, nothing re-enrolled` }], lockoutFailure: 'face-match' };
+  }
   const selfie = captures.find((c) => c.kind === 'selfie')!;
   const current = await ctx.engine.analyzeFace(selfie.bytes).catch(() => null);
   if (!current?.face) {
@@ -153,7 +164,7 @@ async function decideWithPreviousEmbedder(
       reason: `the template stays from "${profile.modelId}": "${ctx.engine.modelId}" found no face to embed in the selfie` });
     return outcome;
   }
-  outcome.checks.push({ name: 'face-re-enrolment', score: null, threshold: null, outcome: 'pass',
-    reason: `verified with the template of "${profile.modelId}" (threshold ${previous.threshold}); the profile now holds a template of "${ctx.engine.modelId}" from this selfie` });
+  outcome.checks.push({ name: 'face-re-enrolment', score: outcome.selfieDistance, threshold: previous.threshold, outcome: 'pass',
+    reason: `verified with the template of "${profile.modelId}" (threshold ${previous.threshold}, the selfie alone at ${outcome.selfieDistance}); the profile now holds a template of "${ctx.engine.modelId}" from this selfie` });
   return { ...outcome, reEnrolment: { template: enrolmentTemplate(current.face.embedding), modelId: ctx.engine.modelId, previousModelId: profile.modelId } };
 }
