@@ -115,10 +115,19 @@ export async function initHsm(cfg: HsmConfig, dataDir: string): Promise<HsmInitR
   const filesWritten: string[] = [];
   ensureSoftHsmStore(cfg, dataDir, filesWritten);
   applySoftHsmConf(cfg, dataDir);
-  if (cfg.pinFile !== null) ensureSecretFile(hsmPath(dataDir, cfg.pinFile), filesWritten);
+  // The user PIN file is created only with the token: a new random PIN cannot open a token that exists
+  // (a restore without its PIN files, a deleted file), so that case is refused by name instead.
+  const userPinFile = cfg.pinFile !== null ? hsmPath(dataDir, cfg.pinFile) : null;
   const readUserPin = pinReader(cfg, dataDir);
   const soPinFile = hsmPath(dataDir, cfg.soPinFile);
-  const tokenCreated = ensureToken(cfg, readUserPin, () => ensureSecretFile(soPinFile, filesWritten));
+  const tokenCreated = ensureToken(cfg, () => {
+    if (userPinFile) ensureSecretFile(userPinFile, filesWritten);
+    return readUserPin();
+  }, () => ensureSecretFile(soPinFile, filesWritten));
+  if (!tokenCreated && userPinFile && !existsSync(userPinFile)) {
+    throw hsmError(`the token "${cfg.tokenLabel}" exists but its user PIN file ${userPinFile} is missing: put the PIN there `
+      + '(a backup made without --with-pins leaves it out) or set hsm.pinFile to null and the PIN in the variable hsm.pinEnv names');
+  }
 
   const token = openHsmToken(cfg, dataDir);
   try {

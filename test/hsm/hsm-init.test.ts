@@ -1,6 +1,6 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { buildConfig } from '../../src/config/index.js';
@@ -40,6 +40,15 @@ t.test('hsm init is idempotent', async (t) => {
   t.same(again.filesWritten, []);
   const slots = execFileSync('softhsm2-util', ['--show-slots'], { encoding: 'utf8', env: process.env });
   t.equal(slots.match(/Label:\s+init-test\s*$/gm)?.length, 1, 'still exactly one token with the label');
+});
+
+t.test('init refuses, by name, an existing token whose user PIN file is missing (it never writes a PIN that cannot open it)', async (t) => {
+  const pinFile = path.join(dataDir, 'hsm/user.pin');
+  const pin = readFileSync(pinFile, 'utf8');
+  rmSync(pinFile);
+  t.teardown(() => writeFileSync(pinFile, pin, { mode: 0o600 }));
+  await t.rejects(initHsm(cfg, dataDir), { code: 'ERR_HSM', message: /the token "init-test" exists but its user PIN file .*hsm\/user\.pin is missing: put the PIN there/ });
+  t.notOk(existsSync(pinFile), 'no new random PIN was written');
 });
 
 t.test('the appliance opens what init made, from the config alone', async (t) => {
