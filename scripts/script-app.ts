@@ -41,6 +41,12 @@ export interface ScriptAppOptions {
   kekId: string;
   /** Written into the enrolment's audit record. */
   attestedBy: string;
+  /**
+   * More accounts (oids in the same tenant) to enrol from the same reference photo. The app lets one
+   * capture per account be checked at a time (a second gets 409 ERR_REPLAY), so a load of N verifications
+   * in flight needs N accounts.
+   */
+  moreOids?: readonly string[];
 }
 
 export interface ScriptApp {
@@ -75,10 +81,13 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
     config, repository, keyRing, entraKeys, verificationUi: verification.ui, log: silentLogger,
     routers: [{ path: '/', router: verification.router }],
   }));
-  await enrolFromReferencePhoto(
-    { repo: repository, audit: auditTrail, faceEngine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes },
-    { tid: entra.tid, oid: entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: opts.attestedBy },
-  );
+  const photo = faceJpeg('personA');
+  for (const oid of [entra.oid, ...(opts.moreOids ?? [])]) {
+    await enrolFromReferencePhoto(
+      { repo: repository, audit: auditTrail, faceEngine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes },
+      { tid: entra.tid, oid, upn: null, photo, attestedBy: opts.attestedBy },
+    );
+  }
   return { baseUrl, server, repository };
 }
 

@@ -11,9 +11,9 @@
 //
 // The default of 8 clients: on 2 cores, 20 s trials sustained 146.5 verifications/s with 2 clients, 105.7
 // with 4 and 152.9 with 8 (the highest, no errors; p99 135 ms, queueing but no collapse).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +25,12 @@ import { RecordedFaceAnalyzer, embedding, oneFace } from '../test/helpers/record
 import { SimulatedEntra, parseFormPost } from '../test/helpers/simulated-entra.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
 import { newTake, scriptMacKeys, startScriptApp, type EntraIdentity } from './script-app.js';
+import { REQUEST_TIMEOUT_MS, isFailure, mib, openCapturePage, postSelfie, postTo, rssKiB, startAppChild, stopChild } from './flow-driver.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const KEK = Buffer.alloc(32, 0x5b);
 const KEK_ID = 'soak-kek';
 const STRANGER_TAG = 'soak-stranger';
-const REQUEST_TIMEOUT_MS = 30_000;
 /** A client loop's own bound, whatever the clock says. */
 const MAX_ITERATIONS_PER_CLIENT = 1_000_000;
 
@@ -91,13 +91,6 @@ function newStats(): Stats {
 
 const completed = (s: Stats) => s.byKind.pass + s.byKind.deny + s.byKind.cancel;
 
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : Number.NaN;
-}
-
-const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
-
 class Driver {
   stats = newStats();
   readonly errorSamples: string[] = [];
@@ -111,23 +104,8 @@ class Driver {
     if (this.errorSamples.length < 10) this.errorSamples.push(`${kind}: ${what}`);
   }
 
-  async #post(url: string, body: BodyInit, contentType: string, extra: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${this.baseUrl}${url}`, {
-      method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      headers: { 'content-type': contentType, ...extra },
-    });
-  }
-
-  /** Entra's authorize POST; the capture page's capture URL, cancel URL and CSRF token. */
-  async #open(): Promise<{ captureUrl: string; cancelUrl: string; csrf: string } | string> {
-    const res = await this.#post('/oidc/authorize', new URLSearchParams(await this.entra.request()), 'application/x-www-form-urlencoded');
-    const html = await res.text();
-    const capture = /data-capture-url="([^"]+)" data-csrf-token="([^"]+)"/.exec(html);
-    const cancel = /action="([^"]*\/verify\/[^/"]+\/cancel)"/.exec(html);
-    if (res.status !== 200 || !capture || !cancel) return `authorize: HTTP ${res.status}, no capture page`;
-    const origin = new URL(this.baseUrl);
-    const local = (u: string) => { const url = new URL(u, origin); return url.pathname; };
-    return { captureUrl: local(capture[1]), cancelUrl: local(cancel[1]), csrf: capture[2] };
+  #post(url: string, body: BodyInit, contentType: string, extra: Record<string, string> = {}): Promise<Response> {
+    return postTo(this.baseUrl, url, body, contentType, extra);
   }
 
   /** One verification (or one malformed request) of `kind`; records its outcome. */
@@ -148,8 +126,8 @@ class Driver {
   }
 
   async #verification(kind: Exclude<Kind, 'malformed'>): Promise<string | null> {
-    const page = await this.#open();
-    if (typeof page === 'string') return page;
+    const page = await openCapturePage(this.entra, this.baseUrl);
+    if (isFailure(page)) return page.detail;
     if (kind === 'cancel') {
       const res = await this.#post(page.cancelUrl, new URLSearchParams({ csrf: page.csrf }), 'application/x-www-form-urlencoded');
       const form = parseFormPost(await res.text());
@@ -157,10 +135,8 @@ class Driver {
       return null;
     }
     const selfie = kind === 'pass' ? newTake(this.#selfie, 'soak-owner') : newTake(this.#strangerSelfie, STRANGER_TAG);
-    const res = await this.#post(page.captureUrl, selfie, 'image/jpeg', { accept: 'application/json', 'x-csrf-token': page.csrf });
-    const text = await res.text();
-    if (res.status !== 200) return `capture: HTTP ${res.status} ${text.slice(0, 200)}`;
-    const reply = JSON.parse(text) as { outcome?: string; decision?: string; postBack?: { fields?: Record<string, string> } };
+    const reply = await postSelfie(this.baseUrl, page, selfie);
+    if (isFailure(reply)) return reply.detail;
     const fields = reply.postBack?.fields ?? {};
     const ok = kind === 'pass'
       ? reply.outcome === 'decided' && reply.decision === 'verified' && typeof fields.id_token === 'string'
@@ -188,33 +164,6 @@ class Driver {
   }
 }
 
-function startChild(dataDir: string, databaseFile: string, identity: EntraIdentity): Promise<{ proc: ChildProcess; baseUrl: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', THIS_FILE, '--child', dataDir, databaseFile, JSON.stringify(identity)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /^ready (\S+)$/m.exec(out);
-      if (m) {
-        proc.stdout!.off('data', onData);
-        proc.stdout!.resume();
-        resolve({ proc, baseUrl: m[1] });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.on('exit', (code, signal) => reject(new Error(`child exited before it was ready (code ${code}, signal ${signal})`)));
-  });
-}
-
-function stopChild(proc: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null) return resolve(proc.exitCode);
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-    proc.once('exit', (code) => { clearTimeout(timer); resolve(code); });
-    proc.kill('SIGTERM');
-  });
-}
-
 async function main(args: string[]): Promise<number> {
   const seconds = args.includes('--seconds') ? option(args, '--seconds', 600) : option(args, '--minutes', 10) * 60;
   const concurrency = Math.max(1, Math.floor(option(args, '--concurrency', 8)));
@@ -225,7 +174,7 @@ async function main(args: string[]): Promise<number> {
   let proc: ChildProcess | null = null;
   try {
     const jwksUrls = await entra.serveJwks();
-    const started = await startChild(dataDir, databaseFile, { tid: entra.tid, oid: entra.oid, appId: entra.appId, clientId: entra.clientId, jwksUrls });
+    const started = await startAppChild(THIS_FILE, ['--child', dataDir, databaseFile, JSON.stringify({ tid: entra.tid, oid: entra.oid, appId: entra.appId, clientId: entra.clientId, jwksUrls } satisfies EntraIdentity)]);
     proc = started.proc;
     const pid = proc.pid!;
     const driver = new Driver(entra, started.baseUrl);
