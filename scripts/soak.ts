@@ -64,9 +64,9 @@ class SoakFaceAnalyzer implements FaceAnalyzer {
 }
 
 /** The child: the app on `databaseFile`, until SIGTERM. */
-async function child(dataDir: string, databaseFile: string, identity: EntraIdentity): Promise<void> {
+async function child(dataDir: string, databaseFile: string, identity: EntraIdentity, moreOids: string[]): Promise<void> {
   const { baseUrl, server, repository } = await startScriptApp({
-    dataDir, databaseFile, entra: identity, faceEngine: new SoakFaceAnalyzer(), kek: KEK, kekId: KEK_ID, attestedBy: 'soak',
+    dataDir, databaseFile, entra: identity, faceEngine: new SoakFaceAnalyzer(), kek: KEK, kekId: KEK_ID, attestedBy: 'soak', moreOids,
   });
   process.on('SIGTERM', () => {
     server.close(() => {
@@ -109,10 +109,11 @@ class Driver {
   }
 
   /** One verification (or one malformed request) of `kind`; records its outcome. */
-  async run(kind: Kind, n: number): Promise<void> {
+  /** One verification (or malformed request) for account `oid`: each client has its own, as the app checks one capture per account at a time. */
+  async run(kind: Kind, n: number, oid: string): Promise<void> {
     const t0 = performance.now();
     try {
-      const problem = kind === 'malformed' ? await this.#malformed(n) : await this.#verification(kind);
+      const problem = kind === 'malformed' ? await this.#malformed(n) : await this.#verification(kind, oid);
       if (problem) {
         this.#fail(kind, problem);
         return;
@@ -125,8 +126,8 @@ class Driver {
     if (kind !== 'malformed') this.stats.latencies.push(performance.now() - t0);
   }
 
-  async #verification(kind: Exclude<Kind, 'malformed'>): Promise<string | null> {
-    const page = await openCapturePage(this.entra, this.baseUrl);
+  async #verification(kind: Exclude<Kind, 'malformed'>, oid: string): Promise<string | null> {
+    const page = await openCapturePage(this.entra, this.baseUrl, oid);
     if (isFailure(page)) return page.detail;
     if (kind === 'cancel') {
       const res = await this.#post(page.cancelUrl, new URLSearchParams({ csrf: page.csrf }), 'application/x-www-form-urlencoded');
@@ -174,10 +175,13 @@ async function main(args: string[]): Promise<number> {
   let proc: ChildProcess | null = null;
   try {
     const jwksUrls = await entra.serveJwks();
-    const started = await startAppChild(THIS_FILE, ['--child', dataDir, databaseFile, JSON.stringify({ tid: entra.tid, oid: entra.oid, appId: entra.appId, clientId: entra.clientId, jwksUrls } satisfies EntraIdentity)]);
+    // One account per client: the app checks one capture per account at a time (a second gets 409 ERR_REPLAY).
+    const moreOids = Array.from({ length: concurrency - 1 }, () => randomUUID());
+    const started = await startAppChild(THIS_FILE, ['--child', dataDir, databaseFile, JSON.stringify({ tid: entra.tid, oid: entra.oid, appId: entra.appId, clientId: entra.clientId, jwksUrls } satisfies EntraIdentity), JSON.stringify(moreOids)]);
     proc = started.proc;
     const pid = proc.pid!;
     const driver = new Driver(entra, started.baseUrl);
+    const oids = [entra.oid, ...moreOids];
     process.stdout.write(`soak: ${concurrency} clients, ${warmupSeconds} s warm-up then ${seconds} s, ${cpus().length} CPU(s), node ${process.version}, child pid ${pid}, ${new Date().toISOString()}\n`);
 
     const t0 = Date.now();
@@ -185,7 +189,7 @@ async function main(args: string[]): Promise<number> {
     const deadline = warmupEnd + seconds * 1000;
     const client = async (index: number) => {
       for (let n = 0; n < MAX_ITERATIONS_PER_CLIENT && Date.now() < deadline; n += 1) {
-        await driver.run(MIX[(n + index * 7) % MIX.length], n);
+        await driver.run(MIX[(n + index * 7) % MIX.length], n, oids[index]);
       }
     };
     const clients = Promise.all(Array.from({ length: concurrency }, (_, i) => client(i)));
@@ -264,7 +268,7 @@ async function main(args: string[]): Promise<number> {
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') {
-  child(argv[1], argv[2], JSON.parse(argv[3]) as EntraIdentity).catch((e: unknown) => {
+  child(argv[1], argv[2], JSON.parse(argv[3]) as EntraIdentity, JSON.parse(argv[4]) as string[]).catch((e: unknown) => {
     process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
     process.exit(2);
   });
