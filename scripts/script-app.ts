@@ -91,6 +91,18 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
   return { baseUrl, server, repository };
 }
 
+/** A child process serving `app` until SIGTERM: announces `ready URL` on stdout, closes the store on the way out. */
+export function serveUntilSigterm(app: ScriptApp): void {
+  process.on('SIGTERM', () => {
+    app.server.close(() => {
+      app.repository.close();
+      process.exit(0);
+    });
+    app.server.closeAllConnections();
+  });
+  process.stdout.write(`ready ${app.baseUrl}\n`);
+}
+
 /** A new take of a selfie: the same picture with a unique JPEG comment (COM segment) after SOI. */
 export function newTake(base: Buffer, tag: string): Uint8Array<ArrayBuffer> {
   const text = Buffer.from(`${tag}:${randomUUID()}`);

@@ -24,7 +24,7 @@ import type { FaceAnalysisResult, FaceAnalyzer, FaceComparisonResult } from '../
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../test/helpers/recorded-face-analyzer.js';
 import { SimulatedEntra, parseFormPost } from '../test/helpers/simulated-entra.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
-import { newTake, scriptMacKeys, startScriptApp, type EntraIdentity } from './script-app.js';
+import { newTake, scriptMacKeys, serveUntilSigterm, startScriptApp, type EntraIdentity } from './script-app.js';
 import { REQUEST_TIMEOUT_MS, isFailure, mib, openCapturePage, postSelfie, postTo, rssKiB, startAppChild, stopChild } from './flow-driver.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -65,17 +65,10 @@ class SoakFaceAnalyzer implements FaceAnalyzer {
 
 /** The child: the app on `databaseFile`, until SIGTERM. */
 async function child(dataDir: string, databaseFile: string, identity: EntraIdentity, moreOids: string[]): Promise<void> {
-  const { baseUrl, server, repository } = await startScriptApp({
+  const app = await startScriptApp({
     dataDir, databaseFile, entra: identity, faceEngine: new SoakFaceAnalyzer(), kek: KEK, kekId: KEK_ID, attestedBy: 'soak', moreOids,
   });
-  process.on('SIGTERM', () => {
-    server.close(() => {
-      repository.close();
-      process.exit(0);
-    });
-    server.closeAllConnections();
-  });
-  process.stdout.write(`ready ${baseUrl}\n`);
+  serveUntilSigterm(app);
 }
 
 interface Stats {

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildConfig } from '../../src/config/index.js';
 import { loadFaceAnalyzer } from '../../src/verification/capture/face-analyzer.js';
-import { startScriptApp, type EntraIdentity } from '../../scripts/script-app.js';
+import { serveUntilSigterm, startScriptApp, type EntraIdentity } from '../../scripts/script-app.js';
 
 export const KEK = Buffer.alloc(32, 0x6c);
 /** monitorEventLoopDelay records whole gaps between its samples: an idle loop reads about this much. */
@@ -20,7 +20,7 @@ export interface AppProbe {
 
 async function main(dataDir: string, databaseFile: string, entra: EntraIdentity, moreOids: string[]): Promise<void> {
   const faceEngine = await loadFaceAnalyzer(buildConfig({}));
-  const { baseUrl, server, repository } = await startScriptApp({
+  const app = await startScriptApp({
     dataDir, databaseFile, entra, faceEngine, kek: KEK, kekId: 'bench-verify-kek', attestedBy: 'bench-verify', moreOids,
   });
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
@@ -35,14 +35,7 @@ async function main(dataDir: string, databaseFile: string, entra: EntraIdentity,
     lag.reset();
     process.send?.(probe);
   });
-  process.on('SIGTERM', () => {
-    server.close(() => {
-      repository.close();
-      process.exit(0);
-    });
-    server.closeAllConnections();
-  });
-  process.stdout.write(`ready ${baseUrl}\n`);
+  serveUntilSigterm(app);
 }
 
 const [dataDir, databaseFile, identity, oids] = process.argv.slice(2);

@@ -7,7 +7,6 @@
 import t, { type Test } from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { openConfiguredRepository } from '../../src/store/open-store.js';
@@ -17,6 +16,7 @@ import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { embeddedTokenDataDir } from '../helpers/softhsm.js';
+import { freePort } from '../helpers/free-port.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const TID = '9a8b7c6d-1111-4222-8333-444455556666';
@@ -40,14 +40,6 @@ function cli(config: string | null, args: string[]): { child: ChildProcess; done
 }
 
 const run = (config: string | null, ...args: string[]) => cli(config, args).done;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts `serve`, waits for /health to answer, returns its body and a stop function. */
 async function serve(t: Test, config: string, port: number) {

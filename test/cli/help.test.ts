@@ -5,22 +5,14 @@
 import t, { type Test } from 'tap';
 import { execFile } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { commands, runCli, type Command, type CommandGroup } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/temp-store.js';
+import { freePort } from '../helpers/free-port.js';
 
 const execFileAsync = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function listening(port: number): Promise<boolean> {
   try {

@@ -24,13 +24,7 @@ export function nginxBinary(): string | null {
 }
 
 /** A free TCP port on 127.0.0.1 (closed again at once; nginx binds it right after). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from './free-port.js';
 
 let ipv6Loopback: Promise<boolean> | undefined;
 /** Whether ::1 can be bound here (the shipped files also listen on IPv6). */
