@@ -4,15 +4,12 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { startAppliance } from '../../src/cli/start-appliance.js';
 import { buildConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/log.js';
 import { initHsm } from '../../src/hsm/init-token.js';
-import { openAuditMacKeys, openHsmToken } from '../../src/hsm/open-hsm.js';
-import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
-import { openConfiguredRepository } from '../../src/store/open-store.js';
 import { embeddedTokenDataDir } from '../helpers/softhsm.js';
+import { otherProcessAuditWriter } from '../helpers/other-process-audit-writer.js';
 import { auditEntryFixture } from '../helpers/store-fixtures.js';
 import { startSyslogReceiver } from '../helpers/syslog-receiver.js';
 
@@ -27,13 +24,7 @@ t.test('startAppliance feeds the trail to syslog, shows it in /health, and resum
     audit: { feed: { kind: 'syslog', host: '127.0.0.1', port: receiver.port, pollIntervalMs: 20, retryMinMs: 20, retryMaxMs: 200, facility: 'local0' } },
   });
   await initHsm(config.hsm, dataDir);
-  const other = openConfiguredRepository(config);
-  t.teardown(() => other.close());
-  const otherToken = openHsmToken(config.hsm, dataDir);
-  t.teardown(() => otherToken.close());
-  const writer = new AuditTrail(other, await SoftwareKeyRing.create(), { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 },
-    { macKeys: await openAuditMacKeys(otherToken, config.hsm) });
-  await writer.prepare();
+  const { writer } = await otherProcessAuditWriter(t, config, dataDir);
   for (let i = 1; i <= 2; i += 1) writer.record(auditEntryFixture(i));
 
   let appliance = await startAppliance(config, silentLogger);

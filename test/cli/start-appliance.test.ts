@@ -6,16 +6,13 @@ import t from 'tap';
 import path from 'node:path';
 import { buildConfig } from '../../src/config/index.js';
 import { initHsm } from '../../src/hsm/init-token.js';
-import { openAuditMacKeys, openHsmToken } from '../../src/hsm/open-hsm.js';
 import { startAppliance } from '../../src/cli/start-appliance.js';
 import { silentLogger } from '../../src/core/log.js';
 import { embeddedTokenDataDir } from '../helpers/softhsm.js';
+import { otherProcessAuditWriter } from '../helpers/other-process-audit-writer.js';
 import { readFileSync } from 'node:fs';
-import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import { readWitness } from '../../src/audit/witness.js';
-import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
-import { openConfiguredRepository } from '../../src/store/open-store.js';
 import { auditEntryFixture } from '../helpers/store-fixtures.js';
 import { tempDir } from '../helpers/temp-store.js';
 
@@ -60,14 +57,8 @@ t.test('checkpoints at start-up and at clean shutdown, each also appended to the
   });
   await initHsm(config.hsm, dataDir);
   // Records another process (proofgate enrol, a crashed run) left unsealed: no count or timer rule is due.
-  const other = openConfiguredRepository(config);
-  t.teardown(() => other.close());
   // It MACs its records with the appliance's HSM key, as `proofgate enrol` does.
-  const otherToken = openHsmToken(config.hsm, dataDir);
-  t.teardown(() => otherToken.close());
-  const writer = new AuditTrail(other, await SoftwareKeyRing.create(), { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 },
-    { macKeys: await openAuditMacKeys(otherToken, config.hsm) });
-  await writer.prepare();
+  const { repo: other, writer } = await otherProcessAuditWriter(t, config, dataDir);
   const before = other.auditCheckpoints().length;
   const firstSeq = (other.lastAuditRecord()?.seq ?? 0) + 1;
   for (let i = firstSeq; i < firstSeq + 3; i += 1) writer.record(auditEntryFixture(i));
