@@ -3,6 +3,7 @@
 // key. Thresholds were set on the synthetic suite (npm run eval:liveness) and MUST be recalibrated on
 // frames from the appliance's own camera before production use.
 import { ConfigError, type SectionReader } from '../validate.js';
+import { readPassivePadSlot, type PassivePadSlotConfig } from './liveness-passive.js';
 
 export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'blink'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
@@ -92,6 +93,12 @@ export const livenessDefaults = {
     /** Fewest frames a sequence must have. */
     minFrames: 3,
   },
+  /**
+   * Passive presentation-attack model run on the selfie's face crop (liveness-passive.ts,
+   * PassivePadSlotConfig). null: none, and the audit reports the check as not configured. When
+   * configured, a selfie it does not score live is refused, and remote-active requires its pass.
+   */
+  passive: null as PassivePadSlotConfig | null,
   policy: {
     /**
      * Without a depth frame: 'refuse', or 'challenge-only' (accept on a passed active challenge alone).
@@ -155,6 +162,7 @@ export interface LivenessConfig {
   capture: { maxDepthPixels: number; maxSequenceFrames: number };
   depth: DepthCheckSettings;
   challenge: ChallengeSettings;
+  passive: PassivePadSlotConfig | null;
   policy: { withoutDepth: 'refuse' | 'challenge-only' | 'accept-risk'; maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
 }
 
@@ -232,6 +240,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   cap.done();
   const depth = readDepth(r.section('depth'));
   const challenge = readChallenge(r.section('challenge'));
+  const passive = readPassivePadSlot(r);
   const pol = r.section('policy');
   const policy = {
     withoutDepth: pol.oneOf('withoutDepth', ['refuse', 'challenge-only', 'accept-risk'] as const),
@@ -239,5 +248,5 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   };
   pol.done();
   r.done();
-  return { capture, depth, challenge, policy };
+  return { capture, depth, challenge, passive, policy };
 }
