@@ -55,7 +55,7 @@ t.test('checks: each refusal is named', async (t) => {
     { outcome: 'not-computed', refuses: true, reason: 'refused with an error: bad landmarks' }, 'an error in the check refuses, the run goes on');
 });
 
-function outcome(sequence: string, species: string, checks: Partial<Record<string, [SequenceCheck['outcome'], number | null]>>): SequenceOutcome {
+function outcome(sequence: string, species: string, checks: Record<string, [SequenceCheck['outcome'], number | null]>): SequenceOutcome {
   const list: SequenceCheck[] = Object.entries(checks).map(([name, [o, value]]) => ({
     name, value, threshold: name === 'motion-parallax' ? 0.03 : 0, outcome: o, reason: null,
     refuses: o === 'fail' || (o === 'not-computed' && name === 'motion-parallax'),
