@@ -20,7 +20,7 @@ import { CHECK_NAMES } from './lib/remote-liveness-checks.js';
 import { evaluateSequences } from './lib/remote-liveness-evaluation.js';
 import { checkFigures, closestCalls, COMBINED } from './lib/remote-liveness-metrics.js';
 import { renderRemoteLivenessPlot } from './lib/remote-liveness-plot.js';
-import { checkTable, closestCallsText, NOT_COMPUTABLE_NOTE } from './lib/remote-liveness-report.js';
+import { checkTable, closestCallsText, motionSummaryText, NOT_COMPUTABLE_NOTE, sourcesText } from './lib/remote-liveness-report.js';
 import { loadSequences } from './lib/sequences-csv.js';
 
 const USAGE = 'usage: npm run eval:remote-liveness -- (--data DIR | --synthetic) [--out DIR]';
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   console.log(`${sampleNote}`);
   console.log(`Motion check: ${measure.description}. Thresholds are the configuration's, not tuned on this data.`);
   console.log(`${NOT_COMPUTABLE_NOTE}\nRates: errors / n; 95% upper: exact one-sided Clopper-Pearson bound.\n`);
+  console.log(`${sourcesText(outcomes)}\n\nHow much the heads moved (a motion check can only use the motion the data holds):\n\n${motionSummaryText(outcomes)}\n`);
   for (const f of figures) console.log(`${checkTable(f)}\n`);
   console.log(closestCallsText(calls));
 

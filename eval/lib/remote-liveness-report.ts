@@ -1,7 +1,9 @@
 // Markdown tables of the browser-liveness evaluation: one table per check and one for the combined
 // decision (APCER per species with n, BPCER with n, each with its exact one-sided 95% upper bound), the
 // worst species, and the closest calls of the motion check.
+import { median } from './latency-stats.js';
 import { pct } from './liveness-metrics.js';
+import type { EvaluatedSequence } from './remote-liveness-evaluation.js';
 import { COMBINED, type CheckFigures, type CheckRates, type CloseCall } from './remote-liveness-metrics.js';
 
 const TITLES: Record<string, string> = {
@@ -45,3 +47,35 @@ export function closestCallsText(calls: { attacks: CloseCall[]; bonaFide: CloseC
 
 export const NOT_COMPUTABLE_NOTE = 'A still (one frame) cannot show motion: the motion check reports it "not computable" and the product '
   + 'refuses it, so it counts as an attack refused or a bona fide refused; the "not computable" column counts them.';
+
+/** Per source: sequences, frames, and the notes the folder gives (NUAA's "frames seconds apart"). */
+export function sourcesText(outcomes: readonly EvaluatedSequence[]): string {
+  const sources = [...new Set(outcomes.map((o) => o.source))];
+  const lines = ['| source | sequences | stills | frames | notes |', '|---|---:|---:|---:|---|'];
+  for (const s of sources) {
+    const of = outcomes.filter((o) => o.source === s);
+    const notes = [...new Set(of.map((o) => o.note).filter((n) => n !== ''))].join('; ');
+    lines.push(`| ${s} | ${of.length} | ${of.filter((o) => o.frameCount === 1).length} | ${of.reduce((n, o) => n + o.frameCount, 0)} | ${notes} |`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * How much the heads moved, per species: the median over multi-frame sequences of the yaw range the
+ * mesh saw (largest minus smallest yaw) and of the median inter-ocular distance. A check of motion can
+ * only be as good as the motion the data holds.
+ */
+export function motionSummaryText(outcomes: readonly EvaluatedSequence[]): string {
+  const species = [...new Set(outcomes.map((o) => o.species))];
+  const lines = ['| species | multi-frame sequences | median yaw range (deg) | median inter-ocular (px) |', '|---|---:|---:|---:|'];
+  if (!outcomes.some((o) => o.frameCount > 1)) return 'no multi-frame sequences';
+  for (const s of species) {
+    const seqs = outcomes.filter((o) => o.species === s && o.frameCount > 1);
+    if (seqs.length === 0) continue;
+    const ranges = seqs.map((o) => o.frames.map((f) => f.yawDeg).filter((y): y is number => y !== null))
+      .filter((y) => y.length > 1).map((y) => Math.max(...y) - Math.min(...y));
+    const iods = seqs.flatMap((o) => o.frames.map((f) => f.interocularPx).filter((d): d is number => d !== null));
+    lines.push(`| ${s} | ${seqs.length} | ${ranges.length ? median(ranges).toFixed(1) : '-'} | ${iods.length ? median(iods).toFixed(0) : '-'} |`);
+  }
+  return lines.join('\n');
+}
