@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const dataDir = values.data ? path.resolve(values.data) : generateSyntheticSuite();
   const sequences = loadSequences(dataDir);
   const config = buildConfig({});
-  const measure = await loadMotionCheck(config);
+  const measure = loadMotionCheck(config);
   const outDir = path.resolve(values.out);
   mkdirSync(outDir, { recursive: true });
 

@@ -7,6 +7,7 @@
 //   still, and a signal that cannot be computed raises nothing (the motion check refuses the still);
 // - passive-pad: the passive presentation-attack model, "not configured" while no model is set.
 import { validateLandmarks } from '../../src/liveness/capture.js';
+import type { MotionConsistencyReport } from '../../src/liveness/index.js';
 import type { LandmarkView } from '../../src/liveness/facemesh-points.js';
 import type { FrameAnalysis } from './sequence-frames.js';
 
@@ -24,15 +25,8 @@ export interface SequenceCheck {
   readonly detail?: Record<string, unknown>;
 }
 
-/** measureMotionConsistency's report (src/liveness/motion-consistency.ts). */
-export interface MotionReport {
-  readonly name: string;
-  readonly value: number | null;
-  readonly motion: number;
-  readonly threshold: number;
-  readonly outcome: 'pass' | 'fail' | 'not-computed';
-  readonly reason: string | null;
-}
+/** measureMotionConsistency's report. */
+export type MotionReport = MotionConsistencyReport;
 
 /** The motion check as the server runs it, bound to its settings. */
 export type MotionCheck = (views: LandmarkView[]) => MotionReport;
@@ -67,7 +61,7 @@ export function motionCheck(frames: readonly FrameAnalysis[], measure: MotionChe
     const r = measure(views);
     return {
       name: 'motion-parallax', value: r.value, threshold: r.threshold, outcome: r.outcome, reason: r.reason,
-      refuses: r.outcome !== 'pass', detail: { motionDeg: r.motion, framesUsed: withFace.length },
+      refuses: r.outcome !== 'pass', detail: { motionDeg: r.motion, framesUsed: withFace.length, perFrame: r.perFrame },
     };
   } catch (error) {
     return { ...base, outcome: 'not-computed', reason: `refused with an error: ${(error as Error).message}` };
@@ -78,6 +72,7 @@ export function motionCheck(frames: readonly FrameAnalysis[], measure: MotionChe
  * Byte-identical frames: a camera's sensor noise makes two real frames differ, so a repeated frame is a
  * looped or injected picture. Near-identical frames (re-encoded copies) are the server's injection
  * signals module's to judge; this evaluation reports exact copies.
+ * TODO(injection-signals): use src/liveness/injection-signals.ts (near-identical frames) once it is on this branch.
  */
 export function identicalFramesCheck(frames: readonly FrameAnalysis[]): SequenceCheck {
   const base = { name: 'identical-frames', threshold: 0 };

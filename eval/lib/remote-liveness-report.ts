@@ -54,7 +54,9 @@ export function sourcesText(outcomes: readonly EvaluatedSequence[]): string {
   const lines = ['| source | sequences | stills | frames | notes |', '|---|---:|---:|---:|---|'];
   for (const s of sources) {
     const of = outcomes.filter((o) => o.source === s);
-    const notes = [...new Set(of.map((o) => o.note).filter((n) => n !== ''))].join('; ');
+    const distinct = [...new Set(of.map((o) => o.note).filter((n) => n !== ''))];
+    // A generator writes one note per sequence (its parameters): show one, not all.
+    const notes = distinct.length <= 3 ? distinct.join('; ') : `${distinct.length} distinct notes, e.g. ${distinct[0]}`;
     lines.push(`| ${s} | ${of.length} | ${of.filter((o) => o.frameCount === 1).length} | ${of.reduce((n, o) => n + o.frameCount, 0)} | ${notes} |`);
   }
   return lines.join('\n');

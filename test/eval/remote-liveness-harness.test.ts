@@ -56,7 +56,7 @@ function registerTests(): void {
   });
 
   t.test('each sequence through the engine and the checks', async (t) => {
-    const measure = await loadMotionCheck(buildConfig({}));
+    const measure = loadMotionCheck(buildConfig({}));
     const outcomes = await evaluateSequences(engine, loadSequences(dir), measure.check);
     const by = (name: string): EvaluatedSequence => outcomes.find((o) => o.sequence === name)!;
     const check = (name: string, c: string) => by(name).checks.find((x) => x.name === c)!;

@@ -15,7 +15,7 @@ function frame(sha: string, faces = 1, size = 640): FrameAnalysis {
     yawDeg: null, interocularPx: null, problem: faces > 0 ? null : 'no-detection',
   };
 }
-const report = (over: Partial<MotionReport>): MotionReport => ({ name: 'motion-parallax', value: 0.05, motion: 12, threshold: 0.03, outcome: 'pass', reason: null, ...over });
+const report = (over: Partial<MotionReport>): MotionReport => ({ name: 'motion-parallax', value: 0.05, motion: 12, threshold: 0.03, outcome: 'pass', reason: null, perFrame: [0.05], ...over });
 
 t.test('checks: a still is not computable for motion (refused) and raises no injection signal', async (t) => {
   let calls = 0;
@@ -35,7 +35,7 @@ t.test('checks: a still is not computable for motion (refused) and raises no inj
   const live = judgeSequence([frame('a'), frame('b'), frame('c')], measure);
   t.ok(live.accepted, 'three distinct one-face frames with a passing motion check are accepted');
   t.equal(calls, 1);
-  t.same(live.checks.find((c) => c.name === 'motion-parallax')!.detail, { motionDeg: 12, framesUsed: 3 });
+  t.same(live.checks.find((c) => c.name === 'motion-parallax')!.detail, { motionDeg: 12, framesUsed: 3, perFrame: [0.05] });
 });
 
 t.test('checks: each refusal is named', async (t) => {
