@@ -20,7 +20,7 @@ import { CHECK_NAMES } from './lib/remote-liveness-checks.js';
 import { evaluateSequences } from './lib/remote-liveness-evaluation.js';
 import { checkFigures, closestCalls, COMBINED } from './lib/remote-liveness-metrics.js';
 import { renderRemoteLivenessPlot } from './lib/remote-liveness-plot.js';
-import { checkTable, closestCallsText, motionSummaryText, NOT_COMPUTABLE_NOTE, sourcesText } from './lib/remote-liveness-report.js';
+import { checkTable, closestCallsText, motionSummaryText, NOT_COMPUTABLE_NOTE, refusalReasonsText, sourcesText } from './lib/remote-liveness-report.js';
 import { loadSequences } from './lib/sequences-csv.js';
 
 const USAGE = 'usage: npm run eval:remote-liveness -- (--data DIR | --synthetic) [--out DIR]';
@@ -94,13 +94,14 @@ async function main(): Promise<void> {
   console.log(`${NOT_COMPUTABLE_NOTE}\nRates: errors / n; 95% upper: exact one-sided Clopper-Pearson bound.\n`);
   console.log(`${sourcesText(outcomes)}\n\nHow much the heads moved (a motion check can only use the motion the data holds):\n\n${motionSummaryText(outcomes)}\n`);
   for (const f of figures) console.log(`${checkTable(f)}\n`);
+  console.log(`${refusalReasonsText(outcomes, 'motion-parallax')}\n`);
   console.log(closestCallsText(calls));
 
   const report = { source, sequences: outcomes.length, frames: frameTotal, sampleNote, motionCheck: measure.description, settings: measure.settings, figures, closestCalls: calls };
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'outcomes.json'), `${JSON.stringify(outcomes, null, 1)}\n`);
   const caption = `${outcomes.length} sequences from ${values.synthetic ? 'the synthetic suite' : path.basename(dataDir)}: a few samples, indicative only`;
-  writeFileSync(path.join(outDir, 'remote-liveness.png'), renderRemoteLivenessPlot(outcomes, combined, 'motion-parallax', caption));
+  writeFileSync(path.join(outDir, 'remote-liveness.png'), renderRemoteLivenessPlot(outcomes, combined, 'motion-parallax', caption, measure.settings.minMotionDeg));
   console.log(`\nWrote ${path.relative(process.cwd(), outDir)}/report.json, outcomes.json, remote-liveness.png`);
 }
 

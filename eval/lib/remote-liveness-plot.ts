@@ -9,7 +9,13 @@ import type { CheckFigures, SequenceOutcome } from './remote-liveness-metrics.js
 const BONA_FIDE: Rgb = [0, 150, 0];
 const PALETTE: readonly Rgb[] = [[200, 0, 0], [230, 120, 0], [160, 80, 0], [220, 0, 160], [0, 90, 220], [0, 170, 220], [90, 0, 200], [120, 120, 0], [0, 0, 0]];
 
-export function renderRemoteLivenessPlot(outcomes: readonly SequenceOutcome[], combined: CheckFigures, check: string, caption: string): Buffer {
+/**
+ * `minMotionDeg`: sequences whose head moved less than this (the check's detail.motionDeg) are drawn as
+ * crosses: their score was measured, but the check refused them for too little motion, not for flatness.
+ */
+export function renderRemoteLivenessPlot(
+  outcomes: readonly SequenceOutcome[], combined: CheckFigures, check: string, caption: string, minMotionDeg: number,
+): Buffer {
   const species = ['bona-fide', ...[...new Set(outcomes.filter((o) => o.label === 'attack').map((o) => o.species))].sort()];
   const colour = (s: string): Rgb => (s === 'bona-fide' ? BONA_FIDE : PALETTE[(species.indexOf(s) - 1) % PALETTE.length]);
   const rowH = 34;
@@ -53,10 +59,11 @@ export function renderRemoteLivenessPlot(outcomes: readonly SequenceOutcome[], c
       const jitter = ((k % 5) - 2) * 4;
       if (chk && typeof chk.value === 'number' && Number.isFinite(chk.value)) {
         const x = Math.round(px(chk.value));
+        const motionDeg = chk.detail?.motionDeg;
+        const littleMotion = chk.outcome === 'not-computed' || (typeof motionDeg === 'number' && motionDeg < minMotionDeg);
         if (chk.outcome === 'pass') c.fillRect(x - 2, y + jitter - 2, 5, 5, col);
-        else if (chk.outcome === 'fail') c.strokeRect(x - 2, y + jitter - 2, 4, 4, col);
+        else if (!littleMotion) c.strokeRect(x - 2, y + jitter - 2, 4, 4, col);
         else {
-          // A value measured, but the check was not computed (too little motion): a cross.
           c.line(x - 2, y + jitter - 2, x + 2, y + jitter + 2, col);
           c.line(x - 2, y + jitter + 2, x + 2, y + jitter - 2, col);
         }
@@ -68,7 +75,7 @@ export function renderRemoteLivenessPlot(outcomes: readonly SequenceOutcome[], c
     const text = figure ? `${String(figure.total).padEnd(4)}${(100 * figure.rate).toFixed(1)}%` : '-';
     c.text(P.x + P.w + 14, y - 3, text, col);
   });
-  c.text(20, P.y + P.h + 40, 'FILLED: PASSED  HOLLOW: FAILED  CROSS: NOT COMPUTED (TOO LITTLE MOTION).  RIGHT: N AND COMBINED DECISION.', grey);
+  c.text(20, P.y + P.h + 40, 'FILLED: PASSED  HOLLOW: FAILED AS FLAT  CROSS: TOO LITTLE HEAD MOTION TO JUDGE.  RIGHT: N AND COMBINED DECISION.', grey);
   c.text(20, P.y + P.h + 56, 'FEW SAMPLES: READ THE MARGINS, NOT THE RATES. THRESHOLDS ARE NOT TUNED ON THIS DATA.', grey);
   return c.toPng();
 }

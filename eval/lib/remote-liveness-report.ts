@@ -38,10 +38,10 @@ export function checkTable(f: CheckFigures): string {
 
 export function closestCallsText(calls: { attacks: CloseCall[]; bonaFide: CloseCall[] }): string {
   const fmt = (c: CloseCall) => `${c.sequence} (${c.species}): ${c.value.toFixed(4)} vs threshold ${c.threshold} (x${c.ratio.toFixed(2)}, ${c.outcome})`;
-  const lines = ['Closest calls of the motion check (value / threshold; above x1.00 passes):'];
+  const lines = ['Closest calls of the motion check (value / threshold; at or above x1.00 the parallax passes):'];
   if (calls.attacks.length === 0 && calls.bonaFide.length === 0) lines.push('  none: no sequence had a computed motion value');
-  for (const c of calls.attacks) lines.push(`  attack nearest to passing: ${fmt(c)}`);
-  for (const c of calls.bonaFide) lines.push(`  bona fide nearest to failing: ${fmt(c)}`);
+  for (const c of calls.attacks) lines.push(`  attack, highest score: ${fmt(c)}`);
+  for (const c of calls.bonaFide) lines.push(`  bona fide, lowest score: ${fmt(c)}`);
   return lines.join('\n');
 }
 
@@ -78,6 +78,22 @@ export function motionSummaryText(outcomes: readonly EvaluatedSequence[]): strin
       .filter((y) => y.length > 1).map((y) => Math.max(...y) - Math.min(...y));
     const iods = seqs.flatMap((o) => o.frames.map((f) => f.interocularPx).filter((d): d is number => d !== null));
     lines.push(`| ${s} | ${seqs.length} | ${ranges.length ? median(ranges).toFixed(1) : '-'} | ${iods.length ? median(iods).toFixed(0) : '-'} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Why a check refused, per label: its reasons with the numbers taken out, counted. */
+export function refusalReasonsText(outcomes: readonly EvaluatedSequence[], check: string): string {
+  const lines = [`Why ${check} refused (reasons with their numbers replaced by N):`];
+  for (const label of ['bona-fide', 'attack'] as const) {
+    const counts = new Map<string, number>();
+    for (const o of outcomes.filter((x) => x.label === label)) {
+      const c = o.checks.find((x) => x.name === check);
+      if (!c?.refuses) continue;
+      const kind = (c.reason ?? c.outcome).replace(/-?\d+(\.\d+)?/g, 'N');
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+    for (const [kind, n] of [...counts].sort((a, b) => b[1] - a[1])) lines.push(`  ${label}: ${n} x ${kind}`);
   }
   return lines.join('\n');
 }
