@@ -44,8 +44,9 @@ export function randomMotionScript(rng: SeededRandom, steps: readonly HeadStep[]
   };
 }
 
-export function scriptDurationMs(script: MotionScript): number {
-  return script.leadInMs + script.steps.length * script.stepMs + 200;
+/** The steps' end plus a short moment facing the camera again (`tailMs`). */
+export function scriptDurationMs(script: MotionScript, tailMs = 200): number {
+  return script.leadInMs + script.steps.length * script.stepMs + tailMs;
 }
 
 /** Two distinct steps in random order (as the server's challenge picks them). */

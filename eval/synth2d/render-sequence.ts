@@ -27,8 +27,12 @@ export interface SequenceRequest {
   resolution?: readonly [number, number];
   /** Milliseconds per step (default 1400, the page's liveness.challenge.stepMs default). */
   stepMs?: number;
-  /** Overrides the drawn JPEG quality. */
-  jpegQuality?: number;
+  /** Overrides of the drawn webcam (JPEG quality, noise, ...). */
+  webcam?: Partial<Omit<WebcamModel, 'width' | 'height'>>;
+  /** Overrides the drawn time facing the camera before the first step. */
+  leadInMs?: number;
+  /** Time facing the camera after the last step (default 200 ms). */
+  tailMs?: number;
 }
 
 export interface RenderedSequence {
@@ -63,15 +67,15 @@ export function renderSequence(req: SequenceRequest): RenderedSequence {
   const rng = new SeededRandom(`${req.seed}:${req.species}:${req.portrait.subject.id}`);
   const steps = req.steps ? [...req.steps] : randomSteps(rng);
   const fps = req.fps ?? 10;
-  const cam = randomWebcam(rng, req.resolution);
-  if (req.jpegQuality !== undefined) cam.jpegQuality = req.jpegQuality;
+  const cam: WebcamModel = { ...randomWebcam(rng, req.resolution), ...req.webcam };
   const intrinsics = webcamIntrinsics(cam);
   const script = randomMotionScript(rng, steps, req.stepMs ?? 1400);
+  if (req.leadInMs !== undefined) script.leadInMs = req.leadInMs;
   const ctx: SceneContext = { portrait: req.portrait, head: buildHeadModel(req.portrait), cam, intrinsics, script, rng };
   const backdrop = roomBackdrop(cam.width, cam.height, rng);
   const scene = sceneFor(req.species, ctx);
   const raster = new TexturedRaster(cam.width, cam.height, intrinsics);
-  const count = Math.max(2, Math.round((scriptDurationMs(script) * fps) / 1000));
+  const count = Math.max(2, Math.round((scriptDurationMs(script, req.tailMs) * fps) / 1000));
   const exposurePhase = rng.uniform(0, 2 * Math.PI);
   const frames: Buffer[] = [];
   for (let i = 0; i < count; i++) {

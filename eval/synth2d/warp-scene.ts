@@ -21,9 +21,14 @@ export function warp2dScene(ctx: SceneContext): Scene {
   }
   ax /= 468; ay /= 468;
   const faceHalfPx = (maxX - minX) / 2;
-  // Screen pixels per picture pixel: the face spans 25-40% of the frame width.
-  const scale = (rng.uniform(0.25, 0.4) * cam.width) / (2 * faceHalfPx);
-  const centre = [cam.width / 2 + rng.uniform(-0.08, 0.08) * cam.width, cam.height / 2 + rng.uniform(-0.05, 0.1) * cam.height] as const;
+  // Screen pixels per picture pixel: the face spans 25-40% of the frame width, more when needed for the
+  // picture to cover the frame (an injected feed has no edges).
+  const scale = Math.max((rng.uniform(0.25, 0.4) * cam.width) / (2 * faceHalfPx), (1.15 * cam.width) / tex.width, (1.15 * cam.height) / tex.height);
+  const want = [cam.width / 2 + rng.uniform(-0.08, 0.08) * cam.width, cam.height / 2 + rng.uniform(-0.05, 0.1) * cam.height];
+  // Where the face centre may sit with the picture still covering the frame (a small margin for the warp).
+  const clampTo = (v: number, anchor: number, size: number, frame: number) =>
+    Math.min(anchor * scale - 0.04 * frame, Math.max(frame - (size - anchor) * scale + 0.04 * frame, v));
+  const centre = [clampTo(want[0], ax, tex.width, cam.width), clampTo(want[1], ay, tex.height, cam.height)] as const;
   const shiftAmp = rng.uniform(0.2, 0.4);
   const sigma = rng.uniform(0.5, 0.85);
   const perspective = rng.uniform(0.05, 0.2);
