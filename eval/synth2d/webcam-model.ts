@@ -1,7 +1,8 @@
 // The webcam between the scene and the JPEG: resolution and field of view, exposure gain, gamma and a
 // white-balance colour cast, sensor noise and JPEG quality, drawn per sequence from a seed.
 import type { SeededRandom } from '../../src/liveness/random-source.js';
-import { encodeJpeg, type RgbImage } from '../lib/rgb-image.js';
+import type { RgbImage } from '../lib/rgb-image.js';
+import { encodeJpeg420 } from './fast-jpeg.js';
 import type { PinholeIntrinsics } from '../synth/scene-raster.js';
 
 export const WEBCAM_RESOLUTIONS = [[640, 480], [1280, 720], [320, 240]] as const;
@@ -85,6 +86,7 @@ export function exposeFrame(ideal: RgbImage, cam: WebcamModel, rng: SeededRandom
   return { width: ideal.width, height: ideal.height, rgb: out };
 }
 
+/** 4:2:0, as webcams and browsers encode. */
 export function webcamJpeg(frame: RgbImage, cam: WebcamModel): Buffer {
-  return encodeJpeg(frame, cam.jpegQuality);
+  return encodeJpeg420(frame, cam.jpegQuality);
 }
