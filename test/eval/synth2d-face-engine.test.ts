@@ -6,6 +6,7 @@ import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import type { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { estimateYawDeg } from '../../src/liveness/landmark-motion.js';
 import { PORTRAIT_SUBJECTS, loadPortrait, type Portrait } from '../../eval/synth2d/portrait-subjects.js';
+import { fakeCameraClip } from '../../eval/synth2d/fake-camera-clip.js';
 import { renderSequence } from '../../eval/synth2d/render-sequence.js';
 import { loadEngine, missingModels } from '../helpers/face-engine-fixture.js';
 
@@ -52,5 +53,19 @@ function registerTests(): void {
     t.same(faces, faces.map(() => 1), `one face in every frame (${faces.join(' ')})`);
     const spread = Math.max(...yaw) - Math.min(...yaw);
     t.ok(spread < 8, `a still print's landmark yaw hardly moves (spread ${spread.toFixed(1)} deg)`);
+  });
+
+  t.test('a fake-camera clip of a left turn shows the face turning left', async (t) => {
+    const clip = fakeCameraClip({ species: 'bona-fide', portrait, steps: ['turn-left'], leadInMs: 300, stepMs: 1200, tailMs: 200 });
+    const frames: Buffer[] = [];
+    for (let start = 0; start < clip.length;) {
+      const end = clip.indexOf(Buffer.from([0xff, 0xd9]), start) + 2;
+      frames.push(clip.subarray(start, end));
+      start = end;
+    }
+    // Facing, at the step's peak (300 ms + 40-65% of 1200 ms), facing again.
+    const { faces, yaw } = await yaws([frames[0], frames[Math.round(0.9 * 30)], frames.at(-1)!]);
+    t.same(faces, [1, 1, 1], 'one face in each');
+    t.ok(yaw[1] < yaw[0] - 15 && yaw[1] < yaw[2] - 15, `yaw ${yaw.map((y) => y.toFixed(1)).join(' → ')}: down at the peak, back after`);
   });
 }
