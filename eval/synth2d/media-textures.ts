@@ -5,7 +5,7 @@
 // soft glare spot.
 import type { SeededRandom } from '../../src/liveness/random-source.js';
 import type { RgbImage } from '../lib/rgb-image.js';
-import { resampleRgb } from './image-ops.js';
+import { boxBlurRgb, resampleRgb } from './image-ops.js';
 
 export interface PrintLook {
   blackLevel: number;
@@ -91,5 +91,9 @@ export function screenTexture(picture: RgbImage, look: ScreenLook): { texture: R
       }
     }
   }
+  // Half the grid's contrast: the webcam's optics blur a display seen from a hand's length, and an
+  // unfiltered grid makes moiré strong enough that the face detector misses a fifth of the frames.
+  const soft = boxBlurRgb({ width: w, height: h, rgb }, 1).rgb;
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (rgb[i] + soft[i]) >> 1;
   return { texture: { width: w, height: h, rgb }, bezelPx: bezel };
 }
