@@ -90,7 +90,8 @@ export function poseAt(script: MotionScript, tMs: number): HeadPose {
     if (at.step === 'turn-left') yawDeg -= script.turnDeg * e;
     else if (at.step === 'turn-right') yawDeg += script.turnDeg * e;
     else if (at.step === 'look-up') pitchDeg += script.lookUpDeg * e;
-    else eyeClosure = Math.max(0, 1 - Math.abs(at.fraction - 0.5) / 0.12);
+    // Shut for about a quarter of the step, closing and opening over about a tenth each side.
+    else eyeClosure = Math.min(1, Math.max(0, (0.22 - Math.abs(at.fraction - 0.5)) / 0.08));
   }
   const offsetMm = [script.swayMm * sway(3, 0.31), script.swayMm * 0.6 * sway(4, 0.41), script.swayMm * 2 * sway(5, 0.19)] as const;
   return { yawDeg, pitchDeg, rollDeg, eyeClosure, offsetMm };
