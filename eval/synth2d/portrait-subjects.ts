@@ -2,7 +2,7 @@
 // demo folder (an npm package, so a fresh clone has them), each a square portrait around one face with
 // room for hair, ears and neck, and that face's 468 landmarks as the face engine finds them. The
 // centres are the face engine's detections on the demo photos; the half-side is 1.5x the detection box
-// width. Kept: faces within about 17 degrees of frontal whose crop holds only that face.
+// width, or 300 px where a neighbour's face would otherwise enter the crop. Kept: faces within about 17 degrees of frontal whose crop holds only that face.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
