@@ -126,10 +126,10 @@ t.test('challenge-only: the page shows the instruction, the motion decides', asy
   const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
   const opened = await app.openSession();
   const { kind, nonce } = challengeOf(app, opened);
-  t.match(opened.html, new RegExp(`data-challenge-instruction="${CHALLENGE_INSTRUCTIONS[kind]}"`), 'the instruction is in the page data');
-  t.match(opened.html, new RegExp(`<strong>${CHALLENGE_INSTRUCTIONS[kind]}</strong>`), 'and shown');
+  const pageChallenge = JSON.parse(/data-challenge="([^"]*)"/.exec(opened.html)![1].replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as Record<string, unknown>;
+  t.match(pageChallenge, { steps: [{ kind }], frames: 10 }, 'the steps are in the page data');
+  t.match(opened.html, new RegExp(`<li class="step" data-kind="${kind}">`), 'and shown');
   t.match(opened.html, new RegExp(`data-challenge-nonce="${nonce}"`));
-  t.match(opened.html, /data-challenge-frames="10"/);
   t.notMatch(opened.html, /id="photo-file"/, 'no upload fallback: a still photo cannot pass');
   const reload = await app.openSession();
   t.ok(CHALLENGE_INSTRUCTIONS[challengeOf(app, reload).kind], 'every session gets a challenge');
@@ -151,7 +151,7 @@ t.test('challenge-only: the page shows the instruction, the motion decides', asy
 t.test('refuse (default): a passed challenge without depth is still refused as depth-required', async (t) => {
   const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();
-  t.notMatch(opened.html, /data-challenge-instruction/, 'the page films no challenge under refuse');
+  t.notMatch(opened.html, /data-challenge=/, 'the page films no challenge under refuse');
   const { kind, nonce } = challengeOf(app, opened);
   engine.willAnswer(...answers(undefined, kind));
   const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);

@@ -25,7 +25,7 @@ const MAX_NOTICE_CHARS = 2000;
 export function readVerificationPageConfig(r: SectionReader): VerificationPageConfig {
   const notice = r.optionalString('consentNotice') ?? null;
   if (notice !== null && (notice.length > MAX_NOTICE_CHARS || notice.trim().length === 0)) {
-    throw new ConfigError(r.key('consentNotice'), `plain text of 1..${MAX_NOTICE_CHARS} characters, or null`, notice.length > 80 ? `${notice.slice(0, 80)}…` : notice);
+    throw new ConfigError(r.key('consentNotice'), `plain text of 1..${MAX_NOTICE_CHARS} characters, or null`, notice);
   }
   const out: VerificationPageConfig = { consentNotice: notice, consentRequired: r.boolean('consentRequired') };
   r.done();

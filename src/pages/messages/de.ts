@@ -1,6 +1,6 @@
 // Der deutsche Katalog: dieselben Schlüssel wie en.ts (messages.ts prüft es beim Übersetzen,
 // test/pages/messages.test.ts prüft Vollständigkeit und Platzhalter).
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './en.js';
 
 export const de: MessageCatalogue = {
   'capture.title': 'Bestätigen Sie, dass Sie es sind',

@@ -70,3 +70,6 @@ export const en = {
   'firstTime.deviceStatus': 'This device has no document scanner, so the first verification cannot be done here. Go to a verification kiosk, or ask your IT service desk to enrol you in person. Cancel to return to sign-in.',
   'firstTime.cancel': 'Cancel and return to sign-in',
 } as const;
+
+/** A catalogue: a text for every key of the English one. */
+export type MessageCatalogue = Readonly<Record<keyof typeof en, string>>;
