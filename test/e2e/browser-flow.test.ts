@@ -116,7 +116,8 @@ t.test('challenge-only: the steps are shown with a direction icon over the mirro
   const steps = await page.locator('#steps li.step').evaluateAll((els) => els.map((el) => ({
     kind: (el as HTMLElement).dataset.kind!, text: el.textContent!.trim(), direction: el.querySelector('svg')?.getAttribute('data-direction') ?? null,
   })));
-  t.ok(steps.length >= 1, 'the steps are listed before the camera starts');
+  t.equal(steps.length, app.config.liveness.challenge.steps, 'the session\'s steps are listed before the camera starts');
+  t.equal(new Set(steps.map((s) => s.kind)).size, steps.length, 'different steps');
   const expected: Record<string, string> = { 'turn-left': 'left', 'turn-right': 'right', 'look-up': 'up', blink: 'blink' };
   for (const s of steps) t.equal(s.direction, expected[s.kind], `${s.kind}: icon ${s.direction}`);
   t.equal(await page.locator('#photo-file').count(), 0, 'no upload fallback: the policy cannot accept a still');

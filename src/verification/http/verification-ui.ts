@@ -15,7 +15,7 @@ import { catalogueFor, type MessageCatalogue, type MessageKey } from '../../page
 import { negotiateLanguage } from '../../pages/messages/negotiate-language.js';
 import { verificationFlowFor } from '../flow/choose-flow.js';
 import { verificationPaths } from './verification-paths.js';
-import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from '../capture/session-challenge.js';
+import { CHALLENGE_INSTRUCTIONS, challengeInstruction, sessionChallenge } from '../capture/session-challenge.js';
 
 export interface CapturePageSettings {
   countdownSeconds: number;
@@ -35,9 +35,6 @@ export interface CapturePageSettings {
   firstTimeAvailable?: boolean;
   now?: () => number;
 }
-
-/** How long the page shows each challenge step while filming, when the liveness config does not say. */
-const DEFAULT_STEP_MS = 1400;
 
 function tierImpliedByLiveness(liveness: LivenessConfig): RequiredTier {
   switch (liveness.policy.withoutDepth) {
@@ -78,11 +75,11 @@ export class CapturePageUi implements VerificationUi {
     const paths = verificationPaths(externalPrefix(req), session.sessionId);
     const accountLabel = hintUpn(session) ?? 'this account';
     const formTargetOrigin = new URL(session.redirectUri).origin;
-    const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+    const challenge = sessionChallenge(session, s.liveness.challenge);
     const now = (s.now ?? Date.now)();
     if (verificationFlowFor(this.#repo, session).flow === 'first-time') {
       const kiosk = s.firstTimeAvailable
-        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: CHALLENGE_INSTRUCTIONS[challenge.kind], serverTime: now }
+        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: challengeInstruction(challenge.steps), serverTime: now }
         : null;
       sendPage(res, {
         title: kiosk ? messages['firstTime.title'] : messages['firstTime.unavailableTitle'], language,
@@ -94,8 +91,7 @@ export class CapturePageUi implements VerificationUi {
     const requiredTier = s.requiredTier?.(session) ?? tierImpliedByLiveness(s.liveness);
     // A browser camera has no depth: the page films the challenge only where the policy can accept it.
     const filmsChallenge = requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'challenge-only';
-    const kinds = [challenge.kind];
-    const steps: CaptureChallengeStep[] = kinds.map((kind) => ({ kind, text: stepText(messages, kind, CHALLENGE_INSTRUCTIONS[kind]) }));
+    const steps: CaptureChallengeStep[] = challenge.steps.map((kind) => ({ kind, text: stepText(messages, kind, CHALLENGE_INSTRUCTIONS[kind]) }));
     sendPage(res, {
       title: messages['capture.title'], language, staticPath: paths.staticPath, formTargetOrigin, withScript: true,
       body: capturePageBody({
@@ -103,7 +99,7 @@ export class CapturePageUi implements VerificationUi {
         maxWaitSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
         challengeNonce: challenge.nonce, serverTime: now, expiresAt: session.expiresAt,
         requiredTier, consent: { notice: s.page.consentNotice, required: s.page.consentRequired },
-        challenge: filmsChallenge ? challengeFilming(steps, DEFAULT_STEP_MS, s.challengeFrames, s.challengeFrameIntervalMs) : null,
+        challenge: filmsChallenge ? challengeFilming(steps, s.liveness.challenge.stepMs, s.challengeFrames, s.challengeFrameIntervalMs) : null,
         acceptsStill: requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'accept-risk',
       }),
     });
