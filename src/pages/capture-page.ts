@@ -63,18 +63,18 @@ ${c ? html`<li>${fillMessage(t['capture.stepChallenge'], { steps: c.steps.map((s
 </ol>`;
 }
 
-function cancelForm(m: CapturePageModel): SafeHtml {
+/** Cancel; on the refusal page it is the one action left, so it is drawn as the primary one. */
+function cancelForm(m: CapturePageModel, role: 'primary' | 'secondary' = 'secondary'): SafeHtml {
   return html`<form id="cancel-form" method="post" action="${m.cancelUrl}">
 <input type="hidden" name="csrf" value="${m.csrfToken}">
-<button id="cancel" type="submit" class="secondary">${m.messages['capture.cancel']}</button>
+<button id="cancel" type="submit" class="${role}">${m.messages['capture.cancel']}</button>
 </form>`;
 }
 
 /** The device cannot meet the policy: no camera, no photo; the phone or a kiosk instead. */
 function cannotUseSection(m: CapturePageModel, reason: 'policy' | 'camera'): SafeHtml {
   const t = m.messages;
-  return html`<section id="cannot-use" class="cannot" aria-labelledby="cannot-heading"${reason === 'camera' ? html` hidden` : ''}>
-<h2 id="cannot-heading">${t['capture.cannotHeading']}</h2>
+  return html`<section id="cannot-use" class="cannot" aria-label="${t['capture.cannotHeading']}"${reason === 'camera' ? html` hidden` : ''}>
 <p id="cannot-reason">${reason === 'policy' ? t['capture.cannotPolicy'] : t['capture.cannotCamera']}</p>
 <p>${t['capture.alternatives']}</p>
 </section>`;
@@ -94,10 +94,10 @@ export function capturePageBody(m: CapturePageModel): SafeHtml {
   const t = m.messages;
   const account = html`<strong>${m.accountLabel}</strong>`;
   if (m.requiredTier === 'kiosk-depth') {
-    return html`<main id="verify" class="card capture" data-expires-at="${m.expiresAt}" data-server-time="${m.serverTime}">
+    return html`<main id="verify" class="card capture" data-expires-at="${m.expiresAt}" data-server-time="${m.serverTime}" data-messages="${JSON.stringify(t)}">
 <h1>${t['capture.title']}</h1>
-<p id="status" class="status" role="status" aria-live="polite">${t['capture.cannotPolicy']}</p>
-<div class="actions">${cancelForm(m)}</div>
+<p id="status" class="status" role="status" aria-live="polite">${t['capture.cannotHeading']}.</p>
+<div class="actions">${cancelForm(m, 'primary')}</div>
 ${cannotUseSection(m, 'policy')}
 <div id="handoff-slot">${m.handoff ?? ''}</div>
 <p class="intro">${fillMessage(t['capture.intro'], { account })}</p>

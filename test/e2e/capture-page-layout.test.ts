@@ -90,9 +90,9 @@ t.test('the policy needs a kiosk (default withoutDepth refuse): said before any 
   const browser = await launchWithCamera(t, null);
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     const { page, request, postBack } = await startRound(browser, app, { viewport, initScript: COUNT_CAMERA_REQUESTS });
-    t.match(await page.locator('#status').textContent(), /requires a check this browser cannot do \(a verification kiosk with a depth camera\)\. No photo is taken here\./);
+    t.equal(await page.locator('#status').textContent(), 'This device cannot be used for this check.');
     t.ok(await page.locator('#cannot-use').isVisible(), `${name}: the refusal section`);
-    t.match(await page.locator('#cannot-use').textContent(), /go to a verification kiosk/);
+    t.match(await page.locator('#cannot-use').textContent(), /requires a check this browser cannot do \(a verification kiosk with a depth camera\)\. No photo is taken here\.\s+Continue on your phone if it is offered below, or go to a verification kiosk/);
     t.equal(await page.locator('#handoff-slot').count(), 1, `${name}: the phone hand-off slot is there`);
     for (const id of ['#start-camera', '#take-photo', '#photo-file', '#preview']) t.equal(await page.locator(id).count(), 0, `${name}: no ${id}`);
     await page.waitForTimeout(300);
@@ -112,7 +112,8 @@ t.test('a browser without the camera API: told before any photo, the phone or a 
   const challengeApp = await appWithProfile(t, CHALLENGE_NO_AUTO);
   const live = await startRound(browser, challengeApp, { viewport: PHONE, initScript: NO_CAMERA_API });
   await live.page.locator('#cannot-use').waitFor({ state: 'visible' });
-  t.match(await live.page.locator('#status').textContent(), /^This browser cannot use a camera on this page\. Continue on your phone/);
+  t.equal(await live.page.locator('#status').textContent(), 'This device cannot be used for this check. This browser cannot use a camera on this page.');
+  t.match(await live.page.locator('#cannot-use').textContent(), /no camera this page can use[^]*Continue on your phone/);
   t.ok(await live.page.locator('#start-camera').isHidden(), 'no camera button');
   t.equal(await live.page.locator('#photo-file').count(), 0, 'no upload: the policy films a challenge');
   await assertAboveTheFold(t, live.page, ['#status', '#cancel'], 'phone without a camera API');

@@ -123,7 +123,7 @@
       return;
     }
     cannotUse.hidden = false;
-    say(`${reason} ${t('capture.alternatives')}`);
+    say(`${t('capture.cannotHeading')}. ${reason}`);
   }
 
   async function hasCamera() {
