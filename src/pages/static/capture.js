@@ -45,7 +45,12 @@
       setTimeout(watchExpiry, Math.min(left + 250, 60_000));
       return;
     }
-    if (finished || busy) return;
+    if (finished) return;
+    if (busy) {
+      // A capture is being checked: its answer carries the post-back if the session expired meanwhile.
+      setTimeout(watchExpiry, 1000);
+      return;
+    }
     finished = true;
     stopCamera();
     say(t('status.expired'));
