@@ -59,7 +59,7 @@ function stepsList(m: CapturePageModel): SafeHtml {
   }) : [];
   return html`<ol id="steps" class="steps">
 <li>${t['capture.stepPhoto']}</li>
-${c ? html`<li>${fillMessage(t['capture.stepChallenge'], { steps: c.steps.map((s) => s.text).join(t['capture.stepsJoiner']) })}<ol class="challenge-steps">${steps}</ol></li>` : ''}
+${c ? html`<li>${t['capture.stepChallenge']}<ol class="challenge-steps">${steps}</ol></li>` : ''}
 </ol>`;
 }
 
