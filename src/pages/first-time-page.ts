@@ -28,7 +28,7 @@ export interface FirstTimePageModel {
 
 const cancelForm = (m: FirstTimePageModel) => html`<form id="cancel-form" method="post" action="${m.cancelUrl}">
 <input type="hidden" name="csrf" value="${m.csrfToken}">
-<button id="cancel" type="submit" class="primary">${m.messages['firstTime.cancel']}</button>
+<button id="cancel" type="submit">${m.messages['firstTime.cancel']}</button>
 </form>`;
 
 export function firstTimePageBody(m: FirstTimePageModel): SafeHtml {
