@@ -67,8 +67,9 @@ t.test('a matching selfie is verified: signed id_token back, evidence encrypted,
 t.test('default policy (liveness refuse) denies a matching selfie: access_denied like any denial, the audit says why', async (t) => {
   const { app } = await appWithProfile(t, {});
   const opened = await app.openSession();
-  t.notMatch(opened.html, /data-challenge-instruction/, 'refuse: the page sends a single selfie, no challenge');
-  t.match(opened.html, /id="photo-file"/, 'refuse: the upload fallback stays');
+  // No browser can pass this policy: the page says so before any photo and offers no camera and no upload.
+  t.notMatch(opened.html, /data-challenge=|id="start-camera"|id="photo-file"/, 'refuse: no challenge, no camera, no upload on the page');
+  t.match(opened.html, /id="cannot-use"/, 'refuse: the page says this device cannot meet the policy');
   const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
   t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify that you are the owner of this account/ });
   t.same(Object.keys(res.json.postBack.fields).sort(), ['error', 'error_description', 'state']);

@@ -3,11 +3,16 @@
 // "biometrics"; what counts as good enough to say "verified" lives here, except liveness, whose one
 // policy is liveness.policy (src/config/sections/liveness.ts).
 import { ConfigError, type SectionReader } from '../validate.js';
+import { readVerificationPageConfig, verificationPageDefaults, type VerificationPageConfig } from './verification-page.js';
 
 export const verificationDefaults = {
   /** How many selfies a person may send in one session when a capture fails a quality gate (no face, blur...). */
   maxCaptureAttempts: 3,
-  /** Seconds of countdown the capture page shows before it takes the picture. */
+  /**
+   * The capture page takes the photo by itself once the picture has held steady for about 0.6 s; this is
+   * the most seconds it waits for that after the camera starts before it takes the photo anyway (0: it
+   * waits for a steady picture or the "Take photo now" button).
+   */
   captureCountdownSeconds: 3,
   /**
    * Frames the browser page records for the active challenge, one every challengeFrameIntervalMs while
@@ -67,6 +72,8 @@ export const verificationDefaults = {
      */
     maxFailuresPerDay: 10,
   },
+  /** The returning-user page: consent/privacy notice before the camera (verification-page.ts). */
+  page: verificationPageDefaults,
 };
 
 export interface VerificationQualityConfig {
@@ -97,6 +104,7 @@ export interface VerificationConfig {
   maxReturningEnvelopeBytes: number;
   quality: VerificationQualityConfig;
   lockout: VerificationLockoutConfig;
+  page: VerificationPageConfig;
 }
 
 function readLockout(r: SectionReader): VerificationLockoutConfig {
@@ -155,6 +163,7 @@ export function readVerificationConfig(r: SectionReader): VerificationConfig {
     maxReturningEnvelopeBytes: r.number('maxReturningEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
     quality: readQuality(r.section('quality')),
     lockout: readLockout(r.section('lockout')),
+    page: readVerificationPageConfig(r.section('page')),
   };
   if (out.challengeFrames + 1 > out.maxCapturesPerEnvelope) {
     throw new ConfigError(r.key('maxCapturesPerEnvelope'), `room for the selfie and challengeFrames (${out.challengeFrames + 1})`, out.maxCapturesPerEnvelope);

@@ -21,6 +21,7 @@ import type { DocumentInspector } from '../first-time/document-inspector.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
 import { recordEnrolment } from './record-enrolment.js';
 import { recordDecision } from './record-decision.js';
+import { sessionReference } from './session-reference.js';
 import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
 import { accountLockedCheck, activeLock, countLockoutFailure, lockStartedCheck, type LockoutFailure } from '../policy/account-lockout.js';
@@ -56,9 +57,10 @@ export interface RequestOrigin {
   clientIp: string | null;
 }
 
+/** `reference` (session-reference.ts) is what the person quotes to the service desk; the same shape whatever the reason. */
 export type CaptureReply =
-  | { outcome: 'retry'; message: string; attemptsLeft: number }
-  | { outcome: 'decided'; decision: Decision; message: string; postBack: PostBack };
+  | { outcome: 'retry'; message: string; attemptsLeft: number; reference: string }
+  | { outcome: 'decided'; decision: Decision; message: string; postBack: PostBack; reference: string };
 
 // What the person reads; reasons stay in the audit so a failed attempt teaches an attacker nothing.
 const DECISION_MESSAGES: Record<Decision, string> = {
@@ -221,7 +223,7 @@ export class VerificationService {
   ): Promise<CaptureReply> {
     const used = this.#useAttempt(session);
     const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
-    if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
+    if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft, reference: sessionReference(session.sessionId) };
     const checks: CheckResult[] = [...outcome.checks, {
       name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
       reason: `no usable ${denial.usable} in ${used} attempt(s)`,
@@ -257,7 +259,10 @@ export class VerificationService {
     this.#observeDecision(session, d, completed.outcome, record, origin);
     this.#logLockout(session, d, (record as { lockout: LockoutEffect | null } | null)?.lockout ?? null);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
-    return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
+    return {
+      outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields },
+      reference: sessionReference(session.sessionId),
+    };
   }
 
   /**

@@ -71,6 +71,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     liveness: config.liveness,
     challengeFrames: config.verification.challengeFrames,
     challengeFrameIntervalMs: config.verification.challengeFrameIntervalMs,
+    page: config.verification.page,
     firstTimeAvailable: deps.documents !== undefined,
     now: deps.now,
   });
