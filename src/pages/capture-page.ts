@@ -4,6 +4,7 @@
 // line read out by screen readers, and a cancel button that returns access_denied to Entra.
 // Behaviour lives in static/capture.js; everything it needs arrives in data-* attributes (escaped).
 import { html, type SafeHtml } from './html.js';
+import { handoffSection, type HandoffSectionModel } from './handoff-section.js';
 
 export interface CapturePageModel {
   /** Who Entra says is signing in (the hint's preferred_username or upn); shown, never trusted. */
@@ -19,6 +20,8 @@ export interface CapturePageModel {
   serverTime: number;
   /** Set when the page must film the active challenge (liveness.policy.withoutDepth 'challenge-only'). */
   challenge: { instruction: string; frames: number; intervalMs: number } | null;
+  /** "Use your phone" (handoff-section.ts); null: not offered (disabled, or this is the phone). */
+  handoff: HandoffSectionModel | null;
 }
 
 export const ACCEPTED_UPLOAD_TYPES = 'image/jpeg,image/png,image/webp';
@@ -53,6 +56,7 @@ ${c ? html`<p class="hint">This check needs a live camera: an uploaded photo can
 </section>`}
 
 <p id="status" class="status" role="status" aria-live="polite">Starting the camera…</p>
+${handoffSection(m.handoff)}
 
 <form id="cancel-form" method="post" action="${m.cancelUrl}">
 <input type="hidden" name="csrf" value="${m.csrfToken}">

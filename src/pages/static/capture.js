@@ -159,6 +159,13 @@
       postBackToSignIn(answer.postBack);
       return;
     }
+    if (answer && answer.outcome === 'decided' && !answer.postBack) {
+      // A phone of the hand-off: the computer posts the result to Entra, the phone is done.
+      finished = true;
+      stopCamera();
+      say(answer.message);
+      return;
+    }
     if (answer && answer.outcome === 'retry') {
       say(`${answer.message} Try again (${answer.attemptsLeft} ${answer.attemptsLeft === 1 ? 'attempt' : 'attempts'} left).`);
       setBusy(false);

@@ -22,7 +22,9 @@ CREATE TABLE handoffs (
   confirmed_at   INTEGER,
   ended_at       INTEGER,
   post_back_json TEXT CHECK (post_back_json IS NULL OR length(post_back_json) <= 65536),
-  CHECK ((state = 'issued') = (phone_sha256 IS NULL))
+  -- A phone is bound exactly from 'opened' on ('ended' may or may not have had one).
+  CHECK (state != 'issued' OR phone_sha256 IS NULL),
+  CHECK (state NOT IN ('opened', 'confirmed', 'decided') OR (phone_sha256 IS NOT NULL AND phone_csrf IS NOT NULL))
 ) STRICT;
 CREATE INDEX handoffs_session ON handoffs (session_id, created_at);
 `;

@@ -8,7 +8,7 @@ import type { VerificationUi } from '../../oidc/verification-ui.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import { externalPrefix } from '../../http/public-url.js';
 import { sendPage } from '../../pages/page-shell.js';
-import { capturePageBody } from '../../pages/capture-page.js';
+import { capturePageBody, type CapturePageModel } from '../../pages/capture-page.js';
 import { firstTimePageBody } from '../../pages/first-time-page.js';
 import { verificationFlowFor } from '../flow/choose-flow.js';
 import { verificationPaths } from './verification-paths.js';
@@ -23,6 +23,8 @@ export interface CapturePageSettings {
   challengeFrameIntervalMs: number;
   /** Document verification is wired: the first-time page explains the kiosk steps (else: not available). */
   firstTimeAvailable?: boolean;
+  /** The returning-user page offers "Use your phone" (verification.handoff.enabled). */
+  handoffEnabled?: boolean;
   now?: () => number;
 }
 
@@ -52,18 +54,33 @@ export class CapturePageUi implements VerificationUi {
       });
       return;
     }
-    const s = this.#settings;
-    const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
-    // A browser camera has no depth: the page films the challenge only where the policy can accept it.
-    const filmsChallenge = s.liveness.policy.withoutDepth === 'challenge-only';
+    const model = capturePageModel(this.#settings, session, { captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken }, accountLabel);
     sendPage(res, {
       title: 'Confirm it is you', staticPath: paths.staticPath, formTargetOrigin, withScript: true,
       body: capturePageBody({
-        accountLabel, captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken,
-        countdownSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
-        challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(),
-        challenge: filmsChallenge ? { instruction: CHALLENGE_INSTRUCTIONS[challenge.kind], frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
+        ...model,
+        handoff: this.#settings.handoffEnabled ? { startUrl: paths.handoff, csrfToken: session.csrfToken, staticPath: paths.staticPath } : null,
       }),
     });
   }
+}
+
+/**
+ * The returning-user capture page's model for a session, for the computer's page and for the phone's
+ * (handoff-routes.ts), which differ only in where they send the capture and the cancel and which token
+ * they carry. No hand-off section: the caller adds it where it belongs.
+ */
+export function capturePageModel(
+  s: CapturePageSettings, session: VerificationSession, urls: { captureUrl: string; cancelUrl: string; csrfToken: string }, accountLabel: string,
+): CapturePageModel {
+  const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+  // A browser camera has no depth: the page films the challenge only where the policy can accept it.
+  const filmsChallenge = s.liveness.policy.withoutDepth === 'challenge-only';
+  return {
+    accountLabel, ...urls,
+    countdownSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
+    challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(),
+    challenge: filmsChallenge ? { instruction: CHALLENGE_INSTRUCTIONS[challenge.kind], frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
+    handoff: null,
+  };
 }
