@@ -57,4 +57,6 @@ export interface HandoffStore {
   decide(handoffId: string, postBackJson: string, now: number): boolean;
   /** Reads and erases the waiting post-back: the first caller gets it, later ones null. */
   takePostBack(handoffId: string): string | null;
+  /** Erases post-backs no computer took before their session expired (at or before `now`); returns the count. */
+  eraseUncollectedPostBacks(now: number): number;
 }

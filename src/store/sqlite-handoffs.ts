@@ -45,6 +45,8 @@ export class SqliteHandoffStore implements HandoffStore {
       decide: db.prepare(`UPDATE handoffs SET state = 'decided', post_back_json = ?, ended_at = ? WHERE handoff_id = ? AND state IN ('opened', 'confirmed')`),
       readPostBack: db.prepare('SELECT post_back_json FROM handoffs WHERE handoff_id = ?'),
       erasePostBack: db.prepare('UPDATE handoffs SET post_back_json = NULL WHERE handoff_id = ? AND post_back_json IS NOT NULL'),
+      eraseUncollected: db.prepare(`UPDATE handoffs SET post_back_json = NULL WHERE post_back_json IS NOT NULL
+        AND session_id IN (SELECT session_id FROM verification_sessions WHERE expires_at <= ?)`),
     };
   }
 
@@ -95,5 +97,9 @@ export class SqliteHandoffStore implements HandoffStore {
       this.#s.erasePostBack.run(handoffId);
       return row.post_back_json;
     }).immediate();
+  }
+
+  eraseUncollectedPostBacks(now: number): number {
+    return this.#s.eraseUncollected.run(now).changes;
   }
 }

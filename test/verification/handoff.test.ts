@@ -12,6 +12,7 @@ import { startVerificationTestApp, type OpenedSession, type VerificationTestApp 
 import { faceJpeg } from '../helpers/face-photos.js';
 import { parseFormPost } from '../helpers/simulated-entra.js';
 import { buildConfig } from '../../src/config/index.js';
+import { sweepExpiredSessions } from '../../src/verification/flow/sweep-expired-sessions.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
@@ -323,4 +324,22 @@ t.test('config: disabled hides the section and issues nothing; a first-time sess
   t.throws(() => buildConfig({ verification: { handoff: { heartbeatSeconds: 90 } } }), /verification\.handoff\.heartbeatSeconds/);
   t.throws(() => buildConfig({ verification: { handoff: { enabled: 'yes' } } }), /verification\.handoff\.enabled/);
   t.throws(() => buildConfig({ verification: { handoff: { surprise: 1 } } }), /verification\.handoff\.surprise/);
+});
+
+t.test('a result no computer takes is erased by the expiry sweep once the session has expired', async (t) => {
+  const clock = { now: Date.now() };
+  const app = await appWithProfile(t, ACCEPT_RISK, clock);
+  const { opened, start } = await laptop(app);
+  const issued = (await issue(app, opened, start)).json;
+  const phone = new Phone(app);
+  const { csrf } = await openOnPhone(phone, issued);
+  await phone.form(`/handoff/p/${issued.handoffId}/confirm`, { csrf });
+  t.equal((await phone.capture(`/handoff/p/${issued.handoffId}/capture`, csrf)).status, 200);
+  t.equal(app.repository.handoffs.get(issued.handoffId)?.hasPostBack, true, 'the post-back waits for the computer');
+  sweepExpiredSessions({ repo: app.repository, audit: app.auditTrail }, clock.now);
+  t.equal(app.repository.handoffs.get(issued.handoffId)?.hasPostBack, true, 'kept while the session lasts');
+  clock.now = opened.session.expiresAt;
+  sweepExpiredSessions({ repo: app.repository, audit: app.auditTrail }, clock.now);
+  t.equal(app.repository.handoffs.get(issued.handoffId)?.hasPostBack, false, 'erased once it has expired');
+  t.equal((await completeOnLaptop(app, issued, opened.session.csrfToken)).status, 409);
 });
