@@ -82,6 +82,6 @@ export function createVerification(deps: VerificationDeps): Verification {
   const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now }, routeSettings, { log, metrics });
   const handoffs = new HandoffService({ repo: deps.repository, audit: deps.audit, verification: service, config: config.verification.handoff, log, now });
   // Mounted whether enabled or not: with the hand-off disabled no QR code is issued, so no phone route finds one.
-  router.use(createHandoffRouter(handoffs, pageSettings, routeSettings, { log, metrics, now }));
+  router.use(createHandoffRouter(handoffs, pageSettings, { ...routeSettings, publicBaseUrl: config.server.publicBaseUrl }, { log, metrics, now }));
   return { ui, router, service, handoffs };
 }

@@ -17,7 +17,7 @@ import { ProofgateError } from '../../core/errors.js';
 import { hintUpn } from '../../core/domain.js';
 import type { Logger } from '../../core/log.js';
 import { clientAddress } from '../../http/client-address.js';
-import { externalPrefix, externalUrl } from '../../http/public-url.js';
+import { externalPrefix } from '../../http/public-url.js';
 import type { ApplianceMetrics } from '../../observability/metrics.js';
 import { sendFormPost } from '../../oidc/form-post.js';
 import { sendPage } from '../../pages/page-shell.js';
@@ -39,6 +39,8 @@ export const HANDOFF_COOKIE = 'proofgate_handoff';
 
 export interface HandoffRouteSettings extends CaptureLimits, CaptureBodyLimits {
   maxBodyBytes: number;
+  /** server.publicBaseUrl: the QR link is built on it (the issuer's URL, the one the phone must reach). */
+  publicBaseUrl: string;
 }
 
 const param = (req: Request, name: string) => (typeof req.params[name] === 'string' ? req.params[name] : '');
@@ -87,7 +89,7 @@ export function createHandoffRouter(
   router.post('/verify/:sessionId/handoff', async (req: Request, res: Response) => {
     const sessionId = param(req, 'sessionId');
     const issued = handoffs.issue(sessionId, req.get('x-csrf-token'), origin(req));
-    const url = externalUrl(req, `/handoff/${issued.token}`);
+    const url = `${settings.publicBaseUrl.replace(/\/+$/, '')}/handoff/${issued.token}`;
     const paths = handoffPaths(externalPrefix(req), sessionId, issued.handoffId);
     json(res, { handoffId: issued.handoffId, code: issued.code, expiresAt: issued.expiresAt, qr: await qrSvgDataUrl(url), url, ...paths });
   }, jsonErrors);
