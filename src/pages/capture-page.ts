@@ -56,11 +56,11 @@ ${c ? html`<p class="hint">This check needs a live camera: an uploaded photo can
 </section>`}
 
 <p id="status" class="status" role="status" aria-live="polite">Starting the camera…</p>
-${handoffSection(m.handoff)}
 
 <form id="cancel-form" method="post" action="${m.cancelUrl}">
 <input type="hidden" name="csrf" value="${m.csrfToken}">
 <button id="cancel" type="submit" class="secondary">Cancel</button>
 </form>
+${handoffSection(m.handoff)}
 </main>`;
 }
