@@ -74,7 +74,38 @@ export const verificationDefaults = {
   },
   /** The returning-user page: consent/privacy notice before the camera (verification-page.ts). */
   page: verificationPageDefaults,
+  /**
+   * Phone hand-off (docs/verification.md, "Phone hand-off"): a returning user's page offers a QR code that
+   * opens this verification on a phone, which takes the photo while the computer finishes the sign-in.
+   * The phone must reach the appliance at its public URL (the one the computer uses).
+   */
+  handoff: {
+    /** Whether the returning-user page offers "Use your phone". */
+    enabled: true,
+    /**
+     * How long a QR code's link may be opened, in seconds (never beyond the session's own expiry). The
+     * link works once: the first phone to open it is bound to the session, any later opener is refused.
+     */
+    ttlSeconds: 300,
+    /** Most QR codes one session may ask for (each new one ends the unopened one before it). */
+    maxPerSession: 5,
+    /** Most progress streams (SSE) one session may hold open on one node; the page falls back to polling. */
+    maxStreamsPerSession: 2,
+    /** Seconds between the progress stream's heartbeats: below the proxy's read timeout (appliance/nginx: 60 s), at most 50. */
+    heartbeatSeconds: 15,
+    /** How often, in ms, a progress stream reads the hand-off's state from the store (any node may change it). */
+    pollIntervalMs: 500,
+  },
 };
+
+export interface VerificationHandoffConfig {
+  enabled: boolean;
+  ttlSeconds: number;
+  maxPerSession: number;
+  maxStreamsPerSession: number;
+  heartbeatSeconds: number;
+  pollIntervalMs: number;
+}
 
 export interface VerificationQualityConfig {
   minFaceSizePx: number;
@@ -105,6 +136,20 @@ export interface VerificationConfig {
   quality: VerificationQualityConfig;
   lockout: VerificationLockoutConfig;
   page: VerificationPageConfig;
+  handoff: VerificationHandoffConfig;
+}
+
+function readHandoff(r: SectionReader): VerificationHandoffConfig {
+  const out: VerificationHandoffConfig = {
+    enabled: r.boolean('enabled'),
+    ttlSeconds: r.number('ttlSeconds', { integer: true, min: 30, max: 1800 }),
+    maxPerSession: r.number('maxPerSession', { integer: true, min: 1, max: 20 }),
+    maxStreamsPerSession: r.number('maxStreamsPerSession', { integer: true, min: 1, max: 10 }),
+    heartbeatSeconds: r.number('heartbeatSeconds', { integer: true, min: 1, max: 50 }),
+    pollIntervalMs: r.number('pollIntervalMs', { integer: true, min: 100, max: 5000 }),
+  };
+  r.done();
+  return out;
 }
 
 function readLockout(r: SectionReader): VerificationLockoutConfig {
@@ -164,6 +209,7 @@ export function readVerificationConfig(r: SectionReader): VerificationConfig {
     quality: readQuality(r.section('quality')),
     lockout: readLockout(r.section('lockout')),
     page: readVerificationPageConfig(r.section('page')),
+    handoff: readHandoff(r.section('handoff')),
   };
   if (out.challengeFrames + 1 > out.maxCapturesPerEnvelope) {
     throw new ConfigError(r.key('maxCapturesPerEnvelope'), `room for the selfie and challengeFrames (${out.challengeFrames + 1})`, out.maxCapturesPerEnvelope);

@@ -373,6 +373,13 @@
       return;
     }
     const reference = answer && answer.reference ? ` ${t('status.reference', { reference: answer.reference })}` : '';
+    if (answer && answer.outcome === 'decided' && !answer.postBack) {
+      // A phone of the hand-off: the computer posts the result to Entra, the phone is done.
+      finished = true;
+      stopCamera();
+      say(answer.message);
+      return;
+    }
     if (answer && answer.outcome === 'retry') {
       say(`${t('status.retry', { advice: answer.message, attempts: answer.attemptsLeft })}${reference}`);
       setBusy(false);

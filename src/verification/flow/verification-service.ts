@@ -55,6 +55,24 @@ export interface VerificationServiceDeps {
 /** Where the request came from, for the log: the client address resolved through the trusted proxies. */
 export interface RequestOrigin {
   clientIp: string | null;
+  /** Set when a phone bound by the hand-off sent it (flow/handoff-service.ts): recorded as the 'phone-handoff' check. */
+  handoff?: HandoffOrigin;
+}
+
+/** The hand-off a phone's capture or cancel came through, for the decision's audit record. */
+export interface HandoffOrigin {
+  handoffId: string;
+  openedAt: number;
+  /** When the person confirmed on the phone that the codes match; null: they stopped before confirming. */
+  confirmedAt: number | null;
+}
+
+/** The audit's account of a decision made from a phone: which hand-off, when it was opened and confirmed. */
+export function handoffCheck(h: HandoffOrigin): CheckResult {
+  const opened = new Date(h.openedAt).toISOString();
+  return h.confirmedAt === null
+    ? { name: 'phone-handoff', score: null, threshold: null, outcome: 'fail', reason: `hand-off ${h.handoffId}: link opened on a phone at ${opened}; stopped there before the codes were confirmed` }
+    : { name: 'phone-handoff', score: null, threshold: null, outcome: 'pass', reason: `hand-off ${h.handoffId}: link opened on a phone at ${opened}; codes confirmed at ${new Date(h.confirmedAt).toISOString()}; captured on the phone` };
 }
 
 /** `reference` (session-reference.ts) is what the person quotes to the service desk; the same shape whatever the reason. */
@@ -245,7 +263,8 @@ export class VerificationService {
    * could not be signed is recorded as 'unavailable', so the audit never claims a verification Entra
    * did not receive.
    */
-  async #finish(session: VerificationSession, d: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+  async #finish(session: VerificationSession, decision: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+    const d = origin.handoff ? { ...decision, checks: [...decision.checks, handoffCheck(origin.handoff)] } : decision;
     let record: { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
@@ -279,7 +298,7 @@ export class VerificationService {
       sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
       flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
       livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
-      clientIp: origin.clientIp,
+      clientIp: origin.clientIp, ...(origin.handoff ? { handoffId: origin.handoff.handoffId } : {}),
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }
 

@@ -18,6 +18,8 @@ import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { timedFaceAnalyzer } from '../capture/timed-face-analyzer.js';
 import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
+import { HandoffService } from '../flow/handoff-service.js';
+import { createHandoffRouter } from './handoff-routes.js';
 
 export interface VerificationDeps {
   config: ProofgateConfig;
@@ -42,6 +44,7 @@ export interface Verification {
   ui: VerificationUi;
   router: Router;
   service: VerificationService;
+  handoffs: HandoffService;
 }
 
 export function createVerification(deps: VerificationDeps): Verification {
@@ -65,7 +68,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     ...(deps.documents ? { documents: deps.documents } : {}),
     ...(deps.passivePad ? { passivePad: deps.passivePad } : {}),
   });
-  const ui = new CapturePageUi(deps.repository, {
+  const pageSettings = {
     countdownSeconds: config.verification.captureCountdownSeconds,
     maxImageBytes: config.server.maxImageBytes,
     liveness: config.liveness,
@@ -73,14 +76,21 @@ export function createVerification(deps: VerificationDeps): Verification {
     challengeFrameIntervalMs: config.verification.challengeFrameIntervalMs,
     page: config.verification.page,
     firstTimeAvailable: deps.documents !== undefined,
+    handoffEnabled: config.verification.handoff.enabled,
     now: deps.now,
-  });
-  const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now: deps.now ?? Date.now }, {
+  };
+  const ui = new CapturePageUi(deps.repository, pageSettings);
+  const now = deps.now ?? Date.now;
+  const routeSettings = {
     maxImageBytes: config.server.maxImageBytes,
     maxCapturesPerEnvelope: config.verification.maxCapturesPerEnvelope,
     maxEnvelopeBytes: config.verification.maxEnvelopeBytes,
     maxReturningEnvelopeBytes: config.verification.maxReturningEnvelopeBytes,
     maxBodyBytes: config.server.maxBodyBytes,
-  }, { log, metrics });
-  return { ui, router, service };
+  };
+  const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now }, routeSettings, { log, metrics });
+  const handoffs = new HandoffService({ repo: deps.repository, audit: deps.audit, verification: service, config: config.verification.handoff, log, now });
+  // Mounted whether enabled or not: with the hand-off disabled no QR code is issued, so no phone route finds one.
+  router.use(createHandoffRouter(handoffs, pageSettings, { ...routeSettings, publicBaseUrl: config.server.publicBaseUrl }, { log, metrics, now }));
+  return { ui, router, service, handoffs };
 }

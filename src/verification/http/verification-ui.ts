@@ -9,9 +9,10 @@ import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { VerificationPageConfig } from '../../config/sections/verification-page.js';
 import { externalPrefix } from '../../http/public-url.js';
 import { sendPage } from '../../pages/page-shell.js';
-import { capturePageBody, type CaptureChallengeStep, type RequiredTier } from '../../pages/capture-page.js';
+import { capturePageBody, type CaptureChallengeStep, type CapturePageModel, type RequiredTier } from '../../pages/capture-page.js';
+import { handoffSection } from '../../pages/handoff-section.js';
 import { firstTimePageBody } from '../../pages/first-time-page.js';
-import { catalogueFor, type MessageCatalogue, type MessageKey } from '../../pages/messages/messages.js';
+import { catalogueFor, type Language, type MessageCatalogue, type MessageKey } from '../../pages/messages/messages.js';
 import { negotiateLanguage } from '../../pages/messages/negotiate-language.js';
 import { verificationFlowFor } from '../flow/choose-flow.js';
 import { verificationPaths } from './verification-paths.js';
@@ -33,6 +34,8 @@ export interface CapturePageSettings {
   requiredTier?: (session: VerificationSession) => RequiredTier;
   /** Document verification is wired: the first-time page explains the kiosk steps (else: not available). */
   firstTimeAvailable?: boolean;
+  /** The returning-user page offers "Use your phone" (verification.handoff.enabled). */
+  handoffEnabled?: boolean;
   now?: () => number;
 }
 
@@ -88,20 +91,37 @@ export class CapturePageUi implements VerificationUi {
       });
       return;
     }
-    const requiredTier = s.requiredTier?.(session) ?? tierImpliedByLiveness(s.liveness);
-    // A browser camera has no depth: the page films the challenge only where the policy can accept it.
-    const filmsChallenge = requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'challenge-only';
-    const steps: CaptureChallengeStep[] = challenge.steps.map((kind) => ({ kind, text: stepText(messages, kind, CHALLENGE_INSTRUCTIONS[kind]) }));
+    const model = capturePageModel(s, session, { captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken }, accountLabel, language);
     sendPage(res, {
       title: messages['capture.title'], language, staticPath: paths.staticPath, formTargetOrigin, withScript: true,
       body: capturePageBody({
-        language, messages, accountLabel, captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken,
-        maxWaitSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
-        challengeNonce: challenge.nonce, serverTime: now, expiresAt: session.expiresAt,
-        requiredTier, consent: { notice: s.page.consentNotice, required: s.page.consentRequired },
-        challenge: filmsChallenge ? challengeFilming(steps, s.liveness.challenge.stepMs, s.challengeFrames, s.challengeFrameIntervalMs) : null,
-        acceptsStill: requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'accept-risk',
+        ...model,
+        handoff: s.handoffEnabled ? handoffSection({ startUrl: paths.handoff, csrfToken: session.csrfToken, staticPath: paths.staticPath }) : undefined,
       }),
     });
   }
+}
+
+/**
+ * The returning-user capture page's model for a session, for the computer's page and for the phone's
+ * (handoff-routes.ts), which differ only in where they send the capture and the cancel and which token
+ * they carry. No hand-off section: the caller adds it where it belongs.
+ */
+export function capturePageModel(
+  s: CapturePageSettings, session: VerificationSession, urls: { captureUrl: string; cancelUrl: string; csrfToken: string }, accountLabel: string, language: Language,
+): CapturePageModel {
+  const messages = catalogueFor(language);
+  const challenge = sessionChallenge(session, s.liveness.challenge);
+  const requiredTier = s.requiredTier?.(session) ?? tierImpliedByLiveness(s.liveness);
+  // A browser camera has no depth: the page films the challenge only where the policy can accept it.
+  const filmsChallenge = requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'challenge-only';
+  const steps: CaptureChallengeStep[] = challenge.steps.map((kind) => ({ kind, text: stepText(messages, kind, CHALLENGE_INSTRUCTIONS[kind]) }));
+  return {
+    language, messages, accountLabel, ...urls,
+    maxWaitSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
+    challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(), expiresAt: session.expiresAt,
+    requiredTier, consent: { notice: s.page.consentNotice, required: s.page.consentRequired },
+    challenge: filmsChallenge ? challengeFilming(steps, s.liveness.challenge.stepMs, s.challengeFrames, s.challengeFrameIntervalMs) : null,
+    acceptsStill: requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'accept-risk',
+  };
 }
