@@ -194,7 +194,7 @@ t.test("keyboard only: tab order with visible focus, and cancel posts access_den
   const { page, request, postBack } = await startRound(browser, app);
   // Keyboard only: Tab walks the controls in reading order, each with a visible focus outline.
   const order: string[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => {
       const el = document.activeElement as HTMLElement;
@@ -202,7 +202,7 @@ t.test("keyboard only: tab order with visible focus, and cancel posts access_den
       return `${el.id}:${style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 ? 'outlined' : 'no-outline'}`;
     }));
   }
-  t.same(order.map((o) => o.split(':')[0]), ['start-camera', 'cancel', 'photo-file', 'send-photo'], 'tab order');
+  t.same(order.map((o) => o.split(':')[0]), ['start-camera', 'cancel', 'handoff-start', 'photo-file', 'send-photo'], 'tab order');
   t.same(order.filter((o) => o.endsWith('no-outline')), [], 'visible focus on every control');
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('Shift+Tab');
