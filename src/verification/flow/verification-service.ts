@@ -28,6 +28,7 @@ import type { AccountLock } from '../../store/repository.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
+import { stationAttestationCheck, type StationAttestation } from '../station/station-attestation.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -48,9 +49,14 @@ export interface VerificationServiceDeps {
   now?: () => number;
 }
 
-/** Where the request came from, for the log: the client address resolved through the trusted proxies. */
+/** Where the request came from: the client address resolved through the trusted proxies, for the log. */
 export interface RequestOrigin {
   clientIp: string | null;
+  /**
+   * The trusted station whose signature the route verified over these captures (src/verification/station),
+   * or null/absent for an unsigned browser capture. The decision's audit record names it.
+   */
+  station?: StationAttestation | null;
 }
 
 export type CaptureReply =
@@ -246,7 +252,7 @@ export class VerificationService {
       // First-time: the account the document holder was bound to (the profile is stored with the claim).
       ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
       recordClaim: (sent) => {
-        record = this.#recordFinal(session, d, sent);
+        record = this.#recordFinal(session, d, sent, origin.station ?? null);
       },
     });
     this.#observeDecision(session, d, completed.outcome, record, origin);
@@ -269,7 +275,7 @@ export class VerificationService {
       sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
       flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
       livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
-      clientIp: origin.clientIp,
+      clientIp: origin.clientIp, stationId: origin.station?.stationId ?? null,
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }
 
@@ -278,8 +284,12 @@ export class VerificationService {
    * and the account's lockout: a counted failure, the lock it may start with its own audit event, or, for a
    * verification that went back verified, the reset. All of it commits with the claim or none of it does.
    */
-  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } {
+  #recordFinal(
+    session: VerificationSession, d: PendingDecision, sent: CompletedVerification, station: StationAttestation | null,
+  ): { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } {
     const checks = [...d.checks];
+    // Which station produced the evidence, and who was signed in there.
+    if (station) checks.push(stationAttestationCheck(station));
     if (sent.outcome !== d.decision) {
       checks.push({
         name: 'post-back', score: null, threshold: null, outcome: 'error',

@@ -72,6 +72,6 @@ export function createVerification(deps: VerificationDeps): Verification {
     maxEnvelopeBytes: config.verification.maxEnvelopeBytes,
     maxReturningEnvelopeBytes: config.verification.maxReturningEnvelopeBytes,
     maxBodyBytes: config.server.maxBodyBytes,
-  }, { log, metrics });
+  }, { log, metrics }, { maxClockSkewMs: config.stations.maxClockSkewSeconds * 1000 });
   return { ui, router, service };
 }
