@@ -89,10 +89,13 @@ export function testStationOf(repo: Repository): TestStation {
 /**
  * The envelope as the sender of these items would post it: signed by the repository's test station when it
  * carries depth, IR, document or chip captures (only a station can send those), bare otherwise (a browser).
+ * opts.issuedAt: the station's clock, when the app runs on an injected one.
  */
-export function envelopeAsSent(repo: Repository, session: Pick<VerificationSession, 'sessionId' | 'challenge'>, items: readonly object[]): object {
+export function envelopeAsSent(
+  repo: Repository, session: Pick<VerificationSession, 'sessionId' | 'challenge'>, items: readonly object[], opts: SignOptions = {},
+): object {
   const list = items as EnvelopeItem[];
   return kindsNeedingStation(list.map((i) => ({ kind: i.kind as Capture['kind'] }))).length > 0
-    ? signedEnvelope(testStationOf(repo), session, list)
+    ? signedEnvelope(testStationOf(repo), session, list, opts)
     : { captures: list };
 }

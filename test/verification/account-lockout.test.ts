@@ -134,7 +134,8 @@ t.test('failed matches in several sessions lock the account; the owner is then d
   const res = await fetch(`${app.baseUrl}${malformed.captureUrl}`, {
     method: 'POST', headers: { 'content-type': 'application/vnd.proofgate.captures+json', 'x-csrf-token': malformed.session.csrfToken, accept: 'application/json' },
     body: JSON.stringify(envelopeAsSent(app.repository, malformed.session,
-      [{ kind: 'selfie', mediaType: 'image/jpeg', data: take().toString('base64') }, { kind: 'document-front', mediaType: 'image/jpeg', data: take().toString('base64') }])),
+      [{ kind: 'selfie', mediaType: 'image/jpeg', data: take().toString('base64') }, { kind: 'document-front', mediaType: 'image/jpeg', data: take().toString('base64') }],
+      { issuedAt: h.clock.now })),
   });
   t.equal(res.status, 400);
 
