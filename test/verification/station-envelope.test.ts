@@ -265,3 +265,16 @@ function derOf(signature: string): string {
   const body = Buffer.concat([int(raw.subarray(0, 32)), int(raw.subarray(32))]);
   return Buffer.concat([Buffer.from([0x30, body.length]), body]).toString('base64url');
 }
+
+t.test('the flow itself refuses depth handed to it without a verified station (any caller but the route)', async (t) => {
+  const h = await harness(t);
+  const opened = await h.app.openSession();
+  const calls = h.engine.calls;
+  const captures = kioskItems(h, opened).map((i) => ({ kind: i.kind as never, mediaType: i.mediaType as never, bytes: Buffer.from(i.data, 'base64'), meta: i.meta ?? null }));
+  await t.rejects(h.app.verification.service.receiveCapture(opened.session.sessionId, opened.session.csrfToken, captures, { clientIp: null }), {
+    code: 'ERR_STATION_UNTRUSTED', status: 403, reason: 'depth evidence reached the flow without a verified station signature',
+  });
+  t.equal(h.engine.calls, calls, 'nothing judged');
+  t.equal(h.app.repository.listEvidence(opened.session.sessionId).length, 0, 'nothing stored');
+  t.equal(h.app.repository.getSession(opened.session.sessionId)?.status, 'open');
+});

@@ -29,6 +29,8 @@ import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
 import { stationAttestationCheck, type StationAttestation } from '../station/station-attestation.js';
+import { kindsNeedingStation } from '../station/verify-station-envelope.js';
+import { StationUntrustedError } from '../station/station-untrusted.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -127,6 +129,10 @@ export class VerificationService {
   async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[], origin: RequestOrigin = { clientIp: null }): Promise<CaptureReply> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
+    // The route verified the station signature (verify-station-envelope.ts); this holds any other caller to
+    // the same rule: depth, IR and document evidence is never judged without a station that vouched for it.
+    const unvouched = origin.station ? [] : kindsNeedingStation(captures);
+    if (unvouched.length > 0) throw new StationUntrustedError(`${unvouched.join(', ')} evidence reached the flow without a verified station signature`);
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
     }
