@@ -10,7 +10,8 @@ export type { RgbdCapture, DepthFrame, EncodedDepthFrame, DepthIntrinsics, Seque
 export { validateRgbdCapture } from './capture.js';
 export type { DepthLivenessReport, ResidualRisk } from './decide-depth-liveness.js';
 export type { DepthCheckResult, DepthCheckName } from './native-depth-checks.js';
-export { pickChallenge, verifyChallenge, type ChallengeFrame, type ChallengeResult, type NonceReplayGuard, type ChallengeKind } from './challenge.js';
+export { pickChallenge, pickChallengeSteps, verifyChallenge, type ChallengeFrame, type ChallengeResult, type NonceReplayGuard, type ChallengeKind } from './challenge.js';
+export { measureMotionConsistency, type MotionConsistencyReport } from './motion-consistency.js';
 export { decideLiveness, type LivenessEvidence, type LivenessVerdict } from './policy.js';
 export { cryptoRandom, SeededRandom, type RandomSource } from './random-source.js';
 

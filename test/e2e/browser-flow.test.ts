@@ -156,7 +156,7 @@ t.test('challenge-only: the page shows the challenge, films it, and a still phot
   const { page, request, postBack } = await startRound(browser, app);
   await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
   const instruction = (await page.locator('#challenge-instruction strong').textContent())!;
-  t.match(instruction, /^(Turn your head to the (left|right)|Blink slowly)$/, 'the session challenge is shown');
+  t.match(instruction, /^(Turn your head to the (left|right)|Look up|Blink slowly), then (turn your head to the (left|right)|look up|blink slowly)$/, 'the session challenge (two steps) is shown');
   t.match(await page.locator('#status').textContent(), new RegExp(`Right after the photo you will be asked: ${instruction}\\.`), 'and announced in the status line');
   t.equal(await page.locator('#photo-file').count(), 0, 'no upload fallback');
   await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page-challenge.png'), fullPage: true });

@@ -24,7 +24,7 @@ const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 });
 const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 const enrolled = embedding(1);
 const bonaFide = depthEvidence('bona-fide', 1);
-const FRAMES = 5;
+const FRAMES = 14; // what challengeLandmarks films for a two-step challenge
 const UNTRUSTED = { error: 'ERR_STATION_UNTRUSTED', error_description: STATION_UNTRUSTED_MESSAGE };
 
 interface Harness {
@@ -49,15 +49,15 @@ const selfieItem = (bytes = selfie): EnvelopeItem => ({ kind: 'selfie', mediaTyp
 
 /** A kiosk's captures for the session: the selfie, the depth frame and the challenge frames, all stamped with its nonce. */
 function kioskItems(h: Harness, opened: OpenedSession): EnvelopeItem[] {
-  const { nonce } = sessionChallenge(opened.session, h.app.config.liveness.challenge.kinds);
+  const { nonce } = sessionChallenge(opened.session, h.app.config.liveness.challenge);
   const now = Date.now();
   return [selfieItem(), ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, FRAMES, nonce, now - 1500)] as EnvelopeItem[];
 }
 
 /** The analyzer's answers for a judged kiosk envelope: the selfie (the depth face's landmarks), then each frame. */
 function judgedAnswers(h: Harness, opened: OpenedSession) {
-  const { kind } = sessionChallenge(opened.session, h.app.config.liveness.challenge.kinds);
-  return [oneFace(enrolled, {}, { landmarks468: bonaFide.landmarks }), ...challengeLandmarks(kind).map((l) => oneFace(enrolled, {}, { landmarks468: l }))];
+  const { steps } = sessionChallenge(opened.session, h.app.config.liveness.challenge);
+  return [oneFace(enrolled, {}, { landmarks468: bonaFide.landmarks }), ...challengeLandmarks(steps).map((l) => oneFace(enrolled, {}, { landmarks468: l }))];
 }
 
 async function post(h: Harness, opened: OpenedSession, body: unknown) {
@@ -130,8 +130,8 @@ t.test('a signed browser-style envelope (selfie and challenge frames) is accepte
   const h = await harness(t, { policy: { withoutDepth: 'challenge-only' } });
   for (const signed of [true, false]) {
     const opened = await h.app.openSession();
-    const challenge = sessionChallenge(opened.session, h.app.config.liveness.challenge.kinds);
-    h.engine.willAnswer(oneFace(enrolled), ...challengeLandmarks(challenge.kind).map((l) => oneFace(enrolled, {}, { landmarks468: l })));
+    const challenge = sessionChallenge(opened.session, h.app.config.liveness.challenge);
+    h.engine.willAnswer(oneFace(enrolled), ...challengeLandmarks(challenge.steps).map((l) => oneFace(enrolled, {}, { landmarks468: l })));
     const items = [selfieItem(Buffer.concat([selfie, Buffer.from(`take ${signed}`)])), ...challengeItems(frameJpeg, FRAMES, challenge.nonce, Date.now() - 1200)] as EnvelopeItem[];
     const res = await post(h, opened, signed ? signedEnvelope(h.kiosk, opened.session, items, { operator: 'Desk Officer 7' }) : { captures: items });
     t.match(res.json, { outcome: 'decided', decision: 'verified' }, signed ? 'signed: verified' : 'unsigned: verified');

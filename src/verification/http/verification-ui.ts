@@ -12,7 +12,7 @@ import { capturePageBody } from '../../pages/capture-page.js';
 import { firstTimePageBody } from '../../pages/first-time-page.js';
 import { verificationFlowFor } from '../flow/choose-flow.js';
 import { verificationPaths } from './verification-paths.js';
-import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from '../capture/session-challenge.js';
+import { challengeInstruction, sessionChallenge } from '../capture/session-challenge.js';
 
 export interface CapturePageSettings {
   countdownSeconds: number;
@@ -42,9 +42,9 @@ export class CapturePageUi implements VerificationUi {
     const formTargetOrigin = new URL(session.redirectUri).origin;
     if (verificationFlowFor(this.#repo, session).flow === 'first-time') {
       const s = this.#settings;
-      const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+      const challenge = sessionChallenge(session, s.liveness.challenge);
       const kiosk = s.firstTimeAvailable
-        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: CHALLENGE_INSTRUCTIONS[challenge.kind], serverTime: (s.now ?? Date.now)() }
+        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: challengeInstruction(challenge.steps), serverTime: (s.now ?? Date.now)() }
         : null;
       sendPage(res, {
         title: kiosk ? 'Verify your identity' : 'Verification not available', staticPath: paths.staticPath, formTargetOrigin, withScript: false,
@@ -53,7 +53,7 @@ export class CapturePageUi implements VerificationUi {
       return;
     }
     const s = this.#settings;
-    const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+    const challenge = sessionChallenge(session, s.liveness.challenge);
     // A browser camera has no depth: the page films the challenge only where the policy can accept it.
     const filmsChallenge = s.liveness.policy.withoutDepth === 'challenge-only';
     sendPage(res, {
@@ -62,7 +62,7 @@ export class CapturePageUi implements VerificationUi {
         accountLabel, captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken,
         countdownSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
         challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(),
-        challenge: filmsChallenge ? { instruction: CHALLENGE_INSTRUCTIONS[challenge.kind], frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
+        challenge: filmsChallenge ? { instruction: challengeInstruction(challenge.steps), frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
       }),
     });
   }

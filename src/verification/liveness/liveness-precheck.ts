@@ -19,7 +19,7 @@ function bestCase(captures: LivenessCaptures): { depth?: DepthLivenessReport; ch
         checks: ir ? [{ name: 'irReflectance', unit: 'ratio', value: null, min: null, max: null, outcome: 'pass' }] : [],
       } as DepthLivenessReport,
     } : {}),
-    ...(captures.challengeFrames.length > 0 ? { challenge: { challenge: 'blink', passed: true, reason: null, yawDeg: [], eyeOpenness: [] } } : {}),
+    ...(captures.challengeFrames.length > 0 ? { challenge: { steps: ['blink'], passed: true, reason: null, yawDeg: [], pitchDeg: [], eyeOpenness: [] } } : {}),
   };
 }
 
