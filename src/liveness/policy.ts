@@ -17,7 +17,9 @@ export interface LivenessVerdict {
   /** Stable reason code for the audit trail. */
   reason:
     | 'depth-and-challenge' | 'depth-and-ir' | 'depth-only-mask-risk-accepted' | 'challenge-only' | 'no-evidence-risk-accepted'
-    | 'depth-failed' | 'challenge-required' | 'challenge-failed' | 'depth-required';
+    | 'depth-failed' | 'challenge-required' | 'challenge-failed' | 'depth-required'
+    /** Set after this policy, by the passive model's refusal (verification/liveness/passive-pad-check.ts). */
+    | 'passive-failed';
 }
 
 export function decideLiveness(evidence: LivenessEvidence, policy: LivenessConfig['policy']): LivenessVerdict {

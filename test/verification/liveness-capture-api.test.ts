@@ -131,7 +131,7 @@ t.test('challenge-only: the page shows the instruction, the motion decides', asy
   t.match(opened.html, new RegExp(`data-challenge-instruction="${challengeInstruction(steps)}"`), 'the instruction is in the page data');
   t.match(opened.html, new RegExp(`<strong>${challengeInstruction(steps)}</strong>`), 'and shown');
   t.match(opened.html, new RegExp(`data-challenge-nonce="${nonce}"`));
-  t.match(opened.html, /data-challenge-frames="10"/);
+  t.match(opened.html, /data-challenge-frames="14"/);
   t.notMatch(opened.html, /id="photo-file"/, 'no upload fallback: a still photo cannot pass');
   const reload = await app.openSession();
   t.equal(challengeOf(app, reload).steps.length, 2, 'every session gets a two-step challenge');

@@ -3,6 +3,7 @@
 // key. Thresholds were set on the synthetic suite (npm run eval:liveness) and MUST be recalibrated on
 // frames from the appliance's own camera before production use.
 import { ConfigError, type SectionReader } from '../validate.js';
+import { readPassivePadSlot, type PassivePadSlotConfig } from './liveness-passive.js';
 
 export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'look-up', 'blink'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
@@ -112,6 +113,12 @@ export const livenessDefaults = {
     /** Fewest degrees of head motion (yaw or pitch, from the landmarks) the sequence must show to judge it. */
     minMotionDeg: 10,
   },
+  /**
+   * Passive presentation-attack model run on the selfie's face crop (liveness-passive.ts,
+   * PassivePadSlotConfig). null: none, and the audit reports the check as not configured. When
+   * configured, a selfie it does not score live is refused, and remote-active requires its pass.
+   */
+  passive: null as PassivePadSlotConfig | null,
   policy: {
     /**
      * Without a depth frame: 'refuse', or 'challenge-only' (accept on a passed active challenge alone).
@@ -184,6 +191,7 @@ export interface LivenessConfig {
   depth: DepthCheckSettings;
   challenge: ChallengeSettings;
   motion: MotionSettings;
+  passive: PassivePadSlotConfig | null;
   policy: { withoutDepth: 'refuse' | 'challenge-only' | 'accept-risk'; maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
 }
 
@@ -271,6 +279,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
     minMotionDeg: mot.number('minMotionDeg', { min: 0, max: 60 }),
   };
   mot.done();
+  const passive = readPassivePadSlot(r);
   const pol = r.section('policy');
   const policy = {
     withoutDepth: pol.oneOf('withoutDepth', ['refuse', 'challenge-only', 'accept-risk'] as const),
@@ -278,5 +287,5 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   };
   pol.done();
   r.done();
-  return { capture, depth, challenge, motion, policy };
+  return { capture, depth, challenge, motion, passive, policy };
 }

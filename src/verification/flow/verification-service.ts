@@ -28,6 +28,7 @@ import type { AccountLock } from '../../store/repository.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
+import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
 import { stationAttestationCheck, type StationAttestation } from '../station/station-attestation.js';
 import { kindsNeedingStation } from '../station/verify-station-envelope.js';
 import { StationUntrustedError } from '../station/station-untrusted.js';
@@ -42,6 +43,8 @@ export interface VerificationServiceDeps {
   policy: VerificationPolicy;
   /** The one liveness policy and its thresholds (config.liveness). */
   liveness: LivenessConfig;
+  /** The passive presentation-attack model of config.liveness.passive; null or absent: not configured. */
+  passivePad?: PassivePadScorer | null;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
   documents?: DocumentInspector;
   /** One event per decision (docs/observability.md) and the lockout events (docs/verification.md); default silent. */
@@ -166,6 +169,7 @@ export class VerificationService {
       const outcome = await decideReturningUser({
         engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
         challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: repo, now: this.#now(),
+        passivePad: this.#deps.passivePad,
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
         accountLock,
       }, profile, captures);
@@ -206,6 +210,7 @@ export class VerificationService {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
       challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
+      passivePad: this.#deps.passivePad,
     }, session, captures);
     if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
     if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);

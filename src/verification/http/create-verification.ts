@@ -17,6 +17,7 @@ import { VerificationService } from '../flow/verification-service.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { timedFaceAnalyzer } from '../capture/timed-face-analyzer.js';
+import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
 
 export interface VerificationDeps {
   config: ProofgateConfig;
@@ -28,6 +29,8 @@ export interface VerificationDeps {
   completeVerification: VerificationCompleter;
   /** Document checks for first-time verification (first-time/document-inspector.ts); absent: first time is not available. */
   documents?: DocumentInspector;
+  /** The loaded model of config.liveness.passive (src/liveness/passive-pad-model.ts); required when that is configured. */
+  passivePad?: PassivePadScorer | null;
   /** Decisions and capture refusals are logged here (docs/observability.md); default silent. */
   log?: Logger;
   /** The app's registry (createApp's metrics); default one of its own that nobody scrapes. */
@@ -50,12 +53,17 @@ export function createVerification(deps: VerificationDeps): Verification {
   if (config.verification.challengeFrames > config.liveness.capture.maxSequenceFrames) {
     throw new ProofgateError('ERR_CONFIG', `verification.challengeFrames (${config.verification.challengeFrames}) is above liveness.capture.maxSequenceFrames (${config.liveness.capture.maxSequenceFrames})`);
   }
+  // A configured passive model that is not wired in would silently not run: refuse that.
+  if (config.liveness.passive !== null && !deps.passivePad) {
+    throw new ProofgateError('ERR_CONFIG', 'liveness.passive is configured but no passive PAD model was loaded (PassivePadModel.load)');
+  }
   const log = deps.log ?? silentLogger;
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   const service = new VerificationService({
     repo: deps.repository, audit: deps.audit, faceEngine: timedFaceAnalyzer(deps.faceEngine, metrics), evidence: deps.evidence,
     completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now, log, metrics,
     ...(deps.documents ? { documents: deps.documents } : {}),
+    ...(deps.passivePad ? { passivePad: deps.passivePad } : {}),
   });
   const ui = new CapturePageUi(deps.repository, {
     countdownSeconds: config.verification.captureCountdownSeconds,

@@ -14,6 +14,8 @@ import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
 import type { LivenessCaptures } from './liveness-captures.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
 import { challengeCheck, combinedLivenessCheck, depthChecks, motionCheck } from './liveness-checks.js';
+import { judgePassivePad, passivePadCheck, withPassivePad, type PassivePadScorer, type SelfieFaceCrop } from './passive-pad-check.js';
+import type { PassivePadReport } from '../../liveness/passive-pad-output.js';
 
 export interface LivenessContext {
   engine: FaceAnalyzer;
@@ -27,6 +29,8 @@ export interface LivenessContext {
   challenge: SessionChallenge;
   now: number;
   replayGuard: NonceReplayGuard;
+  /** The passive presentation-attack model (liveness.passive); null or absent: not configured. */
+  passivePad?: PassivePadScorer | null;
 }
 
 export type LivenessOutcome =
@@ -34,6 +38,8 @@ export type LivenessOutcome =
     kind: 'judged'; verdict: LivenessVerdict; checks: CheckResult[];
     /** The challenge frames as analysed (in order), and whether every one is the selfie's person; null without frames. */
     challengeFrames: { analyses: FaceAnalysisResult[]; samePerson: boolean } | null;
+    /** The passive model's report on the selfie ('not-configured' without one), for the assurance tier. */
+    passive?: PassivePadReport;
   }
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
   | { kind: 'unavailable'; checks: CheckResult[] };
@@ -95,7 +101,7 @@ async function samePersonCheck(ctx: LivenessContext, analyses: FaceAnalysisResul
   };
 }
 
-export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessCaptures, selfieLandmarks: Float32Array): Promise<LivenessOutcome> {
+export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessCaptures, selfieLandmarks: Float32Array, selfie?: SelfieFaceCrop): Promise<LivenessOutcome> {
   let depth: DepthLivenessReport | undefined;
   if (captures.depth) {
     try {
@@ -129,6 +135,15 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     challengeFrames = { analyses, samePerson: same.outcome === 'pass' };
   }
 
-  const verdict = decideLiveness({ depth, challenge }, ctx.config.policy);
-  return { kind: 'judged', verdict, checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge)], challengeFrames };
+  let passive: PassivePadReport;
+  try {
+    passive = await judgePassivePad(ctx.passivePad, selfie);
+  } catch (e) {
+    return unavailable('liveness-passive-pad', e);
+  }
+  // Not configured: no check in the audit (the outcome's `passive` and /health say so).
+  if (passive.outcome !== 'not-configured') extra.push(passivePadCheck(passive));
+
+  const verdict = withPassivePad(decideLiveness({ depth, challenge }, ctx.config.policy), passive);
+  return { kind: 'judged', verdict, checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge)], challengeFrames, passive };
 }

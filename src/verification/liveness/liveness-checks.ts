@@ -96,6 +96,7 @@ const VERDICT_WORDS: Record<LivenessVerdict['reason'], string> = {
   'challenge-required': 'the policy requires a passed active challenge and none was sent',
   'challenge-failed': 'the active challenge failed',
   'depth-required': 'liveness requires a depth camera (liveness.policy.withoutDepth refuse) and no depth frame was sent',
+  'passive-failed': 'the passive presentation-attack model (liveness.passive) did not score the selfie live',
 };
 
 export function combinedLivenessCheck(verdict: LivenessVerdict, depth: DepthLivenessReport | undefined, challenge: ChallengeResult | undefined): CheckResult {
