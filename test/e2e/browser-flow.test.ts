@@ -132,6 +132,8 @@ t.test('challenge-only: the steps are shown with a direction icon over the mirro
     }).observe(cue, { attributes: true, subtree: true, childList: true });
   });
   await agreeAndStart(page);
+  // The stage is shown once the camera runs (a hidden element has no resolved transform).
+  await page.locator('#preview').waitFor({ state: 'visible', timeout: 20_000 });
   t.equal(await page.evaluate(() => getComputedStyle(document.getElementById('preview')!).transform), 'matrix(-1, 0, 0, 1, 0, 0)', 'the preview is mirrored');
   await page.locator('#cue').waitFor({ state: 'visible', timeout: 20_000 });
   await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page-challenge-step.png') });
