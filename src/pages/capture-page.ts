@@ -17,7 +17,12 @@ export interface CapturePageModel {
   challengeNonce: string;
   /** Server clock at render (ms): the page stamps frames on this clock, whatever the device's says. */
   serverTime: number;
-  /** Set when the page must film the active challenge (liveness.policy.withoutDepth 'challenge-only'). */
+  /**
+   * The liveness tier this flow requires (verification.assurance): 'kiosk-depth' is beyond any browser,
+   * so the page says so before the camera starts; 'remote-active' films the challenge; 'none' films nothing.
+   */
+  requiredTier: 'kiosk-depth' | 'remote-active' | 'none';
+  /** Set when the page must film the active challenge (the required tier is remote-active). */
   challenge: { instruction: string; frames: number; intervalMs: number } | null;
 }
 
@@ -28,7 +33,7 @@ export function capturePageBody(m: CapturePageModel): SafeHtml {
   return html`<main id="verify" class="card"
   data-capture-url="${m.captureUrl}" data-csrf-token="${m.csrfToken}"
   data-countdown-seconds="${m.countdownSeconds}" data-max-image-bytes="${m.maxImageBytes}"
-  data-challenge-nonce="${m.challengeNonce}" data-server-time="${m.serverTime}"
+  data-challenge-nonce="${m.challengeNonce}" data-server-time="${m.serverTime}" data-required-tier="${m.requiredTier}"
   ${c ? html`data-challenge-instruction="${c.instruction}" data-challenge-frames="${c.frames}" data-challenge-interval-ms="${c.intervalMs}"` : ''}>
 <h1>Confirm it is you</h1>
 <p>Before security information is registered for <strong>${m.accountLabel}</strong>, take a photo of your face.

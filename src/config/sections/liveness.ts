@@ -3,6 +3,7 @@
 // key. Thresholds were set on the synthetic suite (npm run eval:liveness) and MUST be recalibrated on
 // frames from the appliance's own camera before production use.
 import { ConfigError, type SectionReader } from '../validate.js';
+import { livenessInjectionDefaults, readLivenessInjection, type InjectionSignalConfig } from './liveness-injection.js';
 
 export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'blink'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
@@ -92,14 +93,13 @@ export const livenessDefaults = {
     /** Fewest frames a sequence must have. */
     minFrames: 3,
   },
+  /** Signs that a browser capture was injected by software, and what each does (liveness-injection.ts). */
+  injection: livenessInjectionDefaults,
   policy: {
-    /**
-     * Without a depth frame: 'refuse', or 'challenge-only' (accept on a passed active challenge alone).
-     * 'accept-risk' (never the default; supervised pilots only, where staff watch every capture) also
-     * accepts a capture with no liveness evidence at all: the audit records liveness as 'skipped', never
-     * as passed. Evidence that is sent (a depth frame, a challenge sequence) is still judged and can refuse.
+    /*
+     * Which liveness evidence suffices is verification.assurance (the tier each flow requires);
+     * the former withoutDepth key is refused at start-up with what to write there instead.
      */
-    withoutDepth: 'refuse' as 'refuse' | 'challenge-only' | 'accept-risk',
     /**
      * Depth geometry cannot catch a rigid 3D mask. 'challenge': also require the active challenge;
      * 'ir-or-challenge': an IR frame that passed the IR check suffices instead; 'none': accept the risk.
@@ -155,7 +155,8 @@ export interface LivenessConfig {
   capture: { maxDepthPixels: number; maxSequenceFrames: number };
   depth: DepthCheckSettings;
   challenge: ChallengeSettings;
-  policy: { withoutDepth: 'refuse' | 'challenge-only' | 'accept-risk'; maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
+  injection: InjectionSignalConfig;
+  policy: { maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
 }
 
 function readDepth(r: SectionReader): DepthCheckSettings {
@@ -232,12 +233,27 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   cap.done();
   const depth = readDepth(r.section('depth'));
   const challenge = readChallenge(r.section('challenge'));
+  const injection = readLivenessInjection(r.section('injection'));
   const pol = r.section('policy');
+  refuseWithoutDepth(pol);
   const policy = {
-    withoutDepth: pol.oneOf('withoutDepth', ['refuse', 'challenge-only', 'accept-risk'] as const),
     maskDefence: pol.oneOf('maskDefence', ['challenge', 'ir-or-challenge', 'none'] as const),
   };
   pol.done();
   r.done();
-  return { capture, depth, challenge, policy };
+  return { capture, depth, challenge, injection, policy };
+}
+
+/** What each former liveness.policy.withoutDepth value is in verification.assurance.returningUser. */
+const WITHOUT_DEPTH_MIGRATION: Record<string, string> = { refuse: 'kiosk-depth', 'challenge-only': 'remote-active', 'accept-risk': 'none' };
+
+/** liveness.policy.withoutDepth was replaced by the assurance tiers: refused with what to write instead. */
+function refuseWithoutDepth(pol: SectionReader): void {
+  const old = pol.raw('withoutDepth');
+  if (old === undefined) return;
+  const tier = typeof old === 'string' ? WITHOUT_DEPTH_MIGRATION[old] : undefined;
+  const instead = tier
+    ? `verification.assurance.returningUser: "${tier}" instead (and firstTime likewise; "none" is for supervised pilots only)`
+    : 'verification.assurance.returningUser / firstTime ("kiosk-depth" for refuse, "remote-active" for challenge-only, "none" for accept-risk)';
+  throw new ConfigError(pol.key('withoutDepth'), `no such key: replaced by the assurance tiers; write ${instead}`, old);
 }

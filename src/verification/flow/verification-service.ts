@@ -28,6 +28,8 @@ import type { AccountLock } from '../../store/repository.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
+import { tierOf } from '../liveness/index.js';
+import { requiredTier } from '../../liveness/index.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -154,6 +156,7 @@ export class VerificationService {
       const outcome = await decideReturningUser({
         engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
         challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: repo, now: this.#now(),
+        requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'returning'),
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
         accountLock,
       }, profile, captures);
@@ -194,6 +197,7 @@ export class VerificationService {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
       challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
+      requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'first-time'),
     }, session, captures);
     if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
     if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
@@ -268,7 +272,7 @@ export class VerificationService {
     this.#log('verification.decision', {
       sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
       flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
-      livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
+      livenessEvidence: evidence, tier, assurance: tierOf(checks), failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
       clientIp: origin.clientIp,
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }

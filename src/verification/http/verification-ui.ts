@@ -1,11 +1,12 @@
 // Renders the verification page for a session the OIDC authorize endpoint has just opened: the camera
-// page when the account has a profile (with the session's active challenge when the liveness policy
-// films one), otherwise the "first-time enrolment not available" page.
+// page when the account has a profile (with the tier the flow requires for this tenant, and the session's
+// active challenge when that tier is remote-active), otherwise the first-time page.
 import type { Request, Response } from 'express';
 import { hintUpn, type VerificationSession } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
 import type { VerificationUi } from '../../oidc/verification-ui.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
+import { requiredTier, type AssurancePolicy } from '../../config/sections/verification-assurance.js';
 import { externalPrefix } from '../../http/public-url.js';
 import { sendPage } from '../../pages/page-shell.js';
 import { capturePageBody } from '../../pages/capture-page.js';
@@ -18,6 +19,8 @@ export interface CapturePageSettings {
   countdownSeconds: number;
   maxImageBytes: number;
   liveness: LivenessConfig;
+  /** The tier each flow requires (verification.assurance): the page says before the camera starts when a browser cannot meet it. */
+  assurance: AssurancePolicy;
   /** What the page films for the challenge (verification.challengeFrames / challengeFrameIntervalMs). */
   challengeFrames: number;
   challengeFrameIntervalMs: number;
@@ -54,14 +57,16 @@ export class CapturePageUi implements VerificationUi {
     }
     const s = this.#settings;
     const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
-    // A browser camera has no depth: the page films the challenge only where the policy can accept it.
-    const filmsChallenge = s.liveness.policy.withoutDepth === 'challenge-only';
+    // A browser camera has no depth: it can reach remote-active at most, so the page films the challenge
+    // where that is what the flow requires; kiosk-depth it cannot meet (the page says so), none needs nothing.
+    const tier = requiredTier(s.assurance, session.tid, 'returning');
+    const filmsChallenge = tier === 'remote-active';
     sendPage(res, {
       title: 'Confirm it is you', staticPath: paths.staticPath, formTargetOrigin, withScript: true,
       body: capturePageBody({
         accountLabel, captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken,
         countdownSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
-        challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(),
+        challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(), requiredTier: tier,
         challenge: filmsChallenge ? { instruction: CHALLENGE_INSTRUCTIONS[challenge.kind], frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
       }),
     });

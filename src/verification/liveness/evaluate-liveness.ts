@@ -1,19 +1,21 @@
-// Judges the liveness evidence of a returning-user capture, after the selfie matched: depth checks on
-// the selfie's landmarks, the active-challenge sequence (each frame through the face engine, every
-// frame the selfie's person, then verifyChallenge), and the one policy (decideLiveness with
-// config.liveness.policy). Capture problems the person can fix ask for a retry; malformed evidence is
-// a typed 4xx error (nothing stored); an engine or native failure makes the decision 'unavailable'.
+// Judges the liveness evidence of a capture, after the selfie was analysed: depth checks on the selfie's
+// landmarks, the active-challenge sequence (each frame through the face engine, every frame the selfie's
+// person, then verifyChallenge with its motion-consistency report), the injection signals of the
+// sequence, and the one policy (decideLiveness: evidence that failed refuses, else the tier reached must
+// meet the tier the flow requires). Capture problems the person can fix ask for a retry; malformed
+// evidence is a typed 4xx error (nothing stored); an engine or native failure makes the decision 'unavailable'.
 import { ProofgateError } from '../../core/errors.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { CheckResult } from '../../core/domain.js';
 import {
   checkDepthLiveness, decideLiveness, verifyChallenge,
-  type ChallengeResult, type DepthLivenessReport, type LivenessVerdict, type NonceReplayGuard,
+  type AssuranceTier, type ChallengeResult, type DepthLivenessReport, type InjectionSignal, type LivenessVerdict, type NonceReplayGuard,
 } from '../../liveness/index.js';
 import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
 import type { LivenessCaptures } from './liveness-captures.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
-import { challengeCheck, combinedLivenessCheck, depthChecks } from './liveness-checks.js';
+import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, tierCheck, type MotionReport } from './liveness-checks.js';
+import { measureInjection } from './injection-evidence.js';
 
 export interface LivenessContext {
   engine: FaceAnalyzer;
@@ -27,6 +29,8 @@ export interface LivenessContext {
   challenge: SessionChallenge;
   now: number;
   replayGuard: NonceReplayGuard;
+  /** The tier this flow requires for this tenant (verification.assurance). */
+  requiredTier: AssuranceTier;
 }
 
 export type LivenessOutcome =
@@ -107,6 +111,8 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
   }
 
   let challenge: ChallengeResult | undefined;
+  let motion: MotionReport | undefined;
+  let injection: InjectionSignal[] = [];
   let challengeFrames: Extract<LivenessOutcome, { kind: 'judged' }>['challengeFrames'] = null;
   const extra: CheckResult[] = [];
   if (captures.challengeFrames.length > 0) {
@@ -122,8 +128,33 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     extra.push(challengeCheck(result, ctx.config.challenge), same);
     challenge = same.outcome === 'pass' ? result : { ...result, passed: false, reason: same.reason ?? "not the selfie's person" };
     challengeFrames = { analyses, samePerson: same.outcome === 'pass' };
+    motion = (result as ChallengeResult & { motion?: MotionReport }).motion;
+    if (motion) extra.push(motionCheck(motion));
+    const measured = await measureInjectionSafely(captures, ctx);
+    if (measured.kind !== 'measured') return measured;
+    injection = measured.signals;
+    extra.push(...injectionChecks(injection));
   }
 
-  const verdict = decideLiveness({ depth, challenge }, ctx.config.policy);
-  return { kind: 'judged', verdict, checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge)], challengeFrames };
+  // The passive presentation-attack model, when configured, joins the evidence as `passive` (decideLiveness takes it).
+  const verdict = decideLiveness({ depth, challenge, ...(motion ? { motion } : {}), injection }, ctx.config.policy, ctx.requiredTier);
+  return {
+    kind: 'judged', verdict, challengeFrames,
+    checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge), tierCheck(verdict)],
+  };
+}
+
+type InjectionOutcome = { kind: 'measured'; signals: InjectionSignal[] } | Exclude<LivenessOutcome, { kind: 'judged' }>;
+
+/** The injection signals; a frame the thumbnailer cannot decode asks for a retry, a native failure is 'unavailable'. */
+async function measureInjectionSafely(captures: LivenessCaptures, ctx: LivenessContext): Promise<InjectionOutcome> {
+  try {
+    return { kind: 'measured', signals: await measureInjection(captures.selfie, captures.challengeFrames, ctx.config.injection) };
+  } catch (e) {
+    if (errorCode(e) === 'ERR_BUSY') throw e;
+    if (IMAGE_ERRORS.has(errorCode(e))) {
+      return { kind: 'retry', advice: 'The camera pictures could not be read. Try again.', checks: [{ name: 'liveness-injection-frames', score: null, threshold: null, outcome: 'fail', reason: `${errorCode(e)}: ${(e as Error).message}` }] };
+    }
+    return unavailable('liveness-injection-frames', e);
+  }
 }
