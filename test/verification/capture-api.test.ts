@@ -14,7 +14,7 @@ import { parseFormPost } from '../helpers/simulated-entra.js';
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 // These tests are about the capture API itself, not liveness (test/verification/liveness-capture-api.test.ts):
 // the supervised-pilot policy lets a match alone decide, recorded as liveness 'skipped'.
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function appWithProfile(t: Test, config: Record<string, unknown> = ACCEPT_RISK) {

@@ -57,7 +57,7 @@ t.test("default policy, no depth frame: the owner's face and a stranger's get th
 });
 
 t.test('challenge-only: a failed challenge on the owner\'s face and a stranger\'s face read the same from outside', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const replies = [];
   const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
   for (const [face, photo] of [[owner, 'personA'], [stranger, 'personB']] as const) {
@@ -79,7 +79,7 @@ t.test('challenge-only: a failed challenge on the owner\'s face and a stranger\'
 });
 
 t.test('challenge-only without any challenge frame, or depth without the challenge the mask defence needs: refused before analysis', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   engine.willAnswer(oneFace(owner));
   const res = await post(app, opened.captureUrl, opened.session.csrfToken, faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 }), 'image/jpeg');
@@ -89,7 +89,7 @@ t.test('challenge-only without any challenge frame, or depth without the challen
 });
 
 t.test('challenge-only: unusable challenge frames ask the owner and a stranger alike to try again, after the same work', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const replies = [];
   const work: number[] = [];
   const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });

@@ -12,7 +12,7 @@ import { missingModels } from '../helpers/face-engine-fixture.js';
 import { HOLDER_CLAIMS, buildTd1, envelopeOf, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 
-const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function post(app: VerificationTestApp, url: string, body: string, csrf: string) {

@@ -123,7 +123,7 @@ t.test('mask defence: depth alone is refused by default; depth+IR is enough unde
 });
 
 t.test('challenge-only: the page shows the instruction, the motion decides', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   const { kind, nonce } = challengeOf(app, opened);
   t.match(opened.html, new RegExp(`data-challenge-instruction="${CHALLENGE_INSTRUCTIONS[kind]}"`), 'the instruction is in the page data');
@@ -166,7 +166,7 @@ t.test('refuse (default): a passed challenge without depth is still refused as d
 });
 
 t.test('challenge-only: the wrong motion, a still face, or a stranger acting it out is denied', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const cases: Array<[string, (k: ChallengeKind) => FaceAnalysisResult[], string, RegExp]> = [
     ['wrong motion', (k) => answers(undefined, wrongMotion(k)), 'liveness-challenge', /^(turn-left|turn-right|blink): the /],
     ['still face', () => answers(undefined, 'still'), 'liveness-challenge', /: the (head did not turn|eyes never closed)/],
@@ -185,7 +185,7 @@ t.test('challenge-only: the wrong motion, a still face, or a stranger acting it 
 });
 
 t.test('challenge frames without a face ask for another try and leave the nonce unused', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   const { kind, nonce } = challengeOf(app, opened);
   const good = answers(undefined, kind);
@@ -198,7 +198,7 @@ t.test('challenge frames without a face ask for another try and leave the nonce 
 });
 
 t.test('stale, future-dated and foreign-nonce sequences are refused with 4xx and change nothing', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   const { kind, nonce } = challengeOf(app, opened);
   const now = Date.now();

@@ -107,7 +107,7 @@ t.test('frames can only deny: a selfie beyond the threshold does not match howev
 // Through the app: the challenge-only policy (a returning user's camera without depth) films the frames.
 async function returningApp(t: Test) {
   const engine = new RecordedFaceAnalyzer([oneFace(person)]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: { policy: { withoutDepth: 'challenge-only' } } } });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: {} });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
@@ -246,7 +246,7 @@ class SwitchedAnalyzer extends RecordedFaceAnalyzer {
 t.test("under an earlier embedder, a stranger's selfie is not carried by the owner's frames, and is not re-enrolled", async (t) => {
   const earlier = new RecordedFaceAnalyzer([oneFace(person)]);
   const current = new SwitchedAnalyzer(earlier);
-  const app = await startVerificationTestApp(t, { faceEngine: current, config: { liveness: { policy: { withoutDepth: 'challenge-only' } } } });
+  const app = await startVerificationTestApp(t, { faceEngine: current, config: {} });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: earlier, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },

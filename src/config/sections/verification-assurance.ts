@@ -69,5 +69,7 @@ export function requiredTier(policy: AssurancePolicy, tid: string, flow: 'return
 /** One line for /health and the start-up log: the policy as it is in force. */
 export function describeAssurance(policy: AssurancePolicy): string {
   const overrides = Object.entries(policy.tenants).map(([tid, o]) => `${tid}: ${Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  return `returningUser ${policy.returningUser}, firstTime ${policy.firstTime}${overrides.length > 0 ? `; tenants ${overrides.join('; ')}` : ''}`;
+  const pilot = [policy.returningUser, policy.firstTime, ...Object.values(policy.tenants).flatMap((o) => Object.values(o))].includes('none');
+  return `returningUser ${policy.returningUser}, firstTime ${policy.firstTime}${overrides.length > 0 ? `; tenants ${overrides.join('; ')}` : ''}`
+    + (pilot ? '; a flow accepts tier none: no liveness evidence required (supervised pilots only)' : '');
 }
