@@ -44,6 +44,19 @@ if (missing) {
     t.match(opened.html, /role="status"/);
   });
 
+  t.test('default assurance: first-time enrolment without station depth is denied, tier none below kiosk-depth', async (t) => {
+    const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: { documents: { mrz: { acceptSpecimens: true } } } });
+    t.equal(app.config.verification.assurance.firstTime, 'kiosk-depth');
+    const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
+    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie)), opened.session.csrfToken);
+    t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify/ });
+    const audit = app.repository.lastAuditRecord()!;
+    t.match(audit, { flow: 'first-time', decision: 'denied' });
+    t.match(audit.checks.find((c) => c.name === 'liveness-tier'), { outcome: 'fail', score: 0, threshold: 2, reason: /^tier reached: none; tier required: kiosk-depth \(not met: no passed depth/ });
+    t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /verdict: tier-too-low/ });
+    t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid), null, 'no profile is enrolled');
+  });
+
   t.test('document holder named in the hint: verified, profile stored with its audit record', async (t) => {
     const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
