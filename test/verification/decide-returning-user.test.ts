@@ -106,7 +106,7 @@ t.test('capture problems ask for another try with advice and the failed gate', a
 });
 
 t.test('eyes-open gate applies only when configured', async (t) => {
-  const strict = context(t, { ...acceptRisk, verification: { quality: { requireEyesOpen: true } } });
+  const strict = context(t, { verification: { ...acceptRisk.verification, quality: { requireEyesOpen: true } } });
   const closed = oneFace(enrolled, { eyesOpen: false });
   t.match(await decideReturningUser(context(t, acceptRisk)(new RecordedFaceAnalyzer([closed])), profile, [selfie]), { kind: 'decided', decision: 'verified' });
   t.match(await decideReturningUser(strict(new RecordedFaceAnalyzer([closed])), profile, [selfie]), { kind: 'retry', advice: /eyes open/ });
