@@ -25,6 +25,7 @@ export interface SyntheticCaptureOptions {
   landmarkJitterPx?: number;
   /** Fixed head pose instead of a random one (challenge sequences). */
   headYawDeg?: number;
+  headPitchDeg?: number;
   eyeClosure?: number;
   /** Reuse one subject across frames of a sequence. */
   subjectSeed?: number | string;
@@ -89,7 +90,7 @@ export function generateSyntheticCapture(options: SyntheticCaptureOptions): Synt
     const shape = randomSubjectShape(subjectRng);
     const pose: RigidPose = {
       yawDeg: options.headYawDeg ?? rng.uniform(-maxYaw, maxYaw),
-      pitchDeg: rng.uniform(-maxYaw * 0.66, maxYaw * 0.66),
+      pitchDeg: options.headPitchDeg ?? rng.uniform(-maxYaw * 0.66, maxYaw * 0.66),
       rollDeg: rng.uniform(-12, 12),
       translation: [offset[0], offset[1], distance],
     };

@@ -1,12 +1,15 @@
-// The active challenge for capture sequences. The server picks what the user must do (turn the head
-// left or right, blink) per verification session, unpredictably; the client films it, stamping every
-// frame with the session's nonce and its capture time; the face engine gives each frame's landmarks;
-// verifyChallenge() then refuses wrong-nonce, stale, future-dated and replayed sequences with a typed
-// error, and judges the motion itself into a ChallengeResult.
+// The active challenge for capture sequences. The server picks what the user must do per verification
+// session, unpredictably: an ordered sequence of different steps (turn the head left or right, look up,
+// blink); the client films it in one sequence, stamping every frame with the session's nonce and its
+// capture time; the face engine gives each frame's landmarks; verifyChallenge() then refuses wrong-nonce,
+// stale, future-dated and replayed sequences with a typed error, judges that the steps happened in the
+// asked order, and (given motion settings) measures the 3D consistency of the motion.
 import { ProofgateError, type ErrorCode } from '../core/errors.js';
 import { CHALLENGE_KINDS, type ChallengeKind, type ChallengeSettings } from '../config/sections/liveness.js';
 import { validateLandmarks } from './capture.js';
-import { estimateEyeOpenness, estimateYawDeg } from './landmark-motion.js';
+import { estimateEyeOpenness, estimatePitchDeg, estimateYawDeg } from './landmark-motion.js';
+import { measureMotionConsistency, type MotionConsistencyReport } from './motion-consistency.js';
+import type { MotionSettings } from '../config/sections/liveness.js';
 import type { RandomSource } from './random-source.js';
 
 export type { ChallengeKind } from '../config/sections/liveness.js';
@@ -25,13 +28,20 @@ export interface ChallengeFrame {
 }
 
 export interface ChallengeResult {
-  challenge: ChallengeKind;
+  /** The steps asked for, in order. */
+  steps: ChallengeKind[];
   passed: boolean;
   /** Why it failed, in words for the audit trail; null when passed. */
   reason: string | null;
-  /** Per frame: yaw in degrees (positive: subject turned to their own right) and mean eye aspect ratio. */
+  /**
+   * Per frame: yaw in degrees (positive: subject turned to their own right), pitch in degrees (positive:
+   * looking up) and mean eye aspect ratio.
+   */
   yawDeg: number[];
+  pitchDeg: number[];
   eyeOpenness: number[];
+  /** 3D consistency of the motion, when verifyChallenge was given motion settings. */
+  motion?: MotionConsistencyReport;
 }
 
 /** Picks the session's challenge. Pass cryptoRandom in production; a seeded source in tests. */
@@ -41,10 +51,23 @@ export function pickChallenge(rng: RandomSource, kinds: readonly ChallengeKind[]
   return kinds[i];
 }
 
+/**
+ * Picks `count` different steps in random order. The shuffle draws from rng only, so a source fixed by
+ * the session nonce gives the same steps on every page load of that session.
+ */
+export function pickChallengeSteps(rng: RandomSource, kinds: readonly ChallengeKind[], count: number): ChallengeKind[] {
+  const pool = [...new Set(kinds)];
+  if (count < 1 || count > pool.length) throw new ProofgateError('ERR_INTERNAL', `pickChallengeSteps: cannot pick ${count} different steps from ${pool.length} kinds`);
+  const steps: ChallengeKind[] = [];
+  while (steps.length < count) steps.push(pool.splice(Math.min(pool.length - 1, Math.floor(rng.next() * pool.length)), 1)[0]);
+  return steps;
+}
+
 /** Frame width/height bound the landmark sanity check. */
 export interface VerifyChallengeInput {
   frames: readonly ChallengeFrame[];
-  challenge: ChallengeKind;
+  /** The steps the session asked for, in order. */
+  steps: readonly ChallengeKind[];
   /** The nonce the server issued for this session. */
   nonce: string;
   /** Server time now, ms. */
@@ -55,9 +78,12 @@ export interface VerifyChallengeInput {
 
 const refuse = (code: ErrorCode, message: string, status = 400) => new ProofgateError(code, message, { status });
 
-export function verifyChallenge(input: VerifyChallengeInput, settings: ChallengeSettings): ChallengeResult {
-  const { frames, challenge, nonce, now } = input;
-  if (!(CHALLENGE_KINDS as readonly string[]).includes(challenge)) throw refuse('ERR_BAD_REQUEST', `challenge: unknown kind ${JSON.stringify(challenge)}`);
+export function verifyChallenge(input: VerifyChallengeInput, settings: ChallengeSettings, motion?: MotionSettings): ChallengeResult {
+  const { frames, steps, nonce, now } = input;
+  if (!Array.isArray(steps) || steps.length === 0) throw refuse('ERR_INTERNAL', 'challenge: no steps to judge', 500);
+  for (const step of steps) {
+    if (!(CHALLENGE_KINDS as readonly string[]).includes(step)) throw refuse('ERR_BAD_REQUEST', `challenge: unknown kind ${JSON.stringify(step)}`);
+  }
   if (!Array.isArray(frames) || frames.length < settings.minFrames) {
     throw refuse('ERR_BAD_REQUEST', `challenge: at least ${settings.minFrames} frames are required, got ${Array.isArray(frames) ? frames.length : 0}`);
   }
@@ -79,29 +105,54 @@ export function verifyChallenge(input: VerifyChallengeInput, settings: Challenge
 
   const views = frames.map((f) => validateLandmarks(f.landmarks, input.frameSize.width, input.frameSize.height));
   const yawDeg = views.map((v) => round2(estimateYawDeg(v)));
+  const pitchDeg = views.map((v) => round2(estimatePitchDeg(v)));
   const eyeOpenness = views.map((v) => round3(estimateEyeOpenness(v)));
-  const reason = challenge === 'blink' ? judgeBlink(eyeOpenness, settings) : judgeTurn(yawDeg, challenge === 'turn-right' ? 1 : -1, settings);
-  return { challenge, passed: reason === null, reason, yawDeg, eyeOpenness };
+  const reason = judgeSteps(steps, { yaw: yawDeg, pitch: pitchDeg, ear: eyeOpenness }, settings);
+  const result: ChallengeResult = { steps: [...steps], passed: reason === null, reason, yawDeg, pitchDeg, eyeOpenness };
+  if (motion) result.motion = measureMotionConsistency(views, motion);
+  return result;
 }
 
-function judgeTurn(yaw: number[], sign: 1 | -1, s: ChallengeSettings): string | null {
-  const start = yaw.findIndex((y) => Math.abs(y) <= s.maxStartYawDeg);
+interface Tracks { yaw: number[]; pitch: number[]; ear: number[] }
+
+/**
+ * The steps must happen one after the other, in the asked order, after the head first faced the camera:
+ * each step is looked for only in the frames after the one where the previous step was completed.
+ */
+function judgeSteps(steps: readonly ChallengeKind[], t: Tracks, s: ChallengeSettings): string | null {
+  const start = t.yaw.findIndex((y) => Math.abs(y) <= s.maxStartYawDeg);
   if (start < 0) return `the head never faced the camera (|yaw| <= ${s.maxStartYawDeg} deg)`;
-  const reached = yaw.slice(start + 1).some((y) => sign * y >= s.minTurnYawDeg);
-  if (!reached) {
-    const wrong = yaw.some((y) => -sign * y >= s.minTurnYawDeg);
-    return wrong ? 'the head turned the other way' : `the head did not turn ${s.minTurnYawDeg} deg after facing the camera`;
+  const basePitch = t.pitch[start];
+  let from = start;
+  for (const [n, step] of steps.entries()) {
+    const found = findStep(step, t, from, basePitch, s);
+    if (typeof found === 'string') return steps.length > 1 ? `step ${n + 1} of ${steps.length} (${step}): ${found}` : found;
+    from = found;
   }
   return null;
 }
 
-function judgeBlink(ear: number[], s: ChallengeSettings): string | null {
+/** Index of the frame that completes the step, searching from `from`; or why it never happened. */
+function findStep(step: ChallengeKind, t: Tracks, from: number, basePitch: number, s: ChallengeSettings): number | string {
+  if (step === 'blink') return findBlink(t.ear, from, s);
+  if (step === 'look-up') {
+    for (let i = from + 1; i < t.pitch.length; i++) if (t.pitch[i] - basePitch >= s.minLookUpDeg) return i;
+    return `the head did not look up ${s.minLookUpDeg} deg`;
+  }
+  const sign = step === 'turn-right' ? 1 : -1;
+  for (let i = from + 1; i < t.yaw.length; i++) if (sign * t.yaw[i] >= s.minTurnYawDeg) return i;
+  const wrong = t.yaw.slice(from + 1).some((y) => -sign * y >= s.minTurnYawDeg);
+  return wrong ? 'the head turned the other way' : `the head did not turn ${s.minTurnYawDeg} deg ${sign > 0 ? 'right' : 'left'}`;
+}
+
+function findBlink(ear: number[], from: number, s: ChallengeSettings): number | string {
   let phase: 'wait-open' | 'wait-closed' | 'wait-reopen' = 'wait-open';
-  for (const e of ear) {
+  for (let i = from; i < ear.length; i++) {
+    const e = ear[i];
     if (!Number.isFinite(e)) continue;
     if (phase === 'wait-open' && e >= s.openEyeRatio) phase = 'wait-closed';
     else if (phase === 'wait-closed' && e <= s.closedEyeRatio) phase = 'wait-reopen';
-    else if (phase === 'wait-reopen' && e >= s.openEyeRatio) return null;
+    else if (phase === 'wait-reopen' && e >= s.openEyeRatio) return i;
   }
   return phase === 'wait-open' ? 'the eyes were never open' : phase === 'wait-closed' ? 'the eyes never closed' : 'the eyes did not open again';
 }

@@ -9,6 +9,9 @@ export const LEFT_EYE_INNER = 362;
 export const LEFT_EYE_OUTER = 263;
 export const RIGHT_CHEEK = 234;
 export const LEFT_CHEEK = 454;
+/** Mouth corners (the subject's right and left). */
+export const MOUTH_RIGHT = 61;
+export const MOUTH_LEFT = 291;
 /** Eye-aspect-ratio rings: outer corner, two upper-lid points, inner corner, two lower-lid points. */
 export const RIGHT_EYE_RING = [33, 160, 158, 133, 153, 144] as const;
 export const LEFT_EYE_RING = [263, 387, 385, 362, 380, 373] as const;

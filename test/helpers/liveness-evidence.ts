@@ -36,25 +36,33 @@ export function depthItems(e: DepthEvidence, nonce: string, capturedAt: number, 
   return items;
 }
 
-// (yaw degrees, eye closure 0..1) per frame.
-const MOTIONS: Record<ChallengeKind | 'still', [number, number][]> = {
-  'turn-left': [[0, 0], [-8, 0], [-18, 0], [-28, 0], [-34, 0]],
-  'turn-right': [[0, 0], [8, 0], [18, 0], [28, 0], [34, 0]],
-  blink: [[0, 0], [0, 0.5], [0, 1], [0, 0.4], [0, 0]],
-  still: [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]],
+// (yaw degrees, pitch degrees, eye closure 0..1) per frame, 7 frames a step; each step starts and ends facing the camera.
+const MOTIONS: Record<ChallengeKind | 'still', [number, number, number][]> = {
+  'turn-left': [[0, 0, 0], [-10, 0, 0], [-20, 0, 0], [-30, 0, 0], [-34, 0, 0], [-16, 0, 0], [0, 0, 0]],
+  'turn-right': [[0, 0, 0], [10, 0, 0], [20, 0, 0], [30, 0, 0], [34, 0, 0], [16, 0, 0], [0, 0, 0]],
+  // The generator works in camera coordinates (y down): a negative pitch raises the face.
+  'look-up': [[0, 0, 0], [0, -8, 0], [0, -16, 0], [0, -24, 0], [0, -28, 0], [0, -12, 0], [0, 0, 0]],
+  blink: [[0, 0, 0], [0, 0, 0], [0, 0, 0.5], [0, 0, 1], [0, 0, 0.4], [0, 0, 0], [0, 0, 0]],
+  still: [[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]],
 };
 
-/** Landmarks per frame of one subject acting out `motion` (or holding still). */
-export function challengeLandmarks(motion: ChallengeKind | 'still'): Float32Array[] {
-  return MOTIONS[motion].map(([yaw, closure], i) => generateSyntheticCapture({
-    seed: `verification-challenge-${i}`, subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, eyeClosure: closure,
+/**
+ * Landmarks per frame of one subject acting out the steps in order (or holding still), one continuous
+ * sequence like the page films. A single kind is one step.
+ */
+export function challengeLandmarks(motion: ChallengeKind | 'still' | readonly (ChallengeKind | 'still')[]): Float32Array[] {
+  const steps = typeof motion === 'string' ? [motion] : motion;
+  return steps.flatMap((step) => MOTIONS[step]).map(([yaw, pitch, closure], i) => generateSyntheticCapture({
+    seed: `verification-challenge-${i}`, subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: pitch, eyeClosure: closure,
     distanceMm: [550, 550], maxYawDeg: 6, landmarkJitterPx: 0.3,
   }).landmarks);
 }
 
-/** A challenge performed the wrong way: the opposite turn, or a turn instead of a blink. */
-export function wrongMotion(kind: ChallengeKind): ChallengeKind | 'still' {
-  return kind === 'turn-left' ? 'turn-right' : kind === 'turn-right' ? 'turn-left' : 'still';
+/** A challenge performed the wrong way: the steps in the opposite order (two or more), or the opposite turn / holding still. */
+export function wrongMotion(steps: readonly ChallengeKind[]): (ChallengeKind | 'still')[] {
+  if (steps.length > 1) return [...steps].reverse();
+  const kind = steps[0];
+  return [kind === 'turn-left' ? 'turn-right' : kind === 'turn-right' ? 'turn-left' : 'still'];
 }
 
 const movedFrames = new Map<string, Buffer[]>();

@@ -8,7 +8,7 @@ const depth = (passed: boolean, ir?: 'pass' | 'fail'): DepthLivenessReport => ({
   faceDepthMm: 500, facePixels: 1000, validFacePixels: 990,
   checks: ir ? [{ name: 'irReflectance', unit: 'ratio', value: 0.4, min: 0.2, max: 0.72, outcome: ir }] : [],
 });
-const challenge = (passed: boolean): ChallengeResult => ({ challenge: 'blink', passed, reason: passed ? null : 'the eyes never closed', yawDeg: [], eyeOpenness: [] });
+const challenge = (passed: boolean): ChallengeResult => ({ steps: ['blink'], passed, reason: passed ? null : 'the eyes never closed', yawDeg: [], pitchDeg: [], eyeOpenness: [] });
 
 const pass = { outcome: 'pass' as const };
 const fail = { outcome: 'fail' as const };
@@ -80,6 +80,6 @@ t.test('liveness config: overrides, and errors that name the key', async (t) => 
   t.throws(() => buildConfig({ liveness: { depth: { minOuterCanthiMm: 130 } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.depth.maxOuterCanthiMm: expected a value above minOuterCanthiMm (130), received 125' });
   t.throws(() => buildConfig({ liveness: { injection: { frameTiming: { action: 'warn' } } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.injection.frameTiming.action: expected one of refuse, record, received "warn"' });
   t.throws(() => buildConfig({ liveness: { injection: { virtualCamera: { labels: ['OBS'] } } } }), { code: 'ERR_CONFIG', message: 'config config.liveness.injection.virtualCamera.labels[0]: expected a lower-case label fragment of 1..100 characters, received "OBS"' });
-  t.throws(() => buildConfig({ liveness: { challenge: { kinds: ['nod'] } } }), { code: 'ERR_CONFIG', message: /config config.liveness.challenge.kinds: expected entries from turn-left, turn-right, blink/ });
+  t.throws(() => buildConfig({ liveness: { challenge: { kinds: ['nod'] } } }), { code: 'ERR_CONFIG', message: /config config.liveness.challenge.kinds: expected entries from turn-left, turn-right, look-up, blink/ });
   t.throws(() => buildConfig({ liveness: { challenge: { closedEyeRatio: 0.3 } } }), { code: 'ERR_CONFIG', message: /openEyeRatio: expected a value above closedEyeRatio/ });
 });

@@ -149,7 +149,7 @@ t.test('capture refusals: logged with the code, reason and client address, count
 const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 const bonaFide = depthEvidence('bona-fide', 1);
 /** The analyzer's answers for one envelope: the selfie (with the depth face's landmarks), then each challenge frame. */
-function answers(selfieLandmarks: Float32Array | undefined, motion: ChallengeKind | null): FaceAnalysisResult[] {
+function answers(selfieLandmarks: Float32Array | undefined, motion: readonly ChallengeKind[] | null): FaceAnalysisResult[] {
   const frames = motion ? challengeLandmarks(motion).map((l) => oneFace(embedding(1), {}, { landmarks468: l })) : [];
   return [oneFace(embedding(1), {}, { landmarks468: selfieLandmarks }), ...frames];
 }
@@ -166,20 +166,20 @@ t.test('the tier is the liveness evidence judged: depth (kiosk), challenge (chal
   const selfieItem = { kind: 'selfie', mediaType: 'image/jpeg', data: faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 }).toString('base64') };
   const kiosk = await appWithProfile(t, {});
   const opened = await kiosk.app.openSession();
-  const { kind, nonce } = sessionChallenge(opened.session, kiosk.app.config.liveness.challenge.kinds);
-  kiosk.engine.willAnswer(...answers(bonaFide.landmarks, kind));
+  const { steps, nonce } = sessionChallenge(opened.session, kiosk.app.config.liveness.challenge);
+  kiosk.engine.willAnswer(...answers(bonaFide.landmarks, steps));
   const now = Date.now();
   const res = await postEnvelope(kiosk.app, opened.captureUrl, opened.session.csrfToken,
-    [selfieItem, ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, 5, nonce, now - 1500)]);
+    [selfieItem, ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, 14, nonce, now - 1500)]);
   t.equal(res.decision, 'verified');
   t.match(kiosk.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'depth+challenge', tier: 'depth', failedCheck: null }]);
   t.equal(sampleValue(await samples(kiosk.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'depth' }), 1);
 
   const webcam = await appWithProfile(t, {});
   const second = await webcam.app.openSession();
-  const challenge = sessionChallenge(second.session, webcam.app.config.liveness.challenge.kinds);
-  webcam.engine.willAnswer(...answers(undefined, challenge.kind));
-  const reply = await postEnvelope(webcam.app, second.captureUrl, second.session.csrfToken, [selfieItem, ...challengeItems(frameJpeg, 5, challenge.nonce, Date.now() - 1500)]);
+  const challenge = sessionChallenge(second.session, webcam.app.config.liveness.challenge);
+  webcam.engine.willAnswer(...answers(undefined, challenge.steps));
+  const reply = await postEnvelope(webcam.app, second.captureUrl, second.session.csrfToken, [selfieItem, ...challengeItems(frameJpeg, 14, challenge.nonce, Date.now() - 1500)]);
   t.equal(reply.decision, 'verified');
   t.match(webcam.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'challenge', tier: 'challenge' }]);
   t.equal(sampleValue(await samples(webcam.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'challenge' }), 1);

@@ -326,16 +326,16 @@ t.test('first time: a document portrait that does not match counts; the lock the
   const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
   const kiosk = async () => {
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }), state: STATE });
-    const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+    const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
     const depth = depthEvidence('bona-fide', 1);
     // The selfie, then the document's portrait (someone else), then the challenge frames.
-    engine.willAnswer(oneFace(owner, {}, { landmarks468: depth.landmarks }), oneFace(stranger), ...challengeLandmarks(kind).map((l) => oneFace(owner, {}, { landmarks468: l })));
+    engine.willAnswer(oneFace(owner, {}, { landmarks468: depth.landmarks }), oneFace(stranger), ...challengeLandmarks(steps).map((l) => oneFace(owner, {}, { landmarks468: l })));
     const now = Date.now();
     const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
       method: 'POST', headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
       body: JSON.stringify({ captures: [
         ...kioskCaptures(card, selfieOf('personA')).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
-        ...depthItems(depth, nonce, now - 100), ...challengeItems(faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 }), 5, nonce, now - 1500),
+        ...depthItems(depth, nonce, now - 100), ...challengeItems(faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 }), 14, nonce, now - 1500),
       ] }),
     });
     return { opened, json: (await res.json()) as Record<string, unknown> };

@@ -19,7 +19,8 @@ import { challengeItems, challengeLandmarks, stillChallengeItems } from '../help
 const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 });
 const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 const enrolled = embedding(1);
-const FRAMES = 8;
+// Every scripted step is 7 frames (test/helpers/liveness-evidence.ts); sessions ask for 2 steps.
+const FRAMES = 14;
 const byName = (checks: CheckResult[], name: string) => checks.find((c) => c.name === name);
 
 async function appWithProfile(t: Test, config: Record<string, unknown> = {}, entra?: SimulatedEntra) {
@@ -41,23 +42,19 @@ async function post(app: VerificationTestApp, opened: OpenedSession, captures: o
 }
 
 const selfieItem = (meta?: Record<string, unknown>) => ({ kind: 'selfie', mediaType: 'image/jpeg', data: selfie.toString('base64'), ...(meta ? { meta } : {}) });
-/** The analyzer's answers: the selfie, then one frame per step of the head's motion (padded by holding the last pose). */
-function answers(motion: ChallengeKind): FaceAnalysisResult[] {
-  const poses = challengeLandmarks(motion);
-  const frames = Array.from({ length: FRAMES }, (_, i) => poses[Math.min(i, poses.length - 1)]);
-  return [oneFace(enrolled), ...frames.map((l) => oneFace(enrolled, {}, { landmarks468: l }))];
+/** The analyzer's answers: the selfie, then the landmarks of a head acting out the session's steps. */
+function answers(steps: readonly ChallengeKind[]): FaceAnalysisResult[] {
+  return [oneFace(enrolled), ...challengeLandmarks(steps).map((l) => oneFace(enrolled, {}, { landmarks468: l }))];
 }
-/** A head turn the session did not necessarily ask for is fine for the injection tests: they are refused before it matters. */
-const turnOf = (kind: ChallengeKind): ChallengeKind => (kind === 'blink' ? 'turn-left' : kind);
 
 t.test('default policy: a returning user on a laptop verifies at remote-active, and the audit says so', async (t) => {
   const { app, engine } = await appWithProfile(t);
   t.same(app.config.verification.assurance, { returningUser: 'remote-active', firstTime: 'kiosk-depth', tenants: {} });
   const opened = await app.openSession();
-  const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+  const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
   t.match(opened.html, /data-required-tier="remote-active"/, 'the page knows the tier before the camera starts');
   t.match(opened.html, /data-challenge-instruction=/, 'and films the challenge');
-  engine.willAnswer(...answers(kind));
+  engine.willAnswer(...answers(steps));
   const res = await post(app, opened, [selfieItem({ cameraLabel: 'Integrated Webcam (0bda:5689)', capturedAt: Date.now() - 1700 }), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1600)]);
   t.equal(res.status, 200, JSON.stringify(res.json).slice(0, 300));
   t.match(res.json, { outcome: 'decided', decision: 'verified' });
@@ -76,14 +73,14 @@ t.test('default policy: a returning user on a laptop verifies at remote-active, 
 t.test('an injected still picture (identical frames, a script\'s clock) is refused, with every denial\'s message', async (t) => {
   const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();
-  const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
-  engine.willAnswer(...answers(turnOf(kind)));
+  const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
+  engine.willAnswer(...answers(steps));
   const res = await post(app, opened, [selfieItem(), ...stillChallengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1600)]);
   t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify that you are the owner/ });
   const checks = app.repository.lastAuditRecord()!.checks;
   t.match(byName(checks, 'liveness-injection-identical-frames'), { outcome: 'fail', score: FRAMES - 1, threshold: 1 });
   t.match(byName(checks, 'liveness-injection-near-identical-frames'), { outcome: 'fail', score: 0 });
-  t.match(byName(checks, 'liveness-injection-frame-timing'), { outcome: 'fail', reason: /all 7 intervals are exactly 200 ms/ });
+  t.match(byName(checks, 'liveness-injection-frame-timing'), { outcome: 'fail', reason: /all 13 intervals are exactly 200 ms/ });
   t.match(byName(checks, 'liveness'), { outcome: 'fail', reason: /verdict: injection-refused/ });
   t.match(byName(checks, 'liveness-tier'), { outcome: 'fail', score: 0, threshold: 1, reason: /^tier reached: none; tier required: remote-active \(not met: .*an injection signal refused\)/ });
 });
@@ -92,8 +89,8 @@ t.test('a virtual camera label is refused; set to record, it is only written dow
   for (const action of ['refuse', 'record'] as const) {
     const { app, engine } = await appWithProfile(t, { liveness: { injection: { virtualCamera: { action } } } });
     const opened = await app.openSession();
-    const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
-    engine.willAnswer(...answers(kind));
+    const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
+    engine.willAnswer(...answers(steps));
     const res = await post(app, opened, [selfieItem({ cameraLabel: 'OBS Virtual Camera' }), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1600)]);
     const checks = app.repository.lastAuditRecord()!.checks;
     if (action === 'refuse') {
@@ -111,7 +108,7 @@ t.test('a virtual camera label is refused; set to record, it is only written dow
 t.test('a camera label over 200 characters is a 400 and nothing is stored', async (t) => {
   const { app } = await appWithProfile(t);
   const opened = await app.openSession();
-  const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+  const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
   const res = await post(app, opened, [selfieItem({ cameraLabel: 'x'.repeat(201) }), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1600)]);
   t.match(res, { status: 400, json: { error: 'ERR_BAD_REQUEST' } });
   t.equal(app.repository.listEvidence(opened.session.sessionId).length, 0);
@@ -125,8 +122,8 @@ t.test("a tenant that requires kiosk-depth: the page says a browser cannot meet 
   const opened = await app.openSession();
   t.match(opened.html, /data-required-tier="kiosk-depth"/);
   t.notMatch(opened.html, /data-challenge-instruction=/, 'nothing is filmed that cannot pass');
-  const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
-  engine.willAnswer(...answers(kind));
+  const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
+  engine.willAnswer(...answers(steps));
   const before = engine.calls;
   const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1600)]);
   t.match(res.json, { decision: 'denied', message: /^We could not verify/ });

@@ -62,7 +62,7 @@ t.test('challenge-only: a failed challenge on the owner\'s face and a stranger\'
   const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
   for (const [face, photo] of [[owner, 'personA'], [stranger, 'personB']] as const) {
     const opened = await app.openSession({ state: STATE });
-    const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+    const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
     // The owner's face with a still "challenge" (fails liveness); a stranger's face (fails the match).
     engine.willAnswer(oneFace(face), ...challengeLandmarks('still').map((l) => oneFace(face, {}, { landmarks468: l })));
     const envelope = JSON.stringify({ captures: [
@@ -95,7 +95,7 @@ t.test('challenge-only: unusable challenge frames ask the owner and a stranger a
   const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
   for (const [face, photo] of [[owner, 'personA'], [stranger, 'personB']] as const) {
     const opened = await app.openSession({ state: STATE });
-    const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+    const { nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
     // The selfie shows the face; no challenge frame shows one. Were liveness judged only after a match,
     // the owner would be asked to retry and the stranger denied: an oracle.
     engine.willAnswer(oneFace(face), noFace());

@@ -14,7 +14,7 @@ t.test('verification defaults are the safe ones', async (t) => {
 t.test('bad verification settings name the key', async (t) => {
   const cases: Array<[unknown, string]> = [
     [{ livenessWithoutDepth: 'allow' }, 'config config.verification.livenessWithoutDepth: expected no such key (misspelled?), received "allow"'],
-    [{ challengeFrames: 20 }, 'config config.verification.maxCapturesPerEnvelope: expected room for the selfie and challengeFrames (21), received 16'],
+    [{ challengeFrames: 40 }, 'config config.verification.maxCapturesPerEnvelope: expected room for the selfie and challengeFrames (41), received 32'],
     [{ challengeFrameIntervalMs: 10 }, 'config config.verification.challengeFrameIntervalMs: expected an integer in 50..2000, received 10'],
     [{ matchMaxDistance: 0.5 }, 'config config.verification.matchMaxDistance: expected no such key (misspelled?), received 0.5'],
     [{ maxCaptureAttempts: 1.5 }, 'config config.verification.maxCaptureAttempts: expected an integer in 1..10, received 1.5'],

@@ -25,7 +25,7 @@ function context(t: Test, overrides: Record<string, unknown> = {}) {
   const { repo } = tempRepository(t);
   const config = buildConfig(overrides);
   return (engine: FaceAnalyzer): ReturningUserContext => ({
-    engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { kind: 'blink', nonce: NONCE }, replayGuard: repo, now: Date.now(),
+    engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: ['blink'], nonce: NONCE }, replayGuard: repo, now: Date.now(),
     requiredTier: requiredTier(config.verification.assurance, profile.tid, 'returning'),
     captureHistory: { usedInEarlierSession: () => false },
   });

@@ -40,7 +40,7 @@ if (missing) {
     const session = { sessionId: `dl-${++n}`, tid: 't', oid: 'o', hintClaims: claims, challenge: { nonce: `dl-nonce-${n}-0123456789abcdef` } } as unknown as VerificationSession;
     return decideFirstTime({
       engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
-      challenge: { kind: 'blink', nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
+      challenge: { steps: ['blink'], nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
     }, session, captures);
   };
   const check = (o: FirstTimeOutcome, name: string) => o.checks.find((c) => c.name === name);

@@ -62,7 +62,7 @@ if (missing) {
     } as unknown as VerificationSession;
     return decideFirstTime({
       engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
-      challenge: { kind: 'blink', nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
+      challenge: { steps: ['blink'], nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
     }, session, captures);
   };
   const chipCheck = (o: FirstTimeOutcome) => o.checks.find((c) => c.name === 'document-chip');

@@ -34,7 +34,7 @@ if (missing) {
   });
   const ctx = (s: VerificationSession, config = acceptRisk): FirstTimeContext => ({
     engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
-    challenge: { kind: 'blink', nonce: s.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
+    challenge: { steps: ['blink'], nonce: s.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
   });
   const check = (o: FirstTimeOutcome, name: string) => o.checks.find((c) => c.name === name);
   const failed = (o: FirstTimeOutcome) => o.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'error').map((c) => c.name);

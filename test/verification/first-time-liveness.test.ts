@@ -26,14 +26,14 @@ async function attempt(t: Test, depthLabel: 'bona-fide' | 'print-flat') {
   const engine = new RecordedFaceAnalyzer([oneFace(holder)]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
   const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
-  const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+  const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
   const depth = depthEvidence(depthLabel, 1);
   // Calls in order: the selfie (the depth face's landmarks), the document's portrait, then each challenge frame.
-  engine.willAnswer(oneFace(holder, {}, { landmarks468: depth.landmarks }), oneFace(holder), ...challengeLandmarks(kind).map((l) => oneFace(holder, {}, { landmarks468: l })));
+  engine.willAnswer(oneFace(holder, {}, { landmarks468: depth.landmarks }), oneFace(holder), ...challengeLandmarks(steps).map((l) => oneFace(holder, {}, { landmarks468: l })));
   const now = Date.now();
   const items = [
     ...kioskCaptures(card, selfie).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
-    ...depthItems(depth, nonce, now - 100), ...challengeItems(frame, 5, nonce, now - 1500),
+    ...depthItems(depth, nonce, now - 100), ...challengeItems(frame, 14, nonce, now - 1500),
   ];
   const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
     method: 'POST', body: JSON.stringify({ captures: items }),

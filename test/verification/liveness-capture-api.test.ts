@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
-import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from '../../src/verification/capture/session-challenge.js';
+import { challengeInstruction, sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js';
 import type { ChallengeKind } from '../../src/liveness/index.js';
 import type { FaceAnalysisResult } from '../../src/verification/capture/ports.js';
@@ -34,7 +34,7 @@ async function appWithProfile(t: Test, liveness: Record<string, unknown> = {}) {
 }
 
 function challengeOf(app: VerificationTestApp, opened: OpenedSession) {
-  return sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+  return sessionChallenge(opened.session, app.config.liveness.challenge);
 }
 
 async function post(app: VerificationTestApp, opened: OpenedSession, captures: object[]) {
@@ -50,18 +50,19 @@ const selfieItem = (bytes = selfie) => ({ kind: 'selfie', mediaType: 'image/jpeg
 // account are a duplicate capture, duplicate-capture.test.ts): bytes after the JPEG's end, same picture.
 const anotherTake = (n: number) => Buffer.concat([selfie, Buffer.from(`take ${n}`)]);
 /** The analyzer's answers for one request: the selfie (with the depth face's landmarks), then each frame. */
-function answers(selfieLandmarks: Float32Array | undefined, motion: ChallengeKind | 'still' | null, frameEmbedding = enrolled): FaceAnalysisResult[] {
+function answers(selfieLandmarks: Float32Array | undefined, motion: readonly (ChallengeKind | 'still')[] | null, frameEmbedding = enrolled): FaceAnalysisResult[] {
   const frames = motion ? challengeLandmarks(motion).map((l) => oneFace(frameEmbedding, {}, { landmarks468: l })) : [];
   return [oneFace(enrolled, {}, { landmarks468: selfieLandmarks }), ...frames];
 }
-const FRAMES = 5;
+// Every scripted step is 7 frames (test/helpers/liveness-evidence.ts); sessions ask for 2 steps.
+const FRAMES = 14;
 const byName = <C extends { name: string }>(checks: C[], name: string) => checks.find((c) => c.name === name);
 
 t.test('kiosk: bona fide depth and the session challenge verify; every depth check is in the audit', async (t) => {
   const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();
-  const { kind, nonce } = challengeOf(app, opened);
-  engine.willAnswer(...answers(bonaFide.landmarks, kind));
+  const { steps, nonce } = challengeOf(app, opened);
+  engine.willAnswer(...answers(bonaFide.landmarks, steps));
   const now = Date.now();
   const res = await post(app, opened, [selfieItem(), ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, FRAMES, nonce, now - 1500)]);
   t.equal(res.status, 200);
@@ -78,7 +79,7 @@ t.test('kiosk: bona fide depth and the session challenge verify; every depth che
   t.ok((nose.score as number) > 8 && (nose.score as number) < 60, `nose prominence ${nose.score} mm recorded as the score`);
   t.notOk(names.includes('liveness-depth-ir-reflectance'), 'no IR frame, no IR check');
   t.match(byName(audit.checks, 'liveness-depth-plane-inlier-fraction'), { outcome: 'skipped', reason: /reported, not a gate/ });
-  t.match(byName(audit.checks, 'liveness-challenge'), { outcome: 'pass', reason: new RegExp(`^${kind}: `) });
+  t.match(byName(audit.checks, 'liveness-challenge'), { outcome: 'pass', reason: new RegExp(`^${steps.join(" then ")}: every step seen in order`) });
   const live = byName(audit.checks, 'liveness')!;
   t.match(live, { outcome: 'pass', threshold: 0.5, reason: /^evidence: depth\+challenge; verdict: depth-and-challenge .*; residual risk: rigid-3d-mask$/ });
   t.ok((live.score as number) >= 0.5, 'the depth score is the combined score');
@@ -89,8 +90,8 @@ t.test('kiosk: bona fide depth and the session challenge verify; every depth che
 t.test('a printed photo in front of the depth camera is denied even with a passed challenge', async (t) => {
   const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();
-  const { kind, nonce } = challengeOf(app, opened);
-  engine.willAnswer(...answers(printAttack.landmarks, kind));
+  const { steps, nonce } = challengeOf(app, opened);
+  engine.willAnswer(...answers(printAttack.landmarks, steps));
   const now = Date.now();
   const res = await post(app, opened, [selfieItem(), ...depthItems(printAttack, nonce, now), ...challengeItems(frameJpeg, FRAMES, nonce, now - 1500)]);
   t.match(res.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
@@ -125,16 +126,16 @@ t.test('mask defence: depth alone is refused by default; depth+IR is enough unde
 t.test('challenge-only: the page shows the instruction, the motion decides', async (t) => {
   const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
-  const { kind, nonce } = challengeOf(app, opened);
-  t.match(opened.html, new RegExp(`data-challenge-instruction="${CHALLENGE_INSTRUCTIONS[kind]}"`), 'the instruction is in the page data');
-  t.match(opened.html, new RegExp(`<strong>${CHALLENGE_INSTRUCTIONS[kind]}</strong>`), 'and shown');
+  const { steps, nonce } = challengeOf(app, opened);
+  t.match(opened.html, new RegExp(`data-challenge-instruction="${challengeInstruction(steps)}"`), 'the instruction is in the page data');
+  t.match(opened.html, new RegExp(`<strong>${challengeInstruction(steps)}</strong>`), 'and shown');
   t.match(opened.html, new RegExp(`data-challenge-nonce="${nonce}"`));
   t.match(opened.html, /data-challenge-frames="10"/);
   t.notMatch(opened.html, /id="photo-file"/, 'no upload fallback: a still photo cannot pass');
   const reload = await app.openSession();
-  t.ok(CHALLENGE_INSTRUCTIONS[challengeOf(app, reload).kind], 'every session gets a challenge');
+  t.equal(challengeOf(app, reload).steps.length, 2, 'every session gets a two-step challenge');
 
-  engine.willAnswer(...answers(undefined, kind));
+  engine.willAnswer(...answers(undefined, steps));
   const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
   t.match(res.json, { outcome: 'decided', decision: 'verified' });
   const checks = app.repository.lastAuditRecord()!.checks;
@@ -152,8 +153,8 @@ t.test('refuse (default): a passed challenge without depth is still refused as d
   const { app, engine } = await appWithProfile(t);
   const opened = await app.openSession();
   t.notMatch(opened.html, /data-challenge-instruction/, 'the page films no challenge under refuse');
-  const { kind, nonce } = challengeOf(app, opened);
-  engine.willAnswer(...answers(undefined, kind));
+  const { steps, nonce } = challengeOf(app, opened);
+  engine.willAnswer(...answers(undefined, steps));
   const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
   // Changed on purpose (no face-match oracle): the message is every denial's; the audit says why.
   t.match(res.json, { decision: 'denied', message: /^We could not verify/ });
@@ -167,15 +168,15 @@ t.test('refuse (default): a passed challenge without depth is still refused as d
 
 t.test('challenge-only: the wrong motion, a still face, or a stranger acting it out is denied', async (t) => {
   const { app, engine } = await appWithProfile(t, {});
-  const cases: Array<[string, (k: ChallengeKind) => FaceAnalysisResult[], string, RegExp]> = [
-    ['wrong motion', (k) => answers(undefined, wrongMotion(k)), 'liveness-challenge', /^(turn-left|turn-right|blink): the /],
-    ['still face', () => answers(undefined, 'still'), 'liveness-challenge', /: the (head did not turn|eyes never closed)/],
+  const cases: Array<[string, (k: ChallengeKind[]) => FaceAnalysisResult[], string, RegExp]> = [
+    ['wrong motion', (k) => answers(undefined, wrongMotion(k)), 'liveness-challenge', /^[a-z-]+ then [a-z-]+: step [12] of 2 \([a-z-]+\): the /],
+    ['still face', () => answers(undefined, ['still', 'still']), 'liveness-challenge', /: step 1 of 2 \([a-z-]+\): the (head did not|eyes never closed)/],
     ['a stranger', (k) => answers(undefined, k, embedding(9)), 'liveness-challenge-same-person', /^challenge frame \d is not the selfie's person/],
   ];
   for (const [i, [label, script, failed, reason]] of cases.entries()) {
     const opened = await app.openSession();
-    const { kind, nonce } = challengeOf(app, opened);
-    engine.willAnswer(...script(kind));
+    const { steps, nonce } = challengeOf(app, opened);
+    engine.willAnswer(...script(steps));
     const res = await post(app, opened, [selfieItem(anotherTake(i)), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
     t.match(res.json, { decision: 'denied' }, `${label}: denied`);
     const checks = app.repository.lastAuditRecord()!.checks;
@@ -187,8 +188,8 @@ t.test('challenge-only: the wrong motion, a still face, or a stranger acting it 
 t.test('challenge frames without a face ask for another try and leave the nonce unused', async (t) => {
   const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
-  const { kind, nonce } = challengeOf(app, opened);
-  const good = answers(undefined, kind);
+  const { steps, nonce } = challengeOf(app, opened);
+  const good = answers(undefined, steps);
   engine.willAnswer(good[0], good[1], noFace(0), ...good.slice(3));
   const first = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
   t.match(first.json, { outcome: 'retry', attemptsLeft: 2, message: /Keep only your face in view/ });
@@ -200,7 +201,7 @@ t.test('challenge frames without a face ask for another try and leave the nonce 
 t.test('stale, future-dated and foreign-nonce sequences are refused with 4xx and change nothing', async (t) => {
   const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
-  const { kind, nonce } = challengeOf(app, opened);
+  const { steps, nonce } = challengeOf(app, opened);
   const now = Date.now();
   const cases: Array<[string, object[], number, string, RegExp]> = [
     ['stale', challengeItems(frameJpeg, FRAMES, nonce, now - 60_000), 400, 'ERR_CHALLENGE_STALE', /more than 30 s/],
@@ -210,14 +211,14 @@ t.test('stale, future-dated and foreign-nonce sequences are refused with 4xx and
     ['no nonce', challengeItems(frameJpeg, FRAMES, nonce, now).map((f) => ({ ...f, meta: { capturedAt: now } })), 400, 'ERR_CHALLENGE_NONCE', /meta\.nonce/],
   ];
   for (const [label, frames, status, code, message] of cases) {
-    engine.willAnswer(...answers(undefined, kind));
+    engine.willAnswer(...answers(undefined, steps));
     const res = await post(app, opened, [selfieItem(), ...frames]);
     t.equal(res.status, status, `${label}: HTTP ${status}`);
     t.match(res.json, { error: code, error_description: message }, `${label}: ${code}`);
   }
   t.equal(app.repository.listEvidence(opened.session.sessionId).length, 0, 'no evidence stored');
   t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'open', 'session still open');
-  engine.willAnswer(...answers(undefined, kind));
+  engine.willAnswer(...answers(undefined, steps));
   const ok = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1000)]);
   t.match(ok.json, { decision: 'verified' }, 'the refusals did not consume the nonce');
 });

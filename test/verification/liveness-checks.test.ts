@@ -12,7 +12,10 @@ const check = (over: Partial<DepthCheckResult>): DepthCheckResult => ({ name: 'n
 const report = (passed: boolean, irChecked = false): DepthLivenessReport => ({
   passed, score: passed ? 0.8 : 0.1, checks: [], failed: [], irChecked, residualRisks: ['rigid-3d-mask'], faceDepthMm: 550, facePixels: 9000, validFacePixels: 8800,
 });
-const challenge = (passed: boolean): ChallengeResult => ({ challenge: 'turn-left', passed, reason: passed ? null : 'the head turned the other way', yawDeg: [1, -9, -21], eyeOpenness: [0.3, 0.3, 0.3] });
+const challenge = (passed: boolean): ChallengeResult => ({
+  steps: ['turn-left', 'look-up'], passed, reason: passed ? null : 'step 2 of 2 (look-up): the head did not look up 12 deg',
+  yawDeg: [1, -9, -21], pitchDeg: [0, 1, 2], eyeOpenness: [0.3, 0.3, 0.3],
+});
 
 t.test('depth check names, scores and the bound each is judged by', async (t) => {
   t.equal(depthCheckName('noseProminenceMm'), 'liveness-depth-nose-prominence');
@@ -32,10 +35,10 @@ t.test('depth check names, scores and the bound each is judged by', async (t) =>
 });
 
 t.test('the challenge check scores the motion against its threshold', async (t) => {
-  t.match(challengeCheck(challenge(true), settings), { name: 'liveness-challenge', score: 21, threshold: settings.minTurnYawDeg, outcome: 'pass' });
-  t.match(challengeCheck(challenge(false), settings), { outcome: 'fail', reason: /^turn-left: the head turned the other way; yaw per frame \(deg\) 1, -9, -21$/ });
-  const blink: ChallengeResult = { challenge: 'blink', passed: true, reason: null, yawDeg: [0, 0, 0], eyeOpenness: [0.3, 0.05, 0.29] };
-  t.match(challengeCheck(blink, settings), { score: 0.05, threshold: settings.closedEyeRatio, outcome: 'pass' });
+  t.match(challengeCheck(challenge(true), settings), { name: 'liveness-challenge', score: 2, threshold: 2, outcome: 'pass', reason: /^turn-left then look-up: every step seen in order; yaw per frame \(deg\) 1, -9, -21; pitch/ });
+  t.match(challengeCheck(challenge(false), settings), { score: 1, threshold: 2, outcome: 'fail', reason: /^turn-left then look-up: step 2 of 2 \(look-up\): the head did not look up 12 deg; yaw per frame \(deg\) 1, -9, -21; pitch per frame \(deg\) 0, 1, 2; eye openness/ });
+  const blink: ChallengeResult = { steps: ['blink'], passed: false, reason: 'the eyes never closed', yawDeg: [0, 0, 0], pitchDeg: [0, 0, 0], eyeOpenness: [0.3, 0.25, 0.29] };
+  t.match(challengeCheck(blink, settings), { score: 0, threshold: 1, outcome: 'fail', reason: /^blink: the eyes never closed/ });
 });
 
 t.test('evidence kinds and the combined check: pass only for accepted evidence', async (t) => {
@@ -55,17 +58,21 @@ t.test('evidence kinds and the combined check: pass only for accepted evidence',
 
 t.test('the session challenge: fixed by the session nonce, spread over the configured kinds', async (t) => {
   const session = (nonce: unknown) => ({ challenge: { nonce } }) as unknown as VerificationSession;
-  const kinds = buildConfig({}).liveness.challenge.kinds;
-  const a = sessionChallenge(session('a'.repeat(43)), kinds);
-  t.same(sessionChallenge(session('a'.repeat(43)), kinds), a, 'same nonce, same challenge (a reload shows the same instruction)');
+  const settings = buildConfig({}).liveness.challenge;
+  t.equal(settings.steps, 2, 'two steps by default');
+  const a = sessionChallenge(session('a'.repeat(43)), settings);
+  t.same(sessionChallenge(session('a'.repeat(43)), settings), a, 'same nonce, same challenge (a reload shows the same instruction)');
   t.equal(a.nonce, 'a'.repeat(43));
   const drawn = new Map<string, number>();
-  for (let i = 0; i < 300; i++) {
-    const k = sessionChallenge(session(`nonce-${i}-${'x'.repeat(30)}`), kinds).kind;
-    drawn.set(k, (drawn.get(k) ?? 0) + 1);
+  for (let i = 0; i < 600; i++) {
+    const { steps } = sessionChallenge(session(`nonce-${i}-${'x'.repeat(30)}`), settings);
+    t.equal(new Set(steps).size, 2, 'two different steps');
+    const order = steps.join(' then ');
+    drawn.set(order, (drawn.get(order) ?? 0) + 1);
   }
-  t.same([...drawn.keys()].sort(), [...kinds].sort(), 'every kind is drawn');
-  for (const [k, n] of drawn) t.ok(n > 60, `${k} drawn ${n}/300 times`);
-  t.equal(sessionChallenge(session('b'.repeat(43)), ['blink']).kind, 'blink', 'only configured kinds');
-  t.throws(() => sessionChallenge(session(undefined), kinds), { code: 'ERR_INTERNAL' });
+  t.equal(drawn.size, 12, 'every ordered pair of the 4 kinds is drawn');
+  for (const [k, n] of drawn) t.ok(n > 25, `${k} drawn ${n}/600 times`);
+  t.same(sessionChallenge(session('b'.repeat(43)), { kinds: ['blink'], steps: 1 }).steps, ['blink'], 'only configured kinds');
+  t.throws(() => sessionChallenge(session('b'.repeat(43)), { kinds: ['blink'], steps: 2 }), { code: 'ERR_INTERNAL' }, 'not more steps than kinds');
+  t.throws(() => sessionChallenge(session(undefined), settings), { code: 'ERR_INTERNAL' });
 });

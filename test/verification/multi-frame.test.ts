@@ -120,8 +120,8 @@ const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, qual
 let takes = 0;
 
 async function verifyWithFrames(app: VerificationTestApp, engine: RecordedFaceAnalyzer, opened: OpenedSession, selfie: Float32Array, frames: Array<[Float32Array, Partial<FaceQualityMeasures>]>) {
-  const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
-  const landmarks = challengeLandmarks(kind);
+  const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
+  const landmarks = challengeLandmarks(steps);
   engine.willAnswer(oneFace(selfie), ...frames.map(([e, q], i) => oneFace(e, q, { landmarks468: landmarks[i] })));
   const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
     method: 'POST',
@@ -193,7 +193,7 @@ t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the
   const engine = new RecordedFaceAnalyzer([oneFace(person)]);
   const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
   const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
-  const { kind, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge.kinds);
+  const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
   const depth = depthEvidence('bona-fide', 1);
   const frontal = { yaw: 0, pitch: 0, roll: 0 };
   const frames: Array<[Float32Array, Partial<FaceQualityMeasures>]> = [
@@ -203,7 +203,7 @@ t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the
     [offset(person, [5, 0.45]), { ...frontal, sharpness: 4 }],
     [offset(person, [6, 0.3]), frontal],
   ];
-  const landmarks = challengeLandmarks(kind);
+  const landmarks = challengeLandmarks(steps);
   // Calls in order: the selfie (the depth face's landmarks), the document's portrait, then each challenge frame.
   engine.willAnswer(oneFace(person, frontal, { landmarks468: depth.landmarks }), oneFace(person), ...frames.map(([e, q], i) => oneFace(e, q, { landmarks468: landmarks[i] })));
   const now = Date.now();

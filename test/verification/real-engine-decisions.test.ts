@@ -22,7 +22,7 @@ t.test('enrol from a reference photo, then decide on selfies', async (t) => {
   const engine = await e2eFaceEngine();
   const { repo } = tempRepository(t);
   const ctx = (e: typeof engine): ReturningUserContext => ({
-    engine: e, policy: verificationPolicy(config), liveness: config.liveness, challenge: { kind: 'blink', nonce: 'real-engine-nonce-0123456789' }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.returningUser,
+    engine: e, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: ['blink'], nonce: 'real-engine-nonce-0123456789' }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.returningUser,
     captureHistory: { usedInEarlierSession: () => false },
   });
   const deps = { repo, audit: (await auditTrailFor(repo, config.audit)).trail, faceEngine: engine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes };

@@ -5,7 +5,7 @@
 import { ConfigError, type SectionReader } from '../validate.js';
 import { livenessInjectionDefaults, readLivenessInjection, type InjectionSignalConfig } from './liveness-injection.js';
 
-export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'blink'] as const;
+export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'look-up', 'blink'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 export const livenessDefaults = {
@@ -75,6 +75,13 @@ export const livenessDefaults = {
   challenge: {
     /** Challenges the server may pick from. */
     kinds: [...CHALLENGE_KINDS] as string[],
+    /**
+     * How many different challenges each session asks for, in a random order fixed when the session opens
+     * (2 of 4 kinds: 12 orders, so a video recorded in advance matches a session 1 time in 12 at best).
+     */
+    steps: 2,
+    /** How long the page shows each step while it films (ms); the page films all steps in one sequence. */
+    stepMs: 1400,
     /** A capture older than this (seconds, by the server clock) is refused as stale. */
     maxAgeSeconds: 30,
     /** Capture times may run ahead of the server clock by at most this much (ms). */
@@ -86,6 +93,8 @@ export const livenessDefaults = {
     maxStartYawDeg: 10,
     /** ... and reach at least this yaw (degrees) in the asked direction. */
     minTurnYawDeg: 18,
+    /** Look up: the pitch must rise this much (degrees, from the landmarks) over the start of the sequence. */
+    minLookUpDeg: 12,
     /** Blink: eye aspect ratio below this counts as closed ... */
     closedEyeRatio: 0.1,
     /** ... and above this as open; a blink is open, closed, open. */
@@ -95,6 +104,17 @@ export const livenessDefaults = {
   },
   /** Signs that a browser capture was injected by software, and what each does (liveness-injection.ts). */
   injection: livenessInjectionDefaults,
+  motion: {
+    /**
+     * 3D consistency from motion (src/liveness/motion-consistency.ts): the nose tip's parallax against the
+     * ring of points around it, over the outer-eye-corner distance. Flat and bent prints, screens and
+     * 2D warps stay at the landmark jitter (~0.02–0.045 with 2 px jitter on a 640×480 face); a real head
+     * turned 25° gives ~0.1. Set from the canonical-mesh simulation, checked on npm run eval:remote-liveness.
+     */
+    minParallax: 0.05,
+    /** Fewest degrees of head motion (yaw or pitch, from the landmarks) the sequence must show to judge it. */
+    minMotionDeg: 10,
+  },
   policy: {
     /*
      * Which liveness evidence suffices is verification.assurance (the tier each flow requires);
@@ -142,6 +162,9 @@ export interface DepthCheckSettings {
 
 export interface ChallengeSettings {
   kinds: ChallengeKind[];
+  steps: number;
+  stepMs: number;
+  minLookUpDeg: number;
   maxAgeSeconds: number;
   maxClockSkewMs: number;
   maxStartYawDeg: number;
@@ -151,11 +174,17 @@ export interface ChallengeSettings {
   minFrames: number;
 }
 
+export interface MotionSettings {
+  minParallax: number;
+  minMotionDeg: number;
+}
+
 export interface LivenessConfig {
   capture: { maxDepthPixels: number; maxSequenceFrames: number };
   depth: DepthCheckSettings;
   challenge: ChallengeSettings;
   injection: InjectionSignalConfig;
+  motion: MotionSettings;
   policy: { maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
 }
 
@@ -210,6 +239,9 @@ function readChallenge(r: SectionReader): ChallengeSettings {
   }
   const s: ChallengeSettings = {
     kinds: kinds as ChallengeKind[],
+    steps: r.number('steps', { min: 1, max: CHALLENGE_KINDS.length, integer: true }),
+    stepMs: r.number('stepMs', { min: 300, max: 10000, integer: true }),
+    minLookUpDeg: r.number('minLookUpDeg', { min: 3, max: 60 }),
     maxAgeSeconds: r.number('maxAgeSeconds', { min: 1, max: 600 }),
     maxClockSkewMs: r.number('maxClockSkewMs', { min: 0, max: 60000 }),
     maxStartYawDeg: r.number('maxStartYawDeg', { min: 0, max: 45 }),
@@ -218,6 +250,7 @@ function readChallenge(r: SectionReader): ChallengeSettings {
     openEyeRatio: r.number('openEyeRatio', { min: 0, max: 1 }),
     minFrames: r.number('minFrames', { min: 2, max: 1000, integer: true }),
   };
+  if (new Set(s.kinds).size < s.steps) throw new ConfigError(r.key('steps'), `at most the number of different kinds (${new Set(s.kinds).size})`, s.steps);
   if (s.closedEyeRatio >= s.openEyeRatio) throw new ConfigError(r.key('openEyeRatio'), `a value above closedEyeRatio (${s.closedEyeRatio})`, s.openEyeRatio);
   if (s.maxStartYawDeg >= s.minTurnYawDeg) throw new ConfigError(r.key('minTurnYawDeg'), `a value above maxStartYawDeg (${s.maxStartYawDeg})`, s.minTurnYawDeg);
   r.done();
@@ -234,6 +267,12 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   const depth = readDepth(r.section('depth'));
   const challenge = readChallenge(r.section('challenge'));
   const injection = readLivenessInjection(r.section('injection'));
+  const mot = r.section('motion');
+  const motion: MotionSettings = {
+    minParallax: mot.number('minParallax', { min: 0, max: 1 }),
+    minMotionDeg: mot.number('minMotionDeg', { min: 0, max: 60 }),
+  };
+  mot.done();
   const pol = r.section('policy');
   refuseWithoutDepth(pol);
   const policy = {
@@ -241,7 +280,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   };
   pol.done();
   r.done();
-  return { capture, depth, challenge, injection, policy };
+  return { capture, depth, challenge, injection, motion, policy };
 }
 
 /** What each former liveness.policy.withoutDepth value is in verification.assurance.returningUser. */

@@ -11,16 +11,18 @@ export const verificationDefaults = {
   /** Seconds of countdown the capture page shows before it takes the picture. */
   captureCountdownSeconds: 3,
   /**
-   * Frames the browser page records for the active challenge, one every challengeFrameIntervalMs while the instruction is shown: 10 x 200 ms
-   * films two seconds, long enough for a head turn and, at 5 frames a second, for a slow blink.
+   * Frames the browser page records for the active challenge, one every challengeFrameIntervalMs while
+   * the steps are shown: 14 x 200 ms films the default 2 steps of liveness.challenge.stepMs (1400 ms)
+   * each, long enough for a head turn and, at 5 frames a second, for a slow blink.
    */
-  challengeFrames: 10,
+  challengeFrames: 14,
   challengeFrameIntervalMs: 200,
   /**
    * Most captures one JSON envelope may carry: the selfie plus depth and IR frames, the active-challenge
-   * frames (challengeFrames) or document images. Must leave room for 1 + challengeFrames.
+   * frames (challengeFrames) or document images. Must leave room for 1 + challengeFrames (a kiosk sends
+   * depth, IR and document captures beside them).
    */
-  maxCapturesPerEnvelope: 16,
+  maxCapturesPerEnvelope: 32,
   /** Largest JSON envelope body in bytes (base64 adds a third); each capture in it still obeys server.maxImageBytes. */
   maxEnvelopeBytes: 32 * 1024 * 1024,
   /**

@@ -155,7 +155,7 @@ export class VerificationService {
       // here, before anything is stored; what was judged is stored before its outcome is answered.
       const outcome = await decideReturningUser({
         engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
-        challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: repo, now: this.#now(),
+        challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: repo, now: this.#now(),
         requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'returning'),
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
         accountLock,
@@ -196,7 +196,7 @@ export class VerificationService {
   ): Promise<CaptureReply> {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
-      challenge: sessionChallenge(session, this.#deps.liveness.challenge.kinds), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
+      challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
       requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'first-time'),
     }, session, captures);
     if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();

@@ -13,7 +13,7 @@ import { capturePageBody } from '../../pages/capture-page.js';
 import { firstTimePageBody } from '../../pages/first-time-page.js';
 import { verificationFlowFor } from '../flow/choose-flow.js';
 import { verificationPaths } from './verification-paths.js';
-import { CHALLENGE_INSTRUCTIONS, sessionChallenge } from '../capture/session-challenge.js';
+import { challengeInstruction, sessionChallenge } from '../capture/session-challenge.js';
 
 export interface CapturePageSettings {
   countdownSeconds: number;
@@ -45,9 +45,9 @@ export class CapturePageUi implements VerificationUi {
     const formTargetOrigin = new URL(session.redirectUri).origin;
     if (verificationFlowFor(this.#repo, session).flow === 'first-time') {
       const s = this.#settings;
-      const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+      const challenge = sessionChallenge(session, s.liveness.challenge);
       const kiosk = s.firstTimeAvailable
-        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: CHALLENGE_INSTRUCTIONS[challenge.kind], serverTime: (s.now ?? Date.now)() }
+        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: challengeInstruction(challenge.steps), serverTime: (s.now ?? Date.now)() }
         : null;
       sendPage(res, {
         title: kiosk ? 'Verify your identity' : 'Verification not available', staticPath: paths.staticPath, formTargetOrigin, withScript: false,
@@ -56,7 +56,7 @@ export class CapturePageUi implements VerificationUi {
       return;
     }
     const s = this.#settings;
-    const challenge = sessionChallenge(session, s.liveness.challenge.kinds);
+    const challenge = sessionChallenge(session, s.liveness.challenge);
     // A browser camera has no depth: it can reach remote-active at most, so the page films the challenge
     // where that is what the flow requires; kiosk-depth it cannot meet (the page says so), none needs nothing.
     const tier = requiredTier(s.assurance, session.tid, 'returning');
@@ -67,7 +67,7 @@ export class CapturePageUi implements VerificationUi {
         accountLabel, captureUrl: paths.capture, cancelUrl: paths.cancel, csrfToken: session.csrfToken,
         countdownSeconds: s.countdownSeconds, maxImageBytes: s.maxImageBytes,
         challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(), requiredTier: tier,
-        challenge: filmsChallenge ? { instruction: CHALLENGE_INSTRUCTIONS[challenge.kind], frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
+        challenge: filmsChallenge ? { instruction: challengeInstruction(challenge.steps), frames: s.challengeFrames, intervalMs: s.challengeFrameIntervalMs } : null,
       }),
     });
   }

@@ -9,12 +9,12 @@ import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { CheckResult } from '../../core/domain.js';
 import {
   checkDepthLiveness, decideLiveness, verifyChallenge,
-  type AssuranceTier, type ChallengeResult, type DepthLivenessReport, type InjectionSignal, type LivenessVerdict, type NonceReplayGuard,
+  type AssuranceTier, type ChallengeResult, type DepthLivenessReport, type InjectionSignal, type LivenessVerdict, type MotionConsistencyReport, type NonceReplayGuard,
 } from '../../liveness/index.js';
 import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
 import type { LivenessCaptures } from './liveness-captures.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
-import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, tierCheck, type MotionReport } from './liveness-checks.js';
+import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, tierCheck } from './liveness-checks.js';
 import { measureInjection } from './injection-evidence.js';
 
 export interface LivenessContext {
@@ -111,7 +111,7 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
   }
 
   let challenge: ChallengeResult | undefined;
-  let motion: MotionReport | undefined;
+  let motion: MotionConsistencyReport | undefined;
   let injection: InjectionSignal[] = [];
   let challengeFrames: Extract<LivenessOutcome, { kind: 'judged' }>['challengeFrames'] = null;
   const extra: CheckResult[] = [];
@@ -122,14 +122,18 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     // Nonce, age, order and replay are verifyChallenge's to refuse (typed 4xx); it consumes the nonce.
     const result = verifyChallenge({
       frames: captures.challengeFrames.map((f, i) => ({ landmarks: analyses[i].face!.landmarks468, nonce: f.nonce, capturedAt: f.capturedAt })),
-      challenge: ctx.challenge.kind, nonce: ctx.challenge.nonce, now: ctx.now, frameSize: analyses[0].image, replayGuard: ctx.replayGuard,
-    }, ctx.config.challenge);
+      steps: ctx.challenge.steps, nonce: ctx.challenge.nonce, now: ctx.now, frameSize: analyses[0].image, replayGuard: ctx.replayGuard,
+    }, ctx.config.challenge, ctx.config.motion);
     const same = await samePersonCheck(ctx, analyses);
     extra.push(challengeCheck(result, ctx.config.challenge), same);
-    challenge = same.outcome === 'pass' ? result : { ...result, passed: false, reason: same.reason ?? "not the selfie's person" };
+    if (result.motion) extra.push(motionCheck(result.motion));
+    // The challenge counts only when its motion was a 3D head's: a flat or bent picture can be moved so
+    // that the 2D pose estimates turn, but its landmarks move like a picture (no nose parallax).
+    const motionFailed = result.motion !== undefined && result.motion.outcome !== 'pass';
+    challenge = same.outcome !== 'pass' ? { ...result, passed: false, reason: same.reason ?? "not the selfie's person" }
+      : result.passed && motionFailed ? { ...result, passed: false, reason: `motion: ${result.motion!.reason}` } : result;
     challengeFrames = { analyses, samePerson: same.outcome === 'pass' };
-    motion = (result as ChallengeResult & { motion?: MotionReport }).motion;
-    if (motion) extra.push(motionCheck(motion));
+    motion = result.motion;
     const measured = await measureInjectionSafely(captures, ctx);
     if (measured.kind !== 'measured') return measured;
     injection = measured.signals;

@@ -7,7 +7,7 @@
 // (supervised pilots) it is 'skipped'; otherwise 'fail'.
 import type { CheckResult } from '../../core/domain.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
-import { tierRank, type ChallengeResult, type DepthCheckResult, type DepthLivenessReport, type InjectionSignal, type LivenessVerdict } from '../../liveness/index.js';
+import { tierRank, type ChallengeResult, type DepthCheckResult, type DepthLivenessReport, type InjectionSignal, type LivenessVerdict, type MotionConsistencyReport } from '../../liveness/index.js';
 import type { LivenessTier } from '../../observability/metrics.js';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -55,21 +55,28 @@ export function depthChecks(report: DepthLivenessReport): CheckResult[] {
 }
 
 export function challengeCheck(result: ChallengeResult, settings: LivenessConfig['challenge']): CheckResult {
-  const name = 'liveness-challenge';
-  if (result.challenge === 'blink') {
-    const finite = result.eyeOpenness.filter(Number.isFinite);
-    const least = finite.length > 0 ? round(Math.min(...finite)) : null;
-    return {
-      name, score: least, threshold: settings.closedEyeRatio, outcome: result.passed ? 'pass' : 'fail',
-      reason: `blink: ${result.passed ? 'open, closed, open seen' : result.reason}; eye openness per frame ${result.eyeOpenness.join(', ')}`,
-    };
-  }
-  const sign = result.challenge === 'turn-right' ? 1 : -1;
-  const finite = result.yawDeg.filter(Number.isFinite);
-  const furthest = finite.length > 0 ? round(Math.max(...finite.map((y) => sign * y))) : null;
+  // Score: how many of the asked steps were seen in order; threshold: all of them.
+  const done = result.passed ? result.steps.length : stepsDone(result.reason);
   return {
-    name, score: furthest, threshold: settings.minTurnYawDeg, outcome: result.passed ? 'pass' : 'fail',
-    reason: `${result.challenge}: ${result.passed ? 'turn seen' : result.reason}; yaw per frame (deg) ${result.yawDeg.join(', ')}`,
+    name: 'liveness-challenge', score: done, threshold: result.steps.length, outcome: result.passed ? 'pass' : 'fail',
+    reason: `${result.steps.join(' then ')}: ${result.passed ? 'every step seen in order' : result.reason}; `
+      + `yaw per frame (deg) ${result.yawDeg.join(', ')}; pitch per frame (deg) ${result.pitchDeg.join(', ')}; eye openness per frame ${result.eyeOpenness.join(', ')}`
+      + ` (turn >= ${settings.minTurnYawDeg} deg, look up >= ${settings.minLookUpDeg} deg, blink closed <= ${settings.closedEyeRatio})`,
+  };
+}
+
+/** The steps completed before the failing one, from verifyChallenge's "step n of m" reason. */
+function stepsDone(reason: string | null): number {
+  const m = /^step (\d+) of \d+/.exec(reason ?? '');
+  return m ? Number(m[1]) - 1 : 0;
+}
+
+/** 3D consistency of the challenge's motion (src/liveness/motion-consistency.ts) as an audit check. */
+export function motionCheck(report: MotionConsistencyReport): CheckResult {
+  return {
+    name: 'liveness-motion-parallax', score: report.value, threshold: report.threshold,
+    outcome: report.outcome === 'pass' ? 'pass' : 'fail',
+    reason: `${report.outcome === 'pass' ? 'the landmarks moved like a 3D head' : report.reason}; head motion ${report.motion} deg; parallax per frame ${report.perFrame.join(', ')}`,
   };
 }
 
@@ -122,24 +129,6 @@ export function tierOf(checks: readonly CheckResult[]): { reached: string; requi
   const c = checks.find((x) => x.name === 'liveness-tier');
   const m = c?.reason ? /^tier reached: ([a-z-]+); tier required: ([a-z-]+)/.exec(c.reason) : null;
   return m ? { reached: m[1], required: m[2] } : null;
-}
-
-/** The motion-consistency report of the challenge sequence (src/liveness/motion-consistency.ts). */
-export interface MotionReport {
-  value: number | null;
-  motion: number;
-  threshold: number;
-  outcome: 'pass' | 'fail' | 'not-computed';
-  reason: string | null;
-}
-
-/** 'liveness-motion-parallax': a real head shows parallax between near and far facial points as it moves; a flat picture does not. */
-export function motionCheck(m: MotionReport): CheckResult {
-  const value = m.value === null ? null : round(m.value);
-  return {
-    name: 'liveness-motion-parallax', score: value, threshold: m.threshold, outcome: m.outcome === 'not-computed' ? 'skipped' : m.outcome,
-    reason: `parallax ${value ?? 'not computed'} (of the inter-ocular distance) over ${round(m.motion)} deg of head motion${m.reason ? `: ${m.reason}` : ''}`,
-  };
 }
 
 /**

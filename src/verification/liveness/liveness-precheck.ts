@@ -21,7 +21,7 @@ function bestCase(captures: LivenessCaptures): LivenessEvidence {
         checks: ir ? [{ name: 'irReflectance', unit: 'ratio', value: null, min: null, max: null, outcome: 'pass' }] : [],
       } as DepthLivenessReport,
     } : {}),
-    ...(filmed ? { challenge: { challenge: 'blink', passed: true, reason: null, yawDeg: [], eyeOpenness: [] }, motion: { outcome: 'pass' } } : {}),
+    ...(filmed ? { challenge: { steps: ['blink'], passed: true, reason: null, yawDeg: [], pitchDeg: [], eyeOpenness: [] }, motion: { outcome: 'pass' } } : {}),
   } as LivenessEvidence;
 }
 
