@@ -95,7 +95,8 @@ t.test('the native thumbnail: greyscale, area-averaged, the same for the same pi
   }
   const shifted = await imageThumbnail(encodeJpeg({ ...img, data: moved }), 1 << 24, SIDE);
   t.ok(meanAbsoluteDifference(a, shifted) > 3, `a picture moved by 24 px differs by ${meanAbsoluteDifference(a, shifted).toFixed(2)} grey levels`);
-  await t.rejects(imageThumbnail(Buffer.from('not an image'), 1 << 24, SIDE), { code: 'ERR_IMAGE_INVALID' });
+  await t.rejects(imageThumbnail(Buffer.from('not an image'), 1 << 24, SIDE), { code: 'ERR_UNSUPPORTED_MEDIA_TYPE' });
+  await t.rejects(imageThumbnail(photo.subarray(0, 600), 1 << 24, SIDE), { code: 'ERR_IMAGE_INVALID' }, 'a truncated JPEG');
   await t.rejects(imageThumbnail(photo, 1 << 24, 0), { code: 'ERR_BAD_REQUEST', message: /size must be an integer in \[1, 256\]/ });
   await t.rejects(imageThumbnail(photo, 1000, SIDE), { code: 'ERR_IMAGE_TOO_LARGE' });
 });
