@@ -34,7 +34,7 @@ async function post(app: VerificationTestApp, url: string, csrf: string, body: B
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
 
-t.test("default policy, no depth frame: the owner's face and a stranger's get the same answer, and neither is analysed", async (t) => {
+t.test("default policy, a still selfie (no challenge): the owner's face and a stranger's get the same answer, and neither is analysed", async (t) => {
   const { app, engine } = await appWithProfile(t);
   const replies = [];
   for (const [who, face, photo] of [['owner', owner, 'personA'], ['stranger', stranger, 'personB']] as const) {
@@ -44,8 +44,8 @@ t.test("default policy, no depth frame: the owner's face and a stranger's get th
     t.equal(engine.calls, 0, `${who}: refused before the face was analysed (same cost for both)`);
     const audit = app.repository.lastAuditRecord()!;
     t.match(audit, { sessionId: opened.session.sessionId, decision: 'denied', flow: 'returning' });
-    t.same(audit.checks.map((c) => c.name), ['liveness'], `${who}: no face check ran`);
-    t.match(audit.checks[0], { outcome: 'fail', reason: /^evidence: none; verdict: depth-required \(liveness requires a depth camera.*refused by the policy before any analysis/ }, `${who}: the audit keeps the real reason`);
+    t.same(audit.checks.map((c) => c.name), ['liveness', 'liveness-tier'], `${who}: no face check ran`);
+    t.match(audit.checks[0], { outcome: 'fail', reason: /^evidence: none; verdict: tier-too-low \(.*refused by the policy before any analysis/ }, `${who}: the audit keeps the real reason`);
   }
   const [ownerReply, strangerReply] = replies;
   t.equal(ownerReply.status, 200);
@@ -85,7 +85,7 @@ t.test('challenge-only without any challenge frame, or depth without the challen
   const res = await post(app, opened.captureUrl, opened.session.csrfToken, faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 }), 'image/jpeg');
   t.match(res.json, { decision: 'denied', message: /^We could not verify/ });
   t.equal(engine.calls, 0);
-  t.match(app.repository.lastAuditRecord()!.checks, [{ name: 'liveness', outcome: 'fail', reason: /^evidence: none; verdict: challenge-required/ }]);
+  t.match(app.repository.lastAuditRecord()!.checks, [{ name: 'liveness', outcome: 'fail', reason: /^evidence: none; verdict: tier-too-low/ }, { name: 'liveness-tier', reason: /^tier reached: none; tier required: remote-active/ }]);
 });
 
 t.test('challenge-only: unusable challenge frames ask the owner and a stranger alike to try again, after the same work', async (t) => {
