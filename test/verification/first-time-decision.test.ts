@@ -100,11 +100,11 @@ if (missing) {
     t.match(check(o, 'document-mrz-policy'), { reason: /POLICY_EXPIRED/ });
   });
 
-  t.test('liveness refused by the default policy (no depth frame): denied, every other check still recorded', async (t) => {
+  t.test('liveness refused by the default policy (no depth frame: tier none below kiosk-depth): denied, every other check still recorded', async (t) => {
     const s = session();
     const o = await decideFirstTime(ctx(s, refuse), s, kioskCaptures(validCard, selfieOf('personA')));
-    t.match(o, { kind: 'decided', decision: 'denied', enrolment: null, liveness: { accepted: false, reason: 'depth-required' } });
-    t.same(failed(o), ['liveness']);
+    t.match(o, { kind: 'decided', decision: 'denied', enrolment: null, liveness: { accepted: false, reason: 'tier-too-low', tier: 'none', required: 'kiosk-depth' } });
+    t.same(failed(o), ['liveness', 'liveness-tier']);
     t.equal(check(o, 'portrait-match')?.outcome, 'pass');
   });
 
