@@ -20,6 +20,9 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"documentMeasure", DocumentMeasure},
       {"documentDecodePdf417", DocumentDecodePdf417},
       {"livenessDepthChecks", LivenessDepthChecks},
+      {"passivePadLoad", PassivePadLoad},
+      {"passivePadScore", PassivePadScore},
+      {"passivePadClose", PassivePadClose},
   };
   for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;

@@ -24,6 +24,7 @@ import { createApp } from './create-app.js';
 import { applianceHealthChecks } from './start/appliance-health.js';
 import { BackgroundJobs } from './start/background-jobs.js';
 import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
+import { loadPassivePad } from './start/load-passive-pad.js';
 import { openAuditTrail } from './start/open-audit-trail.js';
 import { auditFeedSink, startAuditFeed } from './start/start-audit-feed.js';
 import type { AuditFeed } from '../audit/feed/audit-feed.js';
@@ -45,6 +46,8 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
   // Refused before anything opens: a witness beside the database falls with it; so do unusable feed TLS files.
   const witnessFile = configuredWitnessFile(config);
   const feedSink = auditFeedSink(config.audit.feed);
+  // A configured passive PAD model that cannot be used refuses start before anything opens (ERR_MODEL).
+  const passivePad = await loadPassivePad(config, log);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const jobs = new BackgroundJobs(log);
   const metrics = createMetrics();
@@ -83,11 +86,11 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
     const verification = createVerification({
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
-      log, metrics,
+      passivePad, log, metrics,
     });
     const app = createApp({
       config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log, metrics,
-      healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, auditTrail, witnessFile, auditFeed: feed }),
+      healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, passivePad, auditTrail, witnessFile, auditFeed: feed }),
       routers: [{ path: '/', router: verification.router }],
     });
     const { server, listenUrl } = await listen(app, config);
@@ -108,6 +111,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
         await auditTrail.flush();
         await feed?.stop();
         openEngine?.close();
+        passivePad?.close();
         await openHsm.close();
         store.close();
       },
@@ -116,6 +120,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
     jobs.stop();
     await auditFeed?.stop();
     face?.loaded?.close();
+    passivePad?.close();
     await hsm?.close();
     repository?.close();
     throw e;

@@ -56,6 +56,14 @@ function errorPostBack(session: VerificationSession, error: OidcErrorCode, descr
   return { redirectUri: session.redirectUri, fields };
 }
 
+/**
+ * What goes back to Entra for a session that ran out of time (closed as 'expired'): access_denied with
+ * the session's state, so the person lands back at sign-in instead of on a dead page.
+ */
+export function sessionExpiredPostBack(session: VerificationSession): PostBack {
+  return errorPostBack(session, 'access_denied', 'the verification session expired');
+}
+
 export function createVerificationCompleter(deps: CompleterDeps): VerificationCompleter {
   const now = deps.now ?? Date.now;
   const { config, repository, keyRing } = deps;
@@ -90,7 +98,7 @@ export function createVerificationCompleter(deps: CompleterDeps): VerificationCo
     if (session.status !== 'open') {
       throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
     }
-    const expired = () => claim(sessionId, 'expired', { ...errorPostBack(session, 'access_denied', 'the verification session expired'), outcome: 'denied', session }, detail);
+    const expired = () => claim(sessionId, 'expired', { ...sessionExpiredPostBack(session), outcome: 'denied', session }, detail);
     const at = now();
     if (at > session.expiresAt) return expired();
     const completed = await postBackFor(session, decision, detail, at);

@@ -6,18 +6,22 @@ import { html, type SafeHtml } from './html.js';
 
 export interface PageShell {
   title: string;
+  /** The page's language (<html lang>), the one its messages were taken from. */
+  language: string;
   /** Path under which src/pages/static is served, e.g. "/eam/static" (no trailing slash). */
   staticPath: string;
   /** Origin the page may post its result form to (the session's redirect_uri origin). */
   formTargetOrigin: string;
   /** Whether the page loads the capture script (pages without a camera need none). */
   withScript: boolean;
+  /** Further scripts from staticPath, by file name (e.g. the phone hand-off's "handoff.js"). */
+  extraScripts?: readonly string[];
   body: SafeHtml;
 }
 
 export function renderPage(page: PageShell): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${page.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -25,6 +29,7 @@ export function renderPage(page: PageShell): string {
 <title>${page.title}</title>
 <link rel="stylesheet" href="${page.staticPath}/verify.css">
 ${page.withScript ? html`<script src="${page.staticPath}/capture.js" defer></script>` : ''}
+${(page.extraScripts ?? []).map((name) => html`<script src="${page.staticPath}/${name}" defer></script>`)}
 </head>
 <body>
 ${page.body}

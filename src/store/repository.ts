@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import type {
   AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus,
 } from '../core/domain.js';
+import type { HandoffStore } from './handoff-store.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
 export interface EvidenceSeal {
@@ -90,6 +91,9 @@ export interface AccountErasure {
 }
 
 export interface Repository {
+  /** The phone hand-off's rows (src/store/handoff-store.ts). */
+  readonly handoffs: HandoffStore;
+
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;
   getSubject(tid: string, oid: string): DirectorySubject | null;

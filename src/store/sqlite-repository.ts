@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
+import { SqliteHandoffStore } from './sqlite-handoffs.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
   AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, ProfileListQuery, ProfileSummary, Repository, WrappedDataKey,
@@ -64,9 +65,11 @@ export class SqliteRepository implements Repository {
   readonly #db: Database.Database;
   readonly #now: () => number;
   readonly #s;
+  readonly handoffs: SqliteHandoffStore;
 
   constructor(db: Database.Database, opts: { now?: () => number } = {}) {
     this.#db = db;
+    this.handoffs = new SqliteHandoffStore(db);
     this.#now = opts.now ?? Date.now;
     this.#s = {
       upsertSubject: db.prepare(`INSERT INTO subjects (tid, oid, upn, display_name, given_name, family_name, created_at, updated_at)

@@ -5,12 +5,12 @@
 // Real parts: Chromium, SQLite on disk, SoftHSM (id_token signing key and evidence data-key wrapping),
 // the evidence cipher and the face engine with the built models.
 import t, { type Test } from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../src/core/project-root.js';
-import { escapeHtml } from '../../src/pages/html.js';
+import { sessionReference } from '../../src/verification/flow/session-reference.js';
+import { launchWithCamera, startRound } from '../helpers/capture-browser.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { faceJpeg, mjpegOf, type DemoFace } from '../helpers/face-photos.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
@@ -28,70 +28,14 @@ t.teardown(async () => {
   await token.cleanup();
 });
 
-const ENTRA = 'https://login.microsoftonline.com';
-const REDIRECT_PATH = '/common/federation/externalauthprovider';
-
-interface Round {
-  page: Page;
-  request: Record<string, string>;
-  /** Resolves with the form fields Entra's redirect endpoint received. */
-  postBack: Promise<Record<string, string>>;
-}
-
-async function launchWithCamera(t: Test, who: DemoFace): Promise<Browser> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-e2e-'));
-  const camera = path.join(dir, 'camera.mjpeg');
+async function launchWithPerson(t: Test, who: DemoFace): Promise<Browser> {
   // A 640x480 "webcam" view of the person: wider than the enrolment crop, so the pictures differ.
-  writeFileSync(camera, mjpegOf(faceJpeg(who, { width: 640, height: 480, zoom: 1.5, dx: 12, dy: 8, quality: 85 }), 10));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${camera}`,
-    ],
-  });
-  t.teardown(async () => {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return browser;
+  return launchWithCamera(t, mjpegOf(faceJpeg(who, { width: 640, height: 480, zoom: 1.5, dx: 12, dy: 8, quality: 85 }), 10));
 }
 
-/** Opens a page at "Entra", which auto-submits the EAM request to proofgate like the real one does. */
-async function startRound(browser: Browser, app: VerificationTestApp): Promise<Round> {
-  const context = await browser.newContext({ viewport: { width: 900, height: 1100 } });
-  const page = await context.newPage();
-  const request = await app.entra.request();
-  let deliver!: (fields: Record<string, string>) => void;
-  // A broken flow fails here with a message instead of hanging until tap's file timeout.
-  const postBack = new Promise<Record<string, string>>((resolve, reject) => {
-    deliver = resolve;
-    setTimeout(() => reject(new Error(`no form_post reached Entra within 90 s; page status: ${statusText}`)), 90_000).unref();
-  });
-  let statusText = '';
-  page.on('console', (m) => { if (m.type() === 'error') statusText += ` [console: ${m.text()}]`; });
-  page.on('framenavigated', async (f) => {
-    if (f === page.mainFrame()) statusText += ` [at ${f.url()}]`;
-  });
-  // Nothing leaves the machine: every request to Entra's host is answered here.
-  await page.route(`${ENTRA}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (route.request().method() === 'POST' && url.pathname === REDIRECT_PATH) {
-      deliver(Object.fromEntries(new URLSearchParams(route.request().postData() ?? '')));
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Entra</title><p id="entra-done">Back at Entra</p>' });
-      return;
-    }
-    const inputs = Object.entries(request).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-    await route.fulfill({
-      status: 200, contentType: 'text/html',
-      body: `<!doctype html><title>Entra</title><form id="f" method="post" action="${escapeHtml(`${app.issuer}/oidc/authorize`)}">${inputs}</form>
-<script>document.getElementById('f').submit();</script>`,
-    });
-  });
-  await page.goto(`${ENTRA}/eam-test/start`);
-  return { page, request, postBack };
+/** The person agrees to the notice; the camera starts and the photo is taken once the picture is steady. */
+async function agreeAndStart(page: Page): Promise<void> {
+  await page.locator('#start-camera').click();
 }
 
 async function enrol(app: VerificationTestApp, who: DemoFace) {
@@ -112,27 +56,24 @@ async function startApp(t: Test, assurance: Record<string, unknown> = ACCEPT_RIS
     faceEngine: await e2eFaceEngine(),
     keyRing: hsm.keyRing,
     dataKeyWrapper: hsm.dataKeyWrapper,
-    config: { verification: { captureCountdownSeconds: 1, assurance } },
+    config: { verification: { captureCountdownSeconds: 3, assurance } },
   });
 }
 
-t.test('camera capture of the enrolled person: verified id_token at Entra', async (t) => {
+t.test('camera capture of the enrolled person: consent, auto-capture on a steady picture, verified id_token at Entra', async (t) => {
   const app = await startApp(t);
   await enrol(app, 'personA');
-  const browser = await launchWithCamera(t, 'personA');
-  const { page, request, postBack } = await startRound(browser, app);
+  const browser = await launchWithPerson(t, 'personA');
+  const { page, request, postBack, consoleErrors } = await startRound(browser, app);
 
-  const take = page.locator('#take-photo');
-  await take.waitFor({ state: 'visible' });
-  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
-  t.match(await page.locator('#status').textContent(), /Camera ready/);
-  await page.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0);
-  await page.waitForTimeout(300);
-  mkdirSync(path.join(projectRoot, 'out'), { recursive: true });
-  await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page.png'), fullPage: true });
-
-  await take.click();
+  t.match(await page.locator('#status').textContent(), /Read what will happen, then press "I agree, start the camera"\./);
+  t.ok(await page.locator('#stage').isHidden(), 'no preview before consent');
+  t.equal(await page.evaluate(() => (document.getElementById('preview') as HTMLVideoElement).srcObject), null, 'the camera has not started');
+  const started = Date.now();
+  await page.locator('#start-camera').click();
+  // Nobody presses "Take photo now": the page takes the photo once the picture holds steady.
   const fields = await postBack;
+  const personMs = Date.now() - started;
   t.same(Object.keys(fields).sort(), ['id_token', 'state'], 'id_token and state posted to Entra');
   t.equal(fields.state, request.state);
   const claims = await app.verifyIdToken(fields.id_token);
@@ -145,43 +86,86 @@ t.test('camera capture of the enrolled person: verified id_token at Entra', asyn
   const match = audit.checks.find((c) => c.name === 'face-match')!;
   t.match(match, { outcome: 'pass' });
   t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'skipped', reason: /^evidence: none; verdict: no-evidence-risk-accepted/ }, 'liveness skipped, never passed');
-  t.comment(`same person: embedding distance ${match.score} (threshold ${match.threshold})`);
+  t.comment(`same person: embedding distance ${match.score} (threshold ${match.threshold}); consent click to form_post ${personMs} ms`);
   t.equal(audit.evidenceSha256.length, 1, 'the camera still is hashed into the audit');
+  t.same(consoleErrors, [], 'no console errors (CSP included)');
 });
 
-t.test('challenge-only: the page shows the challenge, films it, and a still photo fails it', async (t) => {
+t.test('the selfie carries the camera label and capture time; the photo is auto-captured, not counted down', async (t) => {
+  const app = await startApp(t);
+  await enrol(app, 'personA');
+  const browser = await launchWithPerson(t, 'personA');
+  const { page, postBack } = await startRound(browser, app);
+  let envelope: { captures: { kind: string; meta?: Record<string, unknown> }[] } | null = null;
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/capture')) envelope = JSON.parse(r.postData() ?? 'null');
+  });
+  await agreeAndStart(page);
+  await postBack;
+  t.ok(envelope, 'the page sent an envelope');
+  const selfie = envelope!.captures.find((c) => c.kind === 'selfie')!;
+  // Chromium names a file-fed fake camera after its file.
+  t.match(selfie.meta, { cameraLabel: /camera\.mjpeg$/, capturedAt: Number }, 'cameraLabel from the video track, capturedAt on the server clock');
+});
+
+t.test('challenge-only: the steps are shown with a direction icon over the mirrored preview, filmed as one sequence; a still photo fails', async (t) => {
   const app = await startApp(t, {});
   await enrol(app, 'personA');
-  const browser = await launchWithCamera(t, 'personA');
+  const browser = await launchWithPerson(t, 'personA');
   const { page, request, postBack } = await startRound(browser, app);
-  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
-  const instruction = (await page.locator('#challenge-instruction strong').textContent())!;
-  t.match(instruction, /^(Turn your head to the (left|right)|Blink slowly)$/, 'the session challenge is shown');
-  t.match(await page.locator('#status').textContent(), new RegExp(`Right after the photo you will be asked: ${instruction}\\.`), 'and announced in the status line');
-  t.equal(await page.locator('#photo-file').count(), 0, 'no upload fallback');
+  const steps = await page.locator('#steps li.step').evaluateAll((els) => els.map((el) => ({
+    kind: (el as HTMLElement).dataset.kind!, text: el.textContent!.trim(), direction: el.querySelector('svg')?.getAttribute('data-direction') ?? null,
+  })));
+  t.equal(steps.length, app.config.liveness.challenge.steps, 'the session\'s steps are listed before the camera starts');
+  t.equal(new Set(steps.map((s) => s.kind)).size, steps.length, 'different steps');
+  const expected: Record<string, string> = { 'turn-left': 'left', 'turn-right': 'right', 'look-up': 'up', blink: 'blink' };
+  for (const s of steps) t.equal(s.direction, expected[s.kind], `${s.kind}: icon ${s.direction}`);
+  t.equal(await page.locator('#photo-file').count(), 0, 'no upload fallback: the policy cannot accept a still');
   await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page-challenge.png'), fullPage: true });
-  await page.locator('#take-photo').click();
-  await page.waitForFunction((text) => document.getElementById('status')!.textContent === `${text} now.`, instruction, { timeout: 20_000 });
-  t.pass('the status line reads the instruction out while the sequence is filmed');
+
+  const seen: { kind: string; direction: string | null; status: string }[] = [];
+  await page.exposeFunction('recordCue', (kind: string, direction: string | null, status: string) => { seen.push({ kind, direction, status }); });
+  await page.evaluate(() => {
+    const cue = document.getElementById('cue')!;
+    new MutationObserver(() => {
+      if (!cue.hidden) (window as unknown as { recordCue: (...a: unknown[]) => void }).recordCue(cue.dataset.kind, cue.querySelector('svg')?.getAttribute('data-direction') ?? null, document.getElementById('status')!.textContent);
+    }).observe(cue, { attributes: true, subtree: true, childList: true });
+  });
+  await agreeAndStart(page);
+  t.equal(await page.evaluate(() => getComputedStyle(document.getElementById('preview')!).transform), 'matrix(-1, 0, 0, 1, 0, 0)', 'the preview is mirrored');
+  await page.locator('#cue').waitFor({ state: 'visible', timeout: 20_000 });
+  await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page-challenge-step.png') });
   const fields = await postBack;
+  const shown = [...new Set(seen.map((c) => c.kind))];
+  t.same(shown, steps.map((s) => s.kind), 'every step shown over the preview, in order');
+  for (const c of seen) {
+    t.equal(c.direction, expected[c.kind], `${c.kind}: the cue points ${expected[c.kind]}`);
+    t.match(c.status, /^Now: /, 'the status line reads the step out');
+  }
   t.equal(fields.error, 'access_denied', 'the fake camera plays a still photo: it cannot perform the challenge');
   t.equal(fields.state, request.state);
   const audit = app.repository.lastAuditRecord()!;
   t.match(audit.checks.find((c) => c.name === 'face-match'), { outcome: 'pass' }, 'the face matched');
-  t.match(audit.checks.find((c) => c.name === 'liveness-challenge-same-person'), { outcome: 'pass' });
   t.match(audit.checks.find((c) => c.name === 'liveness-challenge'), { outcome: 'fail' });
   t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: challenge-failed/ });
   const frames = app.repository.listEvidence([...app.repository.auditRecords()].at(-1)!.sessionId!).filter((e) => e.kind === 'challenge-frame');
   t.equal(frames.length, app.config.verification.challengeFrames, 'every filmed frame is kept as evidence');
 });
 
-t.test("a different person's face is denied: access_denied at Entra", async (t) => {
+t.test("a different person's face is denied: the page shows the reference and what to do next, then returns to Entra", async (t) => {
   const app = await startApp(t);
   await enrol(app, 'personB');
-  const browser = await launchWithCamera(t, 'personA');
+  const browser = await launchWithPerson(t, 'personA');
   const { page, request, postBack } = await startRound(browser, app);
-  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
-  await page.locator('#take-photo').click();
+  await agreeAndStart(page);
+  await page.locator('#return-to-sign-in').waitFor({ state: 'visible', timeout: 30_000 });
+  const sessionId = [...app.repository.auditRecords()].at(-1)!.sessionId!;
+  const status = (await page.locator('#status').textContent())!;
+  t.match(status, /^We could not verify that you are the owner of this account\. Start again from the sign-in page\. If it keeps failing, contact your IT service desk and give them this reference\. Reference: (\S+) Returning you to sign-in in \d+ s\.$/);
+  t.equal(/Reference: (\S+)/.exec(status)![1], sessionReference(sessionId), 'the reference is the session id\'s short form');
+  t.ok(sessionId.startsWith(sessionReference(sessionId)), 'the audit record\'s sessionId starts with it');
+  await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page-denied.png') });
+  await page.locator('#return-to-sign-in').click();
   const fields = await postBack;
   t.equal(fields.error, 'access_denied');
   t.equal(fields.state, request.state);
@@ -194,7 +178,7 @@ t.test("a different person's face is denied: access_denied at Entra", async (t) 
 t.test('upload fallback: a photo file of the enrolled person is verified', async (t) => {
   const app = await startApp(t);
   await enrol(app, 'personA');
-  const browser = await launchWithCamera(t, 'personB');
+  const browser = await launchWithPerson(t, 'personB');
   const { page, request, postBack } = await startRound(browser, app);
   await page.locator('#photo-file').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: faceJpeg('personA', { width: 500, height: 500, zoom: 1.2 }) });
   await page.locator('#send-photo').click();
@@ -206,12 +190,11 @@ t.test('upload fallback: a photo file of the enrolled person is verified', async
 t.test("keyboard only: tab order with visible focus, and cancel posts access_denied", async (t) => {
   const app = await startApp(t);
   await enrol(app, 'personA');
-  const browser = await launchWithCamera(t, 'personA');
+  const browser = await launchWithPerson(t, 'personA');
   const { page, request, postBack } = await startRound(browser, app);
-  await page.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement).disabled, null, { timeout: 20_000 });
   // Keyboard only: Tab walks the controls in reading order, each with a visible focus outline.
   const order: string[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => {
       const el = document.activeElement as HTMLElement;
@@ -219,8 +202,11 @@ t.test("keyboard only: tab order with visible focus, and cancel posts access_den
       return `${el.id}:${style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 ? 'outlined' : 'no-outline'}`;
     }));
   }
-  t.same(order.map((o) => o.split(':')[0]), ['take-photo', 'photo-file', 'send-photo', 'cancel'], 'tab order');
+  t.same(order.map((o) => o.split(':')[0]), ['start-camera', 'cancel', 'handoff-start', 'photo-file', 'send-photo'], 'tab order');
   t.same(order.filter((o) => o.endsWith('no-outline')), [], 'visible focus on every control');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'cancel');
   await page.keyboard.press('Enter');
   const fields = await postBack;
   t.same(fields, { error: 'access_denied', error_description: 'the person cancelled verification', state: request.state });
@@ -228,7 +214,7 @@ t.test("keyboard only: tab order with visible focus, and cancel posts access_den
 
 t.test('an account without a profile: the page explains, cancel posts access_denied', async (t) => {
   const app = await startApp(t);
-  const browser = await launchWithCamera(t, 'personA');
+  const browser = await launchWithPerson(t, 'personA');
   const { page, request, postBack } = await startRound(browser, app);
   await page.locator('h1').waitFor();
   t.equal(await page.locator('h1').textContent(), 'Identity verification is not set up for this account');

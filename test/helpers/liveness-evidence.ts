@@ -52,10 +52,23 @@ const MOTIONS: Record<ChallengeKind | 'still', [number, number, number][]> = {
  */
 export function challengeLandmarks(motion: ChallengeKind | 'still' | readonly (ChallengeKind | 'still')[]): Float32Array[] {
   const steps = typeof motion === 'string' ? [motion] : motion;
-  return steps.flatMap((step) => MOTIONS[step]).map(([yaw, pitch, closure], i) => generateSyntheticCapture({
-    seed: `verification-challenge-${i}`, subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: pitch, eyeClosure: closure,
-    distanceMm: [550, 550], maxYawDeg: 6, landmarkJitterPx: 0.3,
-  }).landmarks);
+  return steps.flatMap((step) => MOTIONS[step]).map(([yaw, pitch, closure], i) => frameLandmarks(i, yaw, pitch, closure));
+}
+
+// Rendering a frame takes ~0.4 s; tests ask for the same frames again and again (and a test that spends
+// more than the server's 5 s keep-alive between two requests races the server closing the connection).
+const rendered = new Map<string, Float32Array>();
+function frameLandmarks(i: number, yaw: number, pitch: number, closure: number): Float32Array {
+  const key = `${i}:${yaw}:${pitch}:${closure}`;
+  let landmarks = rendered.get(key);
+  if (!landmarks) {
+    landmarks = generateSyntheticCapture({
+      seed: `verification-challenge-${i}`, subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: pitch, eyeClosure: closure,
+      distanceMm: [550, 550], maxYawDeg: 6, landmarkJitterPx: 0.3,
+    }).landmarks;
+    rendered.set(key, landmarks);
+  }
+  return landmarks;
 }
 
 /** A challenge performed the wrong way: the steps in the opposite order (two or more), or the opposite turn / holding still. */

@@ -20,12 +20,15 @@ import { startLoopbackApp, type Teardown } from './loopback-app.js';
 import type { SimulatedEntra } from './simulated-entra.js';
 import { SoftwareDataKeyWrapper } from './software-data-key-wrapper.js';
 import { testAuditMacKeys } from './audit-fixture.js';
+import type { PassivePadScorer } from '../../src/verification/liveness/passive-pad-check.js';
 import type { AuditMacKeys } from '../../src/hsm/audit-mac-keys.js';
 
 export interface VerificationTestAppOptions {
   faceEngine: FaceAnalyzer;
   /** First-time document checks (DocumentsInspector); without them first-time verification is not available. */
   documents?: DocumentInspector;
+  /** The loaded model of config.liveness.passive (required when that is configured). */
+  passivePad?: PassivePadScorer;
   keyRing?: KeyRing;
   dataKeyWrapper?: DataKeyWrapper;
   /** The audit trail's position keys (default: the process's software test secret). */
@@ -99,6 +102,7 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   const verification = createVerification({
     log, metrics: base.metrics,
     config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
+    ...(opts.passivePad ? { passivePad: opts.passivePad } : {}),
     completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
   });
   base.serve(createApp({

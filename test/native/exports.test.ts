@@ -12,7 +12,7 @@ const addon = require(addonPath) as Record<string, (...args: unknown[]) => unkno
 const PRODUCT_EXPORTS = [
   'documentDecodePdf417', 'documentLoadGlyphTemplates', 'documentMeasure', 'documentReadMrz',
   'faceAnalyze', 'faceEngineClose', 'faceEngineInfo', 'faceEngineLoad', 'imageProbe',
-  'livenessDepthChecks', 'runOnnxModel', 'runtimeInfo', 'setThreadCount',
+  'livenessDepthChecks', 'passivePadClose', 'passivePadLoad', 'passivePadScore', 'runOnnxModel', 'runtimeInfo', 'setThreadCount',
 ];
 
 t.test('the production addon exports the product operations and nothing test-only', async (t) => {
@@ -46,6 +46,9 @@ t.test('a wrongly typed key or argument is refused the same way', async (t) => {
   t.throws(() => addon.documentMeasure(image), { code: 'ERR_NATIVE_ARGUMENT', message: 'documentMeasure: expected 2 arguments, received 1' });
   t.throws(() => addon.documentReadMrz({}, image, {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a glyph-template handle from documentLoadGlyphTemplates' });
   t.throws(() => addon.faceAnalyze({}, image, {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a face engine handle' });
+  t.throws(() => addon.passivePadScore({}, image, {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a passive PAD model handle' });
+  t.throws(() => addon.passivePadClose({}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a passive PAD model handle' });
+  t.throws(() => addon.passivePadLoad(image, { label: 'x' }), { code: 'ERR_NATIVE_ARGUMENT', message: 'passivePadLoad spec.input is missing' });
 });
 
 t.test('liveness: every frame key is required, null being the explicit "none"', async (t) => {

@@ -5,6 +5,7 @@
 // attacker pacing failures under the short window's bound, or bursting after each short lock, reaches
 // maxFailuresPerDay and the account stays locked until a staff unlock.
 import t, { type Test } from 'tap';
+import { sessionReference } from '../../src/verification/flow/session-reference.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { accountCommand } from '../../src/cli/commands/account.js';
 import { accountLockoutStatus, accountRef, operatorName } from '../../src/verification/flow/account-lockout-admin.js';
@@ -74,7 +75,10 @@ async function capture(h: Harness, opened: OpenedSession, face: Float32Array | n
   const res = await fetch(`${h.app.baseUrl}${opened.captureUrl}`, {
     method: 'POST', body: new Uint8Array(take()), headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken },
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  // Every answer carries the session's reference (the same whatever the reason); compared apart from it.
+  const { reference, ...json } = (await res.json()) as Record<string, unknown>;
+  if (reference !== sessionReference(opened.session.sessionId)) throw new Error(`answer without the session's reference: ${String(reference)}`);
+  return { status: res.status, json };
 }
 
 const auditOf = (h: Harness) => [...h.app.repository.auditRecords()];
@@ -338,7 +342,9 @@ t.test('first time: a document portrait that does not match counts; the lock the
         ...depthItems(depth, nonce, now - 100), ...challengeItems(faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 }), 14, nonce, now - 1500),
       ] }),
     });
-    return { opened, json: (await res.json()) as Record<string, unknown> };
+    const { reference, ...json } = (await res.json()) as Record<string, unknown>;
+    t.equal(reference, sessionReference(opened.session.sessionId), 'the answer carries the session reference');
+    return { opened, json };
   };
   const first = await kiosk();
   t.match(first.json, { decision: 'denied' });

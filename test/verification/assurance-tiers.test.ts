@@ -52,8 +52,9 @@ t.test('default policy: a returning user on a laptop verifies at remote-active, 
   t.same(app.config.verification.assurance, { returningUser: 'remote-active', firstTime: 'kiosk-depth', tenants: {} });
   const opened = await app.openSession();
   const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
-  t.match(opened.html, /data-required-tier="remote-active"/, 'the page knows the tier before the camera starts');
-  t.match(opened.html, /data-challenge-instruction=/, 'and films the challenge');
+  t.notMatch(opened.html, /<section id="cannot-use" class="cannot" aria-label="[^"]*">/, 'the page does not turn the browser away');
+  t.match(opened.html, /id="start-camera"/);
+  t.match(opened.html, /data-challenge="/, 'and films the challenge');
   engine.willAnswer(...answers(steps));
   const res = await post(app, opened, [selfieItem({ cameraLabel: 'Integrated Webcam (0bda:5689)', capturedAt: Date.now() - 1700 }), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1600)]);
   t.equal(res.status, 200, JSON.stringify(res.json).slice(0, 300));
@@ -120,8 +121,9 @@ t.test("a tenant that requires kiosk-depth: the page says a browser cannot meet 
   const entra = await SimulatedEntra.create();
   const { app, engine } = await appWithProfile(t, { verification: { assurance: { tenants: { [entra.tid]: { returningUser: 'kiosk-depth' } } } } }, entra);
   const opened = await app.openSession();
-  t.match(opened.html, /data-required-tier="kiosk-depth"/);
-  t.notMatch(opened.html, /data-challenge-instruction=/, 'nothing is filmed that cannot pass');
+  t.match(opened.html, /<section id="cannot-use" class="cannot" aria-label="[^"]*">/, 'the page says before the camera that this device cannot meet the policy');
+  t.notMatch(opened.html, /id="start-camera"/, 'and offers no camera');
+  t.notMatch(opened.html, /data-challenge="/, 'nothing is filmed that cannot pass');
   const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
   engine.willAnswer(...answers(steps));
   const before = engine.calls;

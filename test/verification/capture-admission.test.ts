@@ -3,6 +3,7 @@
 // flood of 32 MiB posts to random session ids leaves the server's memory where it was. Per-flow kinds
 // and limits: a returning user's request carries only what the returning decision reads.
 import t, { type Test } from 'tap';
+import { sessionReference } from '../../src/verification/flow/session-reference.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -89,9 +90,10 @@ const envelopeHeaders = (csrf: string) => ({ accept: 'application/json', 'conten
 
 t.test('unknown session: 404 within 1 s while the client is still sending, and the connection is closed', async (t) => {
   const { app } = await appWithProfile(t);
-  const res = await sendUntilAnswered(`${app.baseUrl}/verify/${randomSessionId()}/capture`, envelopeHeaders('x'.repeat(43)), ENVELOPE_LIMIT - 1024, CHUNK.length);
+  const sessionId = randomSessionId();
+  const res = await sendUntilAnswered(`${app.baseUrl}/verify/${sessionId}/capture`, envelopeHeaders('x'.repeat(43)), ENVELOPE_LIMIT - 1024, CHUNK.length);
   t.equal(res.status, 404);
-  t.same(res.json, { error: 'ERR_NOT_FOUND', error_description: 'no such verification session' });
+  t.same(res.json, { error: 'ERR_NOT_FOUND', error_description: 'no such verification session', reference: sessionReference(sessionId) });
   t.equal(res.written, CHUNK.length, 'answered after the first 64 KiB of a 32 MiB body: the body was not awaited');
   t.ok(res.elapsedMs < 1000, `answered in ${Math.round(res.elapsedMs)} ms`);
   t.equal(res.headers.connection, 'close', 'the unread body is not drained on a kept-alive connection');
@@ -143,7 +145,9 @@ t.test("a returning user's envelope carries only what the returning decision rea
     ] };
     const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, { method: 'POST', body: JSON.stringify(envelope), headers: envelopeHeaders(opened.session.csrfToken) });
     t.equal(res.status, 400, `${kind}: 400`);
-    t.same(await res.json(), { error: 'ERR_BAD_REQUEST', error_description: `a returning user's capture carries only selfie, depth, ir, challenge-frame (got ${kind})` });
+    t.same(await res.json(), {
+      error: 'ERR_BAD_REQUEST', error_description: `a returning user's capture carries only selfie, depth, ir, challenge-frame (got ${kind})`, reference: sessionReference(opened.session.sessionId),
+    });
   }
   t.equal(engine.calls, 1, 'nothing analysed');
   t.equal(app.repository.listEvidence(opened.session.sessionId).length, 0, 'nothing stored');

@@ -69,7 +69,7 @@ t.test('a matching selfie is verified: signed id_token back, evidence encrypted,
 t.test('default policy (remote-active) denies a still selfie: access_denied like any denial, the audit says why', async (t) => {
   const { app } = await appWithProfile(t, {});
   const opened = await app.openSession();
-  t.match(opened.html, /data-challenge-instruction/, 'remote-active: the page films the challenge');
+  t.match(opened.html, /data-challenge="/, 'remote-active: the page films the challenge');
   t.notMatch(opened.html, /id="photo-file"/, 'and offers no still-photo upload');
   const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
   t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify that you are the owner of this account/ });

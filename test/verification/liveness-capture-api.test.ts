@@ -127,10 +127,10 @@ t.test('remote-active (default): the page shows the instruction, the motion deci
   const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   const { steps, nonce } = challengeOf(app, opened);
-  t.match(opened.html, new RegExp(`data-challenge-instruction="${challengeInstruction(steps)}"`), 'the instruction is in the page data');
-  t.match(opened.html, new RegExp(`<strong>${challengeInstruction(steps)}</strong>`), 'and shown');
+  const pageChallenge = JSON.parse(/data-challenge="([^"]*)"/.exec(opened.html)![1].replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as Record<string, unknown>;
+  t.match(pageChallenge, { steps: steps.map((kind) => ({ kind })), frames: 14 }, 'the steps are in the page data, in order');
+  for (const kind of steps) t.match(opened.html, new RegExp(`<li class="step" data-kind="${kind}">`), `and ${kind} is shown`);
   t.match(opened.html, new RegExp(`data-challenge-nonce="${nonce}"`));
-  t.match(opened.html, new RegExp(`data-challenge-frames="${app.config.verification.challengeFrames}"`));
   t.notMatch(opened.html, /id="photo-file"/, 'no upload fallback: a still photo cannot pass');
   const reload = await app.openSession();
   t.equal(challengeOf(app, reload).steps.length, 2, 'every session gets a two-step challenge');
@@ -154,8 +154,8 @@ t.test('remote-active (default): the page shows the instruction, the motion deci
 t.test('kiosk-depth required: a passed challenge without depth is refused before analysis', async (t) => {
   const { app, engine } = await appWithProfile(t, {}, { assurance: { returningUser: 'kiosk-depth' } });
   const opened = await app.openSession();
-  t.notMatch(opened.html, /data-challenge-instruction/, 'the page films no challenge a browser cannot pass with');
-  t.match(opened.html, /data-required-tier="kiosk-depth"/);
+  t.notMatch(opened.html, /data-challenge=/, 'the page films no challenge a browser cannot pass with');
+  t.match(opened.html, /<section id="cannot-use" class="cannot" aria-label="[^"]*">/, 'and says before the camera that this device cannot meet the policy');
   const { steps, nonce } = challengeOf(app, opened);
   engine.willAnswer(...answers(undefined, steps));
   const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);

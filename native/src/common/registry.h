@@ -23,4 +23,7 @@ Napi::Value DocumentMeasure(const Napi::CallbackInfo& info);             // meas
 Napi::Value DocumentDecodePdf417(const Napi::CallbackInfo& info);        // decode_pdf417_worker.cc
 // liveness/
 Napi::Value LivenessDepthChecks(const Napi::CallbackInfo& info);  // depth_checks_worker.cc
+Napi::Value PassivePadLoad(const Napi::CallbackInfo& info);       // passive_pad_load_worker.cc
+Napi::Value PassivePadScore(const Napi::CallbackInfo& info);      // passive_pad_score_worker.cc
+Napi::Value PassivePadClose(const Napi::CallbackInfo& info);      // passive_pad_close.cc
 }  // namespace proofgate

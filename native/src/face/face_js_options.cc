@@ -21,17 +21,26 @@ std::array<float, 3> Triple(const js::Options& object, const char* key) {
   return {static_cast<float>(v[0]), static_cast<float>(v[1]), static_cast<float>(v[2])};
 }
 
+}  // namespace
+
+InputSpec ReadInputSpec(const js::Options& input) {
+  InputSpec spec;
+  spec.width = input.Int("width");
+  spec.height = input.Int("height");
+  spec.mean = Triple(input, "mean");
+  spec.std = Triple(input, "std");
+  const std::string order = input.String("channelOrder");
+  if (order != "rgb" && order != "bgr") throw MakeArgumentError(input.Env(), input.Path() + ".channelOrder must be \"rgb\" or \"bgr\"");
+  spec.rgb = order == "rgb";
+  return spec;
+}
+
+namespace {
+
 ModelFile ReadModelFile(const js::Options& object) {
   ModelFile model;
   model.path = object.String("path");
-  const js::Options input = object.Object("input");
-  model.input.width = input.Int("width");
-  model.input.height = input.Int("height");
-  model.input.mean = Triple(input, "mean");
-  model.input.std = Triple(input, "std");
-  const std::string order = input.String("channelOrder");
-  if (order != "rgb" && order != "bgr") throw MakeArgumentError(input.Env(), input.Path() + ".channelOrder must be \"rgb\" or \"bgr\"");
-  model.input.rgb = order == "rgb";
+  model.input = ReadInputSpec(object.Object("input"));
   return model;
 }
 

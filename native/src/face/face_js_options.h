@@ -9,6 +9,8 @@
 
 namespace proofgate::face {
 
+// A network input's size and normalisation ({width, height, mean, std, channelOrder}); other models reuse it.
+InputSpec ReadInputSpec(const js::Options& input);
 EngineSpec ReadEngineSpec(const js::Options& options);
 AnalyzeOptions ReadAnalyzeOptions(const js::Options& options);
 

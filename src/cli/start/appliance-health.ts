@@ -12,6 +12,7 @@ import type { Repository } from '../../store/repository.js';
 import { diskSpaceHealth, storeWriteHealth } from '../../store/store-health.js';
 import { describeAssurance } from '../../config/sections/verification-assurance.js';
 import type { LoadedFaceEngine } from './load-face-engine.js';
+import type { PassivePadModel } from '../../liveness/passive-pad-model.js';
 
 export interface ApplianceParts {
   config: ProofgateConfig;
@@ -20,6 +21,8 @@ export interface ApplianceParts {
   repository: Repository;
   entraKeys: EntraKeySource;
   face: LoadedFaceEngine;
+  /** The passive PAD model of liveness.passive; null or absent: not configured. */
+  passivePad?: PassivePadModel | null;
   auditTrail: AuditTrail;
   witnessFile: string | null;
   /** The SIEM feed; absent or null when audit.feed.kind is 'off' (no auditFeed check then). */
@@ -37,6 +40,8 @@ export function applianceHealthChecks(p: ApplianceParts): HealthChecks {
     disk: () => diskSpaceHealth(p.dataDir, p.config.server.minFreeDiskMiB),
     entraKeys: () => p.entraKeys.freshness(),
     faceEngine: () => (p.face.problem ? { ok: false, detail: 'not loaded' } : { ok: true, detail: p.face.faceEngine.modelId }),
+    // Loaded at start-up or start-up was refused, so it is ok whenever the appliance runs; the detail says which model judges selfies.
+    passivePad: () => ({ ok: true, detail: passivePadDetail(p.passivePad ?? null) }),
     audit: () => {
       const { witnessProblem, forgedRecord } = p.auditTrail.health();
       if (forgedRecord) return { ok: false, detail: `record ${forgedRecord.seq} failed its MAC check (written without the HSM); not sealed` };
@@ -46,4 +51,11 @@ export function applianceHealthChecks(p: ApplianceParts): HealthChecks {
     assurance: () => ({ ok: true, detail: describeAssurance(p.config.verification.assurance) }),
     ...(feed ? { auditFeed: () => feed.health() } : {}),
   };
+}
+
+/** "not configured", or the model's file name, sha256 prefix, output kind and threshold. */
+export function passivePadDetail(model: PassivePadModel | null): string {
+  if (!model) return 'not configured';
+  const { path, sha256, kind, threshold } = model.info;
+  return `${path.split('/').pop()} sha256:${sha256.slice(0, 16)} ${kind} >= ${threshold}`;
 }

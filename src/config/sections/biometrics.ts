@@ -197,7 +197,7 @@ export interface BiometricsConfig {
 
 const OUTPUT_NAME = /^[A-Za-z0-9_./:-]+$/;
 
-function readTriple(r: SectionReader, name: string, positive: boolean): [number, number, number] {
+export function readTriple(r: SectionReader, name: string, positive: boolean): [number, number, number] {
   const v = r.raw(name);
   if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) {
     throw new ConfigError(r.key(name), `an array of 3 ${positive ? 'positive ' : ''}numbers`, v);

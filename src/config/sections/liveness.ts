@@ -4,6 +4,7 @@
 // frames from the appliance's own camera before production use.
 import { ConfigError, type SectionReader } from '../validate.js';
 import { livenessInjectionDefaults, readLivenessInjection, type InjectionSignalConfig } from './liveness-injection.js';
+import { readPassivePadSlot, type PassivePadSlotConfig } from './liveness-passive.js';
 
 export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'look-up', 'blink'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
@@ -115,6 +116,12 @@ export const livenessDefaults = {
     /** Fewest degrees of head motion (yaw or pitch, from the landmarks) the sequence must show to judge it. */
     minMotionDeg: 10,
   },
+  /**
+   * Passive presentation-attack model run on the selfie's face crop (liveness-passive.ts,
+   * PassivePadSlotConfig). null: none, and the audit reports the check as not configured. When
+   * configured, a selfie it does not score live is refused, and remote-active requires its pass.
+   */
+  passive: null as PassivePadSlotConfig | null,
   policy: {
     /*
      * Which liveness evidence suffices is verification.assurance (the tier each flow requires);
@@ -185,6 +192,7 @@ export interface LivenessConfig {
   challenge: ChallengeSettings;
   injection: InjectionSignalConfig;
   motion: MotionSettings;
+  passive: PassivePadSlotConfig | null;
   policy: { maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
 }
 
@@ -273,6 +281,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
     minMotionDeg: mot.number('minMotionDeg', { min: 0, max: 60 }),
   };
   mot.done();
+  const passive = readPassivePadSlot(r);
   const pol = r.section('policy');
   refuseWithoutDepth(pol);
   const policy = {
@@ -280,7 +289,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   };
   pol.done();
   r.done();
-  return { capture, depth, challenge, injection, motion, policy };
+  return { capture, depth, challenge, injection, motion, passive, policy };
 }
 
 /** What each former liveness.policy.withoutDepth value is in verification.assurance.returningUser. */

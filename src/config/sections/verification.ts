@@ -4,11 +4,16 @@
 // flow requires (assurance, verification-assurance.ts); the liveness thresholds live in "liveness".
 import { ConfigError, type SectionReader } from '../validate.js';
 import { assuranceDefaults, readAssurance, type AssurancePolicy } from './verification-assurance.js';
+import { readVerificationPageConfig, verificationPageDefaults, type VerificationPageConfig } from './verification-page.js';
 
 export const verificationDefaults = {
   /** How many selfies a person may send in one session when a capture fails a quality gate (no face, blur...). */
   maxCaptureAttempts: 3,
-  /** Seconds of countdown the capture page shows before it takes the picture. */
+  /**
+   * The capture page takes the photo by itself once the picture has held steady for about 0.6 s; this is
+   * the most seconds it waits for that after the camera starts before it takes the photo anyway (0: it
+   * waits for a steady picture or the "Take photo now" button).
+   */
   captureCountdownSeconds: 3,
   /**
    * Frames the browser page records for the active challenge, one every challengeFrameIntervalMs while
@@ -70,7 +75,40 @@ export const verificationDefaults = {
      */
     maxFailuresPerDay: 10,
   },
+  /** The returning-user page: consent/privacy notice before the camera (verification-page.ts). */
+  page: verificationPageDefaults,
+  /**
+   * Phone hand-off (docs/verification.md, "Phone hand-off"): a returning user's page offers a QR code that
+   * opens this verification on a phone, which takes the photo while the computer finishes the sign-in.
+   * The phone must reach the appliance at its public URL (the one the computer uses).
+   */
+  handoff: {
+    /** Whether the returning-user page offers "Use your phone". */
+    enabled: true,
+    /**
+     * How long a QR code's link may be opened, in seconds (never beyond the session's own expiry). The
+     * link works once: the first phone to open it is bound to the session, any later opener is refused.
+     */
+    ttlSeconds: 300,
+    /** Most QR codes one session may ask for (each new one ends the unopened one before it). */
+    maxPerSession: 5,
+    /** Most progress streams (SSE) one session may hold open on one node; the page falls back to polling. */
+    maxStreamsPerSession: 2,
+    /** Seconds between the progress stream's heartbeats: below the proxy's read timeout (appliance/nginx: 60 s), at most 50. */
+    heartbeatSeconds: 15,
+    /** How often, in ms, a progress stream reads the hand-off's state from the store (any node may change it). */
+    pollIntervalMs: 500,
+  },
 };
+
+export interface VerificationHandoffConfig {
+  enabled: boolean;
+  ttlSeconds: number;
+  maxPerSession: number;
+  maxStreamsPerSession: number;
+  heartbeatSeconds: number;
+  pollIntervalMs: number;
+}
 
 export interface VerificationQualityConfig {
   minFaceSizePx: number;
@@ -101,6 +139,21 @@ export interface VerificationConfig {
   assurance: AssurancePolicy;
   quality: VerificationQualityConfig;
   lockout: VerificationLockoutConfig;
+  page: VerificationPageConfig;
+  handoff: VerificationHandoffConfig;
+}
+
+function readHandoff(r: SectionReader): VerificationHandoffConfig {
+  const out: VerificationHandoffConfig = {
+    enabled: r.boolean('enabled'),
+    ttlSeconds: r.number('ttlSeconds', { integer: true, min: 30, max: 1800 }),
+    maxPerSession: r.number('maxPerSession', { integer: true, min: 1, max: 20 }),
+    maxStreamsPerSession: r.number('maxStreamsPerSession', { integer: true, min: 1, max: 10 }),
+    heartbeatSeconds: r.number('heartbeatSeconds', { integer: true, min: 1, max: 50 }),
+    pollIntervalMs: r.number('pollIntervalMs', { integer: true, min: 100, max: 5000 }),
+  };
+  r.done();
+  return out;
 }
 
 function readLockout(r: SectionReader): VerificationLockoutConfig {
@@ -160,6 +213,8 @@ export function readVerificationConfig(r: SectionReader): VerificationConfig {
     assurance: readAssurance(r.section('assurance')),
     quality: readQuality(r.section('quality')),
     lockout: readLockout(r.section('lockout')),
+    page: readVerificationPageConfig(r.section('page')),
+    handoff: readHandoff(r.section('handoff')),
   };
   if (out.challengeFrames + 1 > out.maxCapturesPerEnvelope) {
     throw new ConfigError(r.key('maxCapturesPerEnvelope'), `room for the selfie and challengeFrames (${out.challengeFrames + 1})`, out.maxCapturesPerEnvelope);

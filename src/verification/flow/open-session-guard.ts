@@ -9,7 +9,8 @@ import { closeExpiredSession } from './close-expired-session.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
 
-function sameToken(given: string, expected: string): boolean {
+/** Constant-time comparison of a request's CSRF token with the session's. */
+export function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

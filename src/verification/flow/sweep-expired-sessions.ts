@@ -2,6 +2,7 @@
 // never reach the audit trail. The appliance runs this at start-up and every SESSION_SWEEP_INTERVAL_MS
 // (src/cli/start-appliance.ts): each expired open session is closed as 'expired' with its audit record
 // (decision 'denied', a 'session-expiry' check, the flow chosen as for the page), one transaction each.
+// It also erases the phone hand-off post-backs (signed id_tokens) no computer came back for.
 import { verificationFlowFor } from './choose-flow.js';
 import { closeExpiredSession } from './close-expired-session.js';
 import type { DecisionWriters } from './record-decision.js';
@@ -34,6 +35,12 @@ export function sweepExpiredSessions(writers: DecisionWriters, now: number = Dat
       report.failed += 1;
       report.error ??= (e as Error).message;
     }
+  }
+  try {
+    writers.repo.handoffs.eraseUncollectedPostBacks(now);
+  } catch (e) {
+    report.failed += 1;
+    report.error ??= (e as Error).message;
   }
   return report;
 }

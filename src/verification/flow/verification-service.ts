@@ -21,6 +21,7 @@ import type { DocumentInspector } from '../first-time/document-inspector.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
 import { recordEnrolment } from './record-enrolment.js';
 import { recordDecision } from './record-decision.js';
+import { sessionReference } from './session-reference.js';
 import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
 import { accountLockedCheck, activeLock, countLockoutFailure, lockStartedCheck, type LockoutFailure } from '../policy/account-lockout.js';
@@ -30,6 +31,7 @@ import { createMetrics, type ApplianceMetrics } from '../../observability/metric
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
 import { tierOf } from '../liveness/index.js';
 import { requiredTier } from '../../liveness/index.js';
+import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -41,6 +43,8 @@ export interface VerificationServiceDeps {
   policy: VerificationPolicy;
   /** The one liveness policy and its thresholds (config.liveness). */
   liveness: LivenessConfig;
+  /** The passive presentation-attack model of config.liveness.passive; null or absent: not configured. */
+  passivePad?: PassivePadScorer | null;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
   documents?: DocumentInspector;
   /** One event per decision (docs/observability.md) and the lockout events (docs/verification.md); default silent. */
@@ -53,11 +57,30 @@ export interface VerificationServiceDeps {
 /** Where the request came from, for the log: the client address resolved through the trusted proxies. */
 export interface RequestOrigin {
   clientIp: string | null;
+  /** Set when a phone bound by the hand-off sent it (flow/handoff-service.ts): recorded as the 'phone-handoff' check. */
+  handoff?: HandoffOrigin;
 }
 
+/** The hand-off a phone's capture or cancel came through, for the decision's audit record. */
+export interface HandoffOrigin {
+  handoffId: string;
+  openedAt: number;
+  /** When the person confirmed on the phone that the codes match; null: they stopped before confirming. */
+  confirmedAt: number | null;
+}
+
+/** The audit's account of a decision made from a phone: which hand-off, when it was opened and confirmed. */
+export function handoffCheck(h: HandoffOrigin): CheckResult {
+  const opened = new Date(h.openedAt).toISOString();
+  return h.confirmedAt === null
+    ? { name: 'phone-handoff', score: null, threshold: null, outcome: 'fail', reason: `hand-off ${h.handoffId}: link opened on a phone at ${opened}; stopped there before the codes were confirmed` }
+    : { name: 'phone-handoff', score: null, threshold: null, outcome: 'pass', reason: `hand-off ${h.handoffId}: link opened on a phone at ${opened}; codes confirmed at ${new Date(h.confirmedAt).toISOString()}; captured on the phone` };
+}
+
+/** `reference` (session-reference.ts) is what the person quotes to the service desk; the same shape whatever the reason. */
 export type CaptureReply =
-  | { outcome: 'retry'; message: string; attemptsLeft: number }
-  | { outcome: 'decided'; decision: Decision; message: string; postBack: PostBack };
+  | { outcome: 'retry'; message: string; attemptsLeft: number; reference: string }
+  | { outcome: 'decided'; decision: Decision; message: string; postBack: PostBack; reference: string };
 
 // What the person reads; reasons stay in the audit so a failed attempt teaches an attacker nothing.
 const DECISION_MESSAGES: Record<Decision, string> = {
@@ -157,6 +180,7 @@ export class VerificationService {
         engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
         challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: repo, now: this.#now(),
         requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'returning'),
+        passivePad: this.#deps.passivePad,
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
         accountLock,
       }, profile, captures);
@@ -198,6 +222,7 @@ export class VerificationService {
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
       challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
       requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'first-time'),
+      passivePad: this.#deps.passivePad,
     }, session, captures);
     if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
     if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
@@ -220,7 +245,7 @@ export class VerificationService {
   ): Promise<CaptureReply> {
     const used = this.#useAttempt(session);
     const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
-    if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft };
+    if (attemptsLeft > 0) return { outcome: 'retry', message: outcome.advice, attemptsLeft, reference: sessionReference(session.sessionId) };
     const checks: CheckResult[] = [...outcome.checks, {
       name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
       reason: `no usable ${denial.usable} in ${used} attempt(s)`,
@@ -242,7 +267,8 @@ export class VerificationService {
    * could not be signed is recorded as 'unavailable', so the audit never claims a verification Entra
    * did not receive.
    */
-  async #finish(session: VerificationSession, d: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+  async #finish(session: VerificationSession, decision: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+    const d = origin.handoff ? { ...decision, checks: [...decision.checks, handoffCheck(origin.handoff)] } : decision;
     let record: { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
@@ -256,7 +282,10 @@ export class VerificationService {
     this.#observeDecision(session, d, completed.outcome, record, origin);
     this.#logLockout(session, d, (record as { lockout: LockoutEffect | null } | null)?.lockout ?? null);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
-    return { outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields } };
+    return {
+      outcome: 'decided', decision: completed.outcome, message, postBack: { redirectUri: completed.redirectUri, fields: completed.fields },
+      reference: sessionReference(session.sessionId),
+    };
   }
 
   /**
@@ -273,7 +302,7 @@ export class VerificationService {
       sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
       flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
       livenessEvidence: evidence, tier, assurance: tierOf(checks), failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
-      clientIp: origin.clientIp,
+      clientIp: origin.clientIp, ...(origin.handoff ? { handoffId: origin.handoff.handoffId } : {}),
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }
 

@@ -54,24 +54,35 @@ export function admitCapture(guard: SessionGuard, limits: CaptureBodyLimits): Re
     try {
       const sessionId = typeof req.params.sessionId === 'string' ? req.params.sessionId : '';
       const session = requireOpenSession(guard, sessionId, req.get('x-csrf-token'), guard.now());
-      const { flow } = verificationFlowFor(guard.repo, session);
-      const mediaType = mediaTypeOf(req);
-      const format = mediaType === CAPTURE_ENVELOPE_MEDIA_TYPE ? 'envelope'
-        : (IMAGE_MEDIA_TYPES as readonly string[]).includes(mediaType) ? 'raw-image' : null;
-      if (!format) {
-        throw new ProofgateError('ERR_UNSUPPORTED_MEDIA_TYPE', `send image/jpeg, image/png, image/webp or a ${CAPTURE_ENVELOPE_MEDIA_TYPE} envelope`, { status: 415 });
-      }
-      const maxBodyBytes = format === 'envelope' ? envelopeLimit(flow, limits) : limits.maxImageBytes;
-      const declared = Number(req.get('content-length'));
-      if (Number.isFinite(declared) && declared > maxBodyBytes) {
-        throw new ProofgateError('ERR_PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, { status: 413 });
-      }
-      res.locals.captureAdmission = { flow, format, maxBodyBytes } satisfies CaptureAdmission;
+      admitCaptureBody(req, res, verificationFlowFor(guard.repo, session).flow, limits);
       next();
     } catch (error) {
-      // The body was not read: answer and close rather than let Node drain up to 32 MiB per request.
-      if (!peerIsTrusted(req)) res.setHeader('Connection', 'close');
+      refuseUnread(req, res);
       next(error);
     }
   };
+}
+
+/**
+ * The header checks after the caller has been authenticated (the computer's CSRF token above, a bound
+ * phone in handoff-routes.ts): a media type the route parses and a declared length within the flow's limit.
+ */
+export function admitCaptureBody(req: Request, res: Response, flow: VerificationFlow['flow'], limits: CaptureBodyLimits): void {
+  const mediaType = mediaTypeOf(req);
+  const format = mediaType === CAPTURE_ENVELOPE_MEDIA_TYPE ? 'envelope'
+    : (IMAGE_MEDIA_TYPES as readonly string[]).includes(mediaType) ? 'raw-image' : null;
+  if (!format) {
+    throw new ProofgateError('ERR_UNSUPPORTED_MEDIA_TYPE', `send image/jpeg, image/png, image/webp or a ${CAPTURE_ENVELOPE_MEDIA_TYPE} envelope`, { status: 415 });
+  }
+  const maxBodyBytes = format === 'envelope' ? envelopeLimit(flow, limits) : limits.maxImageBytes;
+  const declared = Number(req.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBodyBytes) {
+    throw new ProofgateError('ERR_PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, { status: 413 });
+  }
+  res.locals.captureAdmission = { flow, format, maxBodyBytes } satisfies CaptureAdmission;
+}
+
+/** A refusal before the body was read: answer and close rather than let Node drain up to 32 MiB per request. */
+export function refuseUnread(req: Request, res: Response): void {
+  if (!peerIsTrusted(req)) res.setHeader('Connection', 'close');
 }

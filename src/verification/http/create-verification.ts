@@ -17,6 +17,9 @@ import { VerificationService } from '../flow/verification-service.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { timedFaceAnalyzer } from '../capture/timed-face-analyzer.js';
+import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
+import { HandoffService } from '../flow/handoff-service.js';
+import { createHandoffRouter } from './handoff-routes.js';
 
 export interface VerificationDeps {
   config: ProofgateConfig;
@@ -28,6 +31,8 @@ export interface VerificationDeps {
   completeVerification: VerificationCompleter;
   /** Document checks for first-time verification (first-time/document-inspector.ts); absent: first time is not available. */
   documents?: DocumentInspector;
+  /** The loaded model of config.liveness.passive (src/liveness/passive-pad-model.ts); required when that is configured. */
+  passivePad?: PassivePadScorer | null;
   /** Decisions and capture refusals are logged here (docs/observability.md); default silent. */
   log?: Logger;
   /** The app's registry (createApp's metrics); default one of its own that nobody scrapes. */
@@ -39,6 +44,7 @@ export interface Verification {
   ui: VerificationUi;
   router: Router;
   service: VerificationService;
+  handoffs: HandoffService;
 }
 
 export function createVerification(deps: VerificationDeps): Verification {
@@ -50,29 +56,42 @@ export function createVerification(deps: VerificationDeps): Verification {
   if (config.verification.challengeFrames > config.liveness.capture.maxSequenceFrames) {
     throw new ProofgateError('ERR_CONFIG', `verification.challengeFrames (${config.verification.challengeFrames}) is above liveness.capture.maxSequenceFrames (${config.liveness.capture.maxSequenceFrames})`);
   }
+  // A configured passive model that is not wired in would silently not run: refuse that.
+  if (config.liveness.passive !== null && !deps.passivePad) {
+    throw new ProofgateError('ERR_CONFIG', 'liveness.passive is configured but no passive PAD model was loaded (PassivePadModel.load)');
+  }
   const log = deps.log ?? silentLogger;
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   const service = new VerificationService({
     repo: deps.repository, audit: deps.audit, faceEngine: timedFaceAnalyzer(deps.faceEngine, metrics), evidence: deps.evidence,
     completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now, log, metrics,
     ...(deps.documents ? { documents: deps.documents } : {}),
+    ...(deps.passivePad ? { passivePad: deps.passivePad } : {}),
   });
-  const ui = new CapturePageUi(deps.repository, {
+  const pageSettings = {
     countdownSeconds: config.verification.captureCountdownSeconds,
     maxImageBytes: config.server.maxImageBytes,
     liveness: config.liveness,
     assurance: config.verification.assurance,
     challengeFrames: config.verification.challengeFrames,
     challengeFrameIntervalMs: config.verification.challengeFrameIntervalMs,
+    page: config.verification.page,
     firstTimeAvailable: deps.documents !== undefined,
+    handoffEnabled: config.verification.handoff.enabled,
     now: deps.now,
-  });
-  const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now: deps.now ?? Date.now }, {
+  };
+  const ui = new CapturePageUi(deps.repository, pageSettings);
+  const now = deps.now ?? Date.now;
+  const routeSettings = {
     maxImageBytes: config.server.maxImageBytes,
     maxCapturesPerEnvelope: config.verification.maxCapturesPerEnvelope,
     maxEnvelopeBytes: config.verification.maxEnvelopeBytes,
     maxReturningEnvelopeBytes: config.verification.maxReturningEnvelopeBytes,
     maxBodyBytes: config.server.maxBodyBytes,
-  }, { log, metrics });
-  return { ui, router, service };
+  };
+  const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now }, routeSettings, { log, metrics });
+  const handoffs = new HandoffService({ repo: deps.repository, audit: deps.audit, verification: service, config: config.verification.handoff, log, now });
+  // Mounted whether enabled or not: with the hand-off disabled no QR code is issued, so no phone route finds one.
+  router.use(createHandoffRouter(handoffs, pageSettings, { ...routeSettings, publicBaseUrl: config.server.publicBaseUrl }, { log, metrics, now }));
+  return { ui, router, service, handoffs };
 }

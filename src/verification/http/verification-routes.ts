@@ -1,7 +1,9 @@
 // The verification endpoints, as a table (mounted by the app under the public prefix):
 //   POST /verify/:sessionId/capture   raw image or capture envelope, X-CSRF-Token header → JSON reply;
-//                                     admitted from the headers (admit-capture.ts) before the body is read
-//   POST /verify/:sessionId/cancel    form with csrf field → access_denied form_post to Entra
+//                                     admitted from the headers (admit-capture.ts) before the body is read;
+//                                     refusals in JSON with the reference (answer-capture-refusal.ts)
+//   POST /verify/:sessionId/cancel    form with csrf field → access_denied form_post to Entra (also when the
+//                                     session has expired: the page's expiry timer posts here)
 //   GET  /static/*                    the pages' own stylesheet and script (src/pages/static)
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -16,6 +18,8 @@ import type { Logger } from '../../core/log.js';
 import type { ApplianceMetrics } from '../../observability/metrics.js';
 import { clientAddress } from '../../http/client-address.js';
 import { logCaptureRefusal } from './log-capture-refusal.js';
+import { answerCaptureRefusal } from './answer-capture-refusal.js';
+import { expiredSessionPostBack } from '../flow/expired-session-post-back.js';
 
 export const STATIC_DIR = path.join(projectRoot, 'src', 'pages', 'static');
 
@@ -53,17 +57,18 @@ export function createVerificationRouter(
 
   const cancel = async (req: Request, res: Response): Promise<void> => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const postBack = await service.cancel(sessionIdOf(req), body.csrf, { clientIp: clientAddress(req) });
+    let postBack;
+    try {
+      postBack = await service.cancel(sessionIdOf(req), body.csrf, { clientIp: clientAddress(req) });
+    } catch (e) {
+      // Expired (the guard has just closed and audited it, or the sweep did): back to Entra all the same.
+      postBack = expiredSessionPostBack(guard.repo, sessionIdOf(req), body.csrf);
+      if (!postBack) throw e;
+    }
     sendFormPost(res, postBack);
   };
 
-  // Captures are fetch() calls: errors answer in JSON whatever the Accept header says.
-  const jsonErrors = (err: unknown, req: Request, _res: Response, next: NextFunction) => {
-    req.headers.accept = 'application/json';
-    next(err);
-  };
-
-  router.post('/verify/:sessionId/capture', admitCapture(guard, settings), rawImage, envelope, capture, logCaptureRefusal(observe.log, observe.metrics), jsonErrors);
+  router.post('/verify/:sessionId/capture', admitCapture(guard, settings), rawImage, envelope, capture, logCaptureRefusal(observe.log, observe.metrics), answerCaptureRefusal(guard.repo));
   router.post('/verify/:sessionId/cancel', cancelForm, cancel);
   router.all('/verify/:sessionId/capture', (_req, _res, next) => next(new ProofgateError('ERR_BAD_REQUEST', 'use POST', { status: 405 })));
   // Revalidated on every load (ETag) so an upgraded page never runs a cached older script; a missing

@@ -16,6 +16,8 @@ import type { LivenessCaptures } from './liveness-captures.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
 import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, tierCheck } from './liveness-checks.js';
 import { measureInjection } from './injection-evidence.js';
+import { judgePassivePad, passivePadCheck, type PassivePadScorer, type SelfieFaceCrop } from './passive-pad-check.js';
+import type { PassivePadReport } from '../../liveness/passive-pad-output.js';
 
 export interface LivenessContext {
   engine: FaceAnalyzer;
@@ -31,6 +33,8 @@ export interface LivenessContext {
   replayGuard: NonceReplayGuard;
   /** The tier this flow requires for this tenant (verification.assurance). */
   requiredTier: AssuranceTier;
+  /** The passive presentation-attack model (liveness.passive); null or absent: not configured. */
+  passivePad?: PassivePadScorer | null;
 }
 
 export type LivenessOutcome =
@@ -38,6 +42,8 @@ export type LivenessOutcome =
     kind: 'judged'; verdict: LivenessVerdict; checks: CheckResult[];
     /** The challenge frames as analysed (in order), and whether every one is the selfie's person; null without frames. */
     challengeFrames: { analyses: FaceAnalysisResult[]; samePerson: boolean } | null;
+    /** The passive model's report on the selfie ('not-configured' without one), for the assurance tier. */
+    passive?: PassivePadReport;
   }
   | { kind: 'retry'; checks: CheckResult[]; advice: string }
   | { kind: 'unavailable'; checks: CheckResult[] };
@@ -99,7 +105,7 @@ async function samePersonCheck(ctx: LivenessContext, analyses: FaceAnalysisResul
   };
 }
 
-export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessCaptures, selfieLandmarks: Float32Array): Promise<LivenessOutcome> {
+export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessCaptures, selfieLandmarks: Float32Array, selfie?: SelfieFaceCrop): Promise<LivenessOutcome> {
   let depth: DepthLivenessReport | undefined;
   if (captures.depth) {
     try {
@@ -140,10 +146,20 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     extra.push(...injectionChecks(injection));
   }
 
-  // The passive presentation-attack model, when configured, joins the evidence as `passive` (decideLiveness takes it).
-  const verdict = decideLiveness({ depth, challenge, ...(motion ? { motion } : {}), injection }, ctx.config.policy, ctx.requiredTier);
+  let passive: PassivePadReport;
+  try {
+    passive = await judgePassivePad(ctx.passivePad, selfie);
+  } catch (e) {
+    return unavailable('liveness-passive-pad', e);
+  }
+  // Not configured: no check in the audit (the outcome's `passive` and /health say so).
+  if (passive.outcome !== 'not-configured') extra.push(passivePadCheck(passive));
+
+  // A configured passive model is evidence: its pass is part of remote-active, its fail refuses.
+  const passiveEvidence = passive.outcome === 'not-configured' ? {} : { passive: { outcome: passive.outcome } };
+  const verdict = decideLiveness({ depth, challenge, ...(motion ? { motion } : {}), ...passiveEvidence, injection }, ctx.config.policy, ctx.requiredTier);
   return {
-    kind: 'judged', verdict, challengeFrames,
+    kind: 'judged', verdict, challengeFrames, passive,
     checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge), tierCheck(verdict)],
   };
 }

@@ -97,7 +97,7 @@ const VERDICT_WORDS: Record<LivenessVerdict['reason'], string> = {
   'depth-failed': 'the depth checks failed',
   'challenge-failed': 'the active challenge failed',
   'motion-failed': 'the motion did not show a 3D head (motion consistency failed)',
-  'passive-failed': 'the passive presentation-attack model refused',
+  'passive-failed': 'the passive presentation-attack model (liveness.passive) did not score the selfie live',
   'injection-refused': 'an injection signal set to refuse was raised',
   'tier-too-low': 'the evidence did not reach the assurance tier this flow requires',
 };

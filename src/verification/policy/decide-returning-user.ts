@@ -120,8 +120,8 @@ export async function decideReturningUser(
   // Every challenge frame must be the selfie's person (one person throughout the capture).
   const liveness = await evaluateLiveness({
     engine, config: ctx.liveness, template: analysis.face.embedding, matchMaxDistance: threshold,
-    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard, requiredTier: ctx.requiredTier,
-  }, livenessCaptures, analysis.face.landmarks468);
+    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard, requiredTier: ctx.requiredTier, passivePad: ctx.passivePad,
+  }, livenessCaptures, analysis.face.landmarks468, { image: selfie.bytes, box: analysis.face.box });
   if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, selfieMatch.check, ...liveness.checks], advice: liveness.advice };
   if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, selfieMatch.check, ...liveness.checks] };
   // The match: the selfie and, when they are all its person, the challenge frames, weighted by quality (combine-frames.ts).

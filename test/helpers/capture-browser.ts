@@ -1,0 +1,110 @@
+// Headless Chromium for the capture page: a browser whose fake camera plays an MJPEG file (Chromium's
+// --use-file-for-fake-video-capture), and a "round" that starts at "Entra" (intercepted at its host:
+// nothing leaves the machine), which auto-POSTs the EAM request to the appliance like the real one, and
+// catches the form_post that comes back to Entra's redirect_uri.
+import type { Test } from 'tap';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { escapeHtml } from '../../src/pages/html.js';
+import type { VerificationTestApp } from './verification-test-app.js';
+
+export const ENTRA = 'https://login.microsoftonline.com';
+export const REDIRECT_PATH = '/common/federation/externalauthprovider';
+
+export const LAPTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface Round {
+  page: Page;
+  request: Record<string, string>;
+  /** Resolves with the form fields Entra's redirect endpoint received. */
+  postBack: Promise<Record<string, string>>;
+  /** Console errors seen so far (CSP violations show here). */
+  consoleErrors: string[];
+}
+
+/** A browser whose camera plays `mjpeg` (a file's bytes); without one, Chromium's own fake pattern. */
+export async function launchWithCamera(t: Test, mjpeg: Buffer | null): Promise<Browser> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-e2e-'));
+  const camera = path.join(dir, 'camera.mjpeg');
+  if (mjpeg) writeFileSync(camera, mjpeg);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      ...(mjpeg ? [`--use-file-for-fake-video-capture=${camera}`] : []),
+    ],
+  });
+  t.teardown(async () => {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return browser;
+}
+
+export interface RoundOptions extends BrowserContextOptions {
+  /** Runs in the page before its scripts (e.g. to take the camera API away). */
+  initScript?: string;
+  /** Installs Playwright's fake clock before the page loads (to run the page's expiry timer). */
+  fakeClock?: boolean;
+}
+
+/** Opens a page at "Entra", which auto-submits the EAM request to proofgate like the real one does. */
+export async function startRound(browser: Browser, app: VerificationTestApp, opts: RoundOptions = {}): Promise<Round> {
+  const { initScript, fakeClock, ...contextOptions } = opts;
+  const context = await browser.newContext({ viewport: { width: 900, height: 1100 }, ...contextOptions });
+  const page = await context.newPage();
+  if (initScript) await page.addInitScript(initScript);
+  if (fakeClock) await page.clock.install();
+  const request = await app.entra.request();
+  const consoleErrors: string[] = [];
+  let deliver!: (fields: Record<string, string>) => void;
+  let trail = '';
+  // A broken flow fails here with a message instead of hanging until tap's file timeout.
+  const postBack = new Promise<Record<string, string>>((resolve, reject) => {
+    deliver = resolve;
+    setTimeout(() => reject(new Error(`no form_post reached Entra within 90 s; page trail: ${trail}`)), 90_000).unref();
+  });
+  // Rounds that never go back to Entra (a page only looked at) must not fail the file later: only an
+  // awaited post-back reports the timeout.
+  postBack.catch(() => undefined);
+  page.on('console', (m) => {
+    if (m.type() === 'error') {
+      consoleErrors.push(m.text());
+      trail += ` [console: ${m.text()}]`;
+    }
+  });
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) trail += ` [at ${f.url()}]`; });
+  await page.route(`${ENTRA}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (route.request().method() === 'POST' && url.pathname === REDIRECT_PATH) {
+      deliver(Object.fromEntries(new URLSearchParams(route.request().postData() ?? '')));
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Entra</title><p id="entra-done">Back at Entra</p>' });
+      return;
+    }
+    const inputs = Object.entries(request).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+    await route.fulfill({
+      status: 200, contentType: 'text/html',
+      body: `<!doctype html><title>Entra</title><form id="f" method="post" action="${escapeHtml(`${app.issuer}/oidc/authorize`)}">${inputs}</form>
+<script>document.getElementById('f').submit();</script>`,
+    });
+  });
+  await page.goto(`${ENTRA}/eam-test/start`);
+  await page.locator('#verify').waitFor();
+  return { page, request, postBack, consoleErrors };
+}
+
+/** Whether the element's box lies wholly inside the viewport as the page first shows it (no scrolling). */
+export async function aboveTheFold(page: Page, selector: string): Promise<{ inside: boolean; box: string }> {
+  const box = await page.locator(selector).boundingBox();
+  const viewport = page.viewportSize()!;
+  if (!box) return { inside: false, box: 'not visible' };
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const top = box.y + scrollY;
+  const inside = top >= 0 && top + box.height <= viewport.height && box.x >= 0 && box.x + box.width <= viewport.width;
+  return { inside, box: `${Math.round(box.x)},${Math.round(top)} ${Math.round(box.width)}x${Math.round(box.height)} in ${viewport.width}x${viewport.height}` };
+}
