@@ -2,6 +2,7 @@
 // BPCER, and the share of bona fide captures the checks could not measure, each with a 95% upper bound
 // (so "0 of 150" reads as "below 2%", not as "zero").
 import type { CaptureLabel } from '../synth/species.js';
+import { binomialUpperBound } from './rate-bounds.js';
 
 export interface LivenessOutcome {
   label: CaptureLabel | string;
@@ -27,30 +28,7 @@ export interface RateFigure {
 }
 
 export function rate(errors: number, total: number): RateFigure {
-  return { errors, total, rate: total ? errors / total : Number.NaN, upper95: clopperPearsonUpper(errors, total, 0.05) };
-}
-
-// Upper bound p with P(X <= k | n, p) = alpha, by bisection on the binomial CDF.
-function clopperPearsonUpper(k: number, n: number, alpha: number): number {
-  if (n === 0) return Number.NaN;
-  if (k >= n) return 1;
-  const cdf = (p: number) => {
-    let term = (1 - p) ** n;
-    let sum = term;
-    for (let i = 1; i <= k; i++) {
-      term *= ((n - i + 1) / i) * (p / (1 - p));
-      sum += term;
-    }
-    return sum;
-  };
-  let lo = 0;
-  let hi = 1;
-  for (let it = 0; it < 60; it++) {
-    const mid = (lo + hi) / 2;
-    if (cdf(mid) > alpha) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return { errors, total, rate: total ? errors / total : Number.NaN, upper95: total ? binomialUpperBound(errors, total, 0.95) : Number.NaN };
 }
 
 export interface LivenessFigures {

@@ -1,0 +1,110 @@
+// The server's browser-liveness checks run on one analysed capture sequence, each reported with its
+// value, threshold and outcome, and whether that outcome refuses the sequence in the product:
+// - frames: every frame shows exactly one face of one size (the server asks for a retry otherwise);
+// - motion-parallax: 3D consistency from motion (measureMotionConsistency). A still, or a sequence with
+//   fewer than two usable frames, shows no motion: "not computed", and the product refuses it;
+// - identical-frames: an injection signal, byte-identical frames (SHA-256). It cannot be computed on a
+//   still, and a signal that cannot be computed raises nothing (the motion check refuses the still);
+// - passive-pad: the passive presentation-attack model, "not configured" while no model is set.
+import { validateLandmarks } from '../../src/liveness/capture.js';
+import type { MotionConsistencyReport } from '../../src/liveness/index.js';
+import type { LandmarkView } from '../../src/liveness/facemesh-points.js';
+import type { FrameAnalysis } from './sequence-frames.js';
+
+export type CheckOutcome = 'pass' | 'fail' | 'not-computed' | 'not-configured';
+
+export interface SequenceCheck {
+  readonly name: string;
+  readonly value: number | null;
+  readonly threshold: number | null;
+  readonly outcome: CheckOutcome;
+  readonly reason: string | null;
+  /** The product refuses the sequence on this outcome. */
+  readonly refuses: boolean;
+  /** Anything else the check reported (the motion seen, the duplicate frames...). */
+  readonly detail?: Record<string, unknown>;
+}
+
+/** measureMotionConsistency's report. */
+export type MotionReport = MotionConsistencyReport;
+
+/** The motion check as the server runs it, bound to its settings. */
+export type MotionCheck = (views: LandmarkView[]) => MotionReport;
+
+export const CHECK_NAMES = ['frames', 'motion-parallax', 'identical-frames', 'passive-pad'] as const;
+
+export function framesCheck(frames: readonly FrameAnalysis[]): SequenceCheck {
+  const bad = frames.findIndex((f) => f.faceCount !== 1 || !f.landmarks);
+  const usable = frames.filter((f) => f.faceCount === 1 && f.landmarks).length;
+  const base = { name: 'frames', value: usable, threshold: frames.length };
+  if (bad >= 0) {
+    const f = frames[bad];
+    const why = f.landmarks ? `${f.faceCount} faces found` : `no face (${f.problem})`;
+    return { ...base, outcome: 'fail', refuses: true, reason: `frame ${bad} (${f.frame}): ${why}; every frame must show exactly one face` };
+  }
+  const other = frames.findIndex((f) => f.width !== frames[0].width || f.height !== frames[0].height);
+  if (other >= 0) return { ...base, outcome: 'fail', refuses: true, reason: `frame ${other} is ${frames[other].width}x${frames[other].height}, frame 0 is ${frames[0].width}x${frames[0].height}` };
+  return { ...base, outcome: 'pass', refuses: false, reason: null };
+}
+
+/**
+ * Runs the motion check on the frames that have a face (even when another frame has none, so the
+ * geometry is measured on every sequence; the frames check refuses such a sequence anyway).
+ */
+export function motionCheck(frames: readonly FrameAnalysis[], measure: MotionCheck): SequenceCheck {
+  const withFace = frames.filter((f) => f.landmarks);
+  const base = { name: 'motion-parallax', value: null, threshold: null, refuses: true };
+  if (frames.length === 1) return { ...base, outcome: 'not-computed', reason: 'a still (one frame) cannot show motion' };
+  if (withFace.length < 2) return { ...base, outcome: 'not-computed', reason: `${withFace.length} of ${frames.length} frames show a face: no motion to measure` };
+  try {
+    const views = withFace.map((f) => validateLandmarks(f.landmarks!, f.width, f.height));
+    const r = measure(views);
+    return {
+      name: 'motion-parallax', value: r.value, threshold: r.threshold, outcome: r.outcome, reason: r.reason,
+      refuses: r.outcome !== 'pass', detail: { motionDeg: r.motion, framesUsed: withFace.length, perFrame: r.perFrame },
+    };
+  } catch (error) {
+    return { ...base, outcome: 'not-computed', reason: `refused with an error: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Byte-identical frames: a camera's sensor noise makes two real frames differ, so a repeated frame is a
+ * looped or injected picture. Near-identical frames (re-encoded copies) are the server's injection
+ * signals module's to judge; this evaluation reports exact copies.
+ * TODO(injection-signals): use src/liveness/injection-signals.ts (near-identical frames) once it is on this branch.
+ */
+export function identicalFramesCheck(frames: readonly FrameAnalysis[]): SequenceCheck {
+  const base = { name: 'identical-frames', threshold: 0 };
+  if (frames.length < 2) return { ...base, value: null, outcome: 'not-computed', refuses: false, reason: 'a still has no second frame to compare' };
+  const firstSeen = new Map<string, number>();
+  const repeats: [number, number][] = [];
+  frames.forEach((f, i) => {
+    const earlier = firstSeen.get(f.sha256);
+    if (earlier === undefined) firstSeen.set(f.sha256, i);
+    else repeats.push([earlier, i]);
+  });
+  if (repeats.length === 0) return { ...base, value: 0, outcome: 'pass', refuses: false, reason: null };
+  return {
+    ...base, value: repeats.length, outcome: 'fail', refuses: true,
+    reason: `${repeats.length} frame(s) repeat an earlier one byte for byte (${repeats.map(([a, b]) => `${b}=${a}`).join(', ')})`,
+    detail: { repeats },
+  };
+}
+
+export function passivePadCheck(): SequenceCheck {
+  return { name: 'passive-pad', value: null, threshold: null, outcome: 'not-configured', refuses: false, reason: 'no passive presentation-attack model is configured' };
+}
+
+export interface SequenceVerdict {
+  readonly checks: SequenceCheck[];
+  readonly accepted: boolean;
+  /** Names of the checks that refused it. */
+  readonly refusedBy: string[];
+}
+
+export function judgeSequence(frames: readonly FrameAnalysis[], measure: MotionCheck): SequenceVerdict {
+  const checks = [framesCheck(frames), motionCheck(frames, measure), identicalFramesCheck(frames), passivePadCheck()];
+  const refusedBy = checks.filter((c) => c.refuses).map((c) => c.name);
+  return { checks, accepted: refusedBy.length === 0, refusedBy };
+}

@@ -1,0 +1,34 @@
+// The harness of `npm run eval:remote-liveness`: every sequence of a data folder through the real face
+// engine frame by frame, then through the server's browser-liveness checks (remote-liveness-checks.ts).
+import type { FaceEngine } from '../../src/biometrics/face-engine.js';
+import { judgeSequence, type MotionCheck } from './remote-liveness-checks.js';
+import type { SequenceOutcome } from './remote-liveness-metrics.js';
+import { analyseSequenceFrames, type FrameAnalysis } from './sequence-frames.js';
+import type { LivenessSequence } from './sequences-csv.js';
+
+/** One frame as outcomes.json records it (the landmarks themselves are left out). */
+export type FrameSummary = Omit<FrameAnalysis, 'landmarks'>;
+
+export interface EvaluatedSequence extends SequenceOutcome {
+  readonly note: string;
+  readonly frames: readonly FrameSummary[];
+}
+
+export async function evaluateSequences(
+  engine: FaceEngine, sequences: readonly LivenessSequence[], measure: MotionCheck,
+  progress: (done: number, s: EvaluatedSequence) => void = () => {},
+): Promise<EvaluatedSequence[]> {
+  const out: EvaluatedSequence[] = [];
+  for (const s of sequences) {
+    const frames = await analyseSequenceFrames(engine, s.frames, s.framePaths);
+    const verdict = judgeSequence(frames, measure);
+    const evaluated: EvaluatedSequence = {
+      sequence: s.sequence, label: s.label, species: s.species, source: s.source, note: s.note, frameCount: frames.length,
+      checks: verdict.checks, accepted: verdict.accepted, refusedBy: verdict.refusedBy,
+      frames: frames.map(({ landmarks: _landmarks, ...summary }) => summary),
+    };
+    out.push(evaluated);
+    progress(out.length, evaluated);
+  }
+  return out;
+}

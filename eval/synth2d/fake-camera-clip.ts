@@ -1,0 +1,54 @@
+// Video files for Chromium's fake camera (--use-file-for-fake-video-capture=clip.mjpeg): JPEG frames
+// back to back, which Chromium plays at 30 frames per second and loops. A clip starts and ends facing
+// the camera, so the loop does not jump; the first step starts `leadInMs` after the camera opens.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { HeadStep } from './head-motion.js';
+import type { Portrait } from './portrait-subjects.js';
+import { renderSequence } from './render-sequence.js';
+
+/** Chromium's MJPEG file parser plays every file at this rate. */
+export const FAKE_CAMERA_FPS = 30;
+
+export interface FakeCameraClipRequest {
+  /** `bona-fide`: the live head doing `steps`; `print-moved`: a print moved through the same steps. */
+  species: 'bona-fide' | 'print-moved';
+  portrait: Portrait;
+  steps: readonly HeadStep[];
+  seed?: string;
+  /** Default 640x480. */
+  resolution?: readonly [number, number];
+  /** Facing the camera before the first step (default 1000 ms). */
+  leadInMs?: number;
+  /** Per step (default 1400 ms, the page's default liveness.challenge.stepMs). */
+  stepMs?: number;
+  /** Facing the camera after the last step (default 600 ms). */
+  tailMs?: number;
+}
+
+/** The MJPEG bytes of a clip. */
+export function fakeCameraClip(req: FakeCameraClipRequest): Buffer {
+  const seq = renderSequence({
+    species: req.species,
+    portrait: req.portrait,
+    seed: req.seed ?? 'fake-camera',
+    steps: req.steps,
+    fps: FAKE_CAMERA_FPS,
+    resolution: req.resolution ?? [640, 480],
+    stepMs: req.stepMs,
+    leadInMs: req.leadInMs ?? 1000,
+    tailMs: req.tailMs ?? 600,
+    // A steady, well-lit laptop webcam; modest noise and quality also keep the encoding quick.
+    webcam: { gain: 1, gamma: 1, cast: [1, 1, 1], noiseSigma: 1.5, jpegQuality: 75 },
+  });
+  return Buffer.concat(seq.frames);
+}
+
+/** Writes the clip into `dir` (default: a new temporary folder) and returns the file's path. */
+export function writeFakeCameraClip(req: FakeCameraClipRequest, dir?: string): string {
+  const folder = dir ?? mkdtempSync(path.join(os.tmpdir(), 'proofgate-fake-camera-'));
+  const file = path.join(folder, `${req.species}-${req.steps.join('-')}.mjpeg`);
+  writeFileSync(file, fakeCameraClip(req));
+  return file;
+}
