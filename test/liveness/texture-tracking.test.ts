@@ -43,7 +43,7 @@ function jpg(grey: Uint8Array): Buffer {
 }
 
 const field = textureField(7);
-const seeds = [];
+const seeds: { x: number; y: number }[] = [];
 for (let y = 80; y <= 160; y += 20) for (let x = 100; x <= 220; x += 20) seeds.push({ x, y });
 
 t.test('a translated texture is tracked to the translation, chained frame to frame', async (t) => {
