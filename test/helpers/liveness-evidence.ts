@@ -7,6 +7,7 @@ import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js
 import { generateSyntheticCapture } from '../../eval/synth/generate-capture.js';
 import type { CaptureLabel } from '../../eval/synth/species.js';
 import type { ChallengeKind } from '../../src/liveness/index.js';
+import { texturedChallengeFrames } from './challenge-frames.js';
 
 export interface DepthEvidence {
   landmarks: Float32Array;
@@ -57,12 +58,14 @@ export function challengeLandmarks(motion: ChallengeKind | 'still' | readonly (C
 // Rendering a frame takes ~0.4 s; tests ask for the same frames again and again (and a test that spends
 // more than the server's 5 s keep-alive between two requests races the server closing the connection).
 const rendered = new Map<string, Float32Array>();
+// One scene seed for every frame: the head stays where it is and only turns (as in front of a webcam);
+// the server tracks the frames' texture, which cannot follow a head that jumps across the frame.
 function frameLandmarks(i: number, yaw: number, pitch: number, closure: number): Float32Array {
-  const key = `${i}:${yaw}:${pitch}:${closure}`;
+  const key = `${yaw}:${pitch}:${closure}`;
   let landmarks = rendered.get(key);
   if (!landmarks) {
     landmarks = generateSyntheticCapture({
-      seed: `verification-challenge-${i}`, subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: pitch, eyeClosure: closure,
+      seed: 'verification-challenge', subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: pitch, eyeClosure: closure,
       distanceMm: [550, 550], maxYawDeg: 6, landmarkJitterPx: 0.3,
     }).landmarks;
     rendered.set(key, landmarks);
@@ -77,9 +80,18 @@ export function wrongMotion(steps: readonly ChallengeKind[]): (ChallengeKind | '
   return [kind === 'turn-left' ? 'turn-right' : kind === 'turn-right' ? 'turn-left' : 'still'];
 }
 
-/** Envelope items for challenge frames (the same JPEG each time: the scripted analyzer supplies the motion). */
-export function challengeItems(frame: Buffer, count: number, nonce: string, start: number, stepMs = 200): object[] {
+/**
+ * Envelope items for challenge frames: one JPEG per frame (texturedChallengeFrames: pixels that move as
+ * the scripted landmarks do, which the server's texture tracking needs), or the same JPEG each time
+ * (a picture: the tracked texture shows no parallax, whatever the scripted analyzer says).
+ */
+export function challengeItems(frames: Buffer | readonly Buffer[], count: number, nonce: string, start: number, stepMs = 200): object[] {
   return Array.from({ length: count }, (_, i) => ({
-    kind: 'challenge-frame', mediaType: 'image/jpeg', data: frame.toString('base64'), meta: { capturedAt: start + i * stepMs, nonce },
+    kind: 'challenge-frame', mediaType: 'image/jpeg', data: (Buffer.isBuffer(frames) ? frames : frames[i % frames.length]).toString('base64'), meta: { capturedAt: start + i * stepMs, nonce },
   }));
+}
+
+/** Textured challenge frames for the landmarks of challengeLandmarks(motion). */
+export function challengeFrames(motion: ChallengeKind | 'still' | readonly (ChallengeKind | 'still')[]): Buffer[] {
+  return texturedChallengeFrames(challengeLandmarks(motion));
 }
