@@ -91,6 +91,15 @@ export function challengeItems(frames: Buffer | readonly Buffer[], count: number
   }));
 }
 
+/**
+ * liveness.motion for app tests about the capture API rather than the parallax: challengeFrames' texture
+ * follows the scripted landmarks, but its piecewise-affine warp loses the tracks past ~20 degrees of some
+ * turns, so a session's random steps do not always clear the default tracked-parallax bound. Bound 0: the
+ * texture must still be tracked and the head still move (test/liveness/texture-parallax.test.ts and the
+ * capture API's picture test judge the default bound).
+ */
+export const API_TEST_MOTION = { tracking: { minParallax: 0 } };
+
 /** Textured challenge frames for the landmarks of challengeLandmarks(motion). */
 export function challengeFrames(motion: ChallengeKind | 'still' | readonly (ChallengeKind | 'still')[]): Buffer[] {
   return texturedChallengeFrames(challengeLandmarks(motion));

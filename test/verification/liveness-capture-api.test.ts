@@ -14,7 +14,7 @@ import type { FaceAnalysisResult } from '../../src/verification/capture/ports.js
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
-import { challengeFrames, challengeItems, challengeLandmarks, depthEvidence, depthItems, wrongMotion } from '../helpers/liveness-evidence.js';
+import { API_TEST_MOTION, challengeFrames, challengeItems, challengeLandmarks, depthEvidence, depthItems, wrongMotion } from '../helpers/liveness-evidence.js';
 
 const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 });
 const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
@@ -23,11 +23,8 @@ const enrolled = embedding(1);
 const bonaFide = depthEvidence('bona-fide', 1);
 const printAttack = depthEvidence('print-flat', 1);
 
-// The frames (challengeFrames) move their texture as the scripted landmarks say, but the piecewise-affine
-// warp loses the tracks past ~20 degrees of some turns, so the tracked parallax of a session's random steps
-// is not always above the default bound: these tests, about the capture API, bound it at 0 (the texture
-// must still be tracked and the head still move); 'a picture whose landmarks act out the steps' uses the default.
-const API_MOTION = { motion: { tracking: { minParallax: 0 } } };
+// API_TEST_MOTION (tracked-parallax bound 0) except in 'a picture whose landmarks act out the steps'.
+const API_MOTION = { motion: API_TEST_MOTION };
 
 async function appWithProfile(t: Test, liveness: Record<string, unknown> = {}) {
   const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
