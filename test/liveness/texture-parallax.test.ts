@@ -69,3 +69,13 @@ function registerRenderedTests(): void {
     });
   }
 }
+
+t.test('liveness.motion.tracking is validated, each error naming its key', async (t) => {
+  const build = (tracking: Record<string, unknown>) => () => buildConfig({ liveness: { motion: { tracking } } });
+  t.throws(build({ windowPx: 20 }), /liveness\.motion\.tracking\.windowPx/, 'an even window');
+  t.throws(build({ minParallax: -0.1 }), /liveness\.motion\.tracking\.minParallax/);
+  t.throws(build({ maxFrames: 1 }), /liveness\.motion\.tracking\.maxFrames/);
+  t.throws(build({ seedGrid: 0 }), /liveness\.motion\.tracking\.seedGrid/);
+  t.throws(build({ unknownKey: 1 }), /liveness\.motion\.tracking/, 'an unknown key');
+  t.equal(buildConfig({ liveness: { motion: { tracking: { windowPx: 15 } } } }).liveness.motion.tracking.windowPx, 15);
+});
