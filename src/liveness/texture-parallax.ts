@@ -15,7 +15,7 @@ import type { MotionSettings } from '../config/sections/liveness.js';
 import { ProofgateError } from '../core/errors.js';
 import { landmarkX, landmarkY, NOSE_TIP, type LandmarkView } from './facemesh-points.js';
 import { applyHomography, fitHomography, type Homography, type Point2 } from './homography.js';
-import { measureMotionConsistency, motionReference, PARALLAX_RING, robustHigh, type MotionConsistencyReport } from './motion-consistency.js';
+import { measureMotionConsistency, motionReference, PARALLAX_RING, ROBUST_FRAMES, robustHigh, type MotionConsistencyReport } from './motion-consistency.js';
 import { trackTexture as nativeTrackTexture, type TrackTexture, type TextureTracks } from './native-texture-tracking.js';
 
 /**
@@ -123,8 +123,8 @@ export async function measureTextureParallax(
     const px = frameParallaxPx(tracks, ref, f, ringSeeds.length, noseSeeds.length, s.minTrackedFraction);
     if (px !== null && Number.isFinite(px)) perFrame.push(round4(px / scale));
   }
-  if (perFrame.length < 1) return { ...base, value: null, motion, outcome: 'fail', reason: 'the texture around the nose could not be tracked through the frames', perFrame };
-  const value = round4(robustHigh(perFrame.length === 1 ? [perFrame[0], perFrame[0]] : perFrame));
+  if (perFrame.length < ROBUST_FRAMES) return { ...base, value: null, motion, outcome: 'fail', reason: 'the texture around the nose could not be tracked through the frames', perFrame };
+  const value = round4(robustHigh(perFrame));
   if (motion < settings.minMotionDeg) {
     return { ...base, value, motion, outcome: 'fail', reason: `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`, perFrame };
   }
