@@ -37,7 +37,7 @@ function sample(tex: Float32Array, x: number, y: number): number {
 }
 
 /** One frame: pixels inside the mesh at `to` take the texture from where the same triangle lies at `from`. */
-function warpFrame(from: Float32Array, to: Float32Array, stride: number): Buffer {
+function warpFrame(from: Float32Array, to: Float32Array, stride: number, exposure: number): Buffer {
   const tex = referenceTexture();
   const out = Float32Array.from(tex);
   const { triangles } = loadCanonicalMesh();
@@ -68,22 +68,30 @@ function warpFrame(from: Float32Array, to: Float32Array, stride: number): Buffer
   }
   const data = Buffer.alloc(W * H * 4);
   for (let i = 0; i < W * H; i++) {
-    const v = Math.max(0, Math.min(255, Math.round(out[i])));
+    const v = Math.max(0, Math.min(255, Math.round(out[i] + exposure)));
     data[i * 4] = data[i * 4 + 1] = data[i * 4 + 2] = v;
     data[i * 4 + 3] = 255;
   }
   return jpeg.encode({ data, width: W, height: H }, 90).data;
 }
 
-const made = new WeakMap<Float32Array, Buffer>();
+const made = new WeakMap<Float32Array, Map<string, Buffer>>();
+
+// A webcam's auto-exposure never holds a picture exactly: a few grey levels of wobble from frame to frame
+// (without it a paused head would read as the same picture, which the injection signals refuse).
+const EXPOSURE_WOBBLE = [0, 3, -2, 4, -3, 2, -4, 3, -1, 4, -2, 1];
 
 /** JPEG frames (640x480) whose texture follows `landmarks` (468 x 3 per frame) from the first frame on. */
 export function texturedChallengeFrames(landmarks: readonly Float32Array[], stride = 3): Buffer[] {
-  return landmarks.map((l) => {
-    let frame = made.get(l);
+  return landmarks.map((l, i) => {
+    const exposure = EXPOSURE_WOBBLE[i % EXPOSURE_WOBBLE.length];
+    const key = `${exposure}:${landmarks[0] === l ? 'first' : 'later'}`;
+    let forFrame = made.get(l);
+    if (!forFrame) made.set(l, (forFrame = new Map()));
+    let frame = forFrame.get(key);
     if (!frame) {
-      frame = warpFrame(landmarks[0], l, stride);
-      made.set(l, frame);
+      frame = warpFrame(landmarks[0], l, stride, exposure);
+      forFrame.set(key, frame);
     }
     return frame;
   });

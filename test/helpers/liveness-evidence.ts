@@ -141,7 +141,12 @@ export function stillChallengeItems(frame: Buffer, count: number, nonce: string,
  */
 export const API_TEST_MOTION = { tracking: { minParallax: 0 } };
 
-/** Textured challenge frames for the landmarks of challengeLandmarks(motion). */
+/**
+ * Textured challenge frames for the landmarks of challengeLandmarks(motion). Where the scripted head pauses
+ * (the same pose twice) the rendered pictures are byte for byte the same, which a real camera's noise never
+ * gives and the identical-frames injection signal refuses: each frame carries its number after the JPEG's
+ * end (ignored by decoders), standing in for that noise.
+ */
 export function challengeFrames(motion: ChallengeKind | 'still' | readonly (ChallengeKind | 'still')[]): Buffer[] {
-  return texturedChallengeFrames(challengeLandmarks(motion));
+  return texturedChallengeFrames(challengeLandmarks(motion)).map((jpeg, i) => Buffer.concat([jpeg, Buffer.from(`frame ${i}`)]));
 }
