@@ -3,8 +3,8 @@
 import { ProofgateError } from '../core/errors.js';
 import type { AuditEntry, CheckResult } from '../core/domain.js';
 
-const FLOWS = ['returning', 'first-time', 'none', 'erasure'] as const;
-const DECISIONS = ['verified', 'denied', 'unavailable', 'erased'] as const;
+const FLOWS = ['returning', 'first-time', 'none', 'erasure', 'station'] as const;
+const DECISIONS = ['verified', 'denied', 'unavailable', 'erased', 'changed'] as const;
 const OUTCOMES = ['pass', 'fail', 'error', 'skipped'] as const;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -49,6 +49,8 @@ export function validateAuditEntry(entry: AuditEntry): AuditEntry {
   if (!DECISIONS.includes(entry.decision)) throw invalid('decision', DECISIONS.join(' | '));
   // An erasure is never a verification's decision, and no verification decides `erased`.
   if ((entry.flow === 'erasure') !== (entry.decision === 'erased')) throw invalid('decision', 'erased exactly when flow is erasure');
+  // A station change is an operator's act on the appliance, never a verification's decision.
+  if ((entry.flow === 'station') !== (entry.decision === 'changed')) throw invalid('decision', 'changed exactly when flow is station');
   if (!Array.isArray(entry.checks)) throw invalid('checks', 'an array');
   if (!Array.isArray(entry.evidenceSha256) || entry.evidenceSha256.some((h) => typeof h !== 'string' || !SHA256_HEX.test(h))) {
     throw invalid('evidenceSha256', 'an array of lowercase hex SHA-256 digests');

@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, configDefaults } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
-// These two modules are light: they load the store, the HSM or an archive only when their command runs.
+// These modules are light: they load the store, the HSM or an archive only when their command runs.
 import { profileCommand, profileOptions, profileUsage } from './commands/profile.js';
 import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
+import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -51,6 +52,17 @@ const accountSubcommand = (sub: 'status' | 'unlock', usage: string, summary: str
   async run(args) {
     const { accountCommand } = await import('./commands/account.js');
     return accountCommand([sub, ...args]);
+  },
+});
+
+const stationSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Command => ({
+  summary,
+  usage: stationUsage[sub],
+  options: stationOptions[sub],
+  positionals: stationPositionals[sub],
+  async run(args) {
+    const { stationCommand } = await import('./commands/station.js');
+    return stationCommand(sub, args);
   },
 });
 
@@ -126,6 +138,14 @@ export const commands: Record<string, Command | CommandGroup> = {
     subcommands: {
       status: accountSubcommand('status', 'account status --tid GUID --oid GUID [--config FILE]', "show the account's lock and its counted failures"),
       unlock: accountSubcommand('unlock', 'account unlock --tid GUID --oid GUID --by NAME [--config FILE]', 'lift the lock and clear the count (audited: names the operator)'),
+    },
+  },
+  station: {
+    summary: 'trusted kiosk stations whose signed depth, IR and document evidence the appliance believes (docs/kiosk.md)',
+    subcommands: {
+      add: stationSubcommand('add', "register a station's public key (SPKI PEM: ECDSA P-256 or RSA 2048-4096); prints its id (audited)"),
+      list: stationSubcommand('list', 'list the stations: id, name, algorithm, key fingerprint, added, revoked'),
+      revoke: stationSubcommand('revoke', "refuse a station's signatures from now on (audited)"),
     },
   },
   profile: {

@@ -14,6 +14,7 @@ import { biometricsDefaults, readBiometricsConfig, type BiometricsConfig } from 
 import { livenessDefaults, readLivenessConfig, type LivenessConfig } from './sections/liveness.js';
 import { documentsDefaults, readDocumentsConfig, type DocumentsConfig } from './sections/documents.js';
 import { verificationDefaults, readVerificationConfig, type VerificationConfig } from './sections/verification.js';
+import { stationsDefaults, readStationsConfig, type StationsConfig } from './sections/stations.js';
 
 export { ConfigError } from './validate.js';
 
@@ -27,6 +28,7 @@ export const configDefaults = {
   liveness: livenessDefaults,
   documents: documentsDefaults,
   verification: verificationDefaults,
+  stations: stationsDefaults,
 };
 
 export interface ProofgateConfig {
@@ -39,6 +41,7 @@ export interface ProofgateConfig {
   liveness: LivenessConfig;
   documents: DocumentsConfig;
   verification: VerificationConfig;
+  stations: StationsConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
@@ -54,6 +57,7 @@ export function buildConfig(overrides: unknown = {}): ProofgateConfig {
     liveness: readLivenessConfig(merged.section('liveness')),
     documents: readDocumentsConfig(merged.section('documents')),
     verification: readVerificationConfig(merged.section('verification')),
+    stations: readStationsConfig(merged.section('stations')),
   };
   merged.done();
   return config;

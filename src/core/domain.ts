@@ -77,8 +77,11 @@ export interface CheckResult {
 
 export type Decision = 'verified' | 'denied' | 'unavailable';
 
-/** What an audit record decides: a verification's Decision, or `erased` for an operator's erasure of an account's biometric data. */
-export type AuditDecision = Decision | 'erased';
+/**
+ * What an audit record decides: a verification's Decision, `erased` for an operator's erasure of an account's
+ * biometric data, or `changed` for an operator's change to the trusted kiosk stations (`proofgate station`).
+ */
+export type AuditDecision = Decision | 'erased' | 'changed';
 
 /** What the audit trail records for one verification (the chain fields are added by the store). */
 export interface AuditEntry {
@@ -87,8 +90,11 @@ export interface AuditEntry {
   oid: string;
   upn: string | null;
   profileId: string | null;
-  /** `erasure`: `proofgate profile delete` (decision `erased`, no session). */
-  flow: 'returning' | 'first-time' | 'none' | 'erasure';
+  /**
+   * `erasure`: `proofgate profile delete` (decision `erased`, no session). `station`: `proofgate station
+   * add|revoke` (decision `changed`, no session, no account: tid is 'station' and oid the station id).
+   */
+  flow: 'returning' | 'first-time' | 'none' | 'erasure' | 'station';
   checks: CheckResult[];
   decision: AuditDecision;
   clientRequestId: string | null;

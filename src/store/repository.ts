@@ -90,6 +90,27 @@ export interface AccountErasure {
   evidenceSha256: string[];
 }
 
+/**
+ * A trusted kiosk station (docs/kiosk.md): the key it signs capture envelopes with. Revoked stations are
+ * kept (revokedAt set) so audit records naming them still resolve; their signatures are refused.
+ */
+export interface Station {
+  /** 32 lowercase hex characters (16 random bytes), printed by `station add`. */
+  stationId: string;
+  name: string;
+  /** The public key as SPKI DER. */
+  publicKey: Buffer;
+  /** ES256: ECDSA P-256 with SHA-256 (IEEE P1363 r||s); RS256: RSASSA-PKCS1-v1_5 with SHA-256. */
+  algorithm: 'ES256' | 'RS256';
+  /** Lowercase hex SHA-256 of the SPKI DER: one station per key. */
+  keySha256: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** What the replay guard remembers: Entra hints, challenge nonces, signed station envelopes. */
+export type OnceKind = 'hint' | 'nonce' | 'station-envelope';
+
 export interface Repository {
   /** The phone hand-off's rows (src/store/handoff-store.ts). */
   readonly handoffs: HandoffStore;
@@ -132,7 +153,7 @@ export interface Repository {
    * Replay guard: records a one-time value (hint hash, nonce) until `expiresAt`.
    * Returns false if it was already recorded and not yet expired.
    */
-  rememberOnce(kind: 'hint' | 'nonce', value: string, expiresAt: number): boolean;
+  rememberOnce(kind: OnceKind, value: string, expiresAt: number): boolean;
 
   /** Deletes replay-guard entries that expired at or before `now`. Returns the count. */
   pruneOnceValues(now: number): number;
@@ -177,6 +198,17 @@ export interface Repository {
   getAccountLock(tid: string, oid: string): AccountLock | null;
   /** Deletes the account's lock and failures (a successful verification, a staff unlock); returns what was there. */
   resetAccountLockout(tid: string, oid: string): { lock: AccountLock | null; failures: number };
+
+  // Stations (src/verification/station: add and revoke there, with their audit records)
+  /** Stores a new station; refuses (ERR_STORE_INPUT) a malformed one, a station id or a key already stored. */
+  addStation(station: Omit<Station, 'revokedAt'>): Station;
+  getStation(stationId: string): Station | null;
+  /** The station registered with this key (SPKI DER SHA-256, hex), revoked or not, or null. */
+  getStationByKey(keySha256: string): Station | null;
+  /** Every station, oldest first, revoked ones included. */
+  listStations(): Station[];
+  /** Marks an active station revoked at `at`; false (writing nothing) when it is unknown or already revoked. */
+  revokeStation(stationId: string, at: number): boolean;
 
   // Audit. Records are validated and chained by AuditTrail (src/audit/audit-trail.ts), the only writer.
   /** Stores a fully formed record as given; refuses (ERR_STORE_INPUT) a malformed one or a seq or hash already stored. */

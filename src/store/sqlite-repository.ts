@@ -9,17 +9,20 @@ import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import { SqliteHandoffStore } from './sqlite-handoffs.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
-  AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, ProfileListQuery, ProfileSummary, Repository, WrappedDataKey,
+  AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, OnceKind, ProfileListQuery, ProfileSummary, Repository, Station, WrappedDataKey,
 } from './repository.js';
 import {
-  toAccountLock, toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toProfileSummary, toSession, toSubject,
-  type AccountLockRow, type AuditRow, type ProfileSummaryRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,
+  toAccountLock, toAuditRecord, toCheckpoint, toDataKey, toEvidence, toProfile, toProfileSummary, toSession, toStation, toSubject,
+  type AccountLockRow, type StationRow, type AuditRow, type ProfileSummaryRow, type CheckpointRow, type DataKeyRow, type EvidenceRow, type ProfileRow, type SessionRow, type SubjectRow,
 } from './sqlite-rows.js';
 
 const AUDIT_PAGE = 500;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const FINAL_STATUSES: readonly VerificationStatus[] = ['decided', 'expired', 'cancelled'];
 const MAX_PROFILE_PAGE = 1000;
+const ONCE_KINDS: readonly OnceKind[] = ['hint', 'nonce', 'station-envelope'];
+const STATION_ID = /^[0-9a-f]{32}$/;
+const STATION_ALGORITHMS: readonly Station['algorithm'][] = ['ES256', 'RS256'];
 
 // A profile with its account label and the newest verified decision (the audit_records_account index
 // keeps the subquery to the account's own records).
@@ -129,6 +132,12 @@ export class SqliteRepository implements Repository {
       insertDataKey: db.prepare(`INSERT OR IGNORE INTO data_keys (key_id, wrapping_key_id, wrapped, created_at)
         SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM data_keys)`),
       getDataKey: db.prepare('SELECT * FROM data_keys WHERE key_id = ?'),
+      insertStation: db.prepare(`INSERT INTO stations (station_id, name, public_key, algorithm, key_sha256, created_at, revoked_at)
+        VALUES (@stationId, @name, @publicKey, @algorithm, @keySha256, @createdAt, NULL)`),
+      getStation: db.prepare('SELECT * FROM stations WHERE station_id = ?'),
+      getStationByKey: db.prepare('SELECT * FROM stations WHERE key_sha256 = ?'),
+      listStations: db.prepare('SELECT * FROM stations ORDER BY created_at, station_id'),
+      revokeStation: db.prepare('UPDATE stations SET revoked_at = ? WHERE station_id = ? AND revoked_at IS NULL'),
       firstDataKey: db.prepare('SELECT * FROM data_keys ORDER BY created_at, key_id LIMIT 1'),
       lastAudit: db.prepare('SELECT * FROM audit_records ORDER BY seq DESC LIMIT 1'),
       auditPage: db.prepare('SELECT * FROM audit_records WHERE seq >= ? ORDER BY seq LIMIT ?'),
@@ -324,8 +333,8 @@ export class SqliteRepository implements Repository {
     return (this.#s.expiredOpen.all(now, limit) as SessionRow[]).map(toSession);
   }
 
-  rememberOnce(kind: 'hint' | 'nonce', value: string, expiresAt: number): boolean {
-    if (kind !== 'hint' && kind !== 'nonce') throw badInput('rememberOnce kind: expected hint | nonce');
+  rememberOnce(kind: OnceKind, value: string, expiresAt: number): boolean {
+    if (!ONCE_KINDS.includes(kind)) throw badInput(`rememberOnce kind: expected ${ONCE_KINDS.join(' | ')}`);
     requireString(value, 'rememberOnce value');
     requireTime(expiresAt, 'rememberOnce expiresAt');
     const digest = createHash('sha256').update(value, 'utf8').digest('hex');
@@ -386,6 +395,47 @@ export class SqliteRepository implements Repository {
     // Inside a caller's transaction the checkpoint is impossible (and the purge not yet committed).
     if (purged > 0 && !this.#db.inTransaction) this.#db.pragma('wal_checkpoint(TRUNCATE)');
     return purged;
+  }
+
+  addStation(station: Omit<Station, 'revokedAt'>): Station {
+    if (typeof station?.stationId !== 'string' || !STATION_ID.test(station.stationId)) throw badInput('station.stationId: expected 32 lowercase hex characters');
+    requireString(station.name, 'station.name');
+    if (!Buffer.isBuffer(station.publicKey) || station.publicKey.length === 0) throw badInput('station.publicKey: expected a non-empty Buffer (SPKI DER)');
+    if (!STATION_ALGORITHMS.includes(station.algorithm)) throw badInput(`station.algorithm: expected ${STATION_ALGORITHMS.join(' | ')}`);
+    if (typeof station.keySha256 !== 'string' || !SHA256_HEX.test(station.keySha256)) throw badInput('station.keySha256: expected a lowercase hex SHA-256');
+    requireTime(station.createdAt, 'station.createdAt');
+    try {
+      this.#s.insertStation.run({
+        stationId: station.stationId, name: station.name, publicKey: station.publicKey, algorithm: station.algorithm,
+        keySha256: station.keySha256, createdAt: station.createdAt,
+      });
+    } catch (e) {
+      if (isConstraint(e, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw badInput(`station ${station.stationId} already exists`);
+      if (isConstraint(e, 'SQLITE_CONSTRAINT_UNIQUE')) throw badInput('a station with this public key already exists');
+      if (isConstraint(e, 'SQLITE_CONSTRAINT_CHECK')) throw badInput(`station ${station.stationId}: a field is out of bounds (${(e as Error).message})`);
+      throw e;
+    }
+    return this.getStation(station.stationId)!;
+  }
+
+  getStation(stationId: string): Station | null {
+    const row = this.#s.getStation.get(stationId) as StationRow | undefined;
+    return row ? toStation(row) : null;
+  }
+
+  getStationByKey(keySha256: string): Station | null {
+    const row = this.#s.getStationByKey.get(keySha256) as StationRow | undefined;
+    return row ? toStation(row) : null;
+  }
+
+  listStations(): Station[] {
+    return (this.#s.listStations.all() as StationRow[]).map(toStation);
+  }
+
+  revokeStation(stationId: string, at: number): boolean {
+    requireString(stationId, 'revokeStation stationId');
+    requireTime(at, 'revokeStation at');
+    return this.#s.revokeStation.run(at, stationId).changes === 1;
   }
 
   saveDataKey(key: WrappedDataKey): WrappedDataKey {

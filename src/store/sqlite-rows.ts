@@ -1,7 +1,7 @@
 // Row shapes of the SQLite tables and their mapping to the repository's types. Kept apart from the
 // statements so the repository reads as a list of operations.
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession } from '../core/domain.js';
-import type { AccountLock, ProfileSummary, WrappedDataKey } from './repository.js';
+import type { AccountLock, ProfileSummary, Station, WrappedDataKey } from './repository.js';
 
 export interface SubjectRow {
   tid: string; oid: string; upn: string | null; display_name: string | null;
@@ -87,4 +87,12 @@ export const toCheckpoint = (r: CheckpointRow): AuditCheckpoint => ({ ...r });
 export interface AccountLockRow { tid: string; oid: string; kind: AccountLock['kind']; locked_at: number; locked_until: number | null; failures: number }
 export const toAccountLock = (r: AccountLockRow): AccountLock => ({
   tid: r.tid, oid: r.oid, kind: r.kind, lockedAt: r.locked_at, lockedUntil: r.locked_until, failures: r.failures,
+});
+
+export interface StationRow {
+  station_id: string; name: string; public_key: Buffer; algorithm: string; key_sha256: string; created_at: number; revoked_at: number | null;
+}
+export const toStation = (r: StationRow): Station => ({
+  stationId: r.station_id, name: r.name, publicKey: r.public_key, algorithm: r.algorithm as Station['algorithm'],
+  keySha256: r.key_sha256, createdAt: r.created_at, revokedAt: r.revoked_at,
 });

@@ -75,11 +75,15 @@ t.test('the poll applies the count rule to records whose own checkpoint was not 
 t.test('an invalid audit entry is refused and nothing is written', async (t) => {
   const { repo, trail } = await auditFixture(t);
   t.throws(() => trail.record(auditEntryFixture(1, { decision: 'maybe' as never })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected verified | denied | unavailable | erased' });
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected verified | denied | unavailable | erased | changed' });
   t.throws(() => trail.record(auditEntryFixture(1, { flow: 'erasure' })),
     { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected erased exactly when flow is erasure' }, 'an erasure is not a verification');
   t.throws(() => trail.record(auditEntryFixture(1, { decision: 'erased' })),
     { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected erased exactly when flow is erasure' }, 'a verification does not erase');
+  t.throws(() => trail.record(auditEntryFixture(1, { flow: 'station' })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected changed exactly when flow is station' }, 'a station change is not a verification');
+  t.throws(() => trail.record(auditEntryFixture(1, { decision: 'changed' })),
+    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected changed exactly when flow is station' }, 'a verification changes no station');
   t.throws(() => trail.record(auditEntryFixture(1, { checks: [{ name: 'x', score: Number.NaN, threshold: 1, outcome: 'pass' }] })),
     { code: 'ERR_AUDIT_ENTRY', message: 'audit entry checks[0].score: expected a finite number or null' });
   t.throws(() => trail.record(auditEntryFixture(1, { evidenceSha256: ['XYZ'] })),

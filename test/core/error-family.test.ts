@@ -11,6 +11,7 @@ import { Asn1Error } from '../../src/documents/asn1/asn1-node.js';
 import { KeyImportError } from '../../src/documents/emrtd/public-key.js';
 import { KeyAgreementError } from '../../src/documents/emrtd/ca-key-agreement.js';
 import { ChipAuthenticationSelectionError } from '../../src/documents/emrtd/ca-select.js';
+import { StationUntrustedError } from '../../src/verification/station/station-untrusted.js';
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -34,6 +35,7 @@ t.test('each family member keeps its name and message and carries its code', asy
     [new KeyImportError('unsupported named curve'), 'KeyImportError', 'ERR_KEY_IMPORT'],
     [new KeyAgreementError('point not on curve'), 'KeyAgreementError', 'ERR_KEY_AGREEMENT'],
     [new ChipAuthenticationSelectionError('no key 3 in DG14'), 'ChipAuthenticationSelectionError', 'ERR_CA_SELECTION'],
+    [new StationUntrustedError('the station was revoked', 'a'.repeat(32)), 'StationUntrustedError', 'ERR_STATION_UNTRUSTED'],
   ];
   for (const [error, name, code] of cases) {
     t.ok(error instanceof ProofgateError, `${name} is a ProofgateError`);
@@ -47,4 +49,13 @@ t.test('an internal failure of any member maps like any other: 500, message hidd
   t.same(describeError(new KeyImportError('secret detail')), {
     status: 500, code: 'ERR_KEY_IMPORT', message: 'the service is temporarily unavailable', oidcError: 'temporarily_unavailable',
   });
+});
+
+t.test('an untrusted station signature: 403 with one public description whatever the reason; the reason stays inside', async (t) => {
+  const revoked = new StationUntrustedError('the station was revoked at 2026-06-01T09:00:00.000Z', 'a'.repeat(32));
+  const forged = new StationUntrustedError('no station with this id is registered', 'not-an-id');
+  t.same(describeError(revoked), { status: 403, code: 'ERR_STATION_UNTRUSTED', message: 'the capture is not signed by a trusted station', oidcError: 'access_denied' });
+  t.same(describeError(forged), describeError(revoked));
+  t.match(revoked, { reason: /revoked/, claimedStationId: 'a'.repeat(32) });
+  t.equal(forged.claimedStationId, null, 'a claimed id not shaped like one is not repeated into the log');
 });

@@ -132,6 +132,8 @@ t.test('challenge-only: the steps are shown with a direction icon over the mirro
     }).observe(cue, { attributes: true, subtree: true, childList: true });
   });
   await agreeAndStart(page);
+  // The stage is shown once the camera runs (a hidden element has no resolved transform).
+  await page.locator('#preview').waitFor({ state: 'visible', timeout: 20_000 });
   t.equal(await page.evaluate(() => getComputedStyle(document.getElementById('preview')!).transform), 'matrix(-1, 0, 0, 1, 0, 0)', 'the preview is mirrored');
   await page.locator('#cue').waitFor({ state: 'visible', timeout: 20_000 });
   await page.screenshot({ path: path.join(projectRoot, 'out', 'capture-page-challenge-step.png') });
@@ -194,7 +196,7 @@ t.test("keyboard only: tab order with visible focus, and cancel posts access_den
   const { page, request, postBack } = await startRound(browser, app);
   // Keyboard only: Tab walks the controls in reading order, each with a visible focus outline.
   const order: string[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => {
       const el = document.activeElement as HTMLElement;
@@ -202,10 +204,9 @@ t.test("keyboard only: tab order with visible focus, and cancel posts access_den
       return `${el.id}:${style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 ? 'outlined' : 'no-outline'}`;
     }));
   }
-  t.same(order.map((o) => o.split(':')[0]), ['start-camera', 'cancel', 'photo-file', 'send-photo'], 'tab order');
+  t.same(order.map((o) => o.split(':')[0]), ['start-camera', 'cancel', 'handoff-start', 'photo-file', 'send-photo'], 'tab order');
   t.same(order.filter((o) => o.endsWith('no-outline')), [], 'visible focus on every control');
-  await page.keyboard.press('Shift+Tab');
-  await page.keyboard.press('Shift+Tab');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
   t.equal(await page.evaluate(() => document.activeElement?.id), 'cancel');
   await page.keyboard.press('Enter');
   const fields = await postBack;

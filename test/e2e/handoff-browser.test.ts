@@ -152,11 +152,11 @@ t.test('the phone takes the photo, the laptop posts the verified id_token to Ent
   t.match(await otherPhone.locator('h1').textContent(), /This link cannot be used/);
 
   await phone.locator('#handoff-confirm-yes').tap();
-  await phone.waitForFunction(() => !(document.getElementById('take-photo') as HTMLButtonElement | null)?.disabled, null, { timeout: 20_000 });
-  await phone.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0);
   await laptop.waitForFunction(() => document.getElementById('handoff')!.dataset.state === 'confirmed');
+  // The capture page: consent starts the camera, and the page takes the photo once the picture is steady.
+  await phone.locator('#start-camera').tap();
+  await phone.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0, null, { timeout: 20_000 });
   await phone.screenshot({ path: path.join(OUT, 'handoff-phone-capture.png'), fullPage: true });
-  await phone.locator('#take-photo').tap();
 
   const fields = await postBack;
   t.same(Object.keys(fields).sort(), ['id_token', 'state'], 'the laptop posted id_token and state to Entra');
@@ -199,6 +199,10 @@ t.test('the laptop cancels while the phone shows the camera: the phone stops its
   const { link } = await askForCode(laptop);
   const phone = await phoneAt(browser, link);
   await phone.locator('#handoff-confirm-yes').tap();
+  // The page takes the photo by itself once the picture is steady: hold its capture request so the
+  // laptop's cancel is what ends the verification, with the phone's camera still on.
+  await phone.route(/\/capture$/, () => undefined);
+  await phone.locator('#start-camera').tap();
   await phone.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement | null)?.videoWidth! > 0, null, { timeout: 20_000 });
   await laptop.locator('#cancel').click();
   t.equal((await postBack).error, 'access_denied');

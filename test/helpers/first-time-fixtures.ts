@@ -6,6 +6,9 @@ import type { Capture } from '../../src/verification/capture/capture.js';
 import { OCRB } from './documents-imaging/cards.js';
 import { faceJpeg, type DemoFace } from './face-photos.js';
 import { renderTestCard } from './native-test-addon.js';
+import type { Repository } from '../../src/store/repository.js';
+import type { VerificationSession } from '../../src/core/domain.js';
+import { envelopeAsSent, type EnvelopeItem } from './test-station.js';
 
 export interface Td1Fields {
   state?: string;
@@ -57,9 +60,18 @@ export function kioskCaptures(card: Buffer, selfie: Buffer, extra: Capture[] = [
   ];
 }
 
-/** The same captures as the JSON envelope body a kiosk posts. */
-export function envelopeOf(captures: readonly Capture[]): string {
-  return JSON.stringify({ captures: captures.map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64'), ...(c.meta ? { meta: c.meta } : {}) })) });
+/** The captures as envelope items (base64 data). */
+export function envelopeItems(captures: readonly Capture[]): EnvelopeItem[] {
+  return captures.map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64'), ...(c.meta ? { meta: c.meta } : {}) }));
+}
+
+/**
+ * The same captures as the JSON envelope body a kiosk posts: signed by the repository's test station
+ * (test/helpers/test-station.ts) for this session when `signFor` is given, unsigned otherwise.
+ */
+export function envelopeOf(captures: readonly Capture[], signFor?: { repo: Repository; session: VerificationSession }): string {
+  const items = envelopeItems(captures);
+  return JSON.stringify(signFor ? envelopeAsSent(signFor.repo, signFor.session, items) : { captures: items });
 }
 
 /** Hint claims naming the card's holder (Anna Maria Eriksson), as Entra's id_token_hint carries them. */

@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
-import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { startOidcTestApp } from '../helpers/oidc-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { recordLog } from '../helpers/log-recorder.js';
@@ -16,6 +16,7 @@ import { sessionChallenge } from '../../src/verification/capture/session-challen
 import type { ChallengeKind } from '../../src/liveness/index.js';
 import type { FaceAnalysisResult } from '../../src/verification/capture/ports.js';
 import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+import { envelopeAsSent } from '../helpers/test-station.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -154,9 +155,10 @@ function answers(selfieLandmarks: Float32Array | undefined, motion: readonly Cha
   return [oneFace(embedding(1), {}, { landmarks468: selfieLandmarks }), ...frames];
 }
 
-async function postEnvelope(app: VerificationTestApp, url: string, csrf: string, captures: object[]) {
-  const res = await fetch(`${app.baseUrl}${url}`, {
-    method: 'POST', body: JSON.stringify({ captures }), headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': csrf },
+async function postEnvelope(app: VerificationTestApp, opened: OpenedSession, captures: object[]) {
+  const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
+    method: 'POST', body: JSON.stringify(envelopeAsSent(app.repository, opened.session, captures)),
+    headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
   });
   return (await res.json()) as Record<string, any>;
 }
@@ -169,7 +171,7 @@ t.test('the tier is the liveness evidence judged: depth (kiosk), challenge (chal
   const { steps, nonce } = sessionChallenge(opened.session, kiosk.app.config.liveness.challenge);
   kiosk.engine.willAnswer(...answers(bonaFide.landmarks, steps));
   const now = Date.now();
-  const res = await postEnvelope(kiosk.app, opened.captureUrl, opened.session.csrfToken,
+  const res = await postEnvelope(kiosk.app, opened,
     [selfieItem, ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, 14, nonce, now - 1500)]);
   t.equal(res.decision, 'verified');
   t.match(kiosk.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'depth+challenge', tier: 'depth', failedCheck: null }]);
@@ -179,7 +181,7 @@ t.test('the tier is the liveness evidence judged: depth (kiosk), challenge (chal
   const second = await webcam.app.openSession();
   const challenge = sessionChallenge(second.session, webcam.app.config.liveness.challenge);
   webcam.engine.willAnswer(...answers(undefined, challenge.steps));
-  const reply = await postEnvelope(webcam.app, second.captureUrl, second.session.csrfToken, [selfieItem, ...challengeItems(frameJpeg, 14, challenge.nonce, Date.now() - 1500)]);
+  const reply = await postEnvelope(webcam.app, second, [selfieItem, ...challengeItems(frameJpeg, 14, challenge.nonce, Date.now() - 1500)]);
   t.equal(reply.decision, 'verified');
   t.match(webcam.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'challenge', tier: 'challenge' }]);
   t.equal(sampleValue(await samples(webcam.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'challenge' }), 1);

@@ -66,7 +66,8 @@ t.test('replay guard: a second use is refused until the value expires', async (t
   repo.rememberOnce('nonce', 'n-2', 25_000);
   t.equal(repo.pruneOnceValues(30_000), 2, 'prunes the expired hint and n-2');
   t.equal(repo.rememberOnce('nonce', 'n-1', 50_000), false, 'the live value survived pruning');
-  t.throws(() => repo.rememberOnce('token' as never, 'x', 1), { code: 'ERR_STORE_INPUT', message: 'rememberOnce kind: expected hint | nonce' });
+  t.throws(() => repo.rememberOnce('token' as never, 'x', 1), { code: 'ERR_STORE_INPUT', message: 'rememberOnce kind: expected hint | nonce | station-envelope' });
+  t.equal(repo.rememberOnce('station-envelope', 'n-1', 50_000), true, 'signed station envelopes are a namespace of their own');
   t.throws(() => repo.rememberOnce('nonce', '', 1), { code: 'ERR_STORE_INPUT' });
 });
 
@@ -147,4 +148,25 @@ t.test('a duplicate-capture lookup finds a digest by its index, not by walking t
   const plan = repo.database.prepare(`EXPLAIN QUERY PLAN SELECT 1 FROM verification_sessions s JOIN evidence e ON e.session_id = s.session_id
     WHERE s.tid = ? AND s.oid = ? AND e.sha256 = ? AND s.session_id != ? LIMIT 1`).all('t', 'o', digest(1), 'x') as Array<{ detail: string }>;
   t.match(plan.map((p) => p.detail).join('\n'), /evidence_sha256/, 'the plan starts from the digest');
+});
+
+t.test('stations: added, read by id and by key, listed oldest first, revoked once; malformed or duplicate ones refused', async (t) => {
+  const { repo } = tempRepository(t);
+  const key = (n: number) => ({ publicKey: Buffer.from([0x30, n]), keySha256: String(n).repeat(64).slice(0, 64) });
+  const a = repo.addStation({ stationId: 'a'.repeat(32), name: 'Kiosk A', algorithm: 'ES256', createdAt: 2_000, ...key(1) });
+  t.same(a, { stationId: 'a'.repeat(32), name: 'Kiosk A', algorithm: 'ES256', createdAt: 2_000, revokedAt: null, ...key(1) });
+  repo.addStation({ stationId: 'b'.repeat(32), name: 'Kiosk B', algorithm: 'RS256', createdAt: 1_000, ...key(2) });
+  t.same(repo.listStations().map((s) => s.name), ['Kiosk B', 'Kiosk A'], 'oldest first');
+  t.equal(repo.getStationByKey(key(2).keySha256)?.stationId, 'b'.repeat(32));
+  t.equal(repo.getStation('c'.repeat(32)), null);
+  t.throws(() => repo.addStation({ stationId: 'a'.repeat(32), name: 'Again', algorithm: 'ES256', createdAt: 3_000, ...key(3) }), { code: 'ERR_STORE_INPUT', message: `station ${'a'.repeat(32)} already exists` });
+  t.throws(() => repo.addStation({ stationId: 'c'.repeat(32), name: 'Same key', algorithm: 'ES256', createdAt: 3_000, ...key(1) }), { code: 'ERR_STORE_INPUT', message: 'a station with this public key already exists' });
+  t.throws(() => repo.addStation({ stationId: 'C'.repeat(32), name: 'x', algorithm: 'ES256', createdAt: 3_000, ...key(4) }), { code: 'ERR_STORE_INPUT', message: /stationId: expected 32 lowercase hex/ });
+  t.throws(() => repo.addStation({ stationId: 'c'.repeat(32), name: 'x', algorithm: 'EdDSA' as never, createdAt: 3_000, ...key(4) }), { code: 'ERR_STORE_INPUT', message: /algorithm: expected ES256 \| RS256/ });
+  t.throws(() => repo.addStation({ stationId: 'c'.repeat(32), name: 'x'.repeat(101), algorithm: 'ES256', createdAt: 3_000, ...key(4) }), { code: 'ERR_STORE_INPUT', message: /out of bounds/ });
+  t.equal(repo.listStations().length, 2, 'nothing written by the refusals');
+  t.equal(repo.revokeStation('a'.repeat(32), 5_000), true);
+  t.equal(repo.revokeStation('a'.repeat(32), 6_000), false, 'revoked once');
+  t.equal(repo.revokeStation('c'.repeat(32), 6_000), false, 'unknown');
+  t.equal(repo.getStation('a'.repeat(32))?.revokedAt, 5_000, 'the first revocation time stays');
 });

@@ -21,6 +21,7 @@ import { DocumentsInspector } from '../../src/verification/first-time/document-i
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
 import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+import { envelopeAsSent } from '../helpers/test-station.js';
 
 const run = promisify(execFile);
 
@@ -136,7 +137,9 @@ t.test('failed matches in several sessions lock the account; the owner is then d
   const malformed = await open(h);
   const res = await fetch(`${app.baseUrl}${malformed.captureUrl}`, {
     method: 'POST', headers: { 'content-type': 'application/vnd.proofgate.captures+json', 'x-csrf-token': malformed.session.csrfToken, accept: 'application/json' },
-    body: JSON.stringify({ captures: [{ kind: 'selfie', mediaType: 'image/jpeg', data: take().toString('base64') }, { kind: 'document-front', mediaType: 'image/jpeg', data: take().toString('base64') }] }),
+    body: JSON.stringify(envelopeAsSent(app.repository, malformed.session,
+      [{ kind: 'selfie', mediaType: 'image/jpeg', data: take().toString('base64') }, { kind: 'document-front', mediaType: 'image/jpeg', data: take().toString('base64') }],
+      { issuedAt: h.clock.now })),
   });
   t.equal(res.status, 400);
 
@@ -337,10 +340,10 @@ t.test('first time: a document portrait that does not match counts; the lock the
     const now = Date.now();
     const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
       method: 'POST', headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
-      body: JSON.stringify({ captures: [
+      body: JSON.stringify(envelopeAsSent(app.repository, opened.session, [
         ...kioskCaptures(card, selfieOf('personA')).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
         ...depthItems(depth, nonce, now - 100), ...challengeItems(faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 }), 14, nonce, now - 1500),
-      ] }),
+      ])),
     });
     const { reference, ...json } = (await res.json()) as Record<string, unknown>;
     t.equal(reference, sessionReference(opened.session.sessionId), 'the answer carries the session reference');

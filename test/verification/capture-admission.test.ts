@@ -15,6 +15,7 @@ import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capt
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
+import { envelopeAsSent } from '../helpers/test-station.js';
 
 const MiB = 1024 * 1024;
 const ENVELOPE_LIMIT = 32 * MiB; // verification.maxEnvelopeBytes' default
@@ -143,7 +144,9 @@ t.test("a returning user's envelope carries only what the returning decision rea
       { kind: 'selfie', mediaType: 'image/jpeg', data: selfie.toString('base64') },
       { kind, mediaType: kind === 'document-chip' ? 'application/octet-stream' : 'image/jpeg', data: selfie.toString('base64') },
     ] };
-    const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, { method: 'POST', body: JSON.stringify(envelope), headers: envelopeHeaders(opened.session.csrfToken) });
+    // Signed by a station: refused for what a returning user's capture may carry, not for its origin.
+    const signed = envelopeAsSent(app.repository, opened.session, envelope.captures);
+    const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, { method: 'POST', body: JSON.stringify(signed), headers: envelopeHeaders(opened.session.csrfToken) });
     t.equal(res.status, 400, `${kind}: 400`);
     t.same(await res.json(), {
       error: 'ERR_BAD_REQUEST', error_description: `a returning user's capture carries only selfie, depth, ir, challenge-frame (got ${kind})`, reference: sessionReference(opened.session.sessionId),

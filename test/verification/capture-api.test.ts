@@ -10,6 +10,7 @@ import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/rec
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { parseFormPost } from '../helpers/simulated-entra.js';
+import { envelopeAsSent } from '../helpers/test-station.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 // These tests are about the capture API itself, not liveness (test/verification/liveness-capture-api.test.ts):
@@ -168,7 +169,9 @@ t.test("a returning user's kiosk envelope with a document image is refused befor
     { kind: 'selfie', mediaType: 'image/jpeg', data: selfie.toString('base64') },
     { kind: 'document-front', mediaType: 'image/jpeg', data: doc.toString('base64') },
   ] };
-  const res = await capture(app, opened.captureUrl, JSON.stringify(envelope), { 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken });
+  // Signed by a station: a returning user's document images are refused for what they are, not for their origin.
+  const signed = envelopeAsSent(app.repository, opened.session, envelope.captures);
+  const res = await capture(app, opened.captureUrl, JSON.stringify(signed), { 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken });
   t.equal(res.status, 400);
   t.match(res.json, { error: 'ERR_BAD_REQUEST', error_description: /carries only selfie, depth, ir, challenge-frame \(got document-front\)/ });
   t.equal(engine.calls, 1, 'only the enrolment was analysed');

@@ -16,6 +16,8 @@ import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
 const GENERIC = { error: 'ERR_STORE', error_description: 'the service is temporarily unavailable' };
+// Every refusal also carries the session's short reference (for the help desk); nothing else.
+const generic = (json: Record<string, unknown>) => ({ ...GENERIC, reference: json.reference });
 
 async function appWithProfile(t: Test, opts: { config?: Record<string, unknown>; now?: () => number } = {}) {
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
@@ -93,7 +95,8 @@ t.test('pass: the audit insert fails → no token goes back, the session stays o
   const { app } = await appWithProfile(t);
   const opened = await app.openSession();
   const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
-  t.same(failed.json, GENERIC, 'the generic answer: no postBack, no id_token');
+  t.same(failed.json, generic(failed.json), 'the generic answer: no postBack, no id_token');
+  t.match(failed.json.reference, /^[A-Za-z0-9_-]{10}$/);
 
   const again = await capture(app, opened);
   t.match(again.json, { outcome: 'decided', decision: 'verified' });
@@ -108,7 +111,7 @@ t.test('deny: the audit insert fails → no access_denied goes back, a later cap
   const { app } = await appWithProfile(t, { config: {} }); // default policy: no depth frame → denied
   const opened = await app.openSession();
   const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
-  t.same(failed.json, GENERIC);
+  t.same(failed.json, generic(failed.json));
 
   const again = await capture(app, opened);
   t.match(again.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
@@ -138,7 +141,7 @@ t.test('attempts exhausted: the audit insert fails on the last attempt → the s
   t.match((await capture(app, opened)).json, { outcome: 'retry', attemptsLeft: 2 });
   t.match((await capture(app, opened)).json, { outcome: 'retry', attemptsLeft: 1 });
   const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
-  t.same(failed.json, GENERIC);
+  t.same(failed.json, generic(failed.json));
 
   const again = await capture(app, opened);
   t.match(again.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
@@ -154,7 +157,7 @@ t.test('expiry: the audit insert fails → the generic answer, the session stays
   const opened = await app.openSession();
   now = opened.session.expiresAt + 1_000;
   const { reply: failed } = await sendWithAuditInsertFailing(t, app, opened, () => capture(app, opened));
-  t.same(failed.json, GENERIC);
+  t.same(failed.json, generic(failed.json));
 
   const again = await capture(app, opened);
   t.equal(again.status, 410);

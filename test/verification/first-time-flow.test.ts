@@ -48,7 +48,7 @@ if (missing) {
     const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
     t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid), null, 'no profile before');
-    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie)), opened.session.csrfToken);
+    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie), { repo: app.repository, session: opened.session }), opened.session.csrfToken);
     t.equal(res.status, 200, JSON.stringify(res.json).slice(0, 400));
     t.match(res.json, { outcome: 'decided', decision: 'verified' });
     const claims = await app.verifyIdToken(res.json.postBack.fields.id_token);
@@ -75,7 +75,7 @@ if (missing) {
     const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: CONFIG });
     const oid = randomUUID();
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: { oid, name: 'Grace Hopper', given_name: 'Grace', family_name: 'Hopper' } }) });
-    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie)), opened.session.csrfToken);
+    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie), { repo: app.repository, session: opened.session }), opened.session.csrfToken);
     t.match(res.json, { outcome: 'decided', decision: 'denied', postBack: { fields: { error: 'access_denied' } } });
     t.equal(app.repository.getProfile(app.entra.tid, oid), null, 'no profile stored');
     t.equal(app.repository.getSubject(app.entra.tid, oid), null, 'no subject stored');
@@ -90,7 +90,7 @@ if (missing) {
     const before = app.repository.lastAuditRecord()?.seq ?? 0;
     const original = app.repository.insertAuditRecord.bind(app.repository);
     app.repository.insertAuditRecord = () => { throw new Error('disk full'); };
-    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie)), opened.session.csrfToken);
+    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie), { repo: app.repository, session: opened.session }), opened.session.csrfToken);
     app.repository.insertAuditRecord = original;
     t.equal(res.status, 500);
     t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid), null, 'the profile write was rolled back');

@@ -14,6 +14,7 @@ import { faceJpeg } from '../helpers/face-photos.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
 import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 import { startVerificationTestApp } from '../helpers/verification-test-app.js';
+import { envelopeAsSent } from '../helpers/test-station.js';
 
 const CONFIG = { documents: { mrz: { acceptSpecimens: true } } };
 const documents = await DocumentsInspector.load(buildConfig(CONFIG).documents);
@@ -36,7 +37,7 @@ async function attempt(t: Test, depthLabel: 'bona-fide' | 'print-flat') {
     ...depthItems(depth, nonce, now - 100), ...challengeItems(frame, 14, nonce, now - 1500),
   ];
   const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
-    method: 'POST', body: JSON.stringify({ captures: items }),
+    method: 'POST', body: JSON.stringify(envelopeAsSent(app.repository, opened.session, items)),
     headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
   });
   return { app, status: res.status, json: (await res.json()) as Record<string, any> };

@@ -15,6 +15,7 @@ import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/rec
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { challengeItems, challengeLandmarks, depthEvidence, depthItems, wrongMotion } from '../helpers/liveness-evidence.js';
+import { envelopeAsSent } from '../helpers/test-station.js';
 
 const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 });
 const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
@@ -39,7 +40,7 @@ function challengeOf(app: VerificationTestApp, opened: OpenedSession) {
 
 async function post(app: VerificationTestApp, opened: OpenedSession, captures: object[]) {
   const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
-    method: 'POST', body: JSON.stringify({ captures }),
+    method: 'POST', body: JSON.stringify(envelopeAsSent(app.repository, opened.session, captures)),
     headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
   });
   return { status: res.status, json: (await res.json()) as Record<string, any> };

@@ -18,6 +18,7 @@ import { faceJpeg } from '../helpers/face-photos.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
 import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { envelopeAsSent } from '../helpers/test-station.js';
 
 const gates = buildConfig({}).verification.quality;
 const THRESHOLD = buildConfig({}).biometrics.matching.threshold;
@@ -214,10 +215,10 @@ t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the
   const now = Date.now();
   const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
     method: 'POST',
-    body: JSON.stringify({ captures: [
+    body: JSON.stringify(envelopeAsSent(app.repository, opened.session, [
       ...kioskCaptures(card, selfieOf('personA')).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
       ...depthItems(depth, nonce, now - 100), ...challengeItems(frameJpeg, frames.length, nonce, now - 1500),
-    ] }),
+    ])),
     headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
   });
   t.match(await res.json(), { outcome: 'decided', decision: 'verified' });

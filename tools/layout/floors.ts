@@ -20,7 +20,7 @@ export const FLOORS: readonly Floor[] = [
   { floor: 6, role: 'the audit trail', units: ['src/audit'] },
   { floor: 7, role: 'the OIDC protocol: authorize, id_token, post-back', units: ['src/oidc'] },
   { floor: 8, role: 'verification vocabulary: captures, ports, the session challenge', units: ['src/verification/capture'] },
-  { floor: 9, role: 'verification evidence: liveness glue, document findings', units: ['src/verification/liveness', 'src/verification/first-time'] },
+  { floor: 9, role: 'verification evidence: liveness glue, document findings, station signatures', units: ['src/verification/liveness', 'src/verification/first-time', 'src/verification/station'] },
   { floor: 10, role: 'verification policy: the decisions', units: ['src/verification/policy'] },
   { floor: 11, role: 'verification flows: guard, decide, record, complete', units: ['src/verification/flow'] },
   { floor: 12, role: 'verification routes and pages', units: ['src/verification/http'] },

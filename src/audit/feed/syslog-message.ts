@@ -1,7 +1,7 @@
 // One audit record as one RFC 5424 syslog message, framed for TCP by RFC 6587 octet counting:
 //   MSG-LEN SP <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [proofgate@32473 seq="…" hash="…" …] BOM{record JSON}
 // PRI: the configured facility × 8 + a severity from the decision (verified 5 notice, denied 4 warning,
-// unavailable 3 error, erased 5 notice: an operator's erasure request). TIMESTAMP: when the record was written (UTC, milliseconds). MSGID: the record's
+// unavailable 3 error, erased 5 notice: an operator's erasure request, changed 5 notice: a change to the trusted stations). TIMESTAMP: when the record was written (UTC, milliseconds). MSGID: the record's
 // event type, `${flow}.${decision}` (e.g. returning.verified, none.denied). STRUCTURED-DATA: one element
 // under the documentation enterprise number of RFC 5612 (32473), carrying what a SIEM filters and dedupes
 // on. MSG: the record's canonical JSON (the same object audit-export writes), UTF-8 behind a BOM.
@@ -14,7 +14,7 @@ import { canonicalJson } from '../canonical-json.js';
 export const PROOFGATE_SD_ID = 'proofgate@32473';
 
 /** Severity (RFC 5424 table 2) of a record by its decision. */
-export const SEVERITY_BY_DECISION: Readonly<Record<AuditDecision, number>> = { verified: 5, denied: 4, unavailable: 3, erased: 5 };
+export const SEVERITY_BY_DECISION: Readonly<Record<AuditDecision, number>> = { verified: 5, denied: 4, unavailable: 3, erased: 5, changed: 5 };
 
 export interface SyslogHeader {
   facility: SyslogFacility;
@@ -41,7 +41,7 @@ export function syslogHeader(opts: { facility: SyslogFacility; appName: string; 
   };
 }
 
-/** The record's event type (MSGID): one of nine values, at most 22 characters. */
+/** The record's event type (MSGID): one of ten values, at most 22 characters. */
 export function auditEventType(record: Pick<AuditRecord, 'flow' | 'decision'>): string {
   return `${record.flow}.${record.decision}`;
 }

@@ -4,6 +4,7 @@ import { sessionAttempts } from './002-session-attempts.js';
 import { auditMac } from './003-audit-mac.js';
 import { evidenceSha256Index } from './004-evidence-sha256.js';
 import { accountLockout } from './005-account-lockout.js';
+import { stations } from './006-stations.js';
 import { handoff } from './007-handoff.js';
 
 export interface Migration {
@@ -18,6 +19,6 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'audit-mac', sql: auditMac },
   { version: 4, name: 'evidence-sha256', sql: evidenceSha256Index },
   { version: 5, name: 'account-lockout', sql: accountLockout },
-  // 007-handoff: numbered after 006-stations once both are in; the list itself must run 1..n.
-  { version: 6, name: 'handoff', sql: handoff },
+  { version: 6, name: 'stations', sql: stations },
+  { version: 7, name: 'handoff', sql: handoff },
 ];

@@ -30,6 +30,9 @@ import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
 import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
+import { stationAttestationCheck, type StationAttestation } from '../station/station-attestation.js';
+import { kindsNeedingStation } from '../station/verify-station-envelope.js';
+import { StationUntrustedError } from '../station/station-untrusted.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -52,11 +55,16 @@ export interface VerificationServiceDeps {
   now?: () => number;
 }
 
-/** Where the request came from, for the log: the client address resolved through the trusted proxies. */
+/** Where the request came from: the client address resolved through the trusted proxies, for the log. */
 export interface RequestOrigin {
   clientIp: string | null;
   /** Set when a phone bound by the hand-off sent it (flow/handoff-service.ts): recorded as the 'phone-handoff' check. */
   handoff?: HandoffOrigin;
+  /**
+   * The trusted station whose signature the route verified over these captures (src/verification/station),
+   * or null/absent for an unsigned browser capture. The decision's audit record names it.
+   */
+  station?: StationAttestation | null;
 }
 
 /** The hand-off a phone's capture or cancel came through, for the decision's audit record. */
@@ -144,6 +152,10 @@ export class VerificationService {
   async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[], origin: RequestOrigin = { clientIp: null }): Promise<CaptureReply> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
+    // The route verified the station signature (verify-station-envelope.ts); this holds any other caller to
+    // the same rule: depth, IR and document evidence is never judged without a station that vouched for it.
+    const unvouched = origin.station ? [] : kindsNeedingStation(captures);
+    if (unvouched.length > 0) throw new StationUntrustedError(`${unvouched.join(', ')} evidence reached the flow without a verified station signature`);
     if (this.#inFlight.has(sessionId)) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
     }
@@ -272,7 +284,7 @@ export class VerificationService {
       // First-time: the account the document holder was bound to (the profile is stored with the claim).
       ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
       recordClaim: (sent) => {
-        record = this.#recordFinal(session, d, sent);
+        record = this.#recordFinal(session, d, sent, origin.station ?? null);
       },
     });
     this.#observeDecision(session, d, completed.outcome, record, origin);
@@ -298,7 +310,7 @@ export class VerificationService {
       sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
       flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
       livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
-      clientIp: origin.clientIp, ...(origin.handoff ? { handoffId: origin.handoff.handoffId } : {}),
+      clientIp: origin.clientIp, stationId: origin.station?.stationId ?? null, ...(origin.handoff ? { handoffId: origin.handoff.handoffId } : {}),
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }
 
@@ -307,8 +319,12 @@ export class VerificationService {
    * and the account's lockout: a counted failure, the lock it may start with its own audit event, or, for a
    * verification that went back verified, the reset. All of it commits with the claim or none of it does.
    */
-  #recordFinal(session: VerificationSession, d: PendingDecision, sent: CompletedVerification): { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } {
+  #recordFinal(
+    session: VerificationSession, d: PendingDecision, sent: CompletedVerification, station: StationAttestation | null,
+  ): { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } {
     const checks = [...d.checks];
+    // Which station produced the evidence, and who was signed in there.
+    if (station) checks.push(stationAttestationCheck(station));
     if (sent.outcome !== d.decision) {
       checks.push({
         name: 'post-back', score: null, threshold: null, outcome: 'error',

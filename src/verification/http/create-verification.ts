@@ -88,7 +88,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     maxReturningEnvelopeBytes: config.verification.maxReturningEnvelopeBytes,
     maxBodyBytes: config.server.maxBodyBytes,
   };
-  const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now }, routeSettings, { log, metrics });
+  const router = createVerificationRouter(service, { repo: deps.repository, audit: deps.audit, now }, routeSettings, { log, metrics }, { maxClockSkewMs: config.stations.maxClockSkewSeconds * 1000 });
   const handoffs = new HandoffService({ repo: deps.repository, audit: deps.audit, verification: service, config: config.verification.handoff, log, now });
   // Mounted whether enabled or not: with the hand-off disabled no QR code is issued, so no phone route finds one.
   router.use(createHandoffRouter(handoffs, pageSettings, { ...routeSettings, publicBaseUrl: config.server.publicBaseUrl }, { log, metrics, now }));

@@ -2,9 +2,10 @@
 //  - a raw image body (Content-Type image/jpeg, image/png or image/webp): one selfie, what the browser
 //    page sends;
 //  - a JSON envelope (Content-Type application/vnd.proofgate.captures+json)
-//    {"captures":[{kind, mediaType, data(base64), meta?}]}:
+//    {"captures":[{kind, mediaType, data(base64), meta?}], "station"?: {...}}:
 //    several captures at once: a kiosk's selfie with depth/IR frames or document images, or the browser
-//    page's selfie with its active-challenge frames.
+//    page's selfie with its active-challenge frames. The `station` object (a trusted station's signature,
+//    docs/kiosk.md) is read and checked by src/verification/station (parse-station-claim.ts), not here.
 // Every capture obeys server.maxImageBytes; exactly one selfie is required.
 import { ProofgateError, badRequest } from '../../core/errors.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE, CAPTURE_KINDS, IMAGE_MEDIA_TYPES, RAW_MEDIA_TYPE, type Capture, type CaptureKind, type ImageMediaType } from '../capture/capture.js';
@@ -74,7 +75,7 @@ function parseEnvelopeItem(item: unknown, index: number, limits: CaptureLimits):
 /** A capture envelope as parsed by express.json. */
 export function parseCaptureEnvelope(body: unknown, limits: CaptureLimits): Capture[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('envelope must be a JSON object');
-  const { captures, ...rest } = body as Record<string, unknown>;
+  const { captures, station: _station, ...rest } = body as Record<string, unknown>;
   const unknownKey = Object.keys(rest)[0];
   if (unknownKey !== undefined) throw badRequest(`envelope has an unknown field "${unknownKey.slice(0, 40)}"`);
   if (!Array.isArray(captures) || captures.length === 0) throw badRequest('envelope.captures must be a non-empty array');

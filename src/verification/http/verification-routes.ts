@@ -20,6 +20,8 @@ import { clientAddress } from '../../http/client-address.js';
 import { logCaptureRefusal } from './log-capture-refusal.js';
 import { answerCaptureRefusal } from './answer-capture-refusal.js';
 import { expiredSessionPostBack } from '../flow/expired-session-post-back.js';
+import { parseStationClaim } from '../station/parse-station-claim.js';
+import { verifyStationEnvelope, type StationCheckDeps } from '../station/verify-station-envelope.js';
 
 export const STATIC_DIR = path.join(projectRoot, 'src', 'pages', 'static');
 
@@ -34,7 +36,9 @@ function sessionIdOf(req: Request): string {
 
 export function createVerificationRouter(
   service: VerificationService, guard: SessionGuard, settings: VerificationRouteSettings, observe: { log: Logger; metrics: ApplianceMetrics },
+  stations: { maxClockSkewMs: number },
 ): Router {
+  const stationCheck: StationCheckDeps = { repo: guard.repo, now: guard.now, maxClockSkewMs: stations.maxClockSkewMs };
   const router = express.Router();
   const rawImage = express.raw({ type: [...IMAGE_MEDIA_TYPES], limit: settings.maxImageBytes });
   // Its own media type: the app's general JSON parser (server.maxBodyBytes) leaves it alone. One parser
@@ -47,10 +51,16 @@ export function createVerificationRouter(
   const capture = async (req: Request, res: Response): Promise<void> => {
     const sessionId = sessionIdOf(req);
     const contentType = req.get('content-type') ?? '';
-    const captures = req.is(CAPTURE_ENVELOPE_MEDIA_TYPE)
+    const envelope = req.is(CAPTURE_ENVELOPE_MEDIA_TYPE);
+    const captures = envelope
       ? parseCaptureEnvelope(req.body, settings)
       : parseRawCapture(req.body, contentType, settings);
-    const reply = await service.receiveCapture(sessionId, req.get('x-csrf-token'), captures, { clientIp: clientAddress(req) });
+    // Before anything is judged or stored: depth, IR and document evidence counts only when a trusted
+    // station signed it (docs/kiosk.md). The admission found the session open; a closed one is refused
+    // by the service as before.
+    const session = guard.repo.getSession(sessionId);
+    const station = session ? verifyStationEnvelope(stationCheck, session, captures, envelope ? parseStationClaim(req.body) : null) : null;
+    const reply = await service.receiveCapture(sessionId, req.get('x-csrf-token'), captures, { clientIp: clientAddress(req), station });
     res.setHeader('Cache-Control', 'no-store');
     res.json(reply);
   };
