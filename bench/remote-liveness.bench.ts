@@ -37,14 +37,15 @@ const engine = await loadFaceAnalyzer(config);
 // s02 faces the camera in its portrait: the challenge requires a frontal start.
 const portrait = await loadPortrait(engine, PORTRAIT_SUBJECTS.find((s) => s.id === 's02')!);
 
-/** The selfie (the first, frontal frame, as the page's auto-capture takes it) and the filmed frames. */
+/** The selfie (a frontal frame before the steps, as the page's auto-capture takes it) and the filmed frames. */
 function browserCapture(species: 'bona-fide' | 'print-moved') {
+  const fps = (1000 * frameCount) / (steps.length * stepMs);
   const seq = renderSequence({
     species, portrait, seed: `bench-remote-${species}`, steps, resolution: [640, 480],
-    fps: (1000 * frameCount) / (steps.length * stepMs), stepMs, leadInMs: 0, tailMs: 0, webcam: { gain: 1, gamma: 1, cast: [1, 1, 1], noiseSigma: 1.5, jpegQuality: 85 },
+    fps, stepMs, leadInMs: 1000 / fps, tailMs: 0, webcam: { gain: 1, gamma: 1, cast: [1, 1, 1], noiseSigma: 1.5, jpegQuality: 85 },
   });
-  if (seq.frames.length < frameCount) throw new Error(`${species}: rendered ${seq.frames.length} frames, need ${frameCount}`);
-  return { selfie: seq.frames[0], frames: seq.frames.slice(0, frameCount) };
+  if (seq.frames.length < frameCount + 1) throw new Error(`${species}: rendered ${seq.frames.length} frames, need ${frameCount + 1}`);
+  return { selfie: seq.frames[0], frames: seq.frames.slice(1, frameCount + 1) };
 }
 const inputs = { live: browserCapture('bona-fide'), print: browserCapture('print-moved') };
 
@@ -66,7 +67,8 @@ async function decide(input: { selfie: Buffer; frames: Buffer[] }) {
   const intervalMs = Math.ceil((steps.length * stepMs) / frameCount);
   const captures: Capture[] = [
     { kind: 'selfie', mediaType: 'image/jpeg', bytes: input.selfie, meta: { capturedAt: now - frameCount * intervalMs - 50 } },
-    ...input.frames.map((bytes, i): Capture => ({ kind: 'challenge-frame', mediaType: 'image/jpeg', bytes, meta: { capturedAt: now - (frameCount - i) * intervalMs, nonce } })),
+    // A page's timer drifts by a few ms (frames stamped at exactly equal intervals are a script's).
+    ...input.frames.map((bytes, i): Capture => ({ kind: 'challenge-frame', mediaType: 'image/jpeg', bytes, meta: { capturedAt: now - (frameCount - i) * intervalMs + ((i * 7) % 5), nonce } })),
   ];
   const ctx: ReturningUserContext = {
     engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: [...steps], nonce },
