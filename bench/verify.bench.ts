@@ -12,7 +12,7 @@
 // Per step: verifications/s achieved, p50/p90/p99 latency, errors by HTTP status and error code, the
 // app child's RSS before and after and its event-loop lag. Before the steps, the face-api peer (TF.js
 // WASM) is timed per face in its own process (bench/lib/faces-bench-child.ts), never beside the app.
-// The app accepts a selfie without depth (liveness.policy.withoutDepth 'accept-risk', as the capture
+// The app accepts a selfie without depth (verification.assurance.returningUser 'none', as the capture
 // tests do): this measures the face path, NOT depth liveness. A benchmark, not a test: nothing fails on a time.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -241,8 +241,8 @@ async function main(): Promise<void> {
 
   process.stdout.write(
     `\nbench:verify on ${host}; ${seconds} s per step, ${accounts} enrolled accounts. Each verification: authorize (signed hint) → capture page → ` +
-      'one 640x480 selfie → decided, form_post with an id_token. The real face engine; liveness.policy.withoutDepth ' +
-      "'accept-risk': this measures the face path, NOT depth liveness. Open-loop latency counts from each request's scheduled start.\n\n" +
+      'one 640x480 selfie → decided, form_post with an id_token. The real face engine; verification.assurance.returningUser ' +
+      "'none': this measures the face path, NOT depth liveness. Open-loop latency counts from each request's scheduled start.\n\n" +
       `${renderTable(steps)}\n\n` +
       (peer === null ? 'face-api peer: not measured (--peer-rounds 0)\n'
         : 'error' in peer ? `face-api peer: not measured: ${peer.error}\n`
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
   );
   const outFile = path.resolve(values.out);
   mkdirSync(path.dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify({ generatedAt: new Date().toISOString(), host, seconds, accounts, measures: 'face path; liveness.policy.withoutDepth accept-risk', peer, steps }, null, 2));
+  writeFileSync(outFile, JSON.stringify({ generatedAt: new Date().toISOString(), host, seconds, accounts, measures: 'face path; verification.assurance.returningUser none', peer, steps }, null, 2));
   process.stdout.write(`\nwrote ${outFile}\n`);
 }
 

@@ -65,7 +65,7 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
   const config = buildConfig(mergeConfig({
     server: { publicBaseUrl: baseUrl, dataDir },
     oidc: { clients: [{ clientId: entra.clientId, appId: entra.appId, tenants: [entra.tid] }], entraKeys: { source: 'fetch', jwksUrls: entra.jwksUrls } },
-    liveness: { policy: { withoutDepth: 'accept-risk' } },
+    verification: { assurance: { returningUser: 'none' } },
     audit: { checkpointEvery: 25 },
   }, {}));
   const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });

@@ -12,6 +12,7 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"faceEngineLoad", FaceEngineLoad},
       {"faceAnalyze", FaceAnalyze},
       {"imageProbe", ImageProbe},
+      {"imageThumbnail", ImageThumbnail},
       {"faceEngineInfo", FaceEngineInfo},
       {"faceEngineClose", FaceEngineClose},
       {"documentLoadGlyphTemplates", DocumentLoadGlyphTemplates},

@@ -108,6 +108,8 @@ export interface NativeFaceAddon {
   faceEngineInfo(engine: NativeEngineHandle): { closed: boolean; pipelines?: number; target?: 'cpu' | 'opencl'; anchors?: number };
   faceEngineClose(engine: NativeEngineHandle): void;
   imageProbe(image: Buffer, options: { maxPixels: number }): Promise<NativeImageInfo>;
+  /** size x size greyscale, area-averaged, row by row (native/src/face/image_thumbnail_worker.cc). */
+  imageThumbnail(image: Buffer, options: { maxPixels: number; size: number }): Promise<Uint8Array>;
   runtimeInfo(): { opencvVersion: string; threads: number; haveOpenCL: boolean; dnnBackends: { backend: number; target: number }[] };
   setThreadCount(threads: number): void;
 }

@@ -12,7 +12,9 @@ export type { DepthLivenessReport, ResidualRisk } from './decide-depth-liveness.
 export type { DepthCheckResult, DepthCheckName } from './native-depth-checks.js';
 export { pickChallenge, pickChallengeSteps, verifyChallenge, type ChallengeFrame, type ChallengeResult, type NonceReplayGuard, type ChallengeKind } from './challenge.js';
 export { measureMotionConsistency, type MotionConsistencyReport } from './motion-consistency.js';
-export { decideLiveness, type LivenessEvidence, type LivenessVerdict } from './policy.js';
+export { decideLiveness, type LivenessEvidence, type LivenessVerdict, type LivenessAccepted, type LivenessRefused } from './policy.js';
+export { ASSURANCE_TIERS, meetsTier, requiredTier, tierRank, tierReached, type AssuranceTier, type AssurancePolicy, type JudgedOutcome, type TierEvidence } from './assurance-tier.js';
+export { measureInjectionSignals, refusingSignals, normaliseCameraLabel, type InjectionEvidence, type InjectionFrame, type InjectionSignal, type InjectionSignalName } from './injection-signals.js';
 export { cryptoRandom, SeededRandom, type RandomSource } from './random-source.js';
 
 /** Landmarks from the face engine: AnalyzedFace.landmarks468 (468 × x, y, z in image pixels). */

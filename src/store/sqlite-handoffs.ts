@@ -34,8 +34,10 @@ export class SqliteHandoffStore implements HandoffStore {
     this.#s = {
       insert: db.prepare(`INSERT INTO handoffs (handoff_id, session_id, token_sha256, code, state, created_at, expires_at)
         VALUES (@handoffId, @sessionId, @tokenSha256, @code, 'issued', @createdAt, @expiresAt)`),
-      countOf: db.prepare('SELECT count(*) AS n, count(*) FILTER (WHERE state IN (\'opened\', \'confirmed\', \'decided\')) AS bound FROM handoffs WHERE session_id = ?'),
-      endIssued: db.prepare(`UPDATE handoffs SET state = 'ended', ended_at = ? WHERE session_id = ? AND state = 'issued'`),
+      countOf: db.prepare('SELECT count(*) AS n, count(*) FILTER (WHERE state IN (\'confirmed\', \'decided\')) AS bound FROM handoffs WHERE session_id = ?'),
+      // A new code also ends a link opened but never confirmed: a chat app's link preview, or someone who
+      // photographed the QR code, must not use up the hand-off for the person at the computer.
+      endIssued: db.prepare(`UPDATE handoffs SET state = 'ended', ended_at = ? WHERE session_id = ? AND state IN ('issued', 'opened')`),
       byToken: db.prepare(`SELECT ${COLUMNS} FROM handoffs WHERE token_sha256 = ?`),
       get: db.prepare(`SELECT ${COLUMNS} FROM handoffs WHERE handoff_id = ?`),
       latestOf: db.prepare(`SELECT ${COLUMNS} FROM handoffs WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`),

@@ -60,7 +60,7 @@ for (const variant of VARIANTS) {
     const publicBaseUrl = `https://${variant.hostName}:${ports.https}${variant.prefix}`;
     const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
     const app = await startVerificationTestApp(t, {
-      faceEngine: engine, config: { liveness: { policy: { withoutDepth: 'accept-risk' } }, server: { publicBaseUrl, trustedProxies: ['127.0.0.1'] } },
+      faceEngine: engine, config: { verification: { assurance: { returningUser: 'none', firstTime: 'none' } }, server: { publicBaseUrl, trustedProxies: ['127.0.0.1'] } },
     });
     await enrolFromReferencePhoto(
       { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },

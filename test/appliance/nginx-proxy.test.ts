@@ -56,7 +56,7 @@ const VARIANTS: Variant[] = [
 
 // The supervised-pilot liveness policy lets the face match decide (no depth camera over this API);
 // the flow's liveness is tested in test/verification, the proxy here.
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 
 interface Proxied {
   endpoint: PublicEndpoint;

@@ -20,7 +20,7 @@ import { faceJpeg } from '../helpers/face-photos.js';
 import { auditTrailFor } from '../helpers/audit-fixture.js';
 import { tempDir, tempRepository } from '../helpers/temp-store.js';
 
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 
 function runner(app: Pick<VerificationTestApp, 'repository' | 'auditTrail'>, answers: string[] = []) {
   const out: string[] = [];

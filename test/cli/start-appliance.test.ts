@@ -34,9 +34,9 @@ t.test('starts from the configuration, serves, reports a missing face engine, cl
   t.equal(health.status, 503, 'degraded while the face engine is missing');
   t.match(body, {
     status: 'degraded',
-    checks: { hsm: { ok: true, detail: 'open' }, store: { ok: true, detail: 'writable' }, disk: { ok: true }, entraKeys: { ok: true }, faceEngine: { ok: false, detail: 'not loaded' }, passivePad: { ok: true, detail: 'not configured' }, audit: { ok: true, detail: 'no witness' } },
+    checks: { hsm: { ok: true, detail: 'open' }, store: { ok: true, detail: 'writable' }, disk: { ok: true }, entraKeys: { ok: true }, faceEngine: { ok: false, detail: 'not loaded' }, passivePad: { ok: true, detail: 'not configured' }, assurance: { ok: true, detail: 'returningUser remote-active, firstTime kiosk-depth' }, audit: { ok: true, detail: 'no witness' } },
   });
-  t.same(Object.keys(body.checks).sort(), ['audit', 'disk', 'entraKeys', 'faceEngine', 'hsm', 'passivePad', 'store']);
+  t.same(Object.keys(body.checks).sort(), ['assurance', 'audit', 'disk', 'entraKeys', 'faceEngine', 'hsm', 'passivePad', 'store']);
 
   const jwks = await (await fetch(`${appliance.listenUrl}/oidc/jwks`)).json() as { keys: Array<{ kty: string; alg: string }> };
   t.equal(jwks.keys.length, 1, 'the token\'s signing key is published');

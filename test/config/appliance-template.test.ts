@@ -12,7 +12,7 @@ t.test('the shipped template validates and sets what a production install needs'
   t.same(config.server.trustedProxies, ['127.0.0.1']);
   t.equal(config.oidc.entraKeys.source, 'pinned', 'air-gapped: no outbound call for Entra keys');
   t.equal(config.oidc.clients.length, 1);
-  t.equal(config.liveness.policy.withoutDepth, 'refuse');
+  t.same(config.verification.assurance, { returningUser: 'remote-active', firstTime: 'kiosk-depth', tenants: {} }, 'the default assurance tiers');
   t.equal(config.audit.witnessFile, '/var/log/proofgate/audit-witness.jsonl', 'checkpoints witnessed outside the database directory');
 });
 

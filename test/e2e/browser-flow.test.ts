@@ -47,16 +47,16 @@ async function enrol(app: VerificationTestApp, who: DemoFace) {
 
 // Chromium's fake camera plays a still photo: it has no depth and cannot turn a head or blink, so it
 // cannot honestly pass liveness. The "verified" rounds therefore run the supervised-pilot setting
-// (liveness.policy.withoutDepth 'accept-risk', recorded as liveness 'skipped'); the challenge-only round
-// shows that the same still photo, filmed for the active challenge, is refused.
-const ACCEPT_RISK = { policy: { withoutDepth: 'accept-risk' } };
+// (verification.assurance returningUser 'none', recorded as liveness 'skipped'); the remote-active round
+// (the default) shows that the same still photo, filmed for the active challenge, is refused.
+const ACCEPT_RISK = { returningUser: 'none' };
 
-async function startApp(t: Test, liveness: Record<string, unknown> = ACCEPT_RISK): Promise<VerificationTestApp> {
+async function startApp(t: Test, assurance: Record<string, unknown> = ACCEPT_RISK): Promise<VerificationTestApp> {
   return startVerificationTestApp(t, {
     faceEngine: await e2eFaceEngine(),
     keyRing: hsm.keyRing,
     dataKeyWrapper: hsm.dataKeyWrapper,
-    config: { verification: { captureCountdownSeconds: 3 }, liveness },
+    config: { verification: { captureCountdownSeconds: 3, assurance } },
   });
 }
 
@@ -109,7 +109,7 @@ t.test('the selfie carries the camera label and capture time; the photo is auto-
 });
 
 t.test('challenge-only: the steps are shown with a direction icon over the mirrored preview, filmed as one sequence; a still photo fails', async (t) => {
-  const app = await startApp(t, { policy: { withoutDepth: 'challenge-only' } });
+  const app = await startApp(t, {});
   await enrol(app, 'personA');
   const browser = await launchWithPerson(t, 'personA');
   const { page, request, postBack } = await startRound(browser, app);

@@ -14,7 +14,7 @@ const EXPIRED = 'the verification session expired';
 async function appWithClock(t: Test): Promise<{ app: VerificationTestApp; engine: RecordedFaceAnalyzer; later: (ms: number) => void }> {
   let offset = 0;
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: { policy: { withoutDepth: 'accept-risk' } } }, now: () => Date.now() + offset });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } }, now: () => Date.now() + offset });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },

@@ -48,7 +48,7 @@ async function assertAboveTheFold(t: Test, page: Page, selectors: string[], what
 
 // Chromium's own fake camera (no file) plays a moving test pattern: the picture never holds steady, and
 // with no most-seconds limit (captureCountdownSeconds 0) nothing is taken, so the running camera can be looked at.
-const CHALLENGE_NO_AUTO = { liveness: { policy: { withoutDepth: 'challenge-only' } }, verification: { captureCountdownSeconds: 0 } };
+const CHALLENGE_NO_AUTO = { verification: { captureCountdownSeconds: 0 } };
 
 t.test('before and after consent: status and primary action above the fold on a laptop and a phone', async (t) => {
   const app = await appWithProfile(t, CHALLENGE_NO_AUTO);
@@ -85,8 +85,8 @@ t.test('consent not required (verification.page.consentRequired false): the came
   t.equal(await cameraRequests(page), 1, 'no click needed');
 });
 
-t.test('the policy needs a kiosk (default withoutDepth refuse): said before any photo, no camera, no upload, phone slot and cancel', async (t) => {
-  const app = await appWithProfile(t, {});
+t.test('the policy needs a kiosk (returningUser kiosk-depth): said before any photo, no camera, no upload, phone slot and cancel', async (t) => {
+  const app = await appWithProfile(t, { verification: { assurance: { returningUser: 'kiosk-depth' } } });
   const browser = await launchWithCamera(t, null);
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     const { page, request, postBack } = await startRound(browser, app, { viewport, initScript: COUNT_CAMERA_REQUESTS });
@@ -119,7 +119,7 @@ t.test('a browser without the camera API: told before any photo, the phone or a 
   await assertAboveTheFold(t, live.page, ['#status', '#cancel'], 'phone without a camera API');
   await live.page.screenshot({ path: path.join(OUT, 'capture-page-phone-no-camera.png') });
 
-  const stillApp = await appWithProfile(t, { liveness: { policy: { withoutDepth: 'accept-risk' } } });
+  const stillApp = await appWithProfile(t, { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } });
   const still = await startRound(browser, stillApp, { viewport: PHONE, initScript: NO_CAMERA_API });
   await still.page.waitForFunction(() => /Upload a photo/.test(document.getElementById('status')!.textContent ?? ''));
   t.ok(await still.page.locator('#photo-file').isVisible(), 'the policy accepts a still: upload offered');
@@ -144,7 +144,7 @@ t.test('Accept-Language: de gives the German page and German status lines from t
 });
 
 t.test('a steady picture is taken by itself without a countdown (still camera, no click on "Take photo now")', async (t) => {
-  const app = await appWithProfile(t, { liveness: { policy: { withoutDepth: 'accept-risk' } }, verification: { captureCountdownSeconds: 0 } });
+  const app = await appWithProfile(t, { verification: { assurance: { returningUser: 'none', firstTime: 'none' }, captureCountdownSeconds: 0 } });
   const browser = await launchWithCamera(t, mjpegOf(faceJpeg('personA', { width: 640, height: 480, zoom: 1.5 }), 10));
   const { page, postBack } = await startRound(browser, app);
   const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/capture'), { timeout: 20_000 });

@@ -52,8 +52,8 @@ async function launchWithCamera(t: Test): Promise<Browser> {
 }
 
 // The fake camera plays a still photo, which no browser liveness can pass: the decision here runs the
-// supervised-pilot setting (liveness.policy.withoutDepth 'accept-risk'), as browser-flow.test.ts does.
-const ACCEPT_RISK = { policy: { withoutDepth: 'accept-risk' } };
+// supervised-pilot setting (verification.assurance returningUser 'none'), as browser-flow.test.ts does.
+const ACCEPT_RISK = { returningUser: 'none' };
 
 
 interface LaptopRound {
@@ -114,7 +114,7 @@ async function phoneAt(browser: Browser, link: string): Promise<Page> {
 async function appWithAda(t: Test): Promise<VerificationTestApp> {
   const app = await startVerificationTestApp(t, {
     faceEngine: await e2eFaceEngine(), keyRing: hsm.keyRing, dataKeyWrapper: hsm.dataKeyWrapper,
-    config: { verification: { captureCountdownSeconds: 1 }, liveness: ACCEPT_RISK },
+    config: { verification: { captureCountdownSeconds: 1, assurance: ACCEPT_RISK } },
   });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: await e2eFaceEngine(), quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },

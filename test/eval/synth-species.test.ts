@@ -47,7 +47,7 @@ t.test('a rigid 3D mask passes depth geometry and is flagged as needing the chal
     const report = await checkDepthFrameLiveness(frameOf(c, false), c.landmarks, config);
     if (report.passed) passedGeometry++;
     t.same(report.residualRisks, ['rigid-3d-mask'], 'the report names the mask risk');
-    t.same(decideLiveness({ depth: report }, config.policy), { accepted: false, reason: report.passed ? 'challenge-required' : 'depth-failed' },
+    t.match(decideLiveness({ depth: report }, config.policy, 'kiosk-depth'), { accepted: false, reason: report.passed ? 'tier-too-low' : 'depth-failed', tier: 'none' },
       'default policy: depth alone does not accept');
   }
   t.ok(passedGeometry >= 5, `depth geometry cannot tell a mask from a face (${passedGeometry}/6 passed)`);

@@ -7,6 +7,7 @@ import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js
 import { generateSyntheticCapture } from '../../eval/synth/generate-capture.js';
 import type { CaptureLabel } from '../../eval/synth/species.js';
 import type { ChallengeKind } from '../../src/liveness/index.js';
+import { decodeJpeg, encodeJpeg } from './face-images.js';
 
 export interface DepthEvidence {
   landmarks: Float32Array;
@@ -77,8 +78,50 @@ export function wrongMotion(steps: readonly ChallengeKind[]): (ChallengeKind | '
   return [kind === 'turn-left' ? 'turn-right' : kind === 'turn-right' ? 'turn-left' : 'still'];
 }
 
-/** Envelope items for challenge frames (the same JPEG each time: the scripted analyzer supplies the motion). */
+const movedFrames = new Map<string, Buffer[]>();
+
+/**
+ * `count` pictures of `frame` as a camera films a moving head: each one shifted a few more pixels (the
+ * scripted analyzer supplies the landmarks), so no two are identical and the picture changes, as the
+ * injection signals expect of a real camera (liveness.injection).
+ */
+export function movingFrames(frame: Buffer, count: number): Buffer[] {
+  const key = `${frame.length}:${frame.subarray(-64).toString('hex')}:${count}`;
+  const cached = movedFrames.get(key);
+  if (cached) return cached;
+  const img = decodeJpeg(frame);
+  const frames = Array.from({ length: count }, (_, i) => {
+    const shift = i * 6;
+    const data = new Uint8Array(img.data.length);
+    for (let y = 0; y < img.height; y++) {
+      for (let x = 0; x < img.width; x++) {
+        const from = (y * img.width + Math.max(0, x - shift)) * 4;
+        data.set(img.data.subarray(from, from + 4), (y * img.width + x) * 4);
+      }
+    }
+    return encodeJpeg({ ...img, data }, 88);
+  });
+  movedFrames.set(key, frames);
+  return frames;
+}
+
+/** A page timer's drift (ms) around the nominal interval: a real page never stamps exactly i x stepMs. */
+const TIMER_DRIFT = [0, 3, -2, 4, -1, 2, -3, 1, 5, -2, 0, 2];
+
+/**
+ * Envelope items for challenge frames filmed by a camera: moving pictures of `frame` (movingFrames) stamped
+ * every ~stepMs with a page timer's drift. The scripted analyzer supplies the motion's landmarks.
+ */
 export function challengeItems(frame: Buffer, count: number, nonce: string, start: number, stepMs = 200): object[] {
+  const frames = movingFrames(frame, count);
+  return frames.map((bytes, i) => ({
+    kind: 'challenge-frame', mediaType: 'image/jpeg', data: bytes.toString('base64'),
+    meta: { capturedAt: start + i * stepMs + (i === 0 ? 0 : TIMER_DRIFT[i % TIMER_DRIFT.length]), nonce },
+  }));
+}
+
+/** An injected sequence: the same picture every time, stamped by a script at exact intervals. */
+export function stillChallengeItems(frame: Buffer, count: number, nonce: string, start: number, stepMs = 200): object[] {
   return Array.from({ length: count }, (_, i) => ({
     kind: 'challenge-frame', mediaType: 'image/jpeg', data: frame.toString('base64'), meta: { capturedAt: start + i * stepMs, nonce },
   }));

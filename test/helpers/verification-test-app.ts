@@ -36,6 +36,8 @@ export interface VerificationTestAppOptions {
   /** The trail's window of ready position keys (default AUDIT_MAC_WINDOW). */
   auditMacWindow?: number;
   config?: Record<string, unknown>;
+  /** The simulated Entra (default a fresh one): pass one to configure the app for its tenant id. */
+  entra?: SimulatedEntra;
   prefix?: string;
   /** Wraps the completer (e.g. to simulate an HSM outage during signing). */
   wrapCompleter?: (c: VerificationCompleter) => VerificationCompleter;

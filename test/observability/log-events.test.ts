@@ -89,7 +89,7 @@ t.test('a refusal before redirect_uri is known is logged and counted as well', a
 });
 
 t.test('a verified decision: one event naming the audit record, counted by flow, outcome and tier; stages timed', async (t) => {
-  const { app, recorder } = await appWithProfile(t, { liveness: { policy: { withoutDepth: 'accept-risk' } }, audit: { checkpointEvery: 1000 } });
+  const { app, recorder } = await appWithProfile(t, { verification: { assurance: { returningUser: 'none', firstTime: 'none' } }, audit: { checkpointEvery: 1000 } });
   const opened = await app.openSession();
   const res = await capture(app, opened.captureUrl, opened.session.csrfToken);
   t.equal(res.json.decision, 'verified');
@@ -177,7 +177,7 @@ t.test('the tier is the liveness evidence judged: depth (kiosk), challenge (chal
   t.match(kiosk.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'depth+challenge', tier: 'depth', failedCheck: null }]);
   t.equal(sampleValue(await samples(kiosk.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'depth' }), 1);
 
-  const webcam = await appWithProfile(t, { liveness: { policy: { withoutDepth: 'challenge-only' } } });
+  const webcam = await appWithProfile(t, {});
   const second = await webcam.app.openSession();
   const challenge = sessionChallenge(second.session, webcam.app.config.liveness.challenge);
   webcam.engine.willAnswer(...answers(undefined, challenge.steps));

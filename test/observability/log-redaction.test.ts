@@ -35,7 +35,7 @@ t.test('real flows: no token, CSRF token, cookie, nonce, image, embedding or UPN
   const recorder = recordLog();
   const template = embedding(1);
   const engine = new RecordedFaceAnalyzer([oneFace(template)]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: { policy: { withoutDepth: 'accept-risk' } } }, log: recorder.log });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } }, log: recorder.log });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },

@@ -53,7 +53,7 @@ async function harness(t: Test, lockout: Record<string, unknown> = { maxFailures
   const events: Harness['events'] = [];
   const app = await startVerificationTestApp(t, {
     faceEngine: engine, now: () => clock.now, log: (event, fields) => events.push({ event, fields }),
-    config: { liveness: { policy: { withoutDepth: 'accept-risk' } }, verification: { lockout } },
+    config: { verification: { assurance: { returningUser: 'none', firstTime: 'none' }, lockout } },
   });
   for (const oid of [app.entra.oid, OTHER_OID]) {
     await enrolFromReferencePhoto(

@@ -14,7 +14,7 @@ import { SoftwareDataKeyWrapper } from '../helpers/software-data-key-wrapper.js'
 import { faceJpeg } from '../helpers/face-photos.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 
 t.test('capture attempts survive a new service over the same database file', async (t) => {
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);

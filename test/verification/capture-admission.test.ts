@@ -79,7 +79,7 @@ function sendUntilAnswered(url: string, headers: Record<string, string>, declare
 
 async function appWithProfile(t: Test) {
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: { policy: { withoutDepth: 'accept-risk' } } } });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } } });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },

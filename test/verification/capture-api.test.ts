@@ -15,7 +15,7 @@ import { envelopeAsSent } from '../helpers/test-station.js';
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 // These tests are about the capture API itself, not liveness (test/verification/liveness-capture-api.test.ts):
 // the supervised-pilot policy lets a match alone decide, recorded as liveness 'skipped'.
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function appWithProfile(t: Test, config: Record<string, unknown> = ACCEPT_RISK) {
@@ -50,7 +50,7 @@ t.test('a matching selfie is verified: signed id_token back, evidence encrypted,
   const audit = app.repository.lastAuditRecord()!;
   t.match(audit, { sessionId: opened.session.sessionId, flow: 'returning', decision: 'verified', upn: 'ada@contoso.example', clientRequestId: opened.request['client-request-id'] });
   t.same(audit.evidenceSha256, [sha(selfie)], 'the audit carries the hash of the stored capture');
-  t.same(audit.checks.map((c) => c.name), ['face-count', 'quality-face-size', 'quality-sharpness', 'quality-exposure-min', 'quality-exposure-max', 'quality-yaw', 'quality-pitch', 'quality-roll', 'face-match', 'liveness']);
+  t.same(audit.checks.map((c) => c.name), ['face-count', 'quality-face-size', 'quality-sharpness', 'quality-exposure-min', 'quality-exposure-max', 'quality-yaw', 'quality-pitch', 'quality-roll', 'face-match', 'liveness', 'liveness-tier']);
   t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'skipped' });
   const [record] = app.repository.listEvidence(opened.session.sessionId);
   const opened2 = await app.evidence.readEvidence(record.evidenceId);
@@ -65,18 +65,20 @@ t.test('a matching selfie is verified: signed id_token back, evidence encrypted,
 
 // Changed on purpose (no face-match oracle): the person and Entra used to be told "needs a depth camera",
 // which only the owner's face reached; now every denial reads the same and only the audit says why.
-t.test('default policy (liveness refuse) denies a matching selfie: access_denied like any denial, the audit says why', async (t) => {
+// Changed on purpose (assurance tiers): the default was 'refuse' (no browser could verify); now it is
+// remote-active, so the page films the challenge and a still selfie alone cannot reach the tier.
+t.test('default policy (remote-active) denies a still selfie: access_denied like any denial, the audit says why', async (t) => {
   const { app } = await appWithProfile(t, {});
   const opened = await app.openSession();
-  // No browser can pass this policy: the page says so before any photo and offers no camera and no upload.
-  t.notMatch(opened.html, /data-challenge=|id="start-camera"|id="photo-file"/, 'refuse: no challenge, no camera, no upload on the page');
-  t.match(opened.html, /id="cannot-use"/, 'refuse: the page says this device cannot meet the policy');
+  t.match(opened.html, /data-challenge="/, 'remote-active: the page films the challenge');
+  t.notMatch(opened.html, /id="photo-file"/, 'and offers no still-photo upload');
   const res = await capture(app, opened.captureUrl, selfie, { 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken });
   t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify that you are the owner of this account/ });
   t.same(Object.keys(res.json.postBack.fields).sort(), ['error', 'error_description', 'state']);
   t.equal(res.json.postBack.fields.error, 'access_denied');
   t.equal(res.json.postBack.fields.error_description, 'the person was not verified');
-  t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /^evidence: none; verdict: depth-required/ });
+  t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /^evidence: none; verdict: tier-too-low/ });
+  t.match(app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'liveness-tier'), { outcome: 'fail', reason: /^tier reached: none; tier required: remote-active/ });
 });
 
 t.test('requests that must be refused change nothing', async (t) => {

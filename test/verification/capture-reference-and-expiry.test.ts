@@ -11,7 +11,7 @@ import { faceJpeg } from '../helpers/face-photos.js';
 import { parseFormPost } from '../helpers/simulated-entra.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const EXPIRED_FIELDS = (state: string) => ({ error: 'access_denied', error_description: 'the verification session expired', state });
 
 async function appWithProfile(t: Test, answers: ReturnType<typeof oneFace>[], now?: () => number) {

@@ -4,7 +4,7 @@ import { buildConfig, configDefaults } from '../../src/config/index.js';
 t.test('verification defaults are the safe ones', async (t) => {
   const v = buildConfig({}).verification;
   t.notOk('livenessWithoutDepth' in v, 'one liveness policy: liveness.policy, not a verification key');
-  t.equal(buildConfig({}).liveness.policy.withoutDepth, 'refuse');
+  t.same(v.assurance, { returningUser: 'remote-active', firstTime: 'kiosk-depth', tenants: {} }, 'returning users verify from a browser; first-time needs a kiosk');
   t.ok(v.challengeFrames + 1 <= v.maxCapturesPerEnvelope, 'the envelope has room for the selfie and the challenge frames');
   t.notOk('matchMaxDistance' in v, 'one match threshold: biometrics.matching.threshold, the embedder\'s calibrated value');
   t.same(configDefaults.verification.quality, v.quality);

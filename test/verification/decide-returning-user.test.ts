@@ -9,6 +9,7 @@ import type { BiometricProfile } from '../../src/core/domain.js';
 import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { tempRepository } from '../helpers/temp-store.js';
+import { requiredTier } from '../../src/liveness/index.js';
 
 const enrolled = embedding(1);
 const profile: BiometricProfile = {
@@ -25,29 +26,32 @@ function context(t: Test, overrides: Record<string, unknown> = {}) {
   const config = buildConfig(overrides);
   return (engine: FaceAnalyzer): ReturningUserContext => ({
     engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: ['blink'], nonce: NONCE }, replayGuard: repo, now: Date.now(),
+    requiredTier: requiredTier(config.verification.assurance, profile.tid, 'returning'),
     captureHistory: { usedInEarlierSession: () => false },
   });
 }
-const acceptRisk = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const acceptRisk = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 
 // Changed on purpose (no face-match oracle): the face used to be compared first (face-match pass recorded).
-t.test('default policy refuses a selfie without depth before analysing it, and the audit says why', async (t) => {
-  t.equal(buildConfig({}).liveness.policy.withoutDepth, 'refuse', 'refuse is the default');
+t.test('default policy (remote-active) refuses a still selfie before analysing it, and the audit says why', async (t) => {
+  t.equal(buildConfig({}).verification.assurance.returningUser, 'remote-active', 'remote-active is the default');
   const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
   const out = await decideReturningUser(context(t)(engine), profile, [selfie]);
   t.equal(out.kind, 'decided');
   if (out.kind !== 'decided') return;
   t.equal(out.decision, 'denied');
-  t.match(out.liveness, { accepted: false, reason: 'depth-required' });
+  t.match(out.liveness, { accepted: false, reason: 'tier-too-low', tier: 'none', required: 'remote-active' });
   t.equal(engine.calls, 0, 'the face was not analysed, so not compared');
   t.notOk(byName(out.checks, 'face-match'));
-  t.match(byName(out.checks, 'liveness'), { outcome: 'fail', score: null, reason: /^evidence: none; verdict: depth-required \(liveness requires a depth camera.*\); refused by the policy before any analysis/ });
+  t.match(byName(out.checks, 'liveness'), { outcome: 'fail', score: null, reason: /^evidence: none; verdict: tier-too-low \(.*\): no passed depth; no passed active challenge; refused by the policy before any analysis/ });
+  t.match(byName(out.checks, 'liveness-tier'), { outcome: 'fail', score: 0, threshold: 1, reason: /^tier reached: none; tier required: remote-active \(not met/ });
 });
 
-t.test("challenge-only without a challenge sequence is refused as challenge-required", async (t) => {
-  const ctx = context(t, { liveness: { policy: { withoutDepth: 'challenge-only' } } });
+t.test('a returning user required at kiosk-depth is refused without depth before analysis', async (t) => {
+  const ctx = context(t, { verification: { assurance: { returningUser: 'kiosk-depth' } } });
   const out = await decideReturningUser(ctx(new RecordedFaceAnalyzer([oneFace(enrolled)])), profile, [selfie]);
-  t.match(out, { kind: 'decided', decision: 'denied', liveness: { reason: 'challenge-required' } });
+  t.match(out, { kind: 'decided', decision: 'denied', liveness: { reason: 'tier-too-low', required: 'kiosk-depth' } });
+  if (out.kind === 'decided') t.match(byName(out.checks, 'liveness-tier'), { score: 0, threshold: 2, reason: /tier required: kiosk-depth/ });
 });
 
 t.test("'accept-risk' verifies a match and records liveness as skipped, never passed", async (t) => {
@@ -102,7 +106,7 @@ t.test('capture problems ask for another try with advice and the failed gate', a
 });
 
 t.test('eyes-open gate applies only when configured', async (t) => {
-  const strict = context(t, { ...acceptRisk, verification: { quality: { requireEyesOpen: true } } });
+  const strict = context(t, { verification: { ...acceptRisk.verification, quality: { requireEyesOpen: true } } });
   const closed = oneFace(enrolled, { eyesOpen: false });
   t.match(await decideReturningUser(context(t, acceptRisk)(new RecordedFaceAnalyzer([closed])), profile, [selfie]), { kind: 'decided', decision: 'verified' });
   t.match(await decideReturningUser(strict(new RecordedFaceAnalyzer([closed])), profile, [selfie]), { kind: 'retry', advice: /eyes open/ });

@@ -14,7 +14,7 @@ import type { KeyRing } from '../../src/hsm/signing-key.js';
 import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const GENERIC = { error: 'ERR_STORE', error_description: 'the service is temporarily unavailable' };
 // Every refusal also carries the session's short reference (for the help desk); nothing else.
 const generic = (json: Record<string, unknown>) => ({ ...GENERIC, reference: json.reference });

@@ -7,7 +7,7 @@ import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-fa
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 const OTHER_OID = '7c1f4a52-3d2b-4e8f-9a6b-0c5d2e1f3a4b';
 

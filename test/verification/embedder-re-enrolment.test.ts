@@ -21,7 +21,7 @@ const dlib = manifest.embedders['dlib-resnet']!;
 // B's threshold is tighter than A's calibrated one: A's profiles are still judged at A's own value.
 const B_THRESHOLD = 0.45;
 // Face matching only (no depth frames for these photos).
-const B_CONFIG = { liveness: { policy: { withoutDepth: 'accept-risk' } }, biometrics: { embedder: dlib.slot, pipelines: 1, matching: { threshold: B_THRESHOLD } } };
+const B_CONFIG = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } }, biometrics: { embedder: dlib.slot, pipelines: 1, matching: { threshold: B_THRESHOLD } } };
 
 async function capture(app: VerificationTestApp, opened: OpenedSession, body: Buffer) {
   const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {

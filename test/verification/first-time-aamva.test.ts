@@ -28,7 +28,7 @@ const missing = missingModels();
 if (missing) {
   t.fail(missing);
 } else {
-  const config = buildConfig({ liveness: { policy: { withoutDepth: 'accept-risk' } } });
+  const config = buildConfig({ verification: { assurance: { returningUser: 'none', firstTime: 'none' } } });
   const documents = await DocumentsInspector.load(config.documents);
   const engine = await e2eFaceEngine();
   const { repo } = tempRepository(t);
@@ -40,7 +40,7 @@ if (missing) {
     const session = { sessionId: `dl-${++n}`, tid: 't', oid: 'o', hintClaims: claims, challenge: { nonce: `dl-nonce-${n}-0123456789abcdef` } } as unknown as VerificationSession;
     return decideFirstTime({
       engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
-      challenge: { steps: ['blink'], nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(),
+      challenge: { steps: ['blink'], nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
     }, session, captures);
   };
   const check = (o: FirstTimeOutcome, name: string) => o.checks.find((c) => c.name === name);

@@ -36,7 +36,7 @@ if (missing) {
   });
   const cscaDir = tempDir(t, 'proofgate-csca-');
   writeFileSync(path.join(cscaDir, 'test-csca.cer'), csca);
-  const config = buildConfig({ documents: { emrtd: { cscaStorePath: cscaDir } }, liveness: { policy: { withoutDepth: 'accept-risk' } } });
+  const config = buildConfig({ documents: { emrtd: { cscaStorePath: cscaDir } }, verification: { assurance: { returningUser: 'none', firstTime: 'none' } } });
   const documents = await DocumentsInspector.load(config.documents);
   const engine = await e2eFaceEngine();
   const { repo } = tempRepository(t);
@@ -62,7 +62,7 @@ if (missing) {
     } as unknown as VerificationSession;
     return decideFirstTime({
       engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
-      challenge: { steps: ['blink'], nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(),
+      challenge: { steps: ['blink'], nonce: session.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
     }, session, captures);
   };
   const chipCheck = (o: FirstTimeOutcome) => o.checks.find((c) => c.name === 'document-chip');

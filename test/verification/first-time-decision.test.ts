@@ -20,7 +20,7 @@ const missing = missingModels();
 if (missing) {
   t.fail(missing);
 } else {
-  const acceptRisk = buildConfig({ documents: { mrz: { acceptSpecimens: true } }, liveness: { policy: { withoutDepth: 'accept-risk' } } });
+  const acceptRisk = buildConfig({ documents: { mrz: { acceptSpecimens: true } }, verification: { assurance: { returningUser: 'none', firstTime: 'none' } } });
   const refuse = buildConfig({ documents: { mrz: { acceptSpecimens: true } } });
   const engine = await e2eFaceEngine();
   const documents = await DocumentsInspector.load(acceptRisk.documents);
@@ -34,7 +34,7 @@ if (missing) {
   });
   const ctx = (s: VerificationSession, config = acceptRisk): FirstTimeContext => ({
     engine, documents, policy: verificationPolicy(config), liveness: config.liveness,
-    challenge: { steps: ['blink'], nonce: s.challenge.nonce as string }, replayGuard: repo, now: Date.now(),
+    challenge: { steps: ['blink'], nonce: s.challenge.nonce as string }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.firstTime,
   });
   const check = (o: FirstTimeOutcome, name: string) => o.checks.find((c) => c.name === name);
   const failed = (o: FirstTimeOutcome) => o.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'error').map((c) => c.name);
@@ -100,11 +100,11 @@ if (missing) {
     t.match(check(o, 'document-mrz-policy'), { reason: /POLICY_EXPIRED/ });
   });
 
-  t.test('liveness refused by the default policy (no depth frame): denied, every other check still recorded', async (t) => {
+  t.test('liveness refused by the default policy (no depth frame: tier none below kiosk-depth): denied, every other check still recorded', async (t) => {
     const s = session();
     const o = await decideFirstTime(ctx(s, refuse), s, kioskCaptures(validCard, selfieOf('personA')));
-    t.match(o, { kind: 'decided', decision: 'denied', enrolment: null, liveness: { accepted: false, reason: 'depth-required' } });
-    t.same(failed(o), ['liveness']);
+    t.match(o, { kind: 'decided', decision: 'denied', enrolment: null, liveness: { accepted: false, reason: 'tier-too-low', tier: 'none', required: 'kiosk-depth' } });
+    t.same(failed(o), ['liveness', 'liveness-tier']);
     t.equal(check(o, 'portrait-match')?.outcome, 'pass');
   });
 

@@ -12,7 +12,7 @@ import { missingModels } from '../helpers/face-engine-fixture.js';
 import { HOLDER_CLAIMS, buildTd1, envelopeOf, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 
-const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function post(app: VerificationTestApp, url: string, body: string, csrf: string) {
@@ -42,6 +42,19 @@ if (missing) {
     t.match(opened.html, /This device has no document scanner/);
     t.match(opened.html, /<button id="cancel" type="submit">Cancel and return to sign-in<\/button>/);
     t.match(opened.html, /role="status"/);
+  });
+
+  t.test('default assurance: first-time enrolment without station depth is denied, tier none below kiosk-depth', async (t) => {
+    const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: { documents: { mrz: { acceptSpecimens: true } } } });
+    t.equal(app.config.verification.assurance.firstTime, 'kiosk-depth');
+    const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
+    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie)), opened.session.csrfToken);
+    t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify/ });
+    const audit = app.repository.lastAuditRecord()!;
+    t.match(audit, { flow: 'first-time', decision: 'denied' });
+    t.match(audit.checks.find((c) => c.name === 'liveness-tier'), { outcome: 'fail', score: 0, threshold: 2, reason: /^tier reached: none; tier required: kiosk-depth \(not met: no passed depth/ });
+    t.match(audit.checks.find((c) => c.name === 'liveness'), { outcome: 'fail', reason: /verdict: tier-too-low/ });
+    t.equal(app.repository.getProfile(app.entra.tid, app.entra.oid), null, 'no profile is enrolled');
   });
 
   t.test('document holder named in the hint: verified, profile stored with its audit record', async (t) => {

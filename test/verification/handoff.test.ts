@@ -15,7 +15,7 @@ import { buildConfig } from '../../src/config/index.js';
 import { sweepExpiredSessions } from '../../src/verification/flow/sweep-expired-sessions.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 interface Clock { now: number }

@@ -14,7 +14,7 @@ import type { FaceAnalysisResult } from '../../src/verification/capture/ports.js
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
-import { challengeItems, challengeLandmarks, depthEvidence, depthItems, wrongMotion } from '../helpers/liveness-evidence.js';
+import { challengeItems, challengeLandmarks, depthEvidence, depthItems, movingFrames, wrongMotion } from '../helpers/liveness-evidence.js';
 import { envelopeAsSent } from '../helpers/test-station.js';
 
 const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 });
@@ -24,9 +24,9 @@ const enrolled = embedding(1);
 const bonaFide = depthEvidence('bona-fide', 1);
 const printAttack = depthEvidence('print-flat', 1);
 
-async function appWithProfile(t: Test, liveness: Record<string, unknown> = {}) {
+async function appWithProfile(t: Test, liveness: Record<string, unknown> = {}, verification: Record<string, unknown> = {}) {
   const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness } });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness, verification } });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
@@ -84,7 +84,7 @@ t.test('kiosk: bona fide depth and the session challenge verify; every depth che
   const live = byName(audit.checks, 'liveness')!;
   t.match(live, { outcome: 'pass', threshold: 0.5, reason: /^evidence: depth\+challenge; verdict: depth-and-challenge .*; residual risk: rigid-3d-mask$/ });
   t.ok((live.score as number) >= 0.5, 'the depth score is the combined score');
-  t.same(audit.evidenceSha256.sort(), [sha(selfie), sha(bonaFide.depthPng), ...Array(FRAMES).fill(sha(frameJpeg))].sort(), 'every capture hashed');
+  t.same(audit.evidenceSha256.sort(), [sha(selfie), sha(bonaFide.depthPng), ...movingFrames(frameJpeg, FRAMES).map(sha)].sort(), 'every capture hashed');
   t.equal(app.repository.rememberOnce('nonce', `liveness-challenge:${nonce}`, Date.now() + 60_000), false, 'the challenge nonce was consumed');
 });
 
@@ -110,7 +110,7 @@ t.test('mask defence: depth alone is refused by default; depth+IR is enough unde
     engine.willAnswer(...answers(bonaFide.landmarks, null));
     const res = await post(app, opened, [selfieItem(), ...depthItems(bonaFide, challengeOf(app, opened).nonce, Date.now(), true)]);
     t.match(res.json, { decision: 'denied' });
-    t.match(byName(app.repository.lastAuditRecord()!.checks, 'liveness'), { outcome: 'fail', reason: /^evidence: depth\+IR; verdict: challenge-required/ });
+    t.match(byName(app.repository.lastAuditRecord()!.checks, 'liveness'), { outcome: 'fail', reason: /^evidence: depth\+IR; verdict: tier-too-low .*: depth passed without the mask defence/ });
   }
   {
     const { app, engine } = await appWithProfile(t, { policy: { maskDefence: 'ir-or-challenge' } });
@@ -124,8 +124,8 @@ t.test('mask defence: depth alone is refused by default; depth+IR is enough unde
   }
 });
 
-t.test('challenge-only: the page shows the instruction, the motion decides', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+t.test('remote-active (default): the page shows the instruction, the motion decides', async (t) => {
+  const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   const { steps, nonce } = challengeOf(app, opened);
   const pageChallenge = JSON.parse(/data-challenge="([^"]*)"/.exec(opened.html)![1].replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as Record<string, unknown>;
@@ -140,7 +140,8 @@ t.test('challenge-only: the page shows the instruction, the motion decides', asy
   const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
   t.match(res.json, { outcome: 'decided', decision: 'verified' });
   const checks = app.repository.lastAuditRecord()!.checks;
-  t.match(byName(checks, 'liveness'), { outcome: 'pass', score: null, reason: /^evidence: challenge; verdict: challenge-only/ });
+  t.match(byName(checks, 'liveness'), { outcome: 'pass', score: null, reason: /^evidence: challenge; verdict: remote-active/ });
+  t.match(byName(checks, 'liveness-tier'), { outcome: 'pass', reason: 'tier reached: remote-active; tier required: remote-active' });
   t.notOk(checks.some((c) => c.name.startsWith('liveness-depth-')), 'no depth checks without depth');
 
   const again = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
@@ -150,10 +151,12 @@ t.test('challenge-only: the page shows the instruction, the motion decides', asy
   t.equal(app.repository.listEvidence(reload.session.sessionId).length, 0, 'the refused replay stored nothing');
 });
 
-t.test('refuse (default): a passed challenge without depth is still refused as depth-required', async (t) => {
-  const { app, engine } = await appWithProfile(t);
+// Changed on purpose (assurance tiers): 'refuse' was the default; it is now returningUser 'kiosk-depth'.
+t.test('kiosk-depth required: a passed challenge without depth is refused before analysis', async (t) => {
+  const { app, engine } = await appWithProfile(t, {}, { assurance: { returningUser: 'kiosk-depth' } });
   const opened = await app.openSession();
-  t.notMatch(opened.html, /data-challenge=/, 'the page films no challenge under refuse');
+  t.notMatch(opened.html, /data-challenge=/, 'the page films no challenge a browser cannot pass with');
+  t.match(opened.html, /<section id="cannot-use" class="cannot" aria-label="[^"]*">/, 'and says before the camera that this device cannot meet the policy');
   const { steps, nonce } = challengeOf(app, opened);
   engine.willAnswer(...answers(undefined, steps));
   const res = await post(app, opened, [selfieItem(), ...challengeItems(frameJpeg, FRAMES, nonce, Date.now() - 1200)]);
@@ -164,11 +167,12 @@ t.test('refuse (default): a passed challenge without depth is still refused as d
   // challenge is not judged (it used to pass here, after the face had been compared).
   t.notOk(byName(checks, 'liveness-challenge'), 'the challenge was not judged');
   t.equal(engine.calls, 0, 'nothing was analysed');
-  t.match(byName(checks, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: depth-required/ });
+  t.match(byName(checks, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: tier-too-low .*: no passed depth/ });
+  t.match(byName(checks, 'liveness-tier'), { outcome: 'fail', reason: /^tier reached: none; tier required: kiosk-depth/ });
 });
 
-t.test('challenge-only: the wrong motion, a still face, or a stranger acting it out is denied', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+t.test('remote-active: the wrong motion, a still face, or a stranger acting it out is denied', async (t) => {
+  const { app, engine } = await appWithProfile(t, {});
   const cases: Array<[string, (k: ChallengeKind[]) => FaceAnalysisResult[], string, RegExp]> = [
     ['wrong motion', (k) => answers(undefined, wrongMotion(k)), 'liveness-challenge', /^[a-z-]+ then [a-z-]+: step [12] of 2 \([a-z-]+\): the /],
     ['still face', () => answers(undefined, ['still', 'still']), 'liveness-challenge', /: step 1 of 2 \([a-z-]+\): the (head did not|eyes never closed)/],
@@ -187,7 +191,7 @@ t.test('challenge-only: the wrong motion, a still face, or a stranger acting it 
 });
 
 t.test('challenge frames without a face ask for another try and leave the nonce unused', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   const { steps, nonce } = challengeOf(app, opened);
   const good = answers(undefined, steps);
@@ -200,7 +204,7 @@ t.test('challenge frames without a face ask for another try and leave the nonce 
 });
 
 t.test('stale, future-dated and foreign-nonce sequences are refused with 4xx and change nothing', async (t) => {
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' } });
+  const { app, engine } = await appWithProfile(t, {});
   const opened = await app.openSession();
   const { steps, nonce } = challengeOf(app, opened);
   const now = Date.now();

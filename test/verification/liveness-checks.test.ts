@@ -3,7 +3,7 @@
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict } from '../../src/liveness/index.js';
-import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind } from '../../src/verification/liveness/liveness-checks.js';
+import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind, tierCheck } from '../../src/verification/liveness/liveness-checks.js';
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import type { VerificationSession } from '../../src/core/domain.js';
 
@@ -47,10 +47,12 @@ t.test('evidence kinds and the combined check: pass only for accepted evidence',
   t.equal(evidenceKind(report(true, true), undefined), 'depth+IR');
   t.equal(evidenceKind(report(true, true), challenge(true)), 'depth+IR+challenge');
   t.equal(evidenceKind(undefined, challenge(true)), 'challenge');
-  const verdict = (accepted: boolean, reason: LivenessVerdict['reason']): LivenessVerdict => ({ accepted, reason });
+  const verdict = (accepted: boolean, reason: LivenessVerdict['reason']): LivenessVerdict => ({ accepted, reason, tier: accepted ? 'kiosk-depth' : 'none', required: 'kiosk-depth', short: accepted ? null : 'no passed depth' });
   t.match(combinedLivenessCheck(verdict(true, 'depth-and-challenge'), report(true), challenge(true)), { outcome: 'pass', score: 0.8, threshold: 0.5, reason: /residual risk: rigid-3d-mask$/ });
   t.match(combinedLivenessCheck(verdict(true, 'no-evidence-risk-accepted'), undefined, undefined), { outcome: 'skipped', score: null, reason: /^evidence: none; verdict: no-evidence-risk-accepted/ });
-  t.match(combinedLivenessCheck(verdict(false, 'depth-required'), undefined, undefined), { outcome: 'fail', reason: /liveness requires a depth camera/ });
+  t.match(combinedLivenessCheck(verdict(false, 'tier-too-low'), undefined, undefined), { outcome: 'fail', reason: /did not reach the assurance tier this flow requires\): no passed depth$/ });
+  t.match(tierCheck(verdict(false, 'tier-too-low')), { name: 'liveness-tier', score: 0, threshold: 2, outcome: 'fail', reason: 'tier reached: none; tier required: kiosk-depth (not met: no passed depth)' });
+  t.match(tierCheck(verdict(true, 'depth-and-challenge')), { score: 2, threshold: 2, outcome: 'pass', reason: 'tier reached: kiosk-depth; tier required: kiosk-depth' });
   t.match(combinedLivenessCheck(verdict(false, 'depth-failed'), report(false), challenge(true)), { outcome: 'fail', score: 0.1 });
 });
 

@@ -108,7 +108,7 @@ t.test('frames can only deny: a selfie beyond the threshold does not match howev
 // Through the app: the challenge-only policy (a returning user's camera without depth) films the frames.
 async function returningApp(t: Test) {
   const engine = new RecordedFaceAnalyzer([oneFace(person)]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: ONE_TURN_CHALLENGE_ONLY } });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: ONE_TURN_REMOTE_ACTIVE } });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
@@ -123,7 +123,7 @@ let takes = 0;
 // first 5 scripted frames reach it) and no motion-parallax bound, so 5 or 6 frames are a complete challenge.
 const ONE_TURN = { steps: 1, kinds: ['turn-left'] };
 const NO_PARALLAX_BOUND = { minParallax: 0, minMotionDeg: 0 };
-const ONE_TURN_CHALLENGE_ONLY = { challenge: ONE_TURN, motion: NO_PARALLAX_BOUND, policy: { withoutDepth: 'challenge-only' } };
+const ONE_TURN_REMOTE_ACTIVE = { challenge: ONE_TURN, motion: NO_PARALLAX_BOUND };
 
 async function verifyWithFrames(app: VerificationTestApp, engine: RecordedFaceAnalyzer, opened: OpenedSession, selfie: Float32Array, frames: Array<[Float32Array, Partial<FaceQualityMeasures>]>) {
   const { steps, nonce } = sessionChallenge(opened.session, app.config.liveness.challenge);
@@ -252,7 +252,7 @@ class SwitchedAnalyzer extends RecordedFaceAnalyzer {
 t.test("under an earlier embedder, a stranger's selfie is not carried by the owner's frames, and is not re-enrolled", async (t) => {
   const earlier = new RecordedFaceAnalyzer([oneFace(person)]);
   const current = new SwitchedAnalyzer(earlier);
-  const app = await startVerificationTestApp(t, { faceEngine: current, config: { liveness: ONE_TURN_CHALLENGE_ONLY } });
+  const app = await startVerificationTestApp(t, { faceEngine: current, config: { liveness: ONE_TURN_REMOTE_ACTIVE } });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: earlier, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: null, photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },

@@ -32,7 +32,7 @@ t.test('first-time page: German for de, English otherwise', async (t) => {
 
 t.test('capture page: German texts, and the account label still escaped inside a translated sentence', async (t) => {
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: { policy: { withoutDepth: 'challenge-only' } } } });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: {} });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },

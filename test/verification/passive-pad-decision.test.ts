@@ -24,7 +24,7 @@ const profile: BiometricProfile = {
   profileId: 'p1', tid: 't', oid: 'o', template: embeddingToTemplate(enrolled), modelId: 'dlib-resnet-v1',
   enrolment: null, createdAt: 0, updatedAt: 0,
 };
-const ACCEPT_RISK = { liveness: { policy: { withoutDepth: 'accept-risk' } } };
+const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const byName = <C extends { name: string }>(checks: C[], name: string) => checks.find((c) => c.name === name);
 
 /** A uniform grey JPEG: the brightness model scores grey 200 live (p ~ 0.9985) and grey 90 not (p ~ 0.05). */
@@ -50,6 +50,7 @@ function context(t: Test, passivePad: PassivePadModel | null): (engine: Recorded
   return (engine) => ({
     engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: ['blink'], nonce: 'session-challenge-nonce-0123456789' },
     replayGuard: repo, now: Date.now(), captureHistory: { usedInEarlierSession: () => false }, passivePad,
+    requiredTier: config.verification.assurance.returningUser,
   });
 }
 
@@ -82,7 +83,7 @@ t.test('not configured: no check runs, and the outcome reports it as not configu
   t.match(out, { kind: 'decided', decision: 'verified' }, 'a dark selfie is nothing without a model');
   if (out.kind !== 'decided') return;
   t.notOk(byName(out.checks, 'liveness-passive-pad'));
-  const judged = await evaluateLiveness({ ...ctx, config: ctx.liveness, template: enrolled, matchMaxDistance: 0.48 }, { depth: null, challengeFrames: [] }, new Float32Array(468 * 3));
+  const judged = await evaluateLiveness({ ...ctx, config: ctx.liveness, template: enrolled, matchMaxDistance: 0.48 }, { selfie: { bytes: greySelfie(200), cameraLabel: null, capturedAt: null }, depth: null, challengeFrames: [] }, new Float32Array(468 * 3));
   t.match(judged, { kind: 'judged', passive: { name: 'passive-pad', value: null, threshold: null, outcome: 'not-configured', reason: /liveness\.passive is null/ } });
 });
 
@@ -90,7 +91,7 @@ t.test('configured: the outcome carries the report for the assurance tier; a fai
   const model = await brightnessModel(t);
   const ctx = context(t, model)(new RecordedFaceAnalyzer([oneFace(enrolled)]));
   const lctx = { ...ctx, config: ctx.liveness, template: enrolled, matchMaxDistance: 0.48 };
-  const none = { depth: null, challengeFrames: [] };
+  const none = { selfie: { bytes: greySelfie(200), cameraLabel: null, capturedAt: null }, depth: null, challengeFrames: [] };
   const judged = await evaluateLiveness(lctx, none, new Float32Array(468 * 3), { image: greySelfie(200), box: { x: 10, y: 10, width: 220, height: 240 } });
   t.match(judged, { kind: 'judged', passive: { name: 'passive-pad', threshold: 0.5, outcome: 'pass' } });
   t.match(await evaluateLiveness(lctx, none, new Float32Array(468 * 3)), {
@@ -106,7 +107,7 @@ t.test('configured: the outcome carries the report for the assurance tier; a fai
 t.test('through the app: a spoof-scored selfie is denied like any denial, the audit says why', async (t) => {
   const model = await brightnessModel(t);
   const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
-  const config = { ...ACCEPT_RISK, liveness: { ...ACCEPT_RISK.liveness, passive: brightnessSlot(model.info.path) } };
+  const config = { ...ACCEPT_RISK, liveness: { passive: brightnessSlot(model.info.path) } };
   await t.rejects(startVerificationTestApp(t, { faceEngine: engine, config }), {
     code: 'ERR_CONFIG', message: 'liveness.passive is configured but no passive PAD model was loaded (PassivePadModel.load)',
   }, 'a configured model that is not wired in refuses to build the app');

@@ -13,7 +13,7 @@ import { tempRepository } from '../helpers/temp-store.js';
 import { auditTrailFor } from '../helpers/audit-fixture.js';
 
 // Face matching only: no liveness evidence exists for these photos, so the supervised-pilot setting.
-const config = buildConfig({ liveness: { policy: { withoutDepth: 'accept-risk' } } });
+const config = buildConfig({ verification: { assurance: { returningUser: 'none', firstTime: 'none' } } });
 const selfie = (bytes: Buffer): Capture[] => [{ kind: 'selfie', mediaType: 'image/jpeg', bytes, meta: null }];
 const tid = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const oid = '9b2c1a7e-1d2f-4c3b-8a9d-0e1f2a3b4c5d';
@@ -22,7 +22,7 @@ t.test('enrol from a reference photo, then decide on selfies', async (t) => {
   const engine = await e2eFaceEngine();
   const { repo } = tempRepository(t);
   const ctx = (e: typeof engine): ReturningUserContext => ({
-    engine: e, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: ['blink'], nonce: 'real-engine-nonce-0123456789' }, replayGuard: repo, now: Date.now(),
+    engine: e, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: ['blink'], nonce: 'real-engine-nonce-0123456789' }, replayGuard: repo, now: Date.now(), requiredTier: config.verification.assurance.returningUser,
     captureHistory: { usedInEarlierSession: () => false },
   });
   const deps = { repo, audit: (await auditTrailFor(repo, config.audit)).trail, faceEngine: engine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes };

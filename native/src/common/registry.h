@@ -13,6 +13,7 @@ Napi::Value RunOnnxModel(const Napi::CallbackInfo& info);  // run_onnx_model.cc
 Napi::Value FaceEngineLoad(const Napi::CallbackInfo& info);   // load_engine_worker.cc
 Napi::Value FaceAnalyze(const Napi::CallbackInfo& info);      // analyze_face_worker.cc
 Napi::Value ImageProbe(const Napi::CallbackInfo& info);       // probe_image_worker.cc
+Napi::Value ImageThumbnail(const Napi::CallbackInfo& info);   // image_thumbnail_worker.cc
 Napi::Value FaceEngineInfo(const Napi::CallbackInfo& info);   // engine_info.cc
 Napi::Value FaceEngineClose(const Napi::CallbackInfo& info);  // engine_close.cc
 // document/

@@ -1,6 +1,7 @@
 // What GET /health asks of the running appliance: the HSM token, a store write, disk space under the data
 // directory, Entra key freshness, the face engine, the audit trail (witness appends, forged records) and,
-// when audit.feed is on, the SIEM feed (delivering or failing, and how many records behind).
+// when audit.feed is on, the SIEM feed (delivering or failing, and how many records behind). `assurance`
+// shows the liveness tiers in force (verification.assurance), so a monitor sees what a verification proves.
 import type { AuditTrail } from '../../audit/audit-trail.js';
 import type { AuditFeed } from '../../audit/feed/audit-feed.js';
 import type { ProofgateConfig } from '../../config/index.js';
@@ -9,6 +10,7 @@ import type { HealthChecks } from '../../http/health.js';
 import type { EntraKeySource } from '../../oidc/entra-keys.js';
 import type { Repository } from '../../store/repository.js';
 import { diskSpaceHealth, storeWriteHealth } from '../../store/store-health.js';
+import { describeAssurance } from '../../config/sections/verification-assurance.js';
 import type { LoadedFaceEngine } from './load-face-engine.js';
 import type { PassivePadModel } from '../../liveness/passive-pad-model.js';
 
@@ -45,6 +47,8 @@ export function applianceHealthChecks(p: ApplianceParts): HealthChecks {
       if (forgedRecord) return { ok: false, detail: `record ${forgedRecord.seq} failed its MAC check (written without the HSM); not sealed` };
       return witnessProblem ? { ok: false, detail: 'witness append failed' } : { ok: true, detail: p.witnessFile ? 'witnessed' : 'no witness' };
     },
+    // Configuration, not a probe: always ok; the detail is the policy as loaded.
+    assurance: () => ({ ok: true, detail: describeAssurance(p.config.verification.assurance) }),
     ...(feed ? { auditFeed: () => feed.health() } : {}),
   };
 }

@@ -3,6 +3,7 @@
 // key. Thresholds were set on the synthetic suite (npm run eval:liveness) and MUST be recalibrated on
 // frames from the appliance's own camera before production use.
 import { ConfigError, type SectionReader } from '../validate.js';
+import { livenessInjectionDefaults, readLivenessInjection, type InjectionSignalConfig } from './liveness-injection.js';
 import { readPassivePadSlot, type PassivePadSlotConfig } from './liveness-passive.js';
 
 export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'look-up', 'blink'] as const;
@@ -102,6 +103,8 @@ export const livenessDefaults = {
     /** Fewest frames a sequence must have. */
     minFrames: 3,
   },
+  /** Signs that a browser capture was injected by software, and what each does (liveness-injection.ts). */
+  injection: livenessInjectionDefaults,
   motion: {
     /**
      * 3D consistency from motion (src/liveness/motion-consistency.ts): the nose tip's parallax against the
@@ -120,13 +123,10 @@ export const livenessDefaults = {
    */
   passive: null as PassivePadSlotConfig | null,
   policy: {
-    /**
-     * Without a depth frame: 'refuse', or 'challenge-only' (accept on a passed active challenge alone).
-     * 'accept-risk' (never the default; supervised pilots only, where staff watch every capture) also
-     * accepts a capture with no liveness evidence at all: the audit records liveness as 'skipped', never
-     * as passed. Evidence that is sent (a depth frame, a challenge sequence) is still judged and can refuse.
+    /*
+     * Which liveness evidence suffices is verification.assurance (the tier each flow requires);
+     * the former withoutDepth key is refused at start-up with what to write there instead.
      */
-    withoutDepth: 'refuse' as 'refuse' | 'challenge-only' | 'accept-risk',
     /**
      * Depth geometry cannot catch a rigid 3D mask. 'challenge': also require the active challenge;
      * 'ir-or-challenge': an IR frame that passed the IR check suffices instead; 'none': accept the risk.
@@ -190,9 +190,10 @@ export interface LivenessConfig {
   capture: { maxDepthPixels: number; maxSequenceFrames: number };
   depth: DepthCheckSettings;
   challenge: ChallengeSettings;
+  injection: InjectionSignalConfig;
   motion: MotionSettings;
   passive: PassivePadSlotConfig | null;
-  policy: { withoutDepth: 'refuse' | 'challenge-only' | 'accept-risk'; maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
+  policy: { maskDefence: 'challenge' | 'ir-or-challenge' | 'none' };
 }
 
 function readDepth(r: SectionReader): DepthCheckSettings {
@@ -273,6 +274,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   cap.done();
   const depth = readDepth(r.section('depth'));
   const challenge = readChallenge(r.section('challenge'));
+  const injection = readLivenessInjection(r.section('injection'));
   const mot = r.section('motion');
   const motion: MotionSettings = {
     minParallax: mot.number('minParallax', { min: 0, max: 1 }),
@@ -281,11 +283,25 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   mot.done();
   const passive = readPassivePadSlot(r);
   const pol = r.section('policy');
+  refuseWithoutDepth(pol);
   const policy = {
-    withoutDepth: pol.oneOf('withoutDepth', ['refuse', 'challenge-only', 'accept-risk'] as const),
     maskDefence: pol.oneOf('maskDefence', ['challenge', 'ir-or-challenge', 'none'] as const),
   };
   pol.done();
   r.done();
-  return { capture, depth, challenge, motion, passive, policy };
+  return { capture, depth, challenge, injection, motion, passive, policy };
+}
+
+/** What each former liveness.policy.withoutDepth value is in verification.assurance.returningUser. */
+const WITHOUT_DEPTH_MIGRATION: Record<string, string> = { refuse: 'kiosk-depth', 'challenge-only': 'remote-active', 'accept-risk': 'none' };
+
+/** liveness.policy.withoutDepth was replaced by the assurance tiers: refused with what to write instead. */
+function refuseWithoutDepth(pol: SectionReader): void {
+  const old = pol.raw('withoutDepth');
+  if (old === undefined) return;
+  const tier = typeof old === 'string' ? WITHOUT_DEPTH_MIGRATION[old] : undefined;
+  const instead = tier
+    ? `verification.assurance.returningUser: "${tier}" instead (and firstTime likewise; "none" is for supervised pilots only)`
+    : 'verification.assurance.returningUser / firstTime ("kiosk-depth" for refuse, "remote-active" for challenge-only, "none" for accept-risk)';
+  throw new ConfigError(pol.key('withoutDepth'), `no such key: replaced by the assurance tiers; write ${instead}`, old);
 }

@@ -1,8 +1,9 @@
 // Configuration section "verification": the decision policy of the capture flow. The defaults object
 // is also the documentation: one comment per key. Face-engine tuning (models, detector) lives in
-// "biometrics"; what counts as good enough to say "verified" lives here, except liveness, whose one
-// policy is liveness.policy (src/config/sections/liveness.ts).
+// "biometrics"; what counts as good enough to say "verified" lives here, including the liveness tier each
+// flow requires (assurance, verification-assurance.ts); the liveness thresholds live in "liveness".
 import { ConfigError, type SectionReader } from '../validate.js';
+import { assuranceDefaults, readAssurance, type AssurancePolicy } from './verification-assurance.js';
 import { readVerificationPageConfig, verificationPageDefaults, type VerificationPageConfig } from './verification-page.js';
 
 export const verificationDefaults = {
@@ -34,6 +35,8 @@ export const verificationDefaults = {
    * IR and challenge frames, a few MB from a kiosk; the rest of maxEnvelopeBytes is for document images.
    */
   maxReturningEnvelopeBytes: 16 * 1024 * 1024,
+  /** The liveness assurance tier each flow requires, per tenant where needed (verification-assurance.ts). */
+  assurance: assuranceDefaults,
   /** Quality gates a selfie must pass before it is compared; each one is reported in the audit. */
   quality: {
     /** Smallest face size: the smaller side of the face's landmark extent, in pixels of the submitted image. */
@@ -133,6 +136,7 @@ export interface VerificationConfig {
   maxCapturesPerEnvelope: number;
   maxEnvelopeBytes: number;
   maxReturningEnvelopeBytes: number;
+  assurance: AssurancePolicy;
   quality: VerificationQualityConfig;
   lockout: VerificationLockoutConfig;
   page: VerificationPageConfig;
@@ -206,6 +210,7 @@ export function readVerificationConfig(r: SectionReader): VerificationConfig {
     maxCapturesPerEnvelope: r.number('maxCapturesPerEnvelope', { integer: true, min: 1, max: 64 }),
     maxEnvelopeBytes: r.number('maxEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
     maxReturningEnvelopeBytes: r.number('maxReturningEnvelopeBytes', { integer: true, min: 64 * 1024, max: 256 * 1024 * 1024 }),
+    assurance: readAssurance(r.section('assurance')),
     quality: readQuality(r.section('quality')),
     lockout: readLockout(r.section('lockout')),
     page: readVerificationPageConfig(r.section('page')),

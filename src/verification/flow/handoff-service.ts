@@ -109,6 +109,7 @@ export class HandoffService {
       this.#d.log('verification.handoff_refused', { handoffId, why, clientIp: origin.clientIp }, 'warn');
       return refused();
     };
+    if (!this.#d.config.enabled) throw refuse('the phone hand-off is not enabled', null);
     if (!TOKEN.test(token)) throw refuse('malformed link', null);
     const tokenSha256 = sha256(token);
     const found = repo.handoffs.byToken(tokenSha256);
@@ -213,6 +214,8 @@ export class HandoffService {
 
   /** The bound phone, its CSRF token, the hand-off in one of `states`, and the session still open (an expired one is closed and audited). */
   #requirePhone(handoffId: string, phoneSecret: unknown, csrf: unknown, states: readonly Handoff['state'][]): { handoff: Handoff; session: VerificationSession } {
+    // Switching the hand-off off also stops the links and phones already out.
+    if (!this.#d.config.enabled) throw new ProofgateError('ERR_NOT_FOUND', 'the phone hand-off is not enabled', { status: 404 });
     const { handoff } = this.phone(handoffId, phoneSecret);
     if (!sameSecret(csrf, handoff.phoneCsrf)) throw new ProofgateError('ERR_CSRF', 'missing or wrong CSRF token', { status: 403 });
     if (!states.includes(handoff.state)) {

@@ -29,6 +29,8 @@ import type { AccountLock } from '../../store/repository.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { createMetrics, type ApplianceMetrics } from '../../observability/metrics.js';
 import { livenessEvidenceOf, livenessTierOf } from '../liveness/liveness-checks.js';
+import { tierOf } from '../liveness/index.js';
+import { requiredTier } from '../../liveness/index.js';
 import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
 import { stationAttestationCheck, type StationAttestation } from '../station/station-attestation.js';
 import { kindsNeedingStation } from '../station/verify-station-envelope.js';
@@ -189,6 +191,7 @@ export class VerificationService {
       const outcome = await decideReturningUser({
         engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
         challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: repo, now: this.#now(),
+        requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'returning'),
         passivePad: this.#deps.passivePad,
         captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
         accountLock,
@@ -230,6 +233,7 @@ export class VerificationService {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
       challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: this.#deps.repo, now: this.#now(), accountLock,
+      requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'first-time'),
       passivePad: this.#deps.passivePad,
     }, session, captures);
     if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
@@ -309,7 +313,7 @@ export class VerificationService {
     this.#log('verification.decision', {
       sessionId: session.sessionId, auditSeq: record?.seq ?? null, clientRequestId: session.clientRequestId, tid: session.tid, oid: session.oid,
       flow: d.flow, outcome, ...(outcome !== d.decision ? { decided: d.decision } : {}),
-      livenessEvidence: evidence, tier, failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
+      livenessEvidence: evidence, tier, assurance: tierOf(checks), failedCheck: outcome === 'verified' ? null : failed?.name ?? null,
       clientIp: origin.clientIp, stationId: origin.station?.stationId ?? null, ...(origin.handoff ? { handoffId: origin.handoff.handoffId } : {}),
     }, outcome === 'unavailable' ? 'error' : outcome === 'denied' ? 'warn' : 'info');
   }

@@ -72,6 +72,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     countdownSeconds: config.verification.captureCountdownSeconds,
     maxImageBytes: config.server.maxImageBytes,
     liveness: config.liveness,
+    assurance: config.verification.assurance,
     challengeFrames: config.verification.challengeFrames,
     challengeFrameIntervalMs: config.verification.challengeFrameIntervalMs,
     page: config.verification.page,

@@ -80,6 +80,8 @@ export class ProgressStreams {
     const deadline = setTimeout(() => {
       try {
         send(progress());
+      } catch {
+        // A store error at the deadline ends the stream like any other; the page falls back to polling.
       } finally {
         close();
       }

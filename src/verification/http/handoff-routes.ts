@@ -112,7 +112,7 @@ export function createHandoffRouter(
     const binding = handoffs.open(param(req, 'token'), origin(req));
     const paths = phonePaths(externalPrefix(req), binding.handoff.handoffId);
     res.cookie(HANDOFF_COOKIE, binding.phoneSecret, {
-      httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https', path: paths.page,
+      httpOnly: true, sameSite: 'strict', secure: settings.publicBaseUrl.startsWith('https:'), path: paths.page,
       maxAge: Math.max(0, binding.validUntil - observe.now()),
     });
     res.setHeader('Cache-Control', 'no-store');

@@ -1,11 +1,13 @@
 // Renders the verification page for a session the OIDC authorize endpoint has just opened: the camera
-// page when the account has a profile (with the session's challenge steps when the liveness policy
-// films them), otherwise the first-time page. The language comes from Accept-Language (en by default).
+// page when the account has a profile (with the tier the flow requires for this tenant, and the session's
+// challenge steps when that tier is remote-active), otherwise the first-time page. The language comes
+// from Accept-Language (en by default).
 import type { Request, Response } from 'express';
 import { hintUpn, type VerificationSession } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
 import type { VerificationUi } from '../../oidc/verification-ui.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
+import { requiredTier as tierRequired, type AssurancePolicy } from '../../config/sections/verification-assurance.js';
 import type { VerificationPageConfig } from '../../config/sections/verification-page.js';
 import { externalPrefix } from '../../http/public-url.js';
 import { sendPage } from '../../pages/page-shell.js';
@@ -22,29 +24,18 @@ export interface CapturePageSettings {
   countdownSeconds: number;
   maxImageBytes: number;
   liveness: LivenessConfig;
+  /** The tier each flow requires (verification.assurance): the page says before the camera starts when a browser cannot meet it. */
+  assurance: AssurancePolicy;
   /** What the page films for the challenge (verification.challengeFrames / challengeFrameIntervalMs). */
   challengeFrames: number;
   challengeFrameIntervalMs: number;
   /** verification.page: the consent notice and whether the camera waits for consent. */
   page: VerificationPageConfig;
-  /**
-   * The tier this session's flow requires (verification.assurance). Without it, what the liveness policy
-   * implies for a browser: withoutDepth 'refuse' can only pass with depth, i.e. at a kiosk.
-   */
-  requiredTier?: (session: VerificationSession) => RequiredTier;
   /** Document verification is wired: the first-time page explains the kiosk steps (else: not available). */
   firstTimeAvailable?: boolean;
   /** The returning-user page offers "Use your phone" (verification.handoff.enabled). */
   handoffEnabled?: boolean;
   now?: () => number;
-}
-
-function tierImpliedByLiveness(liveness: LivenessConfig): RequiredTier {
-  switch (liveness.policy.withoutDepth) {
-    case 'refuse': return 'kiosk-depth';
-    case 'challenge-only': return 'remote-active';
-    default: return 'none';
-  }
 }
 
 /** The instruction for a step in the page's language (the catalogue), else the English instruction. */
@@ -112,9 +103,10 @@ export function capturePageModel(
 ): CapturePageModel {
   const messages = catalogueFor(language);
   const challenge = sessionChallenge(session, s.liveness.challenge);
-  const requiredTier = s.requiredTier?.(session) ?? tierImpliedByLiveness(s.liveness);
-  // A browser camera has no depth: the page films the challenge only where the policy can accept it.
-  const filmsChallenge = requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'challenge-only';
+  const requiredTier: RequiredTier = tierRequired(s.assurance, session.tid, 'returning');
+  // A browser camera has no depth: it can reach remote-active at most, so the page films the challenge
+  // where that is what the flow requires; kiosk-depth it cannot meet (the page says so), none needs nothing.
+  const filmsChallenge = requiredTier === 'remote-active';
   const steps: CaptureChallengeStep[] = challenge.steps.map((kind) => ({ kind, text: stepText(messages, kind, CHALLENGE_INSTRUCTIONS[kind]) }));
   return {
     language, messages, accountLabel, ...urls,
@@ -122,6 +114,7 @@ export function capturePageModel(
     challengeNonce: challenge.nonce, serverTime: (s.now ?? Date.now)(), expiresAt: session.expiresAt,
     requiredTier, consent: { notice: s.page.consentNotice, required: s.page.consentRequired },
     challenge: filmsChallenge ? challengeFilming(steps, s.liveness.challenge.stepMs, s.challengeFrames, s.challengeFrameIntervalMs) : null,
-    acceptsStill: requiredTier !== 'kiosk-depth' && s.liveness.policy.withoutDepth === 'accept-risk',
+    // Only a flow that requires no liveness tier (supervised pilots) can accept a still photo.
+    acceptsStill: requiredTier === 'none',
   };
 }

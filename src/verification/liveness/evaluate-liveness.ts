@@ -1,20 +1,22 @@
-// Judges the liveness evidence of a returning-user capture, after the selfie matched: depth checks on
-// the selfie's landmarks, the active-challenge sequence (each frame through the face engine, every
-// frame the selfie's person, then verifyChallenge), and the one policy (decideLiveness with
-// config.liveness.policy). Capture problems the person can fix ask for a retry; malformed evidence is
-// a typed 4xx error (nothing stored); an engine or native failure makes the decision 'unavailable'.
+// Judges the liveness evidence of a capture, after the selfie was analysed: depth checks on the selfie's
+// landmarks, the active-challenge sequence (each frame through the face engine, every frame the selfie's
+// person, then verifyChallenge with its motion-consistency report), the injection signals of the
+// sequence, and the one policy (decideLiveness: evidence that failed refuses, else the tier reached must
+// meet the tier the flow requires). Capture problems the person can fix ask for a retry; malformed
+// evidence is a typed 4xx error (nothing stored); an engine or native failure makes the decision 'unavailable'.
 import { ProofgateError } from '../../core/errors.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
 import type { CheckResult } from '../../core/domain.js';
 import {
   checkDepthLiveness, decideLiveness, verifyChallenge,
-  type ChallengeResult, type DepthLivenessReport, type LivenessVerdict, type NonceReplayGuard,
+  type AssuranceTier, type ChallengeResult, type DepthLivenessReport, type InjectionSignal, type LivenessVerdict, type MotionConsistencyReport, type NonceReplayGuard,
 } from '../../liveness/index.js';
 import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
 import type { LivenessCaptures } from './liveness-captures.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
-import { challengeCheck, combinedLivenessCheck, depthChecks, motionCheck } from './liveness-checks.js';
-import { judgePassivePad, passivePadCheck, withPassivePad, type PassivePadScorer, type SelfieFaceCrop } from './passive-pad-check.js';
+import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, tierCheck } from './liveness-checks.js';
+import { measureInjection } from './injection-evidence.js';
+import { judgePassivePad, passivePadCheck, type PassivePadScorer, type SelfieFaceCrop } from './passive-pad-check.js';
 import type { PassivePadReport } from '../../liveness/passive-pad-output.js';
 
 export interface LivenessContext {
@@ -29,6 +31,8 @@ export interface LivenessContext {
   challenge: SessionChallenge;
   now: number;
   replayGuard: NonceReplayGuard;
+  /** The tier this flow requires for this tenant (verification.assurance). */
+  requiredTier: AssuranceTier;
   /** The passive presentation-attack model (liveness.passive); null or absent: not configured. */
   passivePad?: PassivePadScorer | null;
 }
@@ -113,6 +117,8 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
   }
 
   let challenge: ChallengeResult | undefined;
+  let motion: MotionConsistencyReport | undefined;
+  let injection: InjectionSignal[] = [];
   let challengeFrames: Extract<LivenessOutcome, { kind: 'judged' }>['challengeFrames'] = null;
   const extra: CheckResult[] = [];
   if (captures.challengeFrames.length > 0) {
@@ -133,6 +139,11 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     challenge = same.outcome !== 'pass' ? { ...result, passed: false, reason: same.reason ?? "not the selfie's person" }
       : result.passed && motionFailed ? { ...result, passed: false, reason: `motion: ${result.motion!.reason}` } : result;
     challengeFrames = { analyses, samePerson: same.outcome === 'pass' };
+    motion = result.motion;
+    const measured = await measureInjectionSafely(captures, ctx);
+    if (measured.kind !== 'measured') return measured;
+    injection = measured.signals;
+    extra.push(...injectionChecks(injection));
   }
 
   let passive: PassivePadReport;
@@ -144,6 +155,26 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
   // Not configured: no check in the audit (the outcome's `passive` and /health say so).
   if (passive.outcome !== 'not-configured') extra.push(passivePadCheck(passive));
 
-  const verdict = withPassivePad(decideLiveness({ depth, challenge }, ctx.config.policy), passive);
-  return { kind: 'judged', verdict, checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge)], challengeFrames, passive };
+  // A configured passive model is evidence: its pass is part of remote-active, its fail refuses.
+  const passiveEvidence = passive.outcome === 'not-configured' ? {} : { passive: { outcome: passive.outcome } };
+  const verdict = decideLiveness({ depth, challenge, ...(motion ? { motion } : {}), ...passiveEvidence, injection }, ctx.config.policy, ctx.requiredTier);
+  return {
+    kind: 'judged', verdict, challengeFrames, passive,
+    checks: [...(depth ? depthChecks(depth) : []), ...extra, combinedLivenessCheck(verdict, depth, challenge), tierCheck(verdict)],
+  };
+}
+
+type InjectionOutcome = { kind: 'measured'; signals: InjectionSignal[] } | Exclude<LivenessOutcome, { kind: 'judged' }>;
+
+/** The injection signals; a frame the thumbnailer cannot decode asks for a retry, a native failure is 'unavailable'. */
+async function measureInjectionSafely(captures: LivenessCaptures, ctx: LivenessContext): Promise<InjectionOutcome> {
+  try {
+    return { kind: 'measured', signals: await measureInjection(captures.selfie, captures.challengeFrames, ctx.config.injection) };
+  } catch (e) {
+    if (errorCode(e) === 'ERR_BUSY') throw e;
+    if (IMAGE_ERRORS.has(errorCode(e))) {
+      return { kind: 'retry', advice: 'The camera pictures could not be read. Try again.', checks: [{ name: 'liveness-injection-frames', score: null, threshold: null, outcome: 'fail', reason: `${errorCode(e)}: ${(e as Error).message}` }] };
+    }
+    return unavailable('liveness-injection-frames', e);
+  }
 }

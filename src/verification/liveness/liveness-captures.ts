@@ -1,7 +1,9 @@
 // Reads the liveness evidence out of a capture request, before anything is analysed or stored:
 //  - 'depth' (16-bit greyscale PNG aligned to the selfie) with meta {intrinsics {fx,fy,cx,cy},
 //    depthUnitMm, capturedAt, nonce}, and optionally 'ir' (8/16-bit greyscale PNG, same size, no meta);
-//  - 'challenge-frame's (JPEG/PNG/WebP), each with meta {capturedAt, nonce}, in capture order.
+//  - 'challenge-frame's (JPEG/PNG/WebP), each with meta {capturedAt, nonce}, in capture order;
+//  - the selfie's meta {cameraLabel?, capturedAt?}: the camera's label as the browser reports it (for the
+//    virtual-camera injection signal; the client's word, at most 200 characters) and when it was taken.
 // Malformed evidence is refused here with the liveness module's typed 4xx errors (its own validation
 // of the PNG headers, sizes, intrinsics and nonce format), so a bad request stores nothing.
 import { ProofgateError, type ErrorCode } from '../../core/errors.js';
@@ -16,7 +18,19 @@ export interface ChallengeFrameCapture {
   capturedAt: number;
 }
 
+/** The selfie and what the page said about its camera (both null when it said nothing: a kiosk, an upload). */
+export interface SelfieCameraMeta {
+  bytes: Buffer;
+  cameraLabel: string | null;
+  capturedAt: number | null;
+}
+
+/** Longest camera label accepted: labels are device names, tens of characters. */
+export const MAX_CAMERA_LABEL_CHARS = 200;
+
 export interface LivenessCaptures {
+  /** The selfie's camera meta (for the injection signals). */
+  selfie: SelfieCameraMeta;
   /** The RGB-D capture (the selfie as its colour frame), or null when no depth frame was sent. */
   depth: RgbdCapture | null;
   /** The active-challenge sequence in the order sent; empty when none was sent. */
@@ -85,8 +99,20 @@ function readChallengeFrames(captures: readonly Capture[], config: LivenessConfi
   });
 }
 
+function readSelfieMeta(selfie: Capture): SelfieCameraMeta {
+  const meta = metaKeys(selfie, 'selfie', ['cameraLabel', 'capturedAt']);
+  const { cameraLabel, capturedAt } = meta;
+  if (cameraLabel !== undefined && (typeof cameraLabel !== 'string' || cameraLabel.length > MAX_CAMERA_LABEL_CHARS)) {
+    throw badRequest('ERR_BAD_REQUEST', `selfie.meta.cameraLabel must be a string of at most ${MAX_CAMERA_LABEL_CHARS} characters`);
+  }
+  if (capturedAt !== undefined && (typeof capturedAt !== 'number' || !Number.isFinite(capturedAt))) {
+    throw badRequest('ERR_BAD_REQUEST', 'selfie.meta.capturedAt must be milliseconds since the epoch');
+  }
+  return { bytes: selfie.bytes, cameraLabel: (cameraLabel as string | undefined) ?? null, capturedAt: (capturedAt as number | undefined) ?? null };
+}
+
 export function readLivenessCaptures(
   captures: readonly Capture[], selfie: Capture, session: SessionChallenge, now: number, config: LivenessConfig,
 ): LivenessCaptures {
-  return { depth: readDepth(captures, selfie, session, now, config), challengeFrames: readChallengeFrames(captures, config) };
+  return { selfie: readSelfieMeta(selfie), depth: readDepth(captures, selfie, session, now, config), challengeFrames: readChallengeFrames(captures, config) };
 }

@@ -1,11 +1,13 @@
 // Liveness in the audit record: every depth check as its own CheckResult (liveness-depth-*), the
-// active challenge (liveness-challenge, and liveness-challenge-same-person), and one combined
-// 'liveness' check whose reason names the evidence used (depth, depth+IR, challenge, none) and the
-// policy verdict. 'liveness' is 'pass' only when decideLiveness accepted real evidence; accepted without
-// evidence (withoutDepth 'accept-risk') it is 'skipped'; otherwise 'fail'.
+// active challenge (liveness-challenge, and liveness-challenge-same-person), the motion consistency
+// (liveness-motion-parallax), each injection signal (liveness-injection-*), one combined 'liveness'
+// check whose reason names the evidence used (depth, depth+IR, challenge, none) and the policy verdict,
+// and 'liveness-tier': the assurance tier reached against the tier required. 'liveness' is 'pass' only
+// when decideLiveness accepted real evidence; accepted at a required tier of none with no evidence
+// (supervised pilots) it is 'skipped'; otherwise 'fail'.
 import type { CheckResult } from '../../core/domain.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
-import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict, MotionConsistencyReport } from '../../liveness/index.js';
+import { tierRank, type ChallengeResult, type DepthCheckResult, type DepthLivenessReport, type InjectionSignal, type LivenessVerdict, type MotionConsistencyReport } from '../../liveness/index.js';
 import type { LivenessTier } from '../../observability/metrics.js';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -90,24 +92,56 @@ const VERDICT_WORDS: Record<LivenessVerdict['reason'], string> = {
   'depth-and-challenge': 'depth geometry and the active challenge passed',
   'depth-and-ir': 'depth geometry and the IR check passed (mask defence: IR)',
   'depth-only-mask-risk-accepted': 'depth geometry passed; a rigid 3D mask is not ruled out (liveness.policy.maskDefence none)',
-  'challenge-only': 'the active challenge passed without depth (liveness.policy.withoutDepth challenge-only): prints and screens are not ruled out by depth',
-  'no-evidence-risk-accepted': 'no liveness evidence was checked; accepted without liveness by liveness.policy.withoutDepth accept-risk (supervised pilots only)',
+  'remote-active': 'the active challenge and the motion consistency passed and no injection signal refused: a browser, no depth',
+  'no-evidence-risk-accepted': 'no liveness tier was reached; accepted because verification.assurance requires none for this flow (supervised pilots only)',
   'depth-failed': 'the depth checks failed',
-  'challenge-required': 'the policy requires a passed active challenge and none was sent',
   'challenge-failed': 'the active challenge failed',
-  'depth-required': 'liveness requires a depth camera (liveness.policy.withoutDepth refuse) and no depth frame was sent',
+  'motion-failed': 'the motion did not show a 3D head (motion consistency failed)',
   'passive-failed': 'the passive presentation-attack model (liveness.passive) did not score the selfie live',
+  'injection-refused': 'an injection signal set to refuse was raised',
+  'tier-too-low': 'the evidence did not reach the assurance tier this flow requires',
 };
 
 export function combinedLivenessCheck(verdict: LivenessVerdict, depth: DepthLivenessReport | undefined, challenge: ChallengeResult | undefined): CheckResult {
   const evidence = evidenceKind(depth, challenge);
   const outcome = !verdict.accepted ? 'fail' : verdict.reason === 'no-evidence-risk-accepted' ? 'skipped' : 'pass';
+  // The gap is said when it decided: why the evidence reached no higher tier.
   // Depth geometry never rules out a rigid 3D mask (a worn mask follows a head turn too): always said.
   const risks = depth ? `; residual risk: ${depth.residualRisks.join(', ')}` : '';
   return {
     name: 'liveness', score: depth ? depth.score : null, threshold: depth ? 0.5 : null, outcome,
-    reason: `evidence: ${evidence}; verdict: ${verdict.reason} (${VERDICT_WORDS[verdict.reason]})${risks}`,
+    reason: `evidence: ${evidence}; verdict: ${verdict.reason} (${VERDICT_WORDS[verdict.reason]})${verdict.reason === 'tier-too-low' && verdict.short ? `: ${verdict.short}` : ''}${risks}`,
   };
+}
+
+/** 'liveness-tier': the tier reached (score, as its rank 0 none, 1 remote-active, 2 kiosk-depth) against the tier required (threshold). */
+export function tierCheck(verdict: LivenessVerdict): CheckResult {
+  const met = tierRank(verdict.tier) >= tierRank(verdict.required);
+  return {
+    name: 'liveness-tier', score: tierRank(verdict.tier), threshold: tierRank(verdict.required),
+    outcome: !verdict.accepted ? 'fail' : verdict.tier === 'none' ? 'skipped' : 'pass',
+    reason: `tier reached: ${verdict.tier}; tier required: ${verdict.required}${met ? '' : ` (not met${verdict.short ? `: ${verdict.short}` : ''})`}`,
+  };
+}
+
+/** The tier reached and required, read back from a decision's checks (null when liveness was not judged). */
+export function tierOf(checks: readonly CheckResult[]): { reached: string; required: string } | null {
+  const c = checks.find((x) => x.name === 'liveness-tier');
+  const m = c?.reason ? /^tier reached: ([a-z-]+); tier required: ([a-z-]+)/.exec(c.reason) : null;
+  return m ? { reached: m[1], required: m[2] } : null;
+}
+
+/**
+ * 'liveness-injection-<signal>': a raised signal set to refuse fails; one set to record is 'skipped' (in the
+ * audit, not a gate); a signal with nothing to measure is 'skipped' too.
+ */
+export function injectionChecks(signals: readonly InjectionSignal[]): CheckResult[] {
+  return signals.map((s) => {
+    const raised = s.outcome === 'fail';
+    const outcome = s.outcome === 'pass' ? 'pass' : raised && s.action === 'refuse' ? 'fail' : 'skipped';
+    const note = raised && s.action === 'record' ? ' (recorded only: liveness.injection action record)' : s.outcome === 'not-computed' ? ' (not measured)' : '';
+    return { name: `liveness-injection-${s.name}`, score: s.value, threshold: s.threshold, outcome, reason: `${s.reason}${note}` };
+  });
 }
 
 /** The evidence a decision's checks name (the combined 'liveness' check's "evidence: …"); 'none' when liveness was not judged. */

@@ -6,7 +6,6 @@
 // remote-active requires its pass.
 import type { CheckResult } from '../../core/domain.js';
 import { ProofgateError } from '../../core/errors.js';
-import type { LivenessVerdict } from '../../liveness/index.js';
 import type { PassivePadFaceBox } from '../../liveness/passive-pad-model.js';
 import { PASSIVE_PAD_NOT_CONFIGURED, type PassivePadReport } from '../../liveness/passive-pad-output.js';
 
@@ -32,9 +31,4 @@ export async function judgePassivePad(scorer: PassivePadScorer | null | undefine
 export function passivePadCheck(report: PassivePadReport): CheckResult {
   const outcome = report.outcome === 'not-configured' ? 'skipped' : report.outcome;
   return { name: 'liveness-passive-pad', score: report.value, threshold: report.threshold, outcome, ...(report.reason === null ? {} : { reason: report.reason }) };
-}
-
-/** A selfie the configured model does not score live refuses liveness (an accepted verdict becomes 'passive-failed'). */
-export function withPassivePad(verdict: LivenessVerdict, report: PassivePadReport): LivenessVerdict {
-  return verdict.accepted && report.outcome === 'fail' ? { accepted: false, reason: 'passive-failed' } : verdict;
 }

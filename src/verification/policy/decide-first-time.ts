@@ -140,7 +140,7 @@ export async function decideFirstTime(ctx: FirstTimeContext, session: Verificati
 
   const liveness = await evaluateLiveness({
     engine: ctx.engine, config: ctx.liveness, template: selfie.face.embedding, matchMaxDistance: ctx.policy.matchMaxDistance,
-    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard, passivePad: ctx.passivePad,
+    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard, requiredTier: ctx.requiredTier, passivePad: ctx.passivePad,
   }, input.liveness, selfie.face.landmarks468, { image: input.selfie.bytes, box: selfie.face.box });
   if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, ...liveness.checks], advice: liveness.advice };
   if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, ...liveness.checks], enrolment: null };

@@ -9,7 +9,7 @@ import type { BiometricProfile, CheckResult, Decision } from '../../core/domain.
 import type { LivenessVerdict } from '../../liveness/index.js';
 import type { Capture, CaptureKind } from '../capture/capture.js';
 import { checkFaceCount, checkSelfieQuality, qualityAdvice } from './check-selfie-quality.js';
-import { evaluateLiveness, readLivenessCaptures, refusedBeforeJudgingCheck, refusedWhateverTheEvidence } from '../liveness/index.js';
+import { evaluateLiveness, readLivenessCaptures, refusedBeforeJudgingChecks, refusedWhateverTheEvidence } from '../liveness/index.js';
 import { enrolledEmbedding, enrolmentTemplate } from './profile-template.js';
 import { challengeFaceFrames, weightedFaceMatch, type FaceFrame } from './combine-frames.js';
 import type { DecisionContext } from './decision-context.js';
@@ -79,10 +79,10 @@ export async function decideReturningUser(
       reason: `the selfie (sha256 ${selfieSha256}) was already sent in an earlier verification of this account`,
     }] };
   }
-  // Known before comparing (e.g. no depth frame under withoutDepth 'refuse'): refused before the face is
-  // even analysed, so the owner's face and a stranger's get the same answer at the same cost.
-  const refused = refusedWhateverTheEvidence(livenessCaptures, ctx.liveness.policy);
-  if (refused) return { kind: 'decided', decision: 'denied', checks: [refusedBeforeJudgingCheck(refused, livenessCaptures)], liveness: refused };
+  // Known before comparing (e.g. no challenge sequence where remote-active is required): refused before the
+  // face is even analysed, so the owner's face and a stranger's get the same answer at the same cost.
+  const refused = refusedWhateverTheEvidence(livenessCaptures, ctx.liveness.policy, ctx.requiredTier);
+  if (refused) return { kind: 'decided', decision: 'denied', checks: refusedBeforeJudgingChecks(refused, livenessCaptures), liveness: refused };
 
   let analysis;
   try {
@@ -120,7 +120,7 @@ export async function decideReturningUser(
   // Every challenge frame must be the selfie's person (one person throughout the capture).
   const liveness = await evaluateLiveness({
     engine, config: ctx.liveness, template: analysis.face.embedding, matchMaxDistance: threshold,
-    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard, passivePad: ctx.passivePad,
+    challenge: ctx.challenge, now: ctx.now, replayGuard: ctx.replayGuard, requiredTier: ctx.requiredTier, passivePad: ctx.passivePad,
   }, livenessCaptures, analysis.face.landmarks468, { image: selfie.bytes, box: analysis.face.box });
   if (liveness.kind === 'retry') return { kind: 'retry', checks: [...checks, selfieMatch.check, ...liveness.checks], advice: liveness.advice };
   if (liveness.kind === 'unavailable') return { kind: 'decided', decision: 'unavailable', checks: [...checks, selfieMatch.check, ...liveness.checks] };

@@ -2,7 +2,7 @@
 // and liveness configuration, the session's challenge, the nonce replay guard and the time.
 import type { VerificationPolicy } from '../../config/sections/verification.js';
 import type { LivenessConfig } from '../../config/sections/liveness.js';
-import type { NonceReplayGuard } from '../../liveness/index.js';
+import type { AssuranceTier, NonceReplayGuard } from '../../liveness/index.js';
 import type { FaceAnalyzer } from '../capture/ports.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
 import type { AccountLock } from '../../store/repository.js';
@@ -17,6 +17,8 @@ export interface DecisionContext {
   /** Consumes challenge nonces (Repository.rememberOnce). */
   replayGuard: NonceReplayGuard;
   now: number;
+  /** The liveness tier this flow requires for the session's tenant (verification.assurance, requiredTier()). */
+  requiredTier: AssuranceTier;
   /** The passive presentation-attack model (liveness.passive); null or absent: not configured. */
   passivePad?: PassivePadScorer | null;
   /**
