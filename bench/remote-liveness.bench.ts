@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { buildConfig } from '../src/config/index.js';
 import { verificationPolicy } from '../src/config/sections/verification.js';
+import { requiredTier } from '../src/config/sections/verification-assurance.js';
 import type { NonceReplayGuard } from '../src/liveness/index.js';
 import type { BiometricProfile } from '../src/core/domain.js';
 import type { Capture } from '../src/verification/capture/capture.js';
@@ -27,9 +28,11 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
 
-// The remote-active path: the challenge with motion consistency, no depth; head motions only (the
-// generator's eyelids do not make a blink the face engine sees closed).
-const config = buildConfig({ liveness: { policy: { withoutDepth: 'challenge-only' }, challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 } } });
+// The shipped default (verification.assurance: remote-active for a returning user: the challenge with
+// motion consistency and the injection signals, no depth); head motions only (the generator's eyelids
+// do not make a blink the face engine sees closed).
+const config = buildConfig({ liveness: { challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 } } });
+const required = requiredTier(config.verification.assurance, 'bench-tid', 'returning');
 const steps = ['turn-left', 'look-up'] as const;
 const frameCount = config.verification.challengeFrames;
 const stepMs = config.liveness.challenge.stepMs;
@@ -72,7 +75,7 @@ async function decide(input: { selfie: Buffer; frames: Buffer[] }) {
   ];
   const ctx: ReturningUserContext = {
     engine, policy: verificationPolicy(config), liveness: config.liveness, challenge: { steps: [...steps], nonce },
-    replayGuard, now, captureHistory: { usedInEarlierSession: () => false },
+    replayGuard, now, requiredTier: required, captureHistory: { usedInEarlierSession: () => false },
   };
   return decideReturningUser(ctx, profile, captures);
 }
@@ -106,7 +109,7 @@ engine.close();
 
 const peerMedian = median(peer.samples);
 console.log(`# bench:remote-liveness: selfie + ${frameCount} challenge frames (640x480 JPEG, ${steps.join(' then ')}, ${stepMs} ms a step), ${rounds} rounds each after 2 warm-up, one at a time\n`);
-console.log(`decisions: live ${outcomes.live}; print ${outcomes.print}\n`);
+console.log(`required tier ${required}; decisions: live ${outcomes.live}; print ${outcomes.print}\n`);
 console.log('| path | n | p50 ms | p99 ms | p50 ratio to peer |');
 console.log('|---|---:|---:|---:|---:|');
 for (const r of [live, print, peer]) {

@@ -38,11 +38,8 @@ t.teardown(async () => {
 
 // A rendered blink does not pass the blink step (the generator's eyelids are not a face engine's
 // closed eye), so the sessions draw their two steps from the head motions only.
-const LIVENESS = {
-  challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 },
-  // Returning users on a browser: the active challenge with motion consistency, no depth.
-  policy: { withoutDepth: 'challenge-only' },
-};
+// Everything else is the shipped default: verification.assurance requires remote-active of a returning user.
+const LIVENESS = { challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 } };
 
 // The clip starts when the page opens the camera. The page takes the selfie once the picture has held
 // steady for ~600 ms (sampled every 100 ms, after the video starts playing) and films the steps right
@@ -128,7 +125,10 @@ t.test('a live head performing the session\'s two steps verifies: id_token at En
   t.match(check(app, 'liveness-challenge-same-person'), { outcome: 'pass' });
   const parallax = check(app, 'liveness-motion-parallax');
   t.match(parallax, { outcome: 'pass' }, 'the landmarks moved like a 3D head');
-  t.match(check(app, 'liveness'), { outcome: 'pass', reason: /^evidence: challenge; / });
+  t.match(check(app, 'liveness'), { outcome: 'pass', reason: /^evidence: challenge; verdict: remote-active / });
+  t.match(check(app, 'liveness-tier'), { outcome: 'pass', reason: /^tier reached: remote-active; tier required: remote-active/ }, 'the audit records the tier: remote-active, as the default policy requires');
+  const injection = audit.checks.filter((c) => c.name.startsWith('liveness-injection-'));
+  t.ok(injection.length > 0 && injection.every((c) => c.outcome !== 'fail'), `injection signals measured, none refused (${injection.map((c) => `${c.name} ${c.outcome}`).join(', ')})`);
   t.same(consoleErrors, [], 'no console errors (CSP included)');
 
   if (check(app, 'liveness-challenge')?.outcome !== 'pass') t.comment(`liveness-challenge: ${check(app, 'liveness-challenge')?.reason}`);
@@ -151,7 +151,8 @@ t.test('a moved print performing the same kind of steps is denied: access_denied
   const parallax = check(app, 'liveness-motion-parallax');
   const failing = [challenge, parallax].filter((c) => c?.outcome === 'fail').map((c) => c!.name);
   t.ok(failing.length > 0, `the audit names the failing check(s): ${failing.join(', ') || 'none'}`);
-  t.match(check(app, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: challenge-failed/ });
+  t.match(check(app, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: (challenge|motion)-failed / });
+  t.match(check(app, 'liveness-tier'), { outcome: 'fail', reason: /^tier reached: none; tier required: remote-active/ }, 'the print reached no tier');
   t.comment(`steps ${steps.join(' then ')}; liveness-challenge ${challenge?.outcome} (${challenge?.score}/${challenge?.threshold}); `
     + `liveness-motion-parallax ${parallax?.outcome ?? 'absent'} (${parallax?.score} vs ${parallax?.threshold}): ${parallax?.reason?.split(';')[0]}`);
 });
