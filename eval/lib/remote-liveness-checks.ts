@@ -28,8 +28,11 @@ export interface SequenceCheck {
 /** measureMotionConsistency's report. */
 export type MotionReport = MotionConsistencyReport;
 
-/** The motion check as the server runs it, bound to its settings. */
-export type MotionCheck = (views: LandmarkView[]) => MotionReport;
+/**
+ * The motion check as the server runs it, bound to its settings: the landmarks of the frames with a face
+ * and those frames' bytes as captured (the server tracks their texture), same order.
+ */
+export type MotionCheck = (views: LandmarkView[], frames: Buffer[]) => MotionReport | Promise<MotionReport>;
 
 export const CHECK_NAMES = ['frames', 'motion-parallax', 'identical-frames', 'passive-pad'] as const;
 
@@ -51,17 +54,19 @@ export function framesCheck(frames: readonly FrameAnalysis[]): SequenceCheck {
  * Runs the motion check on the frames that have a face (even when another frame has none, so the
  * geometry is measured on every sequence; the frames check refuses such a sequence anyway).
  */
-export function motionCheck(frames: readonly FrameAnalysis[], measure: MotionCheck): SequenceCheck {
+export async function motionCheck(frames: readonly FrameAnalysis[], measure: MotionCheck, frameBytes: readonly Buffer[] = []): Promise<SequenceCheck> {
   const withFace = frames.filter((f) => f.landmarks);
+  const bytesWithFace = frames.flatMap((f, i) => (f.landmarks && frameBytes[i] ? [frameBytes[i]] : []));
   const base = { name: 'motion-parallax', value: null, threshold: null, refuses: true };
   if (frames.length === 1) return { ...base, outcome: 'not-computed', reason: 'a still (one frame) cannot show motion' };
   if (withFace.length < 2) return { ...base, outcome: 'not-computed', reason: `${withFace.length} of ${frames.length} frames show a face: no motion to measure` };
   try {
     const views = withFace.map((f) => validateLandmarks(f.landmarks!, f.width, f.height));
-    const r = measure(views);
+    const r = await measure(views, bytesWithFace);
+    const method = r.method === 'texture' ? { landmarkValue: r.landmarkValue ?? null } : {};
     return {
       name: 'motion-parallax', value: r.value, threshold: r.threshold, outcome: r.outcome, reason: r.reason,
-      refuses: r.outcome !== 'pass', detail: { motionDeg: r.motion, framesUsed: withFace.length, perFrame: r.perFrame },
+      refuses: r.outcome !== 'pass', detail: { motionDeg: r.motion, framesUsed: withFace.length, perFrame: r.perFrame, ...method },
     };
   } catch (error) {
     return { ...base, outcome: 'not-computed', reason: `refused with an error: ${(error as Error).message}` };
@@ -103,8 +108,8 @@ export interface SequenceVerdict {
   readonly refusedBy: string[];
 }
 
-export function judgeSequence(frames: readonly FrameAnalysis[], measure: MotionCheck): SequenceVerdict {
-  const checks = [framesCheck(frames), motionCheck(frames, measure), identicalFramesCheck(frames), passivePadCheck()];
+export async function judgeSequence(frames: readonly FrameAnalysis[], measure: MotionCheck, frameBytes: readonly Buffer[] = []): Promise<SequenceVerdict> {
+  const checks = [framesCheck(frames), await motionCheck(frames, measure, frameBytes), identicalFramesCheck(frames), passivePadCheck()];
   const refusedBy = checks.filter((c) => c.refuses).map((c) => c.name);
   return { checks, accepted: refusedBy.length === 0, refusedBy };
 }

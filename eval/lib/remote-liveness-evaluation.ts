@@ -1,5 +1,6 @@
 // The harness of `npm run eval:remote-liveness`: every sequence of a data folder through the real face
 // engine frame by frame, then through the server's browser-liveness checks (remote-liveness-checks.ts).
+import { readFileSync } from 'node:fs';
 import type { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { judgeSequence, type MotionCheck } from './remote-liveness-checks.js';
 import type { SequenceOutcome } from './remote-liveness-metrics.js';
@@ -21,7 +22,8 @@ export async function evaluateSequences(
   const out: EvaluatedSequence[] = [];
   for (const s of sequences) {
     const frames = await analyseSequenceFrames(engine, s.frames, s.framePaths);
-    const verdict = judgeSequence(frames, measure);
+    // The frames' bytes again for the motion check, which tracks their texture as the server does.
+    const verdict = await judgeSequence(frames, measure, s.framePaths.map((file) => readFileSync(file)));
     const evaluated: EvaluatedSequence = {
       sequence: s.sequence, label: s.label, species: s.species, source: s.source, note: s.note, frameCount: frames.length,
       checks: verdict.checks, accepted: verdict.accepted, refusedBy: verdict.refusedBy,

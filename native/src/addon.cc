@@ -23,6 +23,7 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"passivePadLoad", PassivePadLoad},
       {"passivePadScore", PassivePadScore},
       {"passivePadClose", PassivePadClose},
+      {"livenessTrackTexture", LivenessTrackTexture},
   };
   for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;

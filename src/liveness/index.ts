@@ -12,6 +12,7 @@ export type { DepthLivenessReport, ResidualRisk } from './decide-depth-liveness.
 export type { DepthCheckResult, DepthCheckName } from './native-depth-checks.js';
 export { pickChallenge, pickChallengeSteps, verifyChallenge, type ChallengeFrame, type ChallengeResult, type NonceReplayGuard, type ChallengeKind } from './challenge.js';
 export { measureMotionConsistency, type MotionConsistencyReport } from './motion-consistency.js';
+export { measureTextureParallax } from './texture-parallax.js';
 export { decideLiveness, type LivenessEvidence, type LivenessVerdict, type LivenessAccepted, type LivenessRefused } from './policy.js';
 export { ASSURANCE_TIERS, meetsTier, requiredTier, tierRank, tierReached, type AssuranceTier, type AssurancePolicy, type JudgedOutcome, type TierEvidence } from './assurance-tier.js';
 export { measureInjectionSignals, refusingSignals, normaliseCameraLabel, type InjectionEvidence, type InjectionFrame, type InjectionSignal, type InjectionSignalName } from './injection-signals.js';

@@ -20,7 +20,7 @@ const report = (over: Partial<MotionReport>): MotionReport => ({ name: 'motion-p
 t.test('checks: a still is not computable for motion (refused) and raises no injection signal', async (t) => {
   let calls = 0;
   const measure = () => { calls++; return report({}); };
-  const still = judgeSequence([frame('a')], measure);
+  const still = await judgeSequence([frame('a')], measure);
   const motion = still.checks.find((c) => c.name === 'motion-parallax')!;
   t.equal(motion.outcome, 'not-computed');
   t.equal(motion.reason, 'a still (one frame) cannot show motion');
@@ -32,7 +32,7 @@ t.test('checks: a still is not computable for motion (refused) and raises no inj
   t.equal(calls, 0, 'the motion check never sees a still');
   t.equal(still.checks.find((c) => c.name === 'passive-pad')!.outcome, 'not-configured');
 
-  const live = judgeSequence([frame('a'), frame('b'), frame('c')], measure);
+  const live = await judgeSequence([frame('a'), frame('b'), frame('c')], measure);
   t.ok(live.accepted, 'three distinct one-face frames with a passing motion check are accepted');
   t.equal(calls, 1);
   t.same(live.checks.find((c) => c.name === 'motion-parallax')!.detail, { motionDeg: 12, framesUsed: 3, perFrame: [0.05] });
@@ -47,11 +47,11 @@ t.test('checks: each refusal is named', async (t) => {
   });
   t.match(identicalFramesCheck([frame('a'), frame('b')]), { outcome: 'pass', refuses: false, value: 0 });
   const measure = () => report({ value: 0.01, outcome: 'fail', reason: 'flat' });
-  t.match(motionCheck([frame('a'), frame('b', 0), frame('c')], measure), { outcome: 'fail', refuses: true, value: 0.01, detail: { framesUsed: 2 } }, 'measured on the frames with a face');
-  t.match(motionCheck([frame('a'), frame('b', 0)], measure), { outcome: 'not-computed', refuses: true, reason: '1 of 2 frames show a face: no motion to measure' });
-  t.match(motionCheck([frame('a'), frame('b')], () => report({ value: 0.02, outcome: 'not-computed', reason: 'too little motion' })),
+  t.match(await motionCheck([frame('a'), frame('b', 0), frame('c')], measure), { outcome: 'fail', refuses: true, value: 0.01, detail: { framesUsed: 2 } }, 'measured on the frames with a face');
+  t.match(await motionCheck([frame('a'), frame('b', 0)], measure), { outcome: 'not-computed', refuses: true, reason: '1 of 2 frames show a face: no motion to measure' });
+  t.match(await motionCheck([frame('a'), frame('b')], () => report({ value: 0.02, outcome: 'not-computed', reason: 'too little motion' })),
     { outcome: 'not-computed', refuses: true, value: 0.02 }, 'too little motion refuses');
-  t.match(motionCheck([frame('a'), frame('b')], () => { throw new Error('bad landmarks'); }),
+  t.match(await motionCheck([frame('a'), frame('b')], () => { throw new Error('bad landmarks'); }),
     { outcome: 'not-computed', refuses: true, reason: 'refused with an error: bad landmarks' }, 'an error in the check refuses, the run goes on');
 });
 

@@ -8,6 +8,7 @@ import { generateSyntheticCapture } from '../../eval/synth/generate-capture.js';
 import type { CaptureLabel } from '../../eval/synth/species.js';
 import type { ChallengeKind } from '../../src/liveness/index.js';
 import { decodeJpeg, encodeJpeg } from './face-images.js';
+import { texturedChallengeFrames } from './challenge-frames.js';
 
 export interface DepthEvidence {
   landmarks: Float32Array;
@@ -58,12 +59,14 @@ export function challengeLandmarks(motion: ChallengeKind | 'still' | readonly (C
 // Rendering a frame takes ~0.4 s; tests ask for the same frames again and again (and a test that spends
 // more than the server's 5 s keep-alive between two requests races the server closing the connection).
 const rendered = new Map<string, Float32Array>();
+// One scene seed for every frame: the head stays where it is and only turns (as in front of a webcam);
+// the server tracks the frames' texture, which cannot follow a head that jumps across the frame.
 function frameLandmarks(i: number, yaw: number, pitch: number, closure: number): Float32Array {
-  const key = `${i}:${yaw}:${pitch}:${closure}`;
+  const key = `${yaw}:${pitch}:${closure}`;
   let landmarks = rendered.get(key);
   if (!landmarks) {
     landmarks = generateSyntheticCapture({
-      seed: `verification-challenge-${i}`, subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: pitch, eyeClosure: closure,
+      seed: 'verification-challenge', subjectSeed: 'verification-challenge-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: pitch, eyeClosure: closure,
       distanceMm: [550, 550], maxYawDeg: 6, landmarkJitterPx: 0.3,
     }).landmarks;
     rendered.set(key, landmarks);
@@ -109,12 +112,14 @@ export function movingFrames(frame: Buffer, count: number): Buffer[] {
 const TIMER_DRIFT = [0, 3, -2, 4, -1, 2, -3, 1, 5, -2, 0, 2];
 
 /**
- * Envelope items for challenge frames filmed by a camera: moving pictures of `frame` (movingFrames) stamped
- * every ~stepMs with a page timer's drift. The scripted analyzer supplies the motion's landmarks.
+ * Envelope items for challenge frames filmed by a camera, stamped every ~stepMs with a page timer's drift:
+ * one JPEG per frame (texturedChallengeFrames: pixels that move as the scripted landmarks do, which the
+ * server's texture tracking needs to see a 3D head), or one picture slid across the frame (movingFrames:
+ * no two frames identical, but its tracked texture moves like a picture, so it shows no parallax).
  */
-export function challengeItems(frame: Buffer, count: number, nonce: string, start: number, stepMs = 200): object[] {
-  const frames = movingFrames(frame, count);
-  return frames.map((bytes, i) => ({
+export function challengeItems(frames: Buffer | readonly Buffer[], count: number, nonce: string, start: number, stepMs = 200): object[] {
+  const pictures = Buffer.isBuffer(frames) ? movingFrames(frames, count) : frames;
+  return Array.from({ length: count }, (_, i) => pictures[i % pictures.length]).map((bytes, i) => ({
     kind: 'challenge-frame', mediaType: 'image/jpeg', data: bytes.toString('base64'),
     meta: { capturedAt: start + i * stepMs + (i === 0 ? 0 : TIMER_DRIFT[i % TIMER_DRIFT.length]), nonce },
   }));
@@ -125,4 +130,18 @@ export function stillChallengeItems(frame: Buffer, count: number, nonce: string,
   return Array.from({ length: count }, (_, i) => ({
     kind: 'challenge-frame', mediaType: 'image/jpeg', data: frame.toString('base64'), meta: { capturedAt: start + i * stepMs, nonce },
   }));
+}
+
+/**
+ * liveness.motion for app tests about the capture API rather than the parallax: challengeFrames' texture
+ * follows the scripted landmarks, but its piecewise-affine warp loses the tracks past ~20 degrees of some
+ * turns, so a session's random steps do not always clear the default tracked-parallax bound. Bound 0: the
+ * texture must still be tracked and the head still move (test/liveness/texture-parallax.test.ts and the
+ * capture API's picture test judge the default bound).
+ */
+export const API_TEST_MOTION = { tracking: { minParallax: 0 } };
+
+/** Textured challenge frames for the landmarks of challengeLandmarks(motion). */
+export function challengeFrames(motion: ChallengeKind | 'still' | readonly (ChallengeKind | 'still')[]): Buffer[] {
+  return texturedChallengeFrames(challengeLandmarks(motion));
 }

@@ -11,8 +11,8 @@ const addon = require(addonPath) as Record<string, (...args: unknown[]) => unkno
 
 const PRODUCT_EXPORTS = [
   'documentDecodePdf417', 'documentLoadGlyphTemplates', 'documentMeasure', 'documentReadMrz',
-  'faceAnalyze', 'faceEngineClose', 'faceEngineInfo', 'faceEngineLoad', 'imageProbe',
-  'livenessDepthChecks', 'passivePadClose', 'passivePadLoad', 'passivePadScore', 'runOnnxModel', 'runtimeInfo', 'setThreadCount',
+  'faceAnalyze', 'faceEngineClose', 'faceEngineInfo', 'faceEngineLoad', 'imageProbe', 'imageThumbnail',
+  'livenessDepthChecks', 'livenessTrackTexture', 'passivePadClose', 'passivePadLoad', 'passivePadScore', 'runOnnxModel', 'runtimeInfo', 'setThreadCount',
 ];
 
 t.test('the production addon exports the product operations and nothing test-only', async (t) => {

@@ -15,7 +15,7 @@ import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capt
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import type { ChallengeKind } from '../../src/liveness/index.js';
 import type { FaceAnalysisResult } from '../../src/verification/capture/ports.js';
-import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+import { API_TEST_MOTION, challengeFrames, challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 import { envelopeAsSent } from '../helpers/test-station.js';
 
 const selfie = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
@@ -24,7 +24,8 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 async function appWithProfile(t: Test, config: Record<string, unknown>) {
   const recorder = recordLog();
   const engine = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config, log: recorder.log });
+  const liveness = { motion: API_TEST_MOTION, ...(config.liveness as object | undefined) };
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { ...config, liveness }, log: recorder.log });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
@@ -147,7 +148,6 @@ t.test('capture refusals: logged with the code, reason and client address, count
   t.equal(recorder.lines('verification.decision').length, 0, 'a refusal is not a decision');
 });
 
-const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 const bonaFide = depthEvidence('bona-fide', 1);
 /** The analyzer's answers for one envelope: the selfie (with the depth face's landmarks), then each challenge frame. */
 function answers(selfieLandmarks: Float32Array | undefined, motion: readonly ChallengeKind[] | null): FaceAnalysisResult[] {
@@ -172,7 +172,7 @@ t.test('the tier is the liveness evidence judged: depth (kiosk), challenge (chal
   kiosk.engine.willAnswer(...answers(bonaFide.landmarks, steps));
   const now = Date.now();
   const res = await postEnvelope(kiosk.app, opened,
-    [selfieItem, ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, 14, nonce, now - 1500)]);
+    [selfieItem, ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(challengeFrames(steps), 14, nonce, now - 1500)]);
   t.equal(res.decision, 'verified');
   t.match(kiosk.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'depth+challenge', tier: 'depth', failedCheck: null }]);
   t.equal(sampleValue(await samples(kiosk.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'depth' }), 1);
@@ -181,7 +181,7 @@ t.test('the tier is the liveness evidence judged: depth (kiosk), challenge (chal
   const second = await webcam.app.openSession();
   const challenge = sessionChallenge(second.session, webcam.app.config.liveness.challenge);
   webcam.engine.willAnswer(...answers(undefined, challenge.steps));
-  const reply = await postEnvelope(webcam.app, second, [selfieItem, ...challengeItems(frameJpeg, 14, challenge.nonce, Date.now() - 1500)]);
+  const reply = await postEnvelope(webcam.app, second, [selfieItem, ...challengeItems(challengeFrames(challenge.steps), 14, challenge.nonce, Date.now() - 1500)]);
   t.equal(reply.decision, 'verified');
   t.match(webcam.recorder.lines('verification.decision'), [{ outcome: 'verified', livenessEvidence: 'challenge', tier: 'challenge' }]);
   t.equal(sampleValue(await samples(webcam.app), 'proofgate_decisions_total', { flow: 'returning', outcome: 'verified', tier: 'challenge' }), 1);

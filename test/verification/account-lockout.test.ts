@@ -20,7 +20,7 @@ import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capt
 import { DocumentsInspector } from '../../src/verification/first-time/document-inspector.js';
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
-import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+import { API_TEST_MOTION, challengeFrames, challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 import { envelopeAsSent } from '../helpers/test-station.js';
 
 const run = promisify(execFile);
@@ -326,7 +326,7 @@ t.test('the daily cap: a burst after each short lock gets no more than maxFailur
 });
 
 t.test('first time: a document portrait that does not match counts; the lock then refuses the kiosk unjudged', async (t) => {
-  const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, verification: { lockout: { maxFailures: 1 } } };
+  const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, verification: { lockout: { maxFailures: 1 } }, liveness: { motion: API_TEST_MOTION } };
   const documents = await DocumentsInspector.load(buildConfig(CONFIG).documents);
   const card = await renderIdCard(buildTd1(), 'personA');
   const engine = new RecordedFaceAnalyzer([oneFace(owner)]);
@@ -342,7 +342,7 @@ t.test('first time: a document portrait that does not match counts; the lock the
       method: 'POST', headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
       body: JSON.stringify(envelopeAsSent(app.repository, opened.session, [
         ...kioskCaptures(card, selfieOf('personA')).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
-        ...depthItems(depth, nonce, now - 100), ...challengeItems(faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 }), 14, nonce, now - 1500),
+        ...depthItems(depth, nonce, now - 100), ...challengeItems(challengeFrames(steps), 14, nonce, now - 1500),
       ])),
     });
     const { reference, ...json } = (await res.json()) as Record<string, unknown>;

@@ -12,15 +12,14 @@ import { sessionChallenge } from '../../src/verification/capture/session-challen
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
-import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+import { API_TEST_MOTION, challengeFrames, challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 import { startVerificationTestApp } from '../helpers/verification-test-app.js';
 import { envelopeAsSent } from '../helpers/test-station.js';
 
-const CONFIG = { documents: { mrz: { acceptSpecimens: true } } };
+const CONFIG = { documents: { mrz: { acceptSpecimens: true } }, liveness: { motion: API_TEST_MOTION } };
 const documents = await DocumentsInspector.load(buildConfig(CONFIG).documents);
 const card = await renderIdCard(buildTd1(), 'personA');
 const selfie = selfieOf('personA');
-const frame = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 const holder = embedding(1);
 
 async function attempt(t: Test, depthLabel: 'bona-fide' | 'print-flat') {
@@ -34,7 +33,7 @@ async function attempt(t: Test, depthLabel: 'bona-fide' | 'print-flat') {
   const now = Date.now();
   const items = [
     ...kioskCaptures(card, selfie).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
-    ...depthItems(depth, nonce, now - 100), ...challengeItems(frame, 14, nonce, now - 1500),
+    ...depthItems(depth, nonce, now - 100), ...challengeItems(challengeFrames(steps), 14, nonce, now - 1500),
   ];
   const res = await fetch(`${app.baseUrl}${opened.captureUrl}`, {
     method: 'POST', body: JSON.stringify(envelopeAsSent(app.repository, opened.session, items)),

@@ -16,7 +16,7 @@ import type { FaceQualityMeasures } from '../../src/verification/capture/ports.j
 import { GOOD_QUALITY, RecordedFaceAnalyzer, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { HOLDER_CLAIMS, buildTd1, kioskCaptures, renderIdCard, selfieOf } from '../helpers/first-time-fixtures.js';
-import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+import { challengeFrames, challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { envelopeAsSent } from '../helpers/test-station.js';
 
@@ -117,12 +117,11 @@ async function returningApp(t: Test) {
 }
 
 const selfieJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
-const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 let takes = 0;
 // These tests are about combining frames for the face match, not about liveness: one turn-left step (the
 // first 5 scripted frames reach it) and no motion-parallax bound, so 5 or 6 frames are a complete challenge.
 const ONE_TURN = { steps: 1, kinds: ['turn-left'] };
-const NO_PARALLAX_BOUND = { minParallax: 0, minMotionDeg: 0 };
+const NO_PARALLAX_BOUND = { minParallax: 0, minMotionDeg: 0, tracking: { minParallax: 0 } };
 const ONE_TURN_REMOTE_ACTIVE = { challenge: ONE_TURN, motion: NO_PARALLAX_BOUND };
 
 async function verifyWithFrames(app: VerificationTestApp, engine: RecordedFaceAnalyzer, opened: OpenedSession, selfie: Float32Array, frames: Array<[Float32Array, Partial<FaceQualityMeasures>]>) {
@@ -133,7 +132,7 @@ async function verifyWithFrames(app: VerificationTestApp, engine: RecordedFaceAn
     method: 'POST',
     body: JSON.stringify({ captures: [
       { kind: 'selfie', mediaType: 'image/jpeg', data: Buffer.concat([selfieJpeg, Buffer.from(`take ${(takes += 1)}`)]).toString('base64') },
-      ...challengeItems(frameJpeg, frames.length, nonce, Date.now() - 1200),
+      ...challengeItems(challengeFrames(steps), frames.length, nonce, Date.now() - 1200),
     ] }),
     headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
   });
@@ -217,7 +216,7 @@ t.test('a kiosk enrolment stores the quality-weighted mean of the selfie and the
     method: 'POST',
     body: JSON.stringify(envelopeAsSent(app.repository, opened.session, [
       ...kioskCaptures(card, selfieOf('personA')).map((c) => ({ kind: c.kind, mediaType: c.mediaType, data: c.bytes.toString('base64') })),
-      ...depthItems(depth, nonce, now - 100), ...challengeItems(frameJpeg, frames.length, nonce, now - 1500),
+      ...depthItems(depth, nonce, now - 100), ...challengeItems(challengeFrames(steps), frames.length, nonce, now - 1500),
     ])),
     headers: { accept: 'application/json', 'content-type': CAPTURE_ENVELOPE_MEDIA_TYPE, 'x-csrf-token': opened.session.csrfToken },
   });

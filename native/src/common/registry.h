@@ -26,4 +26,5 @@ Napi::Value LivenessDepthChecks(const Napi::CallbackInfo& info);  // depth_check
 Napi::Value PassivePadLoad(const Napi::CallbackInfo& info);       // passive_pad_load_worker.cc
 Napi::Value PassivePadScore(const Napi::CallbackInfo& info);      // passive_pad_score_worker.cc
 Napi::Value PassivePadClose(const Napi::CallbackInfo& info);      // passive_pad_close.cc
+Napi::Value LivenessTrackTexture(const Napi::CallbackInfo& info);  // track_texture_worker.cc
 }  // namespace proofgate

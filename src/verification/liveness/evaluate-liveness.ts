@@ -16,6 +16,7 @@ import type { LivenessCaptures } from './liveness-captures.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
 import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, tierCheck } from './liveness-checks.js';
 import { measureInjection } from './injection-evidence.js';
+import { judgeMotionOnTexture } from './texture-motion.js';
 import { judgePassivePad, passivePadCheck, type PassivePadScorer, type SelfieFaceCrop } from './passive-pad-check.js';
 import type { PassivePadReport } from '../../liveness/passive-pad-output.js';
 
@@ -126,10 +127,17 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     if (frames.kind !== 'analysed') return frames;
     const { analyses } = frames;
     // Nonce, age, order and replay are verifyChallenge's to refuse (typed 4xx); it consumes the nonce.
-    const result = verifyChallenge({
+    const verified = verifyChallenge({
       frames: captures.challengeFrames.map((f, i) => ({ landmarks: analyses[i].face!.landmarks468, nonce: f.nonce, capturedAt: f.capturedAt })),
       steps: ctx.challenge.steps, nonce: ctx.challenge.nonce, now: ctx.now, frameSize: analyses[0].image, replayGuard: ctx.replayGuard,
     }, ctx.config.challenge, ctx.config.motion);
+    let result: ChallengeResult; // the motion check judged on the tracked texture (texture-motion.ts)
+    try {
+      result = await judgeMotionOnTexture(verified, captures.challengeFrames, analyses, ctx.config.motion);
+    } catch (e) {
+      if (isClientError(e)) throw e;
+      return unavailable('liveness-motion-parallax', e);
+    }
     const same = await samePersonCheck(ctx, analyses);
     extra.push(challengeCheck(result, ctx.config.challenge), same);
     if (result.motion) extra.push(motionCheck(result.motion));

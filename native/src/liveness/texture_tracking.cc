@@ -1,0 +1,84 @@
+#include "liveness/texture_tracking.h"
+
+#include <cmath>
+#include <limits>
+
+#include <opencv2/video/tracking.hpp>
+
+namespace proofgate::liveness {
+namespace {
+
+constexpr float kLost = std::numeric_limits<float>::quiet_NaN();
+
+// One step prev -> next for the live points of `current`; points that fail LK either way, leave the
+// frame or miss their start by more than the forward-backward tolerance are lost from then on.
+void Step(const cv::Mat& prev, const cv::Mat& next, std::vector<cv::Point2f>& current, std::vector<bool>& alive,
+          std::vector<float>& fbOut, const TrackingParams& p) {
+  std::vector<cv::Point2f> from;
+  std::vector<int> index;
+  for (size_t i = 0; i < current.size(); ++i)
+    if (alive[i]) {
+      from.push_back(current[i]);
+      index.push_back(static_cast<int>(i));
+    }
+  std::fill(fbOut.begin(), fbOut.end(), kLost);
+  if (from.empty()) return;
+  const cv::Size window(p.windowPx, p.windowPx);
+  const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, p.maxIterations, p.epsilon);
+  std::vector<cv::Point2f> to, back;
+  std::vector<uchar> okForward, okBackward;
+  std::vector<float> err;
+  cv::calcOpticalFlowPyrLK(prev, next, from, to, okForward, err, window, p.pyramidLevels, criteria, 0, p.minEigThreshold);
+  cv::calcOpticalFlowPyrLK(next, prev, to, back, okBackward, err, window, p.pyramidLevels, criteria, 0, p.minEigThreshold);
+  const cv::Rect2f frame(0, 0, static_cast<float>(next.cols), static_cast<float>(next.rows));
+  for (size_t k = 0; k < from.size(); ++k) {
+    const int i = index[k];
+    const float fb = static_cast<float>(cv::norm(back[k] - from[k]));
+    const bool ok = okForward[k] && okBackward[k] && std::isfinite(fb) && fb <= p.maxForwardBackwardPx && frame.contains(to[k]);
+    if (!ok) {
+      alive[i] = false;
+      continue;
+    }
+    current[i] = to[k];
+    fbOut[i] = fb;
+  }
+}
+
+}  // namespace
+
+TrackingResult TrackTexture(const std::vector<cv::Mat>& grey, int reference, const std::vector<cv::Point2f>& seeds, const TrackingParams& params) {
+  TrackingResult r;
+  r.frames = static_cast<int>(grey.size());
+  r.points = static_cast<int>(seeds.size());
+  const size_t n = seeds.size();
+  r.xy.assign(grey.size() * n * 2, kLost);
+  r.tracked.assign(grey.size() * n, 0);
+  r.forwardBackwardPx.assign(grey.size() * n, kLost);
+  auto record = [&](int f, const std::vector<cv::Point2f>& pts, const std::vector<bool>& alive, const std::vector<float>* fb) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!alive[i]) continue;
+      const size_t at = static_cast<size_t>(f) * n + i;
+      r.xy[at * 2] = pts[i].x;
+      r.xy[at * 2 + 1] = pts[i].y;
+      r.tracked[at] = 1;
+      if (fb) r.forwardBackwardPx[at] = (*fb)[i];
+    }
+  };
+  const cv::Rect2f frame(0, 0, static_cast<float>(grey[reference].cols), static_cast<float>(grey[reference].rows));
+  std::vector<bool> seedAlive(n);
+  for (size_t i = 0; i < n; ++i) seedAlive[i] = std::isfinite(seeds[i].x) && std::isfinite(seeds[i].y) && frame.contains(seeds[i]);
+  record(reference, seeds, seedAlive, nullptr);
+  std::vector<float> fb(n);
+  // Outward from the reference: forward to the last frame, then backward to the first.
+  for (int direction : {+1, -1}) {
+    std::vector<cv::Point2f> current = seeds;
+    std::vector<bool> alive = seedAlive;
+    for (int f = reference + direction; f >= 0 && f < r.frames; f += direction) {
+      Step(grey[f - direction], grey[f], current, alive, fb, params);
+      record(f, current, alive, &fb);
+    }
+  }
+  return r;
+}
+
+}  // namespace proofgate::liveness

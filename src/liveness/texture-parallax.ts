@@ -1,0 +1,135 @@
+// 3D consistency from motion, measured on the image texture. The landmark measure
+// (motion-consistency.ts) reads the nose tip where the landmark network puts it, and that network
+// places a nose as a turning head's would whatever the scene (its shape prior): a print bent into a
+// cylinder or a 2D warp that fakes a turn then shows "parallax". The pixels do not lie that way: every
+// view of a flat or smoothly bent picture, and a smooth 2D warp, moves the texture around the nose by
+// (nearly) one homography, while a real head's nose-tip texture moves differently from its ring's.
+//
+// The measure: seed small grids of points at the ring's and the nose's landmarks in the reference frame
+// (the most frontal), track them through the frames as uploaded (pyramidal Lucas-Kanade, native,
+// chained frame to frame outward from the reference, forward-backward checked), fit the homography that
+// maps the tracked ring from the reference to each frame (least squares, refitted without its worst
+// fifth), and take the median miss of the nose's tracked points over the outer-eye-corner distance.
+// The sequence's value is the mean of the largest quarter of the per-frame misses, as for the landmarks.
+import type { MotionSettings } from '../config/sections/liveness.js';
+import { ProofgateError } from '../core/errors.js';
+import { landmarkX, landmarkY, NOSE_TIP, type LandmarkView } from './facemesh-points.js';
+import { applyHomography, fitHomography, type Homography, type Point2 } from './homography.js';
+import { measureMotionConsistency, motionReference, PARALLAX_RING, ROBUST_FRAMES, robustHigh, type MotionConsistencyReport } from './motion-consistency.js';
+import { trackTexture as nativeTrackTexture, type TrackTexture, type TextureTracks } from './native-texture-tracking.js';
+
+/**
+ * Where the nose's texture is tracked: the tip (1), the ridge just above it (4, 5) and the sides of the
+ * tip (44, 274, 45, 275), all within ~4 mm of the tip's depth on the canonical mesh. The tip alone has
+ * little texture; its sides carry the shading edges the tracker locks on.
+ */
+export const TRACKED_NOSE = [NOSE_TIP, 4, 5, 44, 274, 45, 275] as const;
+
+/** Fewest ring points a homography is fitted to (it has 8 unknowns). */
+const MIN_RING_POINTS = 8;
+/** Share of the ring's points kept for the refit (the rest: the worst residuals of the first fit). */
+const REFIT_KEEP = 0.8;
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** A seedGrid x seedGrid grid of points `spacing` px apart, centred on each landmark. */
+export function seedGrid(view: LandmarkView, landmarks: readonly number[], grid: number, spacing: number): Point2[] {
+  const out: Point2[] = [];
+  const half = (grid - 1) / 2;
+  for (const i of landmarks) {
+    for (let gy = 0; gy < grid; gy++) {
+      for (let gx = 0; gx < grid; gx++) out.push({ x: landmarkX(view, i) + (gx - half) * spacing, y: landmarkY(view, i) + (gy - half) * spacing });
+    }
+  }
+  return out;
+}
+
+/** Evenly spaced indices, at most `max` of `n` (all when n ≤ max), the first and last included. */
+export function evenSubsample(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
+}
+
+function trackedPoint(t: TextureTracks, frame: number, point: number): Point2 | null {
+  const at = frame * t.points + point;
+  if (t.tracked[at] !== 1) return null;
+  return { x: t.xy[at * 2], y: t.xy[at * 2 + 1] };
+}
+
+function fitRing(from: Point2[], to: Point2[]): Homography | null {
+  const first = fitHomography(from, to);
+  if (!first) return null;
+  const residual = from.map((p, k) => {
+    const q = applyHomography(first, p);
+    return q ? Math.hypot(q.x - to[k].x, q.y - to[k].y) : Number.POSITIVE_INFINITY;
+  });
+  const order = residual.map((r, k) => [r, k] as const).sort((a, b) => a[0] - b[0]);
+  const keep = order.slice(0, Math.max(MIN_RING_POINTS, Math.ceil(order.length * REFIT_KEEP))).map(([, k]) => k);
+  return fitHomography(keep.map((k) => from[k]), keep.map((k) => to[k])) ?? first;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The tracked nose's miss against the tracked ring's homography in one frame, px; null when too little was tracked. */
+function frameParallaxPx(t: TextureTracks, ref: number, frame: number, ringSeeds: number, noseSeeds: number, minFraction: number): number | null {
+  const from: Point2[] = [], to: Point2[] = [];
+  for (let p = 0; p < ringSeeds; p++) {
+    const a = trackedPoint(t, ref, p), b = trackedPoint(t, frame, p);
+    if (a && b) { from.push(a); to.push(b); }
+  }
+  if (from.length < Math.max(MIN_RING_POINTS, minFraction * ringSeeds)) return null;
+  const h = fitRing(from, to);
+  if (!h) return null;
+  const misses: number[] = [];
+  for (let p = ringSeeds; p < ringSeeds + noseSeeds; p++) {
+    const a = trackedPoint(t, ref, p), b = trackedPoint(t, frame, p);
+    if (!a || !b) continue;
+    const predicted = applyHomography(h, a);
+    if (predicted) misses.push(Math.hypot(b.x - predicted.x, b.y - predicted.y));
+  }
+  if (misses.length < Math.max(1, minFraction * noseSeeds)) return null;
+  return median(misses);
+}
+
+/**
+ * The motion-parallax report judged on the tracked texture. `frames` are the challenge frames' bytes
+ * as uploaded, `views` their validated landmarks (same order, same length). The landmark measure's value
+ * is reported beside it (landmarkValue). Fails closed: too little motion, or texture that could not be
+ * tracked, is a failure with its reason.
+ */
+export async function measureTextureParallax(
+  frames: readonly Buffer[], views: readonly LandmarkView[], settings: MotionSettings, track: TrackTexture = nativeTrackTexture,
+): Promise<MotionConsistencyReport> {
+  if (frames.length !== views.length) throw new ProofgateError('ERR_INTERNAL', `texture parallax: ${frames.length} frames but ${views.length} landmark sets`, { status: 500 });
+  const s = settings.tracking;
+  const landmarks = measureMotionConsistency(views, settings);
+  const base = { name: 'motion-parallax' as const, threshold: s.minParallax, method: 'texture' as const, landmarkValue: landmarks.value };
+  if (views.length < 2) return { ...base, value: null, motion: 0, outcome: 'not-computed', reason: 'a single frame shows no motion', perFrame: [] };
+  const picked = evenSubsample(views.length, s.maxFrames);
+  const pickedViews = picked.map((i) => views[i]);
+  const { ref, scale, motion } = motionReference(pickedViews);
+  if (!(scale > 1)) return { ...base, value: null, motion: 0, outcome: 'not-computed', reason: 'the face in the reference frame has no measurable size', perFrame: [] };
+  const spacing = s.seedSpacing * scale;
+  const ringSeeds = seedGrid(pickedViews[ref], PARALLAX_RING, s.seedGrid, spacing);
+  const noseSeeds = seedGrid(pickedViews[ref], TRACKED_NOSE, s.seedGrid, spacing);
+  const tracks = await track(picked.map((i) => frames[i]), ref, [...ringSeeds, ...noseSeeds], s);
+  const perFrame: number[] = [];
+  for (let f = 0; f < picked.length; f++) {
+    if (f === ref) continue;
+    const px = frameParallaxPx(tracks, ref, f, ringSeeds.length, noseSeeds.length, s.minTrackedFraction);
+    if (px !== null && Number.isFinite(px)) perFrame.push(round4(px / scale));
+  }
+  if (perFrame.length < ROBUST_FRAMES) return { ...base, value: null, motion, outcome: 'fail', reason: 'the texture around the nose could not be tracked through the frames', perFrame };
+  const value = round4(robustHigh(perFrame));
+  if (motion < settings.minMotionDeg) {
+    return { ...base, value, motion, outcome: 'fail', reason: `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`, perFrame };
+  }
+  if (value < s.minParallax) {
+    return { ...base, value, motion, outcome: 'fail', reason: `the image texture moved like a flat picture (tracked parallax ${value} < ${s.minParallax})`, perFrame };
+  }
+  return { ...base, value, motion, outcome: 'pass', reason: null, perFrame };
+}
