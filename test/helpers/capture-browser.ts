@@ -27,22 +27,34 @@ export interface Round {
 
 /** A browser whose camera plays `mjpeg` (a file's bytes); without one, Chromium's own fake pattern. */
 export async function launchWithCamera(t: Test, mjpeg: Buffer | null): Promise<Browser> {
+  return mjpeg ? (await launchWithCameraFile(t, mjpeg)).browser : launchChromium(t, null);
+}
+
+/**
+ * A browser whose camera plays the file at `cameraFile`, holding `placeholder` until the test replaces
+ * it. Chromium lists the camera (enumerateDevices) only if the file exists at launch, but reads the
+ * file afresh each time capture starts (getUserMedia): a test can write the clip after the page has
+ * loaded and before the person starts the camera (test/e2e/remote-liveness-browser.test.ts relies on it).
+ */
+export async function launchWithCameraFile(t: Test, placeholder: Buffer): Promise<{ browser: Browser; cameraFile: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-e2e-'));
-  const camera = path.join(dir, 'camera.mjpeg');
-  if (mjpeg) writeFileSync(camera, mjpeg);
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const cameraFile = path.join(dir, 'camera.mjpeg');
+  writeFileSync(cameraFile, placeholder);
+  return { browser: await launchChromium(t, cameraFile), cameraFile };
+}
+
+async function launchChromium(t: Test, cameraFile: string | null): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      ...(mjpeg ? [`--use-file-for-fake-video-capture=${camera}`] : []),
+      ...(cameraFile ? [`--use-file-for-fake-video-capture=${cameraFile}`] : []),
     ],
   });
-  t.teardown(async () => {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  t.teardown(() => browser.close());
   return browser;
 }
 
@@ -51,13 +63,16 @@ export interface RoundOptions extends BrowserContextOptions {
   initScript?: string;
   /** Installs Playwright's fake clock before the page loads (to run the page's expiry timer). */
   fakeClock?: boolean;
+  /** Runs on the new page before it goes to "Entra" (e.g. to expose functions its init script calls). */
+  beforeLoad?: (page: Page) => Promise<void>;
 }
 
 /** Opens a page at "Entra", which auto-submits the EAM request to proofgate like the real one does. */
 export async function startRound(browser: Browser, app: VerificationTestApp, opts: RoundOptions = {}): Promise<Round> {
-  const { initScript, fakeClock, ...contextOptions } = opts;
+  const { initScript, fakeClock, beforeLoad, ...contextOptions } = opts;
   const context = await browser.newContext({ viewport: { width: 900, height: 1100 }, ...contextOptions });
   const page = await context.newPage();
+  if (beforeLoad) await beforeLoad(page);
   if (initScript) await page.addInitScript(initScript);
   if (fakeClock) await page.clock.install();
   const request = await app.entra.request();

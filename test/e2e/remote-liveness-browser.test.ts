@@ -1,0 +1,158 @@
+// Remote liveness end to end in headless Chromium: a returning user on a laptop webcam performs the
+// session's two challenge steps, and the server decides from the filmed frames alone (the active
+// challenge and the 3D consistency of the motion). The "webcam" is Chromium's file-backed fake camera
+// playing a clip from the 2D generator (eval/synth2d): a LIVE rendered head doing the steps verifies;
+// a MOVED PRINT of the same face, moved through the steps as a print can be, is denied.
+//
+// The steps are drawn per session from its nonce, so the clip can only be made once the session
+// exists. Chromium reads the camera file when capture starts (not at launch; it must merely exist at
+// launch for the camera to be listed), and the page starts the camera only after the consent click:
+// so the browser starts with a placeholder file, "Entra" opens the session, the test reads the steps
+// from the session, writes the clip over the placeholder, then presses "I agree".
+//
+// The live round also measures person time (page load → form_post at Entra) and prints its split.
+// Real parts: Chromium, the capture page, SQLite on disk, SoftHSM, the native face engine.
+import t, { type Test } from 'tap';
+import { writeFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { launchWithCameraFile, startRound } from '../helpers/capture-browser.js';
+import { PersonTimer, personTimeRows, personTimeTable } from '../helpers/person-time.js';
+import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
+import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
+import { createTestToken } from '../helpers/softhsm.js';
+import { initHsm } from '../../src/hsm/init-token.js';
+import { openApplianceHsm, type ApplianceHsm } from '../../src/hsm/open-hsm.js';
+import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
+import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
+import { encodeJpeg } from '../../eval/lib/rgb-image.js';
+import { fakeCameraClip, type FakeCameraClipRequest } from '../../eval/synth2d/fake-camera-clip.js';
+import { PORTRAIT_SUBJECTS, loadPortrait, type Portrait } from '../../eval/synth2d/portrait-subjects.js';
+
+const token = await createTestToken();
+await initHsm(token.hsmConfig, token.dir);
+const hsm: ApplianceHsm = await openApplianceHsm(token.hsmConfig, token.dir);
+t.teardown(async () => {
+  await hsm.close();
+  await token.cleanup();
+});
+
+// A rendered blink does not pass the blink step (the generator's eyelids are not a face engine's
+// closed eye), so the sessions draw their two steps from the head motions only.
+// Everything else is the shipped default: verification.assurance requires remote-active of a returning user.
+const LIVENESS = { challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 } };
+
+// The clip starts when the page opens the camera. The page takes the selfie once the picture has held
+// steady for ~600 ms (sampled every 100 ms, after the video starts playing) and films the steps right
+// after, stepMs each: the head must face the camera at least that long before the first step, and the
+// still tail covers a late auto-capture (the fake camera loops the file; the loop starts facing too).
+const LEAD_IN_MS = 1200;
+const TAIL_MS = 1500;
+
+const engine = await e2eFaceEngine();
+// A subject who faces the camera in the portrait (landmark yaw 0.3 deg): the challenge requires the
+// head to start within liveness.challenge.maxStartYawDeg of frontal, and the renderer's rest pose is
+// the portrait's own (s03, used elsewhere, rests at ~19 deg).
+const portrait: Portrait = await loadPortrait(engine, PORTRAIT_SUBJECTS.find((s) => s.id === 's02')!);
+
+async function startApp(t: Test): Promise<VerificationTestApp> {
+  const app = await startVerificationTestApp(t, { faceEngine: engine, keyRing: hsm.keyRing, dataKeyWrapper: hsm.dataKeyWrapper, config: { liveness: LIVENESS } });
+  // Enrolled from the portrait itself (the photo the desk would hold); the camera films a rendering of it.
+  await enrolFromReferencePhoto(
+    { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
+    { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: encodeJpeg(portrait.texture, 92), attestedBy: 'e2e-desk-officer' },
+  );
+  return app;
+}
+
+/** One frame facing the camera at the clip's size: what the camera file holds until the clip is written. */
+const placeholder = fakeCameraClip({ species: 'bona-fide', portrait, steps: [], leadInMs: 34, tailMs: 0 });
+
+interface RemoteRound {
+  app: VerificationTestApp;
+  request: Record<string, string>;
+  fields: Record<string, string>;
+  steps: string[];
+  timer: PersonTimer;
+  consoleErrors: string[];
+  browser: Browser;
+}
+
+/** Entra → capture page; the clip of `species` doing this session's steps; consent; the answer at Entra. */
+async function remoteRound(t: Test, species: FakeCameraClipRequest['species']): Promise<RemoteRound> {
+  const app = await startApp(t);
+  const { browser, cameraFile } = await launchWithCameraFile(t, placeholder);
+  const timer = new PersonTimer();
+  const { page, request, postBack, consoleErrors } = await startRound(browser, app, { viewport: { width: 1366, height: 768 }, initScript: timer.script, beforeLoad: timer.attach });
+
+  const captureUrl = (await page.locator('#verify').getAttribute('data-capture-url'))!;
+  const sessionId = decodeURIComponent(/\/verify\/([^/]+)\/capture$/.exec(captureUrl)![1]);
+  const session = app.repository.getSession(sessionId)!;
+  const { steps } = sessionChallenge(session, app.config.liveness.challenge);
+  const listed = await page.locator('#steps li.step').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.kind!));
+  t.same(listed, steps, `the page lists the session's steps (${steps.join(' then ')})`);
+  t.ok(await page.locator('#stage').isHidden(), 'the camera waits for consent');
+
+  writeFileSync(cameraFile, fakeCameraClip({
+    species, portrait, steps: steps as FakeCameraClipRequest['steps'], seed: `remote-e2e-${species}`,
+    leadInMs: LEAD_IN_MS, stepMs: app.config.liveness.challenge.stepMs, tailMs: TAIL_MS,
+  }));
+  await page.locator('#start-camera').click();
+
+  if (species !== 'bona-fide') {
+    // A denial shows the reference first; the person (here at once) returns to sign-in.
+    await page.locator('#return-to-sign-in').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('#return-to-sign-in').click();
+  }
+  const fields = await postBack;
+  return { app, request, fields, steps, timer, consoleErrors, browser };
+}
+
+const check = (app: VerificationTestApp, name: string) => app.repository.lastAuditRecord()!.checks.find((c) => c.name === name);
+
+t.test('a live head performing the session\'s two steps verifies: id_token at Entra, challenge and motion parallax passed', async (t) => {
+  const { app, request, fields, steps, timer, consoleErrors } = await remoteRound(t, 'bona-fide');
+  t.same(Object.keys(fields).sort(), ['id_token', 'state'], `id_token and state posted to Entra (got ${JSON.stringify(Object.keys(fields))}${fields.error ? `: ${fields.error_description}` : ''})`);
+  t.equal(fields.state, request.state);
+  if (fields.id_token) {
+    const claims = await app.verifyIdToken(fields.id_token);
+    t.equal(claims.sub, app.entra.sub, 'sub is the hint sub');
+    t.equal(claims.nonce, request.nonce, 'nonce echoed');
+  }
+  const audit = app.repository.lastAuditRecord()!;
+  t.match(audit, { flow: 'returning', decision: 'verified' });
+  t.match(check(app, 'face-match'), { outcome: 'pass' });
+  t.match(check(app, 'liveness-challenge'), { outcome: 'pass', score: steps.length, threshold: steps.length }, `${steps.join(' then ')} seen in order`);
+  t.match(check(app, 'liveness-challenge-same-person'), { outcome: 'pass' });
+  const parallax = check(app, 'liveness-motion-parallax');
+  t.match(parallax, { outcome: 'pass' }, 'the landmarks moved like a 3D head');
+  t.match(check(app, 'liveness'), { outcome: 'pass', reason: /^evidence: challenge; verdict: remote-active / });
+  t.match(check(app, 'liveness-tier'), { outcome: 'pass', reason: /^tier reached: remote-active; tier required: remote-active/ }, 'the audit records the tier: remote-active, as the default policy requires');
+  const injection = audit.checks.filter((c) => c.name.startsWith('liveness-injection-'));
+  t.ok(injection.length > 0 && injection.every((c) => c.outcome !== 'fail'), `injection signals measured, none refused (${injection.map((c) => `${c.name} ${c.outcome}`).join(', ')})`);
+  t.same(consoleErrors, [], 'no console errors (CSP included)');
+
+  if (check(app, 'liveness-challenge')?.outcome !== 'pass') t.comment(`liveness-challenge: ${check(app, 'liveness-challenge')?.reason}`);
+  const rows = personTimeRows(timer);
+  const lag = timer.between('camera-open', 'auto-capture');
+  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.score} (threshold ${parallax?.threshold}); clip lead-in ${LEAD_IN_MS} ms, camera open → auto-capture ${lag} ms`);
+  t.comment(`person time, live round (headless Chromium, fake camera, loopback server):\n${personTimeTable(rows)}`);
+  t.ok(lag < LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${LEAD_IN_MS} ms): the steps were filmed from their start`);
+});
+
+t.test('a moved print performing the same kind of steps is denied: access_denied at Entra, the audit names the failing check', async (t) => {
+  const { app, request, fields, steps } = await remoteRound(t, 'print-moved');
+  t.equal(fields.error, 'access_denied');
+  t.equal(fields.state, request.state);
+  t.notOk('id_token' in fields, 'no id_token');
+  const audit = app.repository.lastAuditRecord()!;
+  t.match(audit, { flow: 'returning', decision: 'denied' });
+  t.match(check(app, 'face-match'), { outcome: 'pass' }, 'the print shows the enrolled face: only liveness can refuse it');
+  const challenge = check(app, 'liveness-challenge');
+  const parallax = check(app, 'liveness-motion-parallax');
+  const failing = [challenge, parallax].filter((c) => c?.outcome === 'fail').map((c) => c!.name);
+  t.ok(failing.length > 0, `the audit names the failing check(s): ${failing.join(', ') || 'none'}`);
+  t.match(check(app, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: (challenge|motion)-failed / });
+  t.match(check(app, 'liveness-tier'), { outcome: 'fail', reason: /^tier reached: none; tier required: remote-active/ }, 'the print reached no tier');
+  t.comment(`steps ${steps.join(' then ')}; liveness-challenge ${challenge?.outcome} (${challenge?.score}/${challenge?.threshold}); `
+    + `liveness-motion-parallax ${parallax?.outcome ?? 'absent'} (${parallax?.score} vs ${parallax?.threshold}): ${parallax?.reason?.split(';')[0]}`);
+});
