@@ -120,6 +120,9 @@ export class SqliteRepository implements Repository {
         WHERE purged_at IS NULL AND session_id IN (${ACCOUNT_SESSIONS})`),
       // The hint's names and upn of finished sessions go with the subject; an open session still needs its claims.
       scrubAccountHints: db.prepare(`UPDATE verification_sessions SET hint_claims_json = '{}' WHERE tid = ? AND oid = ? AND status != 'open'`),
+      // The phones' addresses of the account's hand-offs go with its other personal data.
+      scrubAccountPhoneIps: db.prepare(`UPDATE handoffs SET phone_ip = NULL
+        WHERE phone_ip IS NOT NULL AND session_id IN (SELECT session_id FROM verification_sessions WHERE tid = ? AND oid = ?)`),
       // An open session kept its claims through the account's erasure (it needed them to answer Entra):
       // they go when it ends, unless the account has a subject again (re-enrolled since).
       scrubErasedSessionHints: db.prepare(`UPDATE verification_sessions AS v SET hint_claims_json = '{}'
@@ -277,6 +280,7 @@ export class SqliteRepository implements Repository {
       if (!profile && !subject && evidenceSha256.length === 0) return null;
       const imagesErased = this.#s.eraseAccountImages.run(at, tid, oid).changes;
       this.#s.scrubAccountHints.run(tid, oid);
+      this.#s.scrubAccountPhoneIps.run(tid, oid);
       this.#s.deleteAccountProfile.run(tid, oid);
       this.#s.deleteSubject.run(tid, oid);
       return { profileId: profile?.profile_id ?? null, upn: subject?.upn ?? null, imagesErased, evidenceSha256 };

@@ -201,7 +201,15 @@ t.test('one phone only: a second opener, a used, replaced, unknown or expired li
   t.same(await refusalOf(`${app.baseUrl}/handoff/${'A'.repeat(43)}`), replaced, 'and as an unknown link');
   t.same(await refusalOf(`${app.baseUrl}/handoff/short`), replaced, 'and as a malformed one');
   t.equal(JSON.stringify(app.repository.handoffs.get(issued.handoffId)), rowsBefore, 'the refusals changed nothing');
-  t.equal((await issue(app, opened, start)).status, 409, 'no new QR code once a phone has the verification');
+  // A link opened but never confirmed (a chat app's preview, a photographed QR code) does not use up the
+  // hand-off: a new code ends it, and that phone can no longer act.
+  const fresh = await issue(app, opened, start);
+  t.equal(fresh.status, 200, 'a new QR code while the opened link is unconfirmed');
+  t.equal(app.repository.handoffs.get(issued.handoffId)?.state, 'ended', 'the unconfirmed link is ended');
+  const freshPhone = new Phone(app);
+  const { csrf } = await openOnPhone(freshPhone, fresh.json);
+  t.equal((await freshPhone.form(`/handoff/p/${fresh.json.handoffId}/confirm`, { csrf })).status, 303, 'the new phone confirms');
+  t.equal((await issue(app, opened, start)).status, 409, 'no new QR code once a phone has confirmed');
 
   // Expiry: a fresh session's link, opened after ttlSeconds.
   const other = await laptop(app);

@@ -193,10 +193,10 @@ t.test('remote-active: the wrong motion, a still face, or a stranger acting it o
   }
 });
 
-t.test('challenge-only: a picture whose landmarks act out the steps is denied on its tracked texture', async (t) => {
+t.test('remote-active: a picture whose landmarks act out the steps is denied on its tracked texture', async (t) => {
   // The attack the texture tracking stops: the landmark network places the nose as a turning head's
   // (scripted here), but the frames are one picture, so the texture around the nose moves by one homography.
-  const { app, engine } = await appWithProfile(t, { policy: { withoutDepth: 'challenge-only' }, motion: {} });
+  const { app, engine } = await appWithProfile(t, { motion: {} });
   t.equal(app.config.liveness.motion.tracking.minParallax, 0.045, 'the default bound');
   const opened = await app.openSession();
   const { steps, nonce } = challengeOf(app, opened);

@@ -78,11 +78,12 @@ export interface HandoffOrigin {
 }
 
 /** The audit's account of a decision made from a phone: which hand-off, when it was opened and confirmed. */
-export function handoffCheck(h: HandoffOrigin): CheckResult {
+export function handoffCheck(h: HandoffOrigin, cancelled = false): CheckResult {
   const opened = new Date(h.openedAt).toISOString();
+  const act = cancelled ? 'the person stopped on the phone' : 'captured on the phone';
   return h.confirmedAt === null
     ? { name: 'phone-handoff', score: null, threshold: null, outcome: 'fail', reason: `hand-off ${h.handoffId}: link opened on a phone at ${opened}; stopped there before the codes were confirmed` }
-    : { name: 'phone-handoff', score: null, threshold: null, outcome: 'pass', reason: `hand-off ${h.handoffId}: link opened on a phone at ${opened}; codes confirmed at ${new Date(h.confirmedAt).toISOString()}; captured on the phone` };
+    : { name: 'phone-handoff', score: null, threshold: null, outcome: 'pass', reason: `hand-off ${h.handoffId}: link opened on a phone at ${opened}; codes confirmed at ${new Date(h.confirmedAt).toISOString()}; ${act}` };
 }
 
 /** `reference` (session-reference.ts) is what the person quotes to the service desk; the same shape whatever the reason. */
@@ -280,7 +281,7 @@ export class VerificationService {
    * did not receive.
    */
   async #finish(session: VerificationSession, decision: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
-    const d = origin.handoff ? { ...decision, checks: [...decision.checks, handoffCheck(origin.handoff)] } : decision;
+    const d = origin.handoff ? { ...decision, checks: [...decision.checks, handoffCheck(origin.handoff, decision.entraReason === ENTRA_REASONS.cancel)] } : decision;
     let record: { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } | null = null;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,

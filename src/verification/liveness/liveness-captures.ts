@@ -83,7 +83,12 @@ function readDepth(captures: readonly Capture[], selfie: Capture, session: Sessi
   return capture;
 }
 
-function readChallengeFrames(captures: readonly Capture[], config: LivenessConfig): ChallengeFrameCapture[] {
+/**
+ * The challenge frames, each stamped with this session's nonce and a time inside the challenge's window:
+ * checked here, before any frame reaches the face engine, so a foreign, stale or future-dated sequence
+ * costs no analysis (verifyChallenge checks the same again, with the order and the replay guard).
+ */
+function readChallengeFrames(captures: readonly Capture[], session: SessionChallenge, now: number, config: LivenessConfig): ChallengeFrameCapture[] {
   const frames = captures.filter((c) => c.kind === 'challenge-frame');
   if (frames.length > config.capture.maxSequenceFrames) {
     throw badRequest('ERR_BAD_REQUEST', `at most ${config.capture.maxSequenceFrames} challenge frames are accepted (got ${frames.length})`);
@@ -95,6 +100,11 @@ function readChallengeFrames(captures: readonly Capture[], config: LivenessConfi
     if (typeof meta.capturedAt !== 'number' || !Number.isFinite(meta.capturedAt)) {
       throw badRequest('ERR_BAD_REQUEST', `${at}: meta.capturedAt (milliseconds since the epoch) is required`);
     }
+    if (meta.nonce !== session.nonce) throw badRequest('ERR_CHALLENGE_NONCE', `challenge: frame ${i} does not carry this session's nonce`);
+    if (now - meta.capturedAt > config.challenge.maxAgeSeconds * 1000) {
+      throw badRequest('ERR_CHALLENGE_STALE', `challenge: frame ${i} is ${Math.round((now - meta.capturedAt) / 1000)} s old, more than ${config.challenge.maxAgeSeconds} s`);
+    }
+    if (meta.capturedAt - now > config.challenge.maxClockSkewMs) throw badRequest('ERR_CHALLENGE_STALE', `challenge: frame ${i} is dated in the future`);
     return { image: c.bytes, nonce: meta.nonce, capturedAt: meta.capturedAt };
   });
 }
@@ -114,5 +124,5 @@ function readSelfieMeta(selfie: Capture): SelfieCameraMeta {
 export function readLivenessCaptures(
   captures: readonly Capture[], selfie: Capture, session: SessionChallenge, now: number, config: LivenessConfig,
 ): LivenessCaptures {
-  return { selfie: readSelfieMeta(selfie), depth: readDepth(captures, selfie, session, now, config), challengeFrames: readChallengeFrames(captures, config) };
+  return { selfie: readSelfieMeta(selfie), depth: readDepth(captures, selfie, session, now, config), challengeFrames: readChallengeFrames(captures, session, now, config) };
 }
