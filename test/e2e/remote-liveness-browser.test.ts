@@ -10,12 +10,15 @@
 // so the browser starts with a placeholder file, "Entra" opens the session, the test reads the steps
 // from the session, writes the clip over the placeholder, then presses "I agree".
 //
+// A third round does the same from a phone with the shipped default policy: the laptop hands off with
+// "Use your phone", the phone confirms the code and films the steps, the laptop posts to Entra.
+//
 // The live round also measures person time (page load → form_post at Entra) and prints its split.
 // Real parts: Chromium, the capture page, SQLite on disk, SoftHSM, the native face engine.
 import t, { type Test } from 'tap';
 import { writeFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { launchWithCameraFile, startRound } from '../helpers/capture-browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { LAPTOP, PHONE, launchWithCameraFile, startRound } from '../helpers/capture-browser.js';
 import { PersonTimer, personTimeRows, personTimeTable } from '../helpers/person-time.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
@@ -155,4 +158,81 @@ t.test('a moved print performing the same kind of steps is denied: access_denied
   t.match(check(app, 'liveness-tier'), { outcome: 'fail', reason: /^tier reached: none; tier required: remote-active/ }, 'the print reached no tier');
   t.comment(`steps ${steps.join(' then ')}; liveness-challenge ${challenge?.outcome} (${challenge?.score}/${challenge?.threshold}); `
     + `liveness-motion-parallax ${parallax?.outcome ?? 'absent'} (${parallax?.score} vs ${parallax?.threshold}): ${parallax?.reason?.split(';')[0]}`);
+});
+
+/** Presses "Use your phone" on the laptop and reads the link (the QR code's) and code the server answered. */
+async function askForPhone(laptop: Page): Promise<{ link: string; code: string }> {
+  const start = laptop.locator('#handoff-start');
+  await start.waitFor({ state: 'visible', timeout: 30_000 });
+  const issued = laptop.waitForResponse((r) => r.request().method() === 'POST' && /\/handoff$/.test(new URL(r.url()).pathname), { timeout: 30_000 });
+  await start.click();
+  const { url, code } = (await (await issued).json()) as { url: string; code: string };
+  return { link: url, code };
+}
+
+// The shipped default configuration does not exempt the phone: a returning user who hands off to a
+// phone must reach remote-active there too. The laptop never starts its camera in this flow; the
+// phone's page films the session's steps with the browser's (shared) fake camera, so the clip is
+// written after the session exists and before the phone's consent tap.
+t.test('from a phone with the default policy: the phone films the two steps, the laptop posts a verified id_token to Entra', async (t) => {
+  const app = await startApp(t);
+  const { browser, cameraFile } = await launchWithCameraFile(t, placeholder);
+  const { page: laptop, request, postBack, consoleErrors } = await startRound(browser, app, { viewport: LAPTOP });
+
+  const captureUrl = (await laptop.locator('#verify').getAttribute('data-capture-url'))!;
+  const session = app.repository.getSession(decodeURIComponent(/\/verify\/([^/]+)\/capture$/.exec(captureUrl)![1]))!;
+  const { steps } = sessionChallenge(session, app.config.liveness.challenge);
+  const { link, code } = await askForPhone(laptop);
+  t.equal(await laptop.locator('#handoff-code').textContent(), code, 'the laptop shows the code');
+
+  // ---- the phone opens the link (as scanning the QR code would) and confirms the code
+  const phoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+  const phone = await phoneContext.newPage();
+  const timer = new PersonTimer();
+  await timer.attach(phone);
+  await phone.addInitScript(timer.script);
+  const phoneErrors: string[] = [];
+  // The phone's browser asks the appliance's origin for /favicon.ico by itself (the laptop came from
+  // "Entra" and never does): that 404 is the browser's, not the page's.
+  phone.on('console', (m) => { if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) phoneErrors.push(`${m.text()} ${m.location().url}`); });
+  await phone.goto(link);
+  t.equal(await phone.locator('#handoff-phone-code').textContent(), code, 'the phone shows the same code');
+  await phone.locator('#handoff-confirm-yes').tap();
+  await laptop.waitForFunction(() => document.getElementById('handoff')!.dataset.state === 'confirmed', null, { timeout: 30_000 });
+  await phone.locator('#start-camera').waitFor({ state: 'visible', timeout: 30_000 });
+  const listed = await phone.locator('#steps li.step').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.kind!));
+  t.same(listed, steps, `the phone lists the session's steps (${steps.join(' then ')})`);
+
+  // The same clip (seed included) as the laptop's live round: only the device and the hand-off differ.
+  writeFileSync(cameraFile, fakeCameraClip({
+    species: 'bona-fide', portrait, steps: steps as FakeCameraClipRequest['steps'], seed: 'remote-e2e-bona-fide',
+    leadInMs: LEAD_IN_MS, stepMs: app.config.liveness.challenge.stepMs, tailMs: TAIL_MS,
+  }));
+  await phone.locator('#start-camera').tap();
+
+  // ---- the laptop, following over SSE, posts the decision to Entra
+  const fields = await postBack;
+  t.same(Object.keys(fields).sort(), ['id_token', 'state'], `the laptop posted id_token and state to Entra (got ${JSON.stringify(Object.keys(fields))}${fields.error ? `: ${fields.error_description}` : ''})`);
+  t.equal(fields.state, request.state);
+  if (fields.id_token) {
+    const claims = await app.verifyIdToken(fields.id_token);
+    t.equal(claims.sub, app.entra.sub, 'the id_token verifies: sub is the hint sub');
+    t.equal(claims.nonce, request.nonce, 'nonce echoed');
+  }
+  const audit = app.repository.lastAuditRecord()!;
+  t.match(audit, { flow: 'returning', decision: 'verified' });
+  t.match(check(app, 'phone-handoff'), { outcome: 'pass' }, 'the audit records the phone hand-off');
+  t.match(check(app, 'face-match'), { outcome: 'pass' });
+  t.match(check(app, 'liveness-challenge'), { outcome: 'pass', score: steps.length, threshold: steps.length }, `${steps.join(' then ')} seen in order on the phone`);
+  t.match(check(app, 'liveness-motion-parallax'), { outcome: 'pass' }, 'the landmarks moved like a 3D head');
+  t.match(check(app, 'liveness-tier'), { outcome: 'pass', reason: /^tier reached: remote-active; tier required: remote-active/ }, 'remote-active reached on the phone, as the default policy requires');
+  const injection = audit.checks.filter((c) => c.name.startsWith('liveness-injection-'));
+  t.ok(injection.length > 0 && injection.every((c) => c.outcome !== 'fail'), `injection signals measured, none refused (${injection.map((c) => `${c.name} ${c.outcome}`).join(', ')})`);
+  await phone.waitForFunction(() => /Go back to your computer/.test(document.body.textContent ?? ''), null, { timeout: 30_000 });
+  t.pass('the phone says go back to the computer');
+  t.same([...consoleErrors, ...phoneErrors], [], 'no console errors on either device (CSP included)');
+  const parallax = check(app, 'liveness-motion-parallax');
+  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.outcome} ${parallax?.score} (threshold ${parallax?.threshold}): ${parallax?.reason}`);
+  t.comment(`phone: camera open → auto-capture ${timer.between('camera-open', 'auto-capture')} ms; filming ${timer.between('filming-start', 'filming-end')} ms`);
+  if (check(app, 'liveness-challenge')?.outcome !== 'pass') t.comment(`liveness-challenge: ${check(app, 'liveness-challenge')?.reason}`);
 });
