@@ -38,7 +38,8 @@ t.test('the same selfie bytes twice for one account: the second is denied as dup
   t.same(second.json, {
     outcome: 'decided', decision: 'denied', message: 'We could not verify that you are the owner of this account. Returning you to sign-in…',
     postBack: { redirectUri: 'https://login.microsoftonline.com/common/federation/externalauthprovider', fields: { error: 'access_denied', error_description: 'the person was not verified', state: 'same-state' } },
-  }, 'the answer of any denial');
+    reference: second.json.reference,
+  }, 'the answer of any denial (with the session\'s reference for the help desk)');
   t.equal(engine.calls, 0, 'refused before the face was analysed');
   const audit = app.repository.lastAuditRecord()!;
   t.match(audit, { sessionId: opened.session.sessionId, decision: 'denied', checks: [{ name: 'duplicate-capture', outcome: 'fail', reason: /already sent in an earlier verification of this account/ }] });
