@@ -48,7 +48,8 @@ if (missing) {
     const app = await startVerificationTestApp(t, { faceEngine: engine, documents, config: { documents: { mrz: { acceptSpecimens: true } } } });
     t.equal(app.config.verification.assurance.firstTime, 'kiosk-depth');
     const opened = await app.openSession({ id_token_hint: await app.entra.mintHint({ claims: HOLDER_CLAIMS }) });
-    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie)), opened.session.csrfToken);
+    // Station-signed (document captures come only from a kiosk), but without a depth frame.
+    const res = await post(app, opened.captureUrl, envelopeOf(kioskCaptures(card, selfie), { repo: app.repository, session: opened.session }), opened.session.csrfToken);
     t.match(res.json, { outcome: 'decided', decision: 'denied', message: /^We could not verify/ });
     const audit = app.repository.lastAuditRecord()!;
     t.match(audit, { flow: 'first-time', decision: 'denied' });
