@@ -15,13 +15,12 @@ import { STATION_UNTRUSTED_MESSAGE } from '../../src/verification/station/statio
 import { RecordedFaceAnalyzer, embedding, noFace, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
-import { challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
+import { API_TEST_MOTION, challengeFrames, challengeItems, challengeLandmarks, depthEvidence, depthItems } from '../helpers/liveness-evidence.js';
 import { recordLog, type LogRecorder } from '../helpers/log-recorder.js';
 import { registerTestStation, signPayload, signedEnvelope, stationKeyPair, type EnvelopeItem, type TestStation } from '../helpers/test-station.js';
 import { stationSignedPayload } from '../../src/verification/station/signed-payload.js';
 
 const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.4 });
-const frameJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4, quality: 70 });
 const enrolled = embedding(1);
 const bonaFide = depthEvidence('bona-fide', 1);
 const FRAMES = 14; // what challengeLandmarks films for a two-step challenge
@@ -37,7 +36,8 @@ interface Harness {
 async function harness(t: Test, liveness: Record<string, unknown> = {}): Promise<Harness> {
   const engine = new RecordedFaceAnalyzer([oneFace(enrolled)]);
   const recorder = recordLog();
-  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness }, log: recorder.log });
+  // The station's signature is under test, not the texture measure's calibration (API_TEST_MOTION).
+  const app = await startVerificationTestApp(t, { faceEngine: engine, config: { liveness: { motion: API_TEST_MOTION, ...liveness } }, log: recorder.log });
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
     { tid: app.entra.tid, oid: app.entra.oid, upn: 'ada@contoso.example', photo: faceJpeg('personA'), attestedBy: 'desk-officer-7' },
@@ -49,9 +49,9 @@ const selfieItem = (bytes = selfie): EnvelopeItem => ({ kind: 'selfie', mediaTyp
 
 /** A kiosk's captures for the session: the selfie, the depth frame and the challenge frames, all stamped with its nonce. */
 function kioskItems(h: Harness, opened: OpenedSession): EnvelopeItem[] {
-  const { nonce } = sessionChallenge(opened.session, h.app.config.liveness.challenge);
+  const { steps, nonce } = sessionChallenge(opened.session, h.app.config.liveness.challenge);
   const now = Date.now();
-  return [selfieItem(), ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(frameJpeg, FRAMES, nonce, now - 1500)] as EnvelopeItem[];
+  return [selfieItem(), ...depthItems(bonaFide, nonce, now - 100), ...challengeItems(challengeFrames(steps), FRAMES, nonce, now - 1500)] as EnvelopeItem[];
 }
 
 /** The analyzer's answers for a judged kiosk envelope: the selfie (the depth face's landmarks), then each frame. */
@@ -85,7 +85,8 @@ async function refused(t: Test, h: Harness, opened: OpenedSession, body: unknown
   };
   const res = await post(h, opened, body);
   t.equal(res.status, 403, `${label}: HTTP 403`);
-  t.same(res.json, UNTRUSTED, `${label}: ERR_STATION_UNTRUSTED, the same answer whatever the reason`);
+  // The same answer whatever the reason; every refusal also carries the session's short reference.
+  t.same(res.json, { ...UNTRUSTED, reference: res.json.reference }, `${label}: ERR_STATION_UNTRUSTED, the same answer whatever the reason`);
   t.equal(h.engine.calls, before.calls, `${label}: nothing judged`);
   t.equal(h.app.repository.listEvidence(opened.session.sessionId).length, 0, `${label}: no evidence stored`);
   t.equal(h.app.repository.lastAuditRecord()!.seq, before.audit, `${label}: no audit record`);
@@ -127,12 +128,12 @@ t.test('an RSA station works the same; no operator signed in is recorded as such
 });
 
 t.test('a signed browser-style envelope (selfie and challenge frames) is accepted and attributed; an unsigned one names no station', async (t) => {
-  const h = await harness(t, { policy: { withoutDepth: 'challenge-only' } });
+  const h = await harness(t);
   for (const signed of [true, false]) {
     const opened = await h.app.openSession();
     const challenge = sessionChallenge(opened.session, h.app.config.liveness.challenge);
     h.engine.willAnswer(oneFace(enrolled), ...challengeLandmarks(challenge.steps).map((l) => oneFace(enrolled, {}, { landmarks468: l })));
-    const items = [selfieItem(Buffer.concat([selfie, Buffer.from(`take ${signed}`)])), ...challengeItems(frameJpeg, FRAMES, challenge.nonce, Date.now() - 1200)] as EnvelopeItem[];
+    const items = [selfieItem(Buffer.concat([selfie, Buffer.from(`take ${signed}`)])), ...challengeItems(challengeFrames(challenge.steps), FRAMES, challenge.nonce, Date.now() - 1200)] as EnvelopeItem[];
     const res = await post(h, opened, signed ? signedEnvelope(h.kiosk, opened.session, items, { operator: 'Desk Officer 7' }) : { captures: items });
     t.match(res.json, { outcome: 'decided', decision: 'verified' }, signed ? 'signed: verified' : 'unsigned: verified');
     const attestation = h.app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'station-attestation');
@@ -222,7 +223,7 @@ t.test('replayed: the same signed envelope is accepted once; sent again it is re
   const before = { audit: h.app.repository.lastAuditRecord()!.seq, attempts: attemptsOf(h, opened), calls: h.engine.calls };
   const again = await post(h, opened, envelope);
   t.equal(again.status, 403);
-  t.same(again.json, UNTRUSTED);
+  t.same(again.json, { ...UNTRUSTED, reference: again.json.reference });
   t.equal(h.engine.calls, before.calls, 'nothing judged');
   t.equal(h.app.repository.listEvidence(opened.session.sessionId).length, stored, 'nothing more stored');
   t.equal(attemptsOf(h, opened), before.attempts, 'no attempt used');
@@ -237,7 +238,7 @@ t.test('replayed: the same signed envelope is accepted once; sent again it is re
   t.not(signPayload(h.kiosk.privateKey, payload), envelope.station.signature, 'a fresh signature over the same payload differs');
   const malleated = { ...envelope, station: { ...envelope.station, signature: highS(envelope.station.signature) } };
   const third = await post(h, opened, malleated);
-  t.same(third.json, UNTRUSTED, 'the malleated signature verifies but is the same envelope: refused');
+  t.same(third.json, { ...UNTRUSTED, reference: third.json.reference }, 'the malleated signature verifies but is the same envelope: refused');
   t.match(h.recorder.lines('verification.station_untrusted').at(-1), { reason: /already received \(replay\)/ });
   // A fresh signature (a new issuedAt) over new captures is accepted again.
   h.engine.willAnswer(...judgedAnswers(h, opened));
