@@ -10,7 +10,7 @@
 // chained frame to frame outward from the reference, forward-backward checked), fit the homography that
 // maps the tracked ring from the reference to each frame (least squares, refitted without its worst
 // fifth), and take the median miss of the nose's tracked points over the outer-eye-corner distance.
-// The sequence's value is the mean of the largest quarter of the per-frame misses, as for the landmarks.
+// The sequence's value is a high per-frame miss that no single frame decides (robustHigh), as for the landmarks.
 import type { MotionSettings } from '../config/sections/liveness.js';
 import { ProofgateError } from '../core/errors.js';
 import { landmarkX, landmarkY, NOSE_TIP, type LandmarkView } from './facemesh-points.js';
@@ -103,10 +103,12 @@ function frameParallaxPx(t: TextureTracks, ref: number, frame: number, ringSeeds
  */
 export async function measureTextureParallax(
   frames: readonly Buffer[], views: readonly LandmarkView[], settings: MotionSettings, track: TrackTexture = nativeTrackTexture,
+  landmarkReport?: MotionConsistencyReport,
 ): Promise<MotionConsistencyReport> {
   if (frames.length !== views.length) throw new ProofgateError('ERR_INTERNAL', `texture parallax: ${frames.length} frames but ${views.length} landmark sets`, { status: 500 });
   const s = settings.tracking;
-  const landmarks = measureMotionConsistency(views, settings);
+  // The landmark measure, reported beside the judged one: verifyChallenge's when the caller has it.
+  const landmarks = landmarkReport ?? measureMotionConsistency(views, settings);
   const base = { name: 'motion-parallax' as const, threshold: s.minParallax, method: 'texture' as const, landmarkValue: landmarks.value };
   if (views.length < 2) return { ...base, value: null, motion: 0, outcome: 'not-computed', reason: 'a single frame shows no motion', perFrame: [] };
   const picked = evenSubsample(views.length, s.maxFrames);

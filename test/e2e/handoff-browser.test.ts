@@ -5,14 +5,13 @@
 // verified with jose against our JWKS. Real parts: Chromium, SQLite on disk, SoftHSM (signing and
 // evidence wrapping), the evidence cipher and the face engine with the built models.
 import t, { type Test } from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../src/core/project-root.js';
-import { escapeHtml } from '../../src/pages/html.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { faceJpeg, mjpegOf } from '../helpers/face-photos.js';
+import { ENTRA, launchWithCamera as launchWithCameraOf, routeSimulatedEntra } from '../helpers/capture-browser.js';
 import { startVerificationTestApp, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
 import { createTestToken } from '../helpers/softhsm.js';
@@ -27,28 +26,11 @@ t.teardown(async () => {
   await token.cleanup();
 });
 
-const ENTRA = 'https://login.microsoftonline.com';
-const REDIRECT_PATH = '/common/federation/externalauthprovider';
 const OUT = path.join(projectRoot, 'out');
 
-async function launchWithCamera(t: Test): Promise<Browser> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-handoff-e2e-'));
-  const camera = path.join(dir, 'camera.mjpeg');
-  writeFileSync(camera, mjpegOf(faceJpeg('personA', { width: 640, height: 480, zoom: 1.5, dx: 12, dy: 8, quality: 85 }), 10));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${camera}`,
-    ],
-  });
-  t.teardown(async () => {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return browser;
+/** The laptop and the phone share one browser, so one fake camera: a 640x480 webcam view of personA. */
+function launchWithCamera(t: Test): Promise<Browser> {
+  return launchWithCameraOf(t, mjpegOf(faceJpeg('personA', { width: 640, height: 480, zoom: 1.5, dx: 12, dy: 8, quality: 85 }), 10));
 }
 
 // The fake camera plays a still photo, which no browser liveness can pass: the decision here runs the
@@ -75,20 +57,7 @@ async function laptopAtEntra(browser: Browser, app: VerificationTestApp, beforeS
   });
   const requests: string[] = [];
   laptop.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
-  await laptop.route(`${ENTRA}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (route.request().method() === 'POST' && url.pathname === REDIRECT_PATH) {
-      deliver(Object.fromEntries(new URLSearchParams(route.request().postData() ?? '')));
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Entra</title><p id="entra-done">Back at Entra</p>' });
-      return;
-    }
-    const inputs = Object.entries(request).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-    await route.fulfill({
-      status: 200, contentType: 'text/html',
-      body: `<!doctype html><title>Entra</title><form id="f" method="post" action="${escapeHtml(`${app.issuer}/oidc/authorize`)}">${inputs}</form>
-<script>document.getElementById('f').submit();</script>`,
-    });
-  });
+  await routeSimulatedEntra(laptop, app, request, deliver);
   if (beforeStart) await beforeStart(laptop);
   await laptop.goto(`${ENTRA}/eam-test/start`);
   return { laptop, request, postBack, requests };

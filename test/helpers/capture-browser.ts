@@ -94,6 +94,19 @@ export async function startRound(browser: Browser, app: VerificationTestApp, opt
     }
   });
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) trail += ` [at ${f.url()}]`; });
+  await routeSimulatedEntra(page, app, request, deliver);
+  await page.goto(`${ENTRA}/eam-test/start`);
+  await page.locator('#verify').waitFor();
+  return { page, request, postBack, consoleErrors };
+}
+
+/** Whether the element's box lies wholly inside the viewport as the page first shows it (no scrolling). */
+/**
+ * "Entra" on the page's routes, nothing leaving the machine: its start page auto-posts `request` to the
+ * app's /oidc/authorize as the real one does, and the form_post to the EAM redirect endpoint is handed to
+ * `deliver` and answered with a "Back at Entra" page.
+ */
+export async function routeSimulatedEntra(page: Page, app: VerificationTestApp, request: Record<string, string>, deliver: (fields: Record<string, string>) => void): Promise<void> {
   await page.route(`${ENTRA}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (route.request().method() === 'POST' && url.pathname === REDIRECT_PATH) {
@@ -108,12 +121,8 @@ export async function startRound(browser: Browser, app: VerificationTestApp, opt
 <script>document.getElementById('f').submit();</script>`,
     });
   });
-  await page.goto(`${ENTRA}/eam-test/start`);
-  await page.locator('#verify').waitFor();
-  return { page, request, postBack, consoleErrors };
 }
 
-/** Whether the element's box lies wholly inside the viewport as the page first shows it (no scrolling). */
 export async function aboveTheFold(page: Page, selector: string): Promise<{ inside: boolean; box: string }> {
   const box = await page.locator(selector).boundingBox();
   const viewport = page.viewportSize()!;

@@ -13,5 +13,5 @@ export async function judgeMotionOnTexture(
 ): Promise<ChallengeResult> {
   if (!result.motion) return result;
   const views = analyses.map((a) => validateLandmarks(a.face!.landmarks468, a.image.width, a.image.height));
-  return { ...result, motion: await measureTextureParallax(frames.map((f) => f.image), views, settings) };
+  return { ...result, motion: await measureTextureParallax(frames.map((f) => f.image), views, settings, undefined, result.motion) };
 }
