@@ -145,8 +145,9 @@ export class SqliteRepository implements Repository {
       lastAudit: db.prepare('SELECT * FROM audit_records ORDER BY seq DESC LIMIT 1'),
       auditPage: db.prepare('SELECT * FROM audit_records WHERE seq >= ? ORDER BY seq LIMIT ?'),
       insertAudit: db.prepare(`INSERT INTO audit_records (seq, at, session_id, tid, oid, upn, profile_id, flow, decision, client_request_id,
-          checks_json, evidence_json, prev_hash, hash, mac)
-        VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash, @mac)`),
+          checks_json, evidence_json, prev_hash, hash, mac, actor_json)
+        VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash, @mac,
+          @actor)`),
       insertCheckpoint: db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, kid, signature, at) VALUES (?, ?, ?, ?, ?)'),
       insertAuditKey: db.prepare('INSERT OR IGNORE INTO audit_keys (kid, jwk_json, first_at) VALUES (?, ?, ?)'),
       checkpoints: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq'),
@@ -531,7 +532,13 @@ export class SqliteRepository implements Repository {
       throw badInput('audit record mac: expected null or a lowercase hex HMAC-SHA256');
     }
     if (!Array.isArray(record.checks) || !Array.isArray(record.evidenceSha256)) throw badInput('audit record checks, evidenceSha256: expected arrays');
-    const row = { ...record, checks: json(record.checks, 'audit record checks'), evidence: json(record.evidenceSha256, 'audit record evidenceSha256') };
+    if (record.actor !== undefined && (record.actor === null || typeof record.actor !== 'object')) throw badInput('audit record actor: expected an object or absent');
+    const row = {
+      ...record,
+      checks: json(record.checks, 'audit record checks'),
+      evidence: json(record.evidenceSha256, 'audit record evidenceSha256'),
+      actor: record.actor === undefined ? null : json(record.actor, 'audit record actor'),
+    };
     try {
       this.#s.insertAudit.run(row);
     } catch (e) {
