@@ -24,14 +24,16 @@ import { projectRoot } from '../core/project-root.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import { clientAddress } from '../http/client-address.js';
 import { externalPrefix } from '../http/public-url.js';
+import { sendErrorView } from '../http/error-handler.js';
+import { describeError } from '../core/describe-error.js';
 import type { Repository } from '../store/repository.js';
 import { AttemptLimiter } from './attempt-limiter.js';
 import { finishRegistration, finishSignIn, memberOfLink, registrationOptions, signInOptions, type CeremonyDeps, type SignedIn } from './passkey-ceremonies.js';
-import { recordStaffAct, revokeStaff } from './staff-admin.js';
+import { recordStaffAct, revokeStaff, sha256Hex } from './staff-admin.js';
 import type { StaffIdentity, StaffRole } from './staff-identity.js';
 import { adminPage, homePage, registrationPage, signInPage, unavailablePage } from './staff-pages.js';
 import { STAFF_PATHS } from './staff-paths.js';
-import { clearStaffCookie, currentStaffSession, startStaffSession, type CurrentStaffSession, type SessionLifetimes } from './staff-session.js';
+import { clearStaffCookie, currentStaffSession, staffCookieOf, startStaffSession, type CurrentStaffSession, type SessionLifetimes } from './staff-session.js';
 
 export interface StaffAuth {
   /** /staff/register/:token, /staff/sign-in, /staff/sign-out, /staff (home), /staff/admin, /staff/static. Mount at '/'. */
@@ -91,9 +93,12 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
     return s;
   };
 
+  // A deployment setting, not an outage: answered without the server-error log (its path may hold a link token).
+  const unavailable = (req: Request, res: Response) => sendErrorView(req, res, describeError(new ProofgateError('ERR_CONFIG', UNAVAILABLE, { status: 503 })));
+
   const gate = (roles: readonly StaffRole[]): RequestHandler => (req, res, next) => {
     if (!ceremony) {
-      next(new ProofgateError('ERR_CONFIG', UNAVAILABLE, { status: 503 }));
+      unavailable(req, res);
       return;
     }
     const s = currentStaffSession(store, req, now(), life);
@@ -107,7 +112,9 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
       next(refused(`your role (${s.staff.role}) cannot use this page`));
       return;
     }
-    if (!isRead(req) && !sameSecret((req.body as Record<string, unknown> | undefined)?._csrf, s.csrfToken)) {
+    // Forms send it as _csrf; a page script's fetch may send it as X-CSRF-Token instead.
+    const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+    if (!isRead(req) && !sameSecret(sent, s.csrfToken)) {
       next(new ProofgateError('ERR_CSRF', 'the form is stale or did not come from this site; reload the page', { status: 403 }));
       return;
     }
@@ -118,7 +125,7 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
 
   // The ceremonies' POSTs: Origin, JSON, attempt limit (before anything is read or stored).
   const ceremonyGuard: RequestHandler = (req, res, next) => {
-    if (!ceremony) return next(new ProofgateError('ERR_CONFIG', UNAVAILABLE, { status: 503 }));
+    if (!ceremony) return unavailable(req, res);
     if (req.get('origin') !== staff.origin) return next(new ProofgateError('ERR_CSRF', 'the request did not come from the appliance\'s own pages', { status: 403 }));
     if (!req.is('application/json')) return next(new ProofgateError('ERR_UNSUPPORTED_MEDIA_TYPE', 'send application/json', { status: 415 }));
     if (!limiter.allow(clientAddress(req), now())) {
@@ -129,7 +136,12 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
     next();
   };
 
-  const signInHere = (res: Response) => (s: SignedIn) => startStaffSession(store, res, { staffId: s.member.staffId, credentialId: s.credentialId }, now(), life);
+  // A new sign-in replaces whatever session this browser held (no session outlives its cookie being replaced).
+  const signInHere = (req: Request, res: Response) => (s: SignedIn) => {
+    const previous = staffCookieOf(req);
+    if (previous) store.endSession(sha256Hex(previous));
+    startStaffSession(store, res, { staffId: s.member.staffId, credentialId: s.credentialId }, now(), life);
+  };
   const tokenOf = (req: Request) => String(req.params.token ?? '');
 
   router.get(`${STAFF_PATHS.static}/:file`, (req, res, next) => {
@@ -149,7 +161,7 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
     res.json({ options: await registrationOptions(ceremony!, tokenOf(req)) });
   }));
   router.post(`${STAFF_PATHS.register}/:token`, ceremonyGuard, wrap(async (req, res) => {
-    const { member } = await finishRegistration(ceremony!, tokenOf(req), req.body, signInHere(res));
+    const { member } = await finishRegistration(ceremony!, tokenOf(req), req.body, signInHere(req, res));
     deps.log('staff-passkey-registered', { staffId: member.staffId });
     res.json({ ok: true, next: `${externalPrefix(req)}${STAFF_PATHS.home}` });
   }));
@@ -163,7 +175,7 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
   }));
   router.post(STAFF_PATHS.signIn, ceremonyGuard, wrap(async (req, res) => {
     try {
-      const { member } = await finishSignIn(ceremony!, req.body, signInHere(res));
+      const { member } = await finishSignIn(ceremony!, req.body, signInHere(req, res));
       deps.log('staff-signed-in', { staffId: member.staffId, role: member.role });
       res.json({ ok: true, next: `${externalPrefix(req)}${STAFF_PATHS.home}` });
     } catch (e) {

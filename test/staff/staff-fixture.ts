@@ -36,10 +36,11 @@ export async function staffApp(t: Tap, configOverrides: Record<string, unknown> 
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
-  const post = async (path: string, body: unknown, opts: { origin?: string | null; cookie?: string; raw?: string; type?: string } = {}) => {
+  const post = async (path: string, body: unknown, opts: { origin?: string | null; cookie?: string; raw?: string; type?: string; csrfHeader?: string } = {}) => {
     const headers: Record<string, string> = { accept: 'application/json', 'content-type': opts.type ?? 'application/json' };
     if (opts.origin !== null) headers.origin = opts.origin ?? ORIGIN;
     if (opts.cookie) headers.cookie = opts.cookie;
+    if (opts.csrfHeader) headers['x-csrf-token'] = opts.csrfHeader;
     const res = await fetch(`${url}${path}`, { method: 'POST', headers, body: opts.raw ?? JSON.stringify(body), redirect: 'manual' });
     const text = await res.text();
     let json: Record<string, unknown> = {};

@@ -171,6 +171,14 @@ t.test('sessions end after the idle timeout, the absolute lifetime, sign-out or 
   t.equal((await app.get('/gated', cookie)).status, 303, 'signed out');
   t.match(app.staffAudits().at(-1), { checks: [{ name: 'staff-sign-out' }], actor: { id: ada.member.staffId } });
 
+  // Signing in again from the same browser replaces its session: the old cookie no longer works.
+  const replaced = (await app.signIn(key)).cookie!;
+  t.equal((await app.get('/gated', replaced)).status, 200);
+  const again = await app.post('/staff/sign-in', { answer: key.assert({ origin: 'http://localhost:8443', rpId: 'localhost', challenge: (await app.signInOptions()).challenge }) }, { cookie: replaced });
+  t.equal(again.status, 200);
+  t.equal((await app.get('/gated', replaced)).status, 303, 'the replaced session ended');
+  t.equal((await app.get('/gated', again.cookie!)).status, 200, 'the new one works');
+
   cookie = (await app.signIn(key)).cookie!;
   app.repo.staff.revokeStaff(ada.member.staffId, app.clock.now());
   t.equal((await app.get('/gated', cookie)).status, 303, 'revoked: the session is gone');
@@ -201,6 +209,8 @@ t.test('roles and CSRF on gated routes', async (t) => {
   t.equal((await app.post('/gated', { _csrf: `${csrf.slice(0, -1)}A` }, { cookie: adaCookie })).status, 403, 'a wrong _csrf');
   t.equal((await app.post('/gated', { _csrf: csrf }, { cookie: danaCookie })).status, 403, 'another session\'s token with the wrong role');
   t.equal((await app.post('/gated', { _csrf: csrf }, { cookie: adaCookie })).status, 200, 'the right token');
+  t.equal((await app.post('/gated', {}, { cookie: adaCookie, csrfHeader: csrf })).status, 200, 'or the right token as X-CSRF-Token');
+  t.equal((await app.post('/gated', {}, { cookie: adaCookie, csrfHeader: 'x'.repeat(43) })).status, 403, 'a wrong X-CSRF-Token');
 
   // The admin page revokes with the actor recorded; an admin cannot revoke themselves there.
   const before = app.staffAudits().length;
