@@ -29,7 +29,7 @@ import { describeError } from '../core/describe-error.js';
 import type { Repository } from '../store/repository.js';
 import { AttemptLimiter } from './attempt-limiter.js';
 import { finishRegistration, finishSignIn, memberOfLink, registrationOptions, signInOptions, type CeremonyDeps, type SignedIn } from './passkey-ceremonies.js';
-import { recordStaffAct, revokeStaff, sha256Hex } from './staff-admin.js';
+import { recordStaffAct, revokeStaff, sha256Hex, STAFF_ID } from './staff-admin.js';
 import type { StaffIdentity, StaffRole } from './staff-identity.js';
 import { adminPage, homePage, registrationPage, signInPage, unavailablePage } from './staff-pages.js';
 import { STAFF_PATHS } from './staff-paths.js';
@@ -200,14 +200,18 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
 
   const admins = gate(['admin']);
   router.get(STAFF_PATHS.admin, admins, (req, res) => {
-    adminPage(res, externalPrefix(req), session(res).staff, session(res).csrfToken, store.listStaff(), null);
+    // After a revocation (post/redirect/get): name whom, read back from the store, never echoed from the URL.
+    const revokedId = typeof req.query.revoked === 'string' && STAFF_ID.test(req.query.revoked) ? req.query.revoked : null;
+    const revoked = revokedId ? store.getStaff(revokedId) : null;
+    const notice = revoked?.status === 'revoked' ? `${revoked.name} revoked: their passkeys and sessions have ended.` : null;
+    adminPage(res, externalPrefix(req), session(res).staff, session(res).csrfToken, store.listStaff(), notice);
   });
   router.post(`${STAFF_PATHS.admin}/:staffId/revoke`, admins, (req, res) => {
     const s = session(res);
     if (String(req.params.staffId).toLowerCase() === s.staff.id) throw new ProofgateError('ERR_BAD_REQUEST', 'you cannot revoke your own account here', { status: 400 });
     const { member, audit } = revokeStaff({ repo: deps.repository, audit: deps.audit, now }, { staffId: String(req.params.staffId), actor: s.staff });
     deps.log('staff-revoked', { staffId: member.staffId, by: s.staff.id, auditSeq: audit.seq });
-    adminPage(res, externalPrefix(req), s.staff, s.csrfToken, store.listStaff(), `${member.name} revoked: their passkeys and sessions have ended.`);
+    res.redirect(303, `${externalPrefix(req)}${STAFF_PATHS.admin}?revoked=${member.staffId}`);
   });
 
   return {

@@ -218,7 +218,10 @@ t.test('roles and CSRF on gated routes', async (t) => {
   t.equal(app.staffAudits().length, before, 'nothing written');
   t.equal((await app.post(`/staff/admin/${ada.member.staffId}/revoke`, { _csrf: csrf }, { cookie: adaCookie })).status, 400, 'not oneself');
   const revoked = await app.post(`/staff/admin/${dana.member.staffId}/revoke`, { _csrf: csrf }, { cookie: adaCookie });
-  t.equal(revoked.status, 200);
+  t.equal(revoked.status, 303, 'post/redirect/get');
+  t.equal(revoked.location, `/staff/admin?revoked=${dana.member.staffId}`);
+  const page = await app.get(revoked.location!, adaCookie);
+  t.match(page.text, /<p class="status" role="status" id="staff-admin-notice">Dana Desk revoked: their passkeys and sessions have ended\.<\/p>/);
   t.match(app.staffAudits().at(-1), { oid: dana.member.staffId, checks: [{ name: 'staff-revoke' }], actor: { kind: 'staff', id: ada.member.staffId, role: 'admin' } });
   t.equal((await app.get('/staff', danaCookie)).status, 303, 'the revoked member\'s session ended');
 });
