@@ -249,3 +249,19 @@ t.test('with an IP-address public URL staff sign-in says it is unavailable', asy
   t.match(await app.post('/staff/sign-in/options', {}), { status: 503, json: { error: 'ERR_CONFIG' } });
   t.equal((await app.get('/gated')).status, 503);
 });
+
+t.test('the staff pages\' static files: the WebAuthn browser bundle, our script, the stylesheet; nothing else', async (t) => {
+  const app = await staffApp(t);
+  const bundle = await fetch(`${app.url}/staff/static/webauthn-browser.js`);
+  t.equal(bundle.status, 200);
+  t.match(bundle.headers.get('content-type'), /^text\/javascript/);
+  t.match(await bundle.text(), /SimpleWebAuthnBrowser/);
+  t.match(await (await fetch(`${app.url}/staff/static/staff-passkey.js`)).text(), /startAuthentication/);
+  t.equal((await fetch(`${app.url}/staff/static/verify.css`)).status, 200);
+  for (const name of ['capture.js', '..%2Fstaff%2Fstaff-auth.ts', '__proto__', 'toString']) {
+    t.equal((await fetch(`${app.url}/staff/static/${name}`)).status, 404, name);
+  }
+  const page = await fetch(`${app.url}/staff/sign-in`);
+  t.match(page.headers.get('content-security-policy'), /script-src 'self'/);
+  t.match(await page.text(), /<script src="\/staff\/static\/webauthn-browser\.js" defer><\/script>\s*<script src="\/staff\/static\/staff-passkey\.js" defer><\/script>/);
+});
