@@ -31,7 +31,7 @@ import { AttemptLimiter } from './attempt-limiter.js';
 import { finishRegistration, finishSignIn, memberOfLink, registrationOptions, signInOptions, type CeremonyDeps, type SignedIn } from './passkey-ceremonies.js';
 import { recordStaffAct, revokeStaff, sha256Hex, STAFF_ID } from './staff-admin.js';
 import type { StaffIdentity, StaffRole } from './staff-identity.js';
-import { adminPage, homePage, registrationPage, signInPage, unavailablePage } from './staff-pages.js';
+import { adminPage, BUILT_IN_PLACES, homePage, registrationPage, signInPage, unavailablePage, type StaffPlaces } from './staff-pages.js';
 import { STAFF_PATHS } from './staff-paths.js';
 import { clearStaffCookie, currentStaffSession, staffCookieOf, startStaffSession, type CurrentStaffSession, type SessionLifetimes } from './staff-session.js';
 
@@ -53,6 +53,8 @@ export interface StaffAuthDeps {
   repository: Repository;
   audit: AuditWriter;
   log: Logger;
+  /** Pages other units add for a role, listed on the home page after the built-in ones (e.g. helpdesk: /helpdesk). */
+  places?: Partial<StaffPlaces>;
   now?: () => number;
 }
 
@@ -196,7 +198,8 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
     clearStaffCookie(res);
     res.redirect(303, `${externalPrefix(req)}${STAFF_PATHS.signIn}`);
   });
-  router.get(STAFF_PATHS.home, everyone, (req, res) => homePage(res, externalPrefix(req), session(res).staff, session(res).csrfToken));
+  const placesOf = (role: StaffRole) => [...(deps.places?.[role] ?? []), ...BUILT_IN_PLACES[role]];
+  router.get(STAFF_PATHS.home, everyone, (req, res) => homePage(res, externalPrefix(req), session(res).staff, session(res).csrfToken, placesOf(session(res).staff.role)));
 
   const admins = gate(['admin']);
   router.get(STAFF_PATHS.admin, admins, (req, res) => {

@@ -11,14 +11,18 @@ import { STAFF_PATHS } from './staff-paths.js';
 
 export const PASSKEY_SCRIPTS = ['webauthn-browser.js', 'staff-passkey.js'] as const;
 
-/** What each role can reach from the home page (the routes themselves enforce it with require(roles)). */
-export const ROLE_PLACES: Record<StaffRole, ReadonlyArray<{ path: string; label: string }>> = {
-  helpdesk: [{ path: '/helpdesk', label: 'Help desk console: verification requests' }],
-  'kiosk-operator': [{ path: '/kiosk', label: 'Kiosk station: in-person enrolment' }],
-  admin: [
-    { path: '/helpdesk', label: 'Help desk console: verification requests' },
-    { path: STAFF_PATHS.admin, label: 'Staff accounts: list and revoke' },
-  ],
+export interface StaffPlace {
+  /** Path under the app (e.g. '/helpdesk'); the route behind it enforces the role with require(roles). */
+  path: string;
+  label: string;
+}
+export type StaffPlaces = Record<StaffRole, readonly StaffPlace[]>;
+
+/** What each role can reach from the home page, of what this unit serves; the units that add pages add theirs (createStaffAuth's `places`). */
+export const BUILT_IN_PLACES: StaffPlaces = {
+  helpdesk: [],
+  'kiosk-operator': [],
+  admin: [{ path: STAFF_PATHS.admin, label: 'Staff accounts: list and revoke' }],
 };
 
 function send(res: Response, prefix: string, title: string, body: SafeHtml, opts: { scripts?: boolean; status?: number } = {}): void {
@@ -56,12 +60,14 @@ function signOutForm(prefix: string, csrf: string): SafeHtml {
   return html`<form method="post" action="${prefix}${STAFF_PATHS.signOut}"><input type="hidden" name="_csrf" value="${csrf}"><button id="sign-out" type="submit" class="secondary">Sign out</button></form>`;
 }
 
-export function homePage(res: Response, prefix: string, staff: StaffIdentity, csrf: string): void {
+export function homePage(res: Response, prefix: string, staff: StaffIdentity, csrf: string, places: readonly StaffPlace[]): void {
   send(res, prefix, 'Staff', html`<main class="card" id="staff-home">
 <h1>Signed in as <span id="staff-name">${staff.name}</span></h1>
 <p>Role: <strong id="staff-role">${staff.role}</strong></p>
 <h2>You can reach</h2>
-<ul id="staff-places">${ROLE_PLACES[staff.role].map((p) => html`<li><a href="${prefix}${p.path}">${p.label}</a></li>`)}</ul>
+${places.length > 0
+    ? html`<ul id="staff-places">${places.map((p) => html`<li><a href="${prefix}${p.path}">${p.label}</a></li>`)}</ul>`
+    : html`<p id="staff-no-places">No pages for this role are installed on this appliance yet.</p>`}
 <div class="actions">${signOutForm(prefix, csrf)}</div>
 </main>`);
 }

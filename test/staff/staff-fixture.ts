@@ -9,6 +9,7 @@ import { errorHandler, notFound } from '../../src/http/error-handler.js';
 import { silentLogger } from '../../src/core/log.js';
 import { createStaffAuth } from '../../src/staff/staff-auth.js';
 import { addStaff } from '../../src/staff/staff-admin.js';
+import type { StaffPlaces } from '../../src/staff/staff-pages.js';
 import { auditFixture } from '../helpers/audit-fixture.js';
 import { manualClock } from '../helpers/temp-store.js';
 import { SoftwarePasskey, type Ceremony } from '../helpers/software-passkey.js';
@@ -19,11 +20,11 @@ export const AT = Date.UTC(2026, 5, 1, 9, 0, 0);
 
 type Tap = Parameters<typeof auditFixture>[0];
 
-export async function staffApp(t: Tap, configOverrides: Record<string, unknown> = {}) {
+export async function staffApp(t: Tap, configOverrides: Record<string, unknown> = {}, places?: Partial<StaffPlaces>) {
   const clock = manualClock(AT);
   const fx = await auditFixture(t, {}, { now: clock.now });
   const config = buildConfig({ server: { publicBaseUrl: ORIGIN }, ...configOverrides });
-  const auth = createStaffAuth({ config, repository: fx.repo, audit: fx.trail, log: silentLogger, now: clock.now });
+  const auth = createStaffAuth({ config, repository: fx.repo, audit: fx.trail, log: silentLogger, now: clock.now, places });
   const app = express();
   app.use(...bodyParsers(config.server));
   app.use(auth.router);

@@ -265,3 +265,11 @@ t.test('the staff pages\' static files: the WebAuthn browser bundle, our script,
   t.match(page.headers.get('content-security-policy'), /script-src 'self'/);
   t.match(await page.text(), /<script src="\/staff\/static\/webauthn-browser\.js" defer><\/script>\s*<script src="\/staff\/static\/staff-passkey\.js" defer><\/script>/);
 });
+
+t.test('the home page lists what the role reaches: the pages other units add, then the built-in ones', async (t) => {
+  const app = await staffApp(t, {}, { helpdesk: [{ path: '/helpdesk', label: 'Help desk console' }], admin: [{ path: '/helpdesk', label: 'Help desk console' }] });
+  const home = async (name: string, role: string) => (await app.get('/staff', (await app.register(tokenOf(app.member(name, role)), new SoftwarePasskey())).cookie!)).text;
+  t.match(await home('Dana', 'helpdesk'), /<ul id="staff-places"><li><a href="\/helpdesk">Help desk console<\/a><\/li><\/ul>/);
+  t.match(await home('Ada', 'admin'), /<li><a href="\/helpdesk">Help desk console<\/a><\/li><li><a href="\/staff\/admin">Staff accounts: list and revoke<\/a><\/li>/);
+  t.match(await home('Kim', 'kiosk-operator'), /<p id="staff-no-places">No pages for this role are installed on this appliance yet\.<\/p>/);
+});
