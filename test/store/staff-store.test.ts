@@ -3,6 +3,7 @@
 // links in one transaction; sessions read back bound to the member and the passkey as they are now.
 import t from 'tap';
 import { tempRepository } from '../helpers/temp-store.js';
+import { activeStaffIdentity, staffActor } from '../../src/staff/staff-identity.js';
 
 const AT = Date.UTC(2026, 5, 1, 9, 0, 0);
 const ID = 'a'.repeat(32);
@@ -76,4 +77,14 @@ t.test('revocation ends passkeys, sessions and unused links together; sessions r
   t.equal(s.getRegistration(H('1'))!.usedAt, AT + 20, 'the link is burned');
   t.equal(s.useCredential(CRED, 5, AT + 30), false, 'a revoked passkey is never used again');
   t.match(s.getStaff(ID), { status: 'revoked', revokedAt: AT + 20 });
+});
+
+t.test('a member by id as a StaffIdentity (what the kiosk and the audit actor use): only while active', async (t) => {
+  const { s } = seeded(t);
+  const dana = activeStaffIdentity(s, ID);
+  t.same(dana, { id: ID, name: 'Dana Desk', role: 'helpdesk' });
+  t.same(staffActor(dana!), { kind: 'staff', id: ID, name: 'Dana Desk', role: 'helpdesk' });
+  t.equal(activeStaffIdentity(s, 'f'.repeat(32)), null, 'unknown');
+  s.revokeStaff(ID, AT + 1);
+  t.equal(activeStaffIdentity(s, ID), null, 'revoked');
 });
