@@ -8,10 +8,10 @@ import { loadConfig, type ProofgateConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import type { Repository } from '../../store/repository.js';
 import type { StaffMember } from '../../store/staff-store.js';
-import type { AuditWriter } from '../../audit/audit-writer.js';
 import { addStaff, issueStaffLink, revokeStaff, staffIdOf, staffNameOf, staffRoleOf, type RegistrationLink } from '../../staff/staff-admin.js';
 import { registrationUrl } from '../../staff/staff-paths.js';
 import { consoleIo, type CommandIo } from './command-io.js';
+import { openCommandRuntime, type CommandRuntime } from './command-runtime.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const CONFIG = { config: { type: 'string' } } as const;
@@ -35,13 +35,8 @@ export const staffPositionals = { add: 1, list: 0, revoke: 1, link: 1 } as const
 
 export type StaffSubcommand = keyof typeof staffOptions;
 
-export interface StaffRuntime {
-  config: ProofgateConfig;
-  repository: Repository;
-  openAudit(): Promise<{ audit: AuditWriter; close(): Promise<void> }>;
-  now(): number;
-  close(): Promise<void> | void;
-}
+/** The store and the trail (src/cli/commands/command-runtime.ts), and the config the links are built from. */
+export type StaffRuntime = CommandRuntime & { config: ProofgateConfig };
 
 function usageError(sub: StaffSubcommand, message: string): ProofgateError {
   return new ProofgateError('ERR_USAGE', `${message}; usage: proofgate ${staffUsage[sub]}`, { status: 400 });
@@ -72,25 +67,14 @@ function printLink(config: ProofgateConfig, link: RegistrationLink, io: CommandI
   if (config.staff.rpId === null) io.err('warning: server.publicBaseUrl is an IP address; set it (or staff.rpId) to a host name, or browsers will refuse the passkey');
 }
 
-async function openRuntime(configFile: string | undefined): Promise<StaffRuntime> {
+async function openStaffRuntime(configFile: string | undefined): Promise<StaffRuntime> {
   const config = loadConfig(configFile);
-  const { openConfiguredRepository } = await import('../../store/open-store.js');
-  const repository = openConfiguredRepository(config);
-  return {
-    config,
-    repository,
-    async openAudit() {
-      const { openCommandAuditTrail } = await import('./command-audit-trail.js');
-      return openCommandAuditTrail(config, repository);
-    },
-    now: Date.now,
-    close: () => repository.close(),
-  };
+  return { ...(await openCommandRuntime(configFile)), config };
 }
 
 /** Resolves to the exit code (0 done); refusals throw with a message that says what was wrong. */
 export async function staffCommand(
-  sub: StaffSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<StaffRuntime> = openRuntime, io: CommandIo = consoleIo,
+  sub: StaffSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<StaffRuntime> = openStaffRuntime, io: CommandIo = consoleIo,
 ): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: staffOptions[sub], strict: true, allowPositionals: true });
   const v = values as { role?: string; json?: boolean; config?: string };
