@@ -62,7 +62,8 @@ export function memberOfLink(repo: Repository, token: string, now: number): { me
 
 function saveChallenge(deps: CeremonyDeps, challenge: string, purpose: 'register' | 'sign-in', tokenSha256: string | null): void {
   const now = deps.now();
-  deps.repo.staff.pruneStaffState(now);
+  // Each new ceremony also sweeps what has expired: challenges, and sessions past their lifetimes.
+  deps.repo.staff.pruneStaffState(now, now - deps.staff.session.idleSeconds * 1000);
   if (deps.repo.staff.countChallenges(now) >= MAX_OUTSTANDING_CHALLENGES) {
     throw new ProofgateError('ERR_BUSY', 'too many passkey ceremonies are waiting; try again in a few minutes', { status: 503 });
   }

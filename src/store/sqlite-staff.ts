@@ -65,7 +65,7 @@ export class SqliteStaffStore implements StaffStore {
       takeChallenge: db.prepare(`DELETE FROM staff_challenges WHERE challenge = ? AND purpose = ? AND token_sha256 IS ? AND expires_at > ?`),
       countChallenges: db.prepare('SELECT count(*) AS n FROM staff_challenges WHERE expires_at > ?'),
       pruneChallenges: db.prepare('DELETE FROM staff_challenges WHERE expires_at <= ?'),
-      pruneSessions: db.prepare('DELETE FROM staff_sessions WHERE expires_at <= ?'),
+      pruneSessions: db.prepare('DELETE FROM staff_sessions WHERE expires_at <= ? OR last_seen_at <= ?'),
       insertCredential: db.prepare(`INSERT INTO staff_credentials (credential_id, staff_id, public_key, counter, transports, created_at)
         VALUES (?, ?, ?, ?, ?, ?)`),
       getCredential: db.prepare('SELECT * FROM staff_credentials WHERE credential_id = ?'),
@@ -152,8 +152,8 @@ export class SqliteStaffStore implements StaffStore {
     return (this.#s.countChallenges.get(now) as { n: number }).n;
   }
 
-  pruneStaffState(now: number): number {
-    return this.#db.transaction(() => this.#s.pruneChallenges.run(now).changes + this.#s.pruneSessions.run(now).changes).immediate();
+  pruneStaffState(now: number, idleBefore: number): number {
+    return this.#db.transaction(() => this.#s.pruneChallenges.run(now).changes + this.#s.pruneSessions.run(now, idleBefore).changes).immediate();
   }
 
   addCredential(c: Omit<StaffCredential, 'lastUsedAt' | 'revokedAt'>): StaffCredential {

@@ -78,8 +78,8 @@ export interface StaffStore {
    * once; every later call, and a challenge never issued, false.
    */
   takeChallenge(challenge: string, purpose: StaffChallengePurpose, tokenSha256: string | null, now: number): boolean;
-  /** Deletes expired challenges and sessions; returns how many rows went. */
-  pruneStaffState(now: number): number;
+  /** Deletes expired challenges, and sessions past their absolute end or unused since `idleBefore`; returns how many rows went. */
+  pruneStaffState(now: number, idleBefore: number): number;
   /** Challenges issued and not yet taken nor expired (the cap on outstanding ones). */
   countChallenges(now: number): number;
 

@@ -59,7 +59,7 @@ t.test('links are used once and only the newest works; challenges are taken once
   t.equal(s.takeChallenge('r'.repeat(43), 'register', H('2'), AT), true);
   t.equal(s.takeChallenge('r'.repeat(43), 'register', H('2'), AT), false, 'taken once');
   t.equal(s.takeChallenge('s'.repeat(43), 'sign-in', null, AT + 100), false, 'expired');
-  t.equal(s.pruneStaffState(AT + 100), 1, 'the expired one is pruned');
+  t.equal(s.pruneStaffState(AT + 100, AT), 1, 'the expired one is pruned');
   t.equal(s.takeChallenge('x'.repeat(500), 'sign-in', null, AT), false, 'an oversized value is not even looked up');
 });
 
@@ -70,6 +70,10 @@ t.test('revocation ends passkeys, sessions and unused links together; sessions r
   s.touchSession(H('3'), AT + 10);
   s.touchSession(H('3'), AT + 5);
   t.match(s.getSession(H('3')), { staff: { staffId: ID, status: 'active' }, credentialId: CRED, credentialRevoked: false, lastSeenAt: AT + 10, expiresAt: AT + 1000 });
+  s.createSession({ sessionSha256: H('4'), staffId: ID, credentialId: CRED, csrfToken: 'k'.repeat(43), createdAt: AT, expiresAt: AT + 1000 });
+  t.equal(s.pruneStaffState(AT + 11, AT + 5), 1, 'a session unused since before the idle cut-off is swept; the one seen at +10 stays');
+  t.equal(s.getSession(H('4')), null);
+  t.equal(s.pruneStaffState(AT + 11, AT + 5), 0);
   t.equal(s.revokeStaff(ID, AT + 20), true);
   t.equal(s.revokeStaff(ID, AT + 21), false, 'once');
   t.equal(s.getSession(H('3')), null, 'the session is gone');
