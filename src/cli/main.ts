@@ -164,7 +164,7 @@ export const commands: Record<string, Command | CommandGroup> = {
     summary: 'staff accounts (help desk, kiosk operators, admins) that sign in with passkeys (docs/helpdesk.md)',
     subcommands: {
       add: staffSubcommand('add', 'add a staff member with a role; prints a one-time link to register their passkey (audited)'),
-      list: staffSubcommand('list', 'list the staff: id, name, role, status, passkeys, added, revoked'),
+      list: staffSubcommand('list', 'list the staff: id, name, role, status, passkeys, added, last sign-in, revoked'),
       revoke: staffSubcommand('revoke', "revoke a staff member: their passkeys and sessions end at once (audited)"),
       link: staffSubcommand('link', 'a fresh one-time registration link (a lost or new passkey); earlier links stop working (audited)'),
     },

@@ -52,8 +52,8 @@ t.test('add, link, list and revoke: each change audited, only token hashes store
   t.equal(await fx.run('add', ['Ada Admin', '--role', 'admin']), 0);
   fx.out.length = 0;
   t.equal(await fx.run('list', []), 0);
-  t.equal(fx.out[0], 'ID  NAME  ROLE  STATUS  PASSKEYS  ADDED  REVOKED');
-  t.match(fx.out.find((l) => l.startsWith(id!)), new RegExp(`^${id}  "Dana Desk"  helpdesk  active  0  2026-06-01T09:00:00Z  -$`));
+  t.equal(fx.out[0], 'ID  NAME  ROLE  STATUS  PASSKEYS  ADDED  LAST SIGN-IN  REVOKED');
+  t.match(fx.out.find((l) => l.startsWith(id!)), new RegExp(`^${id}  "Dana Desk"  helpdesk  active  0  2026-06-01T09:00:00Z  -  -$`));
   t.equal(fx.out.at(-1), '2 staff member(s), 2 active');
   fx.out.length = 0;
 
@@ -66,7 +66,7 @@ t.test('add, link, list and revoke: each change audited, only token hashes store
 
   t.equal(await fx.run('list', ['--json']), 0);
   const listed = (JSON.parse(fx.out.pop()!) as { staff: Array<{ id: string }> }).staff;
-  t.match(listed.find((s) => s.id === id), { name: 'Dana Desk', role: 'helpdesk', status: 'revoked', passkeys: 0, revokedAt: '2026-06-01T09:00:00Z' });
+  t.match(listed.find((s) => s.id === id), { name: 'Dana Desk', role: 'helpdesk', status: 'revoked', passkeys: 0, lastSignInAt: null, revokedAt: '2026-06-01T09:00:00Z' });
   await fx.trail.flush();
   t.match(await verifyAuditChain(fx.repo, fx.trusted, { macKeys: fx.macKeys }), { ok: true, records: 4 });
 });

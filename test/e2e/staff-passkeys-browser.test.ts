@@ -126,8 +126,8 @@ t.test('register, sign out, sign in, roles enforced, revocation ends everything:
   t.same([...a.consoleErrors.filter((e) => !/status of 40[34]/.test(e)), ...b.consoleErrors], [], 'no CSP violation or script error');
 
   // `staff list` sees it all; the audit trail names each act and who did it.
-  const listed = JSON.parse((await cli('list', '--json'))[0]) as { staff: Array<{ id: string; status: string; passkeys: number }> };
-  t.match(listed.staff.find((s) => s.id === desk.id), { status: 'revoked', passkeys: 0 });
+  const listed = JSON.parse((await cli('list', '--json'))[0]) as { staff: Array<{ id: string; status: string; passkeys: number; lastSignInAt: string | null }> };
+  t.match(listed.staff.find((s) => s.id === desk.id), { status: 'revoked', passkeys: 0, lastSignInAt: /^\d{4}-\d\d-\d\dT/ });
   t.match(listed.staff.find((s) => s.id === admin.id), { status: 'active', passkeys: 1 });
   const repo = openConfiguredRepository(config);
   t.teardown(() => repo.close());

@@ -45,8 +45,14 @@ function usageError(sub: StaffSubcommand, message: string): ProofgateError {
 const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
 function memberJson(repo: Repository, m: StaffMember) {
-  const passkeys = repo.staff.listCredentials(m.staffId).filter((c) => c.revokedAt === null).length;
-  return { id: m.staffId, name: m.name, role: m.role, status: m.status, passkeys, addedAt: iso(m.createdAt), revokedAt: m.revokedAt === null ? null : iso(m.revokedAt) };
+  const credentials = repo.staff.listCredentials(m.staffId);
+  const passkeys = credentials.filter((c) => c.revokedAt === null).length;
+  // Dormant accounts stand out: the last time any of their passkeys signed in.
+  const used = credentials.map((c) => c.lastUsedAt ?? 0).reduce((a, b) => Math.max(a, b), 0);
+  return {
+    id: m.staffId, name: m.name, role: m.role, status: m.status, passkeys, addedAt: iso(m.createdAt),
+    lastSignInAt: used === 0 ? null : iso(used), revokedAt: m.revokedAt === null ? null : iso(m.revokedAt),
+  };
 }
 
 function list(repo: Repository, json: boolean, io: CommandIo): number {
@@ -55,8 +61,8 @@ function list(repo: Repository, json: boolean, io: CommandIo): number {
     io.out(JSON.stringify({ staff: members }));
     return 0;
   }
-  io.out('ID  NAME  ROLE  STATUS  PASSKEYS  ADDED  REVOKED');
-  for (const m of members) io.out(`${m.id}  ${JSON.stringify(m.name)}  ${m.role}  ${m.status}  ${m.passkeys}  ${m.addedAt}  ${m.revokedAt ?? '-'}`);
+  io.out('ID  NAME  ROLE  STATUS  PASSKEYS  ADDED  LAST SIGN-IN  REVOKED');
+  for (const m of members) io.out(`${m.id}  ${JSON.stringify(m.name)}  ${m.role}  ${m.status}  ${m.passkeys}  ${m.addedAt}  ${m.lastSignInAt ?? '-'}  ${m.revokedAt ?? '-'}`);
   io.out(`${members.length} staff member(s), ${members.filter((m) => m.status === 'active').length} active`);
   return 0;
 }
