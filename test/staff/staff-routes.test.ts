@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../src/staff/staff-admin.js';
 import { issueStaffLink, revokeStaff } from '../../src/staff/staff-admin.js';
 import { SoftwarePasskey } from '../helpers/software-passkey.js';
-import { staffApp } from './staff-fixture.js';
+import { staffApp } from '../helpers/staff-app.js';
 
 const tokenOf = (m: { link: { token: string } }) => m.link.token;
 

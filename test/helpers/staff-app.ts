@@ -10,9 +10,9 @@ import { silentLogger } from '../../src/core/log.js';
 import { createStaffAuth } from '../../src/staff/staff-auth.js';
 import { addStaff } from '../../src/staff/staff-admin.js';
 import type { StaffPlaces } from '../../src/staff/staff-pages.js';
-import { auditFixture } from '../helpers/audit-fixture.js';
-import { manualClock } from '../helpers/temp-store.js';
-import { SoftwarePasskey, type Ceremony } from '../helpers/software-passkey.js';
+import { auditFixture } from './audit-fixture.js';
+import { manualClock } from './temp-store.js';
+import { SoftwarePasskey, type Ceremony } from './software-passkey.js';
 
 export const ORIGIN = 'http://localhost:8443';
 export const RP_ID = 'localhost';
