@@ -40,6 +40,16 @@ export const kioskDefaults = {
     /** Longest one token operation may take, ms (a TPM signs in tens of ms; a smart card in hundreds). */
     operationTimeoutMs: 5000,
   },
+  clock: {
+    /**
+     * Largest difference, seconds, between this station's clock and the appliance's (its HTTP Date header),
+     * checked before every envelope is signed. Keep it below the appliance's stations.maxClockSkewSeconds
+     * (60): a station past it would sign envelopes the appliance refuses as stale or from the future.
+     */
+    maxSkewSeconds: 30,
+    /** Longest wait for the appliance's answer to that check, ms. */
+    checkTimeoutMs: 3000,
+  },
   listen: {
     /** TCP port on 127.0.0.1 (the agent never listens on another address). */
     port: 7480,
@@ -104,6 +114,7 @@ export interface KioskConfig {
   stationId: string | null;
   dataDir: string;
   key: typeof kioskDefaults.key;
+  clock: typeof kioskDefaults.clock;
   listen: typeof kioskDefaults.listen;
   sessions: typeof kioskDefaults.sessions;
   camera: {
@@ -205,6 +216,10 @@ export function readKioskConfig(raw: unknown): KioskConfig {
   };
   k.done();
 
+  const cl = r.section('clock');
+  const clock = { maxSkewSeconds: cl.number('maxSkewSeconds', { integer: true, min: 1, max: 600 }), checkTimeoutMs: cl.number('checkTimeoutMs', { integer: true, min: 100, max: 30_000 }) };
+  cl.done();
+
   const l = r.section('listen');
   const listen = { port: l.number('port', { integer: true, min: 0, max: 65535 }), maxBodyBytes: l.number('maxBodyBytes', { integer: true, min: 256, max: 65536 }) };
   l.done();
@@ -233,5 +248,5 @@ export function readKioskConfig(raw: unknown): KioskConfig {
   const chip = { reader, timeoutMs: c.number('timeoutMs', { integer: true, min: 1000, max: 120_000 }) };
   c.done();
   r.done();
-  return { applianceUrl: applianceUrlRaw, allowedOrigin, stationId, dataDir, key, listen, sessions, camera, scanner, chip };
+  return { applianceUrl: applianceUrlRaw, allowedOrigin, stationId, dataDir, key, clock, listen, sessions, camera, scanner, chip };
 }
