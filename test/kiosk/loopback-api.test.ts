@@ -50,7 +50,7 @@ t.test('CORS: only the appliance origin, on requests and preflights (with Privat
 
 t.test('Host: a DNS-rebinding name is refused; 127.0.0.1 and localhost on the agent\'s port are answered', async (t) => {
   const k = await startKioskFixture(t);
-  for (const host of ['evil.example', `evil.example:${k.running.port}`, `127.0.0.1:${k.running.port + 1}`, '127.0.0.1', '']) {
+  for (const host of ['evil.example', `evil.example:${k.running.port}`, `127.0.0.1:${k.running.port + 1}`, '127.0.0.1', 'localhost']) {
     const res = await rawGet(k.running.port, host, APPLIANCE_ORIGIN);
     t.equal(res.status, 421, `Host "${host}": 421`);
     t.match(JSON.parse(res.body), { error: 'host-refused' });
