@@ -73,7 +73,12 @@ export async function runKioskCli(argv: string[], io: KioskCliIo): Promise<numbe
       return report.ok ? 0 : 1;
     }
     const signer = new Pkcs11StationSigner(openStationToken(config), config.key.keyLabel);
-    await signer.publicKey(); // fail at start-up, not at the first envelope, when `init` was never run
+    try {
+      await signer.publicKey(); // fail at start-up, not at the first envelope, when `init` was never run
+    } catch (e) {
+      await signer.close();
+      throw new Error(`the station key cannot be read (${(e as Error).message}): run \`proofgate-kiosk init\` first`);
+    }
     const agent = createKioskAgent({ config, devices, signer, log: (event, fields) => io.err(`${JSON.stringify({ event, ...fields })}\n`) });
     const running = await agent.listen();
     io.err(`proofgate-kiosk listening on ${running.url} for ${config.allowedOrigin}\n`);
