@@ -4,7 +4,7 @@
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export function checkPngStructure(png: Buffer, maxPixels: number): { width: number; height: number } | { problem: string } {
-  if (png.length < 8 + 25 + 12 || !png.subarray(0, 8).equals(SIGNATURE)) return { problem: `not a PNG (${png.length} bytes)` };
+  if (png.length < 8 + 25 || !png.subarray(0, 8).equals(SIGNATURE)) return { problem: `not a PNG (${png.length} bytes)` };
   if (png.readUInt32BE(8) !== 13 || png.toString('latin1', 12, 16) !== 'IHDR') return { problem: 'the PNG does not start with IHDR' };
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
