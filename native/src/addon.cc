@@ -24,6 +24,9 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"passivePadScore", PassivePadScore},
       {"passivePadClose", PassivePadClose},
       {"livenessTrackTexture", LivenessTrackTexture},
+      {"v4l2CaptureFrames", V4l2CaptureFrames},
+      {"v4l2ProbeDevice", V4l2ProbeDevice},
+      {"v4l2YuyvToJpeg", V4l2YuyvToJpeg},
   };
   for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;
