@@ -24,6 +24,14 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"passivePadScore", PassivePadScore},
       {"passivePadClose", PassivePadClose},
       {"livenessTrackTexture", LivenessTrackTexture},
+      {"pcscEstablishContext", PcscEstablishContext},
+      {"pcscReleaseContext", PcscReleaseContext},
+      {"pcscListReaders", PcscListReaders},
+      {"pcscConnect", PcscConnect},
+      {"pcscTransmit", PcscTransmit},
+      {"pcscDisconnect", PcscDisconnect},
+      {"pcscGetStatusChange", PcscGetStatusChange},
+      {"pcscCancel", PcscCancel},
   };
   for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;

@@ -27,4 +27,13 @@ Napi::Value PassivePadLoad(const Napi::CallbackInfo& info);       // passive_pad
 Napi::Value PassivePadScore(const Napi::CallbackInfo& info);      // passive_pad_score_worker.cc
 Napi::Value PassivePadClose(const Napi::CallbackInfo& info);      // passive_pad_close.cc
 Napi::Value LivenessTrackTexture(const Napi::CallbackInfo& info);  // track_texture_worker.cc
+// pcsc/
+Napi::Value PcscEstablishContext(const Napi::CallbackInfo& info);  // establish_context_worker.cc
+Napi::Value PcscReleaseContext(const Napi::CallbackInfo& info);    // release_context_worker.cc
+Napi::Value PcscListReaders(const Napi::CallbackInfo& info);       // list_readers_worker.cc
+Napi::Value PcscConnect(const Napi::CallbackInfo& info);           // connect_worker.cc
+Napi::Value PcscTransmit(const Napi::CallbackInfo& info);          // transmit_worker.cc
+Napi::Value PcscDisconnect(const Napi::CallbackInfo& info);        // disconnect_worker.cc
+Napi::Value PcscGetStatusChange(const Napi::CallbackInfo& info);   // get_status_change_worker.cc
+Napi::Value PcscCancel(const Napi::CallbackInfo& info);            // get_status_change_worker.cc
 }  // namespace proofgate
