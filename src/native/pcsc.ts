@@ -72,6 +72,7 @@ async function call<T>(caller: Function, invoke: () => Promise<T>): Promise<T> {
   try {
     return await invoke();
   } catch (err) {
+    if (err instanceof PcscError) throw err;
     const code = nativeCodeOf(err);
     const match = /^ERR_PCSC_([0-9A-F]{8})$/.exec(code);
     const pcscCode = match ? Number.parseInt(match[1], 16) : null;
@@ -110,7 +111,12 @@ export class PcscCard {
     if (!(apdu instanceof Uint8Array) || apdu.length < 4 || apdu.length > MAX_COMMAND_APDU) {
       return Promise.reject(new RangeError(`a command APDU must be 4 to ${MAX_COMMAND_APDU} bytes`));
     }
-    return call(this.transmit, () => addon().pcscTransmit(this.#card, this.#protocol, Buffer.from(apdu), MAX_RESPONSE_APDU));
+    return call(this.transmit, async () => {
+      const response = await addon().pcscTransmit(this.#card, this.#protocol, Buffer.from(apdu), MAX_RESPONSE_APDU);
+      // A reader whose card vanished mid-exchange may report success with no bytes at all (vpcd does).
+      if (response.length < 2) throw new PcscError('no-card', `the card answered ${response.length} byte(s), no status word: it has gone`);
+      return response;
+    });
   };
 
   /** Ends the session and resets the card, so no secure-messaging state outlives it; idempotent. */

@@ -23,6 +23,6 @@ export const FLOORS: readonly Floor[] = [
   { floor: 9, role: 'verification evidence: liveness glue, document findings, station signatures', units: ['src/verification/liveness', 'src/verification/first-time', 'src/verification/station'] },
   { floor: 10, role: 'verification policy: the decisions', units: ['src/verification/policy'] },
   { floor: 11, role: 'verification flows: guard, decide, record, complete', units: ['src/verification/flow'] },
-  { floor: 12, role: 'verification routes and pages', units: ['src/verification/http'] },
+  { floor: 12, role: 'verification routes and pages; the kiosk agent (station side, nothing in the appliance imports it)', units: ['src/verification/http', 'src/kiosk'] },
   { floor: 13, role: 'the top: CLI entry, commands and start-up wiring', units: ['src/cli'] },
 ];
