@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
 import type { SessionCipher } from '../ca-select.js';
 import { blockSizeOf, padIso7816, sessionMac } from '../sm-mac.js';
 import { encodeCommand, encodeLe, isExtended, parseResponse, type CommandApdu, type ResponseApdu } from './apdu.js';
-import { ChipAccessError } from './chip-access-error.js';
+import { ChipAccessError, hexSw } from './chip-access-error.js';
 import { readTlvs, tlv } from './tlv.js';
 
 const cipherName = (cipher: SessionCipher, mode: 'cbc' | 'ecb'): string => (cipher === '3DES' ? `des-ede-${mode}` : `aes-${cipher.slice(4)}-${mode}`);
@@ -93,6 +93,8 @@ export class SecureMessaging {
     this.#increment();
     const { data, sw } = parseResponse(bytes);
     if (data.length === 0) {
+      // 6987 / 6988: the chip could not verify our command, so its keys are not ours (after CA: a clone).
+      if (sw === 0x6987 || sw === 0x6988) throw new ChipAccessError('secure-messaging', `the chip refused the secure-messaging objects (${hexSw(sw)}): its session keys differ from the reader's`, sw);
       if (sw === 0x9000) throw new ChipAccessError('secure-messaging', 'a protected response came without its MAC', sw);
       return { data, sw };
     }
