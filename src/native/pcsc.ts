@@ -18,7 +18,6 @@ export const MAX_WAIT_MS = 10 * 60_000;
 const PROTOCOL_T0 = 0x0001;
 const PROTOCOL_T1 = 0x0002;
 const STATE_PRESENT = 0x0020;
-const STATE_EMPTY = 0x0010;
 const STATE_UNKNOWN = 0x0004;
 const STATE_UNAVAILABLE = 0x0008;
 
@@ -165,8 +164,8 @@ export class PcscContext {
         const { eventState, atr } = await call(this.waitForCard, () => addon().pcscGetStatusChange(this.#context, reader, known, left));
         if (eventState & (STATE_UNKNOWN | STATE_UNAVAILABLE)) throw new PcscError('no-readers', `reader "${reader}" is not available`);
         if (eventState & STATE_PRESENT) return atr;
-        if (!(eventState & STATE_EMPTY) && left === 0) throw new PcscError('timeout', 'no card was presented in time');
-        known = eventState & ~0x0002; // drop SCARD_STATE_CHANGED before asking again
+        if (left === 0) throw new PcscError('timeout', 'no card was presented in time');
+        known = eventState & ~0x0002; // drop SCARD_STATE_CHANGED: wait for the next change from here
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);

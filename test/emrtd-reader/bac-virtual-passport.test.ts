@@ -67,6 +67,15 @@ if (unavailable) {
     t.ok(again.files.dg2.equals(passport.dg2));
   });
 
+  t.test('a card another program holds exclusively is "busy"', async (t) => {
+    const context = await PcscContext.establish();
+    const other = await context.connect(card.reader);
+    await t.rejects(reader().read(passport.key), { code: 'busy', messageKey: 'kiosk.device.busy' });
+    await other.disconnect();
+    await context.release();
+    t.ok((await reader().read(passport.key)).files.dg1.equals(passport.dg1), 'free again once released');
+  });
+
   t.test('no document on the reader within the time is "timeout"', async (t) => {
     await card.removeCard();
     const started = Date.now();

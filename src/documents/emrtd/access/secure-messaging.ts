@@ -50,7 +50,7 @@ export class SecureMessaging {
     this.#ssc = Buffer.from(ssc);
   }
 
-  /** The counter's current value (the last one used), as a number when it fits (for CA v1 evidence). */
+  /** The counter's current value (the last one used). */
   get sendSequenceCounter(): bigint { return BigInt(`0x${this.#ssc.toString('hex')}`); }
 
   #increment(): void {
