@@ -81,6 +81,10 @@ if (unavailable) {
     const started = Date.now();
     await t.rejects(new PcscChipReader({ reader: 'Virtual PCD 00 00', timeoutMs: 1000 }).read(passport.key), { code: 'timeout' });
     t.ok(Date.now() - started < 5000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('operator pressed cancel'), 200);
+    const cancelled = await reader().read(passport.key, controller.signal).catch((e: unknown) => e);
+    t.same({ code: (cancelled as KioskDeviceError).code, message: (cancelled as Error).message }, { code: 'timeout', message: 'the chip read was cancelled' }, 'cancelled by the caller');
     await card.insertCard();
   });
 

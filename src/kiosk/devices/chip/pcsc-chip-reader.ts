@@ -66,6 +66,13 @@ export class PcscChipReader implements ChipReader {
     return readers[0];
   }
 
+  /** When the read ended because the caller cancelled it or it ran out of time: 'timeout', whatever the abort's reason was. */
+  #stopped(abort: AbortSignal, signal: AbortSignal | undefined, cause: unknown): KioskDeviceError | null {
+    if (!abort.aborted) return null;
+    const message = signal?.aborted ? 'the chip read was cancelled' : `the chip read took longer than ${this.#options.timeoutMs} ms`;
+    return new KioskDeviceError('chip', 'timeout', message, { cause });
+  }
+
   async read(key: ChipAccessKey, signal?: AbortSignal): Promise<ChipRead> {
     const started = performance.now();
     const limit = AbortSignal.timeout(this.#options.timeoutMs);
@@ -79,7 +86,7 @@ export class PcscChipReader implements ChipReader {
     } catch (e) {
       await card?.disconnect();
       await context?.release();
-      throw chipDeviceError(e, 'waiting');
+      throw this.#stopped(abort, signal, e) ?? chipDeviceError(e, 'waiting');
     }
     try {
       const read = await readEmrtd(card.transmit, key, { ...DEFAULT_EMRTD_READ_OPTIONS, ...this.#options.read }, abort);
@@ -99,8 +106,7 @@ export class PcscChipReader implements ChipReader {
         readMs: performance.now() - started,
       };
     } catch (e) {
-      if (e instanceof KioskDeviceError) throw e;
-      throw chipDeviceError(e, 'reading');
+      throw this.#stopped(abort, signal, e) ?? chipDeviceError(e, 'reading');
     } finally {
       await card.disconnect();
       await context.release();
