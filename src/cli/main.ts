@@ -15,6 +15,7 @@ import { ProofgateError } from '../core/errors.js';
 import { profileCommand, profileOptions, profileUsage } from './commands/profile.js';
 import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
+import { apiTokenOptions, apiTokenPositionals, apiTokenUsage } from './commands/api-token.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -63,6 +64,17 @@ const stationSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Com
   async run(args) {
     const { stationCommand } = await import('./commands/station.js');
     return stationCommand(sub, args);
+  },
+});
+
+const apiTokenSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Command => ({
+  summary,
+  usage: apiTokenUsage[sub],
+  options: apiTokenOptions[sub],
+  positionals: apiTokenPositionals[sub],
+  async run(args) {
+    const { apiTokenCommand } = await import('./commands/api-token.js');
+    return apiTokenCommand(sub, args);
   },
 });
 
@@ -146,6 +158,14 @@ export const commands: Record<string, Command | CommandGroup> = {
       add: stationSubcommand('add', "register a station's public key (SPKI PEM: ECDSA P-256 or RSA 2048-4096); prints its id (audited)"),
       list: stationSubcommand('list', 'list the stations: id, name, algorithm, key fingerprint, added, revoked'),
       revoke: stationSubcommand('revoke', "refuse a station's signatures from now on (audited)"),
+    },
+  },
+  'api-token': {
+    summary: "the help desk's REST API tokens, one per integration, each with its scopes (docs/helpdesk.md)",
+    subcommands: {
+      add: apiTokenSubcommand('add', 'add a token with scopes requests:create and/or requests:read; prints it once (audited)'),
+      list: apiTokenSubcommand('list', 'list the tokens: name, scopes, created, last used, revoked'),
+      revoke: apiTokenSubcommand('revoke', 'refuse a token from now on (audited)'),
     },
   },
   profile: {

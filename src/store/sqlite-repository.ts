@@ -7,6 +7,7 @@ import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import { SqliteHandoffStore } from './sqlite-handoffs.js';
+import { SqliteRequestStore } from './sqlite-requests.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
   AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, OnceKind, ProfileListQuery, ProfileSummary, Repository, Station, WrappedDataKey,
@@ -69,10 +70,12 @@ export class SqliteRepository implements Repository {
   readonly #now: () => number;
   readonly #s;
   readonly handoffs: SqliteHandoffStore;
+  readonly requests: SqliteRequestStore;
 
   constructor(db: Database.Database, opts: { now?: () => number } = {}) {
     this.#db = db;
     this.handoffs = new SqliteHandoffStore(db);
+    this.requests = new SqliteRequestStore(db);
     this.#now = opts.now ?? Date.now;
     this.#s = {
       upsertSubject: db.prepare(`INSERT INTO subjects (tid, oid, upn, display_name, given_name, family_name, created_at, updated_at)

@@ -7,6 +7,7 @@ import { accountLockout } from './005-account-lockout.js';
 import { stations } from './006-stations.js';
 import { handoff } from './007-handoff.js';
 import { auditActor } from './008-audit-actor.js';
+import { verificationRequests } from './011-verification-requests.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,8 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'stations', sql: stations },
   { version: 7, name: 'handoff', sql: handoff },
   { version: 8, name: 'audit-actor', sql: auditActor },
+  // Placeholders until migrations 9 (enrolment holds) and 10 (staff) are merged: the merge replaces these two lines.
+  { version: 9, name: 'enrolment-holds', sql: 'SELECT 1;' },
+  { version: 10, name: 'staff', sql: 'SELECT 1;' },
+  { version: 11, name: 'verification-requests', sql: verificationRequests },
 ];
