@@ -34,7 +34,7 @@ export function createPersonRouter(requests: RequestService, capturePage: Captur
     if (err instanceof ProofgateError && err.code === 'ERR_NOT_FOUND') return page(req, res, 'This link or code cannot be used', refusedBody(), false, 404);
     next(err);
   };
-  const origin = (req: Request) => ({ clientIp: clientAddress(req), doneUrl: `${externalPrefix(req)}/r/done` });
+  const origin = (req: Request) => ({ clientIp: clientAddress(req), doneUrl: requests.doneUrl });
   const answer = (req: Request, res: Response, started: PersonStart) => {
     const label = started.request.upn ?? 'your account';
     if (started.kind === 'no-profile') return page(req, res, 'Go to a verification kiosk', kioskBody(label));

@@ -85,6 +85,11 @@ export class RequestService {
     return this.#d.config;
   }
 
+  /** Where a request's capture page sends the person once decided (absolute: the completion form posts there). */
+  get doneUrl(): string {
+    return `${this.#d.publicBaseUrl.replace(/\/+$/, '')}/r/done`;
+  }
+
   /** The account named by tid+oid, bounded; refused unless the appliance has seen it (subject or audit record). */
   requireKnownAccount(tid: unknown, oid: unknown): { tid: string; oid: string; upn: string | null } {
     if (typeof tid !== 'string' || typeof oid !== 'string' || !UUIDISH.test(tid) || !UUIDISH.test(oid)) {
