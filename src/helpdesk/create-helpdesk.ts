@@ -15,7 +15,7 @@ import type { CapturePageSettings } from '../verification/http/verification-ui.j
 import { RequestService } from './request-service.js';
 import { RequestResults } from './request-results.js';
 import { routeRequestSessions } from './request-completer.js';
-import { createPersonRouter } from './person-routes.js';
+import { createPersonRouter, type CompletionExtras } from './person-routes.js';
 import { createConsoleRouter } from './console-routes.js';
 import { createApiRouter } from './api-routes.js';
 import type { StaffGate } from './staff-gate.js';
@@ -45,9 +45,11 @@ export function createHelpdeskCore(d: { config: ProofgateConfig; repository: Rep
 
 export function helpdeskRouters(core: HelpdeskCore, d: {
   repository: Repository; capturePage: CapturePageSettings; staffAuth: StaffGate; readEvidence: (evidenceId: string) => Promise<OpenedEvidence>; now?: () => number;
+  /** What the person's done page adds after their decision (a recovery's Temporary Access Pass); absent: nothing. */
+  completionExtras?: CompletionExtras;
 }): Router[] {
   return [
-    createPersonRouter(core.requests, d.capturePage),
+    createPersonRouter(core.requests, d.capturePage, d.completionExtras),
     createConsoleRouter({ requests: core.requests, results: core.results, staffAuth: d.staffAuth, readEvidence: d.readEvidence }),
     createApiRouter({ repo: d.repository, requests: core.requests, results: core.results, now: d.now ?? Date.now }),
   ];

@@ -39,9 +39,10 @@ export function refusedBody(): SafeHtml {
 </main>`;
 }
 
-export function doneBody(reference: string | null): SafeHtml {
+export function doneBody(reference: string | null, extras: SafeHtml | null = null): SafeHtml {
   return html`<main class="card" id="request-done">
 <h1>Done</h1>
 <p id="status" class="status" role="status">Done — you can tell the agent. They see the result.${reference ? html` Reference <strong>${reference}</strong>.` : ''}</p>
+${extras ?? ''}
 </main>`;
 }

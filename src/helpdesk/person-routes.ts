@@ -19,13 +19,20 @@ import { negotiateLanguage } from '../pages/messages/negotiate-language.js';
 import { capturePageModel, type CapturePageSettings } from '../verification/http/verification-ui.js';
 import { verificationPaths } from '../verification/http/verification-paths.js';
 import type { PersonStart, RequestService } from './request-service.js';
+import type { StoredRequest } from '../store/request-store.js';
 import { codeBody, doneBody, kioskBody, landingBody, refusedBody } from './person-pages.js';
 
 const param = (req: Request, name: string) => (typeof req.params[name] === 'string' ? req.params[name] : '');
 const field = (req: Request, name: string) => ((req.body ?? {}) as Record<string, unknown>)[name];
 const REFERENCE = /^[A-Za-z0-9_-]{1,16}$/;
 
-export function createPersonRouter(requests: RequestService, capturePage: CapturePageSettings): Router {
+/**
+ * What the done page adds for the person whose session decided the request (their session id and its CSRF
+ * token came with the completion form): e.g. a recovery's Temporary Access Pass, shown once. Null: nothing.
+ */
+export type CompletionExtras = (request: StoredRequest) => Promise<SafeHtml | null>;
+
+export function createPersonRouter(requests: RequestService, capturePage: CapturePageSettings, completionExtras?: CompletionExtras): Router {
   const router = express.Router();
   const page = (req: Request, res: Response, title: string, body: SafeHtml, withScript = false, status = 200) => {
     sendPage(res, { title, language: negotiateLanguage(req.get('accept-language')), staticPath: `${externalPrefix(req)}/static`, formTargetOrigin: "'self'", withScript, body }, status);
@@ -51,9 +58,11 @@ export function createPersonRouter(requests: RequestService, capturePage: Captur
   router.post('/r', (req: Request, res: Response) => {
     answer(req, res, requests.startFromCode(field(req, 'upn'), field(req, 'code'), origin(req)));
   }, refusedPage);
-  router.post('/r/done', (req: Request, res: Response) => {
+  router.post('/r/done', async (req: Request, res: Response) => {
     const reference = field(req, 'reference');
-    page(req, res, 'Done', doneBody(typeof reference === 'string' && REFERENCE.test(reference) ? reference : null));
+    const decided = completionExtras ? requests.decidedBySession(field(req, 'session'), field(req, 'csrf')) : null;
+    const extras = decided && completionExtras ? await completionExtras(decided) : null;
+    page(req, res, 'Done', doneBody(typeof reference === 'string' && REFERENCE.test(reference) ? reference : null, extras));
   });
   router.get('/r/:token', (req: Request, res: Response) => {
     const request = requests.peekLink(param(req, 'token'));

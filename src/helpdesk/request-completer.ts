@@ -38,7 +38,9 @@ export function createRequestCompleter(deps: RequestCompleterDeps): Verification
     const bound = !subject || (subject.tid.toLowerCase() === session.tid && subject.oid.toLowerCase() === session.oid);
     const outcome: Decision = expired || !bound ? 'denied' : decision;
     const completed: CompletedVerification = {
-      redirectUri: session.redirectUri, fields: { reference: sessionReference(sessionId) }, outcome, session,
+      // The done page (person-routes.ts) shows the reference; the session id and its CSRF token, only this
+      // person's page holds, let it show what follows a decision for them alone (a recovery's pass).
+      redirectUri: session.redirectUri, fields: { reference: sessionReference(sessionId), session: sessionId, csrf: session.csrfToken }, outcome, session,
     };
     let record: AuditRecord | null = null;
     try {

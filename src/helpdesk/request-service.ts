@@ -14,6 +14,7 @@ import type { Repository } from '../store/repository.js';
 import type { RequestPurpose, StoredRequest } from '../store/request-store.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import { recordHelpdeskAct } from './helpdesk-audit.js';
+import { sameToken } from '../verification/flow/open-session-guard.js';
 import { REQUEST_ID, REQUEST_TOKEN, codeHash, newCode, newLinkToken, newRequestId, sameDigest, sha256Hex } from './request-secrets.js';
 
 export type RequestStatus = 'open' | 'verified' | 'failed' | 'expired' | 'revoked';
@@ -178,6 +179,15 @@ export class RequestService {
   /** Any other audited act (a search), in its own transaction. */
   recordAct(act: Parameters<typeof recordHelpdeskAct>[1]): AuditRecord {
     return this.#d.repo.transaction(() => recordHelpdeskAct(this.#d.audit, act));
+  }
+
+  /** The decided request whose session this is, when `csrf` is that session's token (the done page); else null. */
+  decidedBySession(sessionId: unknown, csrf: unknown): StoredRequest | null {
+    if (typeof sessionId !== 'string' || typeof csrf !== 'string' || !/^[A-Za-z0-9_-]{16,128}$/.test(sessionId)) return null;
+    const session = this.#d.repo.getSession(sessionId);
+    const r = session ? this.#d.repo.requests.bySession(sessionId) : null;
+    if (!session || !r || !sameToken(csrf, session.csrfToken) || (r.status !== 'verified' && r.status !== 'failed')) return null;
+    return r;
   }
 
   /** The link's landing page: which request it opens, refused alike for every reason. Writes nothing. */

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { startHelpdeskTestApp, type HelpdeskTestApp } from '../helpers/helpdesk-test-app.js';
 import { RecordedFaceAnalyzer } from '../helpers/recorded-face-analyzer.js';
 import type { StaffIdentity } from '../../src/helpdesk/staff-gate.js';
+import type { CompletionExtras } from '../../src/helpdesk/person-routes.js';
 
 export const UPN = 'ada@contoso.example';
 export const AGENT: StaffIdentity = { id: 'staff-agent-1', name: 'Hana Agent', role: 'helpdesk' };
@@ -28,9 +29,9 @@ export interface ConsoleClient {
   createRequest(fields?: Record<string, string>): Promise<{ res: Response; html: string; link: string; code: string; requestId: string }>;
 }
 
-export async function helpdeskFixture(t: Test, opts: { config?: Record<string, unknown>; enrolled?: boolean } = {}): Promise<Fixture> {
+export async function helpdeskFixture(t: Test, opts: { config?: Record<string, unknown>; enrolled?: boolean; completionExtras?: CompletionExtras } = {}): Promise<Fixture> {
   const clock = { now: Date.now() };
-  const app = await startHelpdeskTestApp(t, { faceEngine: new RecordedFaceAnalyzer([]), config: opts.config, now: () => clock.now });
+  const app = await startHelpdeskTestApp(t, { faceEngine: new RecordedFaceAnalyzer([]), config: opts.config, now: () => clock.now, completionExtras: opts.completionExtras });
   const tid = app.entra.tid.toLowerCase();
   const oid = app.entra.oid.toLowerCase();
   app.repository.upsertSubject({ tid, oid, upn: UPN, displayName: null, givenName: null, familyName: null });

@@ -8,6 +8,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { AGENT, ADMIN, UPN, capturePageSession, helpdeskFixture, postForm } from './helpdesk-fixture.js';
 import { RESULT_JWS_TYPE } from '../../src/helpdesk/result-jws.js';
 import { addApiToken } from '../../src/helpdesk/api-tokens.js';
+import { html } from '../../src/pages/html.js';
 
 t.test('create → open the link → decided → failed with its audit record; the signed result verifies against the JWKS', async (t) => {
   const fx = await helpdeskFixture(t);
@@ -124,4 +125,26 @@ t.test('one open request per account; expiry bounded by helpdesk.maxRequestTtlSe
   const tooLong = await agent.createRequest({ ttlHours: String(24 * 7 + 1) });
   t.equal(tooLong.res.status, 400, 'more than 7 days is refused');
   t.equal(fx.app.repository.lastAuditRecord()!.seq, seq, 'refusals write nothing');
+});
+
+t.test('the done page: what follows a decision (a recovery pass) is shown only to the page that holds the session\'s token', async (t) => {
+  const seen: string[] = [];
+  const fx = await helpdeskFixture(t, {
+    completionExtras: async (request) => {
+      seen.push(request.requestId);
+      return html`<p id="extra">for ${request.requestId} (${request.status})</p>`;
+    },
+  });
+  const created = await fx.console(AGENT).createRequest({ purpose: 'recovery' });
+  const s = capturePageSession((await postForm(created.link)).html)!;
+  const early = await postForm(`${fx.app.issuer}/r/done`, { session: s.sessionId, csrf: s.csrf });
+  t.notMatch(early.html, /id="extra"/, 'nothing before the decision');
+  const cancelled = await postForm(`${fx.app.issuer}/verify/${s.sessionId}/cancel`, { csrf: s.csrf });
+  const fields = Object.fromEntries([...cancelled.html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  t.same(Object.keys(fields).sort(), ['csrf', 'reference', 'session'], 'the completion form carries the reference, the session and its token');
+  const forged = await postForm(`${fx.app.issuer}/r/done`, { ...fields, csrf: 'x'.repeat(43) });
+  t.notMatch(forged.html, /id="extra"/, 'not with another token');
+  const done = await postForm(`${fx.app.issuer}/r/done`, fields);
+  t.match(done.html, new RegExp(`<p id="extra">for ${created.requestId} \\(failed\\)</p>`));
+  t.same(seen, [created.requestId]);
 });

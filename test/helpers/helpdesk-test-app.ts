@@ -6,6 +6,7 @@ import express from 'express';
 import type { Router } from 'express';
 import { createHelpdeskCore, helpdeskRouters, type HelpdeskCore } from '../../src/helpdesk/create-helpdesk.js';
 import type { StaffGate } from '../../src/helpdesk/staff-gate.js';
+import type { CompletionExtras } from '../../src/helpdesk/person-routes.js';
 import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Teardown } from './loopback-app.js';
@@ -17,7 +18,7 @@ export interface HelpdeskTestApp extends VerificationTestApp {
   staffAuth: TestStaffAuth;
 }
 
-export async function startHelpdeskTestApp(t: Teardown, opts: VerificationTestAppOptions & { staffAuth?: StaffGate }): Promise<HelpdeskTestApp> {
+export async function startHelpdeskTestApp(t: Teardown, opts: VerificationTestAppOptions & { staffAuth?: StaffGate; completionExtras?: CompletionExtras }): Promise<HelpdeskTestApp> {
   const slot: Router = express.Router();
   let core: HelpdeskCore | undefined;
   let routed: VerificationCompleter | undefined;
@@ -32,7 +33,7 @@ export async function startHelpdeskTestApp(t: Teardown, opts: VerificationTestAp
   const staffAuth = testStaffAuth();
   for (const router of helpdeskRouters(core, {
     repository: app.repository, capturePage: app.verification.pageSettings, staffAuth: opts.staffAuth ?? staffAuth,
-    readEvidence: (id) => app.evidence.readEvidence(id), now: opts.now,
+    readEvidence: (id) => app.evidence.readEvidence(id), now: opts.now, completionExtras: opts.completionExtras,
   })) slot.use(router);
   return Object.assign(app, { helpdesk: core, staffAuth });
 }
