@@ -77,6 +77,7 @@ export function createdBody(m: { issued: IssuedRequest; qr: string; statusUrl: s
 The link and the code are shown only now. They work until ${iso(r.expiresAt)}.</p>
 <p><a id="request-link" href="${m.issued.link}">${m.issued.link}</a></p>
 <p class="handoff-code-large"><strong id="request-code">${m.issued.code}</strong></p>
+${r.upn ? '' : html`<p class="cannot" id="no-upn">This account has no UPN on record, and the code is typed with the UPN: send the link.</p>`}
 <img id="request-qr" src="${m.qr}" alt="QR code of the link" width="220" height="220">
 ${statusSection(r, m.statusUrl)}
 <p><a id="request-page" href="${m.requestUrl}">Follow this request</a></p>

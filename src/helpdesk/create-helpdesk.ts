@@ -12,7 +12,8 @@ import type { VerificationCompleter } from '../oidc/complete-verification.js';
 import type { Repository } from '../store/repository.js';
 import type { OpenedEvidence } from '../store/evidence-cipher.js';
 import type { CapturePageSettings } from '../verification/http/verification-ui.js';
-import { RequestService } from './request-service.js';
+import { HELPDESK_CLIENT_ID, RequestService } from './request-service.js';
+import { ProofgateError } from '../core/errors.js';
 import { RequestResults } from './request-results.js';
 import { routeRequestSessions } from './request-completer.js';
 import { createPersonRouter, type CompletionExtras } from './person-routes.js';
@@ -29,6 +30,9 @@ export interface HelpdeskCore {
 
 export function createHelpdeskCore(d: { config: ProofgateConfig; repository: Repository; audit: AuditWriter; keyRing: KeyRing; log: Logger; now?: () => number }): HelpdeskCore {
   const now = d.now ?? Date.now;
+  if (d.config.oidc.clients.some((c) => c.clientId === HELPDESK_CLIENT_ID)) {
+    throw new ProofgateError('ERR_CONFIG', `config oidc.clients: the client id "${HELPDESK_CLIENT_ID}" is reserved for help-desk verification requests`);
+  }
   const requests = new RequestService({
     repo: d.repository, audit: d.audit, config: d.config.helpdesk, publicBaseUrl: d.config.server.publicBaseUrl,
     sessionLifetimeSeconds: d.config.oidc.sessionLifetimeSeconds, log: d.log, now,

@@ -11,6 +11,7 @@ import type { Logger } from '../core/log.js';
 import type { CompletedVerification, VerificationCompleter } from '../oidc/complete-verification.js';
 import type { Repository } from '../store/repository.js';
 import { sessionReference } from '../verification/flow/session-reference.js';
+import { HELPDESK_CLIENT_ID } from './request-service.js';
 
 export interface RequestCompleterDeps {
   repo: Repository;
@@ -23,7 +24,10 @@ export interface RequestCompleterDeps {
 /** Sends a request's sessions to the request completer and every other one to `oidc`. */
 export function routeRequestSessions(oidc: VerificationCompleter, deps: RequestCompleterDeps): VerificationCompleter {
   const forRequests = createRequestCompleter(deps);
-  return (sessionId, decision, detail) => (deps.repo.requests.bySession(sessionId) ? forRequests(sessionId, decision, detail) : oidc(sessionId, decision, detail));
+  // By the session's client id, which only a request's session carries (create-helpdesk.ts refuses it as an
+  // Entra client): a request's session never reaches the OIDC completer, even one the request no longer names.
+  return (sessionId, decision, detail) => (deps.repo.getSession(sessionId)?.clientId === HELPDESK_CLIENT_ID
+    ? forRequests(sessionId, decision, detail) : oidc(sessionId, decision, detail));
 }
 
 export function createRequestCompleter(deps: RequestCompleterDeps): VerificationCompleter {
@@ -31,7 +35,8 @@ export function createRequestCompleter(deps: RequestCompleterDeps): Verification
   return async function completeRequestSession(sessionId, decision, detail = {}) {
     const session = repo.getSession(sessionId);
     const request = repo.requests.bySession(sessionId);
-    if (!session || !request) throw new ProofgateError('ERR_SESSION_EXPIRED', 'no such verification session', { status: 404 });
+    if (!session) throw new ProofgateError('ERR_SESSION_EXPIRED', 'no such verification session', { status: 404 });
+    if (!request) throw new ProofgateError('ERR_REPLAY', 'this verification no longer belongs to an open request', { status: 409 });
     if (session.status !== 'open') throw new ProofgateError('ERR_SESSION_DECIDED', 'this verification session has already ended', { status: 409 });
     const expired = deps.now() > session.expiresAt;
     const subject = detail.verifiedSubject;

@@ -230,19 +230,26 @@ export class RequestService {
     const status = requestView(r, at).status;
     if (status !== 'open') throw this.#refuse(`request ${status}`, r.requestId, origin.clientIp);
     if (!repo.getProfile(r.tid, r.oid)) return { kind: 'no-profile', request: requestView(r, at) };
-    const current = r.sessionId ? repo.getSession(r.sessionId) : null;
-    if (current && current.status === 'open' && at < current.expiresAt) return { kind: 'capture', request: requestView(r, at), session: current };
     const token = () => randomBytes(32).toString('base64url');
-    const session: VerificationSession = {
-      sessionId: token(), tid: r.tid, oid: r.oid, sub: r.oid, clientId: HELPDESK_CLIENT_ID, redirectUri: origin.doneUrl,
-      nonce: token(), state: null, clientRequestId: r.requestId, acr: 'helpdesk-request', amr: 'face',
-      hintClaims: r.upn ? { upn: r.upn } : {}, csrfToken: token(), challenge: { nonce: token() }, status: 'open',
-      createdAt: at, expiresAt: Math.min(at + this.#d.sessionLifetimeSeconds * 1000, r.expiresAt),
-    };
-    repo.transaction(() => {
+    // Read again under the write lock: two browsers opening the link at once share one session instead of
+    // each starting one (a session the request no longer names could never end the request).
+    const opened = repo.transaction(() => {
+      const now = repo.requests.get(r.requestId);
+      if (!now || requestView(now, at).status !== 'open') throw requestRefused();
+      const current = now.sessionId ? repo.getSession(now.sessionId) : null;
+      if (current && current.status === 'open' && at < current.expiresAt) return { session: current, created: false };
+      const session: VerificationSession = {
+        sessionId: token(), tid: r.tid, oid: r.oid, sub: r.oid, clientId: HELPDESK_CLIENT_ID, redirectUri: origin.doneUrl,
+        nonce: token(), state: null, clientRequestId: r.requestId, acr: 'helpdesk-request', amr: 'face',
+        hintClaims: r.upn ? { upn: r.upn } : {}, csrfToken: token(), challenge: { nonce: token() }, status: 'open',
+        createdAt: at, expiresAt: Math.min(at + this.#d.sessionLifetimeSeconds * 1000, r.expiresAt),
+      };
       repo.createSession(session);
       if (!repo.requests.attachSession(r.requestId, session.sessionId, at)) throw requestRefused();
+      return { session, created: true };
     });
+    if (!opened.created) return { kind: 'capture', request: requestView(r, at), session: opened.session };
+    const { session } = opened;
     this.#d.log('helpdesk.request_opened', { requestId: r.requestId, sessionId: session.sessionId, clientIp: origin.clientIp });
     return { kind: 'capture', request: requestView(r, at), session };
   }

@@ -5,7 +5,9 @@
 import t from 'tap';
 import { auditFixture } from '../helpers/audit-fixture.js';
 import { sessionFixture } from '../helpers/store-fixtures.js';
-import { createRequestCompleter } from '../../src/helpdesk/request-completer.js';
+import { createRequestCompleter, routeRequestSessions } from '../../src/helpdesk/request-completer.js';
+import { HELPDESK_CLIENT_ID } from '../../src/helpdesk/request-service.js';
+import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
 import { recordDecision } from '../../src/verification/flow/record-decision.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Decision } from '../../src/core/domain.js';
@@ -70,4 +72,21 @@ t.test('the store refuses a verified request without its audit seq (CHECK)', asy
   const fx = await setup(t);
   t.throws(() => fx.repo.requests.complete(fx.requestId, fx.session.sessionId, { decision: 'verified', auditSeq: null as unknown as number, at: AT }));
   t.equal(fx.repo.requests.get(fx.requestId)!.status, 'open');
+});
+
+t.test('routing: Entra\'s sessions go to the OIDC completer; a request\'s session never does, even one its request no longer names', async (t) => {
+  const fx = await auditFixture(t, {}, { now: () => AT });
+  const toOidc: string[] = [];
+  const oidc: VerificationCompleter = async (sessionId) => {
+    toOidc.push(sessionId);
+    throw new Error('the OIDC completer was called');
+  };
+  const route = routeRequestSessions(oidc, { repo: fx.repo, log: silentLogger, now: () => AT, afterDecision: () => undefined });
+  fx.repo.createSession(sessionFixture('E'.repeat(43), { createdAt: AT, expiresAt: AT + 300_000 }));
+  await t.rejects(route('E'.repeat(43), 'denied', {}), /the OIDC completer was called/);
+  const orphan = sessionFixture('O'.repeat(43), { createdAt: AT, expiresAt: AT + 300_000, clientId: HELPDESK_CLIENT_ID });
+  fx.repo.createSession(orphan);
+  await t.rejects(route(orphan.sessionId, 'verified', { recordClaim: () => undefined }), { code: 'ERR_REPLAY' }, 'a request\'s session without its request is refused');
+  t.same(toOidc, ['E'.repeat(43)]);
+  t.equal(fx.repo.getSession(orphan.sessionId)!.status, 'open', 'nothing claimed');
 });
