@@ -20,6 +20,13 @@ import { createPersonRouter, type CompletionExtras } from './person-routes.js';
 import { createConsoleRouter } from './console-routes.js';
 import { createApiRouter } from './api-routes.js';
 import type { StaffGate } from './staff-gate.js';
+import type { StaffPlaces } from '../staff/staff-pages.js';
+
+/** The console on the staff home page, for the roles its gate lets through (createStaffAuth's `places`). */
+export const HELPDESK_PLACES: Partial<StaffPlaces> = {
+  helpdesk: [{ path: '/helpdesk', label: 'Help desk: verification requests' }],
+  admin: [{ path: '/helpdesk', label: 'Help desk: verification requests' }],
+};
 
 export interface HelpdeskCore {
   requests: RequestService;

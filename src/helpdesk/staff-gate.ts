@@ -1,24 +1,15 @@
-// The help desk's view of staff sign-in: the StaffAuth contract (src/staff/staff-auth.ts once staff
-// accounts are merged) reduced to what the console needs. The console never authenticates anyone itself:
-// every console route passes `require(['helpdesk', 'admin'])`, which answers a sign-in redirect (GET) or
-// 403 (others, or a wrong role), checks the CSRF field `_csrf` of a form, and sets res.locals.staff.
-import type { RequestHandler, Response } from 'express';
-import type { AuditActor } from '../core/domain.js';
+// The help desk's view of staff sign-in (src/staff): the console never authenticates anyone itself. Every
+// console route passes `require(['helpdesk', 'admin'])`, which answers a sign-in redirect (GET) or 403
+// (others, or a wrong role), checks the CSRF field `_csrf` of a form, and sets res.locals.staff.
+import type { Response } from 'express';
 import { ProofgateError } from '../core/errors.js';
+import type { StaffAuth } from '../staff/staff-auth.js';
+import type { StaffIdentity } from '../staff/staff-identity.js';
 
-export type StaffRole = 'helpdesk' | 'kiosk-operator' | 'admin';
+export { staffActor, type StaffIdentity, type StaffRole } from '../staff/staff-identity.js';
 
-export interface StaffIdentity {
-  id: string;
-  name: string;
-  role: StaffRole;
-}
-
-export interface StaffGate {
-  require(roles: readonly StaffRole[]): RequestHandler;
-  /** The CSRF token a form rendered for this staff session must carry as `_csrf`. */
-  csrfToken(res: Response): string;
-}
+/** What the console needs of StaffAuth (tests may pass a double of just this). */
+export type StaffGate = Pick<StaffAuth, 'require' | 'csrfToken'>;
 
 /** The signed-in staff member the gate let through (res.locals.staff). */
 export function staffOf(res: Response): StaffIdentity {
@@ -26,16 +17,3 @@ export function staffOf(res: Response): StaffIdentity {
   if (!staff || typeof staff.id !== 'string') throw new ProofgateError('ERR_ACCESS_DENIED', 'sign in as staff first', { status: 403 });
   return staff;
 }
-
-export function staffActor(s: StaffIdentity): AuditActor {
-  return { kind: 'staff', id: s.id, name: s.name, role: s.role };
-}
-
-/**
- * The gate while no staff sign-in is wired (src/staff is merged separately): every console route answers
- * 403 saying so, rather than a console nobody can be held to account for.
- */
-export const noStaffSignIn: StaffGate = {
-  require: () => (_req, _res, next) => next(new ProofgateError('ERR_ACCESS_DENIED', 'staff sign-in is not set up on this appliance: the help-desk console is closed', { status: 403 })),
-  csrfToken: () => '',
-};

@@ -3,9 +3,6 @@
 // evidence images are refused to roles outside helpdesk.imagesVisibleTo. A refusal writes nothing.
 import t from 'tap';
 import { AGENT, KIOSK_OPERATOR, helpdeskFixture } from './helpdesk-fixture.js';
-import { noStaffSignIn } from '../../src/helpdesk/staff-gate.js';
-import { startHelpdeskTestApp } from '../helpers/helpdesk-test-app.js';
-import { RecordedFaceAnalyzer } from '../helpers/recorded-face-analyzer.js';
 
 t.test('no staff session, a kiosk operator, a missing CSRF token: refused, nothing written', async (t) => {
   const fx = await helpdeskFixture(t);
@@ -45,11 +42,4 @@ t.test('evidence images: refused to the helpdesk role (default imagesVisibleTo: 
   const created = await fx.console(AGENT).createRequest();
   const res = await fx.console(AGENT).get(`/helpdesk/requests/${created.requestId}/evidence/anything`);
   t.equal(res.status, 403);
-});
-
-t.test('without staff sign-in wired, the console says so and is closed', async (t) => {
-  const app = await startHelpdeskTestApp(t, { faceEngine: new RecordedFaceAnalyzer([]), staffAuth: noStaffSignIn });
-  const res = await fetch(`${app.issuer}/helpdesk`, { headers: { accept: 'application/json' } });
-  t.equal(res.status, 403);
-  t.match(await res.json(), { error_description: /staff sign-in is not set up/ });
 });

@@ -3,12 +3,10 @@
 // an audit record through the audit trail (its MACs need the HSM, so they open the one-shot trail like
 // `station add`); list only reads the store. A bad name or scope is refused before anything is opened.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
-import type { Repository } from '../../store/repository.js';
-import type { AuditWriter } from '../../audit/audit-writer.js';
 import { addApiToken, apiTokenName, parseScopes, revokeApiToken, API_SCOPES } from '../../helpdesk/api-tokens.js';
 import { consoleIo, type CommandIo } from './command-io.js';
+import { openCommandRuntime, type CommandRuntime } from './command-runtime.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const CONFIG = { config: { type: 'string' } } as const;
@@ -29,32 +27,12 @@ export const apiTokenPositionals = { add: 1, list: 0, revoke: 1 } as const;
 
 export type ApiTokenSubcommand = keyof typeof apiTokenOptions;
 
-export interface ApiTokenRuntime {
-  repository: Repository;
-  openAudit(): Promise<{ audit: AuditWriter; close(): Promise<void> }>;
-  now(): number;
-  close(): Promise<void> | void;
-}
+export type ApiTokenRuntime = CommandRuntime;
 
 const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
-async function openRuntime(configFile: string | undefined): Promise<ApiTokenRuntime> {
-  const config = loadConfig(configFile);
-  const { openConfiguredRepository } = await import('../../store/open-store.js');
-  const repository = openConfiguredRepository(config);
-  return {
-    repository,
-    async openAudit() {
-      const { openCommandAuditTrail } = await import('./command-audit-trail.js');
-      return openCommandAuditTrail(config, repository);
-    },
-    now: Date.now,
-    close: () => repository.close(),
-  };
-}
-
 export async function apiTokenCommand(
-  sub: ApiTokenSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<ApiTokenRuntime> = openRuntime, io: CommandIo = consoleIo,
+  sub: ApiTokenSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<ApiTokenRuntime> = openCommandRuntime, io: CommandIo = consoleIo,
 ): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: apiTokenOptions[sub], strict: true, allowPositionals: true });
   const v = values as { scope?: string; json?: boolean; config?: string };
