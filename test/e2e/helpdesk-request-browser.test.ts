@@ -10,6 +10,7 @@ import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { LAPTOP, PHONE, launchWithCameraFile } from '../helpers/capture-browser.js';
+import { PersonTimer } from '../helpers/person-time.js';
 import { startHelpdeskTestApp } from '../helpers/helpdesk-test-app.js';
 import { TEST_STAFF_COOKIE } from '../helpers/test-staff-auth.js';
 import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
@@ -72,6 +73,10 @@ t.test('the agent creates a request, the person verifies on a phone, the console
   // ---- the person, on a phone
   const phoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
   const phone = await phoneContext.newPage();
+  // When the page took the selfie after the clip's still lead-in (a loaded machine), the steps were filmed late: say so.
+  const timer = new PersonTimer();
+  await timer.attach(phone);
+  await phone.addInitScript(timer.script);
   phone.on('console', (m) => { if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`phone: ${m.text()}`); });
   await phone.goto(link);
   await phone.locator('#request-start').tap();
@@ -86,6 +91,7 @@ t.test('the agent creates a request, the person verifies on a phone, the console
   }));
   await phone.locator('#start-camera').tap();
   await phone.locator('#request-done').waitFor({ timeout: 90_000 });
+  t.comment(`phone: camera open → auto-capture ${timer.between('camera-open', 'auto-capture')} ms (the clip's still lead-in is ${LEAD_IN_MS} ms)`);
   t.match(await phone.locator('#request-done').textContent(), /you can tell the agent/, 'the phone says: done, tell the agent');
 
   // ---- the agent's console follows the status and shows the result
