@@ -16,6 +16,7 @@ import { profileCommand, profileOptions, profileUsage } from './commands/profile
 import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
 import { staffOptions, staffPositionals, staffUsage } from './commands/staff.js';
+import { apiTokenOptions, apiTokenPositionals, apiTokenUsage } from './commands/api-token.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -75,6 +76,17 @@ const staffSubcommand = (sub: 'add' | 'list' | 'revoke' | 'link', summary: strin
   async run(args) {
     const { staffCommand } = await import('./commands/staff.js');
     return staffCommand(sub, args);
+  },
+});
+
+const apiTokenSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Command => ({
+  summary,
+  usage: apiTokenUsage[sub],
+  options: apiTokenOptions[sub],
+  positionals: apiTokenPositionals[sub],
+  async run(args) {
+    const { apiTokenCommand } = await import('./commands/api-token.js');
+    return apiTokenCommand(sub, args);
   },
 });
 
@@ -167,6 +179,14 @@ export const commands: Record<string, Command | CommandGroup> = {
       list: staffSubcommand('list', 'list the staff: id, name, role, status, passkeys, added, last sign-in, revoked'),
       revoke: staffSubcommand('revoke', "revoke a staff member: their passkeys and sessions end at once (audited)"),
       link: staffSubcommand('link', 'a fresh one-time registration link (a lost or new passkey); earlier links stop working (audited)'),
+    },
+  },
+  'api-token': {
+    summary: "the help desk's REST API tokens, one per integration, each with its scopes (docs/helpdesk.md)",
+    subcommands: {
+      add: apiTokenSubcommand('add', 'add a token with scopes requests:create and/or requests:read; prints it once (audited)'),
+      list: apiTokenSubcommand('list', 'list the tokens: name, scopes, created, last used, revoked'),
+      revoke: apiTokenSubcommand('revoke', 'refuse a token from now on (audited)'),
     },
   },
   profile: {

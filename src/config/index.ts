@@ -16,6 +16,7 @@ import { documentsDefaults, readDocumentsConfig, type DocumentsConfig } from './
 import { verificationDefaults, readVerificationConfig, type VerificationConfig } from './sections/verification.js';
 import { stationsDefaults, readStationsConfig, type StationsConfig } from './sections/stations.js';
 import { staffDefaults, readStaffConfig, type StaffConfig } from './sections/staff.js';
+import { helpdeskDefaults, readHelpdeskConfig, type HelpdeskConfig } from './sections/helpdesk.js';
 
 export { ConfigError } from './validate.js';
 
@@ -31,6 +32,7 @@ export const configDefaults = {
   verification: verificationDefaults,
   stations: stationsDefaults,
   staff: staffDefaults,
+  helpdesk: helpdeskDefaults,
 };
 
 export interface ProofgateConfig {
@@ -45,6 +47,7 @@ export interface ProofgateConfig {
   verification: VerificationConfig;
   stations: StationsConfig;
   staff: StaffConfig;
+  helpdesk: HelpdeskConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
@@ -64,6 +67,7 @@ export function buildConfig(overrides: unknown = {}): ProofgateConfig {
     stations: readStationsConfig(merged.section('stations')),
     // The relying party defaults to the public URL, read first.
     staff: readStaffConfig(merged.section('staff'), server),
+    helpdesk: readHelpdeskConfig(merged.section('helpdesk')),
   };
   merged.done();
   return config;

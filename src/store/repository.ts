@@ -7,6 +7,7 @@ import type {
 } from '../core/domain.js';
 import type { HandoffStore } from './handoff-store.js';
 import type { StaffStore } from './staff-store.js';
+import type { RequestStore } from './request-store.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
 export interface EvidenceSeal {
@@ -117,6 +118,8 @@ export interface Repository {
   readonly handoffs: HandoffStore;
   /** Staff accounts, their passkeys and sessions (src/store/staff-store.ts; the rules in src/staff). */
   readonly staff: StaffStore;
+  /** The help desk's verification requests, API tokens and webhook deliveries (src/store/request-store.ts). */
+  readonly requests: RequestStore;
 
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;

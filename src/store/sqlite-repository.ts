@@ -8,6 +8,7 @@ import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import { SqliteHandoffStore } from './sqlite-handoffs.js';
 import { SqliteStaffStore } from './sqlite-staff.js';
+import { SqliteRequestStore } from './sqlite-requests.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
   AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, OnceKind, ProfileListQuery, ProfileSummary, Repository, Station, WrappedDataKey,
@@ -71,11 +72,13 @@ export class SqliteRepository implements Repository {
   readonly #s;
   readonly handoffs: SqliteHandoffStore;
   readonly staff: SqliteStaffStore;
+  readonly requests: SqliteRequestStore;
 
   constructor(db: Database.Database, opts: { now?: () => number } = {}) {
     this.#db = db;
     this.handoffs = new SqliteHandoffStore(db);
     this.staff = new SqliteStaffStore(db);
+    this.requests = new SqliteRequestStore(db);
     this.#now = opts.now ?? Date.now;
     this.#s = {
       upsertSubject: db.prepare(`INSERT INTO subjects (tid, oid, upn, display_name, given_name, family_name, created_at, updated_at)

@@ -24,5 +24,6 @@ export const FLOORS: readonly Floor[] = [
   { floor: 10, role: 'verification policy: the decisions', units: ['src/verification/policy'] },
   { floor: 11, role: 'verification flows: guard, decide, record, complete', units: ['src/verification/flow'] },
   { floor: 12, role: 'verification routes and pages; the kiosk agent (station side, nothing in the appliance imports it)', units: ['src/verification/http', 'src/kiosk'] },
-  { floor: 13, role: 'the top: CLI entry, commands and start-up wiring', units: ['src/cli'] },
+  { floor: 13, role: 'help desk: console, requests, API', units: ['src/helpdesk'] },
+  { floor: 14, role: 'the top: CLI entry, commands and start-up wiring', units: ['src/cli'] },
 ];

@@ -8,6 +8,7 @@ import { stations } from './006-stations.js';
 import { handoff } from './007-handoff.js';
 import { auditActor } from './008-audit-actor.js';
 import { staff } from './010-staff.js';
+import { verificationRequests } from './011-verification-requests.js';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   // Placeholder until the search migration (009) is merged: the runner requires versions 1..n without gaps.
   { version: 9, name: 'reserved', sql: '-- reserved for migration 9' },
   { version: 10, name: 'staff', sql: staff },
+  { version: 11, name: 'verification-requests', sql: verificationRequests },
 ];
