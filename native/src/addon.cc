@@ -24,6 +24,11 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"passivePadScore", PassivePadScore},
       {"passivePadClose", PassivePadClose},
       {"livenessTrackTexture", LivenessTrackTexture},
+      {"templateIndexCreate", TemplateIndexCreate},
+      {"templateIndexAdd", TemplateIndexAdd},
+      {"templateIndexRemove", TemplateIndexRemove},
+      {"templateIndexSearch", TemplateIndexSearch},
+      {"templateIndexInfo", TemplateIndexInfo},
   };
   for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;

@@ -27,4 +27,10 @@ Napi::Value PassivePadLoad(const Napi::CallbackInfo& info);       // passive_pad
 Napi::Value PassivePadScore(const Napi::CallbackInfo& info);      // passive_pad_score_worker.cc
 Napi::Value PassivePadClose(const Napi::CallbackInfo& info);      // passive_pad_close.cc
 Napi::Value LivenessTrackTexture(const Napi::CallbackInfo& info);  // track_texture_worker.cc
+// search/
+Napi::Value TemplateIndexCreate(const Napi::CallbackInfo& info);  // create_index.cc
+Napi::Value TemplateIndexAdd(const Napi::CallbackInfo& info);     // add_templates_worker.cc
+Napi::Value TemplateIndexRemove(const Napi::CallbackInfo& info);  // remove_templates_worker.cc
+Napi::Value TemplateIndexSearch(const Napi::CallbackInfo& info);  // search_worker.cc
+Napi::Value TemplateIndexInfo(const Napi::CallbackInfo& info);    // index_info.cc
 }  // namespace proofgate
