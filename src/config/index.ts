@@ -15,6 +15,7 @@ import { livenessDefaults, readLivenessConfig, type LivenessConfig } from './sec
 import { documentsDefaults, readDocumentsConfig, type DocumentsConfig } from './sections/documents.js';
 import { verificationDefaults, readVerificationConfig, type VerificationConfig } from './sections/verification.js';
 import { stationsDefaults, readStationsConfig, type StationsConfig } from './sections/stations.js';
+import { enrolmentDefaults, readEnrolmentConfig, type EnrolmentConfig } from './sections/enrolment.js';
 
 export { ConfigError } from './validate.js';
 
@@ -29,6 +30,7 @@ export const configDefaults = {
   documents: documentsDefaults,
   verification: verificationDefaults,
   stations: stationsDefaults,
+  enrolment: enrolmentDefaults,
 };
 
 export interface ProofgateConfig {
@@ -42,22 +44,26 @@ export interface ProofgateConfig {
   documents: DocumentsConfig;
   verification: VerificationConfig;
   stations: StationsConfig;
+  enrolment: EnrolmentConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
 export function buildConfig(overrides: unknown = {}): ProofgateConfig {
   const merged = new SectionReader(mergeConfig(configDefaults, overrides), 'config');
+  const biometrics = readBiometricsConfig(merged.section('biometrics'));
   const config: ProofgateConfig = {
     server: readServerConfig(merged.section('server')),
     oidc: readOidcConfig(merged.section('oidc')),
     hsm: readHsmConfig(merged.section('hsm')),
     store: readStoreConfig(merged.section('store')),
     audit: readAuditConfig(merged.section('audit')),
-    biometrics: readBiometricsConfig(merged.section('biometrics')),
+    biometrics,
     liveness: readLivenessConfig(merged.section('liveness')),
     documents: readDocumentsConfig(merged.section('documents')),
     verification: readVerificationConfig(merged.section('verification')),
     stations: readStationsConfig(merged.section('stations')),
+    // Read after biometrics: the duplicate threshold must be stricter than the verification threshold.
+    enrolment: readEnrolmentConfig(merged.section('enrolment'), biometrics),
   };
   merged.done();
   return config;
