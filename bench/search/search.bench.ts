@@ -8,7 +8,7 @@
 // candidates, and FNMR at the duplicate threshold against an exhaustive exact float32 scan. The peer is a
 // plain JavaScript exact scan over the same float32 templates, timed on a few queries in the same run.
 // A benchmark, not a test: nothing fails on a number.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { TemplateIndex, type TemplateEncoding } from '../../src/biometrics/template-index.js';
 import { enrolmentDefaults, BUILT_IN_DUPLICATE_THRESHOLDS } from '../../src/config/sections/enrolment.js';
@@ -42,6 +42,7 @@ const THRESHOLD = BUILT_IN_DUPLICATE_THRESHOLDS['dlib-resnet'];
 const BATCH = 100_000;
 const gc = (globalThis as { gc?: () => void }).gc;
 
+const loadBefore = loadavg()[0];
 const t0 = performance.now();
 const population = new SyntheticPopulation({ identities: N, dimension: DIM, seed: SEED });
 const enrolled = new Float32Array(N * DIM);
@@ -141,7 +142,7 @@ if (THREADS !== 1) rows.push(await measure('int8', 1));
 
 const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}% (${n}/${of})`;
 const peerP50 = median(exactPeerTimes);
-console.log(`Host: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}. ${N.toLocaleString('en')} synthetic ${DIM}-d templates`
+console.log(`Host: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}, 1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end (other work on the same cores inflates every time). ${N.toLocaleString('en')} synthetic ${DIM}-d templates`
   + ` (seed ${SEED}, generated in ${(generateMs / 1000).toFixed(1)} s), ${Q} mated queries, k = ${K}, duplicate threshold ${THRESHOLD}.`
   + ` Latency: one search at a time through TemplateIndex.search, ${Q} samples after 10 warm-up searches; p99 nearest-rank.\n`);
 console.log('| encoding | threads | kernels | build (all templates) | search p50 | search p99 | bytes / template | index memory | peer (JS exact scan) p50 / p50 |');

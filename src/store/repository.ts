@@ -6,6 +6,7 @@ import type {
   AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus,
 } from '../core/domain.js';
 import type { HandoffStore } from './handoff-store.js';
+import type { EnrolmentHoldStore, ProfileJournal } from './enrolment-hold-store.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
 export interface EvidenceSeal {
@@ -88,6 +89,8 @@ export interface AccountErasure {
   imagesErased: number;
   /** SHA-256 of those images, in capture order. */
   evidenceSha256: string[];
+  /** Open enrolment holds of the account cleared (their template and names). */
+  holdsErased: number;
 }
 
 /**
@@ -114,6 +117,10 @@ export type OnceKind = 'hint' | 'nonce' | 'station-envelope';
 export interface Repository {
   /** The phone hand-off's rows (src/store/handoff-store.ts). */
   readonly handoffs: HandoffStore;
+  /** Enrolments held as possible duplicates of another account (src/store/enrolment-hold-store.ts). */
+  readonly enrolmentHolds: EnrolmentHoldStore;
+  /** The profiles' templates and change journal, for the in-memory template index. */
+  readonly profileJournal: ProfileJournal;
 
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;

@@ -7,6 +7,7 @@ import { accountLockout } from './005-account-lockout.js';
 import { stations } from './006-stations.js';
 import { handoff } from './007-handoff.js';
 import { auditActor } from './008-audit-actor.js';
+import { enrolmentHolds } from './009-enrolment-holds.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'stations', sql: stations },
   { version: 7, name: 'handoff', sql: handoff },
   { version: 8, name: 'audit-actor', sql: auditActor },
+  { version: 9, name: 'enrolment-holds', sql: enrolmentHolds },
 ];
