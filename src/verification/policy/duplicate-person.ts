@@ -7,7 +7,12 @@
 import type { CheckResult } from '../../core/domain.js';
 import type { DuplicatesConfig } from '../../config/sections/enrolment.js';
 import { compareFaces } from '../../biometrics/compare-faces.js';
-import type { SyncedTemplateIndex } from '../../store/template-index-sync.js';
+import { SyncedTemplateIndex } from '../../store/template-index-sync.js';
+import type { Repository } from '../../store/repository.js';
+import { resolveDataPath, type ProofgateConfig } from '../../config/index.js';
+import type { BiometricsConfig } from '../../config/sections/biometrics.js';
+import { readModelManifest, type BuiltInEmbedder } from '../../biometrics/model-manifest.js';
+import { ProofgateError } from '../../core/errors.js';
 import type { ProfileJournal } from '../../store/enrolment-hold-store.js';
 import { templateToEmbedding } from '../capture/face-template.js';
 
@@ -23,7 +28,10 @@ export interface DuplicateMatch {
 
 export interface DuplicateSearch {
   config: DuplicatesConfig;
-  /** Null when enrolment.duplicates.enabled is false. */
+  /**
+   * Null when enrolment.duplicates.enabled is false, or when the index could not be built at start-up (the
+   * face engine or its manifest failed to load): then every search fails, and enrolments answer unavailable.
+   */
   index: SyncedTemplateIndex | null;
   journal: ProfileJournal;
 }
@@ -41,6 +49,7 @@ export async function findDuplicatePerson(
   search: DuplicateSearch, account: { tid: string; oid: string }, probe: { modelId: string; embedding: Float32Array },
 ): Promise<DuplicateOutcome> {
   const { config, index, journal } = search;
+  if (config.enabled && !index) throw new ProofgateError('ERR_INTERNAL', 'the template index of the duplicate-person search is not built', { status: 503 });
   if (!config.enabled || !index) {
     return { match: null, check: { name: 'duplicate-person', score: null, threshold: null, outcome: 'skipped', reason: 'the duplicate-person search is turned off (enrolment.duplicates.enabled)' } };
   }
@@ -81,4 +90,27 @@ export async function findDuplicatePerson(
       reason: `no other account's profile within ${config.threshold}${nearestOther === null ? '' : ` (nearest ${round(nearestOther)})`}; ${searched}`,
     },
   };
+}
+
+/** Values per template of the configured embedder: the slot's outputDim, or the built-in model's from the manifest. */
+export function embedderDimension(biometrics: BiometricsConfig): number {
+  if (typeof biometrics.embedder !== 'string') return biometrics.embedder.outputDim;
+  const entry = readModelManifest(resolveDataPath(biometrics.manifest)).embedders[biometrics.embedder as BuiltInEmbedder];
+  if (!entry) throw new ProofgateError('ERR_MODEL', `the model manifest has no embedder "${biometrics.embedder}" (rebuild it with "npm run build:models")`);
+  return entry.slot.outputDim;
+}
+
+/**
+ * The search every enrolment runs, built at start-up: every stored profile of the current embedder
+ * (`modelId`) read into the template index. With enrolment.duplicates.enabled false, no index is built and
+ * the search reports itself skipped.
+ */
+export async function openDuplicateSearch(
+  config: Pick<ProofgateConfig, 'enrolment' | 'biometrics'>, repo: Pick<Repository, 'profileJournal'>, modelId: string,
+): Promise<DuplicateSearch> {
+  const d = config.enrolment.duplicates;
+  const index = d.enabled
+    ? await SyncedTemplateIndex.build(repo.profileJournal, { modelId, dimension: embedderDimension(config.biometrics), encoding: d.indexEncoding, threads: d.searchThreads })
+    : null;
+  return { config: d, index, journal: repo.profileJournal };
 }
