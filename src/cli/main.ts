@@ -15,6 +15,7 @@ import { ProofgateError } from '../core/errors.js';
 import { profileCommand, profileOptions, profileUsage } from './commands/profile.js';
 import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
+import { enrolmentOptions, enrolmentPositionals, enrolmentUsage } from './commands/enrolment.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -63,6 +64,17 @@ const stationSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Com
   async run(args) {
     const { stationCommand } = await import('./commands/station.js');
     return stationCommand(sub, args);
+  },
+});
+
+const enrolmentSubcommand = (sub: 'holds' | 'release' | 'reject', summary: string): Command => ({
+  summary,
+  usage: enrolmentUsage[sub],
+  options: enrolmentOptions[sub],
+  positionals: enrolmentPositionals[sub],
+  async run(args) {
+    const { enrolmentCommand } = await import('./commands/enrolment.js');
+    return enrolmentCommand(sub, args);
   },
 });
 
@@ -146,6 +158,14 @@ export const commands: Record<string, Command | CommandGroup> = {
       add: stationSubcommand('add', "register a station's public key (SPKI PEM: ECDSA P-256 or RSA 2048-4096); prints its id (audited)"),
       list: stationSubcommand('list', 'list the stations: id, name, algorithm, key fingerprint, added, revoked'),
       revoke: stationSubcommand('revoke', "refuse a station's signatures from now on (audited)"),
+    },
+  },
+  enrolment: {
+    summary: "enrolments held because their face matched another account's profile (docs/helpdesk.md, duplicate-person detection)",
+    subcommands: {
+      holds: enrolmentSubcommand('holds', 'list held enrolments, newest first: id, state, account, matched profile and distance'),
+      release: enrolmentSubcommand('release', "store a held enrolment as the account's profile (audited)"),
+      reject: enrolmentSubcommand('reject', "discard a held enrolment and erase its template (audited)"),
     },
   },
   profile: {
