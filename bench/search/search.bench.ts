@@ -77,6 +77,8 @@ interface Row {
   buildMs: number;
   p50: number;
   p99: number;
+  /** CPU time (all threads, this process) per search, re-score included: what other load cannot inflate by waiting. */
+  cpuMsPerSearch: number;
   bytesPerTemplate: number;
   indexMiB: number;
   kernels: string;
@@ -103,6 +105,7 @@ async function measure(encoding: TemplateEncoding, threads: number): Promise<Row
   const buildMs = performance.now() - buildStart;
   for (let i = 0; i < 10; i++) await index.search(queries[i % Q], K); // warm-up
   const times: number[] = [];
+  const cpuBefore = process.cpuUsage();
   let mateInCandidates = 0;
   let recallAt1 = 0;
   let detected = 0;
@@ -129,8 +132,10 @@ async function measure(encoding: TemplateEncoding, threads: number): Promise<Row
     }
     if (i < exhaustiveTop1.length && rescored[0]?.id === exhaustiveTop1[i]) top1AsExhaustive++;
   }
+  const cpu = process.cpuUsage(cpuBefore);
   const info = index.info();
   return {
+    cpuMsPerSearch: (cpu.user + cpu.system) / 1000 / Q,
     encoding, threads, buildMs, p50: median(times), p99: percentile(times, 99), bytesPerTemplate: info.bytesPerTemplate,
     indexMiB: info.bytes / 2 ** 20, kernels: info.kernels, mateInCandidates, recallAt1, detected, top1AsExhaustive, candidateIds, distanceError: errorSum / Math.max(1, errorCount),
   };
@@ -145,10 +150,10 @@ const peerP50 = median(exactPeerTimes);
 console.log(`Host: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}, 1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end (other work on the same cores inflates every time). ${N.toLocaleString('en')} synthetic ${DIM}-d templates`
   + ` (seed ${SEED}, generated in ${(generateMs / 1000).toFixed(1)} s), ${Q} mated queries, k = ${K}, duplicate threshold ${THRESHOLD}.`
   + ` Latency: one search at a time through TemplateIndex.search, ${Q} samples after 10 warm-up searches; p99 nearest-rank.\n`);
-console.log('| encoding | threads | kernels | build (all templates) | search p50 | search p99 | bytes / template | index memory | peer (JS exact scan) p50 / p50 |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| encoding | threads | kernels | build (all templates) | search p50 | search p99 | CPU time / search | bytes / template | index memory | peer (JS exact scan) p50 / p50 |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.encoding} | ${r.threads} | ${r.kernels} | ${(r.buildMs / 1000).toFixed(2)} s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.bytesPerTemplate} | ${r.indexMiB.toFixed(0)} MiB | ${(peerP50 / r.p50).toFixed(1)}x |`);
+  console.log(`| ${r.encoding} | ${r.threads} | ${r.kernels} | ${(r.buildMs / 1000).toFixed(2)} s | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.cpuMsPerSearch.toFixed(1)} ms | ${r.bytesPerTemplate} | ${r.indexMiB.toFixed(0)} MiB | ${(peerP50 / r.p50).toFixed(1)}x |`);
 }
 console.log(`\nPeer: a JavaScript exact float32 scan (one thread), p50 ${peerP50.toFixed(0)} ms over ${exactPeerTimes.length} queries.\n`);
 const reference = rows.find((r) => r.encoding === 'float32' && r.threads === THREADS)!;
