@@ -17,6 +17,7 @@ import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptio
 import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
 import { staffOptions, staffPositionals, staffUsage } from './commands/staff.js';
 import { apiTokenOptions, apiTokenPositionals, apiTokenUsage } from './commands/api-token.js';
+import { enrolmentOptions, enrolmentPositionals, enrolmentUsage } from './commands/enrolment.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -87,6 +88,17 @@ const apiTokenSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Co
   async run(args) {
     const { apiTokenCommand } = await import('./commands/api-token.js');
     return apiTokenCommand(sub, args);
+  },
+});
+
+const enrolmentSubcommand = (sub: 'holds' | 'release' | 'reject', summary: string): Command => ({
+  summary,
+  usage: enrolmentUsage[sub],
+  options: enrolmentOptions[sub],
+  positionals: enrolmentPositionals[sub],
+  async run(args) {
+    const { enrolmentCommand } = await import('./commands/enrolment.js');
+    return enrolmentCommand(sub, args);
   },
 });
 
@@ -187,6 +199,14 @@ export const commands: Record<string, Command | CommandGroup> = {
       add: apiTokenSubcommand('add', 'add a token with scopes requests:create and/or requests:read; prints it once (audited)'),
       list: apiTokenSubcommand('list', 'list the tokens: name, scopes, created, last used, revoked'),
       revoke: apiTokenSubcommand('revoke', 'refuse a token from now on (audited)'),
+    },
+  },
+  enrolment: {
+    summary: "enrolments held because their face matched another account's profile (docs/helpdesk.md, duplicate-person detection)",
+    subcommands: {
+      holds: enrolmentSubcommand('holds', 'list held enrolments, newest first: id, state, account, matched profile and distance'),
+      release: enrolmentSubcommand('release', "store a held enrolment as the account's profile (audited)"),
+      reject: enrolmentSubcommand('reject', "discard a held enrolment and erase its template (audited)"),
     },
   },
   profile: {

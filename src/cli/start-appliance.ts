@@ -35,6 +35,7 @@ import type { Logger } from '../core/log.js';
 import { pinoLogger } from '../observability/pino-logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { hsmFailureObserver } from './start/observe-hsm.js';
+import { openDuplicateSearch } from '../verification/policy/duplicate-person.js';
 
 export interface RunningAppliance {
   server: Server;
@@ -88,9 +89,18 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
     const documentChecks = await loadDocumentChecks(config.documents);
     if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' }, 'error');
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
+    // Every stored template of the current embedder, read into the 1:N duplicate search's index.
+    // A failure (no face engine, no manifest) leaves it unbuilt: enrolments then answer unavailable, nothing else.
+    const duplicates = face.problem
+      ? { config: config.enrolment.duplicates, index: null, journal: store.profileJournal }
+      : await openDuplicateSearch(config, store, face.faceEngine.modelId).catch((e: unknown) => {
+        log('template-index-unavailable', { error: (e as Error).message, effect: 'first-time enrolments answer temporarily_unavailable' }, 'error');
+        return { config: config.enrolment.duplicates, index: null, journal: store.profileJournal };
+      });
+    if (duplicates.index) log('template-index-built', { templates: duplicates.index.size, unusable: duplicates.index.unusable, encoding: config.enrolment.duplicates.indexEncoding });
     const verification = createVerification({
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
-      passivePad, log, metrics,
+      duplicates, passivePad, log, metrics,
     });
     // Staff accounts signing in with passkeys; other staff pages mount behind staffAuth.require(roles).
     const staffAuth = createStaffAuth({ config, repository: store, audit: auditTrail, log, places: HELPDESK_PLACES });

@@ -17,6 +17,7 @@ import { verificationDefaults, readVerificationConfig, type VerificationConfig }
 import { stationsDefaults, readStationsConfig, type StationsConfig } from './sections/stations.js';
 import { staffDefaults, readStaffConfig, type StaffConfig } from './sections/staff.js';
 import { helpdeskDefaults, readHelpdeskConfig, type HelpdeskConfig } from './sections/helpdesk.js';
+import { enrolmentDefaults, readEnrolmentConfig, type EnrolmentConfig } from './sections/enrolment.js';
 
 export { ConfigError } from './validate.js';
 
@@ -33,6 +34,7 @@ export const configDefaults = {
   stations: stationsDefaults,
   staff: staffDefaults,
   helpdesk: helpdeskDefaults,
+  enrolment: enrolmentDefaults,
 };
 
 export interface ProofgateConfig {
@@ -48,19 +50,21 @@ export interface ProofgateConfig {
   stations: StationsConfig;
   staff: StaffConfig;
   helpdesk: HelpdeskConfig;
+  enrolment: EnrolmentConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
 export function buildConfig(overrides: unknown = {}): ProofgateConfig {
   const merged = new SectionReader(mergeConfig(configDefaults, overrides), 'config');
   const server = readServerConfig(merged.section('server'));
+  const biometrics = readBiometricsConfig(merged.section('biometrics'));
   const config: ProofgateConfig = {
     server,
     oidc: readOidcConfig(merged.section('oidc')),
     hsm: readHsmConfig(merged.section('hsm')),
     store: readStoreConfig(merged.section('store')),
     audit: readAuditConfig(merged.section('audit')),
-    biometrics: readBiometricsConfig(merged.section('biometrics')),
+    biometrics,
     liveness: readLivenessConfig(merged.section('liveness')),
     documents: readDocumentsConfig(merged.section('documents')),
     verification: readVerificationConfig(merged.section('verification')),
@@ -68,6 +72,8 @@ export function buildConfig(overrides: unknown = {}): ProofgateConfig {
     // The relying party defaults to the public URL, read first.
     staff: readStaffConfig(merged.section('staff'), server),
     helpdesk: readHelpdeskConfig(merged.section('helpdesk')),
+    // Read after biometrics: the duplicate threshold must be stricter than the verification threshold.
+    enrolment: readEnrolmentConfig(merged.section('enrolment'), biometrics),
   };
   merged.done();
   return config;

@@ -18,6 +18,7 @@ import { createVerification, type Verification } from '../../src/verification/ht
 import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
 import type { DocumentInspector } from '../../src/verification/first-time/document-inspector.js';
 import { startLoopbackApp, type Teardown } from './loopback-app.js';
+import { openDuplicateSearch } from '../../src/verification/policy/duplicate-person.js';
 import type { SimulatedEntra } from './simulated-entra.js';
 import { SoftwareDataKeyWrapper } from './software-data-key-wrapper.js';
 import { testAuditMacKeys } from './audit-fixture.js';
@@ -102,9 +103,11 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   t.teardown(() => auditTrail.flush());
   const completer = base.completeVerification;
   const log = opts.log ?? silentLogger;
+  // First-time enrolments search every stored template first, as start-appliance.ts wires it.
+  const duplicates = opts.documents ? await openDuplicateSearch(config, repository, opts.faceEngine.modelId) : undefined;
   const verification = createVerification({
     log, metrics: base.metrics,
-    config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
+    config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents, duplicates } : {}),
     ...(opts.passivePad ? { passivePad: opts.passivePad } : {}),
     completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
   });

@@ -20,6 +20,7 @@ import { timedFaceAnalyzer } from '../capture/timed-face-analyzer.js';
 import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
 import { HandoffService } from '../flow/handoff-service.js';
 import { createHandoffRouter } from './handoff-routes.js';
+import type { DuplicateSearch } from '../policy/duplicate-person.js';
 
 export interface VerificationDeps {
   config: ProofgateConfig;
@@ -31,6 +32,11 @@ export interface VerificationDeps {
   completeVerification: VerificationCompleter;
   /** Document checks for first-time verification (first-time/document-inspector.ts); absent: first time is not available. */
   documents?: DocumentInspector;
+  /**
+   * The 1:N duplicate-person search first-time enrolments run (policy/duplicate-person.ts openDuplicateSearch);
+   * required with `documents` while enrolment.duplicates.enabled is true.
+   */
+  duplicates?: DuplicateSearch;
   /** The loaded model of config.liveness.passive (src/liveness/passive-pad-model.ts); required when that is configured. */
   passivePad?: PassivePadScorer | null;
   /** Decisions and capture refusals are logged here (docs/observability.md); default silent. */
@@ -62,12 +68,17 @@ export function createVerification(deps: VerificationDeps): Verification {
   if (config.liveness.passive !== null && !deps.passivePad) {
     throw new ProofgateError('ERR_CONFIG', 'liveness.passive is configured but no passive PAD model was loaded (PassivePadModel.load)');
   }
+  // Enrolments that skipped the duplicate search would store one face on two accounts unnoticed: refuse that.
+  if (deps.documents && config.enrolment.duplicates.enabled && !deps.duplicates) {
+    throw new ProofgateError('ERR_CONFIG', 'enrolment.duplicates.enabled is true but no duplicate-person search was given (openDuplicateSearch)');
+  }
   const log = deps.log ?? silentLogger;
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   const service = new VerificationService({
     repo: deps.repository, audit: deps.audit, faceEngine: timedFaceAnalyzer(deps.faceEngine, metrics), evidence: deps.evidence,
     completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now, log, metrics,
     ...(deps.documents ? { documents: deps.documents } : {}),
+    ...(deps.duplicates ? { duplicates: deps.duplicates } : {}),
     ...(deps.passivePad ? { passivePad: deps.passivePad } : {}),
   });
   const pageSettings: CapturePageSettings = {
