@@ -15,6 +15,7 @@ import { livenessDefaults, readLivenessConfig, type LivenessConfig } from './sec
 import { documentsDefaults, readDocumentsConfig, type DocumentsConfig } from './sections/documents.js';
 import { verificationDefaults, readVerificationConfig, type VerificationConfig } from './sections/verification.js';
 import { stationsDefaults, readStationsConfig, type StationsConfig } from './sections/stations.js';
+import { recoveryDefaults, readRecoveryConfig, type RecoveryConfig } from './sections/recovery.js';
 
 export { ConfigError } from './validate.js';
 
@@ -29,6 +30,7 @@ export const configDefaults = {
   documents: documentsDefaults,
   verification: verificationDefaults,
   stations: stationsDefaults,
+  recovery: recoveryDefaults,
 };
 
 export interface ProofgateConfig {
@@ -42,6 +44,7 @@ export interface ProofgateConfig {
   documents: DocumentsConfig;
   verification: VerificationConfig;
   stations: StationsConfig;
+  recovery: RecoveryConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
@@ -58,6 +61,7 @@ export function buildConfig(overrides: unknown = {}): ProofgateConfig {
     documents: readDocumentsConfig(merged.section('documents')),
     verification: readVerificationConfig(merged.section('verification')),
     stations: readStationsConfig(merged.section('stations')),
+    recovery: readRecoveryConfig(merged.section('recovery')),
   };
   merged.done();
   return config;
