@@ -15,6 +15,7 @@ import { ProofgateError } from '../core/errors.js';
 import { profileCommand, profileOptions, profileUsage } from './commands/profile.js';
 import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
+import { recoveryOptions, recoveryUsage } from './commands/recovery-options.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -63,6 +64,16 @@ const stationSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Com
   async run(args) {
     const { stationCommand } = await import('./commands/station.js');
     return stationCommand(sub, args);
+  },
+});
+
+const recoverySubcommand = (sub: 'certificate' | 'test', summary: string): Command => ({
+  summary,
+  usage: recoveryUsage[sub],
+  options: recoveryOptions[sub],
+  async run(args) {
+    const { recoveryCommand } = await import('./commands/recovery.js');
+    return recoveryCommand(sub, args);
   },
 });
 
@@ -146,6 +157,13 @@ export const commands: Record<string, Command | CommandGroup> = {
       add: stationSubcommand('add', "register a station's public key (SPKI PEM: ECDSA P-256 or RSA 2048-4096); prints its id (audited)"),
       list: stationSubcommand('list', 'list the stations: id, name, algorithm, key fingerprint, added, revoked'),
       revoke: stationSubcommand('revoke', "refuse a station's signatures from now on (audited)"),
+    },
+  },
+  recovery: {
+    summary: 'account recovery with an Entra Temporary Access Pass through Microsoft Graph (recovery.tap; docs/helpdesk.md)',
+    subcommands: {
+      certificate: recoverySubcommand('certificate', 'create (or reuse) the Graph client key in the HSM and print its certificate and thumbprints to upload to the app registration (audited)'),
+      test: recoverySubcommand('test', 'get a Graph token with that certificate and say whether it worked (issues no pass)'),
     },
   },
   profile: {

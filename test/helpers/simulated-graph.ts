@@ -47,6 +47,8 @@ export class SimulatedGraph {
   lastTapBody: unknown;
   baseUrl = '';
   tokenExpiresIn: number;
+  /** The application permissions the app registration was granted (admin consent). */
+  roles: string[] = ['UserAuthenticationMethod.ReadWrite.All'];
 
   constructor(opts: SimulatedGraphOptions) {
     this.#opts = opts;
@@ -149,7 +151,9 @@ export class SimulatedGraph {
     if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return this.#refuse(res, 400, 'invalid_request', 'client_assertion_type');
     const problem = this.#checkAssertion(form.get('client_assertion') ?? '');
     if (problem) return this.#refuse(res, 401, 'invalid_client', problem, [700027]);
-    const token = randomBytes(32).toString('base64url');
+    // Shaped like Entra's: a JWT whose roles name the application permissions consented (not checked by Graph here).
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const token = `${enc({ typ: 'JWT', alg: 'RS256' })}.${enc({ aud: new URL(this.graphBaseUrl).origin, tid: this.#opts.tenantId, appid: this.#opts.clientId, roles: this.roles })}.${randomBytes(32).toString('base64url')}`;
     this.#tokens.set(token, Date.now() + this.tokenExpiresIn * 1000);
     json(res, 200, { token_type: 'Bearer', expires_in: this.tokenExpiresIn, ext_expires_in: this.tokenExpiresIn, access_token: token });
   }
