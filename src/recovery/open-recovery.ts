@@ -24,7 +24,7 @@ export interface GraphClients {
 /** The token and TAP clients over the key; tenantId and clientId must be set (the config check does it when enabled). */
 export function graphClients(config: RecoveryTapConfig, key: GraphClientKey, opts: { fetch?: typeof fetch; now?: () => number } = {}): GraphClients {
   if (config.tenantId === null || config.clientId === null) {
-    throw new ProofgateError('ERR_CONFIG', `config recovery.tap.${config.tenantId === null ? 'tenantId' : 'clientId'}: expected a GUID, received nothing`);
+    throw new ProofgateError('ERR_CONFIG', `config config.recovery.tap.${config.tenantId === null ? 'tenantId' : 'clientId'}: expected a GUID, received nothing`);
   }
   const tokens = new GraphTokenClient({
     authorityBaseUrl: config.authorityBaseUrl, tenantId: config.tenantId, clientId: config.clientId, graphBaseUrl: config.graphBaseUrl,

@@ -148,7 +148,7 @@ t.test('test: a token with the uploaded certificate, or a plain failure; never a
 t.test('test without the app registration configured names the missing key', async (t) => {
   const fx = await setup(t, { tenantId: null });
   t.equal(await fx.run('certificate'), 0);
-  await t.rejects(fx.run('test'), { code: 'ERR_CONFIG', message: 'config recovery.tap.tenantId: expected a GUID, received nothing' });
+  await t.rejects(fx.run('test'), { code: 'ERR_CONFIG', message: 'config config.recovery.tap.tenantId: expected a GUID, received nothing' });
 });
 
 t.test('the command table lists recovery certificate and test, and refuses unknown flags', async (t) => {
