@@ -63,7 +63,7 @@ export async function openRecoveryService(deps: OpenRecoveryDeps): Promise<Recov
   const key = await openUsableGraphClientKey(deps.token, deps.config, deps.keyLabelPrefix, now);
   const daysLeft = Math.floor((Date.parse(key.certificate.validTo) - now) / 86_400_000);
   if (daysLeft < CERTIFICATE_RENEW_WARNING_DAYS) {
-    deps.log('recovery-certificate-expiring', { label: key.label, validTo: new Date(key.certificate.validTo).toISOString(), daysLeft }, 'warn');
+    deps.log('recovery.certificate_expiring', { label: key.label, validTo: new Date(key.certificate.validTo).toISOString(), daysLeft }, 'warn');
   }
   const { taps } = graphClients(deps.config, key, { fetch: deps.fetch, now: deps.now });
   return createRecoveryService({ ...base, graph: taps });

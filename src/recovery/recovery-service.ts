@@ -76,7 +76,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps): RecoveryServic
     try {
       deps.audit.record(entry(r, 'error', reason, now()));
     } catch (e) {
-      deps.log('recovery-audit-failed', { requestId: r.id, error: (e as Error).message }, 'error');
+      deps.log('recovery.audit_failed', { requestId: r.id, error: (e as Error).message }, 'error');
     }
   }
 
@@ -88,7 +88,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps): RecoveryServic
     } catch (e) {
       const message = e instanceof ProofgateError ? e.message : 'an unexpected error';
       auditFailure(request, `no Temporary Access Pass issued for verification request ${requestId} (${creatorText(request)}): ${message}`);
-      deps.log('recovery-tap-failed', { requestId, code: (e as ProofgateError).code ?? 'ERR_INTERNAL', error: message }, 'warn');
+      deps.log('recovery.tap_failed', { requestId, code: (e as ProofgateError).code ?? 'ERR_INTERNAL', error: message }, 'warn');
       throw e;
     }
     const at = now();
@@ -105,13 +105,13 @@ export function createRecoveryService(deps: RecoveryServiceDeps): RecoveryServic
       let undone = true;
       await graph.delete(request.oid, tap.id).catch((d: unknown) => {
         undone = false;
-        deps.log('recovery-tap-undo-failed', { requestId, error: (d as Error).message }, 'error');
+        deps.log('recovery.tap_undo_failed', { requestId, error: (d as Error).message }, 'error');
       });
       auditFailure(request, `Temporary Access Pass for verification request ${requestId} not recorded (${(e as Error).message}); `
         + (undone ? 'deleted again in Entra' : 'deleting it in Entra failed: delete it in the Entra admin center'));
       throw e;
     }
-    deps.log('recovery-tap-issued', { requestId, lifetimeMinutes: tap.lifetimeInMinutes, isUsableOnce: tap.isUsableOnce });
+    deps.log('recovery.tap_issued', { requestId, lifetimeMinutes: tap.lifetimeInMinutes, isUsableOnce: tap.isUsableOnce });
     return { temporaryAccessPass: tap.temporaryAccessPass, lifetimeInMinutes: tap.lifetimeInMinutes, isUsableOnce: tap.isUsableOnce, startDateTime: tap.startDateTime };
   }
 

@@ -36,7 +36,7 @@ export async function recoveryFixture(t: Teardown, tap: Partial<RecoveryTapConfi
   }).recovery.tap;
   const requests = new SqliteTestRecoveryRequests(audit.repo);
   const logs = recordLog();
-  const open = () => openRecoveryService({ config, keyLabelPrefix: testToken.hsmConfig.keyLabelPrefix, token, requests, audit: audit.trail, log: logs.log });
+  const open = (now?: () => number) => openRecoveryService({ config, keyLabelPrefix: testToken.hsmConfig.keyLabelPrefix, token, requests, audit: audit.trail, log: logs.log, now });
   /** A request of purpose recovery that ended verified, for the simulated tenant's user. */
   const verifiedRequest = (over: Parameters<SqliteTestRecoveryRequests['add']>[0] | object = {}) =>
     requests.add({ tid: tenantId, oid, upn: 'alex@example.test', sessionId: randomUUID(), createdBy: { kind: 'staff', id: 'staff-7', name: 'Desk Agent', role: 'helpdesk' }, ...over });

@@ -40,8 +40,8 @@ t.test('TAP endpoint failures: a clear error, no pass, the request unmarked, the
     t.equal(tap.temporaryAccessPass, fx.graph.created.at(-1)!.temporaryAccessPass, `${fault}: the same request succeeds once Graph answers`);
     t.type(fx.requests.get(request.id)!.tapIssuedAt, 'number');
   }
-  t.equal(fx.logs.lines('recovery-tap-failed').length, tapFaults.length, 'each failure logged once (code and message, never a pass)');
-  for (const line of fx.logs.lines('recovery-tap-failed')) t.notOk(JSON.stringify(line).includes('Bearer'), 'no token in the log');
+  t.equal(fx.logs.lines('recovery.tap_failed').length, tapFaults.length, 'each failure logged once (code and message, never a pass)');
+  for (const line of fx.logs.lines('recovery.tap_failed')) t.notOk(JSON.stringify(line).includes('Bearer'), 'no token in the log');
 });
 
 t.test('token endpoint failures: a clear error, Graph never asked for a pass', async (t) => {
@@ -116,5 +116,5 @@ t.test('the store fails after Graph created the pass: the pass is deleted again,
   fx.graph.fail('delete', 500);
   await t.rejects(service.issueForVerifiedRequest(third.id), { message: 'disk I/O error' });
   t.match(fx.audit.repo.lastAuditRecord()!.checks[0].reason, /deleting it in Entra failed: delete it in the Entra admin center$/);
-  t.equal(fx.logs.lines('recovery-tap-undo-failed').length, 1);
+  t.equal(fx.logs.lines('recovery.tap_undo_failed').length, 1);
 });

@@ -36,7 +36,7 @@ t.test('a verified recovery request gets one TAP, shown only to the caller; the 
 
   const everything = JSON.stringify(records(fx.audit.repo)) + fx.logs.raw.join('') + JSON.stringify(fx.requests.get(request.id));
   t.notOk(everything.includes(tap.temporaryAccessPass), 'the pass is in no audit record, no log line, no stored row');
-  t.equal(fx.logs.lines('recovery-tap-issued').length, 1);
+  t.equal(fx.logs.lines('recovery.tap_issued').length, 1);
 
   await t.rejects(service.issueForVerifiedRequest(request.id), { code: 'ERR_RECOVERY_REFUSED', message: new RegExp(`already issued for verification request ${request.id} at `) },
     'one pass per request');
@@ -97,4 +97,13 @@ t.test('two issues for one request at once: one pass, the other refused', async 
 t.test('enabled without the certificate in the token: start-up refused, naming what to run', async (t) => {
   const fx = await recoveryFixture(t, { withKey: false });
   await t.rejects(fx.open(), { code: 'ERR_CONFIG', message: `recovery.tap is enabled but the token holds no Graph client key "${fx.label}": run \`proofgate recovery certificate\` and upload the certificate to the app registration` });
+});
+
+t.test('an expired certificate refuses start-up; one about to expire is used, with a warning', async (t) => {
+  const fx = await recoveryFixture(t);
+  const day = 86_400_000;
+  await t.rejects(fx.open(() => Date.now() + 366 * day), { code: 'ERR_CONFIG', message: new RegExp(`^the Graph client certificate "${fx.label}" expired at .*: run \`proofgate recovery certificate --renew\` and upload the new one$`) });
+  const service = await fx.open(() => Date.now() + 350 * day);
+  t.equal(service.enabled, true);
+  t.match(fx.logs.lines('recovery.certificate_expiring'), [{ level: 'warn', label: fx.label, daysLeft: 14 }]);
 });
