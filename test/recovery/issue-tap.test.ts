@@ -107,3 +107,25 @@ t.test('an expired certificate refuses start-up; one about to expire is used, wi
   t.equal(service.enabled, true);
   t.match(fx.logs.lines('recovery.certificate_expiring'), [{ level: 'warn', label: fx.label, daysLeft: 14 }]);
 });
+
+t.test('the mark and the audit record commit together: an audit failure leaves the request unmarked and no pass standing', async (t) => {
+  const fx = await recoveryFixture(t);
+  const { createRecoveryService } = await import('../../src/recovery/recovery-service.js');
+  const { graphClients, openUsableGraphClientKey } = await import('../../src/recovery/open-recovery.js');
+  const key = await openUsableGraphClientKey(fx.token, fx.config, fx.testToken.hsmConfig.keyLabelPrefix, Date.now());
+  const failingAudit = {
+    record(entry: Parameters<typeof fx.audit.trail.record>[0]): never {
+      fx.audit.trail.record(entry); // written, then the transaction it joined is rolled back
+      throw new Error('audit store full');
+    },
+  };
+  const service = createRecoveryService({ config: fx.config, requests: fx.requests, audit: failingAudit, graph: graphClients(fx.config, key).taps, log: fx.logs.log });
+  const request = fx.verifiedRequest();
+  await t.rejects(service.issueForVerifiedRequest(request.id), { message: 'audit store full' });
+  t.equal(fx.requests.get(request.id)!.tapIssuedAt, null, 'the mark rolled back with the record');
+  // The success record went with the rollback; what stands is the (stand-alone) record of the failed attempt.
+  t.same(records(fx.audit.repo).map((r) => r.checks[0].outcome), ['error'], 'no record of an issue that did not stand');
+  t.match(records(fx.audit.repo)[0].checks[0].reason, /not recorded \(audit store full\); deleted again in Entra$/);
+  t.same([fx.graph.created.length, fx.graph.deleted.length], [0, 1], 'the pass was deleted again');
+  t.equal(fx.logs.lines('recovery.audit_failed').length, 1, 'this writer throws after writing, so the failure is logged too');
+});
