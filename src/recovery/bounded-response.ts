@@ -69,9 +69,10 @@ export async function boundedExchange(req: BoundedRequest): Promise<BoundedRespo
   return { status: res.status, headers: res.headers, json };
 }
 
-/** The network error's own code (ECONNREFUSED…), not its possibly long message. */
+/** The network error's own code (ECONNREFUSED…), or its message when short and plain; never a long text. */
 function causeText(e: unknown): string {
-  const cause = (e as { cause?: { code?: unknown } } | undefined)?.cause;
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   if (cause && typeof cause.code === 'string' && /^[A-Z_]{2,40}$/.test(cause.code)) return cause.code;
+  if (cause && typeof cause.message === 'string' && /^[\w .:-]{1,60}$/.test(cause.message)) return cause.message;
   return 'network error';
 }

@@ -118,3 +118,13 @@ t.test('the store fails after Graph created the pass: the pass is deleted again,
   t.match(fx.audit.repo.lastAuditRecord()!.checks[0].reason, /deleting it in Entra failed: delete it in the Entra admin center$/);
   t.equal(fx.logs.lines('recovery.tap_undo_failed').length, 1);
 });
+
+t.test('the token endpoint cannot be reached: ERR_GRAPH_UNAVAILABLE naming the network error', async (t) => {
+  const { freePort } = await import('../helpers/free-port.js');
+  const fx = await recoveryFixture(t, { authorityBaseUrl: `http://127.0.0.1:${await freePort()}` });
+  const service = await fx.open();
+  const request = fx.verifiedRequest();
+  await t.rejects(service.issueForVerifiedRequest(request.id), { code: 'ERR_GRAPH_UNAVAILABLE', message: 'Microsoft token endpoint unavailable: could not be reached (ECONNREFUSED)' });
+  t.equal(fx.requests.get(request.id)!.tapIssuedAt, null);
+  t.match([...fx.audit.repo.auditRecords()], [{ flow: 'recovery', checks: [{ outcome: 'error' }] }]);
+});
