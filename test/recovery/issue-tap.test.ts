@@ -129,3 +129,11 @@ t.test('the mark and the audit record commit together: an audit failure leaves t
   t.same([fx.graph.created.length, fx.graph.deleted.length], [0, 1], 'the pass was deleted again');
   t.equal(fx.logs.lines('recovery.audit_failed').length, 1, 'this writer throws after writing, so the failure is logged too');
 });
+
+t.test('defence in depth: a pass or Graph credential logged by mistake under a telling name is redacted', async (t) => {
+  const { recordLog } = await import('../helpers/log-recorder.js');
+  const logs = recordLog();
+  logs.log('oops', { temporaryAccessPass: 'Xk4#pQ9!mZ', nested: { access_token: 'eyJ0', client_assertion: 'eyJh' }, tap: 'abc' });
+  t.match(logs.lines('oops')[0], { temporaryAccessPass: '[redacted]', nested: { access_token: '[redacted]', client_assertion: '[redacted]' }, tap: '[redacted]' });
+  t.notMatch(logs.raw.join(''), /Xk4#pQ9|eyJ0|eyJh|abc/);
+});
