@@ -6,7 +6,7 @@
 import t from 'tap';
 import type { AuditRecord } from '../../src/core/domain.js';
 import type { GraphFault } from '../helpers/simulated-graph.js';
-import { recoveryFixture } from './fixture.js';
+import { recoveryFixture } from '../helpers/recovery-fixture.js';
 
 const records = (repo: { auditRecords(): Iterable<AuditRecord> }) => [...repo.auditRecords()];
 

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import type { AuditRecord } from '../../src/core/domain.js';
-import { recoveryFixture } from './fixture.js';
+import { recoveryFixture } from '../helpers/recovery-fixture.js';
 
 const records = (repo: { auditRecords(): Iterable<AuditRecord> }) => [...repo.auditRecords()];
 

@@ -7,11 +7,11 @@ import type { RecoveryTapConfig } from '../../src/config/sections/recovery.js';
 import { openHsmToken } from '../../src/hsm/open-hsm.js';
 import { ensureGraphClientCertificate, graphClientLabel } from '../../src/recovery/graph-client-key.js';
 import { openRecoveryService } from '../../src/recovery/open-recovery.js';
-import { auditFixture } from '../helpers/audit-fixture.js';
-import { createTestToken } from '../helpers/softhsm.js';
-import { startSimulatedGraph } from '../helpers/simulated-graph.js';
-import { SqliteTestRecoveryRequests } from '../helpers/recovery-requests-store.js';
-import { recordLog } from '../helpers/log-recorder.js';
+import { auditFixture } from './audit-fixture.js';
+import { createTestToken } from './softhsm.js';
+import { startSimulatedGraph } from './simulated-graph.js';
+import { SqliteTestRecoveryRequests } from './recovery-requests-store.js';
+import { recordLog } from './log-recorder.js';
 
 interface Teardown { teardown(fn: () => unknown): void }
 
