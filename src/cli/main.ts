@@ -18,6 +18,7 @@ import { stationOptions, stationPositionals, stationUsage } from './commands/sta
 import { staffOptions, staffPositionals, staffUsage } from './commands/staff.js';
 import { apiTokenOptions, apiTokenPositionals, apiTokenUsage } from './commands/api-token.js';
 import { enrolmentOptions, enrolmentPositionals, enrolmentUsage } from './commands/enrolment.js';
+import { recoveryOptions, recoveryUsage } from './commands/recovery-options.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -99,6 +100,16 @@ const enrolmentSubcommand = (sub: 'holds' | 'release' | 'reject', summary: strin
   async run(args) {
     const { enrolmentCommand } = await import('./commands/enrolment.js');
     return enrolmentCommand(sub, args);
+  },
+});
+
+const recoverySubcommand = (sub: 'certificate' | 'test', summary: string): Command => ({
+  summary,
+  usage: recoveryUsage[sub],
+  options: recoveryOptions[sub],
+  async run(args) {
+    const { recoveryCommand } = await import('./commands/recovery.js');
+    return recoveryCommand(sub, args);
   },
 });
 
@@ -207,6 +218,13 @@ export const commands: Record<string, Command | CommandGroup> = {
       holds: enrolmentSubcommand('holds', 'list held enrolments, newest first: id, state, account, matched profile and distance'),
       release: enrolmentSubcommand('release', "store a held enrolment as the account's profile (audited)"),
       reject: enrolmentSubcommand('reject', "discard a held enrolment and erase its template (audited)"),
+    },
+  },
+  recovery: {
+    summary: 'account recovery with an Entra Temporary Access Pass through Microsoft Graph (recovery.tap; docs/helpdesk.md)',
+    subcommands: {
+      certificate: recoverySubcommand('certificate', 'create (or reuse) the Graph client key in the HSM and print its certificate and thumbprints to upload to the app registration (audited)'),
+      test: recoverySubcommand('test', 'get a Graph token with that certificate and say whether it worked (issues no pass)'),
     },
   },
   profile: {

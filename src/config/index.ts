@@ -18,6 +18,7 @@ import { stationsDefaults, readStationsConfig, type StationsConfig } from './sec
 import { staffDefaults, readStaffConfig, type StaffConfig } from './sections/staff.js';
 import { helpdeskDefaults, readHelpdeskConfig, type HelpdeskConfig } from './sections/helpdesk.js';
 import { enrolmentDefaults, readEnrolmentConfig, type EnrolmentConfig } from './sections/enrolment.js';
+import { recoveryDefaults, readRecoveryConfig, type RecoveryConfig } from './sections/recovery.js';
 
 export { ConfigError } from './validate.js';
 
@@ -35,6 +36,7 @@ export const configDefaults = {
   staff: staffDefaults,
   helpdesk: helpdeskDefaults,
   enrolment: enrolmentDefaults,
+  recovery: recoveryDefaults,
 };
 
 export interface ProofgateConfig {
@@ -51,6 +53,7 @@ export interface ProofgateConfig {
   staff: StaffConfig;
   helpdesk: HelpdeskConfig;
   enrolment: EnrolmentConfig;
+  recovery: RecoveryConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
@@ -74,6 +77,7 @@ export function buildConfig(overrides: unknown = {}): ProofgateConfig {
     helpdesk: readHelpdeskConfig(merged.section('helpdesk')),
     // Read after biometrics: the duplicate threshold must be stricter than the verification threshold.
     enrolment: readEnrolmentConfig(merged.section('enrolment'), biometrics),
+    recovery: readRecoveryConfig(merged.section('recovery')),
   };
   merged.done();
   return config;
