@@ -18,6 +18,7 @@ import { openConfiguredRepository } from '../store/open-store.js';
 import { purgeExpiredEvidence, RETENTION_INTERVAL_MS } from '../store/retention.js';
 import type { SqliteRepository } from '../store/sqlite-repository.js';
 import { createVerification } from '../verification/http/create-verification.js';
+import { createStaffAuth } from '../staff/staff-auth.js';
 import { sweepExpiredSessions, SESSION_SWEEP_INTERVAL_MS } from '../verification/flow/sweep-expired-sessions.js';
 import { loadDocumentChecks } from '../verification/first-time/load-document-inspector.js';
 import { createApp } from './create-app.js';
@@ -88,10 +89,12 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
       passivePad, log, metrics,
     });
+    // Staff accounts signing in with passkeys; other staff pages mount behind staffAuth.require(roles).
+    const staffAuth = createStaffAuth({ config, repository: store, audit: auditTrail, log });
     const app = createApp({
       config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log, metrics,
       healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, passivePad, auditTrail, witnessFile, auditFeed: feed }),
-      routers: [{ path: '/', router: verification.router }],
+      routers: [{ path: '/', router: verification.router }, { path: '/', router: staffAuth.router }],
     });
     const { server, listenUrl } = await listen(app, config);
     log('listening', { listen: listenUrl, issuer: config.server.publicBaseUrl });

@@ -34,7 +34,7 @@ export interface HsmInitReport {
 const newPin = (): string => randomBytes(16).toString('hex');
 
 /** Writes a secret once: mode 0600, refusing to overwrite (flag wx) so a concurrent init cannot swap it. */
-function ensureSecretFile(file: string, written: string[]): string {
+export function ensureSecretFile(file: string, written: string[]): string {
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${newPin()}\n`, { mode: 0o600, flag: 'wx' });
@@ -80,8 +80,8 @@ function ensureSoftHsmStore(cfg: HsmConfig, dataDir: string, written: string[]):
   written.push(conf);
 }
 
-/** Initialises a token labelled cfg.tokenLabel on the module's free slot, unless one exists. */
-function ensureToken(cfg: HsmConfig, userPin: () => string, soPin: () => string): boolean {
+/** Initialises a token labelled cfg.tokenLabel on the module's free slot, unless one exists (also the kiosk agent's `init`). */
+export function ensureToken(cfg: Pick<HsmConfig, 'module' | 'tokenLabel'>, userPin: () => string, soPin: () => string): boolean {
   const lib = Pkcs11Library.for(cfg.module);
   lib.attach();
   try {

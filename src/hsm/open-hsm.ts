@@ -17,7 +17,7 @@ export function hsmPath(dataDir: string, p: string): string {
  * The PIN source: the first line of pinFile (re-read at every login so a changed file is picked up), or
  * the environment variable pinEnv when pinFile is null. Never logged, never part of an error message.
  */
-export function pinReader(cfg: HsmConfig, dataDir: string): () => string {
+export function pinReader(cfg: Pick<HsmConfig, 'pinFile' | 'pinEnv'>, dataDir: string): () => string {
   if (cfg.pinFile === null) {
     return () => {
       const pin = process.env[cfg.pinEnv];

@@ -49,8 +49,8 @@ t.test('the check catches what it is for', async (t) => {
     t.same(checkLayout(root), [{ kind: 'cycle', detail: 'src/documents/emrtd/ca-select.ts <-> src/documents/emrtd/chip-auth.ts' }]);
   });
   t.test('a file in a folder the table does not place', async (t) => {
-    const root = tree({ 'src/unplaced/agent.ts': '\n' });
-    t.same(checkLayout(root), [{ kind: 'unplaced-file', detail: 'src/unplaced/agent.ts is in no unit of tools/layout/floors.ts' }]);
+    const root = tree({ 'src/unplaced-room/agent.ts': '\n' });
+    t.same(checkLayout(root), [{ kind: 'unplaced-file', detail: 'src/unplaced-room/agent.ts is in no unit of tools/layout/floors.ts' }]);
   });
   t.test('imports down a floor and inside a unit are fine', async (t) => {
     const root = tree({

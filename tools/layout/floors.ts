@@ -18,7 +18,7 @@ export const FLOORS: readonly Floor[] = [
   { floor: 4, role: 'signing and the face engine', units: ['src/hsm', 'src/biometrics'] },
   { floor: 5, role: 'storage, depth liveness, document checks', units: ['src/store', 'src/liveness', 'src/documents'] },
   { floor: 6, role: 'the audit trail', units: ['src/audit'] },
-  { floor: 7, role: 'the OIDC protocol: authorize, id_token, post-back', units: ['src/oidc'] },
+  { floor: 7, role: 'the OIDC protocol: authorize, id_token, post-back; staff accounts and their passkeys', units: ['src/oidc', 'src/staff'] },
   { floor: 8, role: 'verification vocabulary: captures, ports, the session challenge', units: ['src/verification/capture'] },
   { floor: 9, role: 'verification evidence: liveness glue, document findings, station signatures', units: ['src/verification/liveness', 'src/verification/first-time', 'src/verification/station'] },
   { floor: 10, role: 'verification policy: the decisions', units: ['src/verification/policy'] },

@@ -27,6 +27,10 @@ Napi::Value PassivePadLoad(const Napi::CallbackInfo& info);       // passive_pad
 Napi::Value PassivePadScore(const Napi::CallbackInfo& info);      // passive_pad_score_worker.cc
 Napi::Value PassivePadClose(const Napi::CallbackInfo& info);      // passive_pad_close.cc
 Napi::Value LivenessTrackTexture(const Napi::CallbackInfo& info);  // track_texture_worker.cc
+// v4l2/ (the kiosk agent's RGB-D camera)
+Napi::Value V4l2CaptureFrames(const Napi::CallbackInfo& info);  // capture_frames_worker.cc
+Napi::Value V4l2ProbeDevice(const Napi::CallbackInfo& info);    // probe_device_worker.cc
+Napi::Value V4l2YuyvToJpeg(const Napi::CallbackInfo& info);     // yuyv_to_jpeg_worker.cc
 // pcsc/
 Napi::Value PcscEstablishContext(const Napi::CallbackInfo& info);  // establish_context_worker.cc
 Napi::Value PcscReleaseContext(const Napi::CallbackInfo& info);    // release_context_worker.cc
