@@ -23,6 +23,8 @@ import { sweepExpiredSessions, SESSION_SWEEP_INTERVAL_MS } from '../verification
 import { loadDocumentChecks } from '../verification/first-time/load-document-inspector.js';
 import { createApp } from './create-app.js';
 import { createHelpdeskCore, helpdeskRouters, HELPDESK_PLACES } from '../helpdesk/create-helpdesk.js';
+import { recoveryCompletionExtras, recoveryRequestsFromStore } from '../helpdesk/recovery-completion.js';
+import { openRecoveryService } from '../recovery/open-recovery.js';
 import { applianceHealthChecks } from './start/appliance-health.js';
 import { BackgroundJobs } from './start/background-jobs.js';
 import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
@@ -102,6 +104,10 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
       duplicates, passivePad, log, metrics,
     });
+    // Account recovery (off by default): enabled, it needs the Graph client certificate in the token now.
+    const recovery = await openRecoveryService({
+      config: config.recovery.tap, keyLabelPrefix: config.hsm.keyLabelPrefix, token: hsm.token, requests: recoveryRequestsFromStore(store), audit: auditTrail, log,
+    });
     // Staff accounts signing in with passkeys; other staff pages mount behind staffAuth.require(roles).
     const staffAuth = createStaffAuth({ config, repository: store, audit: auditTrail, log, places: HELPDESK_PLACES });
     const app = createApp({
@@ -112,6 +118,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
         { path: '/', router: staffAuth.router },
         ...helpdeskRouters(helpdesk, {
           repository: store, capturePage: verification.pageSettings, staffAuth, readEvidence: (id) => evidence.readEvidence(id),
+          completionExtras: recoveryCompletionExtras(recovery, log),
         }).map((router) => ({ path: '/', router })),
       ],
     });

@@ -30,7 +30,7 @@ const REFERENCE = /^[A-Za-z0-9_-]{1,16}$/;
  * What the done page adds for the person whose session decided the request (their session id and its CSRF
  * token came with the completion form): e.g. a recovery's Temporary Access Pass, shown once. Null: nothing.
  */
-export type CompletionExtras = (request: StoredRequest) => Promise<SafeHtml | null>;
+export type CompletionExtras = (request: StoredRequest, page: { staticPath: string }) => Promise<SafeHtml | null>;
 
 export function createPersonRouter(requests: RequestService, capturePage: CapturePageSettings, completionExtras?: CompletionExtras): Router {
   const router = express.Router();
@@ -61,7 +61,7 @@ export function createPersonRouter(requests: RequestService, capturePage: Captur
   router.post('/r/done', async (req: Request, res: Response) => {
     const reference = field(req, 'reference');
     const decided = completionExtras ? requests.decidedBySession(field(req, 'session'), field(req, 'csrf')) : null;
-    const extras = decided && completionExtras ? await completionExtras(decided) : null;
+    const extras = decided && completionExtras ? await completionExtras(decided, { staticPath: `${externalPrefix(req)}/static` }) : null;
     page(req, res, 'Done', doneBody(typeof reference === 'string' && REFERENCE.test(reference) ? reference : null, extras));
   });
   router.get('/r/:token', (req: Request, res: Response) => {

@@ -8,6 +8,7 @@ import type {
 import type { HandoffStore } from './handoff-store.js';
 import type { StaffStore } from './staff-store.js';
 import type { RequestStore } from './request-store.js';
+import type { RecoveryTapLedger } from './sqlite-recovery-taps.js';
 import type { EnrolmentHoldStore, ProfileJournal } from './enrolment-hold-store.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
@@ -123,6 +124,8 @@ export interface Repository {
   readonly staff: StaffStore;
   /** The help desk's verification requests, API tokens and webhook deliveries (src/store/request-store.ts). */
   readonly requests: RequestStore;
+  /** Which recovery requests have had their Temporary Access Pass (src/store/sqlite-recovery-taps.ts). */
+  readonly recoveryTaps: RecoveryTapLedger;
   /** Enrolments held as possible duplicates of another account (src/store/enrolment-hold-store.ts). */
   readonly enrolmentHolds: EnrolmentHoldStore;
   /** The profiles' templates and change journal, for the in-memory template index. */

@@ -9,6 +9,7 @@ import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import { SqliteHandoffStore } from './sqlite-handoffs.js';
 import { SqliteStaffStore } from './sqlite-staff.js';
 import { SqliteRequestStore } from './sqlite-requests.js';
+import { SqliteRecoveryTapLedger } from './sqlite-recovery-taps.js';
 import { SqliteEnrolmentHolds } from './sqlite-enrolment-holds.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
@@ -74,6 +75,7 @@ export class SqliteRepository implements Repository {
   readonly handoffs: SqliteHandoffStore;
   readonly staff: SqliteStaffStore;
   readonly requests: SqliteRequestStore;
+  readonly recoveryTaps: SqliteRecoveryTapLedger;
   readonly enrolmentHolds: SqliteEnrolmentHolds;
   readonly profileJournal: SqliteEnrolmentHolds;
 
@@ -82,6 +84,7 @@ export class SqliteRepository implements Repository {
     this.handoffs = new SqliteHandoffStore(db);
     this.staff = new SqliteStaffStore(db);
     this.requests = new SqliteRequestStore(db);
+    this.recoveryTaps = new SqliteRecoveryTapLedger(db);
     this.enrolmentHolds = new SqliteEnrolmentHolds(db);
     this.profileJournal = this.enrolmentHolds;
     this.#now = opts.now ?? Date.now;

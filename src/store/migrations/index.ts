@@ -10,6 +10,7 @@ import { auditActor } from './008-audit-actor.js';
 import { enrolmentHolds } from './009-enrolment-holds.js';
 import { staff } from './010-staff.js';
 import { verificationRequests } from './011-verification-requests.js';
+import { recoveryTaps } from './012-recovery-taps.js';
 
 export interface Migration {
   version: number;
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'enrolment-holds', sql: enrolmentHolds },
   { version: 10, name: 'staff', sql: staff },
   { version: 11, name: 'verification-requests', sql: verificationRequests },
+  { version: 12, name: 'recovery-taps', sql: recoveryTaps },
 ];
