@@ -97,6 +97,7 @@ t.test('enrolment.duplicates is validated with messages naming the key', async (
   refused({ indexEncoding: 'int4' }, /config\.enrolment\.duplicates\.indexEncoding/);
   refused({ treshold: 0.3 }, /config\.enrolment\.duplicates\.treshold.*no such key/);
   t.equal(buildConfig({ enrolment: { duplicates: { threshold: 0.35, action: 'refuse' } } }).enrolment.duplicates.threshold, 0.35);
-  // A tighter verification threshold drags the duplicate threshold's bound with it.
-  t.throws(() => buildConfig({ biometrics: { matching: { threshold: 0.38 } } }), { code: 'ERR_CONFIG', message: /enrolment\.duplicates\.threshold.*below biometrics\.matching\.threshold \(0\.38\)/ });
+  // A tighter verification threshold tightens the default in proportion, and bounds an explicit value.
+  t.equal(buildConfig({ biometrics: { matching: { threshold: 0.3 } } }).enrolment.duplicates.threshold, 0.25);
+  t.throws(() => buildConfig({ biometrics: { matching: { threshold: 0.38 } }, enrolment: { duplicates: { threshold: 0.4 } } }), { code: 'ERR_CONFIG', message: /enrolment\.duplicates\.threshold.*below biometrics\.matching\.threshold \(0\.38\)/ });
 });

@@ -3,16 +3,17 @@
 // photo). Today: the 1:N duplicate-person search (docs/biometrics.md, "1:N search"; docs/helpdesk.md,
 // "Duplicate-person detection"). The defaults object is also the documentation: one comment per key.
 import { ConfigError, type SectionReader } from '../validate.js';
-import type { BiometricsConfig } from './biometrics.js';
+import { BUILT_IN_THRESHOLDS, type BiometricsConfig } from './biometrics.js';
 
 /**
  * The duplicate threshold of each built-in embedder fit for verification, an L2 distance well below its
  * verification threshold (dlib: 0.48). A 1:N search compares a new face with every stored one, so its
  * false matches grow with the number of profiles N: at a per-comparison FMR p, about N x p innocent
  * enrolments in each are held. dlib's impostor tail, extrapolated as docs/biometrics-evaluation.md fits it
- * (0.503 at 1e-4), puts 0.40 near 1e-6 per comparison (about 1% of enrolments held in error at 10,000
- * profiles); the calibration data holds no impostor pair below 0.4975 and the closest relatives at 0.50.
- * The price is missed duplicates: docs/biometrics.md gives the genuine pairs' share above 0.40.
+ * (0.503 at 1e-4), puts 0.40 at about 7e-7 per comparison (about 0.7% of enrolments held in error at
+ * 10,000 profiles); the calibration data holds no impostor pair below 0.4975 (the closest, siblings, at
+ * 0.50 and 0.52). The price is missed duplicates: 41% of faces-dev's genuine pairs lie above 0.40
+ * (docs/biometrics.md, "1:N search").
  */
 export const BUILT_IN_DUPLICATE_THRESHOLDS = { 'dlib-resnet': 0.4 } as const;
 
@@ -29,8 +30,9 @@ export const enrolmentDefaults = {
     enabled: true,
     /**
      * Largest L2 distance at which the new face counts as the same person as another account's profile.
-     * null: the built-in embedder's value (BUILT_IN_DUPLICATE_THRESHOLDS, dlib 0.40); a custom embedder
-     * slot needs a number. Must be below biometrics.matching.threshold: a duplicate search must be
+     * null: biometrics.matching.threshold x 0.40/0.48, the calibrated ratio: 0.40 for dlib at its
+     * calibrated 0.48, 0.25 with a threshold tightened to 0.30; for a custom embedder slot the same
+     * relative strictness on its own scale (recalibrate it with eval:faces and set a number). Must be below biometrics.matching.threshold: a duplicate search must be
      * stricter than a 1:1 verification, since it compares with every profile at once.
      */
     threshold: null as number | null,
@@ -68,16 +70,16 @@ export interface EnrolmentConfig {
 }
 
 /** `biometrics` is the section read before this one: the threshold is checked against its matching threshold. */
-export function readEnrolmentConfig(r: SectionReader, biometrics: Pick<BiometricsConfig, 'embedder' | 'matching'>): EnrolmentConfig {
+export function readEnrolmentConfig(r: SectionReader, biometrics: Pick<BiometricsConfig, 'matching'>): EnrolmentConfig {
   const d = r.section('duplicates');
   const enabled = d.boolean('enabled');
   const raw = d.raw('threshold');
   let threshold: number;
   if (raw === null) {
-    if (typeof biometrics.embedder !== 'string') {
-      throw new ConfigError(d.key('threshold'), 'a number (biometrics.embedder is a custom model: its distances have their own scale)', raw);
-    }
-    threshold = BUILT_IN_DUPLICATE_THRESHOLDS['dlib-resnet'];
+    // The calibrated ratio (dlib 0.40 / 0.48) applied to the verification threshold in use: a tightened
+    // threshold tightens this one, and a custom embedder's (on its own scale) gets the same relative strictness.
+    const ratio = BUILT_IN_DUPLICATE_THRESHOLDS['dlib-resnet'] / BUILT_IN_THRESHOLDS['dlib-resnet'];
+    threshold = Math.round(biometrics.matching.threshold * ratio * 10_000) / 10_000;
   } else {
     if (typeof raw !== 'number' || !Number.isFinite(raw) || raw <= 0) throw new ConfigError(d.key('threshold'), 'a positive number or null', raw);
     threshold = raw;

@@ -279,6 +279,7 @@ export class VerificationService {
       const check: CheckResult = { name: 'duplicate-person', score: null, threshold: search.config.threshold, outcome: 'error', reason: `the duplicate-person search failed: ${(e as Error).message}` };
       return { flow: 'first-time', profile: null, checks: [...checks, check], decision: 'unavailable', entraReason: ENTRA_REASONS.unavailable };
     }
+    // Appended to the decision's own checks: a profile stored after a clean search records the search too.
     checks.push(found.check);
     if (!found.match) return null;
     const denial = { flow: 'first-time' as const, profile: null, decision: 'denied' as const, entraReason: ENTRA_REASONS.denied };
