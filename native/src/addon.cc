@@ -27,6 +27,14 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"v4l2CaptureFrames", V4l2CaptureFrames},
       {"v4l2ProbeDevice", V4l2ProbeDevice},
       {"v4l2YuyvToJpeg", V4l2YuyvToJpeg},
+      {"pcscEstablishContext", PcscEstablishContext},
+      {"pcscReleaseContext", PcscReleaseContext},
+      {"pcscListReaders", PcscListReaders},
+      {"pcscConnect", PcscConnect},
+      {"pcscTransmit", PcscTransmit},
+      {"pcscDisconnect", PcscDisconnect},
+      {"pcscGetStatusChange", PcscGetStatusChange},
+      {"pcscCancel", PcscCancel},
   };
   for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;

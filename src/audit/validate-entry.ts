@@ -1,9 +1,12 @@
 // Shape check for an audit entry before it is chained: a record is permanent, so a malformed one is
 // refused with a message naming the field instead of being written and breaking verification later.
 import { ProofgateError } from '../core/errors.js';
-import type { AuditEntry, CheckResult } from '../core/domain.js';
+import type { AuditActor, AuditEntry, AuditFlow, CheckResult } from '../core/domain.js';
 
-const FLOWS = ['returning', 'first-time', 'none', 'erasure', 'station'] as const;
+const FLOWS: readonly AuditFlow[] = ['returning', 'first-time', 'none', 'erasure', 'station', 'staff', 'helpdesk', 'recovery', 'enrolment-review'];
+/** Acts on the appliance rather than verifications: they, and only they, decide `changed`. */
+const CHANGE_FLOWS: readonly AuditFlow[] = ['station', 'staff', 'helpdesk', 'recovery', 'enrolment-review'];
+const ACTOR_KINDS: readonly AuditActor['kind'][] = ['staff', 'api-token'];
 const DECISIONS = ['verified', 'denied', 'unavailable', 'erased', 'changed'] as const;
 const OUTCOMES = ['pass', 'fail', 'error', 'skipped'] as const;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -49,8 +52,10 @@ export function validateAuditEntry(entry: AuditEntry): AuditEntry {
   if (!DECISIONS.includes(entry.decision)) throw invalid('decision', DECISIONS.join(' | '));
   // An erasure is never a verification's decision, and no verification decides `erased`.
   if ((entry.flow === 'erasure') !== (entry.decision === 'erased')) throw invalid('decision', 'erased exactly when flow is erasure');
-  // A station change is an operator's act on the appliance, never a verification's decision.
-  if ((entry.flow === 'station') !== (entry.decision === 'changed')) throw invalid('decision', 'changed exactly when flow is station');
+  // A station, staff, help-desk, recovery or review act is done to the appliance, never a verification's decision.
+  if (CHANGE_FLOWS.includes(entry.flow) !== (entry.decision === 'changed')) {
+    throw invalid('decision', `changed exactly when flow is ${CHANGE_FLOWS.join(' | ')}`);
+  }
   if (!Array.isArray(entry.checks)) throw invalid('checks', 'an array');
   if (!Array.isArray(entry.evidenceSha256) || entry.evidenceSha256.some((h) => typeof h !== 'string' || !SHA256_HEX.test(h))) {
     throw invalid('evidenceSha256', 'an array of lowercase hex SHA-256 digests');
@@ -68,5 +73,19 @@ export function validateAuditEntry(entry: AuditEntry): AuditEntry {
     clientRequestId: str(entry.clientRequestId, 'clientRequestId', true),
     evidenceSha256: [...entry.evidenceSha256],
     at: entry.at,
+    ...(entry.actor === undefined ? {} : { actor: actor(entry.actor) }),
   };
+}
+
+function actor(a: unknown): AuditActor {
+  if (a === null || typeof a !== 'object' || Array.isArray(a)) throw invalid('actor', 'an object or absent');
+  const o = a as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!['kind', 'id', 'name', 'role'].includes(k)) throw invalid(`actor.${k}`, 'no such field');
+  if (!ACTOR_KINDS.includes(o.kind as AuditActor['kind'])) throw invalid('actor.kind', ACTOR_KINDS.join(' | '));
+  const field = (k: 'id' | 'name' | 'role'): string => {
+    const v = o[k];
+    if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw invalid(`actor.${k}`, 'a string of 1 to 200 characters');
+    return v;
+  };
+  return { kind: o.kind as AuditActor['kind'], id: field('id'), name: field('name'), role: field('role') };
 }

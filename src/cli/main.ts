@@ -15,6 +15,8 @@ import { ProofgateError } from '../core/errors.js';
 import { profileCommand, profileOptions, profileUsage } from './commands/profile.js';
 import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
+import { staffOptions, staffPositionals, staffUsage } from './commands/staff.js';
+import { apiTokenOptions, apiTokenPositionals, apiTokenUsage } from './commands/api-token.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -63,6 +65,28 @@ const stationSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Com
   async run(args) {
     const { stationCommand } = await import('./commands/station.js');
     return stationCommand(sub, args);
+  },
+});
+
+const staffSubcommand = (sub: 'add' | 'list' | 'revoke' | 'link', summary: string): Command => ({
+  summary,
+  usage: staffUsage[sub],
+  options: staffOptions[sub],
+  positionals: staffPositionals[sub],
+  async run(args) {
+    const { staffCommand } = await import('./commands/staff.js');
+    return staffCommand(sub, args);
+  },
+});
+
+const apiTokenSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Command => ({
+  summary,
+  usage: apiTokenUsage[sub],
+  options: apiTokenOptions[sub],
+  positionals: apiTokenPositionals[sub],
+  async run(args) {
+    const { apiTokenCommand } = await import('./commands/api-token.js');
+    return apiTokenCommand(sub, args);
   },
 });
 
@@ -146,6 +170,23 @@ export const commands: Record<string, Command | CommandGroup> = {
       add: stationSubcommand('add', "register a station's public key (SPKI PEM: ECDSA P-256 or RSA 2048-4096); prints its id (audited)"),
       list: stationSubcommand('list', 'list the stations: id, name, algorithm, key fingerprint, added, revoked'),
       revoke: stationSubcommand('revoke', "refuse a station's signatures from now on (audited)"),
+    },
+  },
+  staff: {
+    summary: 'staff accounts (help desk, kiosk operators, admins) that sign in with passkeys (docs/helpdesk.md)',
+    subcommands: {
+      add: staffSubcommand('add', 'add a staff member with a role; prints a one-time link to register their passkey (audited)'),
+      list: staffSubcommand('list', 'list the staff: id, name, role, status, passkeys, added, last sign-in, revoked'),
+      revoke: staffSubcommand('revoke', "revoke a staff member: their passkeys and sessions end at once (audited)"),
+      link: staffSubcommand('link', 'a fresh one-time registration link (a lost or new passkey); earlier links stop working (audited)'),
+    },
+  },
+  'api-token': {
+    summary: "the help desk's REST API tokens, one per integration, each with its scopes (docs/helpdesk.md)",
+    subcommands: {
+      add: apiTokenSubcommand('add', 'add a token with scopes requests:create and/or requests:read; prints it once (audited)'),
+      list: apiTokenSubcommand('list', 'list the tokens: name, scopes, created, last used, revoked'),
+      revoke: apiTokenSubcommand('revoke', 'refuse a token from now on (audited)'),
     },
   },
   profile: {

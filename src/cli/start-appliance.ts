@@ -18,9 +18,11 @@ import { openConfiguredRepository } from '../store/open-store.js';
 import { purgeExpiredEvidence, RETENTION_INTERVAL_MS } from '../store/retention.js';
 import type { SqliteRepository } from '../store/sqlite-repository.js';
 import { createVerification } from '../verification/http/create-verification.js';
+import { createStaffAuth } from '../staff/staff-auth.js';
 import { sweepExpiredSessions, SESSION_SWEEP_INTERVAL_MS } from '../verification/flow/sweep-expired-sessions.js';
 import { loadDocumentChecks } from '../verification/first-time/load-document-inspector.js';
 import { createApp } from './create-app.js';
+import { createHelpdeskCore, helpdeskRouters, HELPDESK_PLACES } from '../helpdesk/create-helpdesk.js';
 import { applianceHealthChecks } from './start/appliance-health.js';
 import { BackgroundJobs } from './start/background-jobs.js';
 import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
@@ -79,7 +81,9 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
 
     face = await loadFaceEngine(config, log);
     const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-    const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics });
+    // A verification request's sessions (src/helpdesk) end in the help desk's completer, Entra's in the OIDC one.
+    const helpdesk = createHelpdeskCore({ config, repository: store, audit: auditTrail, keyRing: hsm.keyRing, log });
+    const completeVerification = helpdesk.completer(createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics }));
     // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
     const documentChecks = await loadDocumentChecks(config.documents);
     if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' }, 'error');
@@ -88,10 +92,18 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
       passivePad, log, metrics,
     });
+    // Staff accounts signing in with passkeys; other staff pages mount behind staffAuth.require(roles).
+    const staffAuth = createStaffAuth({ config, repository: store, audit: auditTrail, log, places: HELPDESK_PLACES });
     const app = createApp({
       config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log, metrics,
       healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, passivePad, auditTrail, witnessFile, auditFeed: feed }),
-      routers: [{ path: '/', router: verification.router }],
+      routers: [
+        { path: '/', router: verification.router },
+        { path: '/', router: staffAuth.router },
+        ...helpdeskRouters(helpdesk, {
+          repository: store, capturePage: verification.pageSettings, staffAuth, readEvidence: (id) => evidence.readEvidence(id),
+        }).map((router) => ({ path: '/', router })),
+      ],
     });
     const { server, listenUrl } = await listen(app, config);
     log('listening', { listen: listenUrl, issuer: config.server.publicBaseUrl });

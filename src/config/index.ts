@@ -15,6 +15,8 @@ import { livenessDefaults, readLivenessConfig, type LivenessConfig } from './sec
 import { documentsDefaults, readDocumentsConfig, type DocumentsConfig } from './sections/documents.js';
 import { verificationDefaults, readVerificationConfig, type VerificationConfig } from './sections/verification.js';
 import { stationsDefaults, readStationsConfig, type StationsConfig } from './sections/stations.js';
+import { staffDefaults, readStaffConfig, type StaffConfig } from './sections/staff.js';
+import { helpdeskDefaults, readHelpdeskConfig, type HelpdeskConfig } from './sections/helpdesk.js';
 
 export { ConfigError } from './validate.js';
 
@@ -29,6 +31,8 @@ export const configDefaults = {
   documents: documentsDefaults,
   verification: verificationDefaults,
   stations: stationsDefaults,
+  staff: staffDefaults,
+  helpdesk: helpdeskDefaults,
 };
 
 export interface ProofgateConfig {
@@ -42,13 +46,16 @@ export interface ProofgateConfig {
   documents: DocumentsConfig;
   verification: VerificationConfig;
   stations: StationsConfig;
+  staff: StaffConfig;
+  helpdesk: HelpdeskConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
 export function buildConfig(overrides: unknown = {}): ProofgateConfig {
   const merged = new SectionReader(mergeConfig(configDefaults, overrides), 'config');
+  const server = readServerConfig(merged.section('server'));
   const config: ProofgateConfig = {
-    server: readServerConfig(merged.section('server')),
+    server,
     oidc: readOidcConfig(merged.section('oidc')),
     hsm: readHsmConfig(merged.section('hsm')),
     store: readStoreConfig(merged.section('store')),
@@ -58,6 +65,9 @@ export function buildConfig(overrides: unknown = {}): ProofgateConfig {
     documents: readDocumentsConfig(merged.section('documents')),
     verification: readVerificationConfig(merged.section('verification')),
     stations: readStationsConfig(merged.section('stations')),
+    // The relying party defaults to the public URL, read first.
+    staff: readStaffConfig(merged.section('staff'), server),
+    helpdesk: readHelpdeskConfig(merged.section('helpdesk')),
   };
   merged.done();
   return config;

@@ -93,13 +93,38 @@ export interface AuditEntry {
   /**
    * `erasure`: `proofgate profile delete` (decision `erased`, no session). `station`: `proofgate station
    * add|revoke` (decision `changed`, no session, no account: tid is 'station' and oid the station id).
+   * See AuditFlow for the other acts on the appliance.
    */
-  flow: 'returning' | 'first-time' | 'none' | 'erasure' | 'station';
+  flow: AuditFlow;
   checks: CheckResult[];
   decision: AuditDecision;
   clientRequestId: string | null;
   evidenceSha256: string[];
   at: number;
+  /**
+   * Who acted, when a person other than the verified one did: a staff member (help desk, kiosk operator,
+   * admin) or an integration's API token. Absent on records of the verification itself and of the
+   * appliance's own CLI; when absent it is not hashed, so records written before it existed still verify.
+   */
+  actor?: AuditActor;
+}
+
+/**
+ * `erasure`: `proofgate profile delete`. The others are acts on the appliance, never a verification's
+ * decision, and so always decide `changed`: `station` (station add|revoke), `staff` (staff accounts and
+ * their passkeys), `helpdesk` (verification requests and API tokens), `recovery` (Temporary Access
+ * Passes), `enrolment-review` (a held duplicate enrolment released or rejected).
+ */
+export type AuditFlow = 'returning' | 'first-time' | 'none' | 'erasure' | 'station' | 'staff' | 'helpdesk' | 'recovery' | 'enrolment-review';
+
+export interface AuditActor {
+  kind: 'staff' | 'api-token';
+  /** The staff account's or the API token's id. */
+  id: string;
+  /** Its display name at the time (names can change; the id is what resolves). */
+  name: string;
+  /** The staff role, or the token's scope list joined by spaces. */
+  role: string;
 }
 
 export interface AuditRecord extends AuditEntry {

@@ -6,6 +6,8 @@ import type {
   AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus,
 } from '../core/domain.js';
 import type { HandoffStore } from './handoff-store.js';
+import type { StaffStore } from './staff-store.js';
+import type { RequestStore } from './request-store.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
 export interface EvidenceSeal {
@@ -114,6 +116,10 @@ export type OnceKind = 'hint' | 'nonce' | 'station-envelope';
 export interface Repository {
   /** The phone hand-off's rows (src/store/handoff-store.ts). */
   readonly handoffs: HandoffStore;
+  /** Staff accounts, their passkeys and sessions (src/store/staff-store.ts; the rules in src/staff). */
+  readonly staff: StaffStore;
+  /** The help desk's verification requests, API tokens and webhook deliveries (src/store/request-store.ts). */
+  readonly requests: RequestStore;
 
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;

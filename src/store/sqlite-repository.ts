@@ -7,6 +7,8 @@ import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import { SqliteHandoffStore } from './sqlite-handoffs.js';
+import { SqliteStaffStore } from './sqlite-staff.js';
+import { SqliteRequestStore } from './sqlite-requests.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
   AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, OnceKind, ProfileListQuery, ProfileSummary, Repository, Station, WrappedDataKey,
@@ -69,10 +71,14 @@ export class SqliteRepository implements Repository {
   readonly #now: () => number;
   readonly #s;
   readonly handoffs: SqliteHandoffStore;
+  readonly staff: SqliteStaffStore;
+  readonly requests: SqliteRequestStore;
 
   constructor(db: Database.Database, opts: { now?: () => number } = {}) {
     this.#db = db;
     this.handoffs = new SqliteHandoffStore(db);
+    this.staff = new SqliteStaffStore(db);
+    this.requests = new SqliteRequestStore(db);
     this.#now = opts.now ?? Date.now;
     this.#s = {
       upsertSubject: db.prepare(`INSERT INTO subjects (tid, oid, upn, display_name, given_name, family_name, created_at, updated_at)
@@ -145,8 +151,9 @@ export class SqliteRepository implements Repository {
       lastAudit: db.prepare('SELECT * FROM audit_records ORDER BY seq DESC LIMIT 1'),
       auditPage: db.prepare('SELECT * FROM audit_records WHERE seq >= ? ORDER BY seq LIMIT ?'),
       insertAudit: db.prepare(`INSERT INTO audit_records (seq, at, session_id, tid, oid, upn, profile_id, flow, decision, client_request_id,
-          checks_json, evidence_json, prev_hash, hash, mac)
-        VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash, @mac)`),
+          checks_json, evidence_json, prev_hash, hash, mac, actor_json)
+        VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash, @mac,
+          @actor)`),
       insertCheckpoint: db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, kid, signature, at) VALUES (?, ?, ?, ?, ?)'),
       insertAuditKey: db.prepare('INSERT OR IGNORE INTO audit_keys (kid, jwk_json, first_at) VALUES (?, ?, ?)'),
       checkpoints: db.prepare('SELECT * FROM audit_checkpoints ORDER BY seq'),
@@ -531,7 +538,13 @@ export class SqliteRepository implements Repository {
       throw badInput('audit record mac: expected null or a lowercase hex HMAC-SHA256');
     }
     if (!Array.isArray(record.checks) || !Array.isArray(record.evidenceSha256)) throw badInput('audit record checks, evidenceSha256: expected arrays');
-    const row = { ...record, checks: json(record.checks, 'audit record checks'), evidence: json(record.evidenceSha256, 'audit record evidenceSha256') };
+    if (record.actor !== undefined && (record.actor === null || typeof record.actor !== 'object')) throw badInput('audit record actor: expected an object or absent');
+    const row = {
+      ...record,
+      checks: json(record.checks, 'audit record checks'),
+      evidence: json(record.evidenceSha256, 'audit record evidenceSha256'),
+      actor: record.actor === undefined ? null : json(record.actor, 'audit record actor'),
+    };
     try {
       this.#s.insertAudit.run(row);
     } catch (e) {

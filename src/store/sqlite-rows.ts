@@ -62,6 +62,7 @@ export interface AuditRow {
   seq: number; at: number; session_id: string | null; tid: string; oid: string; upn: string | null;
   profile_id: string | null; flow: string; decision: string; client_request_id: string | null;
   checks_json: string; evidence_json: string; prev_hash: string; hash: string; mac: string | null;
+  actor_json: string | null;
 }
 
 // A row edited by hand may hold text that is not JSON; it is kept as text so the chain check reports a
@@ -79,6 +80,7 @@ export const toAuditRecord = (r: AuditRow): AuditRecord => ({
   flow: r.flow as AuditRecord['flow'], decision: r.decision as AuditRecord['decision'],
   clientRequestId: r.client_request_id, checks: jsonOrText(r.checks_json) as AuditRecord['checks'],
   evidenceSha256: jsonOrText(r.evidence_json) as string[], prevHash: r.prev_hash, hash: r.hash, mac: r.mac ?? null,
+  ...(r.actor_json == null ? {} : { actor: jsonOrText(r.actor_json) as AuditRecord['actor'] }),
 });
 
 export interface CheckpointRow { seq: number; hash: string; kid: string; signature: string; at: number }

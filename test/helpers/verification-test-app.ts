@@ -3,6 +3,7 @@
 // audit trail signing its checkpoints with the app's key ring (config.audit), and the face analyzer the
 // test chooses (the real engine for flow tests). Sessions are opened through POST /oidc/authorize.
 import type { JWTPayload } from 'jose';
+import type { Router } from 'express';
 import type { ProofgateConfig } from '../../src/config/index.js';
 import type { DataKeyWrapper, KeyRing } from '../../src/hsm/signing-key.js';
 import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
@@ -43,6 +44,8 @@ export interface VerificationTestAppOptions {
   wrapCompleter?: (c: VerificationCompleter) => VerificationCompleter;
   /** The app's event log, shared by the verification side (default silent). */
   log?: Logger;
+  /** More routers, mounted after the verification routes (a test may add routes to them after start). */
+  routers?: Router[];
   now?: () => number;
 }
 
@@ -107,7 +110,7 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   });
   base.serve(createApp({
     config, repository, keyRing, entraKeys, verificationUi: verification.ui, log, metrics: base.metrics, now: opts.now,
-    routers: [{ path: '/', router: verification.router }],
+    routers: [{ path: '/', router: verification.router }, ...(opts.routers ?? []).map((router) => ({ path: '/', router }))],
   }));
 
   return {

@@ -31,4 +31,13 @@ Napi::Value LivenessTrackTexture(const Napi::CallbackInfo& info);  // track_text
 Napi::Value V4l2CaptureFrames(const Napi::CallbackInfo& info);  // capture_frames_worker.cc
 Napi::Value V4l2ProbeDevice(const Napi::CallbackInfo& info);    // probe_device_worker.cc
 Napi::Value V4l2YuyvToJpeg(const Napi::CallbackInfo& info);     // yuyv_to_jpeg_worker.cc
+// pcsc/
+Napi::Value PcscEstablishContext(const Napi::CallbackInfo& info);  // establish_context_worker.cc
+Napi::Value PcscReleaseContext(const Napi::CallbackInfo& info);    // release_context_worker.cc
+Napi::Value PcscListReaders(const Napi::CallbackInfo& info);       // list_readers_worker.cc
+Napi::Value PcscConnect(const Napi::CallbackInfo& info);           // connect_worker.cc
+Napi::Value PcscTransmit(const Napi::CallbackInfo& info);          // transmit_worker.cc
+Napi::Value PcscDisconnect(const Napi::CallbackInfo& info);        // disconnect_worker.cc
+Napi::Value PcscGetStatusChange(const Napi::CallbackInfo& info);   // get_status_change_worker.cc
+Napi::Value PcscCancel(const Napi::CallbackInfo& info);            // get_status_change_worker.cc
 }  // namespace proofgate

@@ -66,6 +66,10 @@ function structuredData(record: AuditRecord): string {
     ['flow', record.flow],
     ['sessionId', record.sessionId],
     ['clientRequestId', record.clientRequestId],
+    // Who acted, for records of acts by staff or API tokens: a SIEM rule on one agent needs no JSON parsing.
+    ['actorKind', record.actor?.kind ?? null],
+    ['actorId', record.actor?.id ?? null],
+    ['actorRole', record.actor?.role ?? null],
   ];
   const body = params.filter(([, v]) => v !== null).map(([k, v]) => ` ${k}="${escapeParamValue(v!)}"`).join('');
   return `[${PROOFGATE_SD_ID}${body}]`;

@@ -4,11 +4,10 @@
 // (its audit record carries an HSM-derived MAC) and asks for confirmation unless --yes.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import type { AccountActivity, ProfileSummary, Repository } from '../../store/repository.js';
-import type { AuditWriter } from '../../audit/audit-writer.js';
 import { consoleIo, type CommandIo } from './command-io.js';
+import { openCommandRuntime, type CommandRuntime } from './command-runtime.js';
 import { eraseAccount } from './erase-account.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -38,14 +37,9 @@ const REFERENCE_MAX = 200;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What the command works on; `profileCommand` opens the configured store and HSM by default. */
-export interface ProfileRuntime {
-  repository: Repository;
-  /** The audit trail for delete's record, opened only once there is something to erase. */
-  openAudit(): Promise<{ audit: AuditWriter; close(): Promise<void> }>;
+export interface ProfileRuntime extends CommandRuntime {
   /** Asks the operator; resolves to the line they typed. */
   ask(question: string): Promise<string>;
-  now(): number;
-  close(): Promise<void> | void;
 }
 
 function usageError(sub: ProfileSubcommand, message: string): ProofgateError {
@@ -208,15 +202,9 @@ async function scrubWal(repo: Repository, io: CommandIo, rerun?: string): Promis
 }
 
 async function openRuntime(configFile: string | undefined): Promise<ProfileRuntime> {
-  const config = loadConfig(configFile);
-  const { openConfiguredRepository } = await import('../../store/open-store.js');
-  const repository = openConfiguredRepository(config);
+  const runtime = await openCommandRuntime(configFile);
   return {
-    repository,
-    async openAudit() {
-      const { openCommandAuditTrail } = await import('./command-audit-trail.js');
-      return openCommandAuditTrail(config, repository);
-    },
+    ...runtime,
     async ask(question) {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
@@ -228,8 +216,6 @@ async function openRuntime(configFile: string | undefined): Promise<ProfileRunti
         rl.close();
       }
     },
-    now: Date.now,
-    close: () => repository.close(),
   };
 }
 

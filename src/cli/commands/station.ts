@@ -4,13 +4,12 @@
 // name, id or key is refused before the store or the HSM is opened, and changes nothing.
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import type { Repository, Station } from '../../store/repository.js';
-import type { AuditWriter } from '../../audit/audit-writer.js';
 import { addStation, printableName, revokeStation, stationIdOf } from '../../verification/station/station-admin.js';
 import { readStationPublicKey } from '../../verification/station/station-key.js';
 import { consoleIo, type CommandIo } from './command-io.js';
+import { openCommandRuntime, type CommandRuntime } from './command-runtime.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const CONFIG = { config: { type: 'string' } } as const;
@@ -36,14 +35,8 @@ export type StationSubcommand = keyof typeof stationOptions;
 /** An SPKI PEM is well under 2 KiB (RSA 4096); anything much larger is not one. */
 const MAX_KEY_FILE_BYTES = 16 * 1024;
 
-/** What the command works on; `stationCommand` opens the configured store (and, to change it, the trail). */
-export interface StationRuntime {
-  repository: Repository;
-  /** The audit trail for add's and revoke's records. */
-  openAudit(): Promise<{ audit: AuditWriter; close(): Promise<void> }>;
-  now(): number;
-  close(): Promise<void> | void;
-}
+/** What the command works on: the configured store and, to change it, the trail (src/cli/commands/command-runtime.ts). */
+export type StationRuntime = CommandRuntime;
 
 function usageError(sub: StationSubcommand, message: string): ProofgateError {
   return new ProofgateError('ERR_USAGE', `${message}; usage: proofgate ${stationUsage[sub]}`, { status: 400 });
@@ -79,24 +72,9 @@ function list(repo: Repository, json: boolean, io: CommandIo): number {
   return 0;
 }
 
-async function openRuntime(configFile: string | undefined): Promise<StationRuntime> {
-  const config = loadConfig(configFile);
-  const { openConfiguredRepository } = await import('../../store/open-store.js');
-  const repository = openConfiguredRepository(config);
-  return {
-    repository,
-    async openAudit() {
-      const { openCommandAuditTrail } = await import('./command-audit-trail.js');
-      return openCommandAuditTrail(config, repository);
-    },
-    now: Date.now,
-    close: () => repository.close(),
-  };
-}
-
 /** Resolves to the exit code (0 done); refusals throw with a message that says what was wrong. */
 export async function stationCommand(
-  sub: StationSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<StationRuntime> = openRuntime, io: CommandIo = consoleIo,
+  sub: StationSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<StationRuntime> = openCommandRuntime, io: CommandIo = consoleIo,
 ): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: stationOptions[sub], strict: true, allowPositionals: true });
   const v = values as { 'public-key'?: string; by?: string; json?: boolean; config?: string };

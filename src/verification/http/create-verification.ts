@@ -11,7 +11,7 @@ import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
 import type { EvidenceSink, FaceAnalyzer } from '../capture/ports.js';
 import type { DocumentInspector } from '../first-time/document-inspector.js';
-import { CapturePageUi } from './verification-ui.js';
+import { CapturePageUi, type CapturePageSettings } from './verification-ui.js';
 import { createVerificationRouter } from './verification-routes.js';
 import { VerificationService } from '../flow/verification-service.js';
 import { silentLogger, type Logger } from '../../core/log.js';
@@ -45,6 +45,8 @@ export interface Verification {
   router: Router;
   service: VerificationService;
   handoffs: HandoffService;
+  /** What the capture page is rendered with (other routes that render it, e.g. src/helpdesk, use the same). */
+  pageSettings: CapturePageSettings;
 }
 
 export function createVerification(deps: VerificationDeps): Verification {
@@ -68,7 +70,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     ...(deps.documents ? { documents: deps.documents } : {}),
     ...(deps.passivePad ? { passivePad: deps.passivePad } : {}),
   });
-  const pageSettings = {
+  const pageSettings: CapturePageSettings = {
     countdownSeconds: config.verification.captureCountdownSeconds,
     maxImageBytes: config.server.maxImageBytes,
     liveness: config.liveness,
@@ -93,5 +95,5 @@ export function createVerification(deps: VerificationDeps): Verification {
   const handoffs = new HandoffService({ repo: deps.repository, audit: deps.audit, verification: service, config: config.verification.handoff, log, now });
   // Mounted whether enabled or not: with the hand-off disabled no QR code is issued, so no phone route finds one.
   router.use(createHandoffRouter(handoffs, pageSettings, { ...routeSettings, publicBaseUrl: config.server.publicBaseUrl }, { log, metrics, now }));
-  return { ui, router, service, handoffs };
+  return { ui, router, service, handoffs, pageSettings };
 }
