@@ -7,5 +7,5 @@ import { SaneScanner } from '../devices/scanner/sane-scanner.js';
 import { PcscChipReader } from '../devices/chip/pcsc-chip-reader.js';
 
 export function realDevices(config: KioskConfig): KioskDevices {
-  return { camera: new V4l2RgbdCamera(config.camera), scanner: new SaneScanner(config.scanner), chip: new PcscChipReader(config.chip) };
+  return { camera: new V4l2RgbdCamera(config.camera), scanner: new SaneScanner(config.scanner), chip: new PcscChipReader({ reader: config.chip.reader, timeoutMs: config.chip.timeoutMs }) };
 }
