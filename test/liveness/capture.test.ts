@@ -29,7 +29,7 @@ t.test('a PNG capture gives the same report as the raw frame', async (t) => {
   t.same(fromPng, raw);
   t.ok(fromPng.passed);
   t.same(fromPng.checks.map((c) => c.name), [
-    'validDepthFraction', 'planeResidualMm', 'planeInlierFraction', 'quadricResidualMm', 'noseProminenceMm',
+    'validDepthFraction', 'planeResidualMm', 'planeInlierFraction', 'quadricResidualMm', 'noseProminenceMm', 'noseReliefMm',
     'outerCanthiMm', 'interPupilMm', 'foregroundRingFraction', 'irReflectance',
   ]);
   for (const c of fromPng.checks) t.match(c, { outcome: /^(pass|info)$/, unit: /^(mm|ratio)$/ }, c.name);
