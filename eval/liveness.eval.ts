@@ -46,7 +46,7 @@ function closestCalls(outcomes: readonly LivenessOutcome[]): string {
   const byScore = (a: LivenessOutcome, b: LivenessOutcome) => b.score - a.score;
   const flat = outcomes.filter((o) => o.label !== 'bona-fide' && o.label !== 'mask-rigid-3d').sort(byScore).slice(0, 3);
   const bona = outcomes.filter((o) => o.label === 'bona-fide').sort(byScore).reverse().slice(0, 3);
-  const fmt = (o: LivenessOutcome) => `${o.label} (seed ${o.params.seed ?? '-'}) score ${o.score.toFixed(3)}, nose ${o.values.noseProminenceMm?.toFixed(1)} mm, `
+  const fmt = (o: LivenessOutcome) => `${o.label} (seed ${o.params.seed ?? '-'}) score ${o.score.toFixed(3)}, nose ${o.values.noseProminenceMm?.toFixed(1)} mm, relief ${o.values.noseReliefMm?.toFixed(1)} mm, `
     + `${o.accepted ? 'ACCEPTED' : `rejected by ${o.failed.join('+')}`} ${JSON.stringify(o.params)}`;
   return ['Closest calls (depth only):', ...flat.map((o) => `  2D attack nearest to passing: ${fmt(o)}`), ...bona.map((o) => `  bona fide nearest to failing: ${fmt(o)}`)].join('\n');
 }
