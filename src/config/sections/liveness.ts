@@ -30,7 +30,7 @@ export const livenessDefaults = {
      * however bent, is developable (one chord through any point lies in it: ~0); a nose stands out of every
      * chord. Set on the tuning seeds only (docs/liveness.md).
      */
-    minNoseReliefMm: 1.5,
+    minNoseReliefMm: 2,
     /** Outer eye corners' metric distance (mm), from depth and intrinsics: rejects shrunken replays. */
     minOuterCanthiMm: 60,
     maxOuterCanthiMm: 125,
@@ -63,10 +63,10 @@ export const livenessDefaults = {
     /** Chords through the nose tip for the nose relief, evenly spread over 180°: one is within 90°/n of a sheet's straight line. */
     noseReliefDirections: 8,
     /** Each chord is a strip of pixels reaching noseReliefRadiusMm (mm) on both sides of the tip, noseReliefStripMm either side of its line ... */
-    noseReliefRadiusMm: 30,
+    noseReliefRadiusMm: 40,
     noseReliefStripMm: 2.5,
     /** ... whose pixels within noseReliefInnerMm of the tip are the nose and the rest give the chord's line. */
-    noseReliefInnerMm: 8,
+    noseReliefInnerMm: 12,
     /** A chord's relief: this quantile of the nose pixels' heights in front of its line. */
     noseReliefQuantile: 0.75,
     /** Depths for the relief are medians over a (2r+1)² pixel window first: stereo noise would give a sheet a "nose". */
