@@ -25,6 +25,12 @@ export const livenessDefaults = {
     minNoseProminenceMm: 8,
     /** Maximum nose prominence (mm): more is not a nose (a hand or object in front). */
     maxNoseProminenceMm: 60,
+    /**
+     * Minimum nose relief (mm): the nose tip's height over the flattest straight chord through it. A sheet,
+     * however bent, is developable (one chord through any point lies in it: ~0); a nose stands out of every
+     * chord. Set on the tuning seeds only (docs/liveness.md).
+     */
+    minNoseReliefMm: 2,
     /** Outer eye corners' metric distance (mm), from depth and intrinsics: rejects shrunken replays. */
     minOuterCanthiMm: 60,
     maxOuterCanthiMm: 125,
@@ -54,6 +60,21 @@ export const livenessDefaults = {
     noseTipRadiusMm: 7,
     /** ... this one: above the median because under yaw the disc also covers the cheek beside the nose. */
     noseTipQuantile: 0.7,
+    /** Chords through the nose tip for the nose relief, evenly spread over 180°: one is within 90°/n of a sheet's straight line. */
+    noseReliefDirections: 8,
+    /** Each chord is a strip of pixels reaching noseReliefRadiusMm (mm) on both sides of the tip, noseReliefStripMm either side of its line ... */
+    noseReliefRadiusMm: 40,
+    noseReliefStripMm: 2.5,
+    /** ... whose pixels within noseReliefInnerMm of the tip are the nose and the rest give the chord's line. */
+    noseReliefInnerMm: 12,
+    /** A chord's relief: this quantile of the nose pixels' heights in front of its line. */
+    noseReliefQuantile: 0.75,
+    /** Depths for the relief are medians over a (2r+1)² pixel window first: stereo noise would give a sheet a "nose". */
+    noseReliefSmoothPx: 1,
+    /** A part of a strip with fewer valid pixels (the silhouette, a stereo shadow) leaves that chord unmeasured ... */
+    noseReliefMinPoints: 5,
+    /** ... and with fewer measured chords than this the relief is not computed (and fails). */
+    noseReliefMinDirections: 1,
     /** Refits of the quadric without outliers, and the outlier limit in RMS units. */
     quadricRounds: 2,
     quadricRejectSigma: 2.5,
@@ -175,6 +196,7 @@ export interface DepthCheckSettings {
   minPlaneResidualMm: number;
   minNoseProminenceMm: number;
   maxNoseProminenceMm: number;
+  minNoseReliefMm: number;
   minOuterCanthiMm: number;
   maxOuterCanthiMm: number;
   minInterPupilMm: number;
@@ -190,6 +212,14 @@ export interface DepthCheckSettings {
   noseExclusionMm: number;
   noseTipRadiusMm: number;
   noseTipQuantile: number;
+  noseReliefDirections: number;
+  noseReliefRadiusMm: number;
+  noseReliefStripMm: number;
+  noseReliefInnerMm: number;
+  noseReliefQuantile: number;
+  noseReliefSmoothPx: number;
+  noseReliefMinPoints: number;
+  noseReliefMinDirections: number;
   quadricRounds: number;
   quadricRejectSigma: number;
   sampleRadiusPx: number;
@@ -254,6 +284,7 @@ function readDepth(r: SectionReader): DepthCheckSettings {
     minPlaneResidualMm: n('minPlaneResidualMm', 0, 100),
     minNoseProminenceMm: n('minNoseProminenceMm', 0, 100),
     maxNoseProminenceMm: n('maxNoseProminenceMm', 0, 200),
+    minNoseReliefMm: n('minNoseReliefMm', 0, 100),
     minOuterCanthiMm: n('minOuterCanthiMm', 0, 300),
     maxOuterCanthiMm: n('maxOuterCanthiMm', 0, 300),
     minInterPupilMm: n('minInterPupilMm', 0, 300),
@@ -269,6 +300,14 @@ function readDepth(r: SectionReader): DepthCheckSettings {
     noseExclusionMm: n('noseExclusionMm', 5, 100),
     noseTipRadiusMm: n('noseTipRadiusMm', 1, 50),
     noseTipQuantile: n('noseTipQuantile', 0, 1),
+    noseReliefDirections: n('noseReliefDirections', 2, 64, true),
+    noseReliefRadiusMm: n('noseReliefRadiusMm', 5, 80),
+    noseReliefStripMm: n('noseReliefStripMm', 0.5, 20),
+    noseReliefInnerMm: n('noseReliefInnerMm', 1, 50),
+    noseReliefQuantile: n('noseReliefQuantile', 0, 1),
+    noseReliefSmoothPx: n('noseReliefSmoothPx', 0, 5, true),
+    noseReliefMinPoints: n('noseReliefMinPoints', 1, 1000, true),
+    noseReliefMinDirections: n('noseReliefMinDirections', 1, 64, true),
     quadricRounds: n('quadricRounds', 0, 10, true),
     quadricRejectSigma: n('quadricRejectSigma', 1, 10),
     sampleRadiusPx: n('sampleRadiusPx', 0, 10, true),
@@ -282,10 +321,13 @@ function readDepth(r: SectionReader): DepthCheckSettings {
   };
   const pairs: [keyof DepthCheckSettings, keyof DepthCheckSettings][] = [
     ['minNoseProminenceMm', 'maxNoseProminenceMm'], ['minOuterCanthiMm', 'maxOuterCanthiMm'],
-    ['minInterPupilMm', 'maxInterPupilMm'], ['minIrReflectance', 'maxIrReflectance'], ['ringInnerScale', 'ringOuterScale'],
+    ['minInterPupilMm', 'maxInterPupilMm'], ['noseReliefInnerMm', 'noseReliefRadiusMm'], ['minIrReflectance', 'maxIrReflectance'], ['ringInnerScale', 'ringOuterScale'],
   ];
   for (const [lo, hi] of pairs) {
     if (s[lo] >= s[hi]) throw new ConfigError(r.key(hi), `a value above ${lo} (${s[lo]})`, s[hi]);
+  }
+  if (s.noseReliefMinDirections > s.noseReliefDirections) {
+    throw new ConfigError(r.key('noseReliefMinDirections'), `at most noseReliefDirections (${s.noseReliefDirections})`, s.noseReliefMinDirections);
   }
   r.done();
   return s;
