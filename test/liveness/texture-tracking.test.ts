@@ -114,6 +114,27 @@ t.test('texture that changes completely is lost, not followed', async (t) => {
   t.ok(Number.isNaN(r.xy[(seeds.length + lost) * 2]), 'a lost point has no position');
 });
 
+t.test('a point the chain loses at one unrelated frame is found again from the reference, only when asked', async (t) => {
+  // Frames 0, 2, 3: the texture shifted; frame 1 shows other texture (a glitch the chain cannot cross).
+  const other = textureField(99);
+  const frames = [
+    png(render(field, (x, y) => [x, y])), png(render(other, (x, y) => [x, y])),
+    png(render(field, (x, y) => [x - 3, y - 1])), png(render(field, (x, y) => [x - 4, y - 2])),
+  ];
+  const keptIn = (r: { tracked: Uint8Array }, f: number) => seeds.filter((_, p) => r.tracked[f * seeds.length + p] === 1).length;
+  const chainOnly = await trackTexture(frames, 0, seeds, { ...settings, reacquire: 'none' });
+  t.ok(keptIn(chainOnly, 3) < seeds.length * 0.2, `chain only: ${keptIn(chainOnly, 3)} of ${seeds.length} after the glitch`);
+  const r = await trackTexture(frames, 0, seeds, { ...settings, reacquire: 'from-reference' });
+  t.ok(keptIn(r, 1) < seeds.length * 0.2, `the unrelated frame keeps ${keptIn(r, 1)} points`);
+  t.equal(keptIn(r, 2), seeds.length, 'every point found again in the next frame');
+  let worst = 0;
+  seeds.forEach((s, p) => {
+    const at = 3 * seeds.length + p;
+    worst = Math.max(worst, Math.hypot(r.xy[at * 2] - (s.x + 4), r.xy[at * 2 + 1] - (s.y + 2)));
+  });
+  t.ok(worst < 0.2, `and tracked on from there: worst error ${worst.toFixed(3)} px`);
+});
+
 t.test('every input is bounded before the addon is called; bad bytes get a client error', async (t) => {
   const frame = png(render(field, (x, y) => [x, y]));
   const refusal = async (p: Promise<unknown>, pattern: RegExp, status = 400) => {
