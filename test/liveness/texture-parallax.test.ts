@@ -74,6 +74,13 @@ t.test('liveness.motion.tracking is validated, each error naming its key', async
   const build = (tracking: Record<string, unknown>) => () => buildConfig({ liveness: { motion: { tracking } } });
   t.throws(build({ windowPx: 20 }), /liveness\.motion\.tracking\.windowPx/, 'an even window');
   t.throws(build({ minParallax: -0.1 }), /liveness\.motion\.tracking\.minParallax/);
+  // A bound that cannot refuse a flat picture is a check that cannot fail: refused at start-up.
+  t.throws(build({ minParallax: 0 }), { code: 'ERR_CONFIG', message: /^config liveness\.motion\.tracking\.minParallax: expected at least 0\.01: a lower bound cannot refuse a flat picture .*received 0$/ });
+  t.throws(build({ minParallax: 0.005 }), /liveness\.motion\.tracking\.minParallax: expected at least 0\.01/);
+  t.throws(() => buildConfig({ liveness: { motion: { minParallax: 0 } } }), { code: 'ERR_CONFIG', message: /^config liveness\.motion\.minParallax: expected at least 0\.02: a lower bound cannot refuse a flat picture/ });
+  t.equal(buildConfig({ liveness: { motion: { tracking: { minParallax: 0.01 } } } }).liveness.motion.tracking.minParallax, 0.01, 'the floor itself is accepted');
+  t.throws(build({ reacquire: true }), /liveness\.motion\.tracking\.reacquire/, 'reacquire is a named mode, not a boolean');
+  t.throws(build({ windowFraction: 2 }), /liveness\.motion\.tracking\.windowFraction/);
   t.throws(build({ maxFrames: 1 }), /liveness\.motion\.tracking\.maxFrames/);
   t.throws(build({ seedGrid: 0 }), /liveness\.motion\.tracking\.seedGrid/);
   t.throws(build({ unknownKey: 1 }), /liveness\.motion\.tracking/, 'an unknown key');
