@@ -20,13 +20,13 @@ import { loadSequences } from './lib/sequences-csv.js';
 interface CachedFrame { width: number; height: number; faceCount: number; landmarks: number[] | null }
 type Cache = Record<string, CachedFrame[]>;
 
-async function landmarkCache(dataDir: string, file: string): Promise<Cache> {
+async function landmarkCache(dataDir: string, file: string, species?: string[]): Promise<Cache> {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Cache;
   const config = buildConfig({});
   const engine = await FaceEngine.load(config.biometrics);
   const cache: Cache = {};
   try {
-    const sequences = loadSequences(dataDir);
+    const sequences = loadSequences(dataDir).filter((s) => !species || species.includes(s.species));
     for (const [k, s] of sequences.entries()) {
       const frames = await analyseSequenceFrames(engine, s.frames, s.framePaths);
       cache[s.sequence] = frames.map((f) => ({ width: f.width, height: f.height, faceCount: f.faceCount, landmarks: f.landmarks ? Array.from(f.landmarks, (v) => Math.round(v * 100) / 100) : null }));
@@ -47,13 +47,13 @@ async function main(): Promise<void> {
   });
   if (!values.data || !values.landmarks) throw new Error('--data DIR and --landmarks FILE are required');
   const dataDir = path.resolve(values.data);
-  const cache = await landmarkCache(dataDir, path.resolve(values.landmarks));
+  const wanted = values.species?.split(',');
+  const cache = await landmarkCache(dataDir, path.resolve(values.landmarks), wanted);
   const variants: [string, MotionSettings][] = [['default', buildConfig({}).liveness.motion]];
   for (const v of values.variant) {
     const eq = v.indexOf('=');
     variants.push([v.slice(0, eq), buildConfig({ liveness: { motion: JSON.parse(v.slice(eq + 1)) } }).liveness.motion]);
   }
-  const wanted = values.species?.split(',');
   const rows: object[] = [];
   const bySpecies = new Map<string, Map<string, { value: number | null; pass: boolean; motion: number }[]>>();
   for (const s of loadSequences(dataDir)) {
