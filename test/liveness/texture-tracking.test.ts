@@ -10,7 +10,9 @@ import { trackTexture, MAX_TRACK_SEEDS } from '../../src/liveness/native-texture
 import { SeededRandom } from '../../src/liveness/index.js';
 import { ProofgateError } from '../../src/core/errors.js';
 
-const settings = buildConfig({}).liveness.motion.tracking;
+// The measure sizes the window to the face (trackingWindowPx); 21 px is what a face ~100 px between the eye
+// corners gets, about this texture's scale. The tracker itself takes the window it is given.
+const settings = { ...buildConfig({}).liveness.motion.tracking, windowPx: 21 };
 const W = 320, H = 240;
 
 /** Smooth random texture: a sum of random sinusoids (band-limited, so it can be sampled at any sub-pixel point). */
