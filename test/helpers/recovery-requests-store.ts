@@ -1,12 +1,12 @@
 // The RecoveryRequests port as the appliance builds it (recoveryRequestsOver: the request store, the TAP
 // ledger of migration 012, the store's transaction), over the test's SQLite file. The help desk's request
-// store is stood in for by a small table of requests in the same database, so markTapIssued and the audit
-// record really share one transaction (a rolled-back record un-marks the request).
+// store is stood in for by a small table of requests in the same database (so tests can put a request in
+// any state directly), and markTapIssued and the audit record really share one transaction (a rolled-back
+// record un-marks the request). The wiring over the real request store is tested in test/helpdesk.
 import { randomBytes } from 'node:crypto';
 import type { SqliteRepository } from '../../src/store/sqlite-repository.js';
 import type { AuditActor } from '../../src/core/domain.js';
-import { recoveryTaps } from '../../src/store/migrations/012-recovery-taps.js';
-import { SqliteRecoveryTapLedger } from '../../src/store/sqlite-recovery-taps.js';
+import type { SqliteRecoveryTapLedger } from '../../src/store/sqlite-recovery-taps.js';
 import type { RecoveryRequest, RecoveryRequests } from '../../src/recovery/recovery-requests.js';
 import { recoveryRequestsOver, type StoredRecoveryRequest } from '../../src/recovery/recovery-requests-over.js';
 
@@ -24,12 +24,11 @@ export class SqliteTestRecoveryRequests implements RecoveryRequests {
 
   constructor(repo: SqliteRepository) {
     this.#repo = repo;
-    // Migration 012 as the appliance applies it; the requests table stands in for the help desk's.
-    repo.database.exec(recoveryTaps);
+    // The requests table stands in for the help desk's; the ledger is the store's own (migration 012).
     repo.database.exec(`CREATE TABLE test_verification_requests (
       id TEXT PRIMARY KEY, tid TEXT NOT NULL, oid TEXT NOT NULL, upn TEXT, status TEXT NOT NULL, purpose TEXT NOT NULL,
       created_by TEXT, session_id TEXT) STRICT`);
-    this.#ledger = new SqliteRecoveryTapLedger(repo.database);
+    this.#ledger = repo.recoveryTaps;
     this.#port = recoveryRequestsOver({ requests: { get: (id) => this.#stored(id) }, ledger: this.#ledger, transaction: (fn) => repo.transaction(fn) });
   }
 
