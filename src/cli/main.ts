@@ -207,7 +207,7 @@ export const commands: Record<string, Command | CommandGroup> = {
   'api-token': {
     summary: "the help desk's REST API tokens, one per integration, each with its scopes (docs/helpdesk.md)",
     subcommands: {
-      add: apiTokenSubcommand('add', 'add a token with scopes requests:create and/or requests:read; prints it once (audited)'),
+      add: apiTokenSubcommand('add', 'add a token with scopes requests:create, requests:recover (recovery requests) and/or requests:read; prints it once (audited)'),
       list: apiTokenSubcommand('list', 'list the tokens: name, scopes, created, last used, revoked'),
       revoke: apiTokenSubcommand('revoke', 'refuse a token from now on (audited)'),
     },

@@ -1,5 +1,5 @@
 // The REST API for integrations (mounted under the public prefix), Authorization: Bearer <API token>:
-//   POST /api/v1/verification-requests              requests:create  JSON { tid, oid, purpose?, ttlSeconds? } → 201 { id, status, link, code, expiresAt }
+//   POST /api/v1/verification-requests              requests:create (+ requests:recover for purpose recovery) JSON { tid, oid, purpose?, ttlSeconds? } → 201 { id, status, link, code, expiresAt }
 //   GET  /api/v1/verification-requests/:id          requests:read    → { id, status, purpose, tid, oid, createdAt, expiresAt, completedAt }
 //   GET  /api/v1/verification-requests/:id/result   requests:read    → the signed result (application/jwt); 409 while undecided
 // Errors answer in JSON ({ error, error_description }); a missing, unknown or revoked token is 401, a scope
@@ -25,7 +25,10 @@ export function createApiRouter(d: { repo: Repository; requests: RequestService;
   const scoped = (scope: ApiScope) => (req: Request, res: Response, next: NextFunction) => {
     const t = authenticateApiToken(d.repo, req.get('authorization'));
     requireScope(t, scope);
-    d.repo.requests.touchApiToken(t.tokenId, d.now());
+    // Last use is recorded only for a call that succeeded: a refusal writes nothing.
+    res.on('finish', () => {
+      if (res.statusCode < 400) d.repo.requests.touchApiToken(t.tokenId, d.now());
+    });
     (res.locals as { apiToken: StoredApiToken }).apiToken = t;
     next();
   };
@@ -48,6 +51,7 @@ export function createApiRouter(d: { repo: Repository; requests: RequestService;
     const unknown = Object.keys(b).filter((k) => !['tid', 'oid', 'purpose', 'ttlSeconds'].includes(k));
     if (unknown.length > 0) throw new ProofgateError('ERR_BAD_REQUEST', `unknown field ${unknown[0].slice(0, 40)}`, { status: 400 });
     if (b.ttlSeconds !== undefined && typeof b.ttlSeconds !== 'number') throw new ProofgateError('ERR_BAD_REQUEST', 'ttlSeconds: expected a number', { status: 400 });
+    if (b.purpose === 'recovery') requireScope(token(res), 'requests:recover');
     const issued = d.requests.create({
       tid: typeof b.tid === 'string' ? b.tid : '', oid: typeof b.oid === 'string' ? b.oid : '', upn: null,
       purpose: (b.purpose ?? 'verify') as 'verify', ttlSeconds: b.ttlSeconds as number | undefined, actor: tokenActor(token(res)),

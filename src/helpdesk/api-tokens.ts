@@ -10,7 +10,12 @@ import type { StoredApiToken } from '../store/request-store.js';
 import { recordHelpdeskAct } from './helpdesk-audit.js';
 import { sha256Hex } from './request-secrets.js';
 
-export const API_SCOPES = ['requests:create', 'requests:read'] as const;
+/**
+ * requests:create opens verification requests; requests:recover is needed besides it for purpose
+ * `recovery` (a verified one gets the person a Temporary Access Pass), so an integration that only gates
+ * resets on a verification cannot start recoveries; requests:read reads status and signed results.
+ */
+export const API_SCOPES = ['requests:create', 'requests:recover', 'requests:read'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;

@@ -29,10 +29,20 @@ export function recoveryRequestsFromStore(store: { requests: RequestStore; recov
   });
 }
 
+/**
+ * How long after the decision the done page may still ask for the pass: the person's browser posts the
+ * done form right after the decision; a later post (a replayed form, a retry days after a Graph failure)
+ * gets no pass, and a new request is the way.
+ */
+export const TAP_CLAIM_WINDOW_MS = 10 * 60 * 1000;
+
 /** The done page's extra for a verified recovery request: the pass, or why there is none. */
-export function recoveryCompletionExtras(recovery: RecoveryService, log: Logger): CompletionExtras {
+export function recoveryCompletionExtras(recovery: RecoveryService, log: Logger, now: () => number = Date.now): CompletionExtras {
   return async (request: StoredRequest, page) => {
     if (!recovery.enabled || request.purpose !== 'recovery' || request.status !== 'verified') return null;
+    if (request.completedAt === null || now() - request.completedAt > TAP_CLAIM_WINDOW_MS) {
+      return html`<p class="notice">Your identity was verified, but a Temporary Access Pass is only shown right after verifying. Ask the help desk for a new request.</p>`;
+    }
     try {
       const tap = await recovery.issueForVerifiedRequest(request.requestId);
       return renderTapOnce({ ...tap, staticPath: page.staticPath });

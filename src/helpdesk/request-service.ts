@@ -223,7 +223,7 @@ export class RequestService {
     return requestRefused();
   }
 
-  /** Opens (or resumes) the request's verification session; an account without a profile is sent to a kiosk. */
+  /** Opens a fresh verification session for the request (ending any earlier one); an account without a profile is sent to a kiosk. */
   #start(r: StoredRequest, origin: { clientIp: string | null; doneUrl: string }): PersonStart {
     const { repo } = this.#d;
     const at = this.#d.now();
@@ -231,13 +231,15 @@ export class RequestService {
     if (status !== 'open') throw this.#refuse(`request ${status}`, r.requestId, origin.clientIp);
     if (!repo.getProfile(r.tid, r.oid)) return { kind: 'no-profile', request: requestView(r, at) };
     const token = () => randomBytes(32).toString('base64url');
-    // Read again under the write lock: two browsers opening the link at once share one session instead of
-    // each starting one (a session the request no longer names could never end the request).
+    // Every opening gets a session of its own and cancels the one before it, under the write lock. A
+    // session (and its CSRF token, which the done page takes as proof of having decided) is never handed to
+    // a second browser: whoever else holds the link or code (a caller posing as the person, the agent) can
+    // only start a session they must then pass themselves, and in doing so end the person's (who reopens
+    // the link). A session the request no longer names can never end the request.
     const opened = repo.transaction(() => {
       const now = repo.requests.get(r.requestId);
       if (!now || requestView(now, at).status !== 'open') throw requestRefused();
-      const current = now.sessionId ? repo.getSession(now.sessionId) : null;
-      if (current && current.status === 'open' && at < current.expiresAt) return { session: current, created: false };
+      if (now.sessionId) repo.closeSession(now.sessionId, 'cancelled');
       const session: VerificationSession = {
         sessionId: token(), tid: r.tid, oid: r.oid, sub: r.oid, clientId: HELPDESK_CLIENT_ID, redirectUri: origin.doneUrl,
         nonce: token(), state: null, clientRequestId: r.requestId, acr: 'helpdesk-request', amr: 'face',
@@ -246,9 +248,8 @@ export class RequestService {
       };
       repo.createSession(session);
       if (!repo.requests.attachSession(r.requestId, session.sessionId, at)) throw requestRefused();
-      return { session, created: true };
+      return { session };
     });
-    if (!opened.created) return { kind: 'capture', request: requestView(r, at), session: opened.session };
     const { session } = opened;
     this.#d.log('helpdesk.request_opened', { requestId: r.requestId, sessionId: session.sessionId, clientIp: origin.clientIp });
     return { kind: 'capture', request: requestView(r, at), session };

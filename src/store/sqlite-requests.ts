@@ -3,6 +3,10 @@
 import type Database from 'better-sqlite3';
 import { ProofgateError } from '../core/errors.js';
 import type { AuditActor, Decision } from '../core/domain.js';
+
+// Accounts are known from subjects and from verifications' audit records only: the appliance's own acts
+// (a help-desk search, a staff or station change) carry pseudo-accounts such as tid 'helpdesk' or 'staff'.
+const VERIFICATION_FLOWS = "('returning', 'first-time', 'none')";
 import type {
   KnownAccount, NewRequest, RequestStore, StoredApiToken, StoredRequest, StoredRequestStatus, WebhookDelivery,
 } from './request-store.js';
@@ -61,9 +65,9 @@ export class SqliteRequestStore implements RequestStore {
         WHERE request_id = @requestId AND session_id = @sessionId AND status = 'open'`),
       setJws: db.prepare('UPDATE verification_requests SET result_jws = ? WHERE request_id = ? AND status IN (\'verified\', \'failed\')'),
       accountsByUpn: db.prepare(`SELECT tid, oid, upn FROM subjects WHERE lower(upn) = lower(@upn)
-        UNION SELECT tid, oid, max(upn) FROM audit_records WHERE lower(upn) = lower(@upn) GROUP BY tid, oid LIMIT @limit`),
+        UNION SELECT tid, oid, max(upn) FROM audit_records WHERE lower(upn) = lower(@upn) AND flow IN ${VERIFICATION_FLOWS} GROUP BY tid, oid LIMIT @limit`),
       subject: db.prepare('SELECT tid, oid, upn FROM subjects WHERE tid = ? AND oid = ?'),
-      auditAccount: db.prepare('SELECT tid, oid, upn FROM audit_records WHERE tid = ? AND oid = ? ORDER BY seq DESC LIMIT 1'),
+      auditAccount: db.prepare(`SELECT tid, oid, upn FROM audit_records WHERE tid = ? AND oid = ? AND flow IN ${VERIFICATION_FLOWS} ORDER BY seq DESC LIMIT 1`),
       addToken: db.prepare(`INSERT INTO api_tokens (token_id, name, token_sha256, scopes, created_at) VALUES (@tokenId, @name, @tokenSha256, @scopes, @createdAt)`),
       activeToken: db.prepare('SELECT token_id, name, scopes, created_at, revoked_at, last_used_at FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL'),
       tokenByName: db.prepare('SELECT token_id, name, scopes, created_at, revoked_at, last_used_at FROM api_tokens WHERE name = ?'),

@@ -54,7 +54,11 @@ t.test('the code: opens the same capture page as the link; wrong codes are cappe
   const sessionId = sessionsOf(fx, created.requestId);
   t.ok(sessionId);
   const again = await postForm(created.link);
-  t.match(again.html, new RegExp(`/verify/${sessionId}/capture`), 'the link resumes the same open session');
+  const second = sessionsOf(fx, created.requestId);
+  t.not(second, sessionId, 'a second opening never gets the first one\'s session (nor its CSRF token)');
+  t.match(again.html, new RegExp(`/verify/${second}/capture`), 'it gets a session of its own');
+  t.notMatch(again.html, new RegExp(sessionId!), 'nothing of the first session is on its page');
+  t.equal(fx.app.repository.getSession(sessionId!)!.status, 'cancelled', 'and the first session is ended, so it can never decide the request');
 
   await postForm(`${fx.app.issuer}/r`, { upn: UPN, code: wrong });
   await postForm(`${fx.app.issuer}/r`, { upn: UPN, code: wrong });
