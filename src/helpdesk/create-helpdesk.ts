@@ -1,6 +1,6 @@
 // One call that builds the help desk for the app: the request service, the completer that ends a request's
 // sessions (wrap the OIDC completer with `completer` before building the verification side), and the routers
-// (the person's /r pages, the console behind staff sign-in, the REST API).
+// (the person's /r pages, the console behind staff sign-in, the REST API, the admins' held enrolments).
 // Order: createHelpdeskCore (before createVerification) → createVerification({ completeVerification: core.completer(oidc) })
 // → helpdeskRouters(core, verification, staffAuth, evidence).
 import type { Router } from 'express';
@@ -19,18 +19,21 @@ import { routeRequestSessions } from './request-completer.js';
 import { createPersonRouter, type CompletionExtras } from './person-routes.js';
 import { createConsoleRouter } from './console-routes.js';
 import { createApiRouter } from './api-routes.js';
+import { createHoldsRouter, HOLDS_PATH } from './holds-routes.js';
 import type { StaffGate } from './staff-gate.js';
 import type { StaffPlaces } from '../staff/staff-pages.js';
 
 /** The console on the staff home page, for the roles its gate lets through (createStaffAuth's `places`). */
 export const HELPDESK_PLACES: Partial<StaffPlaces> = {
   helpdesk: [{ path: '/helpdesk', label: 'Help desk: verification requests' }],
-  admin: [{ path: '/helpdesk', label: 'Help desk: verification requests' }],
+  admin: [{ path: '/helpdesk', label: 'Help desk: verification requests' }, { path: HOLDS_PATH, label: 'Held enrolments: release or reject' }],
 };
 
 export interface HelpdeskCore {
   requests: RequestService;
   results: RequestResults;
+  /** The audit trail the core records into (the held-enrolments page records its acts there too). */
+  audit: AuditWriter;
   /** The completer for every session: a request's sessions end here, the others go on to `oidc`. */
   completer(oidc: VerificationCompleter): VerificationCompleter;
 }
@@ -49,7 +52,7 @@ export function createHelpdeskCore(d: { config: ProofgateConfig; repository: Rep
     signingTimeoutMs: d.config.oidc.signingTimeoutMs, log: d.log, now,
   });
   return {
-    requests, results,
+    requests, results, audit: d.audit,
     completer: (oidc) => routeRequestSessions(oidc, { repo: d.repository, log: d.log, now, afterDecision: (id) => results.afterDecision(id) }),
   };
 }
@@ -63,5 +66,6 @@ export function helpdeskRouters(core: HelpdeskCore, d: {
     createPersonRouter(core.requests, d.capturePage, d.completionExtras),
     createConsoleRouter({ requests: core.requests, results: core.results, staffAuth: d.staffAuth, readEvidence: d.readEvidence }),
     createApiRouter({ repo: d.repository, requests: core.requests, results: core.results, now: d.now ?? Date.now }),
+    createHoldsRouter({ repository: d.repository, audit: core.audit, staffAuth: d.staffAuth, now: d.now }),
   ];
 }

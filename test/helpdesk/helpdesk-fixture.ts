@@ -6,6 +6,8 @@ import { startHelpdeskTestApp, type HelpdeskTestApp } from '../helpers/helpdesk-
 import { RecordedFaceAnalyzer } from '../helpers/recorded-face-analyzer.js';
 import type { StaffIdentity } from '../../src/helpdesk/staff-gate.js';
 import type { CompletionExtras } from '../../src/helpdesk/person-routes.js';
+import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
+import type { Logger } from '../../src/core/log.js';
 
 export const UPN = 'ada@contoso.example';
 export const AGENT: StaffIdentity = { id: 'staff-agent-1', name: 'Hana Agent', role: 'helpdesk' };
@@ -29,9 +31,13 @@ export interface ConsoleClient {
   createRequest(fields?: Record<string, string>): Promise<{ res: Response; html: string; link: string; code: string; requestId: string }>;
 }
 
-export async function helpdeskFixture(t: Test, opts: { config?: Record<string, unknown>; enrolled?: boolean; completionExtras?: CompletionExtras } = {}): Promise<Fixture> {
+export async function helpdeskFixture(t: Test, opts: {
+  config?: Record<string, unknown>; enrolled?: boolean; completionExtras?: CompletionExtras; faceEngine?: FaceAnalyzer; log?: Logger;
+} = {}): Promise<Fixture> {
   const clock = { now: Date.now() };
-  const app = await startHelpdeskTestApp(t, { faceEngine: new RecordedFaceAnalyzer([]), config: opts.config, now: () => clock.now, completionExtras: opts.completionExtras });
+  const app = await startHelpdeskTestApp(t, {
+    faceEngine: opts.faceEngine ?? new RecordedFaceAnalyzer([]), config: opts.config, now: () => clock.now, completionExtras: opts.completionExtras, log: opts.log,
+  });
   const tid = app.entra.tid.toLowerCase();
   const oid = app.entra.oid.toLowerCase();
   app.repository.upsertSubject({ tid, oid, upn: UPN, displayName: null, givenName: null, familyName: null });
