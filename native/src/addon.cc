@@ -35,6 +35,11 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
       {"pcscDisconnect", PcscDisconnect},
       {"pcscGetStatusChange", PcscGetStatusChange},
       {"pcscCancel", PcscCancel},
+      {"templateIndexCreate", TemplateIndexCreate},
+      {"templateIndexAdd", TemplateIndexAdd},
+      {"templateIndexRemove", TemplateIndexRemove},
+      {"templateIndexSearch", TemplateIndexSearch},
+      {"templateIndexInfo", TemplateIndexInfo},
   };
   for (const auto& [name, operation] : operations) exports.Set(name, Napi::Function::New(env, operation, name));
   return exports;

@@ -16,6 +16,9 @@ import { profileCommand, profileOptions, profileUsage } from './commands/profile
 import { backupCommand, backupOptions, backupUsage, restoreCommand, restoreOptions, restoreUsage } from './commands/backup.js';
 import { stationOptions, stationPositionals, stationUsage } from './commands/station.js';
 import { staffOptions, staffPositionals, staffUsage } from './commands/staff.js';
+import { apiTokenOptions, apiTokenPositionals, apiTokenUsage } from './commands/api-token.js';
+import { enrolmentOptions, enrolmentPositionals, enrolmentUsage } from './commands/enrolment.js';
+import { recoveryOptions, recoveryUsage } from './commands/recovery-options.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -75,6 +78,38 @@ const staffSubcommand = (sub: 'add' | 'list' | 'revoke' | 'link', summary: strin
   async run(args) {
     const { staffCommand } = await import('./commands/staff.js');
     return staffCommand(sub, args);
+  },
+});
+
+const apiTokenSubcommand = (sub: 'add' | 'list' | 'revoke', summary: string): Command => ({
+  summary,
+  usage: apiTokenUsage[sub],
+  options: apiTokenOptions[sub],
+  positionals: apiTokenPositionals[sub],
+  async run(args) {
+    const { apiTokenCommand } = await import('./commands/api-token.js');
+    return apiTokenCommand(sub, args);
+  },
+});
+
+const enrolmentSubcommand = (sub: 'holds' | 'release' | 'reject', summary: string): Command => ({
+  summary,
+  usage: enrolmentUsage[sub],
+  options: enrolmentOptions[sub],
+  positionals: enrolmentPositionals[sub],
+  async run(args) {
+    const { enrolmentCommand } = await import('./commands/enrolment.js');
+    return enrolmentCommand(sub, args);
+  },
+});
+
+const recoverySubcommand = (sub: 'certificate' | 'test', summary: string): Command => ({
+  summary,
+  usage: recoveryUsage[sub],
+  options: recoveryOptions[sub],
+  async run(args) {
+    const { recoveryCommand } = await import('./commands/recovery.js');
+    return recoveryCommand(sub, args);
   },
 });
 
@@ -167,6 +202,29 @@ export const commands: Record<string, Command | CommandGroup> = {
       list: staffSubcommand('list', 'list the staff: id, name, role, status, passkeys, added, last sign-in, revoked'),
       revoke: staffSubcommand('revoke', "revoke a staff member: their passkeys and sessions end at once (audited)"),
       link: staffSubcommand('link', 'a fresh one-time registration link (a lost or new passkey); earlier links stop working (audited)'),
+    },
+  },
+  'api-token': {
+    summary: "the help desk's REST API tokens, one per integration, each with its scopes (docs/helpdesk.md)",
+    subcommands: {
+      add: apiTokenSubcommand('add', 'add a token with scopes requests:create and/or requests:read; prints it once (audited)'),
+      list: apiTokenSubcommand('list', 'list the tokens: name, scopes, created, last used, revoked'),
+      revoke: apiTokenSubcommand('revoke', 'refuse a token from now on (audited)'),
+    },
+  },
+  enrolment: {
+    summary: "enrolments held because their face matched another account's profile (docs/helpdesk.md, duplicate-person detection)",
+    subcommands: {
+      holds: enrolmentSubcommand('holds', 'list held enrolments, newest first: id, state, account, matched profile and distance'),
+      release: enrolmentSubcommand('release', "store a held enrolment as the account's profile (audited)"),
+      reject: enrolmentSubcommand('reject', "discard a held enrolment and erase its template (audited)"),
+    },
+  },
+  recovery: {
+    summary: 'account recovery with an Entra Temporary Access Pass through Microsoft Graph (recovery.tap; docs/helpdesk.md)',
+    subcommands: {
+      certificate: recoverySubcommand('certificate', 'create (or reuse) the Graph client key in the HSM and print its certificate and thumbprints to upload to the app registration (audited)'),
+      test: recoverySubcommand('test', 'get a Graph token with that certificate and say whether it worked (issues no pass)'),
     },
   },
   profile: {

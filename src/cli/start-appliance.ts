@@ -23,6 +23,9 @@ import { createStaffAuth } from '../staff/staff-auth.js';
 import { sweepExpiredSessions, SESSION_SWEEP_INTERVAL_MS } from '../verification/flow/sweep-expired-sessions.js';
 import { loadDocumentChecks } from '../verification/first-time/load-document-inspector.js';
 import { createApp } from './create-app.js';
+import { createHelpdeskCore, helpdeskRouters, HELPDESK_PLACES } from '../helpdesk/create-helpdesk.js';
+import { recoveryCompletionExtras, recoveryRequestsFromStore } from '../helpdesk/recovery-completion.js';
+import { openRecoveryService } from '../recovery/open-recovery.js';
 import { applianceHealthChecks } from './start/appliance-health.js';
 import { BackgroundJobs } from './start/background-jobs.js';
 import { loadFaceEngine, type LoadedFaceEngine } from './start/load-face-engine.js';
@@ -35,6 +38,7 @@ import type { Logger } from '../core/log.js';
 import { pinoLogger } from '../observability/pino-logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { hsmFailureObserver } from './start/observe-hsm.js';
+import { openDuplicateSearch } from '../verification/policy/duplicate-person.js';
 
 export interface RunningAppliance {
   server: Server;
@@ -81,24 +85,49 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
 
     face = await loadFaceEngine(config, log);
     const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
-    const completeVerification = createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics });
+    // A verification request's sessions (src/helpdesk) end in the help desk's completer, Entra's in the OIDC one.
+    const helpdesk = createHelpdeskCore({ config, repository: store, audit: auditTrail, keyRing: hsm.keyRing, log });
+    const completeVerification = helpdesk.completer(createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics }));
     // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
     const documentChecks = await loadDocumentChecks(config.documents);
     if (documentChecks.problem) log('document-checks-unavailable', { error: documentChecks.problem, effect: 'first-time verifications answer temporarily_unavailable' }, 'error');
     else log('document-checks-loaded', { trustedCsca: documentChecks.trustedCscaCount });
+    // Every stored template of the current embedder, read into the 1:N duplicate search's index.
+    // A failure (no face engine, no manifest) leaves it unbuilt: enrolments then answer unavailable, nothing else.
+    const duplicates = face.problem
+      ? { config: config.enrolment.duplicates, index: null, journal: store.profileJournal }
+      : await openDuplicateSearch(config, store, face.faceEngine.modelId).catch((e: unknown) => {
+        log('template-index-unavailable', { error: (e as Error).message, effect: 'first-time enrolments answer temporarily_unavailable' }, 'error');
+        return { config: config.enrolment.duplicates, index: null, journal: store.profileJournal };
+      });
+    if (duplicates.index) log('template-index-built', { templates: duplicates.index.size, unusable: duplicates.index.unusable, encoding: config.enrolment.duplicates.indexEncoding });
     const verification = createVerification({
       config, repository: store, audit: auditTrail, faceEngine: face.faceEngine, evidence, completeVerification, documents: documentChecks.inspector,
-      passivePad, log, metrics,
+      duplicates, passivePad, log, metrics,
+    });
+    // Account recovery (off by default): enabled, it needs the Graph client certificate in the token now.
+    const recovery = await openRecoveryService({
+      config: config.recovery.tap, keyLabelPrefix: config.hsm.keyLabelPrefix, token: hsm.token, requests: recoveryRequestsFromStore(store), audit: auditTrail, log,
     });
     // Staff accounts signing in with passkeys; other staff pages mount behind staffAuth.require(roles).
+    // The station operator's page (/staff/station) is listed for kiosk operators and admins beside the help desk.
+    const stationPlace = { path: STATION_OPERATOR_PATH, label: 'Attest enrolments at this station' };
     const staffAuth = createStaffAuth({
       config, repository: store, audit: auditTrail, log,
-      places: { 'kiosk-operator': [{ path: STATION_OPERATOR_PATH, label: 'Attest enrolments at this station' }], admin: [{ path: STATION_OPERATOR_PATH, label: 'Attest enrolments at this station' }] },
+      places: { ...HELPDESK_PLACES, 'kiosk-operator': [stationPlace], admin: [...(HELPDESK_PLACES.admin ?? []), stationPlace] },
     });
     const app = createApp({
       config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log, metrics,
       healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, passivePad, auditTrail, witnessFile, auditFeed: feed }),
-      routers: [{ path: '/', router: verification.router }, { path: '/', router: staffAuth.router }, { path: '/', router: createStationOperatorRouter(staffAuth, config.verification.kiosk) }],
+      routers: [
+        { path: '/', router: verification.router },
+        { path: '/', router: staffAuth.router },
+        { path: '/', router: createStationOperatorRouter(staffAuth, config.verification.kiosk) },
+        ...helpdeskRouters(helpdesk, {
+          repository: store, capturePage: verification.pageSettings, staffAuth, readEvidence: (id) => evidence.readEvidence(id),
+          completionExtras: recoveryCompletionExtras(recovery, log),
+        }).map((router) => ({ path: '/', router })),
+      ],
     });
     const { server, listenUrl } = await listen(app, config);
     log('listening', { listen: listenUrl, issuer: config.server.publicBaseUrl });

@@ -16,6 +16,9 @@ import { documentsDefaults, readDocumentsConfig, type DocumentsConfig } from './
 import { verificationDefaults, readVerificationConfig, type VerificationConfig } from './sections/verification.js';
 import { stationsDefaults, readStationsConfig, type StationsConfig } from './sections/stations.js';
 import { staffDefaults, readStaffConfig, type StaffConfig } from './sections/staff.js';
+import { helpdeskDefaults, readHelpdeskConfig, type HelpdeskConfig } from './sections/helpdesk.js';
+import { enrolmentDefaults, readEnrolmentConfig, type EnrolmentConfig } from './sections/enrolment.js';
+import { recoveryDefaults, readRecoveryConfig, type RecoveryConfig } from './sections/recovery.js';
 
 export { ConfigError } from './validate.js';
 
@@ -31,6 +34,9 @@ export const configDefaults = {
   verification: verificationDefaults,
   stations: stationsDefaults,
   staff: staffDefaults,
+  helpdesk: helpdeskDefaults,
+  enrolment: enrolmentDefaults,
+  recovery: recoveryDefaults,
 };
 
 export interface ProofgateConfig {
@@ -45,25 +51,33 @@ export interface ProofgateConfig {
   verification: VerificationConfig;
   stations: StationsConfig;
   staff: StaffConfig;
+  helpdesk: HelpdeskConfig;
+  enrolment: EnrolmentConfig;
+  recovery: RecoveryConfig;
 }
 
 /** Validates a raw configuration object (already parsed JSON) merged over the defaults. */
 export function buildConfig(overrides: unknown = {}): ProofgateConfig {
   const merged = new SectionReader(mergeConfig(configDefaults, overrides), 'config');
   const server = readServerConfig(merged.section('server'));
+  const biometrics = readBiometricsConfig(merged.section('biometrics'));
   const config: ProofgateConfig = {
     server,
     oidc: readOidcConfig(merged.section('oidc')),
     hsm: readHsmConfig(merged.section('hsm')),
     store: readStoreConfig(merged.section('store')),
     audit: readAuditConfig(merged.section('audit')),
-    biometrics: readBiometricsConfig(merged.section('biometrics')),
+    biometrics,
     liveness: readLivenessConfig(merged.section('liveness')),
     documents: readDocumentsConfig(merged.section('documents')),
     verification: readVerificationConfig(merged.section('verification')),
     stations: readStationsConfig(merged.section('stations')),
     // The relying party defaults to the public URL, read first.
     staff: readStaffConfig(merged.section('staff'), server),
+    helpdesk: readHelpdeskConfig(merged.section('helpdesk')),
+    // Read after biometrics: the duplicate threshold must be stricter than the verification threshold.
+    enrolment: readEnrolmentConfig(merged.section('enrolment'), biometrics),
+    recovery: readRecoveryConfig(merged.section('recovery')),
   };
   merged.done();
   return config;

@@ -32,7 +32,8 @@ const temporaryCodes = new Set(['ERR_HSM_UNAVAILABLE', 'ERR_HSM', 'ERR_STORE', '
 
 // Outages the appliance expects and recovers from: while one lasts every request fails the same way, so the
 // log gets one line each (code and message) rather than a stack. ERR_INTERNAL and unknown errors are bugs.
-const outageCodes = new Set(['ERR_HSM_UNAVAILABLE', 'ERR_STORE', 'ERR_ENTRA_KEYS_UNAVAILABLE', 'ERR_BUSY']);
+// ERR_GRAPH_UNAVAILABLE: Microsoft Graph or its token endpoint timed out, throttled or answered 5xx (account recovery).
+const outageCodes = new Set(['ERR_HSM_UNAVAILABLE', 'ERR_STORE', 'ERR_ENTRA_KEYS_UNAVAILABLE', 'ERR_BUSY', 'ERR_GRAPH_UNAVAILABLE']);
 
 /** True for a server error (5xx) that is an expected outage rather than a bug. */
 export function isExpectedOutage(err: unknown): err is ProofgateError {

@@ -100,6 +100,8 @@ export interface MotionReference {
   scale: number;
   /** Largest yaw or pitch change from the reference frame, degrees (2 decimals). */
   motion: number;
+  /** Per frame: its yaw or pitch change from the reference frame (the larger), degrees; NaN where not estimable. */
+  poseChangeDeg: number[];
 }
 
 /** Reference frame, scale and head motion of a sequence (two frames or more), on time-smoothed landmarks. */
@@ -116,11 +118,9 @@ function referenceOf(views: readonly LandmarkView[]): MotionReference {
   }
   const scale = Math.hypot(landmarkX(views[ref], RIGHT_EYE_OUTER) - landmarkX(views[ref], LEFT_EYE_OUTER), landmarkY(views[ref], RIGHT_EYE_OUTER) - landmarkY(views[ref], LEFT_EYE_OUTER));
   let motion = 0;
-  for (let i = 0; i < views.length; i++) {
-    const change = Math.max(Math.abs(yaw[i] - yaw[ref]), Math.abs(pitch[i] - pitch[ref]));
-    if (Number.isFinite(change)) motion = Math.max(motion, change);
-  }
-  return { ref, scale, motion: Math.round(motion * 100) / 100 };
+  const poseChangeDeg = views.map((_, i) => Math.max(Math.abs(yaw[i] - yaw[ref]), Math.abs(pitch[i] - pitch[ref])));
+  for (const change of poseChangeDeg) if (Number.isFinite(change)) motion = Math.max(motion, change);
+  return { ref, scale, motion: Math.round(motion * 100) / 100, poseChangeDeg };
 }
 
 export function measureMotionConsistency(rawViews: readonly LandmarkView[], settings: MotionSettings): MotionConsistencyReport {

@@ -10,7 +10,7 @@ import type { DepthCheckSettings } from '../config/sections/liveness.js';
 import { LEFT_EYE_INNER, LEFT_EYE_OUTER, NOSE_TIP, RIGHT_EYE_INNER, RIGHT_EYE_OUTER } from './facemesh-points.js';
 
 export type DepthCheckName =
-  | 'validDepthFraction' | 'planeResidualMm' | 'planeInlierFraction' | 'quadricResidualMm' | 'noseProminenceMm'
+  | 'validDepthFraction' | 'planeResidualMm' | 'planeInlierFraction' | 'quadricResidualMm' | 'noseProminenceMm' | 'noseReliefMm'
   | 'outerCanthiMm' | 'interPupilMm' | 'foregroundRingFraction' | 'irReflectance';
 
 export type CheckOutcome = 'pass' | 'fail' | 'info' | 'not-computed';
@@ -71,6 +71,9 @@ function nativeOptions(s: DepthCheckSettings): object {
       ransacIterations: s.ransacIterations, ransacInlierBaseMm: s.ransacInlierBaseMm,
       ransacInlierPerSquareMetreMm: s.ransacInlierPerSquareMetreMm, planeTrimFraction: s.planeTrimFraction,
       ransacSeed: s.ransacSeed, noseExclusionMm: s.noseExclusionMm, noseTipRadiusMm: s.noseTipRadiusMm, noseTipQuantile: s.noseTipQuantile,
+      noseReliefDirections: s.noseReliefDirections, noseReliefRadiusMm: s.noseReliefRadiusMm, noseReliefStripMm: s.noseReliefStripMm,
+      noseReliefInnerMm: s.noseReliefInnerMm, noseReliefQuantile: s.noseReliefQuantile, noseReliefSmoothPx: s.noseReliefSmoothPx, noseReliefMinPoints: s.noseReliefMinPoints,
+      noseReliefMinDirections: s.noseReliefMinDirections,
       quadricRounds: s.quadricRounds, quadricRejectSigma: s.quadricRejectSigma, sampleRadiusPx: s.sampleRadiusPx,
       ringInnerScale: s.ringInnerScale, ringOuterScale: s.ringOuterScale, ringBehindMm: s.ringBehindMm,
       irReferenceDistanceMm: s.irReferenceDistanceMm, minFacePoints: s.minFacePoints, faceDepthBandMm: s.faceDepthBandMm,
@@ -82,6 +85,7 @@ function nativeOptions(s: DepthCheckSettings): object {
       planeInlierFraction: { min: null, max: null },
       quadricResidualMm: { min: null, max: null },
       noseProminenceMm: { min: s.minNoseProminenceMm, max: s.maxNoseProminenceMm },
+      noseReliefMm: { min: s.minNoseReliefMm, max: null },
       outerCanthiMm: { min: s.minOuterCanthiMm, max: s.maxOuterCanthiMm },
       interPupilMm: { min: s.minInterPupilMm, max: s.maxInterPupilMm },
       foregroundRingFraction: { min: s.minForegroundRingFraction, max: null },

@@ -72,7 +72,7 @@ export const trackTexture: TrackTexture = async (frames, reference, seeds, setti
   const options = {
     reference, seeds: packed, maxPixels: settings.maxPixels, windowPx: settings.windowPx, pyramidLevels: settings.pyramidLevels,
     maxIterations: settings.maxIterations, epsilon: settings.epsilon, minEigThreshold: settings.minEigThreshold,
-    maxForwardBackwardPx: settings.maxForwardBackwardPx,
+    maxForwardBackwardPx: settings.maxForwardBackwardPx, reacquireFromReference: settings.reacquire === 'from-reference',
   };
   return callNative(trackTexture, () => addon.livenessTrackTexture([...frames], options), TRACKING_NATIVE, 'texture tracking');
 };

@@ -11,7 +11,7 @@
 // maps the tracked ring from the reference to each frame (least squares, refitted without its worst
 // fifth), and take the median miss of the nose's tracked points over the outer-eye-corner distance.
 // The sequence's value is a high per-frame miss that no single frame decides (robustHigh), as for the landmarks.
-import type { MotionSettings } from '../config/sections/liveness.js';
+import type { MotionSettings, MotionTrackingSettings } from '../config/sections/liveness.js';
 import { ProofgateError } from '../core/errors.js';
 import { landmarkX, landmarkY, NOSE_TIP, type LandmarkView } from './facemesh-points.js';
 import { applyHomography, fitHomography, type Homography, type Point2 } from './homography.js';
@@ -29,6 +29,8 @@ export const TRACKED_NOSE = [NOSE_TIP, 4, 5, 44, 274, 45, 275] as const;
 const MIN_RING_POINTS = 8;
 /** Share of the ring's points kept for the refit (the rest: the worst residuals of the first fit). */
 const REFIT_KEEP = 0.8;
+/** Largest LK window the configuration allows (liveness.motion.tracking.windowPx's bound). */
+const MAX_WINDOW_PX = 61;
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -74,16 +76,21 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** The tracked nose's miss against the tracked ring's homography in one frame, px; null when too little was tracked. */
-function frameParallaxPx(t: TextureTracks, ref: number, frame: number, ringSeeds: number, noseSeeds: number, minFraction: number): number | null {
+interface FrameParallax { parallaxPx: number | null; ringTracked: number; noseTracked: number }
+
+/** The tracked nose's miss against the tracked ring's homography in one frame, px (null when too little was tracked). */
+function frameParallax(t: TextureTracks, ref: number, frame: number, ringSeeds: number, noseSeeds: number, minFraction: number): FrameParallax {
   const from: Point2[] = [], to: Point2[] = [];
   for (let p = 0; p < ringSeeds; p++) {
     const a = trackedPoint(t, ref, p), b = trackedPoint(t, frame, p);
     if (a && b) { from.push(a); to.push(b); }
   }
-  if (from.length < Math.max(MIN_RING_POINTS, minFraction * ringSeeds)) return null;
+  let noseTracked = 0;
+  for (let p = ringSeeds; p < ringSeeds + noseSeeds; p++) if (trackedPoint(t, frame, p)) noseTracked++;
+  const none = { parallaxPx: null, ringTracked: from.length, noseTracked };
+  if (from.length < Math.max(MIN_RING_POINTS, minFraction * ringSeeds)) return none;
   const h = fitRing(from, to);
-  if (!h) return null;
+  if (!h) return none;
   const misses: number[] = [];
   for (let p = ringSeeds; p < ringSeeds + noseSeeds; p++) {
     const a = trackedPoint(t, ref, p), b = trackedPoint(t, frame, p);
@@ -91,8 +98,29 @@ function frameParallaxPx(t: TextureTracks, ref: number, frame: number, ringSeeds
     const predicted = applyHomography(h, a);
     if (predicted) misses.push(Math.hypot(b.x - predicted.x, b.y - predicted.y));
   }
-  if (misses.length < Math.max(1, minFraction * noseSeeds)) return null;
-  return median(misses);
+  if (misses.length < Math.max(1, minFraction * noseSeeds)) return none;
+  const px = median(misses);
+  return { ...none, parallaxPx: Number.isFinite(px) ? px : null };
+}
+
+/** One tracked frame of a sequence, for the report and for diagnosis (eval/remote-liveness-traces.ts). */
+export interface TrackedFrame {
+  /** Index into the frames as given. */
+  frame: number;
+  /** Yaw or pitch change from the reference frame (the larger), degrees, from the landmarks. */
+  poseChangeDeg: number;
+  /** Ring and nose seeds still tracked in this frame (of ringSeeds, noseSeeds). */
+  ringTracked: number;
+  noseTracked: number;
+  /** The nose's miss over the outer-eye-corner distance; null when too little was tracked. */
+  parallax: number | null;
+}
+
+/** The LK window for a face of this size: windowFraction of the eye-corner distance, odd, at least windowPx. */
+export function trackingWindowPx(s: MotionTrackingSettings, scale: number): number {
+  const scaled = Math.round(s.windowFraction * scale);
+  const odd = scaled % 2 ? scaled : scaled + 1;
+  return Math.min(MAX_WINDOW_PX, Math.max(s.windowPx, odd));
 }
 
 /**
@@ -103,7 +131,7 @@ function frameParallaxPx(t: TextureTracks, ref: number, frame: number, ringSeeds
  */
 export async function measureTextureParallax(
   frames: readonly Buffer[], views: readonly LandmarkView[], settings: MotionSettings, track: TrackTexture = nativeTrackTexture,
-  landmarkReport?: MotionConsistencyReport,
+  landmarkReport?: MotionConsistencyReport, inspect?: (frames: TrackedFrame[]) => void,
 ): Promise<MotionConsistencyReport> {
   if (frames.length !== views.length) throw new ProofgateError('ERR_INTERNAL', `texture parallax: ${frames.length} frames but ${views.length} landmark sets`, { status: 500 });
   const s = settings.tracking;
@@ -113,18 +141,23 @@ export async function measureTextureParallax(
   if (views.length < 2) return { ...base, value: null, motion: 0, outcome: 'not-computed', reason: 'a single frame shows no motion', perFrame: [] };
   const picked = evenSubsample(views.length, s.maxFrames);
   const pickedViews = picked.map((i) => views[i]);
-  const { ref, scale, motion } = motionReference(pickedViews);
+  const { ref, scale, motion, poseChangeDeg } = motionReference(pickedViews);
   if (!(scale > 1)) return { ...base, value: null, motion: 0, outcome: 'not-computed', reason: 'the face in the reference frame has no measurable size', perFrame: [] };
   const spacing = s.seedSpacing * scale;
   const ringSeeds = seedGrid(pickedViews[ref], PARALLAX_RING, s.seedGrid, spacing);
   const noseSeeds = seedGrid(pickedViews[ref], TRACKED_NOSE, s.seedGrid, spacing);
-  const tracks = await track(picked.map((i) => frames[i]), ref, [...ringSeeds, ...noseSeeds], s);
-  const perFrame: number[] = [];
+  const trackSettings = {
+    ...s, windowPx: trackingWindowPx(s, scale), maxForwardBackwardPx: Math.max(s.maxForwardBackwardPx, s.forwardBackwardFraction * scale),
+  };
+  const tracks = await track(picked.map((i) => frames[i]), ref, [...ringSeeds, ...noseSeeds], trackSettings);
+  const trackedFrames: TrackedFrame[] = [];
   for (let f = 0; f < picked.length; f++) {
     if (f === ref) continue;
-    const px = frameParallaxPx(tracks, ref, f, ringSeeds.length, noseSeeds.length, s.minTrackedFraction);
-    if (px !== null && Number.isFinite(px)) perFrame.push(round4(px / scale));
+    const r = frameParallax(tracks, ref, f, ringSeeds.length, noseSeeds.length, s.minTrackedFraction);
+    trackedFrames.push({ frame: picked[f], poseChangeDeg: round4(poseChangeDeg[f]), ringTracked: r.ringTracked, noseTracked: r.noseTracked, parallax: r.parallaxPx === null ? null : round4(r.parallaxPx / scale) });
   }
+  inspect?.(trackedFrames);
+  const perFrame = trackedFrames.flatMap((f) => (f.parallax === null ? [] : [f.parallax]));
   if (perFrame.length < ROBUST_FRAMES) return { ...base, value: null, motion, outcome: 'fail', reason: 'the texture around the nose could not be tracked through the frames', perFrame };
   const value = round4(robustHigh(perFrame));
   if (motion < settings.minMotionDeg) {

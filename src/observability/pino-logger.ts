@@ -11,6 +11,7 @@ export const REDACTED_FIELDS = [
   'id_token_hint', 'idTokenHint', 'id_token', 'idToken', 'token', 'jwt', 'hint',
   'nonce', 'csrf', 'csrfToken', 'x-csrf-token', 'cookie', 'set-cookie', 'authorization',
   'pin', 'userPin', 'soPin', 'password', 'secret',
+  'temporaryAccessPass', 'tap', 'accessToken', 'access_token', 'clientAssertion', 'client_assertion',
   'image', 'images', 'bytes', 'photo', 'selfie', 'base64', 'data',
   'embedding', 'template', 'descriptor',
   'upn', 'preferred_username', 'email', 'name', 'given_name', 'family_name', 'birthdate', 'hintClaims',

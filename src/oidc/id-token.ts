@@ -31,15 +31,23 @@ async function withinTime<T>(work: () => Promise<T>, ms: number): Promise<T> {
 }
 
 export async function signIdToken(keyRing: KeyRing, claims: IdTokenClaims, timeoutMs: number): Promise<string> {
+  return signCompactJws(keyRing, 'JWT', claims, timeoutMs, 'the id_token');
+}
+
+/**
+ * A compact RS256 JWS over `payload`, signed by the key ring's active key with its JWKS kid and the given
+ * `typ` (the id_token's 'JWT'; other signed documents name their own type so one is never taken for the other).
+ */
+export async function signCompactJws(keyRing: KeyRing, typ: string, payload: object, timeoutMs: number, what = 'the token'): Promise<string> {
   try {
     return await withinTime(async () => {
       const key = await keyRing.active();
-      const signingInput = `${b64url({ alg: 'RS256', typ: 'JWT', kid: key.kid })}.${b64url(claims)}`;
+      const signingInput = `${b64url({ alg: 'RS256', typ, kid: key.kid })}.${b64url(payload)}`;
       const signature = await key.sign(Buffer.from(signingInput, 'ascii'));
       return `${signingInput}.${signature.toString('base64url')}`;
     }, timeoutMs);
   } catch (e) {
     if (e instanceof ProofgateError) throw e;
-    throw new ProofgateError('ERR_HSM_UNAVAILABLE', 'the HSM could not sign the id_token', { status: 503, cause: e });
+    throw new ProofgateError('ERR_HSM_UNAVAILABLE', `the HSM could not sign ${what}`, { status: 503, cause: e });
   }
 }

@@ -7,6 +7,9 @@ import type {
 } from '../core/domain.js';
 import type { HandoffStore } from './handoff-store.js';
 import type { StaffStore } from './staff-store.js';
+import type { RequestStore } from './request-store.js';
+import type { RecoveryTapLedger } from './sqlite-recovery-taps.js';
+import type { EnrolmentHoldStore, ProfileJournal } from './enrolment-hold-store.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
 export interface EvidenceSeal {
@@ -89,6 +92,8 @@ export interface AccountErasure {
   imagesErased: number;
   /** SHA-256 of those images, in capture order. */
   evidenceSha256: string[];
+  /** Open enrolment holds of the account cleared (their template and names). */
+  holdsErased: number;
 }
 
 /**
@@ -117,6 +122,14 @@ export interface Repository {
   readonly handoffs: HandoffStore;
   /** Staff accounts, their passkeys and sessions (src/store/staff-store.ts; the rules in src/staff). */
   readonly staff: StaffStore;
+  /** The help desk's verification requests, API tokens and webhook deliveries (src/store/request-store.ts). */
+  readonly requests: RequestStore;
+  /** Which recovery requests have had their Temporary Access Pass (src/store/sqlite-recovery-taps.ts). */
+  readonly recoveryTaps: RecoveryTapLedger;
+  /** Enrolments held as possible duplicates of another account (src/store/enrolment-hold-store.ts). */
+  readonly enrolmentHolds: EnrolmentHoldStore;
+  /** The profiles' templates and change journal, for the in-memory template index. */
+  readonly profileJournal: ProfileJournal;
 
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;

@@ -8,6 +8,9 @@ import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
 import { SqliteHandoffStore } from './sqlite-handoffs.js';
 import { SqliteStaffStore } from './sqlite-staff.js';
+import { SqliteRequestStore } from './sqlite-requests.js';
+import { SqliteRecoveryTapLedger } from './sqlite-recovery-taps.js';
+import { SqliteEnrolmentHolds } from './sqlite-enrolment-holds.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
   AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, OnceKind, ProfileListQuery, ProfileSummary, Repository, Station, WrappedDataKey,
@@ -71,11 +74,19 @@ export class SqliteRepository implements Repository {
   readonly #s;
   readonly handoffs: SqliteHandoffStore;
   readonly staff: SqliteStaffStore;
+  readonly requests: SqliteRequestStore;
+  readonly recoveryTaps: SqliteRecoveryTapLedger;
+  readonly enrolmentHolds: SqliteEnrolmentHolds;
+  readonly profileJournal: SqliteEnrolmentHolds;
 
   constructor(db: Database.Database, opts: { now?: () => number } = {}) {
     this.#db = db;
     this.handoffs = new SqliteHandoffStore(db);
     this.staff = new SqliteStaffStore(db);
+    this.requests = new SqliteRequestStore(db);
+    this.recoveryTaps = new SqliteRecoveryTapLedger(db);
+    this.enrolmentHolds = new SqliteEnrolmentHolds(db);
+    this.profileJournal = this.enrolmentHolds;
     this.#now = opts.now ?? Date.now;
     this.#s = {
       upsertSubject: db.prepare(`INSERT INTO subjects (tid, oid, upn, display_name, given_name, family_name, created_at, updated_at)
@@ -281,13 +292,15 @@ export class SqliteRepository implements Repository {
       const profile = this.#s.getProfile.get(tid, oid) as ProfileRow | undefined;
       const subject = this.#s.getSubject.get(tid, oid) as SubjectRow | undefined;
       const evidenceSha256 = (this.#s.accountStoredImages.all(tid, oid) as { sha256: string }[]).map((r) => r.sha256);
-      if (!profile && !subject && evidenceSha256.length === 0) return null;
+      const openHolds = this.enrolmentHolds.openForAccount(tid, oid).length;
+      if (!profile && !subject && evidenceSha256.length === 0 && openHolds === 0) return null;
+      const holdsErased = this.enrolmentHolds.eraseAccount(tid, oid, at);
       const imagesErased = this.#s.eraseAccountImages.run(at, tid, oid).changes;
       this.#s.scrubAccountHints.run(tid, oid);
       this.#s.scrubAccountPhoneIps.run(tid, oid);
       this.#s.deleteAccountProfile.run(tid, oid);
       this.#s.deleteSubject.run(tid, oid);
-      return { profileId: profile?.profile_id ?? null, upn: subject?.upn ?? null, imagesErased, evidenceSha256 };
+      return { profileId: profile?.profile_id ?? null, upn: subject?.upn ?? null, imagesErased, evidenceSha256, holdsErased };
     });
   }
 

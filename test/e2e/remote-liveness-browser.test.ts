@@ -42,12 +42,13 @@ t.teardown(async () => {
 // A rendered blink does not pass the blink step (the generator's eyelids are not a face engine's
 // closed eye), so the sessions draw their two steps from the head motions only.
 // Everything else but one bound (below) is the shipped default: verification.assurance requires remote-active of a returning user.
-// One threshold differs from the shipped default: the tracked-texture parallax bound. The rendered head's
-// tracked parallax falls from ~0.08 to 0.02-0.04 when the machine is loaded (the page grabs fewer, further
-// apart frames and fewer of them keep their tracks), under the default 0.045: that is the open BPCER gap
-// of the texture measure (docs/remote-liveness.md), not something a test should flake on. The bound here
-// still refuses a picture (its tracked parallax stays below 0.01) and the moved print below is refused
-// whatever the bound (it cannot make the head motion).
+// One threshold differs from the shipped default: the tracked-texture parallax bound (0.015 here, 0.045
+// shipped). With the tracking scaled to the face and lost points reacquired, three of four live rounds
+// in two runs on a machine loaded ~13x over its 2 cores cleared the default (laptop 0.088, phone 0.059 and
+// 0.126), but one laptop round with a look-up step scored 0.032: the page grabs fewer, further-apart frames
+// and the turn's peak is in one or two of them. That is the open BPCER gap of the texture measure under load (docs/remote-liveness.md), not
+// something a test should flake on. The bound here still refuses a picture (its tracked parallax stays
+// below 0.01) and the moved print below is refused whatever the bound (it cannot make the head motion).
 const LIVENESS = { challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 }, motion: { tracking: { minParallax: 0.015 } } };
 
 // The clip starts when the page opens the camera. The page takes the selfie once the picture has held
@@ -143,7 +144,7 @@ t.test('a live head performing the session\'s two steps verifies: id_token at En
   if (check(app, 'liveness-challenge')?.outcome !== 'pass') t.comment(`liveness-challenge: ${check(app, 'liveness-challenge')?.reason}`);
   const rows = personTimeRows(timer);
   const lag = timer.between('camera-open', 'auto-capture');
-  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.score} (threshold ${parallax?.threshold}); clip lead-in ${LEAD_IN_MS} ms, camera open → auto-capture ${lag} ms`);
+  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.score} (threshold ${parallax?.threshold}, shipped 0.045): ${parallax?.reason}; clip lead-in ${LEAD_IN_MS} ms, camera open → auto-capture ${lag} ms`);
   t.comment(`person time, live round (headless Chromium, fake camera, loopback server):\n${personTimeTable(rows)}`);
   t.ok(lag < LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${LEAD_IN_MS} ms): the steps were filmed from their start`);
 });

@@ -26,6 +26,18 @@ t.test('PACE with the MRZ key: every file, then AA and CA evidence the appliance
   t.ok(afterCa.length > 0 && afterCa.every((c) => c.keys === 'ca'), 'DG1, DG2, DG15, AA and EF.SOD under CA keys');
 });
 
+t.test('a DG2 past offset 32767 comes whole: the rest in one extended-length read', async (t) => {
+  const chip = simulatedPaceChip({ imageBytes: 50_000 });
+  const read = await readEmrtd(chip.transport, chip.key);
+  t.equal(read.files.dg2.length, chip.files.dg2.length);
+  t.ok(read.files.dg2.equals(chip.files.dg2), `DG2 of ${chip.files.dg2.length} bytes`);
+  const beyond = chip.log.filter((c) => c.ins === 0xb0 && ((c.p1 << 8) | c.p2) > 0x7fff);
+  t.same(beyond, [], 'no READ BINARY offset beyond 32767');
+  const huge = simulatedPaceChip({ imageBytes: 100_000 });
+  const err = await readEmrtd(huge.transport, huge.key).catch((e: unknown) => e);
+  t.same({ reason: (err as ChipAccessError).reason, message: (err as Error).message }, { reason: 'unsupported', message: `the file is ${huge.files.dg2.length} bytes, longer than READ BINARY's offsets reach` });
+});
+
 t.test('PACE with the card access number', async (t) => {
   const chip = simulatedPaceChip({ can: '482913' });
   const read = await readEmrtd(chip.transport, { can: '482913' });

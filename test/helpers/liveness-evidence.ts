@@ -3,6 +3,7 @@
 // sequences (landmarks per frame for a head turn or a blink). The selfie sent with them is a real
 // photo of the same size; the scripted analyzer answers the generator's landmarks for it, because the
 // engine's landmarks on that photo would not lie on the synthetic depth face.
+import { MIN_PARALLAX_FLOOR } from '../../src/config/sections/liveness.js';
 import { encodeGrey16Png, encodeGrey8Png } from '../../src/liveness/depth-png.js';
 import { generateSyntheticCapture } from '../../eval/synth/generate-capture.js';
 import type { CaptureLabel } from '../../eval/synth/species.js';
@@ -135,11 +136,11 @@ export function stillChallengeItems(frame: Buffer, count: number, nonce: string,
 /**
  * liveness.motion for app tests about the capture API rather than the parallax: challengeFrames' texture
  * follows the scripted landmarks, but its piecewise-affine warp loses the tracks past ~20 degrees of some
- * turns, so a session's random steps do not always clear the default tracked-parallax bound. Bound 0: the
- * texture must still be tracked and the head still move (test/liveness/texture-parallax.test.ts and the
- * capture API's picture test judge the default bound).
+ * turns, so a session's random steps do not always clear the default tracked-parallax bound. The lowest
+ * bound the configuration accepts (MIN_PARALLAX_FLOOR): the texture must still be tracked and the head still
+ * move (test/liveness/texture-parallax.test.ts and the capture API's picture test judge the default bound).
  */
-export const API_TEST_MOTION = { tracking: { minParallax: 0 } };
+export const API_TEST_MOTION = { tracking: { minParallax: MIN_PARALLAX_FLOOR.tracking } };
 
 /**
  * Textured challenge frames for the landmarks of challengeLandmarks(motion). Where the scripted head pauses

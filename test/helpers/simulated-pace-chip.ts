@@ -26,6 +26,8 @@ export interface SimulatedChipOptions {
   readonly tamperResponseMac?: number;
   /** Answer Chip Authentication with this key instead of DG14's (a copied chip without the private key). */
   readonly cloneCaKey?: ChipKeyPair;
+  /** DG2's image size (default 12 000 bytes). */
+  readonly imageBytes?: number;
 }
 
 export interface SimulatedPaceChip {
@@ -107,7 +109,7 @@ export function simulatedPaceChip(options: SimulatedChipOptions = {}): Simulated
   const aa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const dg14 = buildDg14(caKey, CA_OID.ecdh['AES-128']);
   const dg15 = buildDg15(aa.publicKey.export({ type: 'spki', format: 'der' }));
-  const passport = testPassport({}, { dg14, dg15 });
+  const passport = testPassport({}, { dg14, dg15, ...(options.imageBytes ? { imageBytes: options.imageBytes } : {}) });
   const cardAccess = cardAccessOffering();
   const can = options.can ?? '123456';
   const files = { ...passport, cardAccess, dg14, dg15 };

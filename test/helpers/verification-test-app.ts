@@ -3,6 +3,7 @@
 // audit trail signing its checkpoints with the app's key ring (config.audit), and the face analyzer the
 // test chooses (the real engine for flow tests). Sessions are opened through POST /oidc/authorize.
 import type { JWTPayload } from 'jose';
+import type { Router } from 'express';
 import type { ProofgateConfig } from '../../src/config/index.js';
 import type { DataKeyWrapper, KeyRing } from '../../src/hsm/signing-key.js';
 import type { VerificationCompleter } from '../../src/oidc/complete-verification.js';
@@ -17,6 +18,7 @@ import { createVerification, type Verification } from '../../src/verification/ht
 import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
 import type { DocumentInspector } from '../../src/verification/first-time/document-inspector.js';
 import { startLoopbackApp, type Teardown } from './loopback-app.js';
+import { openDuplicateSearch } from '../../src/verification/policy/duplicate-person.js';
 import type { SimulatedEntra } from './simulated-entra.js';
 import { SoftwareDataKeyWrapper } from './software-data-key-wrapper.js';
 import { testAuditMacKeys } from './audit-fixture.js';
@@ -43,6 +45,8 @@ export interface VerificationTestAppOptions {
   wrapCompleter?: (c: VerificationCompleter) => VerificationCompleter;
   /** The app's event log, shared by the verification side (default silent). */
   log?: Logger;
+  /** More routers, mounted after the verification routes (a test may add routes to them after start). */
+  routers?: Router[];
   now?: () => number;
 }
 
@@ -99,15 +103,17 @@ export async function startVerificationTestApp(t: Teardown, opts: VerificationTe
   t.teardown(() => auditTrail.flush());
   const completer = base.completeVerification;
   const log = opts.log ?? silentLogger;
+  // First-time enrolments search every stored template first, as start-appliance.ts wires it.
+  const duplicates = opts.documents ? await openDuplicateSearch(config, repository, opts.faceEngine.modelId) : undefined;
   const verification = createVerification({
     log, metrics: base.metrics,
-    config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents } : {}),
+    config, repository, audit: auditTrail, faceEngine: opts.faceEngine, evidence, ...(opts.documents ? { documents: opts.documents, duplicates } : {}),
     ...(opts.passivePad ? { passivePad: opts.passivePad } : {}),
     completeVerification: opts.wrapCompleter ? opts.wrapCompleter(completer) : completer, now: opts.now,
   });
   base.serve(createApp({
     config, repository, keyRing, entraKeys, verificationUi: verification.ui, log, metrics: base.metrics, now: opts.now,
-    routers: [{ path: '/', router: verification.router }],
+    routers: [{ path: '/', router: verification.router }, ...(opts.routers ?? []).map((router) => ({ path: '/', router }))],
   }));
 
   return {

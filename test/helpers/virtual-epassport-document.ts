@@ -35,7 +35,9 @@ export function dg2(imageBytes: number): Buffer {
 }
 
 function lengthOf(n: number): Buffer {
-  return n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  if (n < 0x80) return Buffer.from([n]);
+  if (n < 0x100) return Buffer.from([0x81, n]);
+  return n < 0x10000 ? Buffer.from([0x82, n >> 8, n & 0xff]) : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
 }
 
 /** A document signed by a fresh test CSCA -> DS chain; `extra` adds DG14 / DG15 (listed in EF.COM, hashed in the SOD). */

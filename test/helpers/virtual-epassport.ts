@@ -109,9 +109,9 @@ export async function startVirtualEpassport(files: TestPassportFiles): Promise<V
   };
   try {
     process.env.PCSCLITE_CSOCK_NAME = socket;
-    await until('pcscd listening', 10_000, () => existsSync(socket));
+    await until('pcscd listening', 30_000, () => existsSync(socket));
     startVicc();
-    await until('the card appearing in the reader', 15_000, () => cardPresent(true));
+    await until('the card appearing in the reader', 60_000, () => cardPresent(true));
   } catch (e) {
     await close();
     throw new Error(`${(e as Error).message}\n${log.join('')}`);
@@ -125,7 +125,7 @@ export async function startVirtualEpassport(files: TestPassportFiles): Promise<V
     },
     async insertCard() {
       startVicc();
-      await until('the card appearing in the reader', 15_000, () => cardPresent(true));
+      await until('the card appearing in the reader', 60_000, () => cardPresent(true));
     },
     async unplugReader() {
       await stop(vicc);

@@ -1,10 +1,8 @@
-// The agent's chip step with the CLI's real chip device (cli/real-devices.ts: PcscChipReader behind the
-// agent's port) against the virtual ePassport on a private pcscd (Debian's vpcd + vicc): POST /chip with
+// The agent's chip step with the CLI's real chip device (cli/real-devices.ts: PcscChipReader) against the virtual ePassport on a private pcscd (Debian's vpcd + vicc): POST /chip with
 // the MRZ key reads the chip and holds the `document-chip` container; a wrong key is access-denied, said
 // as such, and keeps the session.
 import t from 'tap';
-import { PcscChipReader } from '../../src/kiosk/devices/chip/pcsc-chip-reader.js';
-import { chipPort } from '../../src/kiosk/cli/real-devices.js';
+import { realDevices } from '../../src/kiosk/cli/real-devices.js';
 import { createKioskAgent } from '../../src/kiosk/agent/create-kiosk-agent.js';
 import { loadKioskConfig } from '../../src/kiosk/config/load-kiosk-config.js';
 import { SimulatedRgbdCamera } from '../helpers/kiosk/simulated-rgbd-camera.js';
@@ -24,7 +22,7 @@ if (unavailable) {
 
   t.test('POST /chip through the PC/SC reader: the MRZ key reads the chip; a wrong key is access-denied and keeps the session', async (t) => {
     const config = loadKioskConfig(null, { applianceUrl: ORIGIN, listen: { port: 0 }, chip: { reader: 'Virtual PCD', timeoutMs: 20_000 } });
-    const chip = chipPort(new PcscChipReader({ reader: config.chip.reader, timeoutMs: config.chip.timeoutMs }));
+    const chip = realDevices(config).chip; // the CLI's chip device, as `proofgate-kiosk start` builds it
     const agent = createKioskAgent({
       config, devices: { camera: new SimulatedRgbdCamera(), scanner: new SaneScanner(config.scanner), chip },
       signer: { sign: async () => { throw new Error('not used'); } } as never,

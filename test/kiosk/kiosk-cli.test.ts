@@ -1,7 +1,7 @@
 // `proofgate-kiosk init`, `selftest` and `start` in process, on a throwaway SoftHSM token under a temporary
 // data directory (the agent writes its own softhsm2.conf there and points SOFTHSM2_CONF at it), with the
-// real adapters: SANE's `test` backend for the scanner, a V4L2 node that is not there for the camera, no
-// chip-reader adapter. The appliance's clock is a real HTTP server whose Date header the test sets.
+// real adapters: SANE's `test` backend for the scanner, a V4L2 node that is not there for the camera, a
+// PC/SC reader name no reader has. The appliance's clock is a real HTTP server whose Date header the test sets.
 import t, { type Test } from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,7 @@ import { runKioskCli, type KioskCliIo } from '../../src/kiosk/cli/main.js';
 import { readStationPublicKey } from '../../src/verification/station/station-key.js';
 import { V4l2RgbdCamera } from '../../src/kiosk/devices/camera/v4l2-rgbd-camera.js';
 import { SaneScanner } from '../../src/kiosk/devices/scanner/sane-scanner.js';
-import { ChipReaderNotInstalled } from '../../src/kiosk/devices/chip-not-installed.js';
+import { PcscChipReader } from '../../src/kiosk/devices/chip/pcsc-chip-reader.js';
 import { saneTestBackend } from '../helpers/kiosk/sane-test-backend.js';
 
 /** An "appliance" that answers every request with its Date header offset by `offsetMs`. */
@@ -34,13 +34,13 @@ function station(t: Test, applianceUrl: string, extra: Record<string, unknown> =
     else process.env.SOFTHSM2_CONF = previousConf;
   });
   const config = path.join(dataDir, 'kiosk.json');
-  writeFileSync(config, JSON.stringify({ applianceUrl, dataDir, camera: { depthDevice: '/dev/video-absent-0', colourDevice: '/dev/video-absent-1' }, listen: { port: 0 }, ...extra }));
+  writeFileSync(config, JSON.stringify({ applianceUrl, dataDir, camera: { depthDevice: '/dev/video-absent-0', colourDevice: '/dev/video-absent-1' }, chip: { reader: 'No Such Reader 9' }, listen: { port: 0 }, ...extra }));
   const run = async (...argv: string[]) => {
     let out = '', err = '';
     let started: { url: string; close: () => Promise<void> } | undefined;
     const io: KioskCliIo = {
       out: (s) => { out += s; }, err: (s) => { err += s; },
-      devices: (c) => ({ camera: new V4l2RgbdCamera(c.camera), scanner: new SaneScanner(c.scanner, { env: sane.env }), chip: new ChipReaderNotInstalled() }),
+      devices: (c) => ({ camera: new V4l2RgbdCamera(c.camera), scanner: new SaneScanner(c.scanner, { env: sane.env }), chip: new PcscChipReader({ reader: c.chip.reader, timeoutMs: c.chip.timeoutMs }) }),
       onStarted: (url, close) => { started = { url, close }; },
     };
     const code = await runKioskCli([...argv, '--config', config], io);
@@ -71,12 +71,12 @@ t.test('selftest reports each device, the key (a test signature), the registrati
 
   t.equal((await s.run('init')).code, 0);
   const res = await s.run('selftest', '--json');
-  t.equal(res.code, 1, 'not all is well: no camera, no chip reader, not registered');
+  t.equal(res.code, 1, 'not all is well: no camera, no such chip reader, not registered');
   const report = JSON.parse(res.out);
   t.same(report.devices.map((d: { device: string; ok: boolean }) => [d.device, d.ok]), [['camera', false], ['scanner', true], ['chip', false]]);
   t.match(report.devices[0], { detail: 'depth node /dev/video-absent-0: cannot open /dev/video-absent-0: No such file or directory', remedy: /^plug the RGB-D camera into a USB 3 port/ });
   t.match(report.devices[1], { detail: /^SANE test:0 \(Noname frontend-tester virtual device\); lights: white/ });
-  t.match(report.devices[2], { detail: 'no eMRTD chip-reader adapter in this build' });
+  t.match(report.devices[2], { ok: false, remedy: /pcscd/ }, 'the PC/SC reader named is not there (or pcscd is not running)');
   t.match(report.checks, [
     { name: 'station key', ok: true, detail: 'ECDSA P-256 "station" in token "proofgate-kiosk" (/usr/lib/softhsm/libsofthsm2.so); non-extractable; test signature verified' },
     { name: 'registration', ok: false, detail: 'kiosk.json has no stationId' },

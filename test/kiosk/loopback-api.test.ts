@@ -98,6 +98,13 @@ t.test('captures are held per session and wiped by reset; the nonce a session st
   t.match(await k.call('/envelope', ids), { status: 503, json: { error: 'not-registered' } }, 'no stationId: nothing is signed');
 });
 
+t.test('a reset while the camera works wins: the late captures are not held', async (t) => {
+  const k = await startKioskFixture(t);
+  k.camera.duringCapture = async () => { t.equal((await k.call('/reset', {})).status, 200, 'reset answered during the capture'); };
+  t.match(await k.call('/selfie', ids), { status: 409, json: { error: 'session-reset', reset: true } });
+  t.equal(k.agent.held.size, 0);
+});
+
 t.test('a camera unplugged mid-flow or sending corrupt frames: a clear error, and the session\'s earlier captures are gone too', async (t) => {
   const k = await startKioskFixture(t);
   t.equal((await k.call('/chip', { ...ids, accessKey: k.chip.acceptedKey })).status, 200);

@@ -7,7 +7,7 @@ import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import type { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
 import { validateLandmarks } from '../../src/liveness/capture.js';
-import { measureTextureParallax, seedGrid, evenSubsample } from '../../src/liveness/texture-parallax.js';
+import { measureTextureParallax, seedGrid, evenSubsample, trackingWindowPx } from '../../src/liveness/texture-parallax.js';
 import { PORTRAIT_SUBJECTS, loadPortrait, type Portrait } from '../../eval/synth2d/portrait-subjects.js';
 import { renderSequence } from '../../eval/synth2d/render-sequence.js';
 import type { Synth2dSpecies } from '../../eval/synth2d/species-2d.js';
@@ -24,6 +24,15 @@ t.test('seed grids and the frame subsample', async (t) => {
   ]);
   t.same(evenSubsample(4, 10), [0, 1, 2, 3]);
   t.same(evenSubsample(10, 4), [0, 3, 6, 9]);
+});
+
+t.test('the tracking window follows the face: windowFraction of the eye-corner distance, odd, within windowPx..61', async (t) => {
+  const s = { ...motion.tracking, windowPx: 9, windowFraction: 0.2 };
+  t.equal(trackingWindowPx(s, 30), 9, 'a tiny face gets the smallest window');
+  t.equal(trackingWindowPx(s, 100), 21);
+  t.equal(trackingWindowPx(s, 112), 23, 'an even size is made odd');
+  t.equal(trackingWindowPx(s, 1000), 61, 'capped at the configuration bound');
+  t.equal(trackingWindowPx({ ...s, windowFraction: 0, windowPx: 21 }, 500), 21, 'windowFraction 0: the fixed window');
 });
 
 t.test('a sequence whose frames and landmarks disagree in number is an internal error', async (t) => {
@@ -74,6 +83,13 @@ t.test('liveness.motion.tracking is validated, each error naming its key', async
   const build = (tracking: Record<string, unknown>) => () => buildConfig({ liveness: { motion: { tracking } } });
   t.throws(build({ windowPx: 20 }), /liveness\.motion\.tracking\.windowPx/, 'an even window');
   t.throws(build({ minParallax: -0.1 }), /liveness\.motion\.tracking\.minParallax/);
+  // A bound that cannot refuse a flat picture is a check that cannot fail: refused at start-up.
+  t.throws(build({ minParallax: 0 }), { code: 'ERR_CONFIG', message: /^config config\.liveness\.motion\.tracking\.minParallax: expected at least 0\.01: a lower bound cannot refuse a flat picture .*received 0$/ });
+  t.throws(build({ minParallax: 0.005 }), /liveness\.motion\.tracking\.minParallax: expected at least 0\.01/);
+  t.throws(() => buildConfig({ liveness: { motion: { minParallax: 0 } } }), { code: 'ERR_CONFIG', message: /^config config\.liveness\.motion\.minParallax: expected at least 0\.02: a lower bound cannot refuse a flat picture/ });
+  t.equal(buildConfig({ liveness: { motion: { tracking: { minParallax: 0.01 } } } }).liveness.motion.tracking.minParallax, 0.01, 'the floor itself is accepted');
+  t.throws(build({ reacquire: true }), /liveness\.motion\.tracking\.reacquire/, 'reacquire is a named mode, not a boolean');
+  t.throws(build({ windowFraction: 2 }), /liveness\.motion\.tracking\.windowFraction/);
   t.throws(build({ maxFrames: 1 }), /liveness\.motion\.tracking\.maxFrames/);
   t.throws(build({ seedGrid: 0 }), /liveness\.motion\.tracking\.seedGrid/);
   t.throws(build({ unknownKey: 1 }), /liveness\.motion\.tracking/, 'an unknown key');

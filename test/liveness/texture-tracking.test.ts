@@ -10,7 +10,9 @@ import { trackTexture, MAX_TRACK_SEEDS } from '../../src/liveness/native-texture
 import { SeededRandom } from '../../src/liveness/index.js';
 import { ProofgateError } from '../../src/core/errors.js';
 
-const settings = buildConfig({}).liveness.motion.tracking;
+// The measure sizes the window to the face (trackingWindowPx); 21 px is what a face ~100 px between the eye
+// corners gets, about this texture's scale. The tracker itself takes the window it is given.
+const settings = { ...buildConfig({}).liveness.motion.tracking, windowPx: 21 };
 const W = 320, H = 240;
 
 /** Smooth random texture: a sum of random sinusoids (band-limited, so it can be sampled at any sub-pixel point). */
@@ -112,6 +114,27 @@ t.test('texture that changes completely is lost, not followed', async (t) => {
   t.ok(seeds.every((_, p) => r.tracked[p] === 1), 'the seeds are the reference frame');
   const lost = seeds.findIndex((_, p) => r.tracked[seeds.length + p] !== 1);
   t.ok(Number.isNaN(r.xy[(seeds.length + lost) * 2]), 'a lost point has no position');
+});
+
+t.test('a point the chain loses at one unrelated frame is found again from the reference, only when asked', async (t) => {
+  // Frames 0, 2, 3: the texture shifted; frame 1 shows other texture (a glitch the chain cannot cross).
+  const other = textureField(99);
+  const frames = [
+    png(render(field, (x, y) => [x, y])), png(render(other, (x, y) => [x, y])),
+    png(render(field, (x, y) => [x - 3, y - 1])), png(render(field, (x, y) => [x - 4, y - 2])),
+  ];
+  const keptIn = (r: { tracked: Uint8Array }, f: number) => seeds.filter((_, p) => r.tracked[f * seeds.length + p] === 1).length;
+  const chainOnly = await trackTexture(frames, 0, seeds, { ...settings, reacquire: 'none' });
+  t.ok(keptIn(chainOnly, 3) < seeds.length * 0.2, `chain only: ${keptIn(chainOnly, 3)} of ${seeds.length} after the glitch`);
+  const r = await trackTexture(frames, 0, seeds, { ...settings, reacquire: 'from-reference' });
+  t.ok(keptIn(r, 1) < seeds.length * 0.2, `the unrelated frame keeps ${keptIn(r, 1)} points`);
+  t.equal(keptIn(r, 2), seeds.length, 'every point found again in the next frame');
+  let worst = 0;
+  seeds.forEach((s, p) => {
+    const at = 3 * seeds.length + p;
+    worst = Math.max(worst, Math.hypot(r.xy[at * 2] - (s.x + 4), r.xy[at * 2 + 1] - (s.y + 2)));
+  });
+  t.ok(worst < 0.2, `and tracked on from there: worst error ${worst.toFixed(3)} px`);
 });
 
 t.test('every input is bounded before the addon is called; bad bytes get a client error', async (t) => {

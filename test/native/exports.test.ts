@@ -13,6 +13,7 @@ const PRODUCT_EXPORTS = [
   'documentDecodePdf417', 'documentLoadGlyphTemplates', 'documentMeasure', 'documentReadMrz',
   'faceAnalyze', 'faceEngineClose', 'faceEngineInfo', 'faceEngineLoad', 'imageProbe', 'imageThumbnail',
   'livenessDepthChecks', 'livenessTrackTexture', 'passivePadClose', 'passivePadLoad', 'passivePadScore', 'runOnnxModel', 'runtimeInfo', 'setThreadCount',
+  'templateIndexAdd', 'templateIndexCreate', 'templateIndexInfo', 'templateIndexRemove', 'templateIndexSearch',
 ];
 
 t.test('the production addon exports the product operations and nothing test-only', async (t) => {

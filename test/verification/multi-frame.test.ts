@@ -4,6 +4,7 @@
 // denied once the frames are combined; a stranger's selfie is denied however close and heavy the
 // frames are (frames can only deny: the selfie alone must match too). Embeddings are constructed at exact distances (orthonormal
 // offsets), so each case sits where it says; comparison is real L2 arithmetic.
+import { MIN_PARALLAX_FLOOR } from '../../src/config/sections/liveness.js';
 import t, { type Test } from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE } from '../../src/verification/capture/capture.js';
@@ -119,9 +120,10 @@ async function returningApp(t: Test) {
 const selfieJpeg = faceJpeg('personA', { width: 320, height: 240, zoom: 1.4 });
 let takes = 0;
 // These tests are about combining frames for the face match, not about liveness: one turn-left step (the
-// first 5 scripted frames reach it) and no motion-parallax bound, so 5 or 6 frames are a complete challenge.
+// first 5 scripted frames reach it) and the lowest motion-parallax bounds the configuration accepts, so 5 or 6
+// frames are a complete challenge.
 const ONE_TURN = { steps: 1, kinds: ['turn-left'] };
-const NO_PARALLAX_BOUND = { minParallax: 0, minMotionDeg: 0, tracking: { minParallax: 0 } };
+const NO_PARALLAX_BOUND = { minParallax: MIN_PARALLAX_FLOOR.landmarks, minMotionDeg: 0, tracking: { minParallax: MIN_PARALLAX_FLOOR.tracking } };
 const ONE_TURN_REMOTE_ACTIVE = { challenge: ONE_TURN, motion: NO_PARALLAX_BOUND };
 
 async function verifyWithFrames(app: VerificationTestApp, engine: RecordedFaceAnalyzer, opened: OpenedSession, selfie: Float32Array, frames: Array<[Float32Array, Partial<FaceQualityMeasures>]>) {

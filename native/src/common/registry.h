@@ -40,4 +40,10 @@ Napi::Value PcscTransmit(const Napi::CallbackInfo& info);          // transmit_w
 Napi::Value PcscDisconnect(const Napi::CallbackInfo& info);        // disconnect_worker.cc
 Napi::Value PcscGetStatusChange(const Napi::CallbackInfo& info);   // get_status_change_worker.cc
 Napi::Value PcscCancel(const Napi::CallbackInfo& info);            // get_status_change_worker.cc
+// search/
+Napi::Value TemplateIndexCreate(const Napi::CallbackInfo& info);  // create_index.cc
+Napi::Value TemplateIndexAdd(const Napi::CallbackInfo& info);     // add_templates_worker.cc
+Napi::Value TemplateIndexRemove(const Napi::CallbackInfo& info);  // remove_templates_worker.cc
+Napi::Value TemplateIndexSearch(const Napi::CallbackInfo& info);  // search_worker.cc
+Napi::Value TemplateIndexInfo(const Napi::CallbackInfo& info);    // index_info.cc
 }  // namespace proofgate

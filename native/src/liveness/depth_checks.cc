@@ -177,6 +177,80 @@ DepthCheckReport RunDepthChecks(const DepthFrameView& frame, const LandmarkRoles
   }
   report.checks.push_back(Judge("noseProminenceMm", "mm", prominence, bounds.noseProminenceMm, quadric.ok && tip.size() >= 3));
 
+  // 3b. Nose relief: how far the nose stands out of the flattest straight chord through it. Paper and
+  //     screens, however bent, are developable surfaces (Gaussian curvature 0): through every point runs a
+  //     straight line lying in the surface, so along it nothing near the "tip" stands out, whatever the
+  //     bend's radius or axis. A nose is a bump: it stands out of every chord (cheeks beside it, bridge
+  //     above, lip below). No surface is fitted, so a tight bend leaves no misfit to read as a nose.
+  //     Each chord is a strip of pixels through the nose-tip landmark. Its outer parts give the line: on
+  //     each side the median position and the median inverse depth (1/z is affine along an image line on
+  //     a plane, and along any straight line in space). Its middle part is the nose: the heights of its
+  //     pixels in front of that line, taken at a quantile (the landmark may sit on the nose's lower edge
+  //     under pitch, with the most protruding point a few millimetres away).
+  double relief = kNaN;
+  if (enough && pxPerMm > 0) {
+    const int directions = params.noseReliefDirections;
+    const double innerPx = params.noseReliefInnerMm * pxPerMm, outerPx = params.noseReliefRadiusMm * pxPerMm;
+    const double halfWidthPx = std::max(1.0, params.noseReliefStripMm * pxPerMm);
+    std::vector<double> cosines(directions), sines(directions);
+    for (int k = 0; k < directions; ++k) {
+      cosines[k] = std::cos(CV_PI * k / directions);
+      sines[k] = std::sin(CV_PI * k / directions);
+    }
+    struct Strip {
+      std::vector<double> along[2], inverse[2];  // the outer parts: [0] before the tip, [1] after
+      std::vector<double> middleAlong, middleZ;  // the middle part
+    };
+    std::vector<Strip> strips(directions);
+    // Every pixel near the nose with depth near the face's, inside the landmark hull or not: near profile
+    // the tip is a corner of the hull, and the far side of the head beside it is what the chords rest on.
+    const int reach = static_cast<int>(std::ceil(outerPx));
+    const int cx0 = static_cast<int>(std::lround(noseAt.x)), cy0 = static_cast<int>(std::lround(noseAt.y));
+    for (int y = std::max(0, cy0 - reach); y <= std::min(frame.height - 1, cy0 + reach); ++y) {
+      for (int x = std::max(0, cx0 - reach); x <= std::min(frame.width - 1, cx0 + reach); ++x) {
+        const double dx = x - noseAt.x, dy = y - noseAt.y, r = std::hypot(dx, dy);
+        if (r > outerPx) continue;
+        const double raw = geo.DepthMm(x, y);
+        if (raw <= 0 || std::abs(raw - report.faceDepthMm) > params.faceDepthBandMm) continue;
+        // A small median first: stereo noise would otherwise give a sheet a "nose" at the quantile taken below.
+        const double z = geo.DepthNear(cv::Point2d(x, y), params.noseReliefSmoothPx, report.faceDepthMm, params.faceDepthBandMm);
+        for (int k = 0; k < directions; ++k) {
+          if (std::abs(-dx * sines[k] + dy * cosines[k]) > halfWidthPx) continue;
+          const double t = dx * cosines[k] + dy * sines[k];
+          Strip& strip = strips[k];
+          if (r < innerPx) {
+            strip.middleAlong.push_back(t);
+            strip.middleZ.push_back(z);
+          } else {
+            strip.along[t > 0 ? 1 : 0].push_back(t);
+            strip.inverse[t > 0 ? 1 : 0].push_back(1.0 / z);
+          }
+        }
+      }
+    }
+    const size_t need = static_cast<size_t>(params.noseReliefMinPoints);
+    int measured = 0;
+    double flattest = std::numeric_limits<double>::infinity();
+    for (Strip& strip : strips) {
+      // A part with no depth (the silhouette, a stereo shadow) says nothing about that chord: skipped.
+      if (strip.along[0].size() < need || strip.along[1].size() < need || strip.middleZ.size() < need) continue;
+      const double ta = Median(strip.along[0]), wa = Median(strip.inverse[0]);
+      const double tb = Median(strip.along[1]), wb = Median(strip.inverse[1]);
+      std::vector<double> heights;
+      for (size_t j = 0; j < strip.middleZ.size(); ++j) {
+        const double w = wa + (wb - wa) * (strip.middleAlong[j] - ta) / (tb - ta);
+        if (w > 0) heights.push_back(1.0 / w - strip.middleZ[j]);  // positive: nearer than the chord
+      }
+      if (heights.size() < need) continue;
+      const size_t q = static_cast<size_t>(std::floor(params.noseReliefQuantile * static_cast<double>(heights.size() - 1)));
+      std::nth_element(heights.begin(), heights.begin() + static_cast<long>(q), heights.end());
+      flattest = std::min(flattest, heights[q]);
+      ++measured;
+    }
+    if (measured >= params.noseReliefMinDirections) relief = flattest;
+  }
+  report.checks.push_back(Judge("noseReliefMm", "mm", relief, bounds.noseReliefMm, !std::isnan(relief)));
+
   // 4. Metric size from depth + intrinsics.
   const double z0 = report.faceDepthMm;
   const bool sized = enough && !std::isnan(z0);

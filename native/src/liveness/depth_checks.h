@@ -1,6 +1,7 @@
 // The depth presentation-attack checks on one RGB-D frame: the face region from the landmarks,
 // back-projected to metric 3D, then valid-depth fraction, RANSAC plane residual, quadric residual with
-// the nose excluded, nose prominence over that surface, metric eye distances, foreground vs the ring
+// the nose excluded, nose prominence over that surface, nose relief along every direction through the
+// tip, metric eye distances, foreground vs the ring
 // around the face, and IR reflectance when an IR frame is given. Every check reports its value, the
 // bounds it was given and whether it passed. No thresholds live here: they come from TypeScript.
 #pragma once
@@ -25,7 +26,7 @@ struct Bounds {
 
 struct DepthCheckBounds {
   Bounds validDepthFraction, planeResidualMm, planeInlierFraction, quadricResidualMm, noseProminenceMm,
-      outerCanthiMm, interPupilMm, foregroundRingFraction, irReflectance;
+      noseReliefMm, outerCanthiMm, interPupilMm, foregroundRingFraction, irReflectance;
 };
 
 // Mesh vertex numbers (the caller's knowledge of the landmark layout).
@@ -39,6 +40,14 @@ struct DepthCheckParams {
   double noseExclusionMm = 0;    // quadric fitted outside this radius (in x, y) of the nose tip
   double noseTipRadiusMm = 0;    // prominence taken inside this radius ...
   double noseTipQuantile = 0;    // ... as this quantile of the heights there
+  int noseReliefDirections = 0;     // chords through the nose tip, evenly spread over 180 degrees: strips
+  double noseReliefRadiusMm = 0;    // of pixels reaching this far on both sides of the tip and
+  double noseReliefStripMm = 0;     // this far either side of the chord's line; pixels nearer the tip
+  double noseReliefInnerMm = 0;     // than this are the nose, those beyond it give the line
+  double noseReliefQuantile = 0;    // a chord's relief: this quantile of the nose pixels' heights over it
+  int noseReliefSmoothPx = 0;       // depths for the relief: medians over a (2r+1)^2 window
+  int noseReliefMinPoints = 0;      // fewer valid pixels in a part (outer side or middle): chord not measured
+  int noseReliefMinDirections = 0;  // fewer measured chords than this: not computed
   int quadricRounds = 0;
   double quadricRejectSigma = 0;
   int sampleRadiusPx = 0;        // depth at a landmark: median over a (2r+1)^2 window

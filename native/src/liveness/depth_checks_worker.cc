@@ -174,6 +174,14 @@ Napi::Value LivenessDepthChecks(const Napi::CallbackInfo& info) {
   params.noseExclusionMm = p.Number("noseExclusionMm");
   params.noseTipRadiusMm = p.Number("noseTipRadiusMm");
   params.noseTipQuantile = p.Number("noseTipQuantile");
+  params.noseReliefDirections = p.Int("noseReliefDirections");
+  params.noseReliefRadiusMm = p.Number("noseReliefRadiusMm");
+  params.noseReliefStripMm = p.Number("noseReliefStripMm");
+  params.noseReliefInnerMm = p.Number("noseReliefInnerMm");
+  params.noseReliefQuantile = p.Number("noseReliefQuantile");
+  params.noseReliefSmoothPx = p.Int("noseReliefSmoothPx");
+  params.noseReliefMinPoints = p.Int("noseReliefMinPoints");
+  params.noseReliefMinDirections = p.Int("noseReliefMinDirections");
   params.quadricRounds = p.Int("quadricRounds");
   params.quadricRejectSigma = p.Number("quadricRejectSigma");
   params.sampleRadiusPx = p.Int("sampleRadiusPx");
@@ -191,6 +199,7 @@ Napi::Value LivenessDepthChecks(const Napi::CallbackInfo& info) {
   bounds.planeInlierFraction = ReadBounds(b, "planeInlierFraction");
   bounds.quadricResidualMm = ReadBounds(b, "quadricResidualMm");
   bounds.noseProminenceMm = ReadBounds(b, "noseProminenceMm");
+  bounds.noseReliefMm = ReadBounds(b, "noseReliefMm");
   bounds.outerCanthiMm = ReadBounds(b, "outerCanthiMm");
   bounds.interPupilMm = ReadBounds(b, "interPupilMm");
   bounds.foregroundRingFraction = ReadBounds(b, "foregroundRingFraction");

@@ -1,5 +1,6 @@
 #include "liveness/texture_tracking.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -44,6 +45,55 @@ void Step(const cv::Mat& prev, const cv::Mat& next, std::vector<cv::Point2f>& cu
   }
 }
 
+// Median of the live points' displacement from their seeds: where a point lost on the way most likely is.
+cv::Point2f MedianShift(const std::vector<cv::Point2f>& seeds, const std::vector<cv::Point2f>& current, const std::vector<bool>& alive) {
+  std::vector<float> dx, dy;
+  for (size_t i = 0; i < seeds.size(); ++i)
+    if (alive[i]) {
+      dx.push_back(current[i].x - seeds[i].x);
+      dy.push_back(current[i].y - seeds[i].y);
+    }
+  if (dx.empty()) return {0, 0};
+  const auto mid = dx.size() / 2;
+  std::nth_element(dx.begin(), dx.begin() + mid, dx.end());
+  std::nth_element(dy.begin(), dy.begin() + mid, dy.end());
+  return {dx[mid], dy[mid]};
+}
+
+// Points the chain lost, tracked again straight from the reference frame into `next` (started where the
+// live points' median shift puts them), with the same forward-backward check against their seeds. A chain
+// loses a point for good at one hard step (a fast turn between two frames); when the head turns back, or
+// the step was only hard for the chain, the reference's texture is still found.
+void Reacquire(const cv::Mat& reference, const cv::Mat& next, const std::vector<cv::Point2f>& seeds, const std::vector<bool>& seedAlive,
+               std::vector<cv::Point2f>& current, std::vector<bool>& alive, std::vector<float>& fbOut, const TrackingParams& p) {
+  std::vector<cv::Point2f> from, to;
+  std::vector<int> index;
+  const cv::Point2f shift = MedianShift(seeds, current, alive);
+  for (size_t i = 0; i < seeds.size(); ++i)
+    if (seedAlive[i] && !alive[i]) {
+      from.push_back(seeds[i]);
+      to.push_back(seeds[i] + shift);
+      index.push_back(static_cast<int>(i));
+    }
+  if (from.empty()) return;
+  const cv::Size window(p.windowPx, p.windowPx);
+  const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, p.maxIterations, p.epsilon);
+  std::vector<cv::Point2f> back;
+  std::vector<uchar> okForward, okBackward;
+  std::vector<float> err;
+  cv::calcOpticalFlowPyrLK(reference, next, from, to, okForward, err, window, p.pyramidLevels, criteria, cv::OPTFLOW_USE_INITIAL_FLOW, p.minEigThreshold);
+  cv::calcOpticalFlowPyrLK(next, reference, to, back, okBackward, err, window, p.pyramidLevels, criteria, 0, p.minEigThreshold);
+  const cv::Rect2f frame(0, 0, static_cast<float>(next.cols), static_cast<float>(next.rows));
+  for (size_t k = 0; k < from.size(); ++k) {
+    const float fb = static_cast<float>(cv::norm(back[k] - from[k]));
+    if (!(okForward[k] && okBackward[k] && std::isfinite(fb) && fb <= p.maxForwardBackwardPx && frame.contains(to[k]))) continue;
+    const int i = index[k];
+    current[i] = to[k];
+    alive[i] = true;
+    fbOut[i] = fb;
+  }
+}
+
 }  // namespace
 
 TrackingResult TrackTexture(const std::vector<cv::Mat>& grey, int reference, const std::vector<cv::Point2f>& seeds, const TrackingParams& params) {
@@ -75,6 +125,7 @@ TrackingResult TrackTexture(const std::vector<cv::Mat>& grey, int reference, con
     std::vector<bool> alive = seedAlive;
     for (int f = reference + direction; f >= 0 && f < r.frames; f += direction) {
       Step(grey[f - direction], grey[f], current, alive, fb, params);
+      if (params.reacquireFromReference) Reacquire(grey[reference], grey[f], seeds, seedAlive, current, alive, fb, params);
       record(f, current, alive, &fb);
     }
   }

@@ -10,6 +10,7 @@ import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
 import { enrolFromReferencePhoto } from '../../verification/flow/enrol-from-reference-photo.js';
 import type { FaceAnalyzer } from '../../verification/capture/ports.js';
+import type { DuplicateSearch } from '../../verification/policy/duplicate-person.js';
 
 export const ENROL_USAGE = 'enrol --tid GUID --oid GUID --photo FILE --attested-by NAME [--upn UPN] [--replace] [--config FILE]';
 
@@ -58,6 +59,8 @@ export interface EnrolRuntime {
   /** The audit trail over `repository` (an AuditTrail with the HSM's key ring); close() waits for its checkpoints. */
   audit: AuditWriter;
   faceEngine: FaceAnalyzer;
+  /** The 1:N duplicate-person search (every stored template of the current embedder); absent: not searched. */
+  duplicates?: DuplicateSearch;
   close(): Promise<void> | void;
 }
 
@@ -71,9 +74,12 @@ async function openRuntime(configFile: string | undefined): Promise<EnrolRuntime
   try {
     trail = await openCommandAuditTrail(config, repository);
     const faceEngine = await loadFaceAnalyzer(config);
+    const { openDuplicateSearch } = await import('../../verification/policy/duplicate-person.js');
+    // The same search the server runs before a first-time profile is stored.
+    const duplicates = await openDuplicateSearch(config, repository, faceEngine.modelId);
     const opened = trail;
     return {
-      config, repository, audit: opened.audit, faceEngine,
+      config, repository, audit: opened.audit, faceEngine, duplicates,
       close: async () => {
         faceEngine.close();
         await opened.close();
@@ -106,7 +112,10 @@ export async function enrolCommand(args: readonly string[], runtime?: (configFil
   try {
     const photo = readPhoto(parsed.photo, rt.config.server.maxImageBytes);
     const result = await enrolFromReferencePhoto(
-      { repo: rt.repository, audit: rt.audit, faceEngine: rt.faceEngine, quality: rt.config.verification.quality, maxImageBytes: rt.config.server.maxImageBytes },
+      {
+        repo: rt.repository, audit: rt.audit, faceEngine: rt.faceEngine, quality: rt.config.verification.quality, maxImageBytes: rt.config.server.maxImageBytes,
+        ...(rt.duplicates ? { duplicates: rt.duplicates } : {}),
+      },
       { tid: parsed.tid, oid: parsed.oid, upn: parsed.upn, photo, attestedBy: parsed.attestedBy, replace: parsed.replace },
     );
     print(`enrolled ${result.profile.tid}/${result.profile.oid}: profile ${result.profile.profileId} (model ${result.profile.modelId}), audit record ${result.audit.seq}`);

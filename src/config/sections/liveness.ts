@@ -25,6 +25,12 @@ export const livenessDefaults = {
     minNoseProminenceMm: 8,
     /** Maximum nose prominence (mm): more is not a nose (a hand or object in front). */
     maxNoseProminenceMm: 60,
+    /**
+     * Minimum nose relief (mm): the nose tip's height over the flattest straight chord through it. A sheet,
+     * however bent, is developable (one chord through any point lies in it: ~0); a nose stands out of every
+     * chord. Set on the tuning seeds only (docs/liveness.md).
+     */
+    minNoseReliefMm: 2,
     /** Outer eye corners' metric distance (mm), from depth and intrinsics: rejects shrunken replays. */
     minOuterCanthiMm: 60,
     maxOuterCanthiMm: 125,
@@ -54,6 +60,21 @@ export const livenessDefaults = {
     noseTipRadiusMm: 7,
     /** ... this one: above the median because under yaw the disc also covers the cheek beside the nose. */
     noseTipQuantile: 0.7,
+    /** Chords through the nose tip for the nose relief, evenly spread over 180°: one is within 90°/n of a sheet's straight line. */
+    noseReliefDirections: 8,
+    /** Each chord is a strip of pixels reaching noseReliefRadiusMm (mm) on both sides of the tip, noseReliefStripMm either side of its line ... */
+    noseReliefRadiusMm: 40,
+    noseReliefStripMm: 2.5,
+    /** ... whose pixels within noseReliefInnerMm of the tip are the nose and the rest give the chord's line. */
+    noseReliefInnerMm: 12,
+    /** A chord's relief: this quantile of the nose pixels' heights in front of its line. */
+    noseReliefQuantile: 0.75,
+    /** Depths for the relief are medians over a (2r+1)² pixel window first: stereo noise would give a sheet a "nose". */
+    noseReliefSmoothPx: 1,
+    /** A part of a strip with fewer valid pixels (the silhouette, a stereo shadow) leaves that chord unmeasured ... */
+    noseReliefMinPoints: 5,
+    /** ... and with fewer measured chords than this the relief is not computed (and fails). */
+    noseReliefMinDirections: 1,
     /** Refits of the quadric without outliers, and the outlier limit in RMS units. */
     quadricRounds: 2,
     quadricRejectSigma: 2.5,
@@ -132,8 +153,14 @@ export const livenessDefaults = {
       seedGrid: 3,
       /** ... spaced this fraction of the outer-eye-corner distance apart. */
       seedSpacing: 0.04,
-      /** Lucas-Kanade window side, px (odd). */
-      windowPx: 21,
+      /** Lucas-Kanade window side, px (odd): the smallest used ... */
+      windowPx: 9,
+      /**
+       * ... and as a fraction of the outer-eye-corner distance (0: windowPx whatever the face's size). A fixed
+       * 21 px was a third of a 320x240 face's eye-corner distance (the nose mixed with the cheek) and a tenth
+       * of a 1280x720 one's; 0.2 was chosen on the tuning seeds tune-1 and tune-2 (docs/liveness.md).
+       */
+      windowFraction: 0.2,
       /** Pyramid levels above the full frame. */
       pyramidLevels: 3,
       /** Lucas-Kanade iterations per level and convergence step (px). */
@@ -143,8 +170,18 @@ export const livenessDefaults = {
       minEigThreshold: 0.0001,
       /** A step whose backward track misses its start by more than this (px) loses the point. */
       maxForwardBackwardPx: 1,
+      /**
+       * ... or than this fraction of the outer-eye-corner distance, when larger (0: maxForwardBackwardPx alone):
+       * 1 px is a tenth of a pixel-level tolerance on a large face, and a turn's step changes its texture.
+       */
+      forwardBackwardFraction: 0.03,
+      /**
+       * 'from-reference': every frame, the points the chain has lost are tracked again straight from the
+       * reference frame (a fast turn loses them at one step; the texture is still there). 'none': lost for good.
+       */
+      reacquire: 'from-reference' as 'from-reference' | 'none',
       /** Fewest fraction of the ring's and of the nose's seeds still tracked for a frame to count. */
-      minTrackedFraction: 0.3,
+      minTrackedFraction: 0.2,
       /** Most frames tracked (the sequence is subsampled evenly above this). */
       maxFrames: 40,
       /** Most pixels per frame the tracker decodes. */
@@ -175,6 +212,7 @@ export interface DepthCheckSettings {
   minPlaneResidualMm: number;
   minNoseProminenceMm: number;
   maxNoseProminenceMm: number;
+  minNoseReliefMm: number;
   minOuterCanthiMm: number;
   maxOuterCanthiMm: number;
   minInterPupilMm: number;
@@ -190,6 +228,14 @@ export interface DepthCheckSettings {
   noseExclusionMm: number;
   noseTipRadiusMm: number;
   noseTipQuantile: number;
+  noseReliefDirections: number;
+  noseReliefRadiusMm: number;
+  noseReliefStripMm: number;
+  noseReliefInnerMm: number;
+  noseReliefQuantile: number;
+  noseReliefSmoothPx: number;
+  noseReliefMinPoints: number;
+  noseReliefMinDirections: number;
   quadricRounds: number;
   quadricRejectSigma: number;
   sampleRadiusPx: number;
@@ -221,11 +267,14 @@ export interface MotionTrackingSettings {
   seedGrid: number;
   seedSpacing: number;
   windowPx: number;
+  windowFraction: number;
   pyramidLevels: number;
   maxIterations: number;
   epsilon: number;
   minEigThreshold: number;
   maxForwardBackwardPx: number;
+  forwardBackwardFraction: number;
+  reacquire: 'from-reference' | 'none';
   minTrackedFraction: number;
   maxFrames: number;
   maxPixels: number;
@@ -254,6 +303,7 @@ function readDepth(r: SectionReader): DepthCheckSettings {
     minPlaneResidualMm: n('minPlaneResidualMm', 0, 100),
     minNoseProminenceMm: n('minNoseProminenceMm', 0, 100),
     maxNoseProminenceMm: n('maxNoseProminenceMm', 0, 200),
+    minNoseReliefMm: n('minNoseReliefMm', 0, 100),
     minOuterCanthiMm: n('minOuterCanthiMm', 0, 300),
     maxOuterCanthiMm: n('maxOuterCanthiMm', 0, 300),
     minInterPupilMm: n('minInterPupilMm', 0, 300),
@@ -269,6 +319,14 @@ function readDepth(r: SectionReader): DepthCheckSettings {
     noseExclusionMm: n('noseExclusionMm', 5, 100),
     noseTipRadiusMm: n('noseTipRadiusMm', 1, 50),
     noseTipQuantile: n('noseTipQuantile', 0, 1),
+    noseReliefDirections: n('noseReliefDirections', 2, 64, true),
+    noseReliefRadiusMm: n('noseReliefRadiusMm', 5, 80),
+    noseReliefStripMm: n('noseReliefStripMm', 0.5, 20),
+    noseReliefInnerMm: n('noseReliefInnerMm', 1, 50),
+    noseReliefQuantile: n('noseReliefQuantile', 0, 1),
+    noseReliefSmoothPx: n('noseReliefSmoothPx', 0, 5, true),
+    noseReliefMinPoints: n('noseReliefMinPoints', 1, 1000, true),
+    noseReliefMinDirections: n('noseReliefMinDirections', 1, 64, true),
     quadricRounds: n('quadricRounds', 0, 10, true),
     quadricRejectSigma: n('quadricRejectSigma', 1, 10),
     sampleRadiusPx: n('sampleRadiusPx', 0, 10, true),
@@ -282,10 +340,13 @@ function readDepth(r: SectionReader): DepthCheckSettings {
   };
   const pairs: [keyof DepthCheckSettings, keyof DepthCheckSettings][] = [
     ['minNoseProminenceMm', 'maxNoseProminenceMm'], ['minOuterCanthiMm', 'maxOuterCanthiMm'],
-    ['minInterPupilMm', 'maxInterPupilMm'], ['minIrReflectance', 'maxIrReflectance'], ['ringInnerScale', 'ringOuterScale'],
+    ['minInterPupilMm', 'maxInterPupilMm'], ['noseReliefInnerMm', 'noseReliefRadiusMm'], ['minIrReflectance', 'maxIrReflectance'], ['ringInnerScale', 'ringOuterScale'],
   ];
   for (const [lo, hi] of pairs) {
     if (s[lo] >= s[hi]) throw new ConfigError(r.key(hi), `a value above ${lo} (${s[lo]})`, s[hi]);
+  }
+  if (s.noseReliefMinDirections > s.noseReliefDirections) {
+    throw new ConfigError(r.key('noseReliefMinDirections'), `at most noseReliefDirections (${s.noseReliefDirections})`, s.noseReliefMinDirections);
   }
   r.done();
   return s;
@@ -316,17 +377,33 @@ function readChallenge(r: SectionReader): ChallengeSettings {
   return s;
 }
 
+/**
+ * The lowest parallax bounds that can still refuse a flat picture. A picture's own measured parallax is
+ * noise: on the synthetic suite a still print's tracked-texture value is 0.001-0.01 and its landmark value
+ * (the mesh's jitter) 0.02-0.045. A bound at or under that noise passes the picture; 0 passes everything.
+ */
+export const MIN_PARALLAX_FLOOR = { landmarks: 0.02, tracking: 0.01 } as const;
+
+function parallaxBound(r: SectionReader, floor: number, measured: string): number {
+  const v = r.number('minParallax', { min: 0, max: 1 });
+  if (!(v >= floor)) throw new ConfigError(r.key('minParallax'), `at least ${floor}: a lower bound cannot refuse a flat picture (its ${measured} parallax is noise up to about ${floor})`, v);
+  return v;
+}
+
 function readMotionTracking(r: SectionReader): MotionTrackingSettings {
   const s: MotionTrackingSettings = {
-    minParallax: r.number('minParallax', { min: 0, max: 1 }),
+    minParallax: parallaxBound(r, MIN_PARALLAX_FLOOR.tracking, 'tracked-texture'),
     seedGrid: r.number('seedGrid', { integer: true, min: 1, max: 7 }),
     seedSpacing: r.number('seedSpacing', { min: 0, max: 0.2 }),
     windowPx: r.number('windowPx', { integer: true, min: 5, max: 61 }),
+    windowFraction: r.number('windowFraction', { min: 0, max: 1 }),
     pyramidLevels: r.number('pyramidLevels', { integer: true, min: 0, max: 6 }),
     maxIterations: r.number('maxIterations', { integer: true, min: 1, max: 100 }),
     epsilon: r.number('epsilon', { min: 0.0001, max: 1 }),
     minEigThreshold: r.number('minEigThreshold', { min: 0, max: 1 }),
     maxForwardBackwardPx: r.number('maxForwardBackwardPx', { min: 0.01, max: 20 }),
+    forwardBackwardFraction: r.number('forwardBackwardFraction', { min: 0, max: 0.2 }),
+    reacquire: r.oneOf('reacquire', ['from-reference', 'none'] as const),
     minTrackedFraction: r.number('minTrackedFraction', { min: 0.05, max: 1 }),
     maxFrames: r.number('maxFrames', { integer: true, min: 2, max: 120 }),
     maxPixels: r.number('maxPixels', { integer: true, min: 64 * 64, max: 40_000_000 }),
@@ -348,7 +425,7 @@ export function readLivenessConfig(r: SectionReader): LivenessConfig {
   const injection = readLivenessInjection(r.section('injection'));
   const mot = r.section('motion');
   const motion: MotionSettings = {
-    minParallax: mot.number('minParallax', { min: 0, max: 1 }),
+    minParallax: parallaxBound(mot, MIN_PARALLAX_FLOOR.landmarks, 'landmark'),
     minMotionDeg: mot.number('minMotionDeg', { min: 0, max: 60 }),
     tracking: readMotionTracking(mot.section('tracking')),
   };

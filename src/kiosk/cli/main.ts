@@ -100,7 +100,13 @@ const isMain = (() => {
 })();
 
 if (isMain) {
-  const code = await runKioskCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+  const code = await runKioskCli(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s),
+    // systemd stops the agent with SIGTERM: wipe the held captures and close the token before exiting.
+    onStarted: (_url, close) => {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { void close().finally(() => process.exit(0)); });
+    },
+  });
   // `start` keeps running on its server; the others exit with their status.
   if (code !== 0 || process.argv[2] !== 'start') process.exitCode = code;
 }

@@ -14,7 +14,8 @@ export function chipCapture(read: ChipReadResult): HeldCapture {
     container.activeAuthentication = { challenge: b64(read.activeAuthentication.challenge), response: b64(read.activeAuthentication.signature) };
   }
   if (read.chipAuthentication) {
-    container.chipAuthentication = Object.fromEntries(Object.entries(read.chipAuthentication).map(([k, v]) => [k, Buffer.isBuffer(v) ? b64(v) : v]));
+    container.chipAuthentication = Object.fromEntries(Object.entries(read.chipAuthentication)
+      .filter(([, v]) => v !== undefined).map(([k, v]) => [k, Buffer.isBuffer(v) ? b64(v) : v]));
   }
   return { kind: 'document-chip', mediaType: 'application/octet-stream', bytes: Buffer.from(JSON.stringify(container), 'utf8'), meta: null };
 }

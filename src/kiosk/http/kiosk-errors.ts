@@ -5,7 +5,7 @@
 import type { Response } from 'express';
 import { KioskDeviceError, type KioskDeviceErrorCode } from '../devices/device-error.js';
 import { ClockCheckError } from '../clock/appliance-clock.js';
-import { NonceMismatchError, SessionLimitError } from '../session/held-captures.js';
+import { NonceMismatchError, SessionGoneError, SessionLimitError } from '../session/held-captures.js';
 import { BadKioskRequest } from './kiosk-requests.js';
 
 const DEVICE_STATUS: Readonly<Record<KioskDeviceErrorCode, number>> = {
@@ -32,6 +32,7 @@ export function failureOutcome(e: unknown): FailureOutcome {
   }
   if (e instanceof ClockCheckError) return { status: 503, body: { error: e.code, messageKey: `kiosk.${e.code}`, message: e.message }, wipe: true };
   if (e instanceof NonceMismatchError) return { status: 409, body: { error: 'nonce-mismatch', messageKey: 'kiosk.nonce-mismatch', message: e.message }, wipe: true };
+  if (e instanceof SessionGoneError) return { status: 409, body: { error: 'session-reset', messageKey: 'kiosk.session-reset', message: e.message }, wipe: true };
   if (e instanceof SessionLimitError) return { status: 409, body: { error: 'too-many-sessions', messageKey: 'kiosk.too-many-sessions', message: e.message }, wipe: false };
   return { status: 500, body: { error: 'internal', messageKey: 'kiosk.internal', message: 'the station agent failed; the session was reset' }, wipe: true };
 }

@@ -18,6 +18,7 @@ interface HeldSession {
 
 export class SessionLimitError extends Error {}
 export class NonceMismatchError extends Error {}
+export class SessionGoneError extends Error {}
 
 export class HeldCaptures {
   readonly #sessions = new Map<string, HeldSession>();
@@ -51,8 +52,17 @@ export class HeldCaptures {
     }
   }
 
+  /**
+   * Holds a finished step's captures. The session must still exist: a reset or a timeout while the device
+   * worked wins, and the late captures are overwritten instead of starting a session nobody bound.
+   */
   put(sessionId: string, step: CaptureStep, captures: HeldCapture[]): void {
-    this.#session(sessionId).steps.set(step, captures);
+    const s = this.#sessions.get(sessionId);
+    if (!s) {
+      for (const c of captures) c.bytes.fill(0);
+      throw new SessionGoneError('the session was reset while the device was capturing');
+    }
+    s.steps.set(step, captures);
   }
 
   has(sessionId: string, step: CaptureStep): boolean {

@@ -7,7 +7,10 @@ import { accountLockout } from './005-account-lockout.js';
 import { stations } from './006-stations.js';
 import { handoff } from './007-handoff.js';
 import { auditActor } from './008-audit-actor.js';
+import { enrolmentHolds } from './009-enrolment-holds.js';
 import { staff } from './010-staff.js';
+import { verificationRequests } from './011-verification-requests.js';
+import { recoveryTaps } from './012-recovery-taps.js';
 
 export interface Migration {
   version: number;
@@ -24,7 +27,8 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'stations', sql: stations },
   { version: 7, name: 'handoff', sql: handoff },
   { version: 8, name: 'audit-actor', sql: auditActor },
-  // Placeholder until the search migration (009) is merged: the runner requires versions 1..n without gaps.
-  { version: 9, name: 'reserved', sql: '-- reserved for migration 9' },
+  { version: 9, name: 'enrolment-holds', sql: enrolmentHolds },
   { version: 10, name: 'staff', sql: staff },
+  { version: 11, name: 'verification-requests', sql: verificationRequests },
+  { version: 12, name: 'recovery-taps', sql: recoveryTaps },
 ];

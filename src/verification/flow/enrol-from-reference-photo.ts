@@ -14,6 +14,9 @@ import { IMAGE_MEDIA_TYPES, type ImageMediaType } from '../capture/capture.js';
 import { assertImageMatchesType } from '../capture/sniff-image.js';
 import { checkFaceCount, checkSelfieQuality } from '../policy/check-selfie-quality.js';
 import { embeddingToTemplate } from '../capture/face-template.js';
+import { findDuplicatePerson, type DuplicateMatch, type DuplicateSearch } from '../policy/duplicate-person.js';
+import type { EnrolmentHold } from '../../store/enrolment-hold-store.js';
+import { heldCheck, newHoldId } from './record-enrolment-hold.js';
 
 export interface ReferencePhotoEnrolment {
   tid: string;
@@ -32,6 +35,20 @@ export interface EnrolmentResult {
   checks: CheckResult[];
 }
 
+/**
+ * The reference photo's face matched another account's profile (the 1:N duplicate-person search): nothing
+ * was enrolled. Under enrolment.duplicates.action 'hold' the enrolment waits as `hold` for an administrator
+ * (`proofgate enrolment release|reject`); under 'refuse' `hold` is null. Either way `audit` is the committed
+ * record (flow first-time, decision denied) whose 'duplicate-person' check names the other profile.
+ */
+export class DuplicateEnrolmentError extends ProofgateError {
+  constructor(readonly match: DuplicateMatch, readonly hold: EnrolmentHold | null, readonly audit: AuditRecord, readonly checks: CheckResult[]) {
+    super('ERR_PROFILE_EXISTS', `the photo's face matches profile ${match.profileId} of another account (${match.tid}/${match.oid}) at distance ${Math.round(match.distance * 10_000) / 10_000} <= ${match.threshold}: `
+      + (hold ? `enrolment held for review as hold ${hold.holdId}` : 'enrolment refused') + `; audit record ${audit.seq}`, { status: 409 });
+    this.name = 'DuplicateEnrolmentError';
+  }
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function sniffMediaType(photo: Buffer): ImageMediaType {
@@ -45,7 +62,11 @@ function sniffMediaType(photo: Buffer): ImageMediaType {
 }
 
 export async function enrolFromReferencePhoto(
-  deps: { repo: Repository; audit: AuditWriter; faceEngine: FaceAnalyzer; quality: VerificationQualityConfig; maxImageBytes: number; now?: () => number },
+  deps: {
+    repo: Repository; audit: AuditWriter; faceEngine: FaceAnalyzer; quality: VerificationQualityConfig; maxImageBytes: number; now?: () => number;
+    /** The 1:N duplicate-person search, run before the profile is stored; absent: not searched (tests of other things). */
+    duplicates?: DuplicateSearch;
+  },
   input: ReferencePhotoEnrolment,
 ): Promise<EnrolmentResult> {
   const now = (deps.now ?? Date.now)();
@@ -77,15 +98,38 @@ export async function enrolFromReferencePhoto(
   checks.push({ name: 'staff-attestation', score: null, threshold: null, outcome: 'pass', reason: `identity attested in person by ${attestedBy}` });
 
   const photoSha256 = createHash('sha256').update(input.photo).digest('hex');
+  const template = embeddingToTemplate(analysis.face.embedding!);
+  const enrolment = { method: 'staff-attested-reference-photo', attestedBy, photoSha256, photoMediaType: mediaType, replacedProfileId: existing?.profileId ?? null, at: now };
+  if (deps.duplicates) {
+    const found = await findDuplicatePerson(deps.duplicates, input, { modelId: deps.faceEngine.modelId, embedding: analysis.face.embedding! });
+    checks.push(found.check);
+    if (found.match) {
+      const match = found.match;
+      const holdId = deps.duplicates.config.action === 'hold' ? newHoldId() : null;
+      const recorded = holdId ? checks.map((c) => (c === found.check ? heldCheck(c, holdId) : c)) : checks;
+      const { hold, audit } = deps.repo.transaction(() => ({
+        hold: holdId === null ? null : deps.repo.enrolmentHolds.add({
+          holdId, tid: input.tid, oid: input.oid, sessionId: null, subject: { upn: input.upn, displayName: null, givenName: null, familyName: null },
+          template, modelId: deps.faceEngine.modelId, enrolment, matchedProfileId: match.profileId, matchedTid: match.tid, matchedOid: match.oid,
+          distance: match.distance, threshold: match.threshold, createdAt: now,
+        }),
+        audit: deps.audit.record({
+          sessionId: null, tid: input.tid, oid: input.oid, upn: input.upn, profileId: null, flow: 'first-time',
+          checks: recorded, decision: 'denied', clientRequestId: null, evidenceSha256: [photoSha256], at: now,
+        }),
+      }));
+      throw new DuplicateEnrolmentError(match, hold, audit, recorded);
+    }
+  }
   return deps.repo.transaction(() => {
     deps.repo.upsertSubject({ tid: input.tid, oid: input.oid, upn: input.upn, displayName: null, givenName: null, familyName: null });
     const profile = deps.repo.saveProfile({
       profileId: randomUUID(),
       tid: input.tid,
       oid: input.oid,
-      template: embeddingToTemplate(analysis.face!.embedding),
+      template,
       modelId: deps.faceEngine.modelId,
-      enrolment: { method: 'staff-attested-reference-photo', attestedBy, photoSha256, photoMediaType: mediaType, replacedProfileId: existing?.profileId ?? null, at: now },
+      enrolment,
     });
     const audit = deps.audit.record({
       sessionId: null, tid: input.tid, oid: input.oid, upn: input.upn, profileId: profile.profileId, flow: 'first-time',

@@ -20,6 +20,9 @@ import { decideFirstTime, firstTimeNotAvailableCheck } from '../policy/decide-fi
 import type { DocumentInspector } from '../first-time/document-inspector.js';
 import type { PendingEnrolment } from '../first-time/enrolment-summary.js';
 import { recordEnrolment } from './record-enrolment.js';
+import { heldCheck, newHoldId, recordEnrolmentHold } from './record-enrolment-hold.js';
+import { findDuplicatePerson, type DuplicateMatch, type DuplicateSearch } from '../policy/duplicate-person.js';
+import { templateToEmbedding } from '../capture/face-template.js';
 import { recordDecision } from './record-decision.js';
 import { sessionReference } from './session-reference.js';
 import { verificationFlowFor } from './choose-flow.js';
@@ -50,6 +53,11 @@ export interface VerificationServiceDeps {
   passivePad?: PassivePadScorer | null;
   /** The document checks of first-time verification; without it an account with no profile is told it is not available. */
   documents?: DocumentInspector;
+  /**
+   * The 1:N duplicate-person search every first-time enrolment runs before its profile is stored
+   * (policy/duplicate-person.ts); required with `documents` unless enrolment.duplicates.enabled is false.
+   */
+  duplicates?: DuplicateSearch;
   /** One event per decision (docs/observability.md) and the lockout events (docs/verification.md); default silent. */
   log?: Logger;
   /** Decisions counted and the decision stage timed; default a registry of its own that nobody scrapes. */
@@ -98,6 +106,9 @@ const DECISION_MESSAGES: Record<Decision, string> = {
   unavailable: 'Verification is temporarily unavailable. Returning you to sign-in…',
 };
 
+/** A held enrolment (enrolment.duplicates.action 'hold'): the person learns it waits for a review, and which reference to quote. */
+const HELD_MESSAGE = 'Your enrolment needs a review by an administrator before it can be completed. Quote the reference below to your service desk. Returning you to sign-in…';
+
 // error_description sent to Entra: short and free of personal data.
 const ENTRA_REASONS: Record<string, string> = {
   'first-time': 'no verified profile for this account; document verification is not available',
@@ -116,6 +127,8 @@ interface PendingDecision {
   message?: string;
   /** First-time flow, verified: the profile to store in one transaction with the audit record. */
   enrolment?: PendingEnrolment | null;
+  /** First-time flow, a duplicate of another account's profile under action 'hold': stored as a held enrolment instead. */
+  hold?: { enrolment: PendingEnrolment; match: DuplicateMatch; holdId: string };
   /** Returning flow, verified with an earlier embedder's template: the current embedder's, stored likewise. */
   reEnrolment?: ReEnrolment;
   /** A denial that counts towards the account's lockout. */
@@ -239,11 +252,43 @@ export class VerificationService {
     }, session, captures);
     if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
     if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
+    if (outcome.decision === 'verified' && outcome.enrolment) {
+      const duplicate = await this.#duplicateDecision(session, outcome.enrolment, outcome.checks);
+      if (duplicate) return await this.#finish(session, duplicate, origin);
+    }
     return await this.#finish(session, {
       flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
       entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
       ...lockoutOf(outcome, accountLock),
     }, origin);
+  }
+
+  /**
+   * The 1:N search before a first-time profile is stored: null to go on storing it (no other account's
+   * profile matched, or the search is turned off), else the denial that replaces the verification: the
+   * enrolment held for review or refused (enrolment.duplicates.action). A search that fails denies as
+   * unavailable: an enrolment is never stored unsearched.
+   */
+  async #duplicateDecision(session: VerificationSession, enrolment: PendingEnrolment, checks: CheckResult[]): Promise<PendingDecision | null> {
+    const search = this.#deps.duplicates;
+    if (!search) return null;
+    let found: Awaited<ReturnType<typeof findDuplicatePerson>>;
+    try {
+      found = await findDuplicatePerson(search, session, { modelId: enrolment.modelId, embedding: templateToEmbedding(enrolment.template) });
+    } catch (e) {
+      const check: CheckResult = { name: 'duplicate-person', score: null, threshold: search.config.threshold, outcome: 'error', reason: `the duplicate-person search failed: ${(e as Error).message}` };
+      return { flow: 'first-time', profile: null, checks: [...checks, check], decision: 'unavailable', entraReason: ENTRA_REASONS.unavailable };
+    }
+    // Appended to the decision's own checks: a profile stored after a clean search records the search too.
+    checks.push(found.check);
+    if (!found.match) return null;
+    const denial = { flow: 'first-time' as const, profile: null, decision: 'denied' as const, entraReason: ENTRA_REASONS.denied };
+    if (search.config.action === 'refuse') return { ...denial, checks };
+    const holdId = newHoldId();
+    return {
+      ...denial, checks: checks.map((c) => (c === found.check ? heldCheck(c, holdId) : c)), message: HELD_MESSAGE,
+      hold: { enrolment, match: found.match, holdId },
+    };
   }
 
   /**
@@ -344,6 +389,8 @@ export class VerificationService {
     const at = this.#now();
     const record = d.enrolment && sent.outcome === 'verified'
       ? recordEnrolment(this.#deps, { session, enrolment: d.enrolment, checks, at }).audit
+      : d.hold
+        ? recordEnrolmentHold(this.#deps, { session, ...d.hold, checks, decision: sent.outcome, at }).audit
       : d.reEnrolment && d.profile && sent.outcome === 'verified'
         ? recordReEnrolment(this.#deps, { session, profile: d.profile, reEnrolment: d.reEnrolment, checks, at })
         : recordDecision(this.#deps, { session, flow: d.flow, profileId: d.profile?.profileId ?? null, checks, decision: sent.outcome, at });

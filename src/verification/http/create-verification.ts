@@ -11,7 +11,7 @@ import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
 import type { EvidenceSink, FaceAnalyzer } from '../capture/ports.js';
 import type { DocumentInspector } from '../first-time/document-inspector.js';
-import { CapturePageUi } from './verification-ui.js';
+import { CapturePageUi, type CapturePageSettings } from './verification-ui.js';
 import { createVerificationRouter } from './verification-routes.js';
 import { VerificationService } from '../flow/verification-service.js';
 import { silentLogger, type Logger } from '../../core/log.js';
@@ -20,6 +20,7 @@ import { timedFaceAnalyzer } from '../capture/timed-face-analyzer.js';
 import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
 import { HandoffService } from '../flow/handoff-service.js';
 import { createHandoffRouter } from './handoff-routes.js';
+import type { DuplicateSearch } from '../policy/duplicate-person.js';
 
 export interface VerificationDeps {
   config: ProofgateConfig;
@@ -31,6 +32,11 @@ export interface VerificationDeps {
   completeVerification: VerificationCompleter;
   /** Document checks for first-time verification (first-time/document-inspector.ts); absent: first time is not available. */
   documents?: DocumentInspector;
+  /**
+   * The 1:N duplicate-person search first-time enrolments run (policy/duplicate-person.ts openDuplicateSearch);
+   * required with `documents` while enrolment.duplicates.enabled is true.
+   */
+  duplicates?: DuplicateSearch;
   /** The loaded model of config.liveness.passive (src/liveness/passive-pad-model.ts); required when that is configured. */
   passivePad?: PassivePadScorer | null;
   /** Decisions and capture refusals are logged here (docs/observability.md); default silent. */
@@ -45,6 +51,8 @@ export interface Verification {
   router: Router;
   service: VerificationService;
   handoffs: HandoffService;
+  /** What the capture page is rendered with (other routes that render it, e.g. src/helpdesk, use the same). */
+  pageSettings: CapturePageSettings;
 }
 
 export function createVerification(deps: VerificationDeps): Verification {
@@ -60,15 +68,20 @@ export function createVerification(deps: VerificationDeps): Verification {
   if (config.liveness.passive !== null && !deps.passivePad) {
     throw new ProofgateError('ERR_CONFIG', 'liveness.passive is configured but no passive PAD model was loaded (PassivePadModel.load)');
   }
+  // Enrolments that skipped the duplicate search would store one face on two accounts unnoticed: refuse that.
+  if (deps.documents && config.enrolment.duplicates.enabled && !deps.duplicates) {
+    throw new ProofgateError('ERR_CONFIG', 'enrolment.duplicates.enabled is true but no duplicate-person search was given (openDuplicateSearch)');
+  }
   const log = deps.log ?? silentLogger;
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   const service = new VerificationService({
     repo: deps.repository, audit: deps.audit, faceEngine: timedFaceAnalyzer(deps.faceEngine, metrics), evidence: deps.evidence,
     completeVerification: deps.completeVerification, policy: verificationPolicy(config), liveness: config.liveness, now: deps.now, log, metrics,
     ...(deps.documents ? { documents: deps.documents } : {}),
+    ...(deps.duplicates ? { duplicates: deps.duplicates } : {}),
     ...(deps.passivePad ? { passivePad: deps.passivePad } : {}),
   });
-  const pageSettings = {
+  const pageSettings: CapturePageSettings = {
     countdownSeconds: config.verification.captureCountdownSeconds,
     maxImageBytes: config.server.maxImageBytes,
     liveness: config.liveness,
@@ -94,5 +107,5 @@ export function createVerification(deps: VerificationDeps): Verification {
   const handoffs = new HandoffService({ repo: deps.repository, audit: deps.audit, verification: service, config: config.verification.handoff, log, now });
   // Mounted whether enabled or not: with the hand-off disabled no QR code is issued, so no phone route finds one.
   router.use(createHandoffRouter(handoffs, pageSettings, { ...routeSettings, publicBaseUrl: config.server.publicBaseUrl }, { log, metrics, now }));
-  return { ui, router, service, handoffs };
+  return { ui, router, service, handoffs, pageSettings };
 }

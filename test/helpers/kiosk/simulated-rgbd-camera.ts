@@ -19,6 +19,8 @@ export class SimulatedRgbdCamera implements RgbdCamera {
   #unplugged = false;
   #corrupt = false;
   captures = 0;
+  /** Called while a capture is in progress (a test resets the session meanwhile). */
+  duringCapture: (() => Promise<void>) | null = null;
 
   constructor(readonly now: () => number = Date.now) {
     this.evidence = depthEvidence('bona-fide', 1);
@@ -52,6 +54,7 @@ export class SimulatedRgbdCamera implements RgbdCamera {
   async captureRgbd(): Promise<RgbdFrame> {
     this.#check();
     this.captures++;
+    if (this.duringCapture) await this.duringCapture();
     const capturedAt = this.now() - 100;
     return {
       colourJpeg: Buffer.from(this.colour), depthPng: Buffer.from(this.evidence.depthPng), width: 640, height: 480,

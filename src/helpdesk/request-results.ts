@@ -1,0 +1,97 @@
+// A decided request's result: the decision's audit record as the console shows it, the signed result (the
+// JWS, signed once after the decision and kept; signed on demand if that failed, e.g. while the HSM was
+// away), and the webhook run after each decision.
+import type { AuditRecord, EvidenceRecord } from '../core/domain.js';
+import { ProofgateError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { HelpdeskConfig } from '../config/sections/helpdesk.js';
+import type { KeyRing } from '../hsm/signing-key.js';
+import type { Repository } from '../store/repository.js';
+import type { StoredRequest } from '../store/request-store.js';
+import { tierOf } from '../verification/liveness/index.js';
+import { sessionReference } from '../verification/flow/session-reference.js';
+import { resultClaims, signResult } from './result-jws.js';
+import { deliverResult } from './webhook.js';
+
+export interface RequestResult {
+  decision: string;
+  tier: string;
+  checks: AuditRecord['checks'];
+  decidedAt: number;
+  /** What the person was shown and what the audit record's sessionId starts with. */
+  reference: string;
+  auditSeq: number;
+  evidence: EvidenceRecord[];
+}
+
+export interface RequestResultsDeps {
+  repo: Repository;
+  keyRing: KeyRing;
+  config: HelpdeskConfig;
+  issuer: string;
+  signingTimeoutMs: number;
+  log: Logger;
+  now: () => number;
+}
+
+export class RequestResults {
+  readonly #d: RequestResultsDeps;
+  /** Webhook runs still going (tests and shutdown wait on them). */
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(deps: RequestResultsDeps) {
+    this.#d = deps;
+  }
+
+  /** The decision's audit record, or null while the request is undecided. */
+  record(r: StoredRequest): AuditRecord | null {
+    if (r.auditSeq === null) return null;
+    for (const rec of this.#d.repo.auditRecords(r.auditSeq)) return rec.seq === r.auditSeq ? rec : null;
+    return null;
+  }
+
+  result(r: StoredRequest): RequestResult | null {
+    const rec = this.record(r);
+    if (!rec) return null;
+    return {
+      decision: rec.decision, tier: tierOf(rec.checks)?.reached ?? 'none', checks: rec.checks, decidedAt: rec.at,
+      reference: sessionReference(rec.sessionId ?? ''), auditSeq: rec.seq, evidence: rec.sessionId ? this.#d.repo.listEvidence(rec.sessionId) : [],
+    };
+  }
+
+  /** The signed result; refused (409) while the request is undecided. */
+  async signed(r: StoredRequest): Promise<string> {
+    if (r.resultJws) return r.resultJws;
+    const rec = this.record(r);
+    if (!rec) throw new ProofgateError('ERR_REPLAY', 'this verification request has no result yet', { status: 409 });
+    const iat = Math.floor(this.#d.now() / 1000);
+    const jws = await signResult(this.#d.keyRing, resultClaims(r, rec, this.#d.issuer, iat, this.#d.config.resultLifetimeSeconds), this.#d.signingTimeoutMs);
+    this.#d.repo.requests.setResultJws(r.requestId, jws);
+    return jws;
+  }
+
+  /** After a decision commits: sign and keep the result, then the webhook; failures are logged, never thrown. */
+  afterDecision(requestId: string): void {
+    const run = (async () => {
+      const r = this.#d.repo.requests.get(requestId);
+      if (!r) return;
+      let jws: string;
+      try {
+        jws = await this.signed(r);
+      } catch (e) {
+        this.#d.log('helpdesk.result_signing_failed', { requestId, error: (e as Error).message }, 'error');
+        return;
+      }
+      if (this.#d.config.webhook.urls.length > 0) {
+        await deliverResult({ config: this.#d.config.webhook, store: this.#d.repo.requests, log: this.#d.log, now: this.#d.now }, requestId, jws);
+      }
+    })().catch((e: unknown) => this.#d.log('helpdesk.after_decision_failed', { requestId, error: (e as Error).message }, 'error'));
+    this.#running.add(run);
+    void run.finally(() => this.#running.delete(run));
+  }
+
+  /** Resolves when every webhook run started so far has ended. */
+  async settled(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+}
