@@ -4,6 +4,7 @@
 // the requests that need it (HSM → temporarily_unavailable, face engine → temporarily_unavailable).
 // The order, top to bottom: data directory → store → HSM → evidence key → retention → audit trail →
 // audit feed → expired-session sweep → face engine → OIDC completer and document checks → routes and /health → listen.
+import { createStationOperatorRouter, STATION_OPERATOR_PATH } from '../verification/http/station-operator-routes.js';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
@@ -109,13 +110,19 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
       config: config.recovery.tap, keyLabelPrefix: config.hsm.keyLabelPrefix, token: hsm.token, requests: recoveryRequestsFromStore(store), audit: auditTrail, log,
     });
     // Staff accounts signing in with passkeys; other staff pages mount behind staffAuth.require(roles).
-    const staffAuth = createStaffAuth({ config, repository: store, audit: auditTrail, log, places: HELPDESK_PLACES });
+    // The station operator's page (/staff/station) is listed for kiosk operators and admins beside the help desk.
+    const stationPlace = { path: STATION_OPERATOR_PATH, label: 'Attest enrolments at this station' };
+    const staffAuth = createStaffAuth({
+      config, repository: store, audit: auditTrail, log,
+      places: { ...HELPDESK_PLACES, 'kiosk-operator': [stationPlace], admin: [...(HELPDESK_PLACES.admin ?? []), stationPlace] },
+    });
     const app = createApp({
       config, repository: store, keyRing: hsm.keyRing, entraKeys, verificationUi: verification.ui, log, metrics,
       healthChecks: applianceHealthChecks({ config, dataDir, token: hsm.token, repository: store, entraKeys, face, passivePad, auditTrail, witnessFile, auditFeed: feed }),
       routers: [
         { path: '/', router: verification.router },
         { path: '/', router: staffAuth.router },
+        { path: '/', router: createStationOperatorRouter(staffAuth, config.verification.kiosk) },
         ...helpdeskRouters(helpdesk, {
           repository: store, capturePage: verification.pageSettings, staffAuth, readEvidence: (id) => evidence.readEvidence(id),
           completionExtras: recoveryCompletionExtras(recovery, log),

@@ -15,6 +15,13 @@ export interface FirstTimeKioskModel {
   /** What the kiosk asks the person to do when the liveness policy needs the active challenge. */
   challengeInstruction: string;
   serverTime: number;
+  /**
+   * The station path (verification.kiosk): the kiosk agent's loopback origin and the idle timeout. The
+   * station script (kiosk-station.js) asks the agent whether it runs on a station; if it answers, the page
+   * walks the person through scan, chip and selfie and posts the envelope the agent signed. The page never
+   * says it is a kiosk: the appliance judges only the station's signature.
+   */
+  station: { agentOrigin: string; idleSeconds: number } | null;
 }
 
 export interface FirstTimePageModel {
@@ -59,5 +66,29 @@ ${cancelForm(m)}
 </ol>
 <p class="hint">${t['firstTime.kioskHint']}</p>
 </section>
+${k.station ? stationSection(t, k.station) : ''}
 </main>`;
+}
+
+/** The station's screens, one action each, hidden until the agent answers; texts for the script's messages in data-*. */
+function stationSection(t: MessageCatalogue, station: { agentOrigin: string; idleSeconds: number }): SafeHtml {
+  const keypad = [...'1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ<'].map((c) => html`<button type="button" class="key" data-key="${c}">${c}</button>`);
+  return html`<section id="station" class="station" hidden data-agent-origin="${station.agentOrigin}" data-idle-seconds="${station.idleSeconds}"
+  data-msg-error="${t['station.error']}" data-msg-unplugged="${t['station.deviceUnplugged']}" data-msg-removed="${t['station.deviceRemoved']}"
+  data-msg-access-denied="${t['station.accessDenied']}" data-msg-corrupt="${t['station.deviceCorrupt']}" data-msg-timeout="${t['station.deviceTimeout']}"
+  data-msg-clock="${t['station.clockSkew']}" data-msg-progress="${t['station.progress']}" data-msg-done="${t['station.done']}">
+<p id="station-progress" class="station-progress" aria-live="polite"></p>
+<div class="screen" data-screen="start"><p>${t['station.startHint']}</p><button type="button" class="big" data-action="start">${t['station.start']}</button></div>
+<div class="screen" data-screen="scan" hidden><h2>${t['station.scanHeading']}</h2><button type="button" class="big" data-action="scan">${t['station.scan']}</button></div>
+<div class="screen" data-screen="chip" hidden><h2>${t['station.chipHeading']}</h2>
+<label>${t['station.documentNumber']} <output class="field" data-field="documentNumber" tabindex="0"></output></label>
+<label>${t['station.dateOfBirth']} <output class="field" data-field="dateOfBirth" tabindex="0"></output></label>
+<label>${t['station.dateOfExpiry']} <output class="field" data-field="dateOfExpiry" tabindex="0"></output></label>
+<div class="keypad">${keypad}<button type="button" class="key" data-key="back" aria-label="delete">⌫</button></div>
+<button type="button" class="big" data-action="chip">${t['station.readChip']}</button></div>
+<div class="screen" data-screen="selfie" hidden><h2>${t['station.selfieHeading']}</h2><p class="station-instruction"></p><button type="button" class="big" data-action="selfie">${t['station.selfie']}</button></div>
+<div class="screen" data-screen="working" hidden><h2>${t['station.working']}</h2><p class="station-working">${t['station.checking']}</p></div>
+<div class="screen" data-screen="error" hidden><h2 class="station-error" role="alert"></h2><button type="button" class="big" data-action="retry">${t['station.retry']}</button>
+<button type="button" class="big secondary" data-action="restart">${t['station.restart']}</button></div>
+</section>`;
 }

@@ -17,6 +17,8 @@ export interface PageShell {
   /** Further scripts from staticPath, by file name (e.g. the phone hand-off's "handoff.js"). */
   extraScripts?: readonly string[];
   body: SafeHtml;
+  /** Origins the page's scripts may call besides its own (the station's kiosk agent on loopback). */
+  connectOrigins?: readonly string[];
 }
 
 export function renderPage(page: PageShell): string {
@@ -38,14 +40,14 @@ ${page.body}
 `.value;
 }
 
-export function contentSecurityPolicy(formTargetOrigin: string): string {
+export function contentSecurityPolicy(formTargetOrigin: string, connectOrigins: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' blob: data:",
     "media-src 'self' blob: mediastream:",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...connectOrigins].join(' '),
     `form-action 'self' ${formTargetOrigin}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -55,7 +57,7 @@ export function contentSecurityPolicy(formTargetOrigin: string): string {
 /** Sends a rendered page with the headers above; nothing about a verification page may be cached. */
 export function sendPage(res: Response, page: PageShell, status = 200): void {
   res.status(status);
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy(page.formTargetOrigin));
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(page.formTargetOrigin, page.connectOrigins));
   res.setHeader('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Content-Type-Options', 'nosniff');

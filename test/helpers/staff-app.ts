@@ -20,7 +20,11 @@ export const AT = Date.UTC(2026, 5, 1, 9, 0, 0);
 
 type Tap = Parameters<typeof auditFixture>[0];
 
-export async function staffApp(t: Tap, configOverrides: Record<string, unknown> = {}, places?: Partial<StaffPlaces>) {
+export async function staffApp(
+  t: Tap, configOverrides: Record<string, unknown> = {}, places?: Partial<StaffPlaces>,
+  /** Mounts further routes behind the gate (e.g. another unit's staff page). */
+  mount?: (app: express.Express, auth: ReturnType<typeof createStaffAuth>, config: ReturnType<typeof buildConfig>) => void,
+) {
   const clock = manualClock(AT);
   const fx = await auditFixture(t, {}, { now: clock.now });
   const config = buildConfig({ server: { publicBaseUrl: ORIGIN }, ...configOverrides });
@@ -30,6 +34,7 @@ export async function staffApp(t: Tap, configOverrides: Record<string, unknown> 
   app.use(auth.router);
   app.get('/gated', auth.require(['admin']), (_req, res) => { res.json({ staff: res.locals.staff, csrf: auth.csrfToken(res) }); });
   app.post('/gated', auth.require(['admin']), (_req, res) => { res.json({ done: true }); });
+  mount?.(app, auth, config);
   app.use(notFound);
   app.use(errorHandler);
   const server = createServer(app);

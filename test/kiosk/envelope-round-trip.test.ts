@@ -4,6 +4,7 @@
 // envelope the agent signs posted to the appliance's capture endpoint and judged there. A tampered
 // envelope gets 403 ERR_STATION_UNTRUSTED; a station whose clock is off signs nothing.
 import t, { type Test } from 'tap';
+import { randomBytes } from 'node:crypto';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { CAPTURE_ENVELOPE_MEDIA_TYPE, type Capture } from '../../src/verification/capture/capture.js';
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
@@ -72,6 +73,51 @@ t.test('selfie → envelope signed in SoftHSM → the appliance verifies the per
     name: 'station-attestation', score: null, threshold: null, outcome: 'pass',
     reason: `evidence signed by station ${h.stationId} ("Reception kiosk 1"); operator: none signed in`,
   });
+});
+
+t.test('operator attestation: the operator signed in at the station is signed into the envelope and named in the audit; unknown, revoked or wrong-role operators are refused 403', async (t) => {
+  const h = await harness(t);
+  const staff = (name: string, role: 'helpdesk' | 'kiosk-operator' | 'admin') => {
+    const staffId = randomBytes(16).toString('hex');
+    h.app.repository.staff.addStaff({ staffId, name, role, createdAt: Date.now() });
+    return staffId;
+  };
+  const officer = staff('Desk Officer 7', 'kiosk-operator');
+  t.match(await h.kiosk.call('/operator', { operator: 'Desk Officer 7' }), { status: 400, json: { error: 'bad-request', message: /operator must be a staff id/ } });
+  t.match(await h.kiosk.call('/operator', { operator: officer }), { status: 200, json: { operator: officer } });
+  t.match(await h.kiosk.call('/status'), { status: 200, json: { operator: officer } });
+
+  const signedFor = async () => {
+    const opened = await h.app.openSession();
+    const nonce = prepareSubject(h, opened);
+    const ids = { sessionId: opened.session.sessionId, nonce };
+    t.equal((await h.kiosk.call('/selfie', ids)).status, 200);
+    const envelope = (await h.kiosk.call('/envelope', ids)).json;
+    return { opened, envelope };
+  };
+  const first = await signedFor();
+  t.equal(first.envelope.station.operator, officer, 'the agent signs the operator into the envelope');
+  const res = await postEnvelope(h, first.opened, first.envelope);
+  t.match(res, { status: 200, json: { outcome: 'decided', decision: 'verified' } });
+  t.same(h.app.repository.lastAuditRecord()!.checks.find((c) => c.name === 'station-attestation')?.reason,
+    `evidence signed by station ${h.stationId} ("Reception kiosk 1"); operator: staff ${officer} "Desk Officer 7" (kiosk-operator)`);
+
+  const revoked = staff('Former Officer', 'kiosk-operator');
+  for (const [label, operator] of [
+    ['unknown', randomBytes(16).toString('hex')], ['revoked', revoked], ['help desk role', staff('Help Desk 3', 'helpdesk')],
+  ] as const) {
+    if (operator === revoked) h.app.repository.staff.revokeStaff(revoked, Date.now());
+    t.equal((await h.kiosk.call('/operator', { operator })).status, 200, `${label}: the agent takes any staff id (the appliance judges it)`);
+    const { opened, envelope } = await signedFor();
+    const before = h.app.repository.lastAuditRecord()!.seq;
+    const refused = await postEnvelope(h, opened, envelope);
+    t.equal(refused.status, 403, `${label}: 403`);
+    t.match(refused.json, { error: 'ERR_STATION_UNTRUSTED', error_description: STATION_UNTRUSTED_MESSAGE }, `${label}: the same answer as any untrusted station`);
+    t.equal(h.app.repository.lastAuditRecord()!.seq, before, `${label}: no audit record`);
+    t.equal(h.app.repository.listEvidence(opened.session.sessionId).length, 0, `${label}: nothing stored`);
+  }
+  t.match(await h.kiosk.call('/operator', { operator: null }), { status: 200, json: { operator: null } });
+  t.equal((await signedFor()).envelope.station.operator, null, 'after sign-out nobody is named');
 });
 
 t.test('an envelope changed after signing is refused with 403 ERR_STATION_UNTRUSTED and changes nothing', async (t) => {

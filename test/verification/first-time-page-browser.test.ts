@@ -19,7 +19,12 @@ const REDIRECT_PATH = '/common/federation/externalauthprovider';
 
 t.test('kiosk first-time page: readable steps, keyboard Cancel posts access_denied to Entra', async (t) => {
   // No capture is judged here: the face analyzer is never called.
-  const app = await startVerificationTestApp(t, { faceEngine: new RecordedFaceAnalyzer([oneFace(embedding(1))]), documents: await DocumentsInspector.load(buildConfig({}).documents) });
+  // No station path (verification.kiosk.agentOrigin null): the page as a browser without an agent shows it
+  // (the station path is test/e2e/kiosk-browser.test.ts).
+  const app = await startVerificationTestApp(t, {
+    faceEngine: new RecordedFaceAnalyzer([oneFace(embedding(1))]), documents: await DocumentsInspector.load(buildConfig({}).documents),
+    config: { verification: { kiosk: { agentOrigin: null } } },
+  });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   t.teardown(() => browser.close());
   const page = await (await browser.newContext({ viewport: { width: 900, height: 1100 } })).newPage();

@@ -99,7 +99,23 @@ export const verificationDefaults = {
     /** How often, in ms, a progress stream reads the hand-off's state from the store (any node may change it). */
     pollIntervalMs: 500,
   },
+  kiosk: {
+    /**
+     * Where the first-time page looks for a kiosk agent (proofgate-kiosk) in the station's browser: its
+     * loopback origin, `http://127.0.0.1:<listen.port>` (the agent's default port is 7480). The page's CSP
+     * `connect-src` gains exactly this origin. null: the page offers no kiosk path. The page never claims
+     * to be a kiosk: the appliance judges only the station's signature (docs/kiosk.md).
+     */
+    agentOrigin: 'http://127.0.0.1:7480' as string | null,
+    /** Seconds without a touch after which the kiosk page wipes the agent's captures and returns to its start screen. */
+    idleSeconds: 90,
+  },
 };
+
+export interface VerificationKioskConfig {
+  agentOrigin: string | null;
+  idleSeconds: number;
+}
 
 export interface VerificationHandoffConfig {
   enabled: boolean;
@@ -141,6 +157,7 @@ export interface VerificationConfig {
   lockout: VerificationLockoutConfig;
   page: VerificationPageConfig;
   handoff: VerificationHandoffConfig;
+  kiosk: VerificationKioskConfig;
 }
 
 function readHandoff(r: SectionReader): VerificationHandoffConfig {
@@ -215,10 +232,27 @@ export function readVerificationConfig(r: SectionReader): VerificationConfig {
     lockout: readLockout(r.section('lockout')),
     page: readVerificationPageConfig(r.section('page')),
     handoff: readHandoff(r.section('handoff')),
+    kiosk: readKiosk(r.section('kiosk')),
   };
   if (out.challengeFrames + 1 > out.maxCapturesPerEnvelope) {
     throw new ConfigError(r.key('maxCapturesPerEnvelope'), `room for the selfie and challengeFrames (${out.challengeFrames + 1})`, out.maxCapturesPerEnvelope);
   }
+  r.done();
+  return out;
+}
+
+/** A loopback http origin with an explicit port: the only place a station's agent listens. */
+const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):([1-9]\d{0,4})$/;
+
+function readKiosk(r: SectionReader): VerificationKioskConfig {
+  const raw = r.raw('agentOrigin');
+  let agentOrigin: string | null = null;
+  if (raw !== null) {
+    agentOrigin = r.string('agentOrigin');
+    const m = LOOPBACK_ORIGIN.exec(agentOrigin);
+    if (!m || Number(m[2]) > 65535) throw new ConfigError(r.key('agentOrigin'), 'null or a loopback origin with its port, e.g. http://127.0.0.1:7480', raw);
+  }
+  const out = { agentOrigin, idleSeconds: r.number('idleSeconds', { integer: true, min: 15, max: 600 }) };
   r.done();
   return out;
 }

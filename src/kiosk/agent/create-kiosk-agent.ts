@@ -9,6 +9,8 @@
 //   POST /selfie    {sessionId, nonce}: the RGB-D capture and the challenge frames, stamped with the nonce
 //   POST /envelope  {sessionId, nonce}: the held captures, signed; the session is then wiped
 //   POST /reset     {sessionId?}: wipes one session's captures, or all
+//   POST /operator  {operator: staffId | null}: the kiosk operator signed in at the station (named in every
+//                   envelope signed until sign-out or sessions.operatorTtlSeconds), or sign-out
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
@@ -23,7 +25,7 @@ import { HeldCaptures } from '../session/held-captures.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { checkApplianceClock } from '../clock/appliance-clock.js';
 import { applianceOriginGuard, bodyErrorHandler, boundedJsonBody, loopbackHostGuard } from '../http/loopback-guards.js';
-import { readChipRequest, readResetRequest, readSessionRequest } from '../http/kiosk-requests.js';
+import { readChipRequest, readOperatorRequest, readResetRequest, readSessionRequest } from '../http/kiosk-requests.js';
 import { failureOutcome, KioskApiError, sendFailure } from '../http/kiosk-errors.js';
 import { captureSelfie, readChip, scanDocument } from './kiosk-steps.js';
 
@@ -65,6 +67,14 @@ export function createKioskAgent(opts: KioskAgentOptions): KioskAgent {
   const held = new HeldCaptures({ ttlMs: config.sessions.ttlSeconds * 1000, maxSessions: config.sessions.maxSessions });
   const busy = new Set<string>();
   let boundPort = config.listen.port;
+  // Who is signed in at the station. The appliance's staff page for kiosk operators (reached after a
+  // passkey sign-in) sets it; the appliance checks at every envelope that the member is active and may
+  // operate a kiosk, so a stale or forged id refuses the envelope rather than attesting anything.
+  let operator: { staffId: string; until: number } | null = null;
+  const currentOperator = (): string | null => {
+    if (operator !== null && now() >= operator.until) operator = null;
+    return operator?.staffId ?? null;
+  };
 
   const status = () => Promise.all(Object.values(devices).map(async (d): Promise<DeviceStatus> => {
     try {
@@ -115,9 +125,15 @@ export function createKioskAgent(opts: KioskAgentOptions): KioskAgent {
       if (!session || session.captures.length === 0) throw new KioskApiError(409, 'nothing-captured', 'nothing was captured for this session');
       held.bindNonce(sessionId, nonce);
       await checkApplianceClock(config.applianceUrl, { timeoutMs: config.clock.checkTimeoutMs, maxSkewSeconds: config.clock.maxSkewSeconds, now });
-      const envelope = await signEnvelope(signer, { stationId: config.stationId, sessionId, nonce, operator: null, captures: session.captures, issuedAt: now() });
+      const envelope = await signEnvelope(signer, { stationId: config.stationId, sessionId, nonce, operator: currentOperator(), captures: session.captures, issuedAt: now() });
       held.wipe(sessionId); // completion: the envelope now holds the only copy, in the page's hands
       return { sessionId: null, body: envelope as unknown as Record<string, unknown> };
+    },
+    async operator(req) {
+      const { operator: staffId } = readOperatorRequest(req.body);
+      operator = staffId === null ? null : { staffId, until: now() + config.sessions.operatorTtlSeconds * 1000 };
+      held.wipeAll(); // a change of operator never attests captures taken under the previous one
+      return { sessionId: null, body: { operator: staffId } };
     },
     async reset(req) {
       const { sessionId } = readResetRequest(req.body);
@@ -149,7 +165,7 @@ export function createKioskAgent(opts: KioskAgentOptions): KioskAgent {
   app.set('etag', false);
   app.use(loopbackHostGuard(() => boundPort), applianceOriginGuard(config.allowedOrigin), ...boundedJsonBody(config.listen.maxBodyBytes));
   app.use((_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
-  app.get('/status', async (_req, res) => { res.json({ stationId: config.stationId, devices: await status() }); });
+  app.get('/status', async (_req, res) => { res.json({ stationId: config.stationId, operator: currentOperator(), devices: await status() }); });
   for (const name of Object.keys(steps)) app.post(`/${name}`, route(name, steps[name]));
   app.use((_req: Request, res: Response) => { res.status(404).json({ error: 'not-found', message: 'no such endpoint', reset: false }); });
   app.use(bodyErrorHandler);

@@ -61,6 +61,8 @@ export const kioskDefaults = {
     ttlSeconds: 600,
     /** Sessions held at once (a station serves one person at a time; more is a page misbehaving). */
     maxSessions: 2,
+    /** How long a kiosk operator stays signed in at the station (POST /operator) before the agent forgets them, seconds. */
+    operatorTtlSeconds: 28800,
   },
   camera: {
     /** V4L2 node of the depth stream (Z16); a RealSense D4xx exposes it as one of its /dev/video* nodes. */
@@ -225,7 +227,10 @@ export function readKioskConfig(raw: unknown): KioskConfig {
   l.done();
 
   const s = r.section('sessions');
-  const sessions = { ttlSeconds: s.number('ttlSeconds', { integer: true, min: 30, max: 3600 }), maxSessions: s.number('maxSessions', { integer: true, min: 1, max: 8 }) };
+  const sessions = {
+    ttlSeconds: s.number('ttlSeconds', { integer: true, min: 30, max: 3600 }), maxSessions: s.number('maxSessions', { integer: true, min: 1, max: 8 }),
+    operatorTtlSeconds: s.number('operatorTtlSeconds', { integer: true, min: 60, max: 86400 }),
+  };
   s.done();
 
   const camera = readCamera(r.section('camera'));

@@ -60,3 +60,12 @@ export function readResetRequest(body: Body): { sessionId: string | null } {
   only(body, ['sessionId']);
   return { sessionId: body.sessionId === undefined ? null : field(body, 'sessionId', SESSION_ID, 'the verification session id') };
 }
+
+const STAFF_ID = /^[0-9a-f]{32}$/;
+
+/** {operator: <staff id> | null}: the kiosk operator who signed in at the station, or sign-out. */
+export function readOperatorRequest(body: Body): { operator: string | null } {
+  only(body, ['operator']);
+  if (body.operator === null) return { operator: null };
+  return { operator: field(body, 'operator', STAFF_ID, 'a staff id (32 lowercase hex characters) or null') };
+}

@@ -91,6 +91,7 @@ export function createVerification(deps: VerificationDeps): Verification {
     page: config.verification.page,
     firstTimeAvailable: deps.documents !== undefined,
     handoffEnabled: config.verification.handoff.enabled,
+    kiosk: config.verification.kiosk,
     now: deps.now,
   };
   const ui = new CapturePageUi(deps.repository, pageSettings);

@@ -35,6 +35,8 @@ export interface CapturePageSettings {
   firstTimeAvailable?: boolean;
   /** The returning-user page offers "Use your phone" (verification.handoff.enabled). */
   handoffEnabled?: boolean;
+  /** verification.kiosk: the station agent's loopback origin (null: no station path) and the idle timeout. */
+  kiosk?: { agentOrigin: string | null; idleSeconds: number };
   now?: () => number;
 }
 
@@ -72,12 +74,15 @@ export class CapturePageUi implements VerificationUi {
     const challenge = sessionChallenge(session, s.liveness.challenge);
     const now = (s.now ?? Date.now)();
     if (verificationFlowFor(this.#repo, session).flow === 'first-time') {
+      const agentOrigin = s.kiosk?.agentOrigin ?? null;
+      const station = agentOrigin !== null ? { agentOrigin, idleSeconds: s.kiosk!.idleSeconds } : null;
       const kiosk = s.firstTimeAvailable
-        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: challengeInstruction(challenge.steps), serverTime: now }
+        ? { captureUrl: paths.capture, challengeNonce: challenge.nonce, challengeInstruction: challengeInstruction(challenge.steps), serverTime: now, station }
         : null;
       sendPage(res, {
         title: kiosk ? messages['firstTime.title'] : messages['firstTime.unavailableTitle'], language,
         staticPath: paths.staticPath, formTargetOrigin, withScript: false,
+        ...(kiosk?.station ? { extraScripts: ['kiosk-station.js'], connectOrigins: [kiosk.station.agentOrigin] } : {}),
         body: firstTimePageBody({ messages, accountLabel, cancelUrl: paths.cancel, csrfToken: session.csrfToken, kiosk }),
       });
       return;

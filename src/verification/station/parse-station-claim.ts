@@ -7,10 +7,10 @@ import type { StationClaim } from './signed-payload.js';
 /** RSA 4096 is 512 bytes: 683 base64url characters; ECDSA P-256 in IEEE P1363 is 64 bytes: 86. */
 const MAX_SIGNATURE_CHARS = 683;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-export const MAX_STATION_OPERATOR_CHARS = 100;
-// The operator's name reaches the audit record and the SIEM feed: printable characters and the plain space
-// only (no control, format or line-separator characters), as for the operator of `account unlock`.
-const OPERATOR = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]+$/u;
+// The operator is the staff id of the kiosk-operator signed in at the station (32 lowercase hex, as
+// `staff add` prints it); whether that member is active and may operate a kiosk is checked against the
+// staff accounts in verify-station-envelope.ts.
+const OPERATOR = /^[0-9a-f]{32}$/;
 
 /** Null when the envelope has no `station` field; a StationClaim when it is well formed; else a refusal. */
 export function parseStationClaim(envelope: unknown): StationClaim | null {
@@ -24,9 +24,8 @@ export function parseStationClaim(envelope: unknown): StationClaim | null {
   if (typeof issuedAt !== 'number' || !Number.isSafeInteger(issuedAt) || issuedAt <= 0) {
     throw new StationUntrustedError('envelope.station.issuedAt is not a time in ms since the epoch', id);
   }
-  if (operator !== undefined && operator !== null
-    && (typeof operator !== 'string' || operator.length === 0 || operator.length > MAX_STATION_OPERATOR_CHARS || !OPERATOR.test(operator) || operator.trim() !== operator)) {
-    throw new StationUntrustedError(`envelope.station.operator is not null or 1..${MAX_STATION_OPERATOR_CHARS} printable characters`, id);
+  if (operator !== undefined && operator !== null && (typeof operator !== 'string' || !OPERATOR.test(operator))) {
+    throw new StationUntrustedError('envelope.station.operator is not null or a staff id (32 lowercase hex characters)', id);
   }
   if (typeof signature !== 'string' || signature.length === 0 || signature.length > MAX_SIGNATURE_CHARS || !BASE64URL.test(signature)) {
     throw new StationUntrustedError('envelope.station.signature is not base64url', id);

@@ -12,6 +12,7 @@ import { stationSignedPayload, type StationClaim } from './signed-payload.js';
 import { stationKeyObject } from './station-key.js';
 import { StationUntrustedError } from './station-untrusted.js';
 import type { StationAttestation } from './station-attestation.js';
+import { activeStaffIdentity, type StaffIdentity, type StaffRole } from '../../staff/staff-identity.js';
 
 /** What a browser may send without a station. Every other kind, a future one included, needs a signature. */
 export const BROWSER_CAPTURE_KINDS: ReadonlySet<CaptureKind> = new Set(['selfie', 'challenge-frame']);
@@ -19,8 +20,11 @@ export const BROWSER_CAPTURE_KINDS: ReadonlySet<CaptureKind> = new Set(['selfie'
 /** ECDSA P-256 in IEEE P1363 form: r and s, 32 bytes each. */
 const ES256_SIGNATURE_BYTES = 64;
 
+/** Who may attest enrolments at a station. */
+export const STATION_OPERATOR_ROLES: readonly StaffRole[] = ['kiosk-operator', 'admin'];
+
 export interface StationCheckDeps {
-  repo: Pick<Repository, 'getStation' | 'rememberOnce'>;
+  repo: Pick<Repository, 'getStation' | 'rememberOnce' | 'staff'>;
   now: () => number;
   /** stations.maxClockSkewSeconds in ms. */
   maxClockSkewMs: number;
@@ -67,6 +71,7 @@ export function verifyStationEnvelope(
     valid = false; // OpenSSL refused the bytes outright: as invalid as a signature that does not verify
   }
   if (!valid) throw new StationUntrustedError(`the ${station.algorithm} signature does not verify over this envelope with the station's key`, claim.id);
+  const operator = stationOperator(deps, claim.operator, claim.id);
   // Remembered by what was signed, not by the signature's bytes: an ECDSA signature has a second valid form
   // (s and n - s), so a replay may differ in its signature but never in its payload. Kept past the skew
   // window (twice over, against a clock stepped back), after which the envelope is stale anyway.
@@ -74,5 +79,16 @@ export function verifyStationEnvelope(
   if (!deps.repo.rememberOnce('station-envelope', digest, claim.issuedAt + 2 * deps.maxClockSkewMs)) {
     throw new StationUntrustedError('this signed envelope was already received (replay)', claim.id);
   }
-  return { stationId: station.stationId, stationName: station.name, operator: claim.operator };
+  return { stationId: station.stationId, stationName: station.name, operator };
+}
+
+/** The signed operator as an active staff member allowed to operate a kiosk; anyone else refuses the whole envelope. */
+function stationOperator(deps: StationCheckDeps, staffId: string | null, claimedStationId: string): StaffIdentity | null {
+  if (staffId === null) return null;
+  const member = activeStaffIdentity(deps.repo.staff, staffId);
+  if (!member) throw new StationUntrustedError(`the operator ${staffId} is not an active staff member`, claimedStationId);
+  if (!STATION_OPERATOR_ROLES.includes(member.role)) {
+    throw new StationUntrustedError(`the operator ${staffId} has role ${member.role}, not ${STATION_OPERATOR_ROLES.join(' or ')}`, claimedStationId);
+  }
+  return member;
 }

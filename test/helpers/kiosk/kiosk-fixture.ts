@@ -28,7 +28,7 @@ export interface KioskFixture {
   call(pathname: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
 }
 
-export async function startKioskFixture(t: Teardown, overrides: Record<string, unknown> = {}, opts: { now?: () => number } = {}): Promise<KioskFixture> {
+export async function startKioskFixture(t: Teardown, overrides: Record<string, unknown> = {}, opts: { now?: () => number; port?: number } = {}): Promise<KioskFixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'proofgate-kiosk-'));
   const sane = saneTestBackend();
   const config = loadKioskConfig(null, {
@@ -41,7 +41,7 @@ export async function startKioskFixture(t: Teardown, overrides: Record<string, u
   const camera = new SimulatedRgbdCamera(opts.now);
   const chip = new ChipReaderDouble();
   const agent = createKioskAgent({ config, devices: { camera, scanner: new SaneScanner(config.scanner, { env: sane.env }), chip }, signer, ...(opts.now ? { now: opts.now } : {}) });
-  const running = await agent.listen(0);
+  const running = await agent.listen(opts.port ?? 0);
   t.teardown(async () => {
     await running.close();
     await signer.close();
