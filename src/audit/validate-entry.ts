@@ -82,9 +82,13 @@ function actor(a: unknown): AuditActor {
   const o = a as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!['kind', 'id', 'name', 'role'].includes(k)) throw invalid(`actor.${k}`, 'no such field');
   if (!ACTOR_KINDS.includes(o.kind as AuditActor['kind'])) throw invalid('actor.kind', ACTOR_KINDS.join(' | '));
+  // Bounded so the stored JSON always fits migration 8's CHECK (1024): no control characters (JSON would
+  // escape each to six), at most 100 characters each.
   const field = (k: 'id' | 'name' | 'role'): string => {
     const v = o[k];
-    if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw invalid(`actor.${k}`, 'a string of 1 to 200 characters');
+    if (typeof v !== 'string' || v.length === 0 || v.length > 100 || /[\u0000-\u001f\u007f]/.test(v)) {
+      throw invalid(`actor.${k}`, 'a string of 1 to 100 characters without control characters');
+    }
     return v;
   };
   return { kind: o.kind as AuditActor['kind'], id: field('id'), name: field('name'), role: field('role') };

@@ -40,7 +40,8 @@ t.test('malformed actors and mismatched flows are refused before anything is wri
     ['unknown kind', { ...AGENT, kind: 'root' }, /actor\.kind/],
     ['extra field', { ...AGENT, password: 'x' }, /actor\.password/],
     ['empty name', { ...AGENT, name: '' }, /actor\.name/],
-    ['huge role', { ...AGENT, role: 'r'.repeat(201) }, /actor\.role/],
+    ['huge role', { ...AGENT, role: 'r'.repeat(101) }, /actor\.role/],
+    ['control character', { ...AGENT, name: 'Alex\nAgent' }, /actor\.name/],
     ['null', null, /actor/],
   ];
   for (const [what, actor, message] of bad) {
