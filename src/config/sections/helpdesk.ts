@@ -57,6 +57,16 @@ export function readHelpdeskConfig(r: SectionReader): HelpdeskConfig {
   const maxRequestTtlSeconds = r.number('maxRequestTtlSeconds', { integer: true, min: 60, max: 604_800 });
   const w = r.section('webhook');
   const urls = w.stringArray('urls', { pattern: HTTP_URL });
+  // A URL is logged with each delivery and kept in webhook_deliveries: it must hold no credential (user
+  // info or a query string, where tokens hide); the receiver authenticates the body's HMAC instead.
+  if (urls.length > 10) throw new ConfigError(w.key('urls'), 'at most 10 URLs', urls.length);
+  urls.forEach((u, i) => {
+    let parsed: URL | null = null;
+    try { parsed = new URL(u); } catch { /* refused below */ }
+    if (!parsed || u.length > 2048 || parsed.username !== '' || parsed.password !== '' || parsed.search !== '' || parsed.hash !== '') {
+      throw new ConfigError(`${w.key('urls')}[${i}]`, 'an http(s) URL of at most 2048 characters without user info, query or fragment (the receiver checks the HMAC signature instead)', u.slice(0, 100));
+    }
+  });
   const secret = w.optionalString('secret') ?? null;
   if (urls.length > 0 && (secret === null || secret.length < 32)) {
     throw new ConfigError(w.key('secret'), 'a string of at least 32 characters when webhook.urls is not empty', secret);
