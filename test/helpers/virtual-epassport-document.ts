@@ -26,7 +26,11 @@ export function efCom(tags: readonly number[]): Buffer {
 
 /** DG2 of `imageBytes`: 75 { 7F61 { 02 01 01, 7F60 { A1 {...}, 5F2E image } } } (the image is noise; only its size matters here). */
 export function dg2(imageBytes: number): Buffer {
-  const image = randomBytes(imageBytes);
+  return dg2Of(randomBytes(imageBytes));
+}
+
+/** DG2 around a given facial image (a JPEG portrait the appliance compares with the selfie). */
+export function dg2Of(image: Buffer): Buffer {
   const header = derTlv(0xa1, Buffer.from('8002010181010287020101', 'hex'));
   const bio = Buffer.concat([Buffer.from([0x5f, 0x2e]), lengthOf(image.length), image]);
   const instance = Buffer.concat([Buffer.from([0x7f, 0x60]), lengthOf(header.length + bio.length), header, bio]);
