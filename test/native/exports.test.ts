@@ -12,8 +12,11 @@ const addon = require(addonPath) as Record<string, (...args: unknown[]) => unkno
 const PRODUCT_EXPORTS = [
   'documentDecodePdf417', 'documentLoadGlyphTemplates', 'documentMeasure', 'documentReadMrz',
   'faceAnalyze', 'faceEngineClose', 'faceEngineInfo', 'faceEngineLoad', 'imageProbe', 'imageThumbnail',
-  'livenessDepthChecks', 'livenessTrackTexture', 'passivePadClose', 'passivePadLoad', 'passivePadScore', 'runOnnxModel', 'runtimeInfo', 'setThreadCount',
+  'livenessDepthChecks', 'livenessTrackTexture', 'passivePadClose', 'passivePadLoad', 'passivePadScore',
+  'pcscCancel', 'pcscConnect', 'pcscDisconnect', 'pcscEstablishContext', 'pcscGetStatusChange', 'pcscListReaders', 'pcscReleaseContext', 'pcscTransmit',
+  'runOnnxModel', 'runtimeInfo', 'setThreadCount',
   'templateIndexAdd', 'templateIndexCreate', 'templateIndexInfo', 'templateIndexRemove', 'templateIndexSearch',
+  'v4l2CaptureFrames', 'v4l2ProbeDevice', 'v4l2YuyvToJpeg',
 ];
 
 t.test('the production addon exports the product operations and nothing test-only', async (t) => {
