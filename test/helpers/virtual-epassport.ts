@@ -125,7 +125,22 @@ export async function startVirtualEpassport(files: TestPassportFiles): Promise<V
     },
     async insertCard() {
       startVicc();
-      await until('the card appearing in the reader', 60_000, () => cardPresent(true));
+      try {
+        // After a card vanished mid-exchange, vpcd may not take vicc's first reconnection (vicc then waits
+        // forever): a card the reader has not seen within 5 s is taken out and put back again.
+        let startedAt = Date.now();
+        await until('the card appearing in the reader', 60_000, async () => {
+          if (await cardPresent(true)) return true;
+          if (Date.now() - startedAt > 5000) {
+            await stop(vicc);
+            startVicc();
+            startedAt = Date.now();
+          }
+          return false;
+        });
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\n${log.join('')}`);
+      }
     },
     async unplugReader() {
       await stop(vicc);
