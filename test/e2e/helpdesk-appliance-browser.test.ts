@@ -30,13 +30,11 @@ import { e2eFaceEngine } from '../helpers/e2e-face-engine.js';
 import { encodeJpeg } from '../../eval/lib/rgb-image.js';
 import { startSimulatedGraph } from '../helpers/simulated-graph.js';
 import type { CDPSession, Page } from 'playwright-core';
-import { fakeCameraClip, type FakeCameraClipRequest } from '../../eval/synth2d/fake-camera-clip.js';
+import { fakeCameraClip } from '../../eval/synth2d/fake-camera-clip.js';
+import { BROWSER_LIVENESS, CLIP_LEAD_IN_MS, writeChallengeClip } from '../helpers/browser-liveness-clip.js';
 import { PORTRAIT_SUBJECTS, loadPortrait } from '../../eval/synth2d/portrait-subjects.js';
 
 const execFileAsync = promisify(execFile);
-const LIVENESS = { challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 }, motion: { tracking: { minParallax: 0.015 } } };
-const LEAD_IN_MS = 1200;
-const TAIL_MS = 1500;
 const TID = '6f1c2a4e-0b7d-4c1e-9a55-1d2e3f4a5b6c';
 const OID = '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
 const UPN = 'ada@contoso.example';
@@ -64,7 +62,7 @@ t.test('on the running appliance: passkey sign-in, a recovery request verified o
   const base = `http://localhost:${port}`;
   const graph = await startSimulatedGraph(t, { tenantId: TID, clientId: CLIENT_ID, users: [OID, OID_TWIN] });
   const raw = {
-    server: { dataDir, host: '127.0.0.1', port, publicBaseUrl: base }, hsm: { tokenLabel: 'helpdesk-e2e' }, liveness: LIVENESS,
+    server: { dataDir, host: '127.0.0.1', port, publicBaseUrl: base }, hsm: { tokenLabel: 'helpdesk-e2e' }, liveness: BROWSER_LIVENESS,
     recovery: { tap: { enabled: true, tenantId: TID, clientId: CLIENT_ID, authorityBaseUrl: graph.authorityBaseUrl, graphBaseUrl: graph.graphBaseUrl } },
   };
   const configFile = path.join(dataDir, 'proofgate.json');
@@ -139,16 +137,10 @@ t.test('on the running appliance: passkey sign-in, a recovery request verified o
   t.teardown(() => reader.close());
   const session = reader.getSession(sessionId)!;
   const { steps } = sessionChallenge(session, config.liveness.challenge);
-  // The remote-liveness e2e's clip seed: the seed draws the room's light too, and this one is lit well above
-  // verification.quality's exposure floor (a seed drawn darker, 0.146 against the floor 0.15, left the page
-  // without a usable selfie, which a loaded machine's late selfie was wrongly blamed for).
-  writeFileSync(cameraFile, fakeCameraClip({
-    species: 'bona-fide', portrait, steps: steps as FakeCameraClipRequest['steps'], seed: 'remote-e2e-bona-fide',
-    leadInMs: LEAD_IN_MS, stepMs: config.liveness.challenge.stepMs, tailMs: TAIL_MS,
-  }));
+  writeChallengeClip(cameraFile, { species: 'bona-fide', portrait, steps, stepMs: config.liveness.challenge.stepMs });
   await phone.locator('#start-camera').tap();
   await phone.locator('#request-done').waitFor({ timeout: 90_000 });
-  t.comment(`phone: camera open → auto-capture ${timer.between('camera-open', 'auto-capture')} ms (the clip's still lead-in is ${LEAD_IN_MS} ms; later, the steps are filmed late)`);
+  t.comment(`phone: camera open → auto-capture ${timer.between('camera-open', 'auto-capture')} ms (the clip's still lead-in is ${CLIP_LEAD_IN_MS} ms; later, the steps are filmed late)`);
   const done = (await phone.locator('#request-done').textContent())?.replace(/\s+/g, ' ') ?? '';
   const tap = (await phone.locator('#tap-once-code').count()) === 1 ? (await phone.locator('#tap-once-code').textContent())!.trim() : '';
   t.equal(tap, graph.created[0]?.temporaryAccessPass,

@@ -7,7 +7,6 @@
 // following the status, shows the result: verified, the tier, each check. The signed result verifies.
 // Real parts: Chromium, the console and capture pages, SQLite on disk, SoftHSM, the native face engine.
 import t from 'tap';
-import { writeFileSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { LAPTOP, PHONE, launchWithCameraFile } from '../helpers/capture-browser.js';
 import { PersonTimer } from '../helpers/person-time.js';
@@ -21,7 +20,8 @@ import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import { RESULT_JWS_TYPE } from '../../src/helpdesk/result-jws.js';
 import { encodeJpeg } from '../../eval/lib/rgb-image.js';
-import { fakeCameraClip, type FakeCameraClipRequest } from '../../eval/synth2d/fake-camera-clip.js';
+import { fakeCameraClip } from '../../eval/synth2d/fake-camera-clip.js';
+import { BROWSER_LIVENESS, CLIP_LEAD_IN_MS, writeChallengeClip } from '../helpers/browser-liveness-clip.js';
 import { PORTRAIT_SUBJECTS, loadPortrait } from '../../eval/synth2d/portrait-subjects.js';
 
 const token = await createTestToken();
@@ -32,10 +32,6 @@ t.teardown(async () => {
   await token.cleanup();
 });
 
-// The remote-liveness e2e's settings and clip timing (that file says why each differs from the default).
-const LIVENESS = { challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 }, motion: { tracking: { minParallax: 0.015 } } };
-const LEAD_IN_MS = 1200;
-const TAIL_MS = 1500;
 const UPN = 'ada@contoso.example';
 
 const engine = await e2eFaceEngine();
@@ -43,7 +39,7 @@ const portrait = await loadPortrait(engine, PORTRAIT_SUBJECTS.find((s) => s.id =
 const placeholder = fakeCameraClip({ species: 'bona-fide', portrait, steps: [], leadInMs: 34, tailMs: 0 });
 
 t.test('the agent creates a request, the person verifies on a phone, the console shows the result', async (t) => {
-  const app = await startHelpdeskTestApp(t, { faceEngine: engine, keyRing: hsm.keyRing, dataKeyWrapper: hsm.dataKeyWrapper, config: { liveness: LIVENESS } });
+  const app = await startHelpdeskTestApp(t, { faceEngine: engine, keyRing: hsm.keyRing, dataKeyWrapper: hsm.dataKeyWrapper, config: { liveness: BROWSER_LIVENESS } });
   const tid = app.entra.tid.toLowerCase();
   const oid = app.entra.oid.toLowerCase();
   await enrolFromReferencePhoto(
@@ -85,16 +81,10 @@ t.test('the agent creates a request, the person verifies on a phone, the console
   const session = app.repository.getSession(decodeURIComponent(/\/verify\/([^/]+)\/capture$/.exec(captureUrl)![1]))!;
   t.equal(session.clientRequestId, requestId, 'the session belongs to the request');
   const { steps } = sessionChallenge(session, app.config.liveness.challenge);
-  // The remote-liveness e2e's clip seed: the seed draws the room's light too, and this one is lit well above
-  // verification.quality's exposure floor (the seeds drawn before left the page without a usable selfie:
-  // 'no usable selfie in 3 attempts', which a loaded machine's late selfie was wrongly blamed for).
-  writeFileSync(cameraFile, fakeCameraClip({
-    species: 'bona-fide', portrait, steps: steps as FakeCameraClipRequest['steps'], seed: 'remote-e2e-bona-fide',
-    leadInMs: LEAD_IN_MS, stepMs: app.config.liveness.challenge.stepMs, tailMs: TAIL_MS,
-  }));
+  writeChallengeClip(cameraFile, { species: 'bona-fide', portrait, steps, stepMs: app.config.liveness.challenge.stepMs });
   await phone.locator('#start-camera').tap();
   await phone.locator('#request-done').waitFor({ timeout: 90_000 });
-  t.comment(`phone: camera open → auto-capture ${timer.between('camera-open', 'auto-capture')} ms (the clip's still lead-in is ${LEAD_IN_MS} ms; later, the steps are filmed late)`);
+  t.comment(`phone: camera open → auto-capture ${timer.between('camera-open', 'auto-capture')} ms (the clip's still lead-in is ${CLIP_LEAD_IN_MS} ms; later, the steps are filmed late)`);
   t.match(await phone.locator('#request-done').textContent(), /you can tell the agent/, 'the phone says: done, tell the agent');
 
   // ---- the agent's console follows the status and shows the result

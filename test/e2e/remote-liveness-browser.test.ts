@@ -16,7 +16,6 @@
 // The live round also measures person time (page load → form_post at Entra) and prints its split.
 // Real parts: Chromium, the capture page, SQLite on disk, SoftHSM, the native face engine.
 import t, { type Test } from 'tap';
-import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { LAPTOP, PHONE, launchWithCameraFile, startRound } from '../helpers/capture-browser.js';
 import { PersonTimer, personTimeRows, personTimeTable } from '../helpers/person-time.js';
@@ -29,6 +28,7 @@ import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import { encodeJpeg } from '../../eval/lib/rgb-image.js';
 import { fakeCameraClip, type FakeCameraClipRequest } from '../../eval/synth2d/fake-camera-clip.js';
+import { BROWSER_LIVENESS, CLIP_LEAD_IN_MS, writeChallengeClip } from '../helpers/browser-liveness-clip.js';
 import { PORTRAIT_SUBJECTS, loadPortrait, type Portrait } from '../../eval/synth2d/portrait-subjects.js';
 
 const token = await createTestToken();
@@ -39,25 +39,6 @@ t.teardown(async () => {
   await token.cleanup();
 });
 
-// A rendered blink does not pass the blink step (the generator's eyelids are not a face engine's
-// closed eye), so the sessions draw their two steps from the head motions only.
-// Everything else but one bound (below) is the shipped default: verification.assurance requires remote-active of a returning user.
-// One threshold differs from the shipped default: the tracked-texture parallax bound (0.015 here, 0.045
-// shipped). With the tracking scaled to the face and lost points reacquired, three of four live rounds
-// in two runs on a machine loaded ~13x over its 2 cores cleared the default (laptop 0.088, phone 0.059 and
-// 0.126), but one laptop round with a look-up step scored 0.032: the page grabs fewer, further-apart frames
-// and the turn's peak is in one or two of them. That is the open BPCER gap of the texture measure under load (docs/remote-liveness.md), not
-// something a test should flake on. The bound here still refuses a picture (its tracked parallax stays
-// below 0.01) and the moved print below is refused whatever the bound (it cannot make the head motion).
-const LIVENESS = { challenge: { kinds: ['turn-left', 'turn-right', 'look-up'], steps: 2 }, motion: { tracking: { minParallax: 0.015 } } };
-
-// The clip starts when the page opens the camera. The page takes the selfie once the picture has held
-// steady for ~600 ms (sampled every 100 ms, after the video starts playing) and films the steps right
-// after, stepMs each: the head must face the camera at least that long before the first step, and the
-// still tail covers a late auto-capture (the fake camera loops the file; the loop starts facing too).
-const LEAD_IN_MS = 1200;
-const TAIL_MS = 1500;
-
 const engine = await e2eFaceEngine();
 // A subject who faces the camera in the portrait (landmark yaw 0.3 deg): the challenge requires the
 // head to start within liveness.challenge.maxStartYawDeg of frontal, and the renderer's rest pose is
@@ -65,7 +46,7 @@ const engine = await e2eFaceEngine();
 const portrait: Portrait = await loadPortrait(engine, PORTRAIT_SUBJECTS.find((s) => s.id === 's02')!);
 
 async function startApp(t: Test): Promise<VerificationTestApp> {
-  const app = await startVerificationTestApp(t, { faceEngine: engine, keyRing: hsm.keyRing, dataKeyWrapper: hsm.dataKeyWrapper, config: { liveness: LIVENESS } });
+  const app = await startVerificationTestApp(t, { faceEngine: engine, keyRing: hsm.keyRing, dataKeyWrapper: hsm.dataKeyWrapper, config: { liveness: BROWSER_LIVENESS } });
   // Enrolled from the portrait itself (the photo the desk would hold); the camera films a rendering of it.
   await enrolFromReferencePhoto(
     { repo: app.repository, audit: app.auditTrail, faceEngine: engine, quality: app.config.verification.quality, maxImageBytes: app.config.server.maxImageBytes },
@@ -102,10 +83,7 @@ async function remoteRound(t: Test, species: FakeCameraClipRequest['species']): 
   t.same(listed, steps, `the page lists the session's steps (${steps.join(' then ')})`);
   t.ok(await page.locator('#stage').isHidden(), 'the camera waits for consent');
 
-  writeFileSync(cameraFile, fakeCameraClip({
-    species, portrait, steps: steps as FakeCameraClipRequest['steps'], seed: `remote-e2e-${species}`,
-    leadInMs: LEAD_IN_MS, stepMs: app.config.liveness.challenge.stepMs, tailMs: TAIL_MS,
-  }));
+  writeChallengeClip(cameraFile, { species, portrait, steps, stepMs: app.config.liveness.challenge.stepMs });
   await page.locator('#start-camera').click();
 
   if (species !== 'bona-fide') {
@@ -144,9 +122,9 @@ t.test('a live head performing the session\'s two steps verifies: id_token at En
   if (check(app, 'liveness-challenge')?.outcome !== 'pass') t.comment(`liveness-challenge: ${check(app, 'liveness-challenge')?.reason}`);
   const rows = personTimeRows(timer);
   const lag = timer.between('camera-open', 'auto-capture');
-  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.score} (threshold ${parallax?.threshold}, shipped 0.045): ${parallax?.reason}; clip lead-in ${LEAD_IN_MS} ms, camera open → auto-capture ${lag} ms`);
+  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.score} (threshold ${parallax?.threshold}, shipped 0.045): ${parallax?.reason}; clip lead-in ${CLIP_LEAD_IN_MS} ms, camera open → auto-capture ${lag} ms`);
   t.comment(`person time, live round (headless Chromium, fake camera, loopback server):\n${personTimeTable(rows)}`);
-  t.ok(lag < LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${LEAD_IN_MS} ms): the steps were filmed from their start`);
+  t.ok(lag < CLIP_LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${CLIP_LEAD_IN_MS} ms): the steps were filmed from their start`);
 });
 
 t.test('a moved print performing the same kind of steps is denied: access_denied at Entra, the audit names the failing check', async (t) => {
@@ -211,10 +189,7 @@ t.test('from a phone with the default policy: the phone films the two steps, the
   t.same(listed, steps, `the phone lists the session's steps (${steps.join(' then ')})`);
 
   // The same clip (seed included) as the laptop's live round: only the device and the hand-off differ.
-  writeFileSync(cameraFile, fakeCameraClip({
-    species: 'bona-fide', portrait, steps: steps as FakeCameraClipRequest['steps'], seed: 'remote-e2e-bona-fide',
-    leadInMs: LEAD_IN_MS, stepMs: app.config.liveness.challenge.stepMs, tailMs: TAIL_MS,
-  }));
+  writeChallengeClip(cameraFile, { species: 'bona-fide', portrait, steps, stepMs: app.config.liveness.challenge.stepMs });
   await phone.locator('#start-camera').tap();
 
   // ---- the laptop, following over SSE, posts the decision to Entra

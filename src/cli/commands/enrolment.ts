@@ -3,13 +3,12 @@
 // and reject write one audit record each through the audit trail (its record MACs need the HSM, so they
 // open the one-shot trail like `station add`). A malformed hold id is refused before anything is opened.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig } from '../../config/index.js';
 import { ProofgateError } from '../../core/errors.js';
 import type { Repository } from '../../store/repository.js';
-import type { AuditWriter } from '../../audit/audit-writer.js';
 import { ENROLMENT_HOLD_STATES, type EnrolmentHold, type EnrolmentHoldState } from '../../store/enrolment-hold-store.js';
 import { listEnrolmentHolds, rejectEnrolmentHold, releaseEnrolmentHold } from '../../verification/flow/enrolment-holds.js';
 import { consoleIo, type CommandIo } from './command-io.js';
+import { openCommandRuntime, type CommandRuntime } from './command-runtime.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const CONFIG = { config: { type: 'string' } } as const;
@@ -36,12 +35,8 @@ const HOLD_ID = /^[0-9a-f]{32}$/;
 const MAX_LIMIT = 1000;
 
 /** What the command works on; `enrolmentCommand` opens the configured store (and, to change it, the trail). */
-export interface EnrolmentRuntime {
-  repository: Repository;
-  openAudit(): Promise<{ audit: AuditWriter; close(): Promise<void> }>;
-  now(): number;
-  close(): Promise<void> | void;
-}
+/** The store, audit trail and clock `enrolment` runs on (src/cli/commands/command-runtime.ts). */
+export type EnrolmentRuntime = CommandRuntime;
 
 function usageError(sub: EnrolmentSubcommand, message: string): ProofgateError {
   return new ProofgateError('ERR_USAGE', `${message}; usage: proofgate ${enrolmentUsage[sub]}`, { status: 400 });
@@ -55,21 +50,6 @@ function holdJson(h: EnrolmentHold) {
     id: h.holdId, state: h.state, tid: h.tid, oid: h.oid, upn: h.subject?.upn ?? null, sessionId: h.sessionId, heldAt: iso(h.createdAt),
     matchedProfileId: h.matchedProfileId, matchedTid: h.matchedTid, matchedOid: h.matchedOid, distance: round(h.distance), threshold: h.threshold,
     settledAt: h.settledAt === null ? null : iso(h.settledAt), profileId: h.profileId,
-  };
-}
-
-async function openRuntime(configFile: string | undefined): Promise<EnrolmentRuntime> {
-  const config = loadConfig(configFile);
-  const { openConfiguredRepository } = await import('../../store/open-store.js');
-  const repository = openConfiguredRepository(config);
-  return {
-    repository,
-    async openAudit() {
-      const { openCommandAuditTrail } = await import('./command-audit-trail.js');
-      return openCommandAuditTrail(config, repository);
-    },
-    now: Date.now,
-    close: () => repository.close(),
   };
 }
 
@@ -89,7 +69,7 @@ function list(repo: Repository, state: EnrolmentHoldState | undefined, limit: nu
 
 /** Resolves to the exit code (0 done); refusals throw with a message that says what was wrong. */
 export async function enrolmentCommand(
-  sub: EnrolmentSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<EnrolmentRuntime> = openRuntime, io: CommandIo = consoleIo,
+  sub: EnrolmentSubcommand, args: string[], runtime: (configFile: string | undefined) => Promise<EnrolmentRuntime> = openCommandRuntime, io: CommandIo = consoleIo,
 ): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: enrolmentOptions[sub], strict: true, allowPositionals: true });
   const v = values as { state?: string; limit?: string; json?: boolean; config?: string };
