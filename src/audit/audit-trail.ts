@@ -281,8 +281,7 @@ export class AuditTrail implements AuditWriter {
   }
 
   #recordAt(seq: number): AuditRecord | null {
-    for (const r of this.#repo.auditRecords(seq)) return r.seq === seq ? r : null;
-    return null;
+    return this.#repo.auditRecord(seq);
   }
 
   #firstRecordAt(): number {

@@ -87,7 +87,7 @@ export function createConsoleRouter(d: ConsoleDeps): Router {
     const paths = pathsOf(req);
     const base = paths.request(stored.requestId);
     page(req, res, 'Verification request', requestBody({
-      request: d.requests.get(stored.requestId), result, statusUrl: `${base}/status`, revokeUrl: `${base}/revoke`, csrf: d.staffAuth.csrfToken(res),
+      request: d.requests.view(stored), result, statusUrl: `${base}/status`, revokeUrl: `${base}/revoke`, csrf: d.staffAuth.csrfToken(res),
       imagesAllowed: d.requests.config.imagesVisibleTo.includes(staff.role), evidenceUrl: (id) => `${base}/evidence/${encodeURIComponent(id)}`, paths,
     }));
   });

@@ -34,6 +34,16 @@ export interface RequestResultsDeps {
   now: () => number;
 }
 
+/** Whether a compact JWS's `exp` has passed (a payload that cannot be read counts as expired: sign again). */
+function expired(jws: string, now: number): boolean {
+  try {
+    const { exp } = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof exp !== 'number' || exp * 1000 <= now;
+  } catch {
+    return true;
+  }
+}
+
 export class RequestResults {
   readonly #d: RequestResultsDeps;
   /** Webhook runs still going (tests and shutdown wait on them). */
@@ -45,9 +55,7 @@ export class RequestResults {
 
   /** The decision's audit record, or null while the request is undecided. */
   record(r: StoredRequest): AuditRecord | null {
-    if (r.auditSeq === null) return null;
-    for (const rec of this.#d.repo.auditRecords(r.auditSeq)) return rec.seq === r.auditSeq ? rec : null;
-    return null;
+    return r.auditSeq === null ? null : this.#d.repo.auditRecord(r.auditSeq);
   }
 
   result(r: StoredRequest): RequestResult | null {
@@ -61,7 +69,8 @@ export class RequestResults {
 
   /** The signed result; refused (409) while the request is undecided. */
   async signed(r: StoredRequest): Promise<string> {
-    if (r.resultJws) return r.resultJws;
+    // The stored result is served until its exp; then a fresh one is signed (a verifier refuses an expired JWS).
+    if (r.resultJws && !expired(r.resultJws, this.#d.now())) return r.resultJws;
     const rec = this.record(r);
     if (!rec) throw new ProofgateError('ERR_REPLAY', 'this verification request has no result yet', { status: 409 });
     const iat = Math.floor(this.#d.now() / 1000);

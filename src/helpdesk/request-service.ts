@@ -138,8 +138,11 @@ export class RequestService {
   }
 
   get(requestId: string): VerificationRequest {
-    const r = REQUEST_ID.test(requestId) ? this.#d.repo.requests.get(requestId) : null;
-    if (!r) throw new ProofgateError('ERR_NOT_FOUND', 'no such verification request', { status: 404 });
+    return this.view(this.stored(requestId));
+  }
+
+  /** The request as agents and integrations see it (expiry applied), from a row already read. */
+  view(r: StoredRequest): VerificationRequest {
     return requestView(r, this.#d.now());
   }
 

@@ -232,6 +232,8 @@ export interface Repository {
   lastAuditRecord(): AuditRecord | null;
   /** Records in seq order from `fromSeq` (default 1), read page by page (safe to write meanwhile). */
   auditRecords(fromSeq?: number): Iterable<AuditRecord>;
+  /** One record by its seq (a single-row read), or null. */
+  auditRecord(seq: number): AuditRecord | null;
   /** Stores a signed checkpoint and the public key that signed it; false if one exists for that seq. */
   appendAuditCheckpoint(checkpoint: AuditCheckpoint, publicJwk: JWK): boolean;
   auditCheckpoints(): AuditCheckpoint[];

@@ -158,6 +158,7 @@ export class SqliteRepository implements Repository {
       firstDataKey: db.prepare('SELECT * FROM data_keys ORDER BY created_at, key_id LIMIT 1'),
       lastAudit: db.prepare('SELECT * FROM audit_records ORDER BY seq DESC LIMIT 1'),
       auditPage: db.prepare('SELECT * FROM audit_records WHERE seq >= ? ORDER BY seq LIMIT ?'),
+      auditAt: db.prepare('SELECT * FROM audit_records WHERE seq = ?'),
       insertAudit: db.prepare(`INSERT INTO audit_records (seq, at, session_id, tid, oid, upn, profile_id, flow, decision, client_request_id,
           checks_json, evidence_json, prev_hash, hash, mac, actor_json)
         VALUES (@seq, @at, @sessionId, @tid, @oid, @upn, @profileId, @flow, @decision, @clientRequestId, @checks, @evidence, @prevHash, @hash, @mac,
@@ -566,6 +567,12 @@ export class SqliteRepository implements Repository {
 
   lastAuditRecord(): AuditRecord | null {
     const row = this.#s.lastAudit.get() as AuditRow | undefined;
+    return row ? toAuditRecord(row) : null;
+  }
+
+  auditRecord(seq: number): AuditRecord | null {
+    if (!Number.isSafeInteger(seq) || seq < 1) return null;
+    const row = this.#s.auditAt.get(seq) as AuditRow | undefined;
     return row ? toAuditRecord(row) : null;
   }
 

@@ -71,6 +71,16 @@ t.test('create → open the link → decided → failed with its audit record; t
   t.same((payload.checks as Array<{ name: string }>).map((c) => c.name), decision.checks.map((c) => c.name), 'each check of the audit record');
   t.equal(payload.completed_at, Math.floor(decision.at / 1000));
   t.match(app.repository.lastAuditRecord()!, { flow: 'helpdesk', actor: { kind: 'api-token', name: 'itsm' }, checks: [{ name: 'helpdesk-result-viewed' }] }, 'the API read is audited');
+  const fetchResult = async () => (await fetch(`${app.issuer}/api/v1/verification-requests/${created.requestId}/result`, { headers: { authorization: `Bearer ${token}` } })).text();
+  t.equal(await fetchResult(), jws, 'within its lifetime the stored result is served again');
+  fx.clock.now += (app.config.helpdesk.resultLifetimeSeconds + 1) * 1000;
+  const fresh = await fetchResult();
+  t.not(fresh, jws, 'past its exp a fresh result is signed, never an expired one served');
+  const renewed = await jwtVerify(fresh, jwks, { issuer: app.issuer, algorithms: ['RS256'], typ: RESULT_JWS_TYPE, currentDate: new Date(fx.clock.now) });
+  t.match(renewed.payload, { request_id: created.requestId, decision: 'denied', audit_seq: decision.seq }, 'with the same decision');
+  const statusBefore = app.repository.lastAuditRecord()!.seq;
+  t.equal((await fetch(`${app.issuer}/api/v1/verification-requests/${created.requestId}`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+  t.equal(app.repository.lastAuditRecord()!.seq, statusBefore, 'a status poll writes no audit record');
 
   // The console: result with each check, no images for the helpdesk role; the admin sees them.
   const view = await (await agent.get(`/helpdesk/requests/${created.requestId}`)).text();

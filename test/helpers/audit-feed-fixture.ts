@@ -30,7 +30,7 @@ export function loopbackSyslogSink(port: number, timeoutMs = 2000): SyslogSink {
 }
 
 /** Starts a feed (stopped at teardown); `cursorDir` holds its cursor file. */
-export function startTestFeed(t: Teardown, repo: Pick<Repository, 'auditRecords' | 'lastAuditRecord'>, sink: FeedSink, cursorDir: string,
+export function startTestFeed(t: Teardown, repo: Pick<Repository, 'auditRecords' | 'auditRecord' | 'lastAuditRecord'>, sink: FeedSink, cursorDir: string,
   config: Partial<typeof QUICK_FEED> = {}) {
   const logs: FeedLogLine[] = [];
   const cursorFile = path.join(cursorDir, 'audit-feed-cursor.json');

@@ -125,6 +125,9 @@ t.test('audit records read back exactly as appended', async (t) => {
   const appended = [1, 2, 3].map((i) => trail.record(auditEntryFixture(i)));
   t.same([...repo.auditRecords()], appended);
   t.same([...repo.auditRecords(2)].map((r) => r.seq), [2, 3]);
+  t.same(repo.auditRecord(2), appended[1], 'one record by its seq');
+  t.equal(repo.auditRecord(4), null, 'none past the end');
+  t.equal(repo.auditRecord(0), null, 'nor before the start');
   t.equal(appended[1].prevHash, appended[0].hash);
   t.equal(appended[0].prevHash, '0'.repeat(64));
   t.throws(() => repo.database.prepare("UPDATE audit_records SET decision = 'denied' WHERE seq = 1").run(),

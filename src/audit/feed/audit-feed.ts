@@ -22,7 +22,7 @@ import type { FeedSink } from './feed-sink.js';
 export const FEED_SETTLE_MS = 50;
 
 export interface AuditFeedOptions {
-  repo: Pick<Repository, 'auditRecords' | 'lastAuditRecord'>;
+  repo: Pick<Repository, 'auditRecords' | 'auditRecord' | 'lastAuditRecord'>;
   sink: FeedSink;
   cursor: FeedCursorFile;
   config: Pick<AuditFeedConfig, 'batchSize' | 'pollIntervalMs' | 'retryMinMs' | 'retryMaxMs' | 'startFrom'>;
@@ -201,8 +201,7 @@ export class AuditFeed {
   }
 
   #recordAt(seq: number): AuditRecord | null {
-    for (const r of this.#repo.auditRecords(seq)) return r.seq === seq ? r : null;
-    return null;
+    return this.#repo.auditRecord(seq);
   }
 
   #recovered(): void {
