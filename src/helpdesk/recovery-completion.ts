@@ -48,7 +48,7 @@ export function recoveryCompletionExtras(recovery: RecoveryService, log: Logger,
       return renderTapOnce({ ...tap, staticPath: page.staticPath });
     } catch (e) {
       // The service has logged and audited what went wrong; the person gets what to do next, never the cause.
-      const already = e instanceof ProofgateError && e.code === 'ERR_RECOVERY_REFUSED' && /already issued/.test(e.message);
+      const already = recovery.tapIssuedAt(request.requestId) !== null;
       if (!(e instanceof ProofgateError)) log('recovery.completion-error', { requestId: request.requestId, error: (e as Error).message }, 'error');
       return already
         ? html`<p class="notice">Your Temporary Access Pass was shown once already and cannot be shown again. If you did not keep it, ask the help desk for a new request.</p>`

@@ -1,7 +1,8 @@
 // The Temporary Access Pass as the verified person sees it, once, on the help desk's completion page: the
 // pass in large monospace with a copy button (static/tap-once.js, loaded by the fragment itself: the CSP
 // allows only the appliance's own scripts), how long it works, and that nobody else sees it. The page that
-// carries it must be sent with TAP_PAGE_HEADERS, so no browser, proxy or back button keeps a copy.
+// carries it is sent through sendPage (src/pages/page-shell.ts: Cache-Control no-store, Pragma no-cache,
+// Referrer-Policy no-referrer), so no browser, proxy or back button keeps a copy.
 import { html, type SafeHtml } from './html.js';
 
 export interface TapOnceModel {
@@ -15,12 +16,6 @@ export interface TapOnceModel {
 }
 
 /** Headers for any response whose body holds a pass: never stored, never reused, never shown again. */
-export const TAP_PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'Cache-Control': 'no-store',
-  Pragma: 'no-cache',
-  'Referrer-Policy': 'no-referrer',
-};
-
 /** "45 minutes", "1 hour", "1 hour 30 minutes", "2 days". */
 export function describeLifetime(minutes: number): string {
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;

@@ -117,6 +117,7 @@ export function createRecoveryService(deps: RecoveryServiceDeps): RecoveryServic
 
   return {
     enabled: config.enabled && deps.graph !== null,
+    tapIssuedAt: (requestId: string) => (typeof requestId === 'string' && REQUEST_ID.test(requestId) ? deps.requests.get(requestId)?.tapIssuedAt ?? null : null),
     async issueForVerifiedRequest(requestId: string): Promise<IssuedTap> {
       const graph = deps.graph;
       if (!config.enabled || graph === null) throw recoveryDisabled();

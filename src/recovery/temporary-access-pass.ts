@@ -18,4 +18,6 @@ export interface RecoveryService {
    * the TAP itself is never stored or logged.
    */
   issueForVerifiedRequest(requestId: string): Promise<IssuedTap>;
+  /** When the request's pass was issued, or null (none yet, or no such request). */
+  tapIssuedAt(requestId: string): number | null;
 }

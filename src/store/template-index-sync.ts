@@ -71,8 +71,21 @@ export class SyncedTemplateIndex {
     return { ...this.#index.info(), modelId: this.modelId, journalSeq: this.#seq, unusable: this.unusable };
   }
 
-  /** Applies the journal's entries since the last call. */
-  async catchUp(): Promise<void> {
+  /**
+   * Applies the journal's entries since the last call. One pass at a time, in call order: two interleaved
+   * passes could put back a template the other just removed and move the journal position past the
+   * removal for good. Each caller's pass starts after the one before it, so it sees every change committed
+   * before it was called.
+   */
+  catchUp(): Promise<void> {
+    const pass = this.#lastPass.then(() => this.#applyJournal());
+    this.#lastPass = pass.catch(() => undefined);
+    return pass;
+  }
+
+  #lastPass: Promise<void> = Promise.resolve();
+
+  async #applyJournal(): Promise<void> {
     for (;;) {
       const changes = this.#journal.changesSince(this.#seq, PAGE);
       if (changes.length === 0) return;

@@ -57,8 +57,9 @@ export async function findDuplicatePerson(
     // The index holds one embedder's templates; an enrolment with another cannot be compared (never expected).
     return { match: null, check: { name: 'duplicate-person', score: null, threshold: config.threshold, outcome: 'error', reason: `the enrolment's embedder ${probe.modelId} is not the index's ${index.modelId}` } };
   }
-  // One more candidate than asked: the enrolling account's own profile (a replaced one) may take a place.
-  const candidates = await index.search(probe.embedding, Math.min(config.topK + 1, 1000));
+  // One more candidate than asked: the enrolling account's own profile (a replaced one) may take a place
+  // (topK is at most 100 by config, well inside the index's own bound).
+  const candidates = await index.search(probe.embedding, config.topK + 1);
   let best: DuplicateMatch | null = null;
   let nearestOther: number | null = null;
   for (const c of candidates) {
