@@ -8,7 +8,7 @@ import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Repository } from '../store/repository.js';
 import type { StoredApiToken } from '../store/request-store.js';
 import { recordHelpdeskAct } from './helpdesk-audit.js';
-import { sha256Hex } from './request-secrets.js';
+import { newSecret, sha256Hex } from '../core/secrets.js';
 
 /**
  * requests:create opens verification requests; requests:recover is needed besides it for purpose
@@ -41,7 +41,7 @@ export function tokenActor(t: StoredApiToken): AuditActor {
 
 /** Stores a new token with its audit record; returns the token (shown once) and its row. */
 export function addApiToken(w: { repo: Repository; audit: AuditWriter }, name: string, scopes: ApiScope[], at: number): { token: string; stored: StoredApiToken } {
-  const token = `pgat_${randomBytes(32).toString('base64url')}`;
+  const token = `pgat_${newSecret()}`;
   const tokenId = randomBytes(12).toString('hex');
   const stored = w.repo.transaction(() => {
     const row = w.repo.requests.addApiToken({ tokenId, name: apiTokenName(name), tokenSha256: sha256Hex(token), scopes, createdAt: at });

@@ -5,7 +5,6 @@
 // remote liveness tier; the session's decision ends the request (request-completer.ts), in the same
 // transaction as the decision's audit record. A request decides once: afterwards its link and code are
 // refused exactly like a guessed one. Every act of an agent or API client is one audit record with its actor.
-import { randomBytes } from 'node:crypto';
 import type { AuditActor, AuditRecord, VerificationSession } from '../core/domain.js';
 import { ProofgateError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -14,8 +13,8 @@ import type { Repository } from '../store/repository.js';
 import type { RequestPurpose, StoredRequest } from '../store/request-store.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import { recordHelpdeskAct } from './helpdesk-audit.js';
-import { sameToken } from '../verification/flow/open-session-guard.js';
-import { REQUEST_ID, REQUEST_TOKEN, codeHash, newCode, newLinkToken, newRequestId, sameDigest, sha256Hex } from './request-secrets.js';
+import { REQUEST_ID, REQUEST_TOKEN, codeHash, newCode, newLinkToken, newRequestId } from './request-secrets.js';
+import { newSecret, sameSecret, sha256Hex } from '../core/secrets.js';
 
 export type RequestStatus = 'open' | 'verified' | 'failed' | 'expired' | 'revoked';
 
@@ -189,7 +188,7 @@ export class RequestService {
     if (typeof sessionId !== 'string' || typeof csrf !== 'string' || !/^[A-Za-z0-9_-]{16,128}$/.test(sessionId)) return null;
     const session = this.#d.repo.getSession(sessionId);
     const r = session ? this.#d.repo.requests.bySession(sessionId) : null;
-    if (!session || !r || !sameToken(csrf, session.csrfToken) || (r.status !== 'verified' && r.status !== 'failed')) return null;
+    if (!session || !r || !sameSecret(csrf, session.csrfToken) || (r.status !== 'verified' && r.status !== 'failed')) return null;
     return r;
   }
 
@@ -213,7 +212,7 @@ export class RequestService {
     const digits = new RegExp(`^[0-9]{${config.codeLength}}$`);
     if (typeof upn !== 'string' || !UPN.test(upn.trim()) || typeof code !== 'string' || !digits.test(code.trim())) throw this.#refuse('malformed code or UPN', null, origin.clientIp);
     const candidates = repo.requests.openByUpn(upn.trim(), this.#d.now());
-    const match = candidates.find((r) => r.codeAttempts < config.maxCodeAttempts && sameDigest(codeHash(r.requestId, code.trim()), r.codeSha256));
+    const match = candidates.find((r) => r.codeAttempts < config.maxCodeAttempts && sameSecret(codeHash(r.requestId, code.trim()), r.codeSha256));
     if (!match) {
       for (const r of candidates) repo.requests.countCodeFailure(r.requestId);
       throw this.#refuse('wrong code', candidates[0]?.requestId ?? null, origin.clientIp);
@@ -233,8 +232,7 @@ export class RequestService {
     const status = requestView(r, at).status;
     if (status !== 'open') throw this.#refuse(`request ${status}`, r.requestId, origin.clientIp);
     if (!repo.getProfile(r.tid, r.oid)) return { kind: 'no-profile', request: requestView(r, at) };
-    const token = () => randomBytes(32).toString('base64url');
-    // Every opening gets a session of its own and cancels the one before it, under the write lock. A
+        // Every opening gets a session of its own and cancels the one before it, under the write lock. A
     // session (and its CSRF token, which the done page takes as proof of having decided) is never handed to
     // a second browser: whoever else holds the link or code (a caller posing as the person, the agent) can
     // only start a session they must then pass themselves, and in doing so end the person's (who reopens
@@ -244,9 +242,9 @@ export class RequestService {
       if (!now || requestView(now, at).status !== 'open') throw requestRefused();
       if (now.sessionId) repo.closeSession(now.sessionId, 'cancelled');
       const session: VerificationSession = {
-        sessionId: token(), tid: r.tid, oid: r.oid, sub: r.oid, clientId: HELPDESK_CLIENT_ID, redirectUri: origin.doneUrl,
-        nonce: token(), state: null, clientRequestId: r.requestId, acr: 'helpdesk-request', amr: 'face',
-        hintClaims: r.upn ? { upn: r.upn } : {}, csrfToken: token(), challenge: { nonce: token() }, status: 'open',
+        sessionId: newSecret(), tid: r.tid, oid: r.oid, sub: r.oid, clientId: HELPDESK_CLIENT_ID, redirectUri: origin.doneUrl,
+        nonce: newSecret(), state: null, clientRequestId: r.requestId, acr: 'helpdesk-request', amr: 'face',
+        hintClaims: r.upn ? { upn: r.upn } : {}, csrfToken: newSecret(), challenge: { nonce: newSecret() }, status: 'open',
         createdAt: at, expiresAt: Math.min(at + this.#d.sessionLifetimeSeconds * 1000, r.expiresAt),
       };
       repo.createSession(session);

@@ -19,7 +19,8 @@ import type { Repository } from '../store/repository.js';
 import type { StaffMember } from '../store/staff-store.js';
 import { answeredChallenge, authenticationAnswerOf, registrationAnswerOf } from './passkey-answer.js';
 import { identityOf } from './staff-identity.js';
-import { recordStaffAct, REGISTRATION_TOKEN, sha256Hex } from './staff-admin.js';
+import { sha256Hex } from '../core/secrets.js';
+import { recordStaffAct, REGISTRATION_TOKEN } from './staff-admin.js';
 
 /** Outstanding challenges the store keeps at most (each expires within staff.challengeTtlSeconds). */
 export const MAX_OUTSTANDING_CHALLENGES = 10_000;

@@ -2,12 +2,13 @@
 // sign in and out. Each change is stored with its one audit record in one transaction through the audit
 // trail (the one door): flow `staff`, decision `changed`, tid 'staff', the member's id as oid, one check
 // naming the act. Acts of a signed-in member carry `actor`; the appliance's own CLI has none.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ProofgateError } from '../core/errors.js';
 import type { AuditRecord } from '../core/domain.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Repository } from '../store/repository.js';
 import { STAFF_ROLES, type StaffMember, type StaffRole } from '../store/staff-store.js';
+import { newSecret, sha256Hex } from '../core/secrets.js';
 import { staffActor, type StaffIdentity } from './staff-identity.js';
 
 export const MAX_STAFF_NAME_CHARS = 100;
@@ -46,7 +47,6 @@ export function staffIdOf(raw: unknown): string {
   return id;
 }
 
-export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Writes the act's audit record (inside the caller's transaction). */
 export function recordStaffAct(audit: AuditWriter, member: StaffMember, check: string, reason: string, at: number, actor: StaffIdentity | null): AuditRecord {
@@ -66,7 +66,7 @@ export interface RegistrationLink {
 }
 
 function newLink(deps: StaffAdminDeps, staffId: string, ttlSeconds: number, at: number): RegistrationLink {
-  const token = randomBytes(32).toString('base64url');
+  const token = newSecret();
   const expiresAt = at + ttlSeconds * 1000;
   deps.repo.staff.issueRegistration({ tokenSha256: sha256Hex(token), staffId, createdAt: at, expiresAt });
   return { token, expiresAt };

@@ -15,7 +15,6 @@
 // configured origin), a JSON body (a cross-site form cannot send one) and a per-address attempt limit.
 // Everything after sign-in goes through require(roles): session, role and, for non-GET, the CSRF token.
 import path from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { ProofgateConfig } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
@@ -29,10 +28,11 @@ import { describeError } from '../core/describe-error.js';
 import type { Repository } from '../store/repository.js';
 import { AttemptLimiter } from './attempt-limiter.js';
 import { finishRegistration, finishSignIn, memberOfLink, registrationOptions, signInOptions, type CeremonyDeps, type SignedIn } from './passkey-ceremonies.js';
-import { recordStaffAct, revokeStaff, sha256Hex, STAFF_ID } from './staff-admin.js';
+import { recordStaffAct, revokeStaff, STAFF_ID } from './staff-admin.js';
 import type { StaffIdentity, StaffRole } from './staff-identity.js';
 import { adminPage, BUILT_IN_PLACES, homePage, registrationPage, signInPage, unavailablePage, type StaffPlaces } from './staff-pages.js';
 import { STAFF_PATHS } from './staff-paths.js';
+import { sameSecret, sha256Hex } from '../core/secrets.js';
 import { clearStaffCookie, currentStaffSession, staffCookieOf, startStaffSession, type CurrentStaffSession, type SessionLifetimes } from './staff-session.js';
 
 export interface StaffAuth {
@@ -68,11 +68,6 @@ const UNAVAILABLE = 'staff passkeys need the appliance to be reached by a host n
 
 function refused(message: string, status = 403): ProofgateError {
   return new ProofgateError('ERR_ACCESS_DENIED', message, { status });
-}
-
-function sameSecret(a: unknown, b: string): boolean {
-  if (typeof a !== 'string' || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 const isRead = (req: Request) => req.method === 'GET' || req.method === 'HEAD';

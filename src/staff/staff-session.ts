@@ -4,10 +4,9 @@
 // absolute lifetime; anything else ends it. The cookie is Secure (a __Host- cookie must be, and WebAuthn
 // only runs in secure contexts: https, or http://localhost, where browsers accept Secure cookies),
 // HttpOnly, SameSite=Strict, Path=/.
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { StaffStore } from '../store/staff-store.js';
-import { sha256Hex } from './staff-admin.js';
+import { newSecret, sha256Hex } from '../core/secrets.js';
 import { identityOf, type StaffIdentity } from './staff-identity.js';
 
 export const STAFF_COOKIE = '__Host-proofgate-staff';
@@ -38,10 +37,10 @@ export function staffCookieOf(req: Request): string | null {
 
 /** Stores a new session for the member signed in with this passkey and sets its cookie. */
 export function startStaffSession(store: StaffStore, res: Response, input: { staffId: string; credentialId: string }, now: number, life: SessionLifetimes): void {
-  const secret = randomBytes(32).toString('base64url');
+  const secret = newSecret();
   store.createSession({
     sessionSha256: sha256Hex(secret), staffId: input.staffId, credentialId: input.credentialId,
-    csrfToken: randomBytes(32).toString('base64url'), createdAt: now, expiresAt: now + life.absoluteMs,
+    csrfToken: newSecret(), createdAt: now, expiresAt: now + life.absoluteMs,
   });
   res.cookie(STAFF_COOKIE, secret, { secure: true, httpOnly: true, sameSite: 'strict', path: '/' });
 }

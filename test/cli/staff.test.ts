@@ -8,7 +8,7 @@ import { buildConfig } from '../../src/config/index.js';
 import { staffCommand, type StaffRuntime, type StaffSubcommand } from '../../src/cli/commands/staff.js';
 import { runCli } from '../../src/cli/main.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
-import { sha256Hex } from '../../src/staff/staff-admin.js';
+import { sha256Hex } from '../../src/core/secrets.js';
 import { auditFixture } from '../helpers/audit-fixture.js';
 
 const AT = Date.UTC(2026, 5, 1, 9, 0, 0);

@@ -6,7 +6,7 @@
 // from another origin, not JSON, too large, or too many. Every refusal writes nothing.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../../src/staff/staff-admin.js';
+import { sha256Hex } from '../../src/core/secrets.js';
 import { issueStaffLink, revokeStaff } from '../../src/staff/staff-admin.js';
 import { SoftwarePasskey } from '../helpers/software-passkey.js';
 import { staffApp } from '../helpers/staff-app.js';

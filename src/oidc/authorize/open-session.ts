@@ -1,12 +1,11 @@
 // Step 8: open the verification session that binds this attempt to the hint's tid+oid.
-import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { OidcConfig } from '../../config/sections/oidc.js';
 import type { VerificationSession } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
+import { newSecret } from '../../core/secrets.js';
 import { authorizeContext, required } from './context.js';
 
-const token = () => randomBytes(32).toString('base64url');
 
 export function openSession(config: OidcConfig, repository: Repository, now: () => number): RequestHandler {
   return (_req, res, next) => {
@@ -16,7 +15,7 @@ export function openSession(config: OidcConfig, repository: Repository, now: () 
     const postBack = required(ctx.postBack, 'postBack');
     const createdAt = now();
     const session: VerificationSession = {
-      sessionId: token(),
+      sessionId: newSecret(),
       tid: hint.tid,
       oid: hint.oid,
       sub: hint.sub,
@@ -28,8 +27,8 @@ export function openSession(config: OidcConfig, repository: Repository, now: () 
       acr: authn.acr,
       amr: authn.amr,
       hintClaims: hint.profile,
-      csrfToken: token(),
-      challenge: { nonce: token() },
+      csrfToken: newSecret(),
+      challenge: { nonce: newSecret() },
       status: 'open',
       createdAt,
       expiresAt: createdAt + config.sessionLifetimeSeconds * 1000,

@@ -6,13 +6,13 @@ import type { VerificationSession } from '../../core/domain.js';
 import type { PostBack } from '../../oidc/form-post.js';
 import { sessionExpiredPostBack } from '../../oidc/complete-verification.js';
 import type { Repository } from '../../store/repository.js';
-import { sameToken } from './open-session-guard.js';
+import { sameSecret } from '../../core/secrets.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
 
 export function expiredSessionPostBack(repo: Pick<Repository, 'getSession'>, sessionId: string, csrfToken: unknown): PostBack | null {
   if (!SESSION_ID.test(sessionId) || typeof csrfToken !== 'string' || csrfToken.length === 0) return null;
   const session: VerificationSession | null = repo.getSession(sessionId);
-  if (!session || session.status !== 'expired' || !sameToken(csrfToken, session.csrfToken)) return null;
+  if (!session || session.status !== 'expired' || !sameSecret(csrfToken, session.csrfToken)) return null;
   return sessionExpiredPostBack(session);
 }

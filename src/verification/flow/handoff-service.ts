@@ -8,7 +8,7 @@
 // as the computer's, authenticated by the binding instead of the computer's CSRF token; the post-back
 // (the signed id_token or the error) is kept for the computer, which takes it once with its own CSRF
 // token and posts it to Entra. The phone never receives it.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import type { VerificationSession } from '../../core/domain.js';
 import type { Logger } from '../../core/log.js';
@@ -19,6 +19,7 @@ import type { Capture } from '../capture/capture.js';
 import { requireOpenSession } from './open-session-guard.js';
 import type { DecisionWriters } from './record-decision.js';
 import { verificationFlowFor } from './choose-flow.js';
+import { newSecret, sameSecret, sha256Hex } from '../../core/secrets.js';
 import type { CaptureReply, HandoffOrigin, RequestOrigin, VerificationService } from './verification-service.js';
 
 /** What the computer's page shows for its hand-off (the phone's page maps the same states to its own words). */
@@ -55,15 +56,6 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const HANDOFF_ID = /^[A-Za-z0-9_-]{22}$/;
 export const PHONE_DONE_MESSAGE = 'Done. Go back to your computer: it finishes the sign-in.';
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-
-function sameSecret(given: unknown, expected: string | null): boolean {
-  if (typeof given !== 'string' || expected === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 // One answer for every refused link or binding (unknown, used, expired, another session's, wrong cookie):
 // what a refusal says must not tell a guesser which of them it was.
 const refused = () => new ProofgateError('ERR_NOT_FOUND', 'this hand-off link cannot be used', { status: 404 });
@@ -88,9 +80,9 @@ export class HandoffService {
     if (verificationFlowFor(repo, session).flow !== 'returning') {
       throw new ProofgateError('ERR_BAD_REQUEST', 'the phone hand-off is for accounts with a verified photo on record', { status: 409 });
     }
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecret();
     const handoff = repo.handoffs.issue({
-      handoffId: randomBytes(16).toString('base64url'), sessionId, tokenSha256: sha256(token),
+      handoffId: randomBytes(16).toString('base64url'), sessionId, tokenSha256: sha256Hex(token),
       code: String(randomInt(0, 1_000_000)).padStart(6, '0'),
       createdAt: at, expiresAt: Math.min(at + config.ttlSeconds * 1000, session.expiresAt),
     }, config.maxPerSession);
@@ -111,16 +103,16 @@ export class HandoffService {
     };
     if (!this.#d.config.enabled) throw refuse('the phone hand-off is not enabled', null);
     if (!TOKEN.test(token)) throw refuse('malformed link', null);
-    const tokenSha256 = sha256(token);
+    const tokenSha256 = sha256Hex(token);
     const found = repo.handoffs.byToken(tokenSha256);
     if (!found) throw refuse('unknown link', null);
     if (found.state !== 'issued') throw refuse(`link already ${found.state === 'ended' ? 'replaced or ended' : 'used'}`, found.handoffId);
     if (at >= found.expiresAt) throw refuse('link expired', found.handoffId);
     const session = repo.getSession(found.sessionId);
     if (!session || session.status !== 'open' || at >= session.expiresAt) throw refuse('verification ended', found.handoffId);
-    const phoneSecret = randomBytes(32).toString('base64url');
+    const phoneSecret = newSecret();
     const handoff = repo.handoffs.open(tokenSha256, {
-      phoneSha256: sha256(phoneSecret), phoneCsrf: randomBytes(24).toString('base64url'), phoneIp: origin.clientIp?.slice(0, 64) ?? null,
+      phoneSha256: sha256Hex(phoneSecret), phoneCsrf: randomBytes(24).toString('base64url'), phoneIp: origin.clientIp?.slice(0, 64) ?? null,
     }, at);
     // Another phone won the race between the read above and this write.
     if (!handoff) throw refuse('link already used', found.handoffId);
@@ -132,7 +124,7 @@ export class HandoffService {
   phone(handoffId: string, phoneSecret: unknown): { handoff: Handoff; session: VerificationSession } {
     if (!HANDOFF_ID.test(handoffId)) throw refused();
     const handoff = this.#d.repo.handoffs.get(handoffId);
-    if (!handoff || handoff.state === 'issued' || typeof phoneSecret !== 'string' || !sameSecret(sha256(phoneSecret), handoff.phoneSha256)) throw refused();
+    if (!handoff || handoff.state === 'issued' || typeof phoneSecret !== 'string' || !sameSecret(sha256Hex(phoneSecret), handoff.phoneSha256)) throw refused();
     const session = this.#d.repo.getSession(handoff.sessionId);
     if (!session) throw refused();
     return { handoff, session };

@@ -1,20 +1,13 @@
 // Every request that acts on a verification session passes here first: the session must exist, be
 // open, not be expired, and the request must carry the session's CSRF token. A finished session
 // refuses further captures (ERR_REPLAY): one decision per session.
-import { timingSafeEqual } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import type { VerificationSession } from '../../core/domain.js';
 import type { DecisionWriters } from './record-decision.js';
+import { sameSecret } from '../../core/secrets.js';
 import { closeExpiredSession } from './close-expired-session.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
-
-/** Constant-time comparison of a request's CSRF token with the session's. */
-export function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /**
  * Returns the open session or throws the typed refusal. An expired open session is closed as 'expired'
@@ -27,7 +20,7 @@ export function requireOpenSession(writers: DecisionWriters, sessionId: string, 
   const session = repo.getSession(sessionId);
   if (!session) throw new ProofgateError('ERR_NOT_FOUND', 'no such verification session', { status: 404 });
   // CSRF before anything that reveals or changes session state to a cross-site caller.
-  if (typeof csrfToken !== 'string' || csrfToken.length === 0 || !sameToken(csrfToken, session.csrfToken)) {
+  if (typeof csrfToken !== 'string' || csrfToken.length === 0 || !sameSecret(csrfToken, session.csrfToken)) {
     throw new ProofgateError('ERR_CSRF', 'missing or wrong CSRF token', { status: 403 });
   }
   if (session.status !== 'open') {

@@ -7,8 +7,8 @@
 //   {"bytesSha256":<hex SHA-256 of the capture's bytes>,"kind":<kind>,"mediaType":<media type>,"meta":<meta or null>}
 // so the signature covers every byte and every field of every capture, their order and their number, and
 // binds them to one session, its challenge, one station, one operator and one moment.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../audit/canonical-json.js';
+import { sha256Hex } from '../../core/secrets.js';
 import type { Capture } from '../capture/capture.js';
 
 /** Names the format, so a signature over these bytes can mean nothing else. */
@@ -25,7 +25,6 @@ export interface StationClaim {
   signature: string;
 }
 
-const sha256Hex = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 export function captureDigest(capture: Pick<Capture, 'kind' | 'mediaType' | 'bytes' | 'meta'>): string {
   return sha256Hex(canonicalJson({
