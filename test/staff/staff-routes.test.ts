@@ -207,6 +207,7 @@ t.test('roles and CSRF on gated routes', async (t) => {
   t.equal(missing.status, 403, 'no _csrf');
   t.match(missing.json, { error: 'ERR_CSRF' });
   t.equal((await app.post('/gated', { _csrf: `${csrf.slice(0, -1)}A` }, { cookie: adaCookie })).status, 403, 'a wrong _csrf');
+  t.match(await app.post('/gated', { _csrf: 'é'.repeat(43) }, { cookie: adaCookie }), { status: 403, json: { error: 'ERR_CSRF' } }, 'a token of the right length in characters but not in bytes: refused, not a 500');
   t.equal((await app.post('/gated', { _csrf: csrf }, { cookie: danaCookie })).status, 403, 'another session\'s token with the wrong role');
   t.equal((await app.post('/gated', { _csrf: csrf }, { cookie: adaCookie })).status, 200, 'the right token');
   t.equal((await app.post('/gated', {}, { cookie: adaCookie, csrfHeader: csrf })).status, 200, 'or the right token as X-CSRF-Token');
