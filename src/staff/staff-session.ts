@@ -45,7 +45,7 @@ export function startStaffSession(store: StaffStore, res: Response, input: { sta
   res.cookie(STAFF_COOKIE, secret, { secure: true, httpOnly: true, sameSite: 'strict', path: '/' });
 }
 
-/** The request's live session (its idle clock restarted), or null; a session found dead is deleted. */
+/** The request's live session (its idle clock restarted, to within a tenth of the idle limit), or null; a session found dead is deleted. */
 export function currentStaffSession(store: StaffStore, req: Request, now: number, life: SessionLifetimes): CurrentStaffSession | null {
   const secret = staffCookieOf(req);
   if (!secret) return null;
@@ -57,7 +57,9 @@ export function currentStaffSession(store: StaffStore, req: Request, now: number
     store.endSession(sessionSha256);
     return null;
   }
-  store.touchSession(sessionSha256, now);
+  // The idle clock is written at most every tenth of the idle limit (a minute at most), not on every
+  // request: a page's status poll would otherwise write the session row every two seconds.
+  if (now - s.lastSeenAt >= Math.min(60_000, life.idleMs / 10)) store.touchSession(sessionSha256, now);
   return { sessionSha256, staff: identityOf(s.staff), csrfToken: s.csrfToken };
 }
 

@@ -164,6 +164,16 @@ t.test('sessions end after the idle timeout, the absolute lifetime, sign-out or 
   t.equal((await app.get('/gated', cookie)).status, 303, 'past the absolute lifetime though never idle');
 
   cookie = (await app.signIn(key)).cookie!;
+  const rows = () => app.repo.database.prepare('SELECT last_seen_at FROM staff_sessions').all() as { last_seen_at: number }[];
+  const signedInAt = rows()[0].last_seen_at;
+  app.clock.advance(2_000);
+  t.equal((await app.get('/gated', cookie)).status, 200);
+  t.same(rows().map((r) => r.last_seen_at), [signedInAt], 'a request soon after the last writes nothing (a page\'s 2 s poll)');
+  app.clock.advance(58_000);
+  t.equal((await app.get('/gated', cookie)).status, 200);
+  t.same(rows().map((r) => r.last_seen_at), [signedInAt + 60_000], 'a minute on, the idle clock restarts');
+
+  cookie = (await app.signIn(key)).cookie!;
   const csrf = (JSON.parse((await app.get('/gated', cookie)).text) as { csrf: string }).csrf;
   const out = await app.post('/staff/sign-out', null, { cookie, raw: `_csrf=${csrf}`, type: 'application/x-www-form-urlencoded' });
   t.equal(out.status, 303);
@@ -206,7 +216,7 @@ t.test('roles and CSRF on gated routes', async (t) => {
   const missing = await app.post('/gated', {}, { cookie: adaCookie });
   t.equal(missing.status, 403, 'no _csrf');
   t.match(missing.json, { error: 'ERR_CSRF' });
-  t.equal((await app.post('/gated', { _csrf: `${csrf.slice(0, -1)}A` }, { cookie: adaCookie })).status, 403, 'a wrong _csrf');
+  t.equal((await app.post('/gated', { _csrf: `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}` }, { cookie: adaCookie })).status, 403, 'a wrong _csrf');
   t.match(await app.post('/gated', { _csrf: 'é'.repeat(43) }, { cookie: adaCookie }), { status: 403, json: { error: 'ERR_CSRF' } }, 'a token of the right length in characters but not in bytes: refused, not a 500');
   t.equal((await app.post('/gated', { _csrf: csrf }, { cookie: danaCookie })).status, 403, 'another session\'s token with the wrong role');
   t.equal((await app.post('/gated', { _csrf: csrf }, { cookie: adaCookie })).status, 200, 'the right token');
