@@ -87,3 +87,17 @@ t.test('one Z16 and one YUYV frame → the selfie JPEG and the aligned depth PNG
   t.match(await rgbdFromFrames(z16.subarray(0, 100), yuyv, c, 0).catch((e) => e), { code: 'corrupt', message: 'a Z16 64x48 frame holds 6144 bytes, not 100' });
   t.match(await rgbdFromFrames(Buffer.alloc(z16.length), yuyv, c, 0).catch((e) => e), { code: 'corrupt', message: /holds no depth/ });
 });
+
+t.test('the addon itself refuses a YUYV buffer that does not hold the frame it is told of', async (t) => {
+  const { createRequire } = await import('node:module');
+  const { addonPath } = await import('../../src/native/addon.js');
+  const raw = createRequire(import.meta.url)(addonPath) as { v4l2YuyvToJpeg(frame: Buffer, o: object): Promise<Buffer> };
+  for (const [what, frame, o] of [
+    ['too short', Buffer.alloc(4 * 4 * 2 - 2), { width: 4, height: 4, quality: 90 }],
+    ['too long', Buffer.alloc(4 * 4 * 2 + 2), { width: 4, height: 4, quality: 90 }],
+    ['odd width', Buffer.alloc(3 * 4 * 2), { width: 3, height: 4, quality: 90 }],
+    ['no size', Buffer.alloc(0), { width: 0, height: 0, quality: 90 }],
+  ] as const) {
+    t.throws(() => raw.v4l2YuyvToJpeg(frame, o), { code: 'ERR_NATIVE_ARGUMENT', message: /width x height x 2 bytes/ }, what);
+  }
+});

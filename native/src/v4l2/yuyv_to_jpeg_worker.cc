@@ -9,6 +9,7 @@
 
 #include "common/baton_worker.h"
 #include "common/js_args.h"
+#include "common/native_error.h"
 #include "common/registry.h"
 
 namespace proofgate {
@@ -42,6 +43,12 @@ Napi::Value V4l2YuyvToJpeg(const Napi::CallbackInfo& info) {
   baton->width = o.Int("width");
   baton->height = o.Int("height");
   baton->quality = o.Int("quality");
+  // The buffer is wrapped as a width x height YUYV image on the worker: its size is checked here, whatever
+  // the caller checked (the addon guards its own memory).
+  if (baton->width <= 0 || baton->height <= 0 || baton->width % 2 != 0 ||
+      frame.Length() != static_cast<size_t>(baton->width) * static_cast<size_t>(baton->height) * 2) {
+    throw MakeArgumentError(info.Env(), "v4l2YuyvToJpeg: the frame must hold width x height x 2 bytes, width even and both positive");
+  }
   return BatonWorker<YuyvToJpegBaton>::Queue(info.Env(), "proofgate:v4l2YuyvToJpeg", std::move(baton), {frame});
 }
 
