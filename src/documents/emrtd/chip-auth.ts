@@ -34,16 +34,18 @@ export interface ChipAuthenticationSession {
  * above; the nonce is CA version 2's r_PICC (TR-03110 part 3 A.2.3), absent in version 1.
  */
 export function deriveSessionKeys(sharedSecret: Uint8Array, cipher: SessionCipher, nonce: Uint8Array = Buffer.alloc(0)): { kEnc: Buffer; kMac: Buffer } {
-  const derive = (counter: number) => {
-    const input = Buffer.concat([sharedSecret, nonce, Buffer.from([0, 0, 0, counter])]);
-    switch (cipher) {
-      case '3DES': return adjustDesParity(createHash('sha1').update(input).digest().subarray(0, 16));
-      case 'AES-128': return createHash('sha1').update(input).digest().subarray(0, 16);
-      case 'AES-192': return createHash('sha256').update(input).digest().subarray(0, 24);
-      case 'AES-256': return createHash('sha256').update(input).digest();
-    }
-  };
-  return { kEnc: derive(1), kMac: derive(2) };
+  return { kEnc: icaoKdf(sharedSecret, cipher, 1, nonce), kMac: icaoKdf(sharedSecret, cipher, 2, nonce) };
+}
+
+/** The KDF itself, for any counter (1: K_enc, 2: K_mac, 3: PACE's K_pi from the password). */
+export function icaoKdf(secret: Uint8Array, cipher: SessionCipher, counter: number, nonce: Uint8Array = Buffer.alloc(0)): Buffer {
+  const input = Buffer.concat([secret, nonce, Buffer.from([0, 0, 0, counter])]);
+  switch (cipher) {
+    case '3DES': return adjustDesParity(createHash('sha1').update(input).digest().subarray(0, 16));
+    case 'AES-128': return createHash('sha1').update(input).digest().subarray(0, 16);
+    case 'AES-192': return createHash('sha256').update(input).digest().subarray(0, 24);
+    case 'AES-256': return createHash('sha256').update(input).digest();
+  }
 }
 
 /** The EC point inside a SubjectPublicKeyInfo. */

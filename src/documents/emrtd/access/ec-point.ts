@@ -5,6 +5,7 @@
 // station that talks to one chip at a time over the air gap of a reader, and said here so nobody
 // reuses this for long-term keys.
 import { NAMED_CURVES } from '../ec-curves.js';
+import { bigFromBytes, modPow } from '../bigint-bytes.js';
 import { ChipAccessError } from './chip-access-error.js';
 
 export interface Curve {
@@ -22,15 +23,6 @@ export interface Point { readonly x: bigint; readonly y: bigint }
 const big = (hex: string) => BigInt(`0x${hex}`);
 const mod = (v: bigint, m: bigint) => ((v % m) + m) % m;
 
-function modPow(base: bigint, exp: bigint, m: bigint): bigint {
-  let result = 1n;
-  let b = mod(base, m);
-  for (let e = exp; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % m;
-    b = (b * b) % m;
-  }
-  return result;
-}
 
 export function curveByName(name: string): Curve {
   const c = NAMED_CURVES.find((k) => k.name === name);
@@ -53,7 +45,7 @@ export function encodePoint(c: Curve, q: Point): Buffer {
 export function decodePoint(c: Curve, bytes: Uint8Array, what: string): Point {
   if (bytes.length !== 1 + 2 * c.bytes || bytes[0] !== 0x04) throw new ChipAccessError('malformed', `${what} is not an uncompressed ${c.name} point`);
   const b = Buffer.from(bytes);
-  const q = { x: big(b.subarray(1, 1 + c.bytes).toString('hex')), y: big(b.subarray(1 + c.bytes).toString('hex')) };
+  const q = { x: bigFromBytes(b.subarray(1, 1 + c.bytes)), y: bigFromBytes(b.subarray(1 + c.bytes)) };
   if (!isOnCurve(c, q)) throw new ChipAccessError('malformed', `${what} is not on ${c.name}`);
   return q;
 }
@@ -91,7 +83,7 @@ function addAffine(c: Curve, P: Jacobian, q: Point): Jacobian {
 
 function toAffine(c: Curve, P: Jacobian): Point {
   if (P.z === 0n) throw new ChipAccessError('malformed', 'a PACE computation reached the point at infinity');
-  const zi = modPow(P.z, c.p - 2n, c.p);
+  const zi = modPow(mod(P.z, c.p), c.p - 2n, c.p);
   const zi2 = (zi * zi) % c.p;
   return { x: (P.x * zi2) % c.p, y: (P.y * zi2 * zi) % c.p };
 }

@@ -6,12 +6,11 @@
 //  4. a second ECDH on G~ gives the shared secret K, and the session keys KS_enc / KS_mac;
 //  5. both sides prove they hold the keys with a MAC over the other's ephemeral public key.
 // A wrong password makes step 5 fail on the chip (it answers 6300), which is 'access-denied'.
-import { createCipheriv, createDecipheriv, createECDH, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createECDH, randomBytes, timingSafeEqual } from 'node:crypto';
 import { derOid } from '../../asn1/index.js';
 import { publicKeyDataObject } from '../ca-verify.js';
 import type { SessionCipher } from '../ca-select.js';
-import { adjustDesParity } from '../bac-keys.js';
-import { deriveSessionKeys } from '../chip-auth.js';
+import { deriveSessionKeys, icaoKdf } from '../chip-auth.js';
 import { sessionMac } from '../sm-mac.js';
 import { SW_OK, type CommandApdu } from './apdu.js';
 import { pacePassword, type ChipAccessKey } from './access-key.js';
@@ -30,13 +29,7 @@ export interface PaceOffer {
 
 /** KDF(π, 3) of 9303-11 section 9.7.3: the key that encrypts the chip's nonce. */
 export function paceKey(password: Uint8Array, cipher: SessionCipher): Buffer {
-  const input = Buffer.concat([password, Buffer.from([0, 0, 0, 3])]);
-  switch (cipher) {
-    case '3DES': return adjustDesParity(createHash('sha1').update(input).digest().subarray(0, 16));
-    case 'AES-128': return createHash('sha1').update(input).digest().subarray(0, 16);
-    case 'AES-192': return createHash('sha256').update(input).digest().subarray(0, 24);
-    case 'AES-256': return createHash('sha256').update(input).digest();
-  }
+  return icaoKdf(password, cipher, 3);
 }
 
 /** Decrypts (or, with `encrypt`, encrypts) the nonce with K_pi: CBC, zero IV, no padding. */
