@@ -1,6 +1,7 @@
 // The audit record of an agent's or an API client's act (flow 'helpdesk', decision 'changed', the actor
 // named): one record per act, written through the trail inside the caller's transaction.
 import type { AuditActor, AuditRecord } from '../core/domain.js';
+import { recordAct } from '../audit/record-act.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 
 export interface HelpdeskAct {
@@ -17,10 +18,5 @@ export interface HelpdeskAct {
 }
 
 export function recordHelpdeskAct(audit: AuditWriter, a: HelpdeskAct): AuditRecord {
-  return audit.record({
-    sessionId: null, tid: a.tid, oid: a.oid, upn: a.upn, profileId: null, flow: 'helpdesk', decision: 'changed',
-    checks: [{ name: a.act, score: null, threshold: null, outcome: 'pass', reason: a.reason.slice(0, 1000) }],
-    clientRequestId: null, evidenceSha256: [], at: a.at,
-    ...(a.actor ? { actor: a.actor } : {}),
-  });
+  return recordAct(audit, { flow: 'helpdesk', tid: a.tid, oid: a.oid, upn: a.upn, check: { name: a.act, reason: a.reason.slice(0, 1000) }, actor: a.actor, at: a.at });
 }

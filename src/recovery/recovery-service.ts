@@ -8,12 +8,12 @@
 // The pass is returned to the caller (the person's completion page) and goes nowhere else: not the log,
 // not the audit record, not the store.
 import { ProofgateError } from '../core/errors.js';
-import type { AuditEntry } from '../core/domain.js';
 import type { Logger } from '../core/log.js';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { RecoveryTapConfig } from '../config/sections/recovery.js';
 import type { IssuedTap, RecoveryService } from './temporary-access-pass.js';
 import type { RecoveryRequest, RecoveryRequests } from './recovery-requests.js';
+import { recordAct } from '../audit/record-act.js';
 import type { CreatedTap } from './graph-tap-client.js';
 
 /** Graph's temporaryAccessPassMethods as the service needs them (GraphTapClient). */
@@ -66,15 +66,14 @@ export function createRecoveryService(deps: RecoveryServiceDeps): RecoveryServic
   const { config } = deps;
   const inFlight = new Set<string>();
 
-  const entry = (r: RecoveryRequest, outcome: 'pass' | 'error', reason: string, at: number): AuditEntry => ({
-    sessionId: r.sessionId, tid: r.tid, oid: r.oid, upn: r.upn, profileId: null, flow: 'recovery', decision: 'changed',
-    checks: [{ name: 'tap-issue', score: null, threshold: null, outcome, reason }], clientRequestId: null, evidenceSha256: [], at,
+  const recordIssue = (r: RecoveryRequest, outcome: 'pass' | 'error', reason: string, at: number) => recordAct(deps.audit, {
+    flow: 'recovery', tid: r.tid, oid: r.oid, upn: r.upn, sessionId: r.sessionId, check: { name: 'tap-issue', outcome, reason }, at,
   });
 
   /** The attempt that failed, on the record; a failing audit is logged, the Graph error still wins. */
   function auditFailure(r: RecoveryRequest, reason: string): void {
     try {
-      deps.audit.record(entry(r, 'error', reason, now()));
+      recordIssue(r, 'error', reason, now());
     } catch (e) {
       deps.log('recovery.audit_failed', { requestId: r.id, error: (e as Error).message }, 'error');
     }
@@ -98,8 +97,8 @@ export function createRecoveryService(deps: RecoveryServiceDeps): RecoveryServic
           // Changed since step 1 (revoked, or another node issued one): this pass must not stand.
           throw refused(`verification request ${requestId} is no longer eligible for a Temporary Access Pass`);
         }
-        deps.audit.record(entry(request, 'pass', `Temporary Access Pass issued for verification request ${requestId} (${creatorText(request)}): `
-          + `lifetime ${tap.lifetimeInMinutes} min, ${tap.isUsableOnce ? 'usable once' : 'usable more than once'}, from ${tap.startDateTime}`, at));
+        recordIssue(request, 'pass', `Temporary Access Pass issued for verification request ${requestId} (${creatorText(request)}): `
+          + `lifetime ${tap.lifetimeInMinutes} min, ${tap.isUsableOnce ? 'usable once' : 'usable more than once'}, from ${tap.startDateTime}`, at);
       });
     } catch (e) {
       let undone = true;

@@ -9,6 +9,7 @@ import type { AuditWriter } from '../audit/audit-writer.js';
 import type { Repository } from '../store/repository.js';
 import { STAFF_ROLES, type StaffMember, type StaffRole } from '../store/staff-store.js';
 import { newSecret, sha256Hex } from '../core/secrets.js';
+import { recordAct } from '../audit/record-act.js';
 import { staffActor, type StaffIdentity } from './staff-identity.js';
 
 export const MAX_STAFF_NAME_CHARS = 100;
@@ -50,11 +51,7 @@ export function staffIdOf(raw: unknown): string {
 
 /** Writes the act's audit record (inside the caller's transaction). */
 export function recordStaffAct(audit: AuditWriter, member: StaffMember, check: string, reason: string, at: number, actor: StaffIdentity | null): AuditRecord {
-  return audit.record({
-    sessionId: null, tid: 'staff', oid: member.staffId, upn: null, profileId: null, flow: 'staff', decision: 'changed',
-    checks: [{ name: check, score: null, threshold: null, outcome: 'pass', reason }], clientRequestId: null, evidenceSha256: [], at,
-    ...(actor ? { actor: staffActor(actor) } : {}),
-  });
+  return recordAct(audit, { flow: 'staff', tid: 'staff', oid: member.staffId, check: { name: check, reason }, actor: actor ? staffActor(actor) : null, at });
 }
 
 const byWhom = (actor: StaffIdentity | null) => (actor ? `by ${actor.name} (${actor.role}, ${actor.id})` : 'from the command line');

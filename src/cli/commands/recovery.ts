@@ -15,6 +15,7 @@ import {
 import { graphClients, openUsableGraphClientKey } from '../../recovery/open-recovery.js';
 import { printableName } from '../../verification/station/station-admin.js';
 import { consoleIo, type CommandIo } from './command-io.js';
+import { recordAct } from '../../audit/record-act.js';
 import { recoveryOptions, recoveryUsage, type RecoverySubcommand } from './recovery-options.js';
 
 export { recoveryOptions, recoveryUsage, type RecoverySubcommand } from './recovery-options.js';
@@ -94,14 +95,13 @@ async function certificate(rt: RecoveryRuntime, opts: { validityDays: number; re
     const trail = await rt.openAudit();
     try {
       const { sha1, sha256 } = key.thumbprints();
-      const record = trail.audit.record({
-        sessionId: null, tid: 'recovery', oid: 'graph-client-certificate', upn: null, profileId: null, flow: 'recovery', decision: 'changed',
-        checks: [{
-          name: 'graph-certificate-issue', score: null, threshold: null, outcome: 'pass',
+      const record = recordAct(trail.audit, {
+        flow: 'recovery', tid: 'recovery', oid: 'graph-client-certificate', at: rt.now(),
+        check: {
+          name: 'graph-certificate-issue',
           reason: `Graph client certificate issued ${opts.by === null ? 'by an operator who gave no name' : `by ${opts.by}`} for key "${label}" `
             + `(${result.keyCreated ? 'new RSA 2048 key' : 'existing key'}): SHA-256 thumbprint ${sha256}, SHA-1 ${sha1}, valid until ${iso(key.certificate.validTo)}`,
-        }],
-        clientRequestId: null, evidenceSha256: [], at: rt.now(),
+        },
       });
       seq = record.seq;
     } finally {

@@ -8,6 +8,7 @@ import { ProofgateError } from '../../core/errors.js';
 import type { AuditActor, AuditRecord, BiometricProfile } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
+import { recordAct } from '../../audit/record-act.js';
 import type { EnrolmentHold, EnrolmentHoldQuery } from '../../store/enrolment-hold-store.js';
 
 export interface EnrolmentReviewDeps {
@@ -62,10 +63,9 @@ export function releaseEnrolmentHold(deps: EnrolmentReviewDeps, holdId: string, 
     if (!repo.enrolmentHolds.settle(holdId, { state: 'released', profileId: profile.profileId }, at)) {
       throw new ProofgateError('ERR_BAD_REQUEST', `enrolment hold ${holdId} was settled meanwhile`, { status: 409 });
     }
-    const audit = deps.audit.record({
-      sessionId: null, tid: hold.tid, oid: hold.oid, upn: subject.upn, profileId: profile.profileId, flow: 'enrolment-review',
-      checks: [{ name: 'enrolment-review', score: round(hold.distance), threshold: hold.threshold, outcome: 'pass', reason: `hold ${holdId} released: profile ${profile.profileId} stored; ${matchText(hold)}` }],
-      decision: 'changed', clientRequestId: null, evidenceSha256: [], at, ...(act.actor ? { actor: act.actor } : {}),
+    const audit = recordAct(deps.audit, {
+      flow: 'enrolment-review', tid: hold.tid, oid: hold.oid, upn: subject.upn, profileId: profile.profileId, actor: act.actor, at,
+      check: { name: 'enrolment-review', score: round(hold.distance), threshold: hold.threshold, reason: `hold ${holdId} released: profile ${profile.profileId} stored; ${matchText(hold)}` },
     });
     return { hold: repo.enrolmentHolds.get(holdId)!, profile, audit };
   });
@@ -80,10 +80,9 @@ export function rejectEnrolmentHold(deps: EnrolmentReviewDeps, holdId: string, a
     if (!repo.enrolmentHolds.settle(holdId, { state: 'rejected' }, at)) {
       throw new ProofgateError('ERR_BAD_REQUEST', `enrolment hold ${holdId} was settled meanwhile`, { status: 409 });
     }
-    const audit = deps.audit.record({
-      sessionId: null, tid: hold.tid, oid: hold.oid, upn: hold.subject?.upn ?? null, profileId: null, flow: 'enrolment-review',
-      checks: [{ name: 'enrolment-review', score: round(hold.distance), threshold: hold.threshold, outcome: 'fail', reason: `hold ${holdId} rejected: nothing enrolled; ${matchText(hold)}` }],
-      decision: 'changed', clientRequestId: null, evidenceSha256: [], at, ...(act.actor ? { actor: act.actor } : {}),
+    const audit = recordAct(deps.audit, {
+      flow: 'enrolment-review', tid: hold.tid, oid: hold.oid, upn: hold.subject?.upn ?? null, actor: act.actor, at,
+      check: { name: 'enrolment-review', score: round(hold.distance), threshold: hold.threshold, outcome: 'fail', reason: `hold ${holdId} rejected: nothing enrolled; ${matchText(hold)}` },
     });
     return { hold: repo.enrolmentHolds.get(holdId)!, audit };
   });

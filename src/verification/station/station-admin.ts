@@ -8,6 +8,7 @@ import type { AuditRecord } from '../../core/domain.js';
 import type { AuditWriter } from '../../audit/audit-writer.js';
 import type { Repository, Station } from '../../store/repository.js';
 import { readStationPublicKey } from './station-key.js';
+import { recordAct } from '../../audit/record-act.js';
 import { STATION_ID } from './station-untrusted.js';
 
 export const MAX_STATION_NAME_CHARS = 100;
@@ -42,10 +43,7 @@ export function stationIdOf(raw: unknown): string {
 const byWhom = (by: string | null) => (by === null ? 'by an operator who gave no name' : `by ${by}`);
 
 function recordChange(deps: StationAdminDeps, station: Station, check: string, reason: string, at: number): AuditRecord {
-  return deps.audit.record({
-    sessionId: null, tid: 'station', oid: station.stationId, upn: null, profileId: null, flow: 'station', decision: 'changed',
-    checks: [{ name: check, score: null, threshold: null, outcome: 'pass', reason }], clientRequestId: null, evidenceSha256: [], at,
-  });
+  return recordAct(deps.audit, { flow: 'station', tid: 'station', oid: station.stationId, check: { name: check, reason }, at });
 }
 
 export interface StationChange {
