@@ -27,10 +27,12 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (!((a===20
 # System packages: OpenCV (addon), SoftHSM2 + OpenSC (HSM), Chromium (browser tests), nginx (reverse
 # proxy), the OCR-B font (MRZ rendering), the toolchain to build native addons, and the kiosk
 # station's device stacks: PC/SC (pcscd, libpcsclite for the chip reader; vsmartcard's virtual reader
-# and virtual ePassport for its tests; Debian's vicc needs pycryptodome but does not depend on it) and SANE (scanimage; its test backend for the scanner's tests).
+# and virtual ePassport for its tests; Debian's vicc needs pycryptodome but does not depend on it) and SANE (scanimage; its test backend for the scanner's tests),
+# and PostgreSQL 15 (the store for several nodes; the tests start their own server in a temp directory).
 apt_packages=(g++ make cmake ninja-build pkg-config python3 libopencv-dev opencv-data softhsm2 opensc
               chromium nginx fonts-ocr-b libzxing-dev
-              pcscd libpcsclite-dev vsmartcard-vpcd vsmartcard-vpicc python3-pycryptodome sane-utils)
+              pcscd libpcsclite-dev vsmartcard-vpcd vsmartcard-vpicc python3-pycryptodome sane-utils
+              postgresql-15)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -45,7 +47,9 @@ else
 fi
 
 step "installing npm packages (npm ci)"
-npm ci --no-audit --no-fund
+# onnxruntime-node carries its CPU runtime inside the package; its install script would otherwise try to
+# fetch GPU binaries from outside the npm registry.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
 step "building the native addon"
 npm run build:native
