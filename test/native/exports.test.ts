@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 const addon = require(addonPath) as Record<string, (...args: unknown[]) => unknown>;
 
 const PRODUCT_EXPORTS = [
+  'dnnNetClose', 'dnnNetLoad', 'dnnNetRun',
   'documentDecodePdf417', 'documentLoadGlyphTemplates', 'documentMeasure', 'documentReadMrz',
   'faceAnalyze', 'faceEngineClose', 'faceEngineInfo', 'faceEngineLoad', 'imageProbe', 'imageThumbnail',
   'livenessDepthChecks', 'livenessTrackTexture', 'passivePadClose', 'passivePadLoad', 'passivePadScore',
