@@ -66,7 +66,7 @@ const align = alignmentTemplate('dlib', 150, 150);
 const spec: NativeEngineSpec = {
   detector: manifest.detector,
   landmarker: manifest.landmarker,
-  embedder: { ...manifest.embedders['dlib-resnet']!.slot, alignMeshPoints: align.meshPoints, alignTemplate: align.template.flat() },
+  embedder: { ...manifest.embedders['dlib-resnet']!.slot, alignMeshPoints: align.meshPoints, alignTemplate: align.template.flat(), inEngine: true },
   pipelines: 2,
   useOpenCl: false,
 };

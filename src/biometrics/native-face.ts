@@ -11,6 +11,8 @@ export interface NativeEngineSpec {
   detector: DetectorSlotConfig;
   landmarker: LandmarkerSlotConfig;
   embedder: Pick<EmbedderSlotConfig, 'path' | 'input' | 'output' | 'outputDim'> & {
+    /** true: the engine loads and runs the embedder; false: it runs outside and analyses return `embedderInput`. */
+    inEngine: boolean;
     alignMeshPoints: number[][];
     /** Flat x0, y0, x1, y1, ... in chip pixels, one point per alignMeshPoints group. */
     alignTemplate: number[];
@@ -86,8 +88,10 @@ export interface NativeAnalysis {
     /** 468 x (x, y, z), image pixels. */
     landmarks: Float32Array;
     landmarkScore: number;
-    /** Empty when computeEmbedding was false. */
+    /** Empty when computeEmbedding was false or the embedder runs outside the engine. */
     embedding: Float32Array;
+    /** The embedder's 1x3xHxW input (aligned, normalised chip) when it runs outside the engine and computeEmbedding was true; else empty. */
+    embedderInput: Float32Array;
     quality: NativeQuality;
   };
   timings: NativeStageTimings;

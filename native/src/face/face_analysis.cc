@@ -10,6 +10,7 @@
 #include "face/face_mesh.h"
 #include "face/face_quality.h"
 #include "face/image_decode.h"
+#include "face/tensor_input.h"
 
 namespace proofgate::face {
 namespace {
@@ -117,9 +118,11 @@ FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t s
     const cv::Mat chip = WarpFaceChip(image.bgr, toChip, chipSize);
     result.timings.align = clock.Lap();
 
-    if (options.computeEmbedding) {
+    if (options.computeEmbedding && nets.embedder != nullptr) {
       std::lock_guard<std::mutex> turn(nets.embedder->inUse);
       face.embedding = EmbedFaceChip(nets.embedder->net, chip, spec.embedder);
+    } else if (options.computeEmbedding) {
+      face.embedderInput = MakeInputBlob(chip, spec.embedder.model.input);
     }
     result.timings.embed = clock.Lap();
 

@@ -35,7 +35,8 @@ struct StageTimings {  // milliseconds
 struct AnalyzedFace {
   FaceDetection detection;
   FaceLandmarks landmarks;
-  std::vector<float> embedding;  // empty when not requested
+  std::vector<float> embedding;  // empty when not requested or when the embedder runs outside the engine
+  cv::Mat embedderInput;         // 1x3xHxW float: the embedder's input, when it runs outside; else empty
   FaceQuality quality;
 };
 

@@ -84,17 +84,21 @@ void CheckLandmarker(cv::dnn::Net& net, const LandmarkerSpec& spec) {
   if (counts[1] != 1) LoadFailure(spec.model.path, "output " + spec.scoreOutput + " is not a single score");
 }
 
+void CheckAlignment(const EmbedderSpec& spec) {
+  for (const auto& group : spec.alignMeshPoints) {
+    for (int index : group) {
+      if (index < 0 || index >= mesh::kPointCount) LoadFailure(spec.model.path, "alignment refers to a mesh point out of range");
+    }
+  }
+}
+
 void CheckEmbedder(cv::dnn::Net& net, const EmbedderSpec& spec) {
   const std::vector<size_t> counts = DryRun(net, spec.model, {spec.output});
   if (counts[0] != static_cast<size_t>(spec.outputDim)) {
     LoadFailure(spec.model.path, "output " + spec.output + " holds " + std::to_string(counts[0]) + " values, not " +
                                      std::to_string(spec.outputDim));
   }
-  for (const auto& group : spec.alignMeshPoints) {
-    for (int index : group) {
-      if (index < 0 || index >= mesh::kPointCount) LoadFailure(spec.model.path, "alignment refers to a mesh point out of range");
-    }
-  }
+  CheckAlignment(spec);
 }
 
 }  // namespace
@@ -106,15 +110,19 @@ FaceEngine::FaceEngine(EngineSpec spec) : spec_(std::move(spec)) {
   // Without fusion OpenCV runs the embedder's scale layers on their own instead of folding them into a
   // clone of the convolution weights: 21 MB less resident for ~0.2-0.7 ms more per embedding (measured
   // on the project machine, 2 threads). Detector and landmarker are small, so they keep fusion.
-  embedder_.net = BuildNet(ReadModelFile(spec_.embedder.model.path), spec_.embedder.model.path, spec_.useOpenCl,
-                           /*fuse=*/false);
-  // The dry run also makes each Net allocate its buffers now rather than on a user's request.
-  CheckEmbedder(embedder_.net, spec_.embedder);
+  if (spec_.embedder.inEngine) {
+    embedder_.net = BuildNet(ReadModelFile(spec_.embedder.model.path), spec_.embedder.model.path, spec_.useOpenCl,
+                             /*fuse=*/false);
+    // The dry run also makes each Net allocate its buffers now rather than on a user's request.
+    CheckEmbedder(embedder_.net, spec_.embedder);
+  } else {
+    CheckAlignment(spec_.embedder);
+  }
   for (int i = 0; i < spec_.pipelines; ++i) {
     auto pipeline = std::make_unique<Pipeline>();
     pipeline->detector = BuildNet(detectorBytes, spec_.detector.model.path, spec_.useOpenCl);
     pipeline->landmarker = BuildNet(landmarkerBytes, spec_.landmarker.model.path, spec_.useOpenCl);
-    pipeline->embedder = &embedder_;
+    pipeline->embedder = spec_.embedder.inEngine ? &embedder_ : nullptr;
     CheckDetector(pipeline->detector, spec_.detector, anchors_.size());
     CheckLandmarker(pipeline->landmarker, spec_.landmarker);
     pipelines_.push_back(std::move(pipeline));

@@ -31,7 +31,7 @@ struct GuardedNet {
 struct Pipeline {
   cv::dnn::Net detector;
   cv::dnn::Net landmarker;
-  GuardedNet* embedder = nullptr;  // the engine's, shared by every pipeline
+  GuardedNet* embedder = nullptr;  // the engine's, shared by every pipeline; null when it runs outside
 };
 
 class FaceEngine {

@@ -69,6 +69,7 @@ EngineSpec ReadEngineSpec(const js::Options& options) {
   spec.embedder.model = ReadModelFile(embedder);
   spec.embedder.output = embedder.String("output");
   spec.embedder.outputDim = embedder.Int("outputDim");
+  spec.embedder.inEngine = embedder.Boolean("inEngine");
   for (const auto& group : embedder.NumberLists("alignMeshPoints")) {
     std::vector<int> indices;
     for (double d : group) indices.push_back(static_cast<int>(d));

@@ -55,6 +55,9 @@ struct EmbedderSpec {
   int outputDim = 0;
   std::vector<std::vector<int>> alignMeshPoints;
   std::vector<cv::Point2f> alignTemplate;
+  // true: the engine loads the net and embeds. false: the embedder runs outside (TypeScript chooses
+  // the inference engine per model) and an analysis hands back the net's input tensor instead.
+  bool inEngine = false;
 };
 
 struct EngineSpec {
