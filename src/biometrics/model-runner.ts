@@ -23,6 +23,14 @@ export interface RunnerOptions {
   fuse: boolean;
 }
 
+/** Refuses an input whose length is not its shape's product (before either engine reads it). */
+export function checkRunnerInput(path: string, input: Float32Array, shape: readonly number[]): void {
+  const values = shape.reduce((a, b) => a * (Number.isInteger(b) && b > 0 ? b : Number.NaN), 1);
+  if (!(input instanceof Float32Array) || input.length !== values) {
+    throw new ProofgateError('ERR_INTERNAL', `model ${path}: an input of ${input?.length} values for shape [${shape.join(',')}]`);
+  }
+}
+
 /** What a dry run checks: the input's shape and each named output's value count. */
 export interface RunnerCheck {
   inputShape: readonly number[];

@@ -3,7 +3,7 @@
 // asynchronous on ORT's own threads, so it holds neither the event loop nor a libuv pool thread.
 // Concurrent runs on one session are allowed by ORT and share its intra-op thread pool.
 import { ProofgateError } from '../core/errors.js';
-import type { ModelRunner, RunnerOptions } from './model-runner.js';
+import { checkRunnerInput, type ModelRunner, type RunnerOptions } from './model-runner.js';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -50,6 +50,7 @@ export async function openOnnxRuntimeRunner(options: RunnerOptions): Promise<Mod
     path: options.path,
     async run(input, shape, outputNames) {
       if (closed) throw new ProofgateError('ERR_INTERNAL', `model ${options.path}: the ONNX Runtime session is closed`);
+      checkRunnerInput(options.path, input, shape);
       for (const name of outputNames) {
         if (!session.outputNames.includes(name)) throw new ProofgateError('ERR_MODEL', `model ${options.path}: has no output named ${name}`);
       }

@@ -4,7 +4,7 @@
 import { callNative } from '../native/call-native.js';
 import { nativeAddon } from '../native/addon.js';
 import { FACE_NATIVE } from './face-errors.js';
-import type { ModelRunner, RunnerOptions } from './model-runner.js';
+import { checkRunnerInput, type ModelRunner, type RunnerOptions } from './model-runner.js';
 
 /** Opaque: a type-tagged External owning the net. */
 export type NativeNetHandle = { readonly __nativeDnnNet: unique symbol };
@@ -23,6 +23,7 @@ export async function openOpenCvRunner(options: RunnerOptions): Promise<ModelRun
   const handle = await callNative(openOpenCvRunner, () => nativeDnn().dnnNetLoad(options.path, { fuse: options.fuse }), FACE_NATIVE);
   let closed = false;
   const run: ModelRunner['run'] = async function runOpenCv(input, shape, outputNames) {
+    checkRunnerInput(options.path, input, shape);
     // An empty name feeds the network's only input.
     const outputs = await callNative(runOpenCv, () => nativeDnn().dnnNetRun(handle, [{ name: '', data: input, shape: [...shape] }], [...outputNames]), FACE_NATIVE);
     return outputs.map((o) => o.data);

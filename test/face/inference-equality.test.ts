@@ -88,6 +88,23 @@ function registerTests(): void {
     }
   });
 
+  t.test('runners refuse bad input and runs after close, on both engines', async (t) => {
+    const m = models[2];
+    for (const open of [openOpenCvRunner, openOnnxRuntimeRunner]) {
+      const runner = await open({ path: m.path, threads: 1, fuse: m.fuse });
+      const input = fixedInput(m.shape, 3);
+      await t.rejects(runner.run(input, [1, 3, 150, 149], m.outputs), {
+        code: 'ERR_INTERNAL', message: `model ${m.path}: an input of 67500 values for shape [1,3,150,149]`,
+      }, `${runner.engine}: a shape that does not match the data`);
+      await t.rejects(runner.run(input, m.shape, ['no_such_output']), { code: 'ERR_MODEL', message: /no output named no_such_output/ }, `${runner.engine}: an unknown output`);
+      await runner.close();
+      await t.rejects(runner.run(input, m.shape, m.outputs), { code: 'ERR_INTERNAL', message: /closed/ }, `${runner.engine}: a run after close`);
+      await t.resolves(runner.close(), `${runner.engine}: closing twice is harmless`);
+    }
+    await t.rejects(openOnnxRuntimeRunner({ path: path.join(modelsDir, 'absent.onnx'), threads: 1, fuse: false }), { code: 'ERR_MODEL', message: /absent\.onnx: ONNX Runtime cannot load it/ });
+    await t.rejects(openOpenCvRunner({ path: path.join(modelsDir, 'manifest.json'), threads: 1, fuse: false }), { code: 'ERR_MODEL', message: /manifest\.json: OpenCV cannot read it as ONNX/ });
+  });
+
   t.test('the pipeline with the embedder on either engine gives the same faces and templates', async (t) => {
     const opencv = await loadEngine({ inference: { embedder: 'opencv' } });
     const ort = await loadEngine({ inference: { embedder: 'onnxruntime' } });

@@ -54,6 +54,9 @@ t.test('a wrongly typed key or argument is refused the same way', async (t) => {
   t.throws(() => addon.passivePadScore({}, image, {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a passive PAD model handle' });
   t.throws(() => addon.passivePadClose({}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a passive PAD model handle' });
   t.throws(() => addon.passivePadLoad(image, { label: 'x' }), { code: 'ERR_NATIVE_ARGUMENT', message: 'passivePadLoad spec.input is missing' });
+  t.throws(() => addon.dnnNetRun({}, [], ['out']), { code: 'ERR_NATIVE_ARGUMENT', message: 'not an OpenCV net handle from dnnNetLoad' });
+  t.throws(() => addon.dnnNetClose({}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not an OpenCV net handle from dnnNetLoad' });
+  t.throws(() => addon.dnnNetLoad('model.onnx', {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'dnnNetLoad options.fuse is missing' });
 });
 
 t.test('liveness: every frame key is required, null being the explicit "none"', async (t) => {
