@@ -227,13 +227,13 @@ export async function analyzeFace(engine: FaceEngine, image: Buffer, options: An
   const started = performance.now();
   if (!Buffer.isBuffer(image)) throw invalidOption('image must be a Buffer');
   const native = nativeOptions(engine, options);
-  const { handle, queue, embedderRunner, embedder, running } = engine[engineInternals];
+  const { handle, queue, embedderRunner, embedder, running, runDetector } = engine[engineInternals];
   let queueMs = 0;
   // The admission slot is held until the embedding is done, wherever the embedder runs, so
   // biometrics.pipelines bounds whole analyses.
   const raw = await callNative(analyzeFace, () => queue.run(() => tracked(running, async () => {
     queueMs = performance.now() - started;
-    const analysis = await nativeFace().faceAnalyze(handle, image, native);
+    const analysis = await nativeFace().faceAnalyze(handle, image, native, runDetector);
     if (embedderRunner && analysis.face && native.computeEmbedding) {
       const embedStarted = performance.now();
       const [descriptor] = await embedderRunner.run(analysis.face.embedderInput, embedderInputShape(embedder), [embedder.output]);

@@ -3,18 +3,18 @@
 // analyzeFace() (analyze-face.ts); comparisons through compareFaces() (compare-faces.ts).
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import type { BiometricsConfig, EmbedderSlotConfig } from '../config/sections/biometrics.js';
+import type { BiometricsConfig, DetectorSlotConfig, EmbedderSlotConfig } from '../config/sections/biometrics.js';
 import { resolveDataPath } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
 import { AdmissionQueue } from './admission-queue.js';
 import { alignmentTemplate } from './alignment-templates.js';
 import { callNative } from '../native/call-native.js';
 import { FACE_NATIVE } from './face-errors.js';
-import { decideEmbedderEngine } from './inference-choice.js';
+import { decideEngine } from './inference-choice.js';
 import { dryRunModel, type InferenceEngineName, type ModelRunner } from './model-runner.js';
 import { openOnnxRuntimeRunner } from './onnxruntime-runner.js';
 import { readModelManifest, type ManifestSlots } from './model-manifest.js';
-import { nativeFace, type NativeEngineHandle, type NativeEngineSpec } from './native-face.js';
+import { nativeFace, type NativeEngineHandle, type NativeEngineSpec, type NativeForward } from './native-face.js';
 
 /** What /health and the audit show about the engine. */
 export interface FaceEngineRuntime {
@@ -48,6 +48,9 @@ export interface EngineInternals {
   embedder: EmbedderSlotConfig;
   /** Runs the embedder outside the native pipeline (on the chip tensor it hands back); null: the native pipeline embeds. */
   embedderRunner: ModelRunner | null;
+  /** Runs the detector outside the native pipeline, called back from it for each pass; null: the pipelines load it. */
+  detectorRunner: ModelRunner | null;
+  runDetector: NativeForward | null;
   /** Analyses inside the pipeline now: close() lets them finish their embedding before releasing the runner. */
   running: Set<Promise<unknown>>;
 }
@@ -98,16 +101,22 @@ export class FaceEngine {
     native.setThreadCount(config.threads === 0 ? -1 : config.threads);
 
     const warnings: string[] = [];
-    const embedderEngine = await decideEmbedderEngine(config.inference.embedder);
-    if (embedderEngine.warning) warnings.push(embedderEngine.warning);
+    const detectorEngine = await decideEngine('detector', config.inference.detector);
+    const embedderEngine = await decideEngine('embedder', config.inference.embedder);
+    for (const w of [detectorEngine.warning, embedderEngine.warning]) if (w) warnings.push(w);
     // Opened and dry-run before the native pipelines, so a model ONNX Runtime cannot run fails first.
-    const embedderRunner = embedderEngine.engine === 'onnxruntime'
-      ? await openEmbedderRunner(embedder, config.threads)
-      : null;
+    const detectorRunner = detectorEngine.engine === 'onnxruntime' ? await openDetectorRunner(detector, config.threads) : null;
+    let embedderRunner: ModelRunner | null = null;
+    try {
+      embedderRunner = embedderEngine.engine === 'onnxruntime' ? await openEmbedderRunner(embedder, config.threads) : null;
+    } catch (err) {
+      await detectorRunner?.close();
+      throw err;
+    }
 
     const align = alignmentTemplate(embedder.alignment, embedder.input.width, embedder.input.height);
     const spec: NativeEngineSpec = {
-      detector: { ...detector },
+      detector: { ...detector, inEngine: detectorRunner === null },
       landmarker: { ...landmarker },
       embedder: {
         path: embedder.path,
@@ -125,7 +134,7 @@ export class FaceEngine {
     try {
       handle = await callNative(FaceEngine.load, () => native.faceEngineLoad(spec), FACE_NATIVE);
     } catch (err) {
-      await embedderRunner?.close();
+      await Promise.all([detectorRunner?.close(), embedderRunner?.close()]);
       throw err;
     }
 
@@ -140,7 +149,7 @@ export class FaceEngine {
     const sha = (slot: 'detector' | 'landmarker' | 'embedder'): string | null =>
       slot === 'embedder' ? (fromManifest?.sha256 ?? null) : config[slot] ? null : (manifest as ManifestSlots).sha256[slot];
     const engine = new FaceEngine(
-      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue), config, embedder, embedderRunner, running: new Set() },
+      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue), config, embedder, embedderRunner, detectorRunner, runDetector: detectorRunner && forwardTo(detectorRunner, detector), running: new Set() },
       {
         backend: useOpenCl ? 'opencl' : 'cpu',
         opencvVersion: info.opencvVersion,
@@ -153,7 +162,7 @@ export class FaceEngine {
           landmarker: { path: landmarker.path, sha256: sha('landmarker') },
           embedder: { path: embedder.path, sha256: sha('embedder') },
         },
-        inference: { detector: 'opencv', landmarker: 'opencv', embedder: embedderEngine.engine },
+        inference: { detector: detectorEngine.engine, landmarker: 'opencv', embedder: embedderEngine.engine },
         embedderId: fromManifest ? fromManifest.id : `custom:${embedder.path}`,
         warnings,
       },
@@ -181,7 +190,7 @@ export class FaceEngine {
     this.#closed = true;
     nativeFace().faceEngineClose(this.#internals.handle);
     await Promise.allSettled([...this.#internals.running]);
-    await this.#internals.embedderRunner?.close();
+    await Promise.all([this.#internals.detectorRunner?.close(), this.#internals.embedderRunner?.close()]);
   }
 
   get [engineInternals](): EngineInternals {
@@ -202,4 +211,32 @@ async function openEmbedderRunner(embedder: EmbedderSlotConfig, threads: number)
 /** The embedder's NCHW input shape, as the native pipeline fills it. */
 export function embedderInputShape(embedder: EmbedderSlotConfig): number[] {
   return [1, 3, embedder.input.height, embedder.input.width];
+}
+
+/** BlazeFace-family anchors per layer, as native/src/face/blazeface_detector.cc lays them out. */
+function anchorsPerLayer(detector: DetectorSlotConfig): number[] {
+  const { width, height } = detector.input;
+  return detector.anchorStrides.map((s, i) => Math.ceil(height / s) * Math.ceil(width / s) * detector.anchorsPerCell[i]);
+}
+
+/** Opens the detector on ONNX Runtime and dry-runs it: one logit per anchor, box and keypoints per anchor. */
+async function openDetectorRunner(detector: DetectorSlotConfig, threads: number): Promise<ModelRunner> {
+  const runner = await openOnnxRuntimeRunner({ path: detector.path, threads, fuse: true });
+  const anchors = anchorsPerLayer(detector);
+  await dryRunModel(runner, 'detector', {
+    inputShape: [1, 3, detector.input.height, detector.input.width],
+    outputs: [
+      ...detector.scoreOutputs.map((name, i) => ({ name, values: anchors[i] })),
+      ...detector.regressorOutputs.map((name, i) => ({ name, values: { multipleOf: anchors[i], atLeast: 4 + 2 * detector.keypoints } })),
+    ],
+  });
+  return runner;
+}
+
+/** The callback the native pipeline calls for each detector pass (native/src/face/external_forward.h). */
+function forwardTo(runner: ModelRunner, detector: DetectorSlotConfig): NativeForward {
+  const shape = [1, 3, detector.input.height, detector.input.width];
+  return (input, outputNames, done) => {
+    runner.run(input, shape, outputNames).then((outputs) => done(null, outputs), (err: Error) => done(err));
+  };
 }

@@ -31,10 +31,10 @@ export function checkRunnerInput(path: string, input: Float32Array, shape: reado
   }
 }
 
-/** What a dry run checks: the input's shape and each named output's value count. */
+/** What a dry run checks: the input's shape and each named output's value count (exact, or a whole multiple of a count, at least `atLeast` of it). */
 export interface RunnerCheck {
   inputShape: readonly number[];
-  outputs: readonly { name: string; values: number }[];
+  outputs: readonly { name: string; values: number | { multipleOf: number; atLeast: number } }[];
 }
 
 /**
@@ -55,7 +55,12 @@ export async function dryRunModel(runner: ModelRunner, slot: string, check: Runn
       fail(`a test run failed: ${(err as Error).message}`);
     }
     check.outputs.forEach((o, i) => {
-      if (outputs[i].length !== o.values) fail(`output ${o.name} holds ${outputs[i].length} values, not ${o.values}`);
+      const n = outputs[i].length;
+      if (typeof o.values === 'number') {
+        if (n !== o.values) fail(`output ${o.name} holds ${n} values, not ${o.values}`);
+      } else if (n % o.values.multipleOf !== 0 || n / o.values.multipleOf < o.values.atLeast) {
+        fail(`output ${o.name} holds ${n} values, not ${o.values.atLeast} or more for each of ${o.values.multipleOf}`);
+      }
     });
   } catch (err) {
     await runner.close();

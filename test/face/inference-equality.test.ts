@@ -24,8 +24,17 @@ import { faceJpeg, type DemoFace } from '../helpers/face-photos.js';
  * Euclidean distance; detection scores are compared at 0.5).
  */
 const RELATIVE_TOLERANCE = 1e-5;
-/** Template distance between the engines: measured under 1e-6; the match threshold is 0.48. */
+/** Template distance between the engines on the same chip: measured under 1e-6; the match threshold is 0.48. */
 const TEMPLATE_TOLERANCE = 1e-5;
+/**
+ * With the detector on ONNX Runtime too, its 1e-5 px box differences move the mesh crop, so the mesh
+ * (up to 0.02 px measured) and the resampled chip move a little: templates measured up to 4.5e-3 apart
+ * on the photos below (cosine > 0.99999). 0.01 is 48x below the match threshold.
+ */
+const PIPELINE_TEMPLATE_TOLERANCE = 0.01;
+const PIPELINE_MESH_TOLERANCE_PX = 0.1;
+const BOX_TOLERANCE_PX = 1e-3;
+const SCORE_TOLERANCE = 1e-5;
 
 function fixedInput(shape: readonly number[], seed: number): Float32Array {
   const x = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -47,6 +56,16 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(na * nb);
 }
 
 function euclidean(a: Float32Array, b: Float32Array): number {
@@ -105,17 +124,22 @@ function registerTests(): void {
     await t.rejects(openOpenCvRunner({ path: path.join(modelsDir, 'manifest.json'), threads: 1, fuse: false }), { code: 'ERR_MODEL', message: /manifest\.json: OpenCV cannot read it as ONNX/ });
   });
 
+  const photos: [string, Buffer][] = [];
+  for (const who of ['personA', 'personB', 'personC'] as DemoFace[]) {
+    photos.push(
+      [`${who} close`, faceJpeg(who, { zoom: 1.3 })],
+      [`${who} wide, 800 px`, faceJpeg(who, { zoom: 2, width: 800, height: 800 })],
+      [`${who} filling 100 px`, faceJpeg(who, { zoom: 0.6, width: 100, height: 100 })],
+    );
+  }
+
   t.test('the pipeline with the embedder on either engine gives the same faces and templates', async (t) => {
-    const opencv = await loadEngine({ inference: { embedder: 'opencv' } });
-    const ort = await loadEngine({ inference: { embedder: 'onnxruntime' } });
+    const opencv = await loadEngine({ inference: { detector: 'opencv', embedder: 'opencv' } });
+    const ort = await loadEngine({ inference: { detector: 'opencv', embedder: 'onnxruntime' } });
     t.teardown(() => Promise.all([opencv.close(), ort.close()]));
     t.same(opencv.runtime().inference, { detector: 'opencv', landmarker: 'opencv', embedder: 'opencv' });
     t.same(ort.runtime().inference, { detector: 'opencv', landmarker: 'opencv', embedder: 'onnxruntime' });
     t.equal(ort.runtime().embedderId, opencv.runtime().embedderId, 'templates of either engine compare with each other');
-    const photos: [string, Buffer][] = [];
-    for (const who of ['personA', 'personB', 'personC'] as DemoFace[]) {
-      photos.push([`${who} close`, faceJpeg(who, { zoom: 1.3 })], [`${who} wide, 800 px`, faceJpeg(who, { zoom: 2, width: 800, height: 800 })]);
-    }
     for (const [label, photo] of photos) {
       const [a, b]: FaceAnalysis[] = [await analyzeFace(opencv, photo), await analyzeFace(ort, photo)];
       t.same(b.detections, a.detections, `${label}: same detections`);
@@ -131,19 +155,38 @@ function registerTests(): void {
     t.equal(noEmbedding.face!.embedding, null, 'embedding: false skips the embedder');
   });
 
-  t.test("'auto' runs the embedder on ONNX Runtime, the engine measured faster", async (t) => {
-    const engine = await loadEngine();
-    t.teardown(() => engine.close());
-    t.equal(engine.runtime().inference.embedder, 'onnxruntime');
-    t.same(engine.runtime().warnings, []);
+  t.test("'auto' (detector and embedder on ONNX Runtime) finds the same faces and templates as OpenCV", async (t) => {
+    const opencv = await loadEngine({ inference: { detector: 'opencv', embedder: 'opencv' } });
+    const auto = await loadEngine();
+    t.teardown(() => Promise.all([opencv.close(), auto.close()]));
+    t.same(auto.runtime().inference, { detector: 'onnxruntime', landmarker: 'opencv', embedder: 'onnxruntime' });
+    t.same(auto.runtime().warnings, []);
+    for (const [label, photo] of photos) {
+      const [a, b]: FaceAnalysis[] = [await analyzeFace(opencv, photo), await analyzeFace(auto, photo)];
+      t.equal(b.detections.length, a.detections.length, `${label}: as many faces`);
+      a.detections.forEach((d, i) => {
+        const e = b.detections[i];
+        const boxDiff = Math.max(...(['x', 'y', 'width', 'height'] as const).map((k) => Math.abs(d.box[k] - e.box[k])), ...d.keypoints.flatMap((p, j) => [Math.abs(p[0] - e.keypoints[j][0]), Math.abs(p[1] - e.keypoints[j][1])]));
+        t.ok(boxDiff <= BOX_TOLERANCE_PX && Math.abs(d.score - e.score) <= SCORE_TOLERANCE, `${label} face ${i}: box and keypoints within ${boxDiff.toExponential(1)} px, score within ${Math.abs(d.score - e.score).toExponential(1)}`);
+      });
+      t.equal(b.face!.foundOnPaddedImage, a.face!.foundOnPaddedImage, `${label}: same pass found it`);
+      const mesh = maxAbsDiff(a.face!.landmarks468, b.face!.landmarks468);
+      t.ok(mesh <= PIPELINE_MESH_TOLERANCE_PX, `${label}: mesh within ${mesh.toExponential(1)} px`);
+      const [d, c] = [euclidean(a.face!.embedding!, b.face!.embedding!), cosine(a.face!.embedding!, b.face!.embedding!)];
+      t.ok(d <= PIPELINE_TEMPLATE_TOLERANCE && c >= 0.9999, `${label}: templates ${d.toExponential(1)} apart, cosine ${c.toFixed(7)}`);
+    }
+    t.ok(photos.some(([, p]) => p.length > 0), 'photos');
   });
 
   t.test('biometrics.inference is validated with the key named', async (t) => {
     t.throws(() => buildConfig({ biometrics: { inference: { embedder: 'tensorrt' } } }), {
       code: 'ERR_CONFIG', message: 'config config.biometrics.inference.embedder: expected one of auto, opencv, onnxruntime, received "tensorrt"',
     });
-    t.throws(() => buildConfig({ biometrics: { inference: { detector: 'onnxruntime' } } }), { code: 'ERR_CONFIG', message: /biometrics\.inference\.detector/ });
-    t.equal(buildConfig({}).biometrics.inference.embedder, 'auto');
+    t.throws(() => buildConfig({ biometrics: { inference: { detector: 'gpu' } } }), {
+      code: 'ERR_CONFIG', message: 'config config.biometrics.inference.detector: expected one of auto, opencv, onnxruntime, received "gpu"',
+    });
+    t.throws(() => buildConfig({ biometrics: { inference: { landmarker: 'onnxruntime' } } }), { code: 'ERR_CONFIG', message: /biometrics\.inference\.landmarker: expected no such key/ });
+    t.same(buildConfig({}).biometrics.inference, { detector: 'auto', embedder: 'auto' });
   });
 
   t.test('a model ONNX Runtime cannot run fails start-up with ERR_MODEL, whatever the choice', async (t) => {
@@ -159,6 +202,12 @@ function registerTests(): void {
     });
     await t.rejects(loadEngine({ embedder: { ...slot, path: dlib.path, outputDim: 512 }, matching: { threshold: 0.4 } }), {
       code: 'ERR_MODEL', message: `biometrics embedder model ${dlib.path} on onnxruntime: output descriptor holds 128 values, not 512`,
+    });
+    const notADetector = { ...manifest.detector, path: notOnnx };
+    await t.rejects(loadEngine({ detector: notADetector }), { code: 'ERR_MODEL', message: /manifest\.json: ONNX Runtime cannot load it: / });
+    const swapped = { ...manifest.detector, scoreOutputs: manifest.detector.regressorOutputs, regressorOutputs: manifest.detector.scoreOutputs };
+    await t.rejects(loadEngine({ detector: swapped }), {
+      code: 'ERR_MODEL', message: `biometrics detector model ${manifest.detector.path} on onnxruntime: output regressors_stride16 holds 8192 values, not 512`,
     });
     // The detector file in the embedder slot: ORT refuses the 150x150 input a 256x256 model cannot take.
     await t.rejects(loadEngine({ embedder: { ...slot, path: manifest.detector.path, output: 'logits_stride16' }, matching: { threshold: 0.4 } }), {

@@ -51,6 +51,9 @@ struct FaceAnalysisResult {
   StageTimings timings;
 };
 
-FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options);
+// `externalDetector`: the detector's forward pass when it runs outside the engine (the engine was
+// loaded without it); null: the leased pipeline's net.
+FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options,
+                               const DetectorForward* externalDetector);
 
 }  // namespace proofgate::face

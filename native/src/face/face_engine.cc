@@ -105,7 +105,7 @@ void CheckEmbedder(cv::dnn::Net& net, const EmbedderSpec& spec) {
 
 FaceEngine::FaceEngine(EngineSpec spec) : spec_(std::move(spec)) {
   anchors_ = MakeBlazeFaceAnchors(spec_.detector);
-  const std::vector<uchar> detectorBytes = ReadModelFile(spec_.detector.model.path);
+  const std::vector<uchar> detectorBytes = spec_.detector.inEngine ? ReadModelFile(spec_.detector.model.path) : std::vector<uchar>();
   const std::vector<uchar> landmarkerBytes = ReadModelFile(spec_.landmarker.model.path);
   // Without fusion OpenCV runs the embedder's scale layers on their own instead of folding them into a
   // clone of the convolution weights: 21 MB less resident for ~0.2-0.7 ms more per embedding (measured
@@ -120,10 +120,12 @@ FaceEngine::FaceEngine(EngineSpec spec) : spec_(std::move(spec)) {
   }
   for (int i = 0; i < spec_.pipelines; ++i) {
     auto pipeline = std::make_unique<Pipeline>();
-    pipeline->detector = BuildNet(detectorBytes, spec_.detector.model.path, spec_.useOpenCl);
+    if (spec_.detector.inEngine) {
+      pipeline->detector = BuildNet(detectorBytes, spec_.detector.model.path, spec_.useOpenCl);
+      CheckDetector(pipeline->detector, spec_.detector, anchors_.size());
+    }
     pipeline->landmarker = BuildNet(landmarkerBytes, spec_.landmarker.model.path, spec_.useOpenCl);
     pipeline->embedder = spec_.embedder.inEngine ? &embedder_ : nullptr;
-    CheckDetector(pipeline->detector, spec_.detector, anchors_.size());
     CheckLandmarker(pipeline->landmarker, spec_.landmarker);
     pipelines_.push_back(std::move(pipeline));
     busy_.push_back(false);

@@ -57,6 +57,7 @@ EngineSpec ReadEngineSpec(const js::Options& options) {
   spec.detector.keypoints = detector.Int("keypoints");
   spec.detector.rightEyeKeypoint = detector.Int("rightEyeKeypoint");
   spec.detector.leftEyeKeypoint = detector.Int("leftEyeKeypoint");
+  spec.detector.inEngine = detector.Boolean("inEngine");
 
   const js::Options landmarker = options.Object("landmarker");
   spec.landmarker.model = ReadModelFile(landmarker);

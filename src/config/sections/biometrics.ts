@@ -181,9 +181,11 @@ export const biometricsDefaults = {
    * measured faster for that model on this build (src/biometrics/inference-choice.ts); 'opencv' (cv::dnn
    * inside the native pipeline) or 'onnxruntime' (onnxruntime-node, CPU) force one. Both give the same
    * templates within float rounding (test/face/inference-equality.test.ts). ONNX Runtime uses `threads`
-   * as its intra-op thread count. The detector and the landmarker run on OpenCV.
+   * as its intra-op thread count. The landmarker (FaceMesh) runs on OpenCV, measured faster there.
    */
   inference: {
+    /** BlazeFace. 'auto' is ONNX Runtime (about 2x faster), or OpenCV with a warning when onnxruntime-node cannot be loaded. */
+    detector: 'auto' as InferenceEngineChoice,
     /** The embedder. 'auto' is ONNX Runtime (about 2x faster), or OpenCV with a warning when onnxruntime-node cannot be loaded. */
     embedder: 'auto' as InferenceEngineChoice,
   },
@@ -207,7 +209,7 @@ export interface BiometricsConfig {
   threads: number;
   pipelines: number;
   maxQueue: number;
-  inference: { embedder: InferenceEngineChoice };
+  inference: { detector: InferenceEngineChoice; embedder: InferenceEngineChoice };
 }
 
 const OUTPUT_NAME = /^[A-Za-z0-9_./:-]+$/;
@@ -373,6 +375,7 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
     pipelines: r.number('pipelines', { integer: true, min: 1, max: 64 }),
     maxQueue: r.number('maxQueue', { integer: true, min: 0, max: 10_000 }),
     inference: {
+      detector: inference.oneOf('detector', ['auto', 'opencv', 'onnxruntime'] as const),
       embedder: inference.oneOf('embedder', ['auto', 'opencv', 'onnxruntime'] as const),
     },
   };
