@@ -233,6 +233,20 @@ function registerTests(): void {
     t.equal(results.filter((r) => r.timings.queue > 1).length >= 1, true, 'later analyses waited in the queue');
   });
 
+  t.test('concurrent analyses sharing the ONNX Runtime sessions give the answers of sequential ones', async (t) => {
+    const engine = await loadEngine({ pipelines: 2, maxQueue: 16 });
+    t.teardown(() => engine.close());
+    const batch = photos.slice(0, 6).map(([, p]) => p);
+    const sequential: FaceAnalysis[] = [];
+    for (const p of batch) sequential.push(await analyzeFace(engine, p));
+    const concurrent = await Promise.all([...batch, ...batch].map((p) => analyzeFace(engine, p)));
+    concurrent.forEach((c, i) => {
+      const s = sequential[i % batch.length];
+      t.same(c.detections, s.detections, `photo ${i % batch.length}: same detections`);
+      t.same(Array.from(c.face!.embedding!), Array.from(s.face!.embedding!), `photo ${i % batch.length}: same template`);
+    });
+  });
+
   t.test('close() releases the ONNX Runtime session after running analyses finish', async (t) => {
     const engine = await loadEngine({ inference: { embedder: 'onnxruntime' } });
     const running = analyzeFace(engine, faceJpeg('personB', { zoom: 1.4 }));
