@@ -176,7 +176,23 @@ export const biometricsDefaults = {
   pipelines: 2,
   /** Analyses allowed to wait for a free pipeline; beyond that a request fails fast with ERR_BUSY (503). */
   maxQueue: 16,
+  /**
+   * Which inference engine runs each model (docs/biometrics.md, "Inference engines"). 'auto': the one
+   * measured faster for that model on this build (src/biometrics/inference-choice.ts); 'opencv' (cv::dnn
+   * inside the native pipeline) or 'onnxruntime' (onnxruntime-node, CPU) force one. Both give the same
+   * templates within float rounding (test/face/inference-equality.test.ts). ONNX Runtime uses `threads`
+   * as its intra-op thread count. The landmarker (FaceMesh) runs on OpenCV, measured faster there.
+   */
+  inference: {
+    /** BlazeFace. 'auto' is ONNX Runtime (about 2x faster), or OpenCV with a warning when onnxruntime-node cannot be loaded. */
+    detector: 'auto' as InferenceEngineChoice,
+    /** The embedder. 'auto' is ONNX Runtime (about 2x faster), or OpenCV with a warning when onnxruntime-node cannot be loaded. */
+    embedder: 'auto' as InferenceEngineChoice,
+  },
 };
+
+/** biometrics.inference.*: a named engine, or 'auto' for the one measured faster. */
+export type InferenceEngineChoice = 'auto' | 'opencv' | 'onnxruntime';
 
 export interface BiometricsConfig {
   manifest: string;
@@ -193,6 +209,7 @@ export interface BiometricsConfig {
   threads: number;
   pipelines: number;
   maxQueue: number;
+  inference: { detector: InferenceEngineChoice; embedder: InferenceEngineChoice };
 }
 
 const OUTPUT_NAME = /^[A-Za-z0-9_./:-]+$/;
@@ -326,6 +343,7 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
   const matching = r.section('matching');
   const detection = r.section('detection');
   const landmarks = r.section('landmarks');
+  const inference = r.section('inference');
   const embedder = readEmbedderChoice(r);
   const allowLooserThanCalibrated = matching.boolean('allowLooserThanCalibrated');
   const out: BiometricsConfig = {
@@ -356,8 +374,13 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
     threads: r.number('threads', { integer: true, min: 0, max: 256 }),
     pipelines: r.number('pipelines', { integer: true, min: 1, max: 64 }),
     maxQueue: r.number('maxQueue', { integer: true, min: 0, max: 10_000 }),
+    inference: {
+      detector: inference.oneOf('detector', ['auto', 'opencv', 'onnxruntime'] as const),
+      embedder: inference.oneOf('embedder', ['auto', 'opencv', 'onnxruntime'] as const),
+    },
   };
   matching.done();
+  inference.done();
   detection.done();
   landmarks.done();
   r.done();
