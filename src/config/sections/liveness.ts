@@ -164,7 +164,7 @@ export const livenessDefaults = {
       /**
        * A frame whose tracked parallax is above this is a tracking failure, not a head, and does not count:
        * the nose tip stands ~25-35 mm in front of the ring and the outer eye corners are ~85-100 mm apart,
-       * so even a 90° turn gives at most ~0.35 (measured live heads: up to ~0.17).
+       * so even a 90° turn gives at most ~0.35 (live heads measured on the synthetic suite: up to ~0.26).
        */
       maxParallax: 0.35,
       /** Seeds per tracked location: a grid of seedGrid x seedGrid points ... */
