@@ -1,6 +1,6 @@
 // EnrolmentHoldStore and ProfileJournal over the SQLite file (migration 009-enrolment-holds).
 import { ProofgateError } from '../core/errors.js';
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type {
   EnrolmentHold, EnrolmentHoldQuery, EnrolmentHoldState, EnrolmentHoldStore, HeldSubject, NewEnrolmentHold, ProfileJournal, StoredTemplate,
 } from './enrolment-hold-store.js';
@@ -38,7 +38,7 @@ function pageLimit(limit: unknown, max: number, what: string): number {
 export class SqliteEnrolmentHolds implements EnrolmentHoldStore, ProfileJournal {
   readonly #s;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     this.#s = {
       insert: db.prepare(`INSERT INTO enrolment_holds (hold_id, tid, oid, session_id, subject_json, template, model_id, enrolment_json,
         matched_profile_id, matched_tid, matched_oid, distance, threshold, state, created_at)
