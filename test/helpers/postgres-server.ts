@@ -42,8 +42,8 @@ export interface PostgresServer {
   host: string;
   port: number;
   user: string;
-  /** A new empty database (UTF8, collation C); dropped with the server. */
-  createDatabase(): Promise<string>;
+  /** A new database (UTF8, collation C), empty or a copy of `template`; dropped with the server. */
+  createDatabase(template?: string): Promise<string>;
   /** Store options for `database`, as store.postgres would give them. */
   storeOptions(database: string, overrides?: Partial<PostgresStoreOptions>): PostgresStoreOptions;
   /** Runs SQL as the cluster's superuser in `database` (for tests that tamper with rows behind the store). */
@@ -93,10 +93,10 @@ export async function startPostgres(t: Teardown): Promise<PostgresServer> {
   };
   return {
     host, port, user, query,
-    async createDatabase() {
+    async createDatabase(template = 'template0') {
       databases += 1;
       const name = `store_${process.pid}_${databases}`;
-      await query('postgres', `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'`);
+      await query('postgres', `CREATE DATABASE ${name} TEMPLATE ${template} ENCODING 'UTF8' LOCALE 'C'`);
       return name;
     },
     storeOptions: (database, overrides = {}) => ({

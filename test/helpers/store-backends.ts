@@ -1,0 +1,82 @@
+// Runs a store test suite against both backends: the SQLite file (the embedded default) and a real
+// PostgreSQL started for the test file (postgres-server.ts; only when a PostgreSQL test runs). Each test
+// gets a fresh, migrated store, closed when it ends.
+import type { Test } from 'tap';
+import { openSqliteRepository, type SqlRepository, type SqliteRepositoryOptions } from '../../src/store/sqlite-repository.js';
+import { openPostgresRepository } from '../../src/store/postgres/open-postgres.js';
+import { startPostgres, type PostgresServer } from './postgres-server.js';
+import { tempRepository } from './temp-store.js';
+
+export type StoreBackendName = 'sqlite' | 'postgres';
+
+export interface TempStore {
+  repo: SqlRepository;
+  /** Another connection to the same store, as a second process would hold (closed with the test). */
+  another(): SqlRepository;
+  /** Runs SQL behind the store's back, as someone with direct database access would. */
+  raw(sql: string): Promise<unknown>;
+}
+
+export interface StoreBackend {
+  name: StoreBackendName;
+  temp(t: Test, opts?: Pick<SqliteRepositoryOptions, 'now'>): Promise<TempStore>;
+}
+
+interface Teardown { teardown(fn: () => void | Promise<void>): void }
+
+export const sqliteBackend: StoreBackend = {
+  name: 'sqlite',
+  async temp(t, opts = {}) {
+    const { repo, file } = tempRepository(t, opts);
+    return {
+      repo,
+      another() {
+        const other = openSqliteRepository(file);
+        t.teardown(() => other.close());
+        return other;
+      },
+      raw: async (sql) => repo.database.prepare(sql).run(),
+    };
+  },
+};
+
+/** A PostgreSQL backend whose server starts at its first use and stops when `fileTap` ends. */
+export function postgresBackend(fileTap: Teardown): StoreBackend & { server(): Promise<PostgresServer> } {
+  let server: Promise<PostgresServer> | undefined;
+  let template: Promise<string> | undefined;
+  const serverOnce = () => (server ??= startPostgres(fileTap));
+  // One database migrated once; each test's database is a copy of it (CREATE DATABASE ... TEMPLATE).
+  const migratedTemplate = async (s: PostgresServer) => {
+    const name = await s.createDatabase();
+    openPostgresRepository(s.storeOptions(name)).close();
+    return name;
+  };
+  return {
+    name: 'postgres',
+    server: serverOnce,
+    async temp(t, opts = {}) {
+      const s = await serverOnce();
+      const source = await (template ??= migratedTemplate(s));
+      const database = await s.createDatabase(source);
+      const repo = openPostgresRepository(s.storeOptions(database), opts);
+      t.teardown(() => repo.close());
+      return {
+        repo,
+        another() {
+          const other = openPostgresRepository(s.storeOptions(database));
+          t.teardown(() => other.close());
+          return other;
+        },
+        raw: (sql) => s.query(database, sql),
+      };
+    },
+  };
+}
+
+/** Runs `suite` once per backend, each as a subtest named after it. */
+export function forEachStoreBackend(t: Test, suite: (t: Test, backend: StoreBackend) => void): void {
+  const postgres = postgresBackend(t);
+  for (const backend of [sqliteBackend, postgres]) {
+    t.test(backend.name, async (t) => suite(t, backend));
+  }
+}
