@@ -19,15 +19,19 @@ export interface TempStore {
 
 export interface StoreBackend {
   name: StoreBackendName;
-  temp(t: Test, opts?: Pick<SqliteRepositoryOptions, 'now'>): Promise<TempStore>;
+  temp(t: Teardown, opts?: Pick<SqliteRepositoryOptions, 'now'>): Promise<TempStore>;
 }
 
-interface Teardown { teardown(fn: () => void | Promise<void>): void }
+export interface Teardown { teardown(fn: () => void): void }
 
-export const sqliteBackend: StoreBackend = {
+export const sqliteBackend: StoreBackend & { over(t: Teardown, repo: SqlRepository, file: string): TempStore } = {
   name: 'sqlite',
   async temp(t, opts = {}) {
     const { repo, file } = tempRepository(t, opts);
+    return sqliteBackend.over(t, repo, file);
+  },
+  /** The TempStore view of a SQLite repository opened on `file`. */
+  over(t, repo, file) {
     return {
       repo,
       another() {
