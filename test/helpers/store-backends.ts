@@ -3,7 +3,7 @@
 // gets a fresh, migrated store, closed when it ends.
 import type { Test } from 'tap';
 import { openSqliteRepository, type SqlRepository, type SqliteRepositoryOptions } from '../../src/store/sqlite-repository.js';
-import { openPostgresRepository } from '../../src/store/postgres/open-postgres.js';
+import { openPostgresRepository, type PostgresStoreOptions } from '../../src/store/postgres/open-postgres.js';
 import { startPostgres, type PostgresServer } from './postgres-server.js';
 import { tempRepository } from './temp-store.js';
 
@@ -15,6 +15,8 @@ export interface TempStore {
   another(): SqlRepository;
   /** Runs SQL behind the store's back, as someone with direct database access would. */
   raw(sql: string): Promise<unknown>;
+  /** Where another process finds the store: the SQLite file, or the PostgreSQL store options. */
+  location: string | PostgresStoreOptions;
 }
 
 export interface StoreBackend {
@@ -40,6 +42,7 @@ export const sqliteBackend: StoreBackend & { over(t: Teardown, repo: SqlReposito
         return other;
       },
       raw: async (sql) => repo.database.prepare(sql).run(),
+      location: file,
     };
   },
 };
@@ -72,6 +75,7 @@ export function postgresBackend(fileTap: Teardown): StoreBackend & { server(): P
           return other;
         },
         raw: (sql) => s.query(database, sql),
+        location: s.storeOptions(database),
       };
     },
   };

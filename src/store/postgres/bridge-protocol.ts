@@ -1,4 +1,4 @@
-// What the calling thread and the PostgreSQL worker thread (postgres-worker.ts) say to each other. Every
+// What the calling thread and the PostgreSQL worker thread (postgres-worker-source.ts) say to each other. Every
 // reply carries its request's id; a reply that comes after its caller gave up waiting is discarded.
 import type { MessagePort } from 'node:worker_threads';
 import type { ClientConfig } from 'pg';
@@ -41,5 +41,7 @@ export interface BridgeWorkerData {
   /** An Int32Array's buffer: [0] counts replies; the caller waits on it with Atomics.wait. */
   signal: SharedArrayBuffer;
   port: MessagePort;
+  /** Where the worker loads pg from (resolved by the calling thread). */
+  pgModule: string;
   connection: Pick<ClientConfig, 'host' | 'port' | 'database' | 'user' | 'password' | 'statement_timeout' | 'connectionTimeoutMillis' | 'application_name'>;
 }

@@ -1,12 +1,14 @@
-// A synchronous call into the PostgreSQL connection that lives on a worker thread (postgres-worker.ts).
+// A synchronous call into the PostgreSQL connection that lives on a worker thread (postgres-worker-source.ts).
 // The Repository interface is synchronous (better-sqlite3's model: repo.transaction(fn) runs a plain
 // closure in which several calls and the audit record commit together), so the calling thread posts each
 // statement and waits for its answer with Atomics.wait: the event loop stops for one round trip per
 // statement (docs/store-and-audit.md, "PostgreSQL": what that costs). The wait is bounded: past it the
 // statement fails with ERR_STORE instead of hanging the appliance.
+import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { ProofgateError } from '../../core/errors.js';
 import type { BridgeError, BridgeReply, BridgeRequest, BridgeWorkerData } from './bridge-protocol.js';
+import { POSTGRES_WORKER_SOURCE } from './postgres-worker-source.js';
 
 export interface BridgeResult {
   rows: Record<string, unknown>[];
@@ -26,9 +28,7 @@ export class PostgresBridgeError extends Error {
   }
 }
 
-// The worker runs from the same place as this module: its .ts source under tsx (development, tests), the
-// compiled .js in dist.
-const WORKER_URL = new URL(`./postgres-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const PG_MODULE = createRequire(import.meta.url).resolve('pg');
 
 // Room past the server's own statement_timeout, so the server's cancellation (a clean error, the
 // connection still usable) normally comes first and this thread's give-up is the last resort.
@@ -54,8 +54,9 @@ export class PostgresBridge {
   private constructor(opts: BridgeOptions) {
     const signal = new SharedArrayBuffer(4);
     const { port1, port2 } = new MessageChannel();
-    const workerData: BridgeWorkerData = { signal, port: port2, connection: opts.connection };
-    this.#worker = new Worker(WORKER_URL, { workerData, transferList: [port2] });
+    const workerData: BridgeWorkerData = { signal, port: port2, connection: opts.connection, pgModule: PG_MODULE };
+    // No loader flags (execArgv): the worker is plain JavaScript and must not wait on the parent's loader.
+    this.#worker = new Worker(POSTGRES_WORKER_SOURCE, { eval: true, execArgv: [], workerData, transferList: [port2] });
     // The store does not keep the process alive (as a SQLite handle does not); the server closes it on shutdown.
     this.#worker.unref();
     this.#port = port1;
