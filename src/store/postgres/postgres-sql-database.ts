@@ -132,9 +132,14 @@ export class PostgresSqlDatabase implements SqlDatabase {
   transaction<T>(fn: () => T, mode: SqlTransactionMode = 'immediate'): T {
     if (this.#depth > 0) return this.#savepoint(fn);
     // One round trip: the transaction and, for a writer, the store's write lock.
-    this.exec(mode === 'immediate'
-      ? `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${STORE_WRITE_LOCK_KEY})`
-      : 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      this.exec(mode === 'immediate'
+        ? `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${STORE_WRITE_LOCK_KEY})`
+        : 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+    } catch (e) {
+      this.#rollback(); // the lock wait timed out (or the connection failed) inside the opened transaction
+      throw e;
+    }
     this.#depth = 1;
     let result: T;
     try {
