@@ -10,6 +10,8 @@ import { migrations } from '../../src/store/migrations/index.js';
 import { postgresMigrations } from '../../src/store/migrations/postgres/index.js';
 import { schemaVersion } from '../../src/store/migrate.js';
 import { toPostgresSql } from '../../src/store/postgres/postgres-sql.js';
+import { openConfiguredRepository, storeLocation } from '../../src/store/open-store.js';
+import { buildConfig } from '../../src/config/index.js';
 
 let server: PostgresServer;
 t.before(async () => { server = await startPostgres(t); });
@@ -105,6 +107,18 @@ t.test('integers beyond 2^53 are refused, not rounded; blobs come back as Buffer
   const row = db.prepare('SELECT ?::bytea AS b').get(Buffer.from([0, 1, 255])) as { b: Buffer };
   t.ok(Buffer.isBuffer(row.b));
   t.same([...row.b], [0, 1, 255]);
+});
+
+t.test('store.backend "postgres" opens the configured PostgreSQL store; an unreadable passwordFile is named', async (t) => {
+  const database = await server.createDatabase();
+  const postgres = { host: server.host, port: server.port, database, user: server.user };
+  const repo = openConfiguredRepository(buildConfig({ store: { backend: 'postgres', postgres } }));
+  t.teardown(() => repo.close());
+  t.equal(repo.dialect, 'postgres');
+  t.equal(storeLocation(buildConfig({ store: { backend: 'postgres', postgres } })), `PostgreSQL proofgate@127.0.0.1:${server.port}/${database}`);
+  t.equal(repo.rememberOnce('hint', 'h', Date.now() + 1000), true);
+  t.throws(() => openConfiguredRepository(buildConfig({ store: { backend: 'postgres', postgres: { ...postgres, passwordFile: '/nonexistent/pw' } } })),
+    { code: 'ERR_STORE', message: /^cannot read store\.postgres\.passwordFile \/nonexistent\/pw: ENOENT/ });
 });
 
 t.test('the server going away fails the next statement with ERR_STORE', async (t) => {
