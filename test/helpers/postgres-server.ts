@@ -52,7 +52,8 @@ export interface PostgresServer {
 
 let databases = 0;
 
-export async function startPostgres(t: Teardown): Promise<PostgresServer> {
+/** durable: keep fsync on (benchmarks comparing commits with SQLite's synchronous=FULL); tests turn it off. */
+export async function startPostgres(t: Teardown, opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-pg-'));
   const data = path.join(dir, 'data');
@@ -72,8 +73,8 @@ export async function startPostgres(t: Teardown): Promise<PostgresServer> {
   const user = 'proofgate';
   runServerTool(path.join(bin, 'initdb'), ['-D', data, '-U', user, '--auth=trust', '--no-locale', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  // fsync off: the cluster lives for one test file; durability is not what these tests are about.
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=40`;
+  // fsync off for tests: the cluster lives for one test file; durability is not what they are about.
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=${opts.durable ? 'on' : 'off'} -c max_connections=40`;
   try {
     runServerTool(path.join(bin, 'pg_ctl'), ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', options]);
   } catch (e) {
