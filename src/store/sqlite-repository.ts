@@ -127,8 +127,9 @@ export class SqlRepository implements Repository {
       listEvidence: db.prepare(`SELECT evidence_id, session_id, kind, media_type, sha256, created_at, purged_at
         FROM evidence WHERE session_id = ? ORDER BY created_at, evidence_id`),
       purgeEvidence: db.prepare('UPDATE evidence SET ciphertext = NULL, purged_at = ? WHERE purged_at IS NULL AND created_at < ?'),
+      // CAST on a filter's IS NULL test: PostgreSQL types a parameter where it first meets it (same result on SQLite).
       listProfiles: db.prepare(`${profileSummary(db.dialect)}
-        WHERE (@tid IS NULL OR p.tid = @tid) AND (@afterTid IS NULL OR (p.tid, p.oid) > (@afterTid, @afterOid))
+        WHERE (CAST(@tid AS TEXT) IS NULL OR p.tid = @tid) AND (CAST(@afterTid AS TEXT) IS NULL OR (p.tid, p.oid) > (@afterTid, @afterOid))
         ORDER BY p.tid, p.oid LIMIT @limit`),
       profileSummary: db.prepare(`${profileSummary(db.dialect)} WHERE p.tid = ? AND p.oid = ?`),
       accountSessions: db.prepare('SELECT count(*) AS n FROM verification_sessions WHERE tid = ? AND oid = ?'),
