@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { ProofgateError } from '../core/errors.js';
 import { migrations as sqliteMigrations, type Migration } from './migrations/index.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
-import { dialectSql, type SqlDatabase } from './sql-database.js';
+import type { SqlDatabase } from './sql-database.js';
 import { asSqlDatabase } from './sqlite-sql-database.js';
 
 export interface MigrationReport {
@@ -50,8 +50,10 @@ export function migrate(database: SqlDatabase | Database.Database, migrationList
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw storeError(`migration list is not numbered 1..n (found ${m.version} at position ${i + 1})`);
   });
-  // Under the write lock: two processes opening a new PostgreSQL database at once would race on the catalogue.
-  db.transaction(() => db.exec(dialectSql(db, SCHEMA_MIGRATIONS)));
+  // PostgreSQL: under the write lock, as two processes opening a new database at once would race on the
+  // catalogue. SQLite: as before, outside a transaction (a no-op on an existing table needs no write lock).
+  if (db.dialect === 'postgres') db.transaction(() => db.exec(SCHEMA_MIGRATIONS.postgres));
+  else db.exec(SCHEMA_MIGRATIONS.sqlite);
 
   const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version')
     .all() as { version: number; name: string; checksum: string }[];
