@@ -68,6 +68,15 @@ t.test('a statement past store.postgres.statementTimeoutMs fails with ERR_STORE;
   t.same(db.prepare('SELECT 1 AS one').get(), { one: 1 });
 });
 
+t.test('when the server does not cancel, the caller still gives up, and the late answer is not taken for the next one', async (t) => {
+  const db = await open({ statementTimeoutMs: 300 });
+  db.exec('SET statement_timeout = 0'); // what a server that ignores the limit looks like to the caller
+  const started = Date.now();
+  t.throws(() => db.prepare('SELECT pg_sleep(3.5) AS slept').get(), { code: 'ERR_STORE', message: /did not answer within 2300 ms$/ });
+  t.ok(Date.now() - started < 3000, 'gave up at the limit, not when the server answered');
+  t.same(db.prepare("SELECT 'next' AS answer").get(), { answer: 'next' }, 'the next statement gets its own answer');
+});
+
 t.test('a writer waiting on another node\'s write lock gives up with ERR_STORE instead of hanging', async (t) => {
   const name = await server.createDatabase();
   const repo = openPostgresRepository(server.storeOptions(name, { statementTimeoutMs: 500 }));
