@@ -12,6 +12,9 @@ import { schemaVersion } from '../../src/store/migrate.js';
 import { toPostgresSql } from '../../src/store/postgres/postgres-sql.js';
 import { openConfiguredRepository, storeLocation } from '../../src/store/open-store.js';
 import { buildConfig } from '../../src/config/index.js';
+import { makeBackup } from '../../src/cli/backup/make-backup.js';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 let server: PostgresServer;
 t.before(async () => { server = await startPostgres(t); });
@@ -128,6 +131,12 @@ t.test('store.backend "postgres" opens the configured PostgreSQL store; an unrea
   t.equal(repo.rememberOnce('hint', 'h', Date.now() + 1000), true);
   t.throws(() => openConfiguredRepository(buildConfig({ store: { backend: 'postgres', postgres: { ...postgres, passwordFile: '/nonexistent/pw' } } })),
     { code: 'ERR_STORE', message: /^cannot read store\.postgres\.passwordFile \/nonexistent\/pw: ENOENT/ });
+});
+
+t.test('proofgate backup refuses a PostgreSQL store instead of archiving a SQLite file that is not the store', async (t) => {
+  const config = buildConfig({ server: { dataDir: tmpdir() }, store: { backend: 'postgres' } });
+  await t.rejects(makeBackup(config, { out: path.join(tmpdir(), `never-${process.pid}.tar`), configFile: null, withPins: false }),
+    { code: 'ERR_STORE', message: /^proofgate backup copies the SQLite store; with store\.backend "postgres" back the database up with PostgreSQL's own tools/ });
 });
 
 t.test('the server going away fails the next statement with ERR_STORE', async (t) => {
