@@ -4,7 +4,7 @@
 // trust authentication inside this temp cluster only. Stopped and removed when the file's tests end,
 // failed or not. Each test gets a fresh database (collation C, as the store requires).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -42,6 +42,8 @@ export interface PostgresServer {
   host: string;
   port: number;
   user: string;
+  /** The test CA's certificate (PEM file) when started with tls, else null. */
+  caFile: string | null;
   /** A new database (UTF8, collation C), empty or a copy of `template`; dropped with the server. */
   createDatabase(template?: string): Promise<string>;
   /** Store options for `database`, as store.postgres would give them. */
@@ -52,8 +54,23 @@ export interface PostgresServer {
 
 let databases = 0;
 
-/** durable: keep fsync on (benchmarks comparing commits with SQLite's synchronous=FULL); tests turn it off. */
-export async function startPostgres(t: Teardown, opts: { durable?: boolean } = {}): Promise<PostgresServer> {
+/** A test CA and a server certificate for localhost and 127.0.0.1 it signed, made with openssl in `dir`. */
+function makeServerCertificate(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const f = (name: string) => path.join(dir, name);
+  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=proofgate test CA']);
+  openssl(['req', ...ec, '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
+  writeFileSync(f('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext')]);
+  return { caFile: f('ca.pem'), certFile: f('server.pem'), keyFile: f('server.key') };
+}
+
+/**
+ * durable: keep fsync on (benchmarks comparing commits with SQLite's synchronous=FULL); tests turn it off.
+ * tls: the server also speaks TLS, with a certificate from a test CA (`caFile` on the result).
+ */
+export async function startPostgres(t: Teardown, opts: { durable?: boolean; tls?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'proofgate-pg-'));
   const data = path.join(dir, 'data');
@@ -66,15 +83,19 @@ export async function startPostgres(t: Teardown, opts: { durable?: boolean } = {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  const tls = opts.tls ? makeServerCertificate(dir) : null;
   if (process.getuid?.() === 0) {
     const { uid, gid } = ids(UNPRIVILEGED);
     chownSync(dir, uid, gid);
+    if (tls) chownSync(tls.keyFile, uid, gid); // the server refuses a key it does not own
   }
+  if (tls) chmodSync(tls.keyFile, 0o600);
   const user = 'proofgate';
   runServerTool(path.join(bin, 'initdb'), ['-D', data, '-U', user, '--auth=trust', '--no-locale', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
   // fsync off for tests: the cluster lives for one test file; durability is not what they are about.
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=${opts.durable ? 'on' : 'off'} -c max_connections=40`;
+  const ssl = tls ? ` -c ssl=on -c ssl_cert_file=${tls.certFile} -c ssl_key_file=${tls.keyFile}` : '';
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=${opts.durable ? 'on' : 'off'} -c max_connections=40${ssl}`;
   try {
     runServerTool(path.join(bin, 'pg_ctl'), ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', options]);
   } catch (e) {
@@ -93,7 +114,7 @@ export async function startPostgres(t: Teardown, opts: { durable?: boolean } = {
     }
   };
   return {
-    host, port, user, query,
+    host, port, user, query, caFile: tls?.caFile ?? null,
     async createDatabase(template = 'template0') {
       databases += 1;
       const name = `store_${process.pid}_${databases}`;

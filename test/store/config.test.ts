@@ -7,7 +7,7 @@ t.test('store and audit sections: defaults, overrides and named errors', async (
   const config = buildConfig({});
   t.same(config.store, {
     databaseFile: 'proofgate.sqlite', retentionDays: 30, busyTimeoutMs: 5000, backend: 'sqlite',
-    postgres: { host: '127.0.0.1', port: 5432, database: 'proofgate', user: 'proofgate', passwordFile: null, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000 },
+    postgres: { host: '127.0.0.1', port: 5432, database: 'proofgate', user: 'proofgate', passwordFile: null, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, tls: null },
   });
   t.same({ ...config.audit, feed: undefined }, { checkpointEvery: 100, checkpointIntervalSeconds: 3600, witnessFile: null, feed: undefined });
   t.equal(config.audit.feed.kind, 'off', 'the SIEM feed is off by default (test/audit/feed-config.test.ts covers its keys)');
@@ -28,5 +28,8 @@ t.test('store.backend and store.postgres: validated with messages naming the key
   t.throws(() => pg({ passwordFile: 'pw.txt' }), { code: 'ERR_CONFIG', message: 'config config.store.postgres.passwordFile: expected an absolute path, or null, received "pw.txt"' });
   t.throws(() => pg({ database: 'a;drop' }), { code: 'ERR_CONFIG', message: /^config config\.store\.postgres\.database: expected a string matching/ });
   t.throws(() => pg({ statementTimeoutMs: 50 }), { code: 'ERR_CONFIG', message: 'config config.store.postgres.statementTimeoutMs: expected an integer in 100..600000, received 50' });
+  t.match(pg({ tls: { caFile: '/etc/proofgate/pg-ca.pem' } }).store.postgres.tls, { caFile: '/etc/proofgate/pg-ca.pem', servername: null });
+  t.throws(() => pg({ tls: { caFile: 'ca.pem' } }), { code: 'ERR_CONFIG', message: /^config config\.store\.postgres\.tls\.caFile: expected an absolute path of the PEM CA bundle/ });
+  t.throws(() => pg({ tls: { caFile: '/ca.pem', verify: false } }), { code: 'ERR_CONFIG', message: 'config config.store.postgres.tls.verify: expected no such key (misspelled?), received false' });
   t.throws(() => pg({ password: 'secret' }), { code: 'ERR_CONFIG', message: 'config config.store.postgres.password: expected no such key (misspelled?), received "secret"' }, 'no password in the config file: passwordFile');
 });

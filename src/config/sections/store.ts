@@ -37,8 +37,18 @@ export const storeDefaults = {
     statementTimeoutMs: 10_000,
     /** Longest opening the connection may take before start-up fails with ERR_STORE. */
     connectTimeoutMs: 10_000,
+    /**
+     * null: no TLS (a Unix socket or loopback). { caFile, servername? }: TLS required; the server's certificate
+     * must chain to the PEM bundle caFile (absolute path) and name servername (else host).
+     */
+    tls: null as StorePostgresTls | null,
   },
 };
+
+export interface StorePostgresTls {
+  caFile: string;
+  servername: string | null;
+}
 
 export type StoreBackend = 'sqlite' | 'postgres';
 
@@ -50,6 +60,7 @@ export interface StorePostgresConfig {
   passwordFile: string | null;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  tls: StorePostgresTls | null;
 }
 
 export interface StoreConfig {
@@ -61,6 +72,18 @@ export interface StoreConfig {
 }
 
 const PG_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
+
+function readPostgresTls(r: SectionReader): StorePostgresTls | null {
+  const raw = r.raw('tls');
+  if (raw === null || raw === undefined) return null;
+  const t = r.section('tls');
+  const caFile = t.string('caFile');
+  if (!path.isAbsolute(caFile)) throw new ConfigError(t.key('caFile'), 'an absolute path of the PEM CA bundle the server\'s certificate chains to', caFile);
+  const servername = t.optionalString('servername') ?? null;
+  if (servername !== null && !/^[A-Za-z0-9.-]{1,253}$/.test(servername)) throw new ConfigError(t.key('servername'), 'a DNS name, or null', servername);
+  t.done();
+  return { caFile: path.normalize(caFile), servername };
+}
 
 function readPostgresConfig(r: SectionReader): StorePostgresConfig {
   const host = r.string('host');
@@ -77,6 +100,7 @@ function readPostgresConfig(r: SectionReader): StorePostgresConfig {
     passwordFile,
     statementTimeoutMs: r.number('statementTimeoutMs', { integer: true, min: 100, max: 600_000 }),
     connectTimeoutMs: r.number('connectTimeoutMs', { integer: true, min: 100, max: 120_000 }),
+    tls: readPostgresTls(r),
   };
   r.done();
   return out;

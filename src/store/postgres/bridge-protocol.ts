@@ -43,5 +43,5 @@ export interface BridgeWorkerData {
   port: MessagePort;
   /** Where the worker loads pg from (resolved by the calling thread). */
   pgModule: string;
-  connection: Pick<ClientConfig, 'host' | 'port' | 'database' | 'user' | 'password' | 'statement_timeout' | 'connectionTimeoutMillis' | 'application_name'>;
+  connection: Pick<ClientConfig, 'host' | 'port' | 'database' | 'user' | 'password' | 'statement_timeout' | 'connectionTimeoutMillis' | 'application_name' | 'ssl'>;
 }

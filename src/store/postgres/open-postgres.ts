@@ -19,12 +19,23 @@ export interface PostgresStoreOptions {
   passwordFile: string | null;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  /** TLS required, the server's certificate checked against caFile and servername (else host); null: none. */
+  tls?: { caFile: string; servername: string | null } | null;
 }
 
 const MIN_SERVER_VERSION = 150000;
 
 function storeError(message: string, cause?: unknown): ProofgateError {
   return new ProofgateError('ERR_STORE', message, { cause, expose: false });
+}
+
+function readTls(tls: PostgresStoreOptions['tls'], host: string): { ca: string; servername: string; rejectUnauthorized: true } | undefined {
+  if (!tls) return undefined;
+  try {
+    return { ca: readFileSync(tls.caFile, 'utf8'), servername: tls.servername ?? host, rejectUnauthorized: true };
+  } catch (e) {
+    throw storeError(`cannot read store.postgres.tls.caFile ${tls.caFile}: ${(e as Error).message}`, e);
+  }
 }
 
 function readPassword(file: string | null): string | undefined {
@@ -56,6 +67,7 @@ export function openPostgresDatabase(opts: PostgresStoreOptions, migrations?: re
     connection: {
       host: opts.host, port: opts.port, database: opts.database, user: opts.user, password: readPassword(opts.passwordFile),
       statement_timeout: opts.statementTimeoutMs, connectionTimeoutMillis: opts.connectTimeoutMs, application_name: 'proofgate',
+      ssl: readTls(opts.tls, opts.host),
     },
     statementTimeoutMs: opts.statementTimeoutMs,
     connectTimeoutMs: opts.connectTimeoutMs,
