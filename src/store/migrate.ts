@@ -4,7 +4,10 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ProofgateError } from '../core/errors.js';
-import { migrations as knownMigrations, type Migration } from './migrations/index.js';
+import { migrations as sqliteMigrations, type Migration } from './migrations/index.js';
+import { postgresMigrations } from './migrations/postgres/index.js';
+import type { SqlDatabase } from './sql-database.js';
+import { asSqlDatabase } from './sqlite-sql-database.js';
 
 export interface MigrationReport {
   from: number;
@@ -20,17 +23,37 @@ function storeError(message: string, cause?: unknown): ProofgateError {
   return new ProofgateError('ERR_STORE_SCHEMA', message, { status: 500, expose: false, cause });
 }
 
-/** Brings `db` up to the newest known version, each step in its own IMMEDIATE transaction. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = knownMigrations): MigrationReport {
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw storeError(`migration list is not numbered 1..n (found ${m.version} at position ${i + 1})`);
-  });
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+/** The migration list of the store's dialect: the same versions and names, each in its own DDL. */
+export function migrationsFor(db: SqlDatabase): readonly Migration[] {
+  return db.dialect === 'postgres' ? postgresMigrations : sqliteMigrations;
+}
+
+const SCHEMA_MIGRATIONS = {
+  sqlite: `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
     checksum   TEXT NOT NULL,
     applied_at INTEGER NOT NULL
-  ) STRICT`);
+  ) STRICT`,
+  postgres: `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    BIGINT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    checksum   TEXT NOT NULL,
+    applied_at BIGINT NOT NULL
+  )`,
+};
+
+/** Brings `db` up to the newest known version, each step in its own IMMEDIATE transaction. */
+export function migrate(database: SqlDatabase | Database.Database, migrationList?: readonly Migration[]): MigrationReport {
+  const db = asSqlDatabase(database);
+  const migrations = migrationList ?? migrationsFor(db);
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw storeError(`migration list is not numbered 1..n (found ${m.version} at position ${i + 1})`);
+  });
+  // PostgreSQL: under the write lock, as two processes opening a new database at once would race on the
+  // catalogue. SQLite: as before, outside a transaction (a no-op on an existing table needs no write lock).
+  if (db.dialect === 'postgres') db.transaction(() => db.exec(SCHEMA_MIGRATIONS.postgres));
+  else db.exec(SCHEMA_MIGRATIONS.sqlite);
 
   const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version')
     .all() as { version: number; name: string; checksum: string }[];
@@ -52,15 +75,14 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   const versionNow = db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
   for (const m of migrations.slice(current)) {
-    const step = db.transaction(() => {
-      // Another process may have migrated between our read and this write lock.
-      if ((versionNow.get() as { v: number }).v >= m.version) return;
-      db.exec(m.sql);
-      record.run(m.version, m.name, checksum(m.sql), Date.now());
-      done.push(m.version);
-    });
     try {
-      step.immediate();
+      db.transaction(() => {
+        // Another process may have migrated between our read and this write lock.
+        if ((versionNow.get() as { v: number }).v >= m.version) return;
+        db.exec(m.sql);
+        record.run(m.version, m.name, checksum(m.sql), Date.now());
+        done.push(m.version);
+      });
     } catch (e) {
       throw storeError(`migration ${m.version} (${m.name}) failed: ${(e as Error).message}`, e);
     }
@@ -68,6 +90,6 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   return { from: current, to: latest, applied: done };
 }
 
-export function schemaVersion(db: Database.Database): number {
-  return (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+export function schemaVersion(db: SqlDatabase | Database.Database): number {
+  return (asSqlDatabase(db).prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
 }

@@ -1,6 +1,6 @@
 // EnrolmentHoldStore and ProfileJournal over the SQLite file (migration 009-enrolment-holds).
 import { ProofgateError } from '../core/errors.js';
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import type {
   EnrolmentHold, EnrolmentHoldQuery, EnrolmentHoldState, EnrolmentHoldStore, HeldSubject, NewEnrolmentHold, ProfileJournal, StoredTemplate,
 } from './enrolment-hold-store.js';
@@ -38,15 +38,16 @@ function pageLimit(limit: unknown, max: number, what: string): number {
 export class SqliteEnrolmentHolds implements EnrolmentHoldStore, ProfileJournal {
   readonly #s;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     this.#s = {
       insert: db.prepare(`INSERT INTO enrolment_holds (hold_id, tid, oid, session_id, subject_json, template, model_id, enrolment_json,
         matched_profile_id, matched_tid, matched_oid, distance, threshold, state, created_at)
         VALUES (@holdId, @tid, @oid, @sessionId, @subjectJson, @template, @modelId, @enrolmentJson,
         @matchedProfileId, @matchedTid, @matchedOid, @distance, @threshold, 'held', @createdAt)`),
       get: db.prepare('SELECT * FROM enrolment_holds WHERE hold_id = ?'),
-      list: db.prepare(`SELECT * FROM enrolment_holds WHERE (@state IS NULL OR state = @state)
-        AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND hold_id < @beforeId))
+      // CAST on a filter's IS NULL test: PostgreSQL types a parameter where it first meets it (same result on SQLite).
+      list: db.prepare(`SELECT * FROM enrolment_holds WHERE (CAST(@state AS TEXT) IS NULL OR state = @state)
+        AND (CAST(@beforeAt AS BIGINT) IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND hold_id < @beforeId))
         ORDER BY created_at DESC, hold_id DESC LIMIT @limit`),
       openForAccount: db.prepare(`SELECT * FROM enrolment_holds WHERE tid = ? AND oid = ? AND state = 'held' ORDER BY created_at, hold_id`),
       settle: db.prepare(`UPDATE enrolment_holds SET state = @state, profile_id = @profileId, settled_at = @at,
@@ -54,7 +55,7 @@ export class SqliteEnrolmentHolds implements EnrolmentHoldStore, ProfileJournal 
       eraseAccount: db.prepare(`UPDATE enrolment_holds SET state = 'erased', settled_at = ?, template = NULL, subject_json = NULL, enrolment_json = NULL
         WHERE tid = ? AND oid = ? AND state = 'held'`),
       templatesOf: db.prepare(`SELECT profile_id, tid, oid, model_id, template FROM profiles
-        WHERE model_id = @modelId AND (@after IS NULL OR profile_id > @after) ORDER BY profile_id LIMIT @limit`),
+        WHERE model_id = @modelId AND (CAST(@after AS TEXT) IS NULL OR profile_id > @after) ORDER BY profile_id LIMIT @limit`),
       templateOf: db.prepare('SELECT profile_id, tid, oid, model_id, template FROM profiles WHERE profile_id = ?'),
       lastChange: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM profile_changes'),
       changesSince: db.prepare('SELECT seq, profile_id FROM profile_changes WHERE seq > ? ORDER BY seq LIMIT ?'),

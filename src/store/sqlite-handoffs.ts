@@ -1,6 +1,6 @@
 // HandoffStore over the SQLite file (table handoffs, migration 007-handoff). Transitions are conditional
 // UPDATEs (… WHERE state = ?) so the first writer wins and a refused one changes nothing.
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import { ProofgateError } from '../core/errors.js';
 import type { Handoff, HandoffState, HandoffStore, NewHandoff } from './handoff-store.js';
 
@@ -26,10 +26,10 @@ function badInput(message: string): ProofgateError {
 }
 
 export class SqliteHandoffStore implements HandoffStore {
-  readonly #db: Database.Database;
+  readonly #db: SqlDatabase;
   readonly #s;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     this.#db = db;
     this.#s = {
       insert: db.prepare(`INSERT INTO handoffs (handoff_id, session_id, token_sha256, code, state, created_at, expires_at)
@@ -60,7 +60,7 @@ export class SqliteHandoffStore implements HandoffStore {
       this.#s.endIssued.run(h.createdAt, h.sessionId);
       this.#s.insert.run(h);
       return toHandoff(this.#s.get.get(h.handoffId) as HandoffRow);
-    }).immediate();
+    });
   }
 
   byToken(tokenSha256: string): Handoff | null {
@@ -98,7 +98,7 @@ export class SqliteHandoffStore implements HandoffStore {
       if (!row?.post_back_json) return null;
       this.#s.erasePostBack.run(handoffId);
       return row.post_back_json;
-    }).immediate();
+    });
   }
 
   eraseUncollectedPostBacks(now: number): number {

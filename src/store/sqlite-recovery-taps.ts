@@ -1,6 +1,8 @@
 // Which help-desk requests have had their Temporary Access Pass (table recovery_tap_issues, migration
 // 012-recovery-taps). markIssued is one INSERT that a second caller cannot win: the primary key refuses it.
 import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
+import { asSqlDatabase } from './sqlite-sql-database.js';
 
 export interface RecoveryTapLedger {
   /** When the request's pass was issued, or null. */
@@ -12,7 +14,8 @@ export interface RecoveryTapLedger {
 export class SqliteRecoveryTapLedger implements RecoveryTapLedger {
   readonly #s;
 
-  constructor(db: Database.Database) {
+  constructor(database: SqlDatabase | Database.Database) {
+    const db = asSqlDatabase(database);
     this.#s = {
       get: db.prepare('SELECT issued_at FROM recovery_tap_issues WHERE request_id = ?'),
       insert: db.prepare('INSERT INTO recovery_tap_issues (request_id, issued_at) VALUES (?, ?) ON CONFLICT (request_id) DO NOTHING'),

@@ -1,11 +1,14 @@
-// The Repository over one SQLite file (better-sqlite3). Statements are prepared once; every operation
-// that writes more than one row runs in one IMMEDIATE transaction, so it commits whole or not at all and
-// never meets a lock upgrade failure half-way.
+// The Repository over the SQL port (src/store/sql-database.ts): one SQLite file (better-sqlite3), the
+// embedded default, or a PostgreSQL database (src/store/postgres). Statements are prepared once; every
+// operation that writes more than one row runs in one IMMEDIATE transaction, so it commits whole or not at
+// all and never meets a lock upgrade failure half-way.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { JWK } from 'jose';
 import { ProofgateError } from '../core/errors.js';
 import { openDatabase, type OpenDatabaseOptions } from './sqlite-database.js';
+import { dialectSql, type SqlDatabase, type SqlDialect } from './sql-database.js';
+import { SqliteSqlDatabase } from './sqlite-sql-database.js';
 import { SqliteHandoffStore } from './sqlite-handoffs.js';
 import { SqliteStaffStore } from './sqlite-staff.js';
 import { SqliteRequestStore } from './sqlite-requests.js';
@@ -30,8 +33,13 @@ const STATION_ALGORITHMS: readonly Station['algorithm'][] = ['ES256', 'RS256'];
 
 // A profile with its account label and the newest verified decision (the audit_records_account index
 // keeps the subquery to the account's own records).
-const PROFILE_SUMMARY = `SELECT p.profile_id, p.tid, p.oid, p.model_id, p.created_at, p.updated_at, s.upn,
-    json_extract(p.enrolment_json, '$.method') AS enrolment_method,
+const ENROLMENT_METHOD: Record<SqlDialect, string> = {
+  sqlite: "json_extract(p.enrolment_json, '$.method')",
+  // Only a JSON string counts (toProfileSummary keeps strings only); a scalar document yields NULL.
+  postgres: "CASE WHEN jsonb_typeof(p.enrolment_json::jsonb) = 'object' THEN p.enrolment_json::jsonb ->> 'method' END",
+};
+const profileSummary = (dialect: SqlDialect) => `SELECT p.profile_id, p.tid, p.oid, p.model_id, p.created_at, p.updated_at, s.upn,
+    ${ENROLMENT_METHOD[dialect]} AS enrolment_method,
     (SELECT max(a.at) FROM audit_records a WHERE a.tid = p.tid AND a.oid = p.oid AND a.decision = 'verified') AS last_verified_at
   FROM profiles p LEFT JOIN subjects s ON s.tid = p.tid AND s.oid = p.oid`;
 const ACCOUNT_SESSIONS = 'SELECT session_id FROM verification_sessions WHERE tid = ? AND oid = ?';
@@ -68,8 +76,8 @@ function isConstraint(e: unknown, kind: string): boolean {
   return (e as { code?: string })?.code === kind;
 }
 
-export class SqliteRepository implements Repository {
-  readonly #db: Database.Database;
+export class SqlRepository implements Repository {
+  readonly #db: SqlDatabase;
   readonly #now: () => number;
   readonly #s;
   readonly handoffs: SqliteHandoffStore;
@@ -79,7 +87,7 @@ export class SqliteRepository implements Repository {
   readonly enrolmentHolds: SqliteEnrolmentHolds;
   readonly profileJournal: SqliteEnrolmentHolds;
 
-  constructor(db: Database.Database, opts: { now?: () => number } = {}) {
+  constructor(db: SqlDatabase, opts: { now?: () => number } = {}) {
     this.#db = db;
     this.handoffs = new SqliteHandoffStore(db);
     this.staff = new SqliteStaffStore(db);
@@ -119,10 +127,11 @@ export class SqliteRepository implements Repository {
       listEvidence: db.prepare(`SELECT evidence_id, session_id, kind, media_type, sha256, created_at, purged_at
         FROM evidence WHERE session_id = ? ORDER BY created_at, evidence_id`),
       purgeEvidence: db.prepare('UPDATE evidence SET ciphertext = NULL, purged_at = ? WHERE purged_at IS NULL AND created_at < ?'),
-      listProfiles: db.prepare(`${PROFILE_SUMMARY}
-        WHERE (@tid IS NULL OR p.tid = @tid) AND (@afterTid IS NULL OR (p.tid, p.oid) > (@afterTid, @afterOid))
+      // CAST on a filter's IS NULL test: PostgreSQL types a parameter where it first meets it (same result on SQLite).
+      listProfiles: db.prepare(`${profileSummary(db.dialect)}
+        WHERE (CAST(@tid AS TEXT) IS NULL OR p.tid = @tid) AND (CAST(@afterTid AS TEXT) IS NULL OR (p.tid, p.oid) > (@afterTid, @afterOid))
         ORDER BY p.tid, p.oid LIMIT @limit`),
-      profileSummary: db.prepare(`${PROFILE_SUMMARY} WHERE p.tid = ? AND p.oid = ?`),
+      profileSummary: db.prepare(`${profileSummary(db.dialect)} WHERE p.tid = ? AND p.oid = ?`),
       accountSessions: db.prepare('SELECT count(*) AS n FROM verification_sessions WHERE tid = ? AND oid = ?'),
       accountImages: db.prepare(`SELECT count(*) FILTER (WHERE purged_at IS NULL) AS stored, count(*) FILTER (WHERE purged_at IS NOT NULL) AS purged
         FROM evidence WHERE session_id IN (${ACCOUNT_SESSIONS})`),
@@ -146,8 +155,13 @@ export class SqliteRepository implements Repository {
       deleteAccountProfile: db.prepare('DELETE FROM profiles WHERE tid = ? AND oid = ?'),
       deleteSubject: db.prepare('DELETE FROM subjects WHERE tid = ? AND oid = ?'),
       sessionExists: db.prepare('SELECT 1 FROM verification_sessions WHERE session_id = ?'),
-      insertDataKey: db.prepare(`INSERT OR IGNORE INTO data_keys (key_id, wrapping_key_id, wrapped, created_at)
-        SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM data_keys)`),
+      insertDataKey: db.prepare(dialectSql(db, {
+        sqlite: `INSERT OR IGNORE INTO data_keys (key_id, wrapping_key_id, wrapped, created_at)
+          SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM data_keys)`,
+        // A parameter in a SELECT list has no type for PostgreSQL to infer: cast each to its column's.
+        postgres: `INSERT OR IGNORE INTO data_keys (key_id, wrapping_key_id, wrapped, created_at)
+          SELECT ?::text, ?::text, ?::bytea, ?::bigint WHERE NOT EXISTS (SELECT 1 FROM data_keys)`,
+      })),
       getDataKey: db.prepare('SELECT * FROM data_keys WHERE key_id = ?'),
       insertStation: db.prepare(`INSERT INTO stations (station_id, name, public_key, algorithm, key_sha256, created_at, revoked_at)
         VALUES (@stationId, @name, @publicKey, @algorithm, @keySha256, @createdAt, NULL)`),
@@ -182,23 +196,32 @@ export class SqliteRepository implements Repository {
     };
   }
 
-  /** The underlying connection, for the migration runner's tests and the audit tamper tests only. */
+  /** The underlying SQLite connection, for the backup commands, the migration runner's and the audit tamper tests only. */
   get database(): Database.Database {
-    return this.#db;
+    if (!(this.#db instanceof SqliteSqlDatabase)) throw new ProofgateError('ERR_STORE', `this store is ${this.#db.dialect}, not a SQLite file`, { expose: false });
+    return this.#db.raw;
+  }
+
+  /** Which database the store runs on. */
+  get dialect(): SqlDialect {
+    return this.#db.dialect;
   }
 
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn).immediate();
+    return this.#db.transaction(fn, 'immediate');
   }
 
   close(): void {
-    if (this.#db.open) this.#db.close();
+    this.#db.close();
   }
 
   scrubWal(): boolean {
+    // PostgreSQL's write-ahead log and dead row versions are the server's (vacuum, WAL recycling and
+    // archiving settings): a client cannot truncate them, so the erasure cannot be reported as scrubbed.
+    if (!(this.#db instanceof SqliteSqlDatabase)) return false;
     if (this.#db.inTransaction) throw badInput('scrubWal: inside a transaction (the erasure is not committed yet)');
     // A blocked checkpoint does not throw: SQLite reports it as busy, or as fewer frames copied than logged.
-    const [r] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    const [r] = this.#db.raw.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
     return r !== undefined && r.busy === 0 && r.checkpointed >= r.log;
   }
 
@@ -282,7 +305,7 @@ export class SqliteRepository implements Repository {
         auditSeqs: (this.#s.accountAuditSeqs.all(tid, oid, auditLimit) as { seq: number }[]).map((r) => r.seq).reverse(),
         auditTotal: (this.#s.accountAuditTotal.get(tid, oid) as { n: number }).n,
       };
-    }).deferred();
+    }, 'deferred');
   }
 
   eraseAccountBiometrics(tid: string, oid: string, at: number): AccountErasure | null {
@@ -415,7 +438,7 @@ export class SqliteRepository implements Repository {
     // secure_delete zeroes the old cells in the main file; the WAL may still hold pages with the old
     // ciphertext until it is checkpointed and truncated (best effort: a long reader can delay it).
     // Inside a caller's transaction the checkpoint is impossible (and the purge not yet committed).
-    if (purged > 0 && !this.#db.inTransaction) this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    if (purged > 0 && this.#db instanceof SqliteSqlDatabase && !this.#db.inTransaction) this.#db.raw.pragma('wal_checkpoint(TRUNCATE)');
     return purged;
   }
 
@@ -614,6 +637,10 @@ export class SqliteRepository implements Repository {
 }
 
 /** Opens (creating and migrating as needed) the SQLite store at `file`. */
-export function openSqliteRepository(file: string, opts: SqliteRepositoryOptions = {}): SqliteRepository {
-  return new SqliteRepository(openDatabase(file, opts), { now: opts.now });
+export function openSqliteRepository(file: string, opts: SqliteRepositoryOptions = {}): SqlRepository {
+  return new SqlRepository(new SqliteSqlDatabase(openDatabase(file, opts)), { now: opts.now });
 }
+
+// One repository over the SQL port; the name it had while SQLite was its only backend stays for the
+// call sites and tests that use it.
+export { SqlRepository as SqliteRepository };

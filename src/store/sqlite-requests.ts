@@ -1,6 +1,6 @@
 // RequestStore over the SQLite file (migration 011-verification-requests). Transitions are conditional
 // UPDATEs (… WHERE status = 'open') so the first writer wins and a refused one changes nothing.
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import { ProofgateError } from '../core/errors.js';
 import type { AuditActor, Decision } from '../core/domain.js';
 
@@ -44,10 +44,10 @@ function badInput(message: string): ProofgateError {
 }
 
 export class SqliteRequestStore implements RequestStore {
-  readonly #db: Database.Database;
+  readonly #db: SqlDatabase;
   readonly #s;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     this.#db = db;
     this.#s = {
       insert: db.prepare(`INSERT INTO verification_requests (request_id, tid, oid, upn, purpose, status, token_sha256, code_sha256, created_by_json, created_at, expires_at)
@@ -90,7 +90,7 @@ export class SqliteRequestStore implements RequestStore {
       if ((this.#s.openOfAccount.get(r.tid, r.oid, now) as { n: number }).n > 0) return null;
       this.#s.insert.run({ ...r, createdByJson: r.createdBy ? JSON.stringify(r.createdBy) : null });
       return this.get(r.requestId);
-    }).immediate();
+    });
   }
 
   get(requestId: string): StoredRequest | null {

@@ -3,7 +3,7 @@
 // IMMEDIATE transaction; one-time things (a link, a challenge) are taken by conditional writes, so of two
 // racing requests only the first wins. CHECK constraints bound every column; a row they refuse, or a
 // duplicate key, is ERR_STORE_INPUT.
-import type Database from 'better-sqlite3';
+import { dialectSql, type SqlDatabase } from './sql-database.js';
 import { ProofgateError } from '../core/errors.js';
 import {
   STAFF_ROLES, type StaffChallengePurpose, type StaffCredential, type StaffMember, type StaffRegistration, type StaffSession, type StaffStore,
@@ -45,10 +45,10 @@ function requireTime(v: unknown, field: string): void {
 }
 
 export class SqliteStaffStore implements StaffStore {
-  readonly #db: Database.Database;
+  readonly #db: SqlDatabase;
   readonly #s;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     this.#db = db;
     this.#s = {
       insertStaff: db.prepare(`INSERT INTO staff (staff_id, name, role, status, created_at) VALUES (?, ?, ?, 'active', ?)`),
@@ -75,7 +75,11 @@ export class SqliteStaffStore implements StaffStore {
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       getSession: db.prepare(`SELECT s.*, c.revoked_at AS credential_revoked_at FROM staff_sessions s
         JOIN staff_credentials c ON c.credential_id = s.credential_id WHERE s.session_sha256 = ?`),
-      touchSession: db.prepare('UPDATE staff_sessions SET last_seen_at = max(last_seen_at, ?) WHERE session_sha256 = ?'),
+      // SQLite's two-argument max() is PostgreSQL's GREATEST().
+      touchSession: db.prepare(dialectSql(db, {
+        sqlite: 'UPDATE staff_sessions SET last_seen_at = max(last_seen_at, ?) WHERE session_sha256 = ?',
+        postgres: 'UPDATE staff_sessions SET last_seen_at = GREATEST(last_seen_at, ?) WHERE session_sha256 = ?',
+      })),
       endSession: db.prepare('DELETE FROM staff_sessions WHERE session_sha256 = ?'),
     };
   }
@@ -109,7 +113,7 @@ export class SqliteStaffStore implements StaffStore {
       this.#s.endSessionsOf.run(staffId);
       this.#s.burnRegistrations.run(at, staffId);
       return true;
-    }).immediate();
+    });
   }
 
   issueRegistration(input: { tokenSha256: string; staffId: string; createdAt: number; expiresAt: number }): void {
@@ -123,7 +127,7 @@ export class SqliteStaffStore implements StaffStore {
       } catch (e) {
         storeRefusal(e, 'registration link');
       }
-    }).immediate();
+    });
   }
 
   getRegistration(tokenSha256: string): StaffRegistration | null {
@@ -153,7 +157,7 @@ export class SqliteStaffStore implements StaffStore {
   }
 
   pruneStaffState(now: number, idleBefore: number): number {
-    return this.#db.transaction(() => this.#s.pruneChallenges.run(now).changes + this.#s.pruneSessions.run(now, idleBefore).changes).immediate();
+    return this.#db.transaction(() => this.#s.pruneChallenges.run(now).changes + this.#s.pruneSessions.run(now, idleBefore).changes);
   }
 
   addCredential(c: Omit<StaffCredential, 'lastUsedAt' | 'revokedAt'>): StaffCredential {

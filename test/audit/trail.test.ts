@@ -7,6 +7,7 @@ import { auditFixture } from '../helpers/audit-fixture.js';
 import { auditEntryFixture, sessionFixture } from '../helpers/store-fixtures.js';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { manualClock } from '../helpers/temp-store.js';
+import { forEachStoreBackend } from '../helpers/store-backends.js';
 import type Database from 'better-sqlite3';
 
 /** What an attacker with the database file does first: remove the append-only triggers. */
@@ -16,115 +17,126 @@ function dropGuards(db: Database.Database): void {
   }
 }
 
-t.test('every record is chained; checkpoints every N records verify', async (t) => {
-  const { repo, trail, trusted, errors, fill } = await auditFixture(t);
-  await fill(1, 7);
-  const records = [...repo.auditRecords()];
-  t.same(records.map((r) => r.seq), [1, 2, 3, 4, 5, 6, 7]);
-  let prev = GENESIS_HASH;
-  for (const r of records) {
-    t.equal(r.prevHash, prev);
-    t.equal(r.hash, chainHash(prev, auditBody(r)));
-    prev = r.hash;
-  }
-  t.same(repo.auditCheckpoints().map((c) => c.seq), [3, 6]);
-  t.equal(repo.auditCheckpoints()[0].kid, trusted[0].kid);
-  t.same(errors, []);
-  t.same(verifyAuditChain(repo, trusted), {
-    ok: true, records: 7, lastSeq: 7, checkpoints: 2, sealedThrough: 6, unsealedTail: 1, problem: null,
+forEachStoreBackend(t, (t, backend) => {
+  t.test('every record is chained; checkpoints every N records verify', async (t) => {
+    const { repo, trail, trusted, errors, fill } = await auditFixture(t, {}, { backend });
+    await fill(1, 7);
+    const records = [...repo.auditRecords()];
+    t.same(records.map((r) => r.seq), [1, 2, 3, 4, 5, 6, 7]);
+    let prev = GENESIS_HASH;
+    for (const r of records) {
+      t.equal(r.prevHash, prev);
+      t.equal(r.hash, chainHash(prev, auditBody(r)));
+      prev = r.hash;
+    }
+    t.same(repo.auditCheckpoints().map((c) => c.seq), [3, 6]);
+    t.equal(repo.auditCheckpoints()[0].kid, trusted[0].kid);
+    t.same(errors, []);
+    t.same(verifyAuditChain(repo, trusted), {
+      ok: true, records: 7, lastSeq: 7, checkpoints: 2, sealedThrough: 6, unsealedTail: 1, problem: null,
+    });
+    t.same(repo.auditKeys().map((k) => k.kid), [trusted[0].kid], 'the signing public key is kept beside the checkpoints');
+    t.match(await trail.checkpoint(), { seq: 7, hash: records[6].hash }, 'an explicit checkpoint seals the newest record');
+    t.equal(await trail.checkpoint(), null, 'checkpointing an already sealed tail is a no-op');
+    t.match(verifyAuditChain(repo, trusted), { ok: true, sealedThrough: 7, unsealedTail: 0 });
   });
-  t.same(repo.auditKeys().map((k) => k.kid), [trusted[0].kid], 'the signing public key is kept beside the checkpoints');
-  t.match(await trail.checkpoint(), { seq: 7, hash: records[6].hash }, 'an explicit checkpoint seals the newest record');
-  t.equal(await trail.checkpoint(), null, 'checkpointing an already sealed tail is a no-op');
-  t.match(verifyAuditChain(repo, trusted), { ok: true, sealedThrough: 7, unsealedTail: 0 });
-});
 
-t.test('the timer rule seals a quiet tail once the interval has passed', async (t) => {
-  const clock = manualClock();
-  const { repo, trail, trusted } = await auditFixture(t, { checkpointEvery: 100, checkpointIntervalSeconds: 60 }, { now: clock.now });
-  t.equal(await trail.checkpointIfDue(clock.now()), null, 'no records, nothing to seal');
-  trail.record(auditEntryFixture(1, { at: clock.now() }));
-  clock.advance(59_000);
-  t.equal(await trail.checkpointIfDue(clock.now()), null, 'interval not yet passed');
-  clock.advance(1_000);
-  t.match(await trail.checkpointIfDue(clock.now()), { seq: 1, kid: trusted[0].kid });
-  clock.advance(120_000);
-  t.equal(await trail.checkpointIfDue(clock.now()), null, 'nothing new since the last checkpoint');
-  trail.record(auditEntryFixture(2, { at: clock.now() }));
-  t.match(await trail.checkpointIfDue(clock.now()), { seq: 2 });
-  t.ok(verifyAuditChain(repo, trusted).ok);
-});
-
-t.test('the poll applies the count rule to records whose own checkpoint was not signed', async (t) => {
-  const { repo, trail, trusted, macKeys } = await auditFixture(t, { checkpointEvery: 3, checkpointIntervalSeconds: 0 });
-  // Another writer on the same file (the enrol command, say) whose HSM was away: its seq-3 checkpoint failed.
-  const away = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
-  const other = new AuditTrail(repo, away, { checkpointEvery: 3, checkpointIntervalSeconds: 0 }, { onCheckpointError: () => undefined, macKeys });
-  await other.prepare();
-  other.record(auditEntryFixture(1));
-  other.record(auditEntryFixture(2));
-  t.equal(await trail.checkpointIfDue(), null, 'two unsealed records, every 3 wanted, timer off');
-  other.record(auditEntryFixture(3));
-  other.record(auditEntryFixture(4));
-  await other.flush();
-  t.same(repo.auditCheckpoints(), [], 'the other writer could not sign');
-  t.match(await trail.checkpointIfDue(), { seq: 4 });
-  t.match(verifyAuditChain(repo, trusted), { ok: true, sealedThrough: 4 });
-});
-
-t.test('an invalid audit entry is refused and nothing is written', async (t) => {
-  const { repo, trail } = await auditFixture(t);
-  t.throws(() => trail.record(auditEntryFixture(1, { decision: 'maybe' as never })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected verified | denied | unavailable | erased | changed' });
-  t.throws(() => trail.record(auditEntryFixture(1, { flow: 'erasure' })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected erased exactly when flow is erasure' }, 'an erasure is not a verification');
-  t.throws(() => trail.record(auditEntryFixture(1, { decision: 'erased' })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected erased exactly when flow is erasure' }, 'a verification does not erase');
-  t.throws(() => trail.record(auditEntryFixture(1, { flow: 'station' })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected changed exactly when flow is station' }, 'a station change is not a verification');
-  t.throws(() => trail.record(auditEntryFixture(1, { decision: 'changed' })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected changed exactly when flow is station' }, 'a verification changes no station');
-  t.throws(() => trail.record(auditEntryFixture(1, { checks: [{ name: 'x', score: Number.NaN, threshold: 1, outcome: 'pass' }] })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry checks[0].score: expected a finite number or null' });
-  t.throws(() => trail.record(auditEntryFixture(1, { evidenceSha256: ['XYZ'] })),
-    { code: 'ERR_AUDIT_ENTRY', message: 'audit entry evidenceSha256: expected an array of lowercase hex SHA-256 digests' });
-  t.equal(repo.lastAuditRecord(), null);
-});
-
-t.test('inside a caller\'s transaction: chained with it, signed only once it has committed', async (t) => {
-  const { repo, trail, trusted, errors } = await auditFixture(t, { checkpointEvery: 2, checkpointIntervalSeconds: 0 });
-  trail.record(auditEntryFixture(1));
-  t.throws(() => repo.transaction(() => {
-    repo.createSession({ ...sessionFixture('s-rolled-back') });
-    t.equal(trail.record(auditEntryFixture(2)).seq, 2, 'the record is appended inside the transaction (a savepoint)');
-    throw new Error('the caller failed after the audit record');
-  }), { message: 'the caller failed after the audit record' });
-  await trail.flush();
-  t.equal(repo.lastAuditRecord()?.seq, 1, 'the record rolled back with the caller');
-  t.same(repo.auditCheckpoints(), [], 'and its checkpoint was never signed');
-
-  const committed = repo.transaction(() => {
-    repo.createSession({ ...sessionFixture('s-committed') });
-    return trail.record(auditEntryFixture(3));
+  t.test('the timer rule seals a quiet tail once the interval has passed', async (t) => {
+    const clock = manualClock();
+    const { repo, trail, trusted } = await auditFixture(t, { checkpointEvery: 100, checkpointIntervalSeconds: 60 }, { now: clock.now, backend });
+    t.equal(await trail.checkpointIfDue(clock.now()), null, 'no records, nothing to seal');
+    trail.record(auditEntryFixture(1, { at: clock.now() }));
+    clock.advance(59_000);
+    t.equal(await trail.checkpointIfDue(clock.now()), null, 'interval not yet passed');
+    clock.advance(1_000);
+    t.match(await trail.checkpointIfDue(clock.now()), { seq: 1, kid: trusted[0].kid });
+    clock.advance(120_000);
+    t.equal(await trail.checkpointIfDue(clock.now()), null, 'nothing new since the last checkpoint');
+    trail.record(auditEntryFixture(2, { at: clock.now() }));
+    t.match(await trail.checkpointIfDue(clock.now()), { seq: 2 });
+    t.ok(verifyAuditChain(repo, trusted).ok);
   });
-  t.equal(committed.seq, 2, 'the next record takes the same seq, without a gap');
-  await trail.flush();
-  t.same(repo.auditCheckpoints().map((c) => [c.seq, c.hash]), [[2, committed.hash]], 'the committed record is the one signed');
-  t.same(errors, []);
-  t.match(verifyAuditChain(repo, trusted), { ok: true, records: 2, sealedThrough: 2 });
-});
 
-t.test('a failing HSM does not lose the record; the checkpoint error is reported', async (t) => {
-  const { repo, macKeys } = await auditFixture(t);
-  const errors: unknown[] = [];
-  const broken = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
-  const trail = new AuditTrail(repo, broken, { checkpointEvery: 1, checkpointIntervalSeconds: 0 }, { onCheckpointError: (e) => errors.push(e), macKeys });
-  await trail.prepare();
-  t.equal(trail.record(auditEntryFixture(1)).seq, 1);
-  await trail.flush();
-  t.match(errors, [{ code: 'ERR_HSM_UNAVAILABLE', message: 'token removed' }]);
-  t.equal(repo.lastAuditRecord()?.seq, 1);
-  t.same(repo.auditCheckpoints(), []);
+  t.test('the poll applies the count rule to records whose own checkpoint was not signed', async (t) => {
+    const { repo, trail, trusted, macKeys } = await auditFixture(t, { checkpointEvery: 3, checkpointIntervalSeconds: 0 }, { backend });
+    // Another writer on the same file (the enrol command, say) whose HSM was away: its seq-3 checkpoint failed.
+    const away = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
+    const other = new AuditTrail(repo, away, { checkpointEvery: 3, checkpointIntervalSeconds: 0 }, { onCheckpointError: () => undefined, macKeys });
+    await other.prepare();
+    other.record(auditEntryFixture(1));
+    other.record(auditEntryFixture(2));
+    t.equal(await trail.checkpointIfDue(), null, 'two unsealed records, every 3 wanted, timer off');
+    other.record(auditEntryFixture(3));
+    other.record(auditEntryFixture(4));
+    await other.flush();
+    t.same(repo.auditCheckpoints(), [], 'the other writer could not sign');
+    t.match(await trail.checkpointIfDue(), { seq: 4 });
+    t.match(verifyAuditChain(repo, trusted), { ok: true, sealedThrough: 4 });
+  });
+
+  t.test('an invalid audit entry is refused and nothing is written', async (t) => {
+    const { repo, trail } = await auditFixture(t, {}, { backend });
+    t.throws(() => trail.record(auditEntryFixture(1, { decision: 'maybe' as never })),
+      { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected verified | denied | unavailable | erased | changed' });
+    t.throws(() => trail.record(auditEntryFixture(1, { flow: 'erasure' })),
+      { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected erased exactly when flow is erasure' }, 'an erasure is not a verification');
+    t.throws(() => trail.record(auditEntryFixture(1, { decision: 'erased' })),
+      { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected erased exactly when flow is erasure' }, 'a verification does not erase');
+    t.throws(() => trail.record(auditEntryFixture(1, { flow: 'station' })),
+      { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected changed exactly when flow is station' }, 'a station change is not a verification');
+    t.throws(() => trail.record(auditEntryFixture(1, { decision: 'changed' })),
+      { code: 'ERR_AUDIT_ENTRY', message: 'audit entry decision: expected changed exactly when flow is station' }, 'a verification changes no station');
+    t.throws(() => trail.record(auditEntryFixture(1, { checks: [{ name: 'x', score: Number.NaN, threshold: 1, outcome: 'pass' }] })),
+      { code: 'ERR_AUDIT_ENTRY', message: 'audit entry checks[0].score: expected a finite number or null' });
+    t.throws(() => trail.record(auditEntryFixture(1, { evidenceSha256: ['XYZ'] })),
+      { code: 'ERR_AUDIT_ENTRY', message: 'audit entry evidenceSha256: expected an array of lowercase hex SHA-256 digests' });
+    t.equal(repo.lastAuditRecord(), null);
+  });
+
+  t.test('inside a caller\'s transaction: chained with it, signed only once it has committed', async (t) => {
+    const { repo, trail, trusted, errors } = await auditFixture(t, { checkpointEvery: 2, checkpointIntervalSeconds: 0 }, { backend });
+    trail.record(auditEntryFixture(1));
+    t.throws(() => repo.transaction(() => {
+      repo.createSession({ ...sessionFixture('s-rolled-back') });
+      t.equal(trail.record(auditEntryFixture(2)).seq, 2, 'the record is appended inside the transaction (a savepoint)');
+      throw new Error('the caller failed after the audit record');
+    }), { message: 'the caller failed after the audit record' });
+    await trail.flush();
+    t.equal(repo.lastAuditRecord()?.seq, 1, 'the record rolled back with the caller');
+    t.same(repo.auditCheckpoints(), [], 'and its checkpoint was never signed');
+
+    const committed = repo.transaction(() => {
+      repo.createSession({ ...sessionFixture('s-committed') });
+      return trail.record(auditEntryFixture(3));
+    });
+    t.equal(committed.seq, 2, 'the next record takes the same seq, without a gap');
+    await trail.flush();
+    t.same(repo.auditCheckpoints().map((c) => [c.seq, c.hash]), [[2, committed.hash]], 'the committed record is the one signed');
+    t.same(errors, []);
+    t.match(verifyAuditChain(repo, trusted), { ok: true, records: 2, sealedThrough: 2 });
+  });
+
+  t.test('a failing HSM does not lose the record; the checkpoint error is reported', async (t) => {
+    const { repo, macKeys } = await auditFixture(t, {}, { backend });
+    const errors: unknown[] = [];
+    const broken = { active: async () => { throw Object.assign(new Error('token removed'), { code: 'ERR_HSM_UNAVAILABLE' }); }, published: async () => [] };
+    const trail = new AuditTrail(repo, broken, { checkpointEvery: 1, checkpointIntervalSeconds: 0 }, { onCheckpointError: (e) => errors.push(e), macKeys });
+    await trail.prepare();
+    t.equal(trail.record(auditEntryFixture(1)).seq, 1);
+    await trail.flush();
+    t.match(errors, [{ code: 'ERR_HSM_UNAVAILABLE', message: 'token removed' }]);
+    t.equal(repo.lastAuditRecord()?.seq, 1);
+    t.same(repo.auditCheckpoints(), []);
+  });
+
+  t.test('a row edited behind the disabled triggers is reported at its seq', async (t) => {
+    const { repo, store, trusted, fill } = await auditFixture(t, {}, { backend });
+    await fill(1, 7);
+    // What an attacker with database access does first: switch the append-only triggers off.
+    await store.raw(backend.name === 'sqlite' ? 'DROP TRIGGER audit_records_no_update' : 'ALTER TABLE audit_records DISABLE TRIGGER USER');
+    await store.raw("UPDATE audit_records SET decision = 'verified', checks_json = replace(checks_json, '0.6', '0.1') WHERE seq = 5");
+    t.match(verifyAuditChain(repo, trusted), { ok: false, records: 4, problem: { seq: 5, kind: 'record-edited' } });
+  });
 });
 
 t.test('an edited row is reported at its seq', async (t) => {

@@ -1,13 +1,15 @@
-// Child process for the multi-writer test: appends `count` audit records to the store at argv[2]
-// through its own AuditTrail (the one door; each record() is one IMMEDIATE transaction).
+// Child process for the multi-writer test: appends `count` audit records to the store at argv[2] (a SQLite
+// file, or PostgreSQL store options as JSON) through its own AuditTrail (the one door; each record() is
+// one IMMEDIATE transaction).
 import { AuditTrail } from '../../src/audit/audit-trail.js';
 import { SoftwareKeyRing } from '../../src/hsm/software-key-ring.js';
 import { SoftwareAuditMacKeys } from '../../src/hsm/software-audit-mac-keys.js';
 import { openSqliteRepository } from '../../src/store/sqlite-repository.js';
+import { openPostgresRepository } from '../../src/store/postgres/open-postgres.js';
 import { auditEntryFixture } from './store-fixtures.js';
 
-const [file, count, tag] = process.argv.slice(2);
-const repo = openSqliteRepository(file, { busyTimeoutMs: 20_000 });
+const [store, count, tag] = process.argv.slice(2);
+const repo = store.startsWith('{') ? openPostgresRepository(JSON.parse(store)) : openSqliteRepository(store, { busyTimeoutMs: 20_000 });
 // No count checkpoint within the run: each process's key is its own, and the test verifies the chain alone.
 // One MAC secret shared by every worker (it stands in for the one HSM); the window covers the whole run.
 const trail = new AuditTrail(repo, await SoftwareKeyRing.create(), { checkpointEvery: 1_000_000, checkpointIntervalSeconds: 0 },

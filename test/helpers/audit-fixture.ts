@@ -5,10 +5,18 @@ import { SoftwareAuditMacKeys } from '../../src/hsm/software-audit-mac-keys.js';
 import { AuditTrail, type AuditTrailOptions } from '../../src/audit/audit-trail.js';
 import type { AuditConfig } from '../../src/config/sections/audit.js';
 import type { Repository } from '../../src/store/repository.js';
+import { sqliteBackend, type StoreBackend, type TempStore, type Teardown } from './store-backends.js';
 import { tempRepository } from './temp-store.js';
 import { auditEntryFixture } from './store-fixtures.js';
 
-interface Teardown { teardown(fn: () => void): void }
+async function fixtureStore(t: Teardown, opts: FixtureOptions & { backend?: StoreBackend }): Promise<{ repo: TempStore['repo']; file: string; dir: string; store: TempStore }> {
+  if (opts.backend && opts.backend.name !== 'sqlite') {
+    const store = await opts.backend.temp(t, { now: opts.now });
+    return { repo: store.repo, file: '', dir: '', store };
+  }
+  const { repo, file, dir } = tempRepository(t, opts);
+  return { repo, file, dir, store: sqliteBackend.over(t, repo, file) };
+}
 
 let sharedRing: Promise<SoftwareKeyRing> | undefined;
 /** One RSA key per test process: generating keys is the slow part. */
@@ -38,8 +46,12 @@ export async function auditTrailFor(repo: Repository, config: Partial<AuditConfi
 /** now: the clock; witness, macKeys: as AuditTrailOptions (absent: no witness; the process's test MAC secret). */
 export type FixtureOptions = { now?: () => number } & Partial<Pick<AuditTrailOptions, 'witness' | 'macKeys'>>;
 
-export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {}, opts: FixtureOptions = {}) {
-  const { repo, file, dir } = tempRepository(t, opts);
+/**
+ * backend: the store to run on (absent: a SQLite file). `file` and `dir` name the SQLite file and its
+ * directory, and are empty on PostgreSQL; `store` reaches the database behind the store's back.
+ */
+export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {}, opts: FixtureOptions & { backend?: StoreBackend } = {}) {
+  const { repo, file, dir, store } = await fixtureStore(t, opts);
   const { trail, ring, macKeys, errors, forged } = await auditTrailFor(repo, config, opts);
   const trusted = (await ring.published()).map((k) => k.jwk());
   /** Appends records for fixtures from..to and waits for their checkpoints. */
@@ -47,5 +59,5 @@ export async function auditFixture(t: Teardown, config: Partial<AuditConfig> = {
     for (let i = from; i <= to; i += 1) trail.record(auditEntryFixture(i));
     await trail.flush();
   };
-  return { repo, file, dir, ring, macKeys, trail, trusted, errors, forged, fill };
+  return { repo, file, dir, store, ring, macKeys, trail, trusted, errors, forged, fill };
 }

@@ -29,6 +29,8 @@ export interface LoopbackAppOptions {
   /** Path prefix of publicBaseUrl (e.g. "/pg"). */
   prefix?: string;
   now?: () => number;
+  /** The store, opened by the test (a PostgreSQL one, say); absent: a SQLite file in the data dir. */
+  repository?: SqliteRepository;
 }
 
 export interface LoopbackApp {
@@ -55,7 +57,7 @@ export async function startLoopbackApp(t: Teardown, tempDirPrefix: string, opts:
   const entra = opts.entra ?? (await SimulatedEntra.create());
   const dataDir = mkdtempSync(path.join(tmpdir(), tempDirPrefix));
   const databaseFile = path.join(dataDir, 'proofgate.sqlite');
-  const repository = openSqliteRepository(databaseFile, opts.now ? { now: opts.now } : {});
+  const repository = opts.repository ?? openSqliteRepository(databaseFile, opts.now ? { now: opts.now } : {});
   const keyRing = opts.keyRing ?? (await SoftwareKeyRing.create());
   const jwksUrls = opts.entraKeys === undefined || opts.entraKeys === 'served' ? await entra.serveJwks() : undefined;
 

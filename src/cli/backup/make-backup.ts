@@ -81,6 +81,9 @@ export async function makeBackup(config: ProofgateConfig, opts: BackupOptions): 
   const archive = path.resolve(opts.out);
   if (existsSync(archive)) throw new ProofgateError('ERR_BAD_REQUEST', `${archive} exists; choose a new name (a backup never overwrites a file)`, { status: 400 });
   const dataDir = resolveDataPath(config.server.dataDir);
+  if (config.store.backend !== 'sqlite') {
+    throw new ProofgateError('ERR_STORE', 'proofgate backup copies the SQLite store; with store.backend "postgres" back the database up with PostgreSQL\'s own tools (pg_dump, base backups)');
+  }
   const database = storeDatabasePath(config);
   if (!existsSync(database)) throw new ProofgateError('ERR_STORE', `no database at ${database}; nothing to back up (run "proofgate init" first)`);
   if (isInside(dataDir, archive)) {

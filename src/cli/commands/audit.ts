@@ -116,7 +116,7 @@ export async function auditVerifyCommand(config: ProofgateConfig, args: string[]
     label = `export ${opts.export}`;
   } else {
     const file = storeDatabasePath(config);
-    if (!existsSync(file)) {
+    if (config.store.backend === 'sqlite' && !existsSync(file)) {
       io.err(`proofgate audit-verify: no database at ${file}`);
       return 2;
     }

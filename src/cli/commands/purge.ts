@@ -2,7 +2,7 @@
 // Takes the parsed configuration and the arguments after the command name; resolves to an exit code.
 import { parseArgs } from 'node:util';
 import type { ProofgateConfig } from '../../config/index.js';
-import { openConfiguredRepository, storeDatabasePath } from '../../store/open-store.js';
+import { openConfiguredRepository, storeLocation } from '../../store/open-store.js';
 import { purgeExpiredEvidence } from '../../store/retention.js';
 import { consoleIo, type CommandIo } from './command-io.js';
 
@@ -23,7 +23,7 @@ export async function purgeCommand(
   const repo = openConfiguredRepository(config);
   try {
     const report = purgeExpiredEvidence(repo, config.store);
-    io.out(`store: ${storeDatabasePath(config)}`);
+    io.out(`store: ${storeLocation(config)}`);
     io.out(`purged ${report.purgedEvidence} evidence image(s) captured before ${new Date(report.cutoff).toISOString()} `
       + `(store.retentionDays = ${config.store.retentionDays}); templates, evidence hashes and the audit trail are kept`);
     io.out(`pruned ${report.prunedOnceValues} expired replay-guard value(s)`);

@@ -1,0 +1,31 @@
+// The PostgreSQL migrations: the same versions and names as SQLite's (../index.ts), each in PostgreSQL's
+// DDL, applied by the same forward-only runner (src/store/migrate.ts). Append only, in step with ../index.ts
+// (test/store/postgres-migrations.test.ts holds the two lists to the same versions and names).
+import type { Migration } from '../index.js';
+import { initialSchema } from './001-initial.js';
+import { sessionAttempts } from './002-session-attempts.js';
+import { auditMac } from './003-audit-mac.js';
+import { evidenceSha256Index } from './004-evidence-sha256.js';
+import { accountLockout } from './005-account-lockout.js';
+import { stations } from './006-stations.js';
+import { handoff } from './007-handoff.js';
+import { auditActor } from './008-audit-actor.js';
+import { enrolmentHolds } from './009-enrolment-holds.js';
+import { staff } from './010-staff.js';
+import { verificationRequests } from './011-verification-requests.js';
+import { recoveryTaps } from './012-recovery-taps.js';
+
+export const postgresMigrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+  { version: 2, name: 'session-attempts', sql: sessionAttempts },
+  { version: 3, name: 'audit-mac', sql: auditMac },
+  { version: 4, name: 'evidence-sha256', sql: evidenceSha256Index },
+  { version: 5, name: 'account-lockout', sql: accountLockout },
+  { version: 6, name: 'stations', sql: stations },
+  { version: 7, name: 'handoff', sql: handoff },
+  { version: 8, name: 'audit-actor', sql: auditActor },
+  { version: 9, name: 'enrolment-holds', sql: enrolmentHolds },
+  { version: 10, name: 'staff', sql: staff },
+  { version: 11, name: 'verification-requests', sql: verificationRequests },
+  { version: 12, name: 'recovery-taps', sql: recoveryTaps },
+];
