@@ -58,8 +58,11 @@ function script(repo: SqlRepository): Record<string, unknown> {
   out.tokens = [r.listApiTokens(), r.apiTokenByName('crm'), r.revokeApiToken('crm', AT + 10), r.revokeApiToken('crm', AT + 11), r.activeApiToken(H('f'))];
   const delivery = { requestId: request(1, null).requestId, url: 'https://crm.example/hook', state: 'pending' as const, attempts: 1, lastStatus: 503, lastError: 'busy', updatedAt: AT };
   r.saveDelivery(delivery);
+  r.saveDelivery({ ...delivery, url: 'https://crm.example/other', updatedAt: AT - 1 });
+  out.pending = r.pendingDeliveries(10).map((d) => d.url);
   r.saveDelivery({ ...delivery, state: 'delivered', attempts: 2, lastStatus: 200, lastError: null, updatedAt: AT + 1 });
-  out.deliveries = r.deliveriesOf(delivery.requestId);
+  out.stillPending = r.pendingDeliveries(10).map((d) => d.url);
+  out.deliveries = r.deliveriesOf(delivery.requestId).filter((d) => d.url === delivery.url);
 
   // Enrolment holds and the profile journal
   const holds = repo.enrolmentHolds;
@@ -99,6 +102,7 @@ t.test('the sub-stores answer the same on SQLite and PostgreSQL', async (t) => {
     afterComplete: { status: 'verified', decision: 'verified', auditSeq: 7, resultJws: 'jws', sessionId: 's2' }, revoked: [true, false],
     tokenDuplicate: 'an API token named "crm" already exists', activeToken: { name: 'crm', lastUsedAt: AT + 9 },
     deliveries: [{ state: 'delivered', attempts: 2, lastStatus: 200, lastError: null }],
+    pending: ['https://crm.example/other', 'https://crm.example/hook'], stillPending: ['https://crm.example/other'],
     holdPage: ['2'.padStart(32, '0'), '1'.padStart(32, '0')], openFor: ['2'.padStart(32, '0'), '3'.padStart(32, '0')], settled: [true, false],
     holdAfterSettle: { state: 'rejected', template: null, subject: null }, erasedHolds: 2, badHold: 'ERR_STORE_INPUT',
     journal: [2, ['p-1', 'p-1']], taps: [true, false, AT, null],
