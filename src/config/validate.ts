@@ -9,7 +9,13 @@ export class ConfigError extends ProofgateError {
   }
 }
 
+/** A value the error names only by its shape: a string under an unknown key may be a secret put in the wrong place. */
+class Withheld {
+  constructor(readonly length: number) {}
+}
+
 function describe(value: unknown): string {
+  if (value instanceof Withheld) return `a string of ${value.length} character${value.length === 1 ? '' : 's'} (not shown)`;
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   try {
@@ -103,7 +109,10 @@ export class SectionReader {
   /** Call last: a misspelled key is an error, not a silently ignored option. */
   done(): void {
     for (const k of Object.keys(this.#raw)) {
-      if (!this.#seen.has(k)) throw new ConfigError(this.key(k), 'no such key (misspelled?)', this.#raw[k]);
+      if (!this.#seen.has(k)) {
+        const v = this.#raw[k];
+        throw new ConfigError(this.key(k), 'no such key (misspelled?)', typeof v === 'string' ? new Withheld(v.length) : v);
+      }
     }
   }
 }

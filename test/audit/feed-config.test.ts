@@ -34,7 +34,7 @@ t.test('each wrong value is refused, naming the key', async (t) => {
     [{ ...syslog, tls: {} }, 'config config.audit.feed.tls.caFile: expected an absolute path of the PEM CA bundle the receiver\'s certificate chains to, received null'],
     [{ ...syslog, tls: true }, 'config config.audit.feed.tls: expected an object, received true'],
     [{ ...syslog, tls: { caFile: '/ca.pem', certFile: '/client.pem' } }, 'config config.audit.feed.tls.keyFile: expected certFile and keyFile together (a client certificate and its key), or neither, received null'],
-    [{ ...syslog, tls: { caFile: '/ca.pem', cafile: '/x' } }, 'config config.audit.feed.tls.cafile: expected no such key (misspelled?), received "/x"'],
+    [{ ...syslog, tls: { caFile: '/ca.pem', cafile: '/x' } }, 'config config.audit.feed.tls.cafile: expected no such key (misspelled?), received a string of 2 characters (not shown)'],
     [{ ...syslog, tls: { caFile: '/ca.pem', servername: '127.0.0.1:6514' } }, 'config config.audit.feed.tls.servername: expected a DNS name, or null, received "127.0.0.1:6514"'],
     [{ appName: 'proof gate' }, 'config config.audit.feed.appName: expected a string matching /^[!-~]{1,48}$/, received "proof gate"'],
     [{ hostname: 'gäte' }, 'config config.audit.feed.hostname: expected 1 to 255 printable ASCII characters without spaces, or null, received "gäte"'],
@@ -42,7 +42,7 @@ t.test('each wrong value is refused, naming the key', async (t) => {
     [{ startFrom: 'last' }, 'config config.audit.feed.startFrom: expected one of first, newest, received "last"'],
     [{ batchSize: 0 }, 'config config.audit.feed.batchSize: expected an integer in 1..1000, received 0'],
     [{ retryMinMs: 5000, retryMaxMs: 1000 }, 'config config.audit.feed.retryMaxMs: expected an integer >= audit.feed.retryMinMs (5000), received 1000'],
-    [{ hots: 'x' }, 'config config.audit.feed.hots: expected no such key (misspelled?), received "x"'],
+    [{ hots: 'x' }, 'config config.audit.feed.hots: expected no such key (misspelled?), received a string of 1 character (not shown)'],
   ];
   for (const [over, message] of cases) {
     t.throws(() => feed(over), { code: 'ERR_CONFIG', message: message.startsWith('^') ? new RegExp(message) : message }, JSON.stringify(over));

@@ -13,7 +13,7 @@ t.test('verification defaults are the safe ones', async (t) => {
 
 t.test('bad verification settings name the key', async (t) => {
   const cases: Array<[unknown, string]> = [
-    [{ livenessWithoutDepth: 'allow' }, 'config config.verification.livenessWithoutDepth: expected no such key (misspelled?), received "allow"'],
+    [{ livenessWithoutDepth: 'allow' }, 'config config.verification.livenessWithoutDepth: expected no such key (misspelled?), received a string of 5 characters (not shown)'],
     [{ challengeFrames: 40 }, 'config config.verification.maxCapturesPerEnvelope: expected room for the selfie and challengeFrames (41), received 32'],
     [{ challengeFrameIntervalMs: 10 }, 'config config.verification.challengeFrameIntervalMs: expected an integer in 50..2000, received 10'],
     [{ matchMaxDistance: 0.5 }, 'config config.verification.matchMaxDistance: expected no such key (misspelled?), received 0.5'],
@@ -27,7 +27,7 @@ t.test('bad verification settings name the key', async (t) => {
     [{ lockout: { maxFailuresPerDay: 3 } }, 'config config.verification.lockout.maxFailuresPerDay: expected at least maxFailures (5), received 3'],
     [{ lockout: { maxFailuresPerDay: 12.5 } }, 'config config.verification.lockout.maxFailuresPerDay: expected an integer in 1..1000, received 12.5'],
     [{ lockout: { enabled: false } }, 'config config.verification.lockout.enabled: expected no such key (misspelled?), received false'],
-    [{ livenesWithoutDepth: 'allow' }, 'config config.verification.livenesWithoutDepth: expected no such key (misspelled?), received "allow"'],
+    [{ livenesWithoutDepth: 'allow' }, 'config config.verification.livenesWithoutDepth: expected no such key (misspelled?), received a string of 5 characters (not shown)'],
   ];
   for (const [verification, message] of cases) t.throws(() => buildConfig({ verification }), { code: 'ERR_CONFIG', message }, message);
 });
