@@ -33,6 +33,8 @@ import type { AppProbe } from './lib/verify-app-child.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appChildScript = path.join(here, 'lib', 'verify-app-child.ts');
 const facesChildScript = path.join(here, 'lib', 'faces-bench-child.ts');
+/** MALLOC_ARENA_MAX of appliance/systemd/proofgate.service (docs/scale.md, "Memory"). */
+const APPLIANCE_MALLOC_ARENA_MAX = '2';
 /** Open loop: a step stops waiting for stragglers this long after its last scheduled start. */
 const DRAIN_LIMIT_MS = 35_000;
 
@@ -219,7 +221,12 @@ async function main(): Promise<void> {
     const moreOids = Array.from({ length: accounts - 1 }, () => randomUUID());
     const pool = new AccountPool([entra.oid, ...moreOids]);
     process.stderr.write(`starting the app with the real face engine, enrolling ${accounts} accounts...\n`);
-    app = await startAppChild(appChildScript, [dataDir, path.join(dataDir, 'proofgate.sqlite'), JSON.stringify(identity), JSON.stringify(moreOids)]);
+    // The enrolment photo is made here, so the app's RSS holds no demo-photo pixels the appliance never has.
+    const referenceJpeg = path.join(dataDir, 'reference.jpg');
+    writeFileSync(referenceJpeg, faceJpeg('personA'));
+    // The app runs with the allocator settings of appliance/systemd/proofgate.service, so its RSS is the appliance's.
+    process.env.MALLOC_ARENA_MAX ??= APPLIANCE_MALLOC_ARENA_MAX;
+    app = await startAppChild(appChildScript, [dataDir, path.join(dataDir, 'proofgate.sqlite'), JSON.stringify(identity), JSON.stringify(moreOids), referenceJpeg]);
     const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.5, dx: 12, dy: 8, quality: 85 });
     if (warmup > 0) {
       process.stderr.write(`warm-up: 1 client for ${warmup} s (not reported)...\n`);

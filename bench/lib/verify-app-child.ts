@@ -2,7 +2,8 @@
 // software signing key, one enrolled account) with the REAL face engine (the converted ONNX models, as
 // the appliance runs them). Prints `ready <baseUrl>`; answers each IPC message 'probe' with its RSS and
 // the event-loop delay since the previous probe; exits on SIGTERM.
-//   node --import tsx bench/lib/verify-app-child.ts DATA_DIR DATABASE_FILE ENTRA_IDENTITY_JSON MORE_OIDS_JSON
+//   node --import tsx bench/lib/verify-app-child.ts DATA_DIR DATABASE_FILE ENTRA_IDENTITY_JSON MORE_OIDS_JSON REFERENCE_JPEG
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildConfig } from '../../src/config/index.js';
 import { loadFaceAnalyzer } from '../../src/verification/capture/face-analyzer.js';
@@ -18,10 +19,10 @@ export interface AppProbe {
   lagMs: { p50: number; p99: number; max: number };
 }
 
-async function main(dataDir: string, databaseFile: string, entra: EntraIdentity, moreOids: string[]): Promise<void> {
+async function main(dataDir: string, databaseFile: string, entra: EntraIdentity, moreOids: string[], referencePhoto: Buffer): Promise<void> {
   const faceEngine = await loadFaceAnalyzer(buildConfig({}));
   const app = await startScriptApp({
-    dataDir, databaseFile, entra, faceEngine, kek: KEK, kekId: 'bench-verify-kek', attestedBy: 'bench-verify', moreOids,
+    dataDir, databaseFile, entra, faceEngine, kek: KEK, kekId: 'bench-verify-kek', attestedBy: 'bench-verify', moreOids, referencePhoto,
   });
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
@@ -38,8 +39,8 @@ async function main(dataDir: string, databaseFile: string, entra: EntraIdentity,
   serveUntilSigterm(app);
 }
 
-const [dataDir, databaseFile, identity, oids] = process.argv.slice(2);
-main(dataDir, databaseFile, JSON.parse(identity) as EntraIdentity, JSON.parse(oids) as string[]).catch((e: unknown) => {
+const [dataDir, databaseFile, identity, oids, referenceJpeg] = process.argv.slice(2);
+main(dataDir, databaseFile, JSON.parse(identity) as EntraIdentity, JSON.parse(oids) as string[], readFileSync(referenceJpeg)).catch((e: unknown) => {
   process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
   process.exit(2);
 });
