@@ -76,7 +76,7 @@ export class AdmissionQueue {
     if (waiting < this.#maxQueued) return;
     const expected = this.expectedWaitMs;
     if (waiting < this.#limits.maxWaiting && expected !== null && expected <= this.#limits.maxWaitMs) return;
-    const why = waiting >= this.#limits.maxWaiting || expected === null
+    const why = waiting >= this.#limits.maxWaiting || expected === null || this.#limits.maxWaitMs === 0
       ? ''
       : `, about ${Math.round(expected)} ms to wait, over ${this.#limits.maxWaitMs} ms`;
     throw new ProofgateError('ERR_BUSY', `the face engine is busy (${this.#active} running, ${waiting} waiting${why})`, { status: 503 });

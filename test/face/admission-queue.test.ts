@@ -45,6 +45,13 @@ t.test('an arrival whose expected wait exceeds the budget is refused with ERR_BU
   t.same([queue.active, queue.queued], [1, 0], 'the refusal took no slot and no place');
   first.open();
   await running;
+  const noBudget = new AdmissionQueue(1, 0, { maxWaitMs: 0, maxWaiting: 4 });
+  await teach(noBudget, 5);
+  const busy = gate();
+  const held = noBudget.run(busy.task);
+  await t.rejects(noBudget.run(async () => 'never'), { code: 'ERR_BUSY', message: 'the face engine is busy (1 running, 0 waiting)' }, 'maxWaitMs 0: refused at maxQueue, as before');
+  busy.open();
+  await held;
 });
 
 t.test('within maxQueue an arrival waits whatever the budget; before any analysis finished nobody waits beyond it', async (t) => {
