@@ -1,4 +1,4 @@
-// npm run eval:remote-liveness -- --data DIR [--out DIR]
+// npm run eval:remote-liveness -- --data DIR [--out DIR] [--frame-cache FILE]
 // npm run eval:remote-liveness -- --synthetic [--out DIR]   (generates the synthetic suite into a temp dir first)
 // ISO/IEC 30107-3 figures for the browser (remote) liveness checks on capture sequences laid out as
 // DIR/sequences.csv (sequence,label,species,source,frames): every frame through the real face engine,
@@ -6,7 +6,9 @@
 // model), then APCER per attack species and BPCER with n and exact 95% upper bounds, per check and
 // combined; the worst species; the closest calls. Writes report.json, outcomes.json and
 // remote-liveness.png to out/eval-remote-liveness/. Progress goes to stderr, the tables to stdout.
-// The thresholds are the configuration's: this script reports, it never tunes.
+// The thresholds are the configuration's: this script reports, it never tunes. --frame-cache FILE keeps the
+// face engine's per-frame landmarks in FILE (outside the repository), so a second run of the same folder
+// (another configuration) runs the checks only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { FaceEngine } from '../src/biometrics/face-engine.js';
 import { buildConfig } from '../src/config/index.js';
 import { projectRoot } from '../src/core/project-root.js';
+import { openFrameAnalysisCache } from './lib/frame-analysis-cache.js';
 import { loadMotionCheck } from './lib/motion-check.js';
 import { CHECK_NAMES } from './lib/remote-liveness-checks.js';
 import { evaluateSequences } from './lib/remote-liveness-evaluation.js';
@@ -23,7 +26,7 @@ import { renderRemoteLivenessPlot } from './lib/remote-liveness-plot.js';
 import { checkTable, closestCallsText, motionSummaryText, NOT_COMPUTABLE_NOTE, refusalReasonsText, sourcesText } from './lib/remote-liveness-report.js';
 import { loadSequences } from './lib/sequences-csv.js';
 
-const USAGE = 'usage: npm run eval:remote-liveness -- (--data DIR | --synthetic) [--out DIR]';
+const USAGE = 'usage: npm run eval:remote-liveness -- (--data DIR | --synthetic) [--out DIR] [--frame-cache FILE]';
 const SYNTH_SCRIPT = 'synth:remote-liveness';
 
 function usage(message: string): never {
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
       synthetic: { type: 'boolean', default: false },
       out: { type: 'string', default: 'out/eval-remote-liveness' },
       'keep-synthetic': { type: 'boolean', default: false },
+      'frame-cache': { type: 'string' },
     },
     strict: true,
   });
@@ -68,13 +72,15 @@ async function main(): Promise<void> {
   const engine = await FaceEngine.load(config.biometrics);
   const started = performance.now();
   const frameTotal = sequences.reduce((n, s) => n + s.frames.length, 0);
+  const cache = values['frame-cache'] ? openFrameAnalysisCache(path.resolve(values['frame-cache'])) : undefined;
   let outcomes;
   try {
     outcomes = await evaluateSequences(engine, sequences, measure.check, (done, s) => {
       process.stderr.write(`  ${done}/${sequences.length} ${s.sequence} (${s.species}, ${s.frameCount} frames): ${s.accepted ? 'ACCEPTED' : `refused by ${s.refusedBy.join('+')}`}\n`);
-    });
+    }, cache);
   } finally {
     engine.close();
+    cache?.save();
     if (values.synthetic && !values['keep-synthetic']) rmSync(dataDir, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;

@@ -64,9 +64,9 @@ function corpus(): [string, Buffer][] {
 const manifest = readModelManifest(path.join(projectRoot, 'models', 'manifest.json'));
 const align = alignmentTemplate('dlib', 150, 150);
 const spec: NativeEngineSpec = {
-  detector: manifest.detector,
+  detector: { ...manifest.detector, inEngine: true },
   landmarker: manifest.landmarker,
-  embedder: { ...manifest.embedders['dlib-resnet']!.slot, alignMeshPoints: align.meshPoints, alignTemplate: align.template.flat() },
+  embedder: { ...manifest.embedders['dlib-resnet']!.slot, alignMeshPoints: align.meshPoints, alignTemplate: align.template.flat(), inEngine: true },
   pipelines: 2,
   useOpenCl: false,
 };
@@ -80,7 +80,7 @@ const outcomes = new Map<string, number>();
 const cases = corpus();
 for (let i = 0; i < cases.length; i += 2) {
   await Promise.all(cases.slice(i, i + 2).map(async ([label, bytes]) => {
-    for (const run of [() => addon.imageProbe(bytes, { maxPixels: 40_000_000 }), () => addon.faceAnalyze(engine, bytes, options)]) {
+    for (const run of [() => addon.imageProbe(bytes, { maxPixels: 40_000_000 }), () => addon.faceAnalyze(engine, bytes, options, null)]) {
       const outcome = await (run() as Promise<{ detections?: unknown[]; width?: number; height?: number }>).then(
         (r) => (r.detections ? `faces ${r.detections.length}` : `${r.width}x${r.height}`),
         (e: { code?: string }) => e.code ?? 'UNCODED',

@@ -2,6 +2,7 @@
 // engine frame by frame, then through the server's browser-liveness checks (remote-liveness-checks.ts).
 import { readFileSync } from 'node:fs';
 import type { FaceEngine } from '../../src/biometrics/face-engine.js';
+import type { FrameAnalysisCache } from './frame-analysis-cache.js';
 import { judgeSequence, type MotionCheck } from './remote-liveness-checks.js';
 import type { SequenceOutcome } from './remote-liveness-metrics.js';
 import { analyseSequenceFrames, type FrameAnalysis } from './sequence-frames.js';
@@ -17,11 +18,11 @@ export interface EvaluatedSequence extends SequenceOutcome {
 
 export async function evaluateSequences(
   engine: FaceEngine, sequences: readonly LivenessSequence[], measure: MotionCheck,
-  progress: (done: number, s: EvaluatedSequence) => void = () => {},
+  progress: (done: number, s: EvaluatedSequence) => void = () => {}, cache?: FrameAnalysisCache,
 ): Promise<EvaluatedSequence[]> {
   const out: EvaluatedSequence[] = [];
   for (const s of sequences) {
-    const frames = await analyseSequenceFrames(engine, s.frames, s.framePaths);
+    const frames = cache ? await cache.analyse(engine, s.sequence, s.frames, s.framePaths) : await analyseSequenceFrames(engine, s.frames, s.framePaths);
     // The frames' bytes again for the motion check, which tracks their texture as the server does.
     const verdict = await judgeSequence(frames, measure, s.framePaths.map((file) => readFileSync(file)));
     const evaluated: EvaluatedSequence = {

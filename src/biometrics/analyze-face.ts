@@ -3,7 +3,7 @@
 // a usable face is a normal result (face: null, with the reason), not an exception; a photo that is not
 // an image, or too large, rejects with a FaceEngineError (face-errors.ts).
 import { ProofgateError } from '../core/errors.js';
-import { engineInternals, type FaceEngine } from './face-engine.js';
+import { embedderInputShape, engineInternals, type FaceEngine } from './face-engine.js';
 import { callNative } from '../native/call-native.js';
 import { FACE_NATIVE } from './face-errors.js';
 import { fivePointsFromMesh, type FivePoints } from './five-points.js';
@@ -89,7 +89,7 @@ export interface FaceTimings {
   align: number;
   embed: number;
   quality: number;
-  /** Native pipeline, decode to quality. */
+  /** Pipeline, decode to quality (an embedder run outside the native pipeline included). */
   native: number;
   /** Wall time of analyzeFace(), queueing and conversion included. */
   total: number;
@@ -227,11 +227,35 @@ export async function analyzeFace(engine: FaceEngine, image: Buffer, options: An
   const started = performance.now();
   if (!Buffer.isBuffer(image)) throw invalidOption('image must be a Buffer');
   const native = nativeOptions(engine, options);
-  const { handle, queue } = engine[engineInternals];
+  const { handle, queue, embedderRunner, embedder, running, runDetector } = engine[engineInternals];
   let queueMs = 0;
-  const raw = await callNative(analyzeFace, () => queue.run(() => {
+  // The admission slot is held until the embedding is done, wherever the embedder runs, so
+  // biometrics.pipelines bounds whole analyses.
+  const raw = await callNative(analyzeFace, () => queue.run(() => tracked(running, async () => {
     queueMs = performance.now() - started;
-    return nativeFace().faceAnalyze(handle, image, native);
-  }), FACE_NATIVE);
+    const analysis = await nativeFace().faceAnalyze(handle, image, native, runDetector);
+    if (embedderRunner && analysis.face && native.computeEmbedding) {
+      const embedStarted = performance.now();
+      const [descriptor] = await embedderRunner.run(analysis.face.embedderInput, embedderInputShape(embedder), [embedder.output]);
+      if (descriptor.length !== embedder.outputDim) {
+        throw new ProofgateError('ERR_MODEL', `the embedder returned ${descriptor.length} values, expected ${embedder.outputDim}`);
+      }
+      analysis.face.embedding = descriptor;
+      analysis.timings.embed = performance.now() - embedStarted;
+      analysis.timings.total += analysis.timings.embed;
+    }
+    return analysis;
+  })), FACE_NATIVE);
   return toAnalysis(engine, raw, queueMs, started);
+}
+
+/** Runs `task` while it is in `running` (FaceEngine.close() waits for those). */
+async function tracked<T>(running: Set<Promise<unknown>>, task: () => Promise<T>): Promise<T> {
+  const promise = task();
+  running.add(promise);
+  try {
+    return await promise;
+  } finally {
+    running.delete(promise);
+  }
 }

@@ -3,15 +3,18 @@
 // analyzeFace() (analyze-face.ts); comparisons through compareFaces() (compare-faces.ts).
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import type { BiometricsConfig, EmbedderSlotConfig } from '../config/sections/biometrics.js';
+import type { BiometricsConfig, DetectorSlotConfig, EmbedderSlotConfig } from '../config/sections/biometrics.js';
 import { resolveDataPath } from '../config/index.js';
 import { ProofgateError } from '../core/errors.js';
 import { AdmissionQueue } from './admission-queue.js';
 import { alignmentTemplate } from './alignment-templates.js';
 import { callNative } from '../native/call-native.js';
 import { FACE_NATIVE } from './face-errors.js';
+import { decideEngine } from './inference-choice.js';
+import { dryRunModel, type InferenceEngineName, type ModelRunner } from './model-runner.js';
+import { openOnnxRuntimeRunner } from './onnxruntime-runner.js';
 import { readModelManifest, type ManifestSlots } from './model-manifest.js';
-import { nativeFace, type NativeEngineHandle, type NativeEngineSpec } from './native-face.js';
+import { nativeFace, type NativeEngineHandle, type NativeEngineSpec, type NativeForward } from './native-face.js';
 
 /** What /health and the audit show about the engine. */
 export interface FaceEngineRuntime {
@@ -27,6 +30,8 @@ export interface FaceEngineRuntime {
   closed: boolean;
   loadMs: number;
   models: Record<'detector' | 'landmarker' | 'embedder', { path: string; sha256: string | null }>;
+  /** The inference engine each model runs on (biometrics.inference). */
+  inference: Record<'detector' | 'landmarker' | 'embedder', InferenceEngineName>;
   /** Identifies the embedder; templates only compare with templates from the same id. */
   embedderId: string;
   /** Configuration worth an operator's attention (empty when none). */
@@ -41,6 +46,13 @@ export interface EngineInternals {
   queue: AdmissionQueue;
   config: BiometricsConfig;
   embedder: EmbedderSlotConfig;
+  /** Runs the embedder outside the native pipeline (on the chip tensor it hands back); null: the native pipeline embeds. */
+  embedderRunner: ModelRunner | null;
+  /** Runs the detector outside the native pipeline, called back from it for each pass; null: the pipelines load it. */
+  detectorRunner: ModelRunner | null;
+  runDetector: NativeForward | null;
+  /** Analyses inside the pipeline now: close() lets them finish their embedding before releasing the runner. */
+  running: Set<Promise<unknown>>;
 }
 
 const LIBUV_DEFAULT_POOL = 4;
@@ -88,9 +100,23 @@ export class FaceEngine {
     // cv::setNumThreads(0) would mean "no threading"; a negative count restores OpenCV's per-core default.
     native.setThreadCount(config.threads === 0 ? -1 : config.threads);
 
+    const warnings: string[] = [];
+    const detectorEngine = await decideEngine('detector', config.inference.detector);
+    const embedderEngine = await decideEngine('embedder', config.inference.embedder);
+    for (const w of [detectorEngine.warning, embedderEngine.warning]) if (w) warnings.push(w);
+    // Opened and dry-run before the native pipelines, so a model ONNX Runtime cannot run fails first.
+    const detectorRunner = detectorEngine.engine === 'onnxruntime' ? await openDetectorRunner(detector, config.threads) : null;
+    let embedderRunner: ModelRunner | null = null;
+    try {
+      embedderRunner = embedderEngine.engine === 'onnxruntime' ? await openEmbedderRunner(embedder, config.threads) : null;
+    } catch (err) {
+      await detectorRunner?.close();
+      throw err;
+    }
+
     const align = alignmentTemplate(embedder.alignment, embedder.input.width, embedder.input.height);
     const spec: NativeEngineSpec = {
-      detector: { ...detector },
+      detector: { ...detector, inEngine: detectorRunner === null },
       landmarker: { ...landmarker },
       embedder: {
         path: embedder.path,
@@ -99,14 +125,20 @@ export class FaceEngine {
         outputDim: embedder.outputDim,
         alignMeshPoints: align.meshPoints,
         alignTemplate: align.template.flat(),
+        inEngine: embedderRunner === null,
       },
       pipelines: config.pipelines,
       useOpenCl,
     };
-    const handle: NativeEngineHandle = await callNative(FaceEngine.load, () => native.faceEngineLoad(spec), FACE_NATIVE);
+    let handle: NativeEngineHandle;
+    try {
+      handle = await callNative(FaceEngine.load, () => native.faceEngineLoad(spec), FACE_NATIVE);
+    } catch (err) {
+      await Promise.all([detectorRunner?.close(), embedderRunner?.close()]);
+      throw err;
+    }
 
     const uvThreadpoolSize = Number(process.env.UV_THREADPOOL_SIZE) || LIBUV_DEFAULT_POOL;
-    const warnings: string[] = [];
     if (config.pipelines > uvThreadpoolSize - 2) {
       warnings.push(`biometrics.pipelines (${config.pipelines}) leaves fewer than 2 of ${uvThreadpoolSize} libuv threads for file and crypto work: raise UV_THREADPOOL_SIZE`);
     }
@@ -117,7 +149,7 @@ export class FaceEngine {
     const sha = (slot: 'detector' | 'landmarker' | 'embedder'): string | null =>
       slot === 'embedder' ? (fromManifest?.sha256 ?? null) : config[slot] ? null : (manifest as ManifestSlots).sha256[slot];
     const engine = new FaceEngine(
-      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue, config.admission), config, embedder },
+      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue, config.admission), config, embedder, embedderRunner, detectorRunner, runDetector: detectorRunner && forwardTo(detectorRunner, detector), running: new Set() },
       {
         backend: useOpenCl ? 'opencl' : 'cpu',
         opencvVersion: info.opencvVersion,
@@ -130,6 +162,7 @@ export class FaceEngine {
           landmarker: { path: landmarker.path, sha256: sha('landmarker') },
           embedder: { path: embedder.path, sha256: sha('embedder') },
         },
+        inference: { detector: detectorEngine.engine, landmarker: 'opencv', embedder: embedderEngine.engine },
         embedderId: fromManifest ? fromManifest.id : `custom:${embedder.path}`,
         warnings,
       },
@@ -148,14 +181,62 @@ export class FaceEngine {
     return this.#internals.config.matching;
   }
 
-  /** Releases the networks once running analyses finish; later analyses fail with ERR_INTERNAL. */
-  close(): void {
+  /**
+   * Releases the networks once running analyses finish; later analyses fail with ERR_INTERNAL. The
+   * promise settles when a model running outside the native pipeline is released too.
+   */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     nativeFace().faceEngineClose(this.#internals.handle);
+    await Promise.allSettled([...this.#internals.running]);
+    await Promise.all([this.#internals.detectorRunner?.close(), this.#internals.embedderRunner?.close()]);
   }
 
   get [engineInternals](): EngineInternals {
     return this.#internals;
   }
+}
+
+/** Opens the embedder on ONNX Runtime with the engine's thread count and dry-runs it (ERR_MODEL when it does not fit). */
+async function openEmbedderRunner(embedder: EmbedderSlotConfig, threads: number): Promise<ModelRunner> {
+  const runner = await openOnnxRuntimeRunner({ path: embedder.path, threads, fuse: false });
+  await dryRunModel(runner, 'embedder', {
+    inputShape: embedderInputShape(embedder),
+    outputs: [{ name: embedder.output, values: embedder.outputDim }],
+  });
+  return runner;
+}
+
+/** The embedder's NCHW input shape, as the native pipeline fills it. */
+export function embedderInputShape(embedder: EmbedderSlotConfig): number[] {
+  return [1, 3, embedder.input.height, embedder.input.width];
+}
+
+/** BlazeFace-family anchors per layer, as native/src/face/blazeface_detector.cc lays them out. */
+function anchorsPerLayer(detector: DetectorSlotConfig): number[] {
+  const { width, height } = detector.input;
+  return detector.anchorStrides.map((s, i) => Math.ceil(height / s) * Math.ceil(width / s) * detector.anchorsPerCell[i]);
+}
+
+/** Opens the detector on ONNX Runtime and dry-runs it: one logit per anchor, box and keypoints per anchor. */
+async function openDetectorRunner(detector: DetectorSlotConfig, threads: number): Promise<ModelRunner> {
+  const runner = await openOnnxRuntimeRunner({ path: detector.path, threads, fuse: true });
+  const anchors = anchorsPerLayer(detector);
+  await dryRunModel(runner, 'detector', {
+    inputShape: [1, 3, detector.input.height, detector.input.width],
+    outputs: [
+      ...detector.scoreOutputs.map((name, i) => ({ name, values: anchors[i] })),
+      ...detector.regressorOutputs.map((name, i) => ({ name, values: { multipleOf: anchors[i], atLeast: 4 + 2 * detector.keypoints } })),
+    ],
+  });
+  return runner;
+}
+
+/** The callback the native pipeline calls for each detector pass (native/src/face/external_forward.h). */
+function forwardTo(runner: ModelRunner, detector: DetectorSlotConfig): NativeForward {
+  const shape = [1, 3, detector.input.height, detector.input.width];
+  return (input, outputNames, done) => {
+    runner.run(input, shape, outputNames).then((outputs) => done(null, outputs), (err: Error) => done(err));
+  };
 }

@@ -8,9 +8,12 @@ import { nativeAddon } from '../native/addon.js';
  * (config/sections/biometrics.ts); only the embedder's alignment is resolved to points first.
  */
 export interface NativeEngineSpec {
-  detector: DetectorSlotConfig;
+  /** inEngine: each pipeline loads the detector; false: faceAnalyze is given `runDetector` instead. */
+  detector: DetectorSlotConfig & { inEngine: boolean };
   landmarker: LandmarkerSlotConfig;
   embedder: Pick<EmbedderSlotConfig, 'path' | 'input' | 'output' | 'outputDim'> & {
+    /** true: the engine loads and runs the embedder; false: it runs outside and analyses return `embedderInput`. */
+    inEngine: boolean;
     alignMeshPoints: number[][];
     /** Flat x0, y0, x1, y1, ... in chip pixels, one point per alignMeshPoints group. */
     alignTemplate: number[];
@@ -86,8 +89,10 @@ export interface NativeAnalysis {
     /** 468 x (x, y, z), image pixels. */
     landmarks: Float32Array;
     landmarkScore: number;
-    /** Empty when computeEmbedding was false. */
+    /** Empty when computeEmbedding was false or the embedder runs outside the engine. */
     embedding: Float32Array;
+    /** The embedder's 1x3xHxW input (aligned, normalised chip) when it runs outside the engine and computeEmbedding was true; else empty. */
+    embedderInput: Float32Array;
     quality: NativeQuality;
   };
   timings: NativeStageTimings;
@@ -99,12 +104,16 @@ export interface NativeImageInfo {
   height: number;
 }
 
+/** A model pass run outside the native pipeline (native/src/face/external_forward.h): start it, then call done once. */
+export type NativeForward = (input: Float32Array, outputNames: string[], done: (error: Error | null, outputs?: Float32Array[]) => void) => void;
+
 /** Opaque: a type-tagged External owning the native engine. */
 export type NativeEngineHandle = { readonly __nativeFaceEngine: unique symbol };
 
 export interface NativeFaceAddon {
   faceEngineLoad(spec: NativeEngineSpec): Promise<NativeEngineHandle>;
-  faceAnalyze(engine: NativeEngineHandle, image: Buffer, options: NativeAnalyzeOptions): Promise<NativeAnalysis>;
+  /** `runDetector`: null when the engine runs its detector; else called (on the main thread) for each detector pass. */
+  faceAnalyze(engine: NativeEngineHandle, image: Buffer, options: NativeAnalyzeOptions, runDetector: NativeForward | null): Promise<NativeAnalysis>;
   faceEngineInfo(engine: NativeEngineHandle): { closed: boolean; pipelines?: number; target?: 'cpu' | 'opencl'; anchors?: number };
   faceEngineClose(engine: NativeEngineHandle): void;
   imageProbe(image: Buffer, options: { maxPixels: number }): Promise<NativeImageInfo>;

@@ -87,6 +87,8 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
     const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
     // A verification request's sessions (src/helpdesk) end in the help desk's completer, Entra's in the OIDC one.
     const helpdesk = createHelpdeskCore({ config, repository: store, audit: auditTrail, keyRing: hsm.keyRing, log });
+    // Webhook deliveries the last stop cut short go out again, off the start-up path.
+    helpdesk.results.resumeDeliveries();
     const completeVerification = helpdesk.completer(createVerificationCompleter({ config, repository: store, keyRing: hsm.keyRing, metrics }));
     // First-time verification (document checks): a load failure makes first-time answers 'unavailable', nothing else.
     const documentChecks = await loadDocumentChecks(config.documents);

@@ -92,7 +92,8 @@ export function createConsoleRouter(d: ConsoleDeps): Router {
     }));
   });
 
-  router.get('/helpdesk/requests/:id/status', gate, (req: Request, res: Response) => {
+  // The request page polls this every 2 s: not the agent's activity (an open page must still idle out).
+  router.get('/helpdesk/requests/:id/status', d.staffAuth.require(['helpdesk', 'admin'], { passive: true }), (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ status: d.requests.get(param(req, 'id')).status });
   });

@@ -11,7 +11,7 @@ import type { StoredRequest } from '../store/request-store.js';
 import { tierOf } from '../verification/liveness/index.js';
 import { sessionReference } from '../verification/flow/session-reference.js';
 import { resultClaims, signResult } from './result-jws.js';
-import { deliverResult } from './webhook.js';
+import { deliverResult, deliverTo, type WebhookDeps } from './webhook.js';
 
 export interface RequestResult {
   decision: string;
@@ -43,6 +43,9 @@ function expired(jws: string, now: number): boolean {
     return true;
   }
 }
+
+/** Pending deliveries resumed at start-up at most (older ones wait for the next start). */
+export const MAX_RESUMED_DELIVERIES = 1000;
 
 export class RequestResults {
   readonly #d: RequestResultsDeps;
@@ -81,20 +84,47 @@ export class RequestResults {
 
   /** After a decision commits: sign and keep the result, then the webhook; failures are logged, never thrown. */
   afterDecision(requestId: string): void {
-    const run = (async () => {
-      const r = this.#d.repo.requests.get(requestId);
-      if (!r) return;
-      let jws: string;
-      try {
-        jws = await this.signed(r);
-      } catch (e) {
-        this.#d.log('helpdesk.result_signing_failed', { requestId, error: (e as Error).message }, 'error');
-        return;
+    this.#track(requestId, async () => {
+      const jws = await this.#signedOrLogged(requestId);
+      if (jws !== null && this.#d.config.webhook.urls.length > 0) await deliverResult(this.#webhook(), requestId, jws);
+    });
+  }
+
+  /**
+   * At start-up: the deliveries a restart cut short, each resumed from its next attempt. One whose URL is
+   * no longer configured is given up on record (the operator removed the receiver).
+   */
+  resumeDeliveries(): void {
+    const { urls } = this.#d.config.webhook;
+    for (const p of this.#d.repo.requests.pendingDeliveries(MAX_RESUMED_DELIVERIES)) {
+      if (!urls.includes(p.url)) {
+        this.#d.repo.requests.saveDelivery({ ...p, state: 'failed', lastError: 'the webhook URL is no longer configured', updatedAt: this.#d.now() });
+        continue;
       }
-      if (this.#d.config.webhook.urls.length > 0) {
-        await deliverResult({ config: this.#d.config.webhook, store: this.#d.repo.requests, log: this.#d.log, now: this.#d.now }, requestId, jws);
-      }
-    })().catch((e: unknown) => this.#d.log('helpdesk.after_decision_failed', { requestId, error: (e as Error).message }, 'error'));
+      this.#track(p.requestId, async () => {
+        const jws = await this.#signedOrLogged(p.requestId);
+        if (jws !== null) await deliverTo(this.#webhook(), p.url, p.requestId, jws, Math.min(p.attempts, this.#d.config.webhook.maxAttempts - 1));
+      });
+    }
+  }
+
+  #webhook(): WebhookDeps {
+    return { config: this.#d.config.webhook, store: this.#d.repo.requests, log: this.#d.log, now: this.#d.now };
+  }
+
+  async #signedOrLogged(requestId: string): Promise<string | null> {
+    const r = this.#d.repo.requests.get(requestId);
+    if (!r) return null;
+    try {
+      return await this.signed(r);
+    } catch (e) {
+      this.#d.log('helpdesk.result_signing_failed', { requestId, error: (e as Error).message }, 'error');
+      return null;
+    }
+  }
+
+  #track(requestId: string, work: () => Promise<void>): void {
+    const run = work().catch((e: unknown) => this.#d.log('helpdesk.after_decision_failed', { requestId, error: (e as Error).message }, 'error'));
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
   }

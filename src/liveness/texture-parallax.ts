@@ -10,12 +10,16 @@
 // chained frame to frame outward from the reference, forward-backward checked), fit the homography that
 // maps the tracked ring from the reference to each frame (least squares, refitted without its worst
 // fifth), and take the median miss of the nose's tracked points over the outer-eye-corner distance.
-// The sequence's value is a high per-frame miss that no single frame decides (robustHigh), as for the landmarks.
+// The sequence's value is the peakFrames-th largest miss over the frames that count: frames where the
+// head has turned (minFramePoseDeg from the reference) and whose miss a head can give (≤ maxParallax).
+// Why not a statistic over every frame: at the page's ~5 frames/s a turn's peak holds two or three
+// frames, past ~30° the far side of the face leaves the view and the tracker loses the nose there, so a
+// live head often has two good peak frames and a dozen near-frontal ones whose parallax is rightly ~0.
 import type { MotionSettings, MotionTrackingSettings } from '../config/sections/liveness.js';
 import { ProofgateError } from '../core/errors.js';
 import { landmarkX, landmarkY, NOSE_TIP, type LandmarkView } from './facemesh-points.js';
 import { applyHomography, fitHomography, type Homography, type Point2 } from './homography.js';
-import { measureMotionConsistency, motionReference, PARALLAX_RING, ROBUST_FRAMES, robustHigh, type MotionConsistencyReport } from './motion-consistency.js';
+import { measureMotionConsistency, motionReference, PARALLAX_RING, type MotionConsistencyReport } from './motion-consistency.js';
 import { trackTexture as nativeTrackTexture, type TrackTexture, type TextureTracks } from './native-texture-tracking.js';
 
 /**
@@ -116,6 +120,16 @@ export interface TrackedFrame {
   parallax: number | null;
 }
 
+/**
+ * The sequence's value from its tracked frames: the peakFrames-th largest parallax among the frames that
+ * count (pose change ≥ minFramePoseDeg, parallax ≤ maxParallax); null when fewer frames count.
+ */
+export function peakParallax(frames: readonly TrackedFrame[], s: Pick<MotionTrackingSettings, 'minFramePoseDeg' | 'peakFrames' | 'maxParallax'>): number | null {
+  const counted = frames.flatMap((f) => (f.parallax !== null && f.poseChangeDeg >= s.minFramePoseDeg && f.parallax <= s.maxParallax ? [f.parallax] : []));
+  if (counted.length < s.peakFrames) return null;
+  return counted.sort((a, b) => b - a)[s.peakFrames - 1];
+}
+
 /** The LK window for a face of this size: windowFraction of the eye-corner distance, odd, at least windowPx. */
 export function trackingWindowPx(s: MotionTrackingSettings, scale: number): number {
   const scaled = Math.round(s.windowFraction * scale);
@@ -158,8 +172,14 @@ export async function measureTextureParallax(
   }
   inspect?.(trackedFrames);
   const perFrame = trackedFrames.flatMap((f) => (f.parallax === null ? [] : [f.parallax]));
-  if (perFrame.length < ROBUST_FRAMES) return { ...base, value: null, motion, outcome: 'fail', reason: 'the texture around the nose could not be tracked through the frames', perFrame };
-  const value = round4(robustHigh(perFrame));
+  const peak = peakParallax(trackedFrames, s);
+  if (peak === null) {
+    const reason = motion < settings.minMotionDeg
+      ? `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`
+      : `the texture around the nose could not be tracked through the turn (fewer than ${s.peakFrames} frames turned ${s.minFramePoseDeg} deg or more with a tracked nose)`;
+    return { ...base, value: null, motion, outcome: 'fail', reason, perFrame };
+  }
+  const value = round4(peak);
   if (motion < settings.minMotionDeg) {
     return { ...base, value, motion, outcome: 'fail', reason: `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`, perFrame };
   }

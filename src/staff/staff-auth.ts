@@ -41,9 +41,10 @@ export interface StaffAuth {
   /**
    * Gate for a page or form route: a signed-in staff session of one of these roles, else a redirect to
    * sign-in (GET, HEAD) or 403 (others); for non-GET it also checks the CSRF token (body field `_csrf`).
-   * Sets res.locals.staff (a StaffIdentity).
+   * Sets res.locals.staff (a StaffIdentity). A `passive` route (a page script's status poll) is gated the
+   * same but does not count as activity: a console left open does not keep its session from idling out.
    */
-  require(roles: readonly StaffRole[]): RequestHandler;
+  require(roles: readonly StaffRole[], opts?: { passive?: boolean }): RequestHandler;
   /** The CSRF token a form rendered for this staff session must carry as `_csrf` (after require()). */
   csrfToken(res: Response): string;
 }
@@ -93,12 +94,12 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
   // A deployment setting, not an outage: answered without the server-error log (its path may hold a link token).
   const unavailable = (req: Request, res: Response) => sendErrorView(req, res, describeError(new ProofgateError('ERR_CONFIG', UNAVAILABLE, { status: 503 })));
 
-  const gate = (roles: readonly StaffRole[]): RequestHandler => (req, res, next) => {
+  const gate = (roles: readonly StaffRole[], opts: { passive?: boolean } = {}): RequestHandler => (req, res, next) => {
     if (!ceremony) {
       unavailable(req, res);
       return;
     }
-    const s = currentStaffSession(store, req, now(), life);
+    const s = currentStaffSession(store, req, now(), life, { activity: opts.passive !== true });
     if (!s) {
       if (isRead(req)) res.redirect(303, `${externalPrefix(req)}${STAFF_PATHS.signIn}`);
       else next(refused('sign in first: no staff session, or it has ended'));

@@ -46,7 +46,11 @@ export function startStaffSession(store: StaffStore, res: Response, input: { sta
 }
 
 /** The request's live session (its idle clock restarted, to within a tenth of the idle limit), or null; a session found dead is deleted. */
-export function currentStaffSession(store: StaffStore, req: Request, now: number, life: SessionLifetimes): CurrentStaffSession | null {
+export function currentStaffSession(
+  store: StaffStore, req: Request, now: number, life: SessionLifetimes,
+  /** Whether this request counts as the member's activity (false: a page's status poll). */
+  opts: { activity: boolean } = { activity: true },
+): CurrentStaffSession | null {
   const secret = staffCookieOf(req);
   if (!secret) return null;
   const sessionSha256 = sha256Hex(secret);
@@ -59,7 +63,7 @@ export function currentStaffSession(store: StaffStore, req: Request, now: number
   }
   // The idle clock is written at most every tenth of the idle limit (a minute at most), not on every
   // request: a page's status poll would otherwise write the session row every two seconds.
-  if (now - s.lastSeenAt >= Math.min(60_000, life.idleMs / 10)) store.touchSession(sessionSha256, now);
+  if (opts.activity && now - s.lastSeenAt >= Math.min(60_000, life.idleMs / 10)) store.touchSession(sessionSha256, now);
   return { sessionSha256, staff: identityOf(s.staff), csrfToken: s.csrfToken };
 }
 

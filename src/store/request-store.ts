@@ -106,4 +106,6 @@ export interface RequestStore {
 
   saveDelivery(delivery: WebhookDelivery): void;
   deliveriesOf(requestId: string): WebhookDelivery[];
+  /** Deliveries still 'pending' (a restart cut their retries short), oldest first, at most `limit`. */
+  pendingDeliveries(limit: number): WebhookDelivery[];
 }

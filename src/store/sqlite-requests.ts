@@ -79,6 +79,8 @@ export class SqliteRequestStore implements RequestStore {
         ON CONFLICT (request_id, url) DO UPDATE SET state = excluded.state, attempts = excluded.attempts, last_status = excluded.last_status,
           last_error = excluded.last_error, updated_at = excluded.updated_at`),
       deliveries: db.prepare('SELECT request_id, url, state, attempts, last_status, last_error, updated_at FROM webhook_deliveries WHERE request_id = ? ORDER BY url'),
+      pendingDeliveries: db.prepare(`SELECT request_id, url, state, attempts, last_status, last_error, updated_at FROM webhook_deliveries
+        WHERE state = 'pending' ORDER BY updated_at, request_id, url LIMIT ?`),
     };
   }
 
@@ -183,8 +185,15 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   deliveriesOf(requestId: string): WebhookDelivery[] {
-    return (this.#s.deliveries.all(requestId) as DeliveryRow[]).map((r) => ({
-      requestId: r.request_id, url: r.url, state: r.state, attempts: r.attempts, lastStatus: r.last_status, lastError: r.last_error, updatedAt: r.updated_at,
-    }));
+    return (this.#s.deliveries.all(requestId) as DeliveryRow[]).map(deliveryOf);
   }
+
+  pendingDeliveries(limit: number): WebhookDelivery[] {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw badInput('pendingDeliveries limit: expected an integer 1..10000');
+    return (this.#s.pendingDeliveries.all(limit) as DeliveryRow[]).map(deliveryOf);
+  }
+}
+
+function deliveryOf(r: DeliveryRow): WebhookDelivery {
+  return { requestId: r.request_id, url: r.url, state: r.state, attempts: r.attempts, lastStatus: r.last_status, lastError: r.last_error, updatedAt: r.updated_at };
 }

@@ -11,6 +11,7 @@ import type { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
 import { projectRoot } from '../../src/core/project-root.js';
 import { loadMotionCheck } from '../../eval/lib/motion-check.js';
+import { openFrameAnalysisCache } from '../../eval/lib/frame-analysis-cache.js';
 import { evaluateSequences, type EvaluatedSequence } from '../../eval/lib/remote-liveness-evaluation.js';
 import { checkFigures, COMBINED } from '../../eval/lib/remote-liveness-metrics.js';
 import { loadSequences } from '../../eval/lib/sequences-csv.js';
@@ -88,6 +89,29 @@ function registerTests(): void {
     t.ok(combined.bpcer.notComputed >= 1, 'the still counts as refused for a check not computable');
     t.match(combined.apcer['print-moved'], { errors: 0, total: 1 });
     t.match(combined.apcer['replay-loop'], { errors: 0, total: 1 });
+  });
+
+  t.test('--frame-cache: a second run reuses the landmarks, a changed frame is analysed again', async (t) => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'remote-liveness-cache-'));
+    t.teardown(() => rmSync(cacheDir, { recursive: true, force: true }));
+    const file = path.join(cacheDir, 'frames.json');
+    const measure = loadMotionCheck(buildConfig({})).check;
+    const sequences = loadSequences(dir);
+    const first = openFrameAnalysisCache(file);
+    const fresh = await evaluateSequences(engine, sequences, measure, undefined, first);
+    first.save();
+    t.ok(existsSync(file), 'the cache is written');
+    // An engine that must not be asked: every frame is in the cache.
+    const refusing = { analyze: () => { throw new Error('the engine was asked'); } } as unknown as FaceEngine;
+    const again = await evaluateSequences(refusing, sequences, measure, undefined, openFrameAnalysisCache(file));
+    t.same(again.map((o) => [o.sequence, o.accepted, o.refusedBy]), fresh.map((o) => [o.sequence, o.accepted, o.refusedBy]), 'the same outcomes from the cache');
+    // The cache is checked against each frame's bytes: a stored analysis of other bytes is not used.
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { sha256: string }[]>;
+    stored['selfie-still'][0].sha256 = '0'.repeat(64);
+    writeFileSync(file, JSON.stringify(stored));
+    const [redone] = await evaluateSequences(refusing, sequences.filter((s) => s.sequence === 'selfie-still'), measure, undefined, openFrameAnalysisCache(file));
+    t.equal(redone.frames[0].faceCount, 0, 'a frame whose bytes changed goes back to the engine (which fails here)');
+    t.ok(redone.frames[0].problem, `the engine's failure is that frame's problem: ${redone.frames[0].problem}`);
   });
 
   t.test('the command writes the report, the outcomes and the plot', async (t) => {

@@ -95,13 +95,14 @@ function registerTests(): void {
     writeFileSync(noDecoder, JSON.stringify(copy));
     await t.rejects(loadEngine({ manifest: noDecoder }), { code: 'ERR_MODEL', message: /models\.blazeface\.decoder is not an object/ });
     await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: path.join(dir, 'absent.onnx') }) }), { code: 'ERR_MODEL', message: /biometrics embedder model .*absent\.onnx is missing$/ });
+    // The embedder pinned to OpenCV: these are the native engine's own checks (ONNX Runtime's are in inference-equality.test.ts).
     const garbage = path.join(dir, 'garbage.onnx');
     writeFileSync(garbage, Buffer.from('this is not a protobuf'));
-    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: garbage }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /garbage\.onnx: OpenCV cannot read it as ONNX/ });
-    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ output: 'fc1' }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /face_recognition\.onnx: a test run failed/ });
-    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ outputDim: 512 }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /output descriptor holds 128 values, not 512/ });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: garbage }), inference: { embedder: 'opencv' } }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /garbage\.onnx: OpenCV cannot read it as ONNX/ });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ output: 'fc1' }), inference: { embedder: 'opencv' } }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /face_recognition\.onnx: a test run failed/ });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ outputDim: 512 }), inference: { embedder: 'opencv' } }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD', message: /output descriptor holds 128 values, not 512/ });
     // The detector file in the embedder slot: its input is 256x256, and its first output is no descriptor.
-    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: path.join(modelsDir, 'blazeface.onnx'), output: 'logits_stride16' }) }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD' });
+    await t.rejects(loadEngine({ matching: { threshold: 0.5 }, embedder: embedderSlot({ path: path.join(modelsDir, 'blazeface.onnx'), output: 'logits_stride16' }), inference: { embedder: 'opencv' } }), { code: 'ERR_MODEL', reason: 'ERR_MODEL_LOAD' });
   });
 
   t.test('the admission queue fails fast when full', async (t) => {

@@ -8,6 +8,9 @@ import { createHmac } from 'node:crypto';
 import { apiTokenCommand, type ApiTokenRuntime, type ApiTokenSubcommand } from '../../src/cli/commands/api-token.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
 import { AGENT, capturePageSession, helpdeskFixture, postForm, type Fixture } from './helpdesk-fixture.js';
+import { RequestResults } from '../../src/helpdesk/request-results.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { WebhookDelivery } from '../../src/store/request-store.js';
 
 async function cli(fx: Fixture, sub: ApiTokenSubcommand, args: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
@@ -70,12 +73,13 @@ t.test('api-token add prints the token once and stores its hash; scopes enforced
 
 interface Received { headers: IncomingMessage['headers']; body: string }
 
-async function receiver(t: Test, statuses: number[]): Promise<{ url: string; received: Received[] }> {
+async function receiver(t: Test, statuses: number[], onRequest?: (headers: IncomingMessage['headers']) => void): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
     req.on('end', () => {
+      onRequest?.(req.headers);
       received.push({ headers: req.headers, body });
       res.statusCode = statuses[Math.min(received.length - 1, statuses.length - 1)];
       res.end();
@@ -120,6 +124,38 @@ t.test('webhook: a receiver that always fails is given up after maxAttempts; the
   t.equal(hook.received.length, 3);
   t.match(fx.app.repository.requests.deliveriesOf(requestId), [{ state: 'failed', attempts: 3, lastStatus: 500, lastError: 'HTTP 500' }]);
   t.match(fx.app.repository.requests.get(requestId)!, { status: 'failed', decision: 'denied' }, 'the decision is untouched');
+});
+
+t.test('webhook: on record as pending before its first attempt; a delivery a restart cut short is resumed from its next attempt; a removed URL is given up', async (t) => {
+  let duringFirst: WebhookDelivery[] = [];
+  let fx: Fixture | undefined;
+  const hook = await receiver(t, [204], (headers) => {
+    if (hook.received.length === 0) duringFirst = fx!.app.repository.requests.deliveriesOf(String(headers['x-proofgate-request-id']));
+  });
+  fx = await helpdeskFixture(t, { config: { helpdesk: { webhook: { urls: [hook.url], secret: SECRET, retryDelayMs: 10, maxAttempts: 3 } } } });
+  const requests = fx.app.repository.requests;
+  const requestId = await decideByCancel(fx);
+  await fx.app.helpdesk.results.settled();
+  t.match(duringFirst, [{ url: hook.url, state: 'pending', attempts: 0 }], 'the delivery was on record before the receiver saw it');
+
+  // As a restart leaves them: one delivery after a failed first attempt, one to a receiver since removed from the config.
+  const removed = 'https://removed.example/hook';
+  requests.saveDelivery({ requestId, url: hook.url, state: 'pending', attempts: 1, lastStatus: 500, lastError: 'HTTP 500', updatedAt: 1 });
+  requests.saveDelivery({ requestId, url: removed, state: 'pending', attempts: 0, lastStatus: null, lastError: null, updatedAt: 2 });
+  const restarted = new RequestResults({
+    repo: fx.app.repository, keyRing: fx.app.keyRing, config: fx.app.config.helpdesk, issuer: fx.app.issuer, signingTimeoutMs: 5000, log: silentLogger, now: Date.now,
+  });
+  restarted.resumeDeliveries();
+  await restarted.settled();
+  t.equal(hook.received.length, 2, 'one more delivery');
+  t.equal(hook.received[1].headers['x-proofgate-delivery-attempt'], '2', 'numbered after the attempt already made');
+  t.equal(hook.received[1].body, requests.get(requestId)!.resultJws, 'the signed result');
+  t.match(requests.deliveriesOf(requestId), [
+    { url: hook.url, state: 'delivered', attempts: 2, lastStatus: 204 },
+    { url: removed, state: 'failed', attempts: 0, lastError: 'the webhook URL is no longer configured' },
+  ]);
+  t.same(requests.pendingDeliveries(10), [], 'nothing left pending');
+  t.throws(() => requests.pendingDeliveries(0), { code: 'ERR_STORE_INPUT' });
 });
 
 t.test('config: webhook URLs need a secret of at least 32 characters', async (t) => {

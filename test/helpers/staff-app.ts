@@ -34,6 +34,7 @@ export async function staffApp(
   app.use(auth.router);
   app.get('/gated', auth.require(['admin']), (_req, res) => { res.json({ staff: res.locals.staff, csrf: auth.csrfToken(res) }); });
   app.post('/gated', auth.require(['admin']), (_req, res) => { res.json({ done: true }); });
+  app.get('/gated/poll', auth.require(['admin'], { passive: true }), (_req, res) => { res.json({ polled: true }); });
   mount?.(app, auth, config);
   app.use(notFound);
   app.use(errorHandler);

@@ -2,7 +2,7 @@
 // backends print: IR and UV found among a backend's sources or modes; a scan cut short never held.
 import t from 'tap';
 import { loadKioskConfig } from '../../src/kiosk/config/load-kiosk-config.js';
-import { SaneScanner } from '../../src/kiosk/devices/scanner/sane-scanner.js';
+import { SaneScanner, whatScanimageSaid } from '../../src/kiosk/devices/scanner/sane-scanner.js';
 import { lightSettings, parseSaneOptions, whiteSettings } from '../../src/kiosk/devices/scanner/sane-options.js';
 import { checkPngStructure } from '../../src/kiosk/devices/scanner/png-structure.js';
 import { KioskDeviceError } from '../../src/kiosk/devices/device-error.js';
@@ -43,6 +43,16 @@ t.test('SANE statuses mid-scan: busy, jammed, no document; a scan past the time 
   t.match(await slow.scan('white').catch((e) => e), { code: 'timeout', message: 'scanning under white light took longer than 1000 ms' });
   const big = new SaneScanner(scannerConfig({ resolutionDpi: 300, maxImageBytes: 2048, extraOptions: ['--test-picture=Color pattern'] }), { env: sane.env });
   t.match(await big.scan('white').catch((e) => e), { code: 'corrupt', message: 'scanning under white light produced more than 2048 bytes' });
+});
+
+t.test('the failing SANE call is what the error names, whatever scanimage prints after it', (t) => {
+  const io = 'scanimage: sane_read: Error during device I/O';
+  t.equal(whatScanimageSaid(`${io}\n`), io);
+  t.equal(whatScanimageSaid(`${io}\nscanimage: trying to stop scanner\n`), io, 'not the clean-up line that may follow it');
+  t.equal(whatScanimageSaid('scanimage: no SANE devices found\n'), 'scanimage: no SANE devices found');
+  t.equal(whatScanimageSaid('[test] something\nlast words'), 'last words');
+  t.equal(whatScanimageSaid(''), '');
+  t.end();
 });
 
 t.test('IR and UV are found among a backend\'s sources or modes', (t) => {

@@ -7,7 +7,7 @@ import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import type { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
 import { validateLandmarks } from '../../src/liveness/capture.js';
-import { measureTextureParallax, seedGrid, evenSubsample, trackingWindowPx } from '../../src/liveness/texture-parallax.js';
+import { measureTextureParallax, peakParallax, seedGrid, evenSubsample, trackingWindowPx, type TrackedFrame } from '../../src/liveness/texture-parallax.js';
 import { PORTRAIT_SUBJECTS, loadPortrait, type Portrait } from '../../eval/synth2d/portrait-subjects.js';
 import { renderSequence } from '../../eval/synth2d/render-sequence.js';
 import type { Synth2dSpecies } from '../../eval/synth2d/species-2d.js';
@@ -33,6 +33,23 @@ t.test('the tracking window follows the face: windowFraction of the eye-corner d
   t.equal(trackingWindowPx(s, 112), 23, 'an even size is made odd');
   t.equal(trackingWindowPx(s, 1000), 61, 'capped at the configuration bound');
   t.equal(trackingWindowPx({ ...s, windowFraction: 0, windowPx: 21 }, 500), 21, 'windowFraction 0: the fixed window');
+});
+
+t.test('the value: the peakFrames-th largest parallax among frames that turned and that a head can give', async (t) => {
+  const s = { minFramePoseDeg: 8, peakFrames: 2, maxParallax: 0.35 };
+  const frame = (poseChangeDeg: number, parallax: number | null): TrackedFrame => ({ frame: 0, poseChangeDeg, ringTracked: 90, noseTracked: 63, parallax });
+  // A live turn at 5 frames/s: near-frontal frames near 0, two peak frames carry the parallax, the peak
+  // itself untracked (null). The old statistic (third-largest of all frames) read 0.03 here.
+  const live = [frame(1, 0.004), frame(3, 0.01), frame(12, 0.03), frame(20, 0.06), frame(35, null), frame(22, 0.07), frame(2, 0.005), frame(4, 0.02), frame(6, 0.01)];
+  t.equal(peakParallax(live, s), 0.06, 'the second-largest of the turned frames');
+  t.equal(peakParallax(live, { ...s, peakFrames: 3 }), 0.03);
+  // A print slid fast: the tracker slips on frames where the head did not turn; they do not count.
+  const slip = [frame(0.9, 0.44), frame(0.8, 0.45), frame(0.6, 0.45), frame(11, 0.01), frame(12, 0.012)];
+  t.equal(peakParallax(slip, s), 0.01, 'slipped frames without a turn are not counted');
+  // A wild value where the head did turn is no head's either (the nose is at most ~0.35 eye-corner distances in front).
+  t.equal(peakParallax([frame(20, 0.61), frame(22, 0.6), frame(18, 0.012), frame(15, 0.01)], s), 0.01, 'implausible frames are not counted');
+  t.equal(peakParallax([frame(20, 0.06), frame(5, 0.05)], s), null, 'fewer than peakFrames frames count: not computed');
+  t.equal(peakParallax([frame(Number.NaN, 0.06), frame(20, 0.05)], s), null, 'a frame whose pose could not be estimated does not count');
 });
 
 t.test('a sequence whose frames and landmarks disagree in number is an internal error', async (t) => {
@@ -93,5 +110,10 @@ t.test('liveness.motion.tracking is validated, each error naming its key', async
   t.throws(build({ maxFrames: 1 }), /liveness\.motion\.tracking\.maxFrames/);
   t.throws(build({ seedGrid: 0 }), /liveness\.motion\.tracking\.seedGrid/);
   t.throws(build({ unknownKey: 1 }), /liveness\.motion\.tracking/, 'an unknown key');
+  t.throws(build({ minFramePoseDeg: -1 }), /liveness\.motion\.tracking\.minFramePoseDeg/);
+  t.throws(build({ peakFrames: 0 }), /liveness\.motion\.tracking\.peakFrames/);
+  t.throws(build({ peakFrames: 1.5 }), /liveness\.motion\.tracking\.peakFrames/);
+  // A plausibility cap at or under the bound would drop every frame that could pass.
+  t.throws(build({ maxParallax: 0.04 }), { code: 'ERR_CONFIG', message: /liveness\.motion\.tracking\.maxParallax: expected above minParallax \(0\.045\)/ });
   t.equal(buildConfig({ liveness: { motion: { tracking: { windowPx: 15 } } } }).liveness.motion.tracking.windowPx, 15);
 });

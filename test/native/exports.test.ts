@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 const addon = require(addonPath) as Record<string, (...args: unknown[]) => unknown>;
 
 const PRODUCT_EXPORTS = [
+  'dnnNetClose', 'dnnNetLoad', 'dnnNetRun',
   'documentDecodePdf417', 'documentLoadGlyphTemplates', 'documentMeasure', 'documentReadMrz',
   'faceAnalyze', 'faceEngineClose', 'faceEngineInfo', 'faceEngineLoad', 'imageProbe', 'imageThumbnail',
   'livenessDepthChecks', 'livenessTrackTexture', 'passivePadClose', 'passivePadLoad', 'passivePadScore',
@@ -49,10 +50,13 @@ t.test('a wrongly typed key or argument is refused the same way', async (t) => {
   t.throws(() => addon.documentMeasure('not a buffer', measureOptions), { code: 'ERR_NATIVE_ARGUMENT', message: 'documentMeasure: argument 0 must be a Buffer' });
   t.throws(() => addon.documentMeasure(image), { code: 'ERR_NATIVE_ARGUMENT', message: 'documentMeasure: expected 2 arguments, received 1' });
   t.throws(() => addon.documentReadMrz({}, image, {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a glyph-template handle from documentLoadGlyphTemplates' });
-  t.throws(() => addon.faceAnalyze({}, image, {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a face engine handle' });
+  t.throws(() => addon.faceAnalyze({}, image, {}, null), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a face engine handle' });
   t.throws(() => addon.passivePadScore({}, image, {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a passive PAD model handle' });
   t.throws(() => addon.passivePadClose({}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not a passive PAD model handle' });
   t.throws(() => addon.passivePadLoad(image, { label: 'x' }), { code: 'ERR_NATIVE_ARGUMENT', message: 'passivePadLoad spec.input is missing' });
+  t.throws(() => addon.dnnNetRun({}, [], ['out']), { code: 'ERR_NATIVE_ARGUMENT', message: 'not an OpenCV net handle from dnnNetLoad' });
+  t.throws(() => addon.dnnNetClose({}), { code: 'ERR_NATIVE_ARGUMENT', message: 'not an OpenCV net handle from dnnNetLoad' });
+  t.throws(() => addon.dnnNetLoad('model.onnx', {}), { code: 'ERR_NATIVE_ARGUMENT', message: 'dnnNetLoad options.fuse is missing' });
 });
 
 t.test('liveness: every frame key is required, null being the explicit "none"', async (t) => {

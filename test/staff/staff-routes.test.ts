@@ -172,6 +172,12 @@ t.test('sessions end after the idle timeout, the absolute lifetime, sign-out or 
   app.clock.advance(58_000);
   t.equal((await app.get('/gated', cookie)).status, 200);
   t.same(rows().map((r) => r.last_seen_at), [signedInAt + 60_000], 'a minute on, the idle clock restarts');
+  // A page left open polls its status: answered, but not activity, so the session still idles out.
+  for (let polled = 0; polled < 600_000; polled += 60_000) {
+    app.clock.advance(60_000);
+    t.equal((await app.get('/gated/poll', cookie)).status, polled + 60_000 < 600_000 ? 200 : 303, `a status poll ${(polled + 60_000) / 1000} s after the last activity`);
+  }
+  t.same(rows().map((r) => r.last_seen_at), [], 'idle out despite the polls: the session is gone');
 
   cookie = (await app.signIn(key)).cookie!;
   const csrf = (JSON.parse((await app.get('/gated', cookie)).text) as { csrf: string }).csrf;

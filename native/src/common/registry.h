@@ -9,6 +9,9 @@ Napi::Value RuntimeInfo(const Napi::CallbackInfo& info);     // runtime_info.cc
 Napi::Value SetThreadCount(const Napi::CallbackInfo& info);  // set_thread_count.cc
 // dnn/
 Napi::Value RunOnnxModel(const Napi::CallbackInfo& info);  // run_onnx_model.cc
+Napi::Value DnnNetLoad(const Napi::CallbackInfo& info);    // dnn_net_load_worker.cc
+Napi::Value DnnNetRun(const Napi::CallbackInfo& info);     // dnn_net_run_worker.cc
+Napi::Value DnnNetClose(const Napi::CallbackInfo& info);   // dnn_net_close.cc
 // face/
 Napi::Value FaceEngineLoad(const Napi::CallbackInfo& info);   // load_engine_worker.cc
 Napi::Value FaceAnalyze(const Napi::CallbackInfo& info);      // analyze_face_worker.cc

@@ -77,6 +77,8 @@ Napi::Object AnalysisToJs(Napi::Env env, const FaceAnalysisResult& r) {
     face.Set("landmarks", Floats(env, reinterpret_cast<const float*>(f.landmarks.points.data()), f.landmarks.points.size() * 3));
     face.Set("landmarkScore", f.landmarks.score);
     face.Set("embedding", Floats(env, f.embedding.data(), f.embedding.size()));
+    // Empty, or the 1x3xHxW tensor the embedder (run outside the engine) takes; MakeInputBlob's Mat is continuous.
+    face.Set("embedderInput", Floats(env, f.embedderInput.empty() ? nullptr : f.embedderInput.ptr<float>(), f.embedderInput.total()));
     face.Set("quality", Quality(env, f.quality));
     out.Set("face", face);
   } else {

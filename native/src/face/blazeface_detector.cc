@@ -63,16 +63,17 @@ std::vector<float> Gather(const std::vector<cv::Mat>& outputs, size_t first, siz
 
 }  // namespace
 
-std::vector<FaceDetection> DetectFaces(cv::dnn::Net& net, const cv::Mat& bgr, const DetectorSpec& spec,
+std::vector<FaceDetection> DetectFaces(const DetectorForward& forward, const cv::Mat& bgr, const DetectorSpec& spec,
                                        const std::vector<cv::Point2f>& anchors, const DetectOptions& options,
                                        float padding) {
   cv::Mat canvas;
   const Letterbox box = PlaceImage(bgr, spec.model.input, padding, canvas);
-  net.setInput(MakeInputBlob(canvas, spec.model.input));
   std::vector<std::string> names = spec.scoreOutputs;
   names.insert(names.end(), spec.regressorOutputs.begin(), spec.regressorOutputs.end());
-  std::vector<cv::Mat> outputs;
-  net.forward(outputs, names);
+  const std::vector<cv::Mat> outputs = forward(MakeInputBlob(canvas, spec.model.input), names);
+  if (outputs.size() != names.size()) {
+    throw NativeError(face_codes::kModelOutput, "detector returned " + std::to_string(outputs.size()) + " outputs, expected " + std::to_string(names.size()));
+  }
 
   const size_t count = anchors.size();
   const std::vector<float> logits = Gather(outputs, 0, spec.scoreOutputs.size(), count, 1, "score");

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <mutex>
 
+#include "common/native_error.h"
 #include "face/face_alignment.h"
 #include "face/face_embedder.h"
 #include "face/face_mesh.h"
 #include "face/face_quality.h"
 #include "face/image_decode.h"
+#include "face/tensor_input.h"
 
 namespace proofgate::face {
 namespace {
@@ -77,7 +79,8 @@ std::optional<AnalyzedFace> LargestConfirmedFace(Pipeline& nets, const cv::Mat& 
 
 }  // namespace
 
-FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options) {
+FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options,
+                               const DetectorForward* externalDetector) {
   const auto start = std::chrono::steady_clock::now();
   StageClock clock;
   FaceAnalysisResult result;
@@ -91,8 +94,17 @@ FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t s
   FaceEngine::Lease lease = engine.Acquire();
   Pipeline& nets = lease.nets();
   clock.Lap();  // a wait for the lease is not detection time
+  // analyze_face_worker.cc gives an external detector exactly when the engine was loaded without one.
+  if (spec.detector.inEngine == (externalDetector != nullptr)) throw NativeError("ERR_NATIVE_INTERNAL", "detector placement does not match the engine");
+  const DetectorForward netForward = [&nets](const cv::Mat& input, const std::vector<std::string>& names) {
+    nets.detector.setInput(input);
+    std::vector<cv::Mat> outputs;
+    nets.detector.forward(outputs, names);
+    return outputs;
+  };
+  const DetectorForward& detect = externalDetector != nullptr ? *externalDetector : netForward;
 
-  result.detections = DetectFaces(nets.detector, image.bgr, spec.detector, engine.anchors(), options.detect, 0.0f);
+  result.detections = DetectFaces(detect, image.bgr, spec.detector, engine.anchors(), options.detect, 0.0f);
   result.timings.detect = clock.Lap();
   std::optional<AnalyzedFace> chosen =
       LargestConfirmedFace(nets, image.bgr, spec, result.detections, options, result.rejectedDetections);
@@ -100,7 +112,7 @@ FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t s
 
   if (!chosen && options.tightCropPadding > 0) {
     std::vector<FaceDetection> padded =
-        DetectFaces(nets.detector, image.bgr, spec.detector, engine.anchors(), options.detect, options.tightCropPadding);
+        DetectFaces(detect, image.bgr, spec.detector, engine.anchors(), options.detect, options.tightCropPadding);
     result.timings.detect += clock.Lap();
     chosen = LargestConfirmedFace(nets, image.bgr, spec, padded, options, result.rejectedDetections);
     result.timings.landmarks += clock.Lap();
@@ -117,9 +129,11 @@ FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t s
     const cv::Mat chip = WarpFaceChip(image.bgr, toChip, chipSize);
     result.timings.align = clock.Lap();
 
-    if (options.computeEmbedding) {
+    if (options.computeEmbedding && nets.embedder != nullptr) {
       std::lock_guard<std::mutex> turn(nets.embedder->inUse);
       face.embedding = EmbedFaceChip(nets.embedder->net, chip, spec.embedder);
+    } else if (options.computeEmbedding) {
+      face.embedderInput = MakeInputBlob(chip, spec.embedder.model.input);
     }
     result.timings.embed = clock.Lap();
 

@@ -35,7 +35,8 @@ struct StageTimings {  // milliseconds
 struct AnalyzedFace {
   FaceDetection detection;
   FaceLandmarks landmarks;
-  std::vector<float> embedding;  // empty when not requested
+  std::vector<float> embedding;  // empty when not requested or when the embedder runs outside the engine
+  cv::Mat embedderInput;         // 1x3xHxW float: the embedder's input, when it runs outside; else empty
   FaceQuality quality;
 };
 
@@ -50,6 +51,9 @@ struct FaceAnalysisResult {
   StageTimings timings;
 };
 
-FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options);
+// `externalDetector`: the detector's forward pass when it runs outside the engine (the engine was
+// loaded without it); null: the leased pipeline's net.
+FaceAnalysisResult AnalyzeFace(FaceEngine& engine, const uint8_t* data, size_t size, const AnalyzeOptions& options,
+                               const DetectorForward* externalDetector);
 
 }  // namespace proofgate::face

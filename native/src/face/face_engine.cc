@@ -84,12 +84,7 @@ void CheckLandmarker(cv::dnn::Net& net, const LandmarkerSpec& spec) {
   if (counts[1] != 1) LoadFailure(spec.model.path, "output " + spec.scoreOutput + " is not a single score");
 }
 
-void CheckEmbedder(cv::dnn::Net& net, const EmbedderSpec& spec) {
-  const std::vector<size_t> counts = DryRun(net, spec.model, {spec.output});
-  if (counts[0] != static_cast<size_t>(spec.outputDim)) {
-    LoadFailure(spec.model.path, "output " + spec.output + " holds " + std::to_string(counts[0]) + " values, not " +
-                                     std::to_string(spec.outputDim));
-  }
+void CheckAlignment(const EmbedderSpec& spec) {
   for (const auto& group : spec.alignMeshPoints) {
     for (int index : group) {
       if (index < 0 || index >= mesh::kPointCount) LoadFailure(spec.model.path, "alignment refers to a mesh point out of range");
@@ -97,25 +92,40 @@ void CheckEmbedder(cv::dnn::Net& net, const EmbedderSpec& spec) {
   }
 }
 
+void CheckEmbedder(cv::dnn::Net& net, const EmbedderSpec& spec) {
+  const std::vector<size_t> counts = DryRun(net, spec.model, {spec.output});
+  if (counts[0] != static_cast<size_t>(spec.outputDim)) {
+    LoadFailure(spec.model.path, "output " + spec.output + " holds " + std::to_string(counts[0]) + " values, not " +
+                                     std::to_string(spec.outputDim));
+  }
+  CheckAlignment(spec);
+}
+
 }  // namespace
 
 FaceEngine::FaceEngine(EngineSpec spec) : spec_(std::move(spec)) {
   anchors_ = MakeBlazeFaceAnchors(spec_.detector);
-  const std::vector<uchar> detectorBytes = ReadModelFile(spec_.detector.model.path);
+  const std::vector<uchar> detectorBytes = spec_.detector.inEngine ? ReadModelFile(spec_.detector.model.path) : std::vector<uchar>();
   const std::vector<uchar> landmarkerBytes = ReadModelFile(spec_.landmarker.model.path);
   // Without fusion OpenCV runs the embedder's scale layers on their own instead of folding them into a
   // clone of the convolution weights: 21 MB less resident for ~0.2-0.7 ms more per embedding (measured
   // on the project machine, 2 threads). Detector and landmarker are small, so they keep fusion.
-  embedder_.net = BuildNet(ReadModelFile(spec_.embedder.model.path), spec_.embedder.model.path, spec_.useOpenCl,
-                           /*fuse=*/false);
-  // The dry run also makes each Net allocate its buffers now rather than on a user's request.
-  CheckEmbedder(embedder_.net, spec_.embedder);
+  if (spec_.embedder.inEngine) {
+    embedder_.net = BuildNet(ReadModelFile(spec_.embedder.model.path), spec_.embedder.model.path, spec_.useOpenCl,
+                             /*fuse=*/false);
+    // The dry run also makes each Net allocate its buffers now rather than on a user's request.
+    CheckEmbedder(embedder_.net, spec_.embedder);
+  } else {
+    CheckAlignment(spec_.embedder);
+  }
   for (int i = 0; i < spec_.pipelines; ++i) {
     auto pipeline = std::make_unique<Pipeline>();
-    pipeline->detector = BuildNet(detectorBytes, spec_.detector.model.path, spec_.useOpenCl);
+    if (spec_.detector.inEngine) {
+      pipeline->detector = BuildNet(detectorBytes, spec_.detector.model.path, spec_.useOpenCl);
+      CheckDetector(pipeline->detector, spec_.detector, anchors_.size());
+    }
     pipeline->landmarker = BuildNet(landmarkerBytes, spec_.landmarker.model.path, spec_.useOpenCl);
-    pipeline->embedder = &embedder_;
-    CheckDetector(pipeline->detector, spec_.detector, anchors_.size());
+    pipeline->embedder = spec_.embedder.inEngine ? &embedder_ : nullptr;
     CheckLandmarker(pipeline->landmarker, spec_.landmarker);
     pipelines_.push_back(std::move(pipeline));
     busy_.push_back(false);

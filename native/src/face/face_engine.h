@@ -4,7 +4,8 @@
 // one Net must not overlap. The engine holds a small pool of pipelines (detector and landmarker), each
 // built from the same model bytes, and an analysis leases one for its whole run. TypeScript admits at
 // most `pipelines` analyses at a time, so a lease never waits and no libuv thread blocks there.
-// The embedder is the exception: its weights are ~90% of a net set's memory (22 MB, held twice once
+// A model that runs outside (TypeScript's choice of inference engine, model_spec.h inEngine) is not
+// loaded here at all. The embedder is the exception: its weights are ~90% of a net set's memory (22 MB, held twice once
 // OpenCV fuses the scale layers into the convolutions), so all pipelines share one embedder behind a
 // mutex. It runs ~5 ms of a ~20 ms analysis, so two analyses rarely meet there, and on a small
 // machine they share the cores anyway; the cost is at most one embedding's wait.
@@ -29,9 +30,9 @@ struct GuardedNet {
 };
 
 struct Pipeline {
-  cv::dnn::Net detector;
+  cv::dnn::Net detector;  // empty when the detector runs outside
   cv::dnn::Net landmarker;
-  GuardedNet* embedder = nullptr;  // the engine's, shared by every pipeline
+  GuardedNet* embedder = nullptr;  // the engine's, shared by every pipeline; null when it runs outside
 };
 
 class FaceEngine {

@@ -57,6 +57,7 @@ EngineSpec ReadEngineSpec(const js::Options& options) {
   spec.detector.keypoints = detector.Int("keypoints");
   spec.detector.rightEyeKeypoint = detector.Int("rightEyeKeypoint");
   spec.detector.leftEyeKeypoint = detector.Int("leftEyeKeypoint");
+  spec.detector.inEngine = detector.Boolean("inEngine");
 
   const js::Options landmarker = options.Object("landmarker");
   spec.landmarker.model = ReadModelFile(landmarker);
@@ -69,6 +70,7 @@ EngineSpec ReadEngineSpec(const js::Options& options) {
   spec.embedder.model = ReadModelFile(embedder);
   spec.embedder.output = embedder.String("output");
   spec.embedder.outputDim = embedder.Int("outputDim");
+  spec.embedder.inEngine = embedder.Boolean("inEngine");
   for (const auto& group : embedder.NumberLists("alignMeshPoints")) {
     std::vector<int> indices;
     for (double d : group) indices.push_back(static_cast<int>(d));

@@ -36,6 +36,9 @@ struct DetectorSpec {
   int keypoints = 0;
   int rightEyeKeypoint = 0;  // subject's right eye: used for the landmark crop's rotation
   int leftEyeKeypoint = 0;
+  // true: each pipeline loads the net. false: the detector runs outside (an analysis is handed a
+  // DetectorForward that calls back into TypeScript).
+  bool inEngine = false;
 };
 
 // 468-point mesh model: one output with 468*3 values in input pixels, one with a face score.
@@ -55,6 +58,9 @@ struct EmbedderSpec {
   int outputDim = 0;
   std::vector<std::vector<int>> alignMeshPoints;
   std::vector<cv::Point2f> alignTemplate;
+  // true: the engine loads the net and embeds. false: the embedder runs outside (TypeScript chooses
+  // the inference engine per model) and an analysis hands back the net's input tensor instead.
+  bool inEngine = false;
 };
 
 struct EngineSpec {

@@ -190,7 +190,23 @@ export const biometricsDefaults = {
      */
     maxWaiting: 64,
   },
+  /**
+   * Which inference engine runs each model (docs/biometrics.md, "Inference engines"). 'auto': the one
+   * measured faster for that model on this build (src/biometrics/inference-choice.ts); 'opencv' (cv::dnn
+   * inside the native pipeline) or 'onnxruntime' (onnxruntime-node, CPU) force one. Both give the same
+   * templates within float rounding (test/face/inference-equality.test.ts). ONNX Runtime uses `threads`
+   * as its intra-op thread count. The landmarker (FaceMesh) runs on OpenCV, measured faster there.
+   */
+  inference: {
+    /** BlazeFace. 'auto' is ONNX Runtime (about 2x faster), or OpenCV with a warning when onnxruntime-node cannot be loaded. */
+    detector: 'auto' as InferenceEngineChoice,
+    /** The embedder. 'auto' is ONNX Runtime (about 2x faster), or OpenCV with a warning when onnxruntime-node cannot be loaded. */
+    embedder: 'auto' as InferenceEngineChoice,
+  },
 };
+
+/** biometrics.inference.*: a named engine, or 'auto' for the one measured faster. */
+export type InferenceEngineChoice = 'auto' | 'opencv' | 'onnxruntime';
 
 export interface BiometricsConfig {
   manifest: string;
@@ -208,6 +224,7 @@ export interface BiometricsConfig {
   pipelines: number;
   maxQueue: number;
   admission: { maxWaitMs: number; maxWaiting: number };
+  inference: { detector: InferenceEngineChoice; embedder: InferenceEngineChoice };
 }
 
 const OUTPUT_NAME = /^[A-Za-z0-9_./:-]+$/;
@@ -342,6 +359,7 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
   const detection = r.section('detection');
   const landmarks = r.section('landmarks');
   const admission = r.section('admission');
+  const inference = r.section('inference');
   const embedder = readEmbedderChoice(r);
   const allowLooserThanCalibrated = matching.boolean('allowLooserThanCalibrated');
   const out: BiometricsConfig = {
@@ -376,12 +394,17 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
       maxWaitMs: admission.number('maxWaitMs', { integer: true, min: 0, max: 60_000 }),
       maxWaiting: admission.number('maxWaiting', { integer: true, min: 0, max: 10_000 }),
     },
+    inference: {
+      detector: inference.oneOf('detector', ['auto', 'opencv', 'onnxruntime'] as const),
+      embedder: inference.oneOf('embedder', ['auto', 'opencv', 'onnxruntime'] as const),
+    },
   };
   if (out.admission.maxWaiting < out.maxQueue) {
     throw new ConfigError(admission.key('maxWaiting'), `an integer >= ${r.key('maxQueue')} (${out.maxQueue}): it bounds every waiter, those of maxQueue included`, out.admission.maxWaiting);
   }
   admission.done();
   matching.done();
+  inference.done();
   detection.done();
   landmarks.done();
   r.done();

@@ -149,6 +149,24 @@ export const livenessDefaults = {
        * 0.043, a 2D warp); the figures reported in docs/liveness.md are from other seeds.
        */
       minParallax: 0.045,
+      /**
+       * A frame counts toward the value only when the head has turned or nodded at least this much (degrees,
+       * from the landmarks) from the reference frame: parallax needs a turn, and a frame that shows
+       * "parallax" without one is a tracking slip (a print slid fast across the view), not depth.
+       */
+      minFramePoseDeg: 8,
+      /**
+       * The value is the peakFrames-th largest of the counted frames' parallax: a turn's peak seldom holds
+       * more than two tracked frames at the page's ~5 frames/s (past ~30° the far side leaves the view), and
+       * one slipped frame must not decide. Fewer counted frames than this: the texture "could not be tracked".
+       */
+      peakFrames: 2,
+      /**
+       * A frame whose tracked parallax is above this is a tracking failure, not a head, and does not count:
+       * the nose tip stands ~25-35 mm in front of the ring and the outer eye corners are ~85-100 mm apart,
+       * so even a 90° turn gives at most ~0.35 (live heads measured on the synthetic suite: up to ~0.26).
+       */
+      maxParallax: 0.35,
       /** Seeds per tracked location: a grid of seedGrid x seedGrid points ... */
       seedGrid: 3,
       /** ... spaced this fraction of the outer-eye-corner distance apart. */
@@ -174,14 +192,18 @@ export const livenessDefaults = {
        * ... or than this fraction of the outer-eye-corner distance, when larger (0: maxForwardBackwardPx alone):
        * 1 px is a tenth of a pixel-level tolerance on a large face, and a turn's step changes its texture.
        */
-      forwardBackwardFraction: 0.03,
+      forwardBackwardFraction: 0.04,
       /**
        * 'from-reference': every frame, the points the chain has lost are tracked again straight from the
        * reference frame (a fast turn loses them at one step; the texture is still there). 'none': lost for good.
        */
       reacquire: 'from-reference' as 'from-reference' | 'none',
-      /** Fewest fraction of the ring's and of the nose's seeds still tracked for a frame to count. */
-      minTrackedFraction: 0.2,
+      /**
+       * Fewest fraction of the ring's and of the nose's seeds still tracked for a frame to count. 0.1, not
+       * 0.2: at a turn's peak on a small face (320x240) 7-9 of the nose's 63 seeds hold, and those frames
+       * carry the parallax; a frame with a wild value is dropped by maxParallax instead (docs/liveness.md).
+       */
+      minTrackedFraction: 0.1,
       /** Most frames tracked (the sequence is subsampled evenly above this). */
       maxFrames: 40,
       /** Most pixels per frame the tracker decodes. */
@@ -264,6 +286,9 @@ export interface ChallengeSettings {
 
 export interface MotionTrackingSettings {
   minParallax: number;
+  minFramePoseDeg: number;
+  peakFrames: number;
+  maxParallax: number;
   seedGrid: number;
   seedSpacing: number;
   windowPx: number;
@@ -393,6 +418,9 @@ function parallaxBound(r: SectionReader, floor: number, measured: string): numbe
 function readMotionTracking(r: SectionReader): MotionTrackingSettings {
   const s: MotionTrackingSettings = {
     minParallax: parallaxBound(r, MIN_PARALLAX_FLOOR.tracking, 'tracked-texture'),
+    minFramePoseDeg: r.number('minFramePoseDeg', { min: 0, max: 45 }),
+    peakFrames: r.number('peakFrames', { integer: true, min: 1, max: 10 }),
+    maxParallax: r.number('maxParallax', { min: 0, max: 10 }),
     seedGrid: r.number('seedGrid', { integer: true, min: 1, max: 7 }),
     seedSpacing: r.number('seedSpacing', { min: 0, max: 0.2 }),
     windowPx: r.number('windowPx', { integer: true, min: 5, max: 61 }),
@@ -409,6 +437,7 @@ function readMotionTracking(r: SectionReader): MotionTrackingSettings {
     maxPixels: r.number('maxPixels', { integer: true, min: 64 * 64, max: 40_000_000 }),
   };
   if (s.windowPx % 2 === 0) throw new ConfigError(r.key('windowPx'), 'an odd number of pixels', s.windowPx);
+  if (!(s.maxParallax > s.minParallax)) throw new ConfigError(r.key('maxParallax'), `above minParallax (${s.minParallax}): otherwise no frame can pass`, s.maxParallax);
   r.done();
   return s;
 }

@@ -31,6 +31,17 @@ export interface SaneScannerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * The line of scanimage's stderr that says what went wrong: the SANE call that failed ("scanimage:
+ * sane_read: Error during device I/O") when there is one — scanimage may follow it with "trying to stop
+ * scanner" — else its last own line, else the last line.
+ */
+export function whatScanimageSaid(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const own = lines.filter((l) => l.startsWith('scanimage:'));
+  return own.filter((l) => /^scanimage: sane_\w+:/.test(l)).at(-1) ?? own.at(-1) ?? lines.at(-1) ?? '';
+}
+
 export class SaneScanner implements DocumentScanner {
   readonly name = 'scanner' as const;
   readonly #config: KioskConfig['scanner'];
@@ -43,7 +54,7 @@ export class SaneScanner implements DocumentScanner {
   }
 
   #fail(result: ScanimageResult, what: string): KioskDeviceError {
-    const said = result.stderr.split('\n').filter((l) => l.startsWith('scanimage:')).slice(-1)[0] ?? result.stderr.split('\n').slice(-1)[0] ?? '';
+    const said = whatScanimageSaid(result.stderr);
     if (result.killedFor === 'time') return new KioskDeviceError('scanner', 'timeout', `${what} took longer than ${this.#config.timeoutMs} ms`);
     if (result.killedFor === 'size') return new KioskDeviceError('scanner', 'corrupt', `${what} produced more than ${this.#config.maxImageBytes} bytes`);
     if (result.killedFor === 'aborted') return new KioskDeviceError('scanner', 'removed', `${what} was cancelled`);
