@@ -47,6 +47,11 @@ export interface ScriptAppOptions {
    * in flight needs N accounts.
    */
   moreOids?: readonly string[];
+  /**
+   * The enrolment photo; default a crop of personA made here. A process measured for memory passes its
+   * own (bench:verify): making one decodes a whole demo photo (~12 MB of pixels) and keeps it cached.
+   */
+  referencePhoto?: Buffer;
 }
 
 export interface ScriptApp {
@@ -81,7 +86,7 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
     config, repository, keyRing, entraKeys, verificationUi: verification.ui, log: silentLogger,
     routers: [{ path: '/', router: verification.router }],
   }));
-  const photo = faceJpeg('personA');
+  const photo = opts.referencePhoto ?? faceJpeg('personA');
   for (const oid of [entra.oid, ...(opts.moreOids ?? [])]) {
     await enrolFromReferencePhoto(
       { repo: repository, audit: auditTrail, faceEngine, quality: config.verification.quality, maxImageBytes: config.server.maxImageBytes },

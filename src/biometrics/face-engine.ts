@@ -149,7 +149,7 @@ export class FaceEngine {
     const sha = (slot: 'detector' | 'landmarker' | 'embedder'): string | null =>
       slot === 'embedder' ? (fromManifest?.sha256 ?? null) : config[slot] ? null : (manifest as ManifestSlots).sha256[slot];
     const engine = new FaceEngine(
-      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue), config, embedder, embedderRunner, detectorRunner, runDetector: detectorRunner && forwardTo(detectorRunner, detector), running: new Set() },
+      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue, config.admission), config, embedder, embedderRunner, detectorRunner, runDetector: detectorRunner && forwardTo(detectorRunner, detector), running: new Set() },
       {
         backend: useOpenCl ? 'opencl' : 'cpu',
         opencvVersion: info.opencvVersion,

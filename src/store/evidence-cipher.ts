@@ -7,7 +7,7 @@ import { ProofgateError } from '../core/errors.js';
 import type { DataKeyWrapper } from '../hsm/signing-key.js';
 import { ensureDataKey, unwrapDataKey } from './data-key.js';
 import type { EvidenceRecord } from '../core/domain.js';
-import type { Repository } from './repository.js';
+import type { EvidenceSeal, Repository } from './repository.js';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -23,6 +23,14 @@ export function evidenceAad(evidenceId: string, sessionId: string, kind: string)
 export interface StoredEvidence {
   evidenceId: string;
   sha256: string;
+}
+
+/** An image encrypted for the store, not yet written (sealEvidence, putSealed). */
+export interface SealedEvidence {
+  record: Omit<EvidenceRecord, 'purgedAt'>;
+  ciphertext: Buffer;
+  keyId: string;
+  seal: EvidenceSeal;
 }
 
 export interface OpenedEvidence {
@@ -54,6 +62,16 @@ export class EvidenceCipher {
   }
 
   async storeEvidence(sessionId: string, kind: string, mediaType: string, bytes: Buffer): Promise<StoredEvidence> {
+    const sealed = await this.sealEvidence(sessionId, kind, mediaType, bytes);
+    this.putSealed([sealed]);
+    return { evidenceId: sealed.record.evidenceId, sha256: sealed.record.sha256 };
+  }
+
+  /**
+   * Encrypts one image for the store without writing it; putSealed() writes it. The verification flow
+   * seals while it judges and writes in the transaction that claims the session: one commit for both.
+   */
+  async sealEvidence(sessionId: string, kind: string, mediaType: string, bytes: Buffer): Promise<SealedEvidence> {
     if (typeof sessionId !== 'string' || sessionId.length === 0) throw inputError('evidence sessionId: expected a non-empty string');
     if (typeof kind !== 'string' || !TOKEN.test(kind)) throw inputError(`evidence kind: expected a short token matching ${TOKEN}`);
     if (typeof mediaType !== 'string' || !TOKEN.test(mediaType)) throw inputError(`evidence mediaType: expected a media type matching ${TOKEN}`);
@@ -68,11 +86,15 @@ export class EvidenceCipher {
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(evidenceAad(evidenceId, sessionId, kind));
     const ciphertext = Buffer.concat([cipher.update(bytes), cipher.final()]);
-    this.#repo.putEvidence(
-      { evidenceId, sessionId, kind, mediaType, sha256, createdAt: this.#now() },
-      ciphertext, keyId, { iv, tag: cipher.getAuthTag() },
-    );
-    return { evidenceId, sha256 };
+    return { record: { evidenceId, sessionId, kind, mediaType, sha256, createdAt: this.#now() }, ciphertext, keyId, seal: { iv, tag: cipher.getAuthTag() } };
+  }
+
+  /** Writes sealed images in one transaction (or in the caller's, as savepoints): all or none. */
+  putSealed(sealed: readonly SealedEvidence[]): void {
+    if (sealed.length === 0) return;
+    this.#repo.transaction(() => {
+      for (const e of sealed) this.#repo.putEvidence(e.record, e.ciphertext, e.keyId, e.seal);
+    });
   }
 
   async readEvidence(evidenceId: string): Promise<OpenedEvidence> {

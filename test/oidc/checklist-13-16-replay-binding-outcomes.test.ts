@@ -28,6 +28,22 @@ t.test('checklist 13: a reused hint or nonce fails', async (t) => {
   t.ok(retry.session, 'the fresh hint still works with a new nonce');
 });
 
+t.test('checklist 13: the hint, the nonce and the session commit together: a session that fails to open burns neither', async (t) => {
+  const app = await startOidcTestApp(t);
+  const hint = await app.entra.mintHint();
+  const createSession = app.repository.createSession.bind(app.repository);
+  // The disk fails as the session row is written, after the hint and nonce rows in the same transaction.
+  app.repository.createSession = () => { throw new Error('disk I/O error'); };
+  const failed = await app.authorize(await app.entra.request({ hint, nonce: 'nonce-a' }));
+  t.equal(failed.session, null, 'no session');
+  t.same([app.rowCounts().one_time_values, app.rowCounts().verification_sessions], [0, 0], 'nothing of the failed request was kept');
+  app.repository.createSession = createSession;
+  const retry = await app.authorize(await app.entra.request({ hint, nonce: 'nonce-a' }));
+  t.ok(retry.session, 'the same hint and nonce open the session once the store works');
+  const replay = await app.authorize(await app.entra.request({ hint, nonce: 'nonce-b' }));
+  t.equal(replay.formPost?.fields.error_description, 'id_token_hint has already been used', 'and are remembered from then on');
+});
+
 /** Every text that base64url-decodes to the same bytes as `segment` (the spare low bits of its last character). */
 function reencodings(segment: string): string[] {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -174,8 +174,22 @@ export const biometricsDefaults = {
    * below UV_THREADPOOL_SIZE - 2 (libuv's default pool is 4) so file and crypto work is never starved.
    */
   pipelines: 2,
-  /** Analyses allowed to wait for a free pipeline; beyond that a request fails fast with ERR_BUSY (503). */
+  /** Analyses that may always wait for a free pipeline; beyond that, biometrics.admission decides. */
   maxQueue: 16,
+  admission: {
+    /**
+     * Beyond maxQueue, an analysis still waits while its expected wait (waiters ahead x mean analysis time
+     * / pipelines) is at most this, in ms; else it fails fast with ERR_BUSY (503). A refusal costs the
+     * person a new take, a new upload and a new wait, so a burst is better absorbed; 2 s stays well inside
+     * what a person watching "checking..." accepts and the proxy's 60 s read timeout. 0: refuse at maxQueue.
+     */
+    maxWaitMs: 2000,
+    /**
+     * Hard bound on analyses waiting, whatever the budget: each waiter holds its request and its upload
+     * (a selfie is ~50-300 KB, at most server.maxImageBytes). At least maxQueue.
+     */
+    maxWaiting: 64,
+  },
   /**
    * Which inference engine runs each model (docs/biometrics.md, "Inference engines"). 'auto': the one
    * measured faster for that model on this build (src/biometrics/inference-choice.ts); 'opencv' (cv::dnn
@@ -209,6 +223,7 @@ export interface BiometricsConfig {
   threads: number;
   pipelines: number;
   maxQueue: number;
+  admission: { maxWaitMs: number; maxWaiting: number };
   inference: { detector: InferenceEngineChoice; embedder: InferenceEngineChoice };
 }
 
@@ -343,6 +358,7 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
   const matching = r.section('matching');
   const detection = r.section('detection');
   const landmarks = r.section('landmarks');
+  const admission = r.section('admission');
   const inference = r.section('inference');
   const embedder = readEmbedderChoice(r);
   const allowLooserThanCalibrated = matching.boolean('allowLooserThanCalibrated');
@@ -374,11 +390,19 @@ export function readBiometricsConfig(r: SectionReader): BiometricsConfig {
     threads: r.number('threads', { integer: true, min: 0, max: 256 }),
     pipelines: r.number('pipelines', { integer: true, min: 1, max: 64 }),
     maxQueue: r.number('maxQueue', { integer: true, min: 0, max: 10_000 }),
+    admission: {
+      maxWaitMs: admission.number('maxWaitMs', { integer: true, min: 0, max: 60_000 }),
+      maxWaiting: admission.number('maxWaiting', { integer: true, min: 0, max: 10_000 }),
+    },
     inference: {
       detector: inference.oneOf('detector', ['auto', 'opencv', 'onnxruntime'] as const),
       embedder: inference.oneOf('embedder', ['auto', 'opencv', 'onnxruntime'] as const),
     },
   };
+  if (out.admission.maxWaiting < out.maxQueue) {
+    throw new ConfigError(admission.key('maxWaiting'), `an integer >= ${r.key('maxQueue')} (${out.maxQueue}): it bounds every waiter, those of maxQueue included`, out.admission.maxWaiting);
+  }
+  admission.done();
   matching.done();
   inference.done();
   detection.done();

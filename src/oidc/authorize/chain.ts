@@ -12,7 +12,6 @@ import { checkProtocolParams } from './check-protocol-params.js';
 import { checkClient } from './check-client.js';
 import { negotiateClaims } from './negotiate-claims.js';
 import { validateHint } from './validate-hint.js';
-import { guardReplay } from './guard-replay.js';
 import { openSession } from './open-session.js';
 import { startVerification } from './start-verification.js';
 import { postBackErrors } from './post-back-errors.js';
@@ -39,8 +38,7 @@ export function authorizeChain(d: AuthorizeDeps): Array<[string, RequestHandler 
     ['client_id is registered', checkClient(d.config)],
     ['claims: choose acr and amr', negotiateClaims(d.config)],
     ['id_token_hint: signature, issuer, audience, tenant, age', validateHint(d.config, d.entraKeys, d.now)],
-    ['hint and nonce are used once', guardReplay(d.config, d.repository, d.now)],
-    ['open the verification session', openSession(d.config, d.repository, d.now)],
+    ['hint and nonce are used once, and the verification session opens (one commit)', openSession(d.config, d.repository, d.now)],
     ['hand over to the verification UI (logged and counted as accepted)', startVerification(d.verificationUi, d.log, d.metrics)],
     ['every refusal: logged with its code, reason and client address; counted by code', logRefusal(d.log, d.metrics)],
     ['refusals after redirect_uri: post the error back', postBackErrors()],

@@ -1,10 +1,12 @@
-// Step 8: open the verification session that binds this attempt to the hint's tid+oid.
+// Step 7: the hint and the nonce are used once (guard-replay.ts), and the verification session that binds
+// this attempt to the hint's tid+oid opens, in one transaction: one commit where there were two.
 import type { RequestHandler } from 'express';
 import type { OidcConfig } from '../../config/sections/oidc.js';
 import type { VerificationSession } from '../../core/domain.js';
 import type { Repository } from '../../store/repository.js';
 import { newSecret } from '../../core/secrets.js';
 import { authorizeContext, required } from './context.js';
+import { rememberHintAndNonce } from './guard-replay.js';
 
 
 export function openSession(config: OidcConfig, repository: Repository, now: () => number): RequestHandler {
@@ -33,7 +35,10 @@ export function openSession(config: OidcConfig, repository: Repository, now: () 
       createdAt,
       expiresAt: createdAt + config.sessionLifetimeSeconds * 1000,
     };
-    repository.createSession(session);
+    repository.transaction(() => {
+      rememberHintAndNonce(config, repository, ctx, now);
+      repository.createSession(session);
+    });
     ctx.session = session;
     next();
   };

@@ -1,4 +1,4 @@
-// Step 9: hand the browser over to the verification UI. The accepted request is logged and counted here.
+// Step 8: hand the browser over to the verification UI. The accepted request is logged and counted here.
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../core/log.js';
 import { clientAddress } from '../../http/client-address.js';

@@ -56,4 +56,4 @@ export interface CaptureHistory {
 }
 
 /** Encrypts a capture at rest (src/store/evidence-cipher.ts); its sha256 goes into the audit record. */
-export type EvidenceSink = Pick<EvidenceCipher, 'storeEvidence'>;
+export type EvidenceSink = Pick<EvidenceCipher, 'sealEvidence' | 'putSealed'>;

@@ -24,6 +24,7 @@ import { heldCheck, newHoldId, recordEnrolmentHold } from './record-enrolment-ho
 import { findDuplicatePerson, type DuplicateMatch, type DuplicateSearch } from '../policy/duplicate-person.js';
 import { templateToEmbedding } from '../capture/face-template.js';
 import { recordDecision } from './record-decision.js';
+import { PendingEvidence } from './pending-evidence.js';
 import { sessionReference } from './session-reference.js';
 import { verificationFlowFor } from './choose-flow.js';
 import { sessionChallenge } from '../capture/session-challenge.js';
@@ -166,7 +167,6 @@ export class VerificationService {
   }
 
   async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[], origin: RequestOrigin = { clientIp: null }): Promise<CaptureReply> {
-    const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     // The route verified the station signature (verify-station-envelope.ts); this holds any other caller to
     // the same rule: depth, IR and document evidence is never judged without a station that vouched for it.
@@ -182,48 +182,64 @@ export class VerificationService {
     this.#inFlight.add(sessionId);
     this.#accountsInFlight.add(account);
     const endStage = this.#metrics.startStage('decision');
-    const store = async () => {
-      for (const c of captures) await this.#deps.evidence.storeEvidence(sessionId, c.kind, c.mediaType, c.bytes);
-    };
+    // What was judged is sealed, written with the claim when this request decides the session, and in
+    // any case written before the request answers (pending-evidence.ts).
+    const evidence = new PendingEvidence(this.#deps.evidence, sessionId, captures);
     try {
-      const { profile } = verificationFlowFor(repo, session);
-      const accountLock = activeLock(repo, session, this.#now());
-      if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, store, accountLock, origin);
-      if (!profile && accountLock) {
-        // Answered as this account is answered unlocked (first time not available), but nothing is stored.
-        return await this.#finish(session, {
-          flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck(), accountLockedCheck(accountLock)], decision: 'denied',
-          entraReason: ENTRA_REASONS['first-time'], refusedLocked: accountLock,
-        }, origin);
+      const reply = await this.#judgeCapture(session, captures, evidence, origin);
+      evidence.writeUnlessWritten();
+      return reply;
+    } catch (e) {
+      try {
+        evidence.writeUnlessWritten();
+      } catch {
+        // The first failure is the one to answer.
       }
-      if (!profile) {
-        await store();
-        return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] }, origin);
-      }
-      // Malformed evidence (bad depth PNG, foreign nonce, stale or replayed challenge) throws a typed 4xx
-      // here, before anything is stored; what was judged is stored before its outcome is answered.
-      const outcome = await decideReturningUser({
-        engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
-        challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: repo, now: this.#now(),
-        requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'returning'),
-        passivePad: this.#deps.passivePad,
-        captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
-        accountLock,
-      }, profile, captures);
-      if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
-      if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' }, origin);
-      // Every denial looks the same from outside (message and post-back): a policy refusal told apart
-      // from a mismatch would say which photo matches the account. The audit keeps the real reason.
-      return await this.#finish(session, {
-        flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision, reEnrolment: outcome.reEnrolment,
-        entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
-        ...lockoutOf(outcome, accountLock),
-      }, origin);
+      throw e;
     } finally {
       this.#inFlight.delete(sessionId);
       this.#accountsInFlight.delete(account);
       endStage();
     }
+  }
+
+  /** The flow for the session's account: first-time or returning, judged, then retried or decided. */
+  async #judgeCapture(session: VerificationSession, captures: readonly Capture[], evidence: PendingEvidence, origin: RequestOrigin): Promise<CaptureReply> {
+    const { repo } = this.#deps;
+    const store = () => evidence.seal();
+    const { profile } = verificationFlowFor(repo, session);
+    const accountLock = activeLock(repo, session, this.#now());
+    if (!profile && this.#deps.documents) return await this.#firstTime(session, this.#deps.documents, captures, evidence, accountLock, origin);
+    if (!profile && accountLock) {
+      // Answered as this account is answered unlocked (first time not available), but nothing is stored.
+      return await this.#finish(session, {
+        flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck(), accountLockedCheck(accountLock)], decision: 'denied',
+        entraReason: ENTRA_REASONS['first-time'], refusedLocked: accountLock,
+      }, origin);
+    }
+    if (!profile) {
+      await store();
+      return await this.#finish(session, { flow: 'first-time', profile: null, checks: [firstTimeNotAvailableCheck()], decision: 'denied', entraReason: ENTRA_REASONS['first-time'] }, origin, evidence);
+    }
+    // Malformed evidence (bad depth PNG, foreign nonce, stale or replayed challenge) throws a typed 4xx
+    // here, before anything is stored; what was judged is stored before its outcome is answered.
+    const outcome = await decideReturningUser({
+      engine: this.#deps.faceEngine, policy: this.#deps.policy, liveness: this.#deps.liveness,
+      challenge: sessionChallenge(session, this.#deps.liveness.challenge), replayGuard: repo, now: this.#now(),
+      requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'returning'),
+      passivePad: this.#deps.passivePad,
+      captureHistory: { usedInEarlierSession: (sha256) => repo.evidenceSeenForAccount(session.tid, session.oid, sha256, session.sessionId) },
+      accountLock,
+    }, profile, captures);
+    if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
+    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'returning', profile, usable: 'selfie' }, origin, evidence);
+    // Every denial looks the same from outside (message and post-back): a policy refusal told apart
+    // from a mismatch would say which photo matches the account. The audit keeps the real reason.
+    return await this.#finish(session, {
+      flow: 'returning', profile, checks: outcome.checks, decision: outcome.decision, reEnrolment: outcome.reEnrolment,
+      entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
+      ...lockoutOf(outcome, accountLock),
+    }, origin, evidence);
   }
 
   /** The person pressed Cancel: access_denied goes back to Entra, and the audit says why. */
@@ -242,7 +258,7 @@ export class VerificationService {
 
   /** No profile yet: document, selfie, portrait match, binding and liveness (decide-first-time.ts); verified stores the profile. */
   async #firstTime(
-    session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], store: () => Promise<void>, accountLock: AccountLock | null, origin: RequestOrigin,
+    session: VerificationSession, documents: DocumentInspector, captures: readonly Capture[], evidence: PendingEvidence, accountLock: AccountLock | null, origin: RequestOrigin,
   ): Promise<CaptureReply> {
     const outcome = await decideFirstTime({
       engine: this.#deps.faceEngine, documents, policy: this.#deps.policy, liveness: this.#deps.liveness,
@@ -250,17 +266,17 @@ export class VerificationService {
       requiredTier: requiredTier(this.#deps.policy.assurance, session.tid, 'first-time'),
       passivePad: this.#deps.passivePad,
     }, session, captures);
-    if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await store();
-    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin);
+    if (!(outcome.kind === 'decided' && outcome.refusedLocked)) await evidence.seal();
+    if (outcome.kind === 'retry') return await this.#retryOrDeny(session, outcome, { flow: 'first-time', profile: null, usable: 'document and selfie pictures' }, origin, evidence);
     if (outcome.decision === 'verified' && outcome.enrolment) {
       const duplicate = await this.#duplicateDecision(session, outcome.enrolment, outcome.checks);
-      if (duplicate) return await this.#finish(session, duplicate, origin);
+      if (duplicate) return await this.#finish(session, duplicate, origin, evidence);
     }
     return await this.#finish(session, {
       flow: 'first-time', profile: null, checks: outcome.checks, decision: outcome.decision, enrolment: outcome.enrolment,
       entraReason: ENTRA_REASONS[outcome.decision] ?? ENTRA_REASONS.denied,
       ...lockoutOf(outcome, accountLock),
-    }, origin);
+    }, origin, evidence);
   }
 
   /**
@@ -300,6 +316,7 @@ export class VerificationService {
     outcome: { advice: string; checks: CheckResult[] },
     denial: { flow: 'returning' | 'first-time'; profile: BiometricProfile | null; usable: string },
     origin: RequestOrigin,
+    evidence: PendingEvidence,
   ): Promise<CaptureReply> {
     const used = this.#useAttempt(session);
     const attemptsLeft = this.#deps.policy.maxCaptureAttempts - used;
@@ -308,7 +325,7 @@ export class VerificationService {
       name: 'capture-attempts', score: used, threshold: this.#deps.policy.maxCaptureAttempts, outcome: 'fail',
       reason: `no usable ${denial.usable} in ${used} attempt(s)`,
     }];
-    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied }, origin);
+    return this.#finish(session, { flow: denial.flow, profile: denial.profile, checks, decision: 'denied', entraReason: ENTRA_REASONS.denied }, origin, evidence);
   }
 
   /** Counted in the store, so a restart does not hand an attacker a fresh set of attempts. */
@@ -323,20 +340,28 @@ export class VerificationService {
    * same transaction, this writes the audit record of what actually goes back: the claim and its record
    * commit together or not at all (else ERR_STORE, 500, and the session stays open). A "verified" whose token
    * could not be signed is recorded as 'unavailable', so the audit never claims a verification Entra
-   * did not receive.
+   * did not receive. The request's judged captures (`evidence`) are written in the same transaction,
+   * before the record that lists them.
    */
-  async #finish(session: VerificationSession, decision: PendingDecision, origin: RequestOrigin): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
+  async #finish(
+    session: VerificationSession, decision: PendingDecision, origin: RequestOrigin, evidence: PendingEvidence | null = null,
+  ): Promise<Extract<CaptureReply, { outcome: 'decided' }>> {
     const d = origin.handoff ? { ...decision, checks: [...decision.checks, handoffCheck(origin.handoff, decision.entraReason === ENTRA_REASONS.cancel)] } : decision;
     let record: { seq: number; checks: CheckResult[]; lockout: LockoutEffect | null } | null = null;
+    let evidenceInClaim = false;
     const completed: CompletedVerification = await this.#deps.completeVerification(session.sessionId, d.decision, {
       reason: d.entraReason,
       ...(d.decision === 'verified' && d.profile ? { verifiedSubject: { tid: d.profile.tid, oid: d.profile.oid } } : {}),
       // First-time: the account the document holder was bound to (the profile is stored with the claim).
       ...(d.decision === 'verified' && !d.profile && d.enrolment ? { verifiedSubject: { tid: session.tid, oid: session.oid } } : {}),
       recordClaim: (sent) => {
+        evidence?.writeInTransaction();
+        evidenceInClaim = true;
         record = this.#recordFinal(session, d, sent, origin.station ?? null);
       },
     });
+    // The completer returned: the claim, and the evidence written in it, committed.
+    if (evidenceInClaim) evidence?.committed();
     this.#observeDecision(session, d, completed.outcome, record, origin);
     this.#logLockout(session, d, (record as { lockout: LockoutEffect | null } | null)?.lockout ?? null);
     const message = completed.outcome === d.decision && d.message ? d.message : DECISION_MESSAGES[completed.outcome];
