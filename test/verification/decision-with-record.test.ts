@@ -234,34 +234,36 @@ forEachStoreBackend(t, (t, backend) => {
   });
 });
 
-t.test('the judged selfie commits with the decision: one transaction for the evidence, the claim and its record', async (t) => {
-  const { app } = await appWithProfile(t);
-  const opened = await app.openSession();
-  const repo = app.repository;
-  const original = repo.putEvidence.bind(repo);
-  // The evidence write is refused once, inside the claim's transaction: nothing of the decision commits;
-  // the request then writes the judged selfie on its own (what was judged is always kept).
-  let claimedWhenWritten: string | null = null;
-  repo.putEvidence = (...args) => {
-    if (claimedWhenWritten === null) {
-      // Inside the claim's transaction the session already reads as decided (its rollback reopens it).
-      claimedWhenWritten = repo.getSession(opened.session.sessionId)!.status;
-      throw new Error('evidence insert refused (test)');
-    }
-    original(...args);
-  };
-  t.teardown(() => { repo.putEvidence = original; });
-  const before = repo.lastAuditRecord()?.seq ?? 0;
-  const failed = await capture(app, opened);
-  t.equal(claimedWhenWritten, 'decided', 'the evidence is written inside the claim\'s transaction');
-  t.same(failed.json, generic(failed.json));
-  assertRolledBack(t, app, opened, before);
-  t.equal(repo.listEvidence(opened.session.sessionId).length, 1, 'the judged selfie was kept all the same');
+forEachStoreBackend(t, (t, backend) => {
+  t.test('the judged selfie commits with the decision: one transaction for the evidence, the claim and its record', async (t) => {
+    const { app } = await appWithProfile(t, backend);
+    const opened = await app.openSession();
+    const repo = app.repository;
+    const original = repo.putEvidence.bind(repo);
+    // The evidence write is refused once, inside the claim's transaction: nothing of the decision commits;
+    // the request then writes the judged selfie on its own (what was judged is always kept).
+    let claimedWhenWritten: string | null = null;
+    repo.putEvidence = (...args) => {
+      if (claimedWhenWritten === null) {
+        // Inside the claim's transaction the session already reads as decided (its rollback reopens it).
+        claimedWhenWritten = repo.getSession(opened.session.sessionId)!.status;
+        throw new Error('evidence insert refused (test)');
+      }
+      original(...args);
+    };
+    t.teardown(() => { repo.putEvidence = original; });
+    const before = repo.lastAuditRecord()?.seq ?? 0;
+    const failed = await capture(app, opened);
+    t.equal(claimedWhenWritten, 'decided', 'the evidence is written inside the claim\'s transaction');
+    t.same(failed.json, generic(failed.json));
+    assertRolledBack(t, app, opened, before);
+    t.equal(repo.listEvidence(opened.session.sessionId).length, 1, 'the judged selfie was kept all the same');
 
-  const again = await capture(app, opened);
-  t.match(again.json, { outcome: 'decided', decision: 'verified' });
-  const [record] = recordsOf(app, opened.session.sessionId);
-  t.equal(record.evidenceSha256.length, 2, 'the decision names both judged selfies');
-  t.same(record.evidenceSha256, repo.listEvidence(opened.session.sessionId).map((e) => e.sha256));
-  assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+    const again = await capture(app, opened);
+    t.match(again.json, { outcome: 'decided', decision: 'verified' });
+    const [record] = recordsOf(app, opened.session.sessionId);
+    t.equal(record.evidenceSha256.length, 2, 'the decision names both judged selfies');
+    t.same(record.evidenceSha256, repo.listEvidence(opened.session.sessionId).map((e) => e.sha256));
+    assertNoDecisionWithoutRecord(t, app, [opened.session.sessionId]);
+  });
 });
