@@ -49,9 +49,13 @@ export function scriptDurationMs(script: MotionScript, tailMs = 200): number {
   return script.leadInMs + script.steps.length * script.stepMs + tailMs;
 }
 
-/** Two distinct steps in random order (as the server's challenge picks them). */
-export function randomSteps(rng: SeededRandom, count = 2): HeadStep[] {
-  const pool = [...HEAD_STEPS];
+/**
+ * `count` distinct steps from `kinds` in random order, as the server's challenge picks them (the suite
+ * passes liveness.challenge.kinds and .steps). Always `count` draws whatever `kinds` holds (while kinds
+ * remain), so the same seed with another pool changes only the steps, not the webcam or scene after them.
+ */
+export function randomSteps(rng: SeededRandom, kinds: readonly HeadStep[] = HEAD_STEPS, count = 2): HeadStep[] {
+  const pool = [...new Set(kinds)];
   const out: HeadStep[] = [];
   while (out.length < count && pool.length > 0) out.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]);
   return out;

@@ -19,8 +19,12 @@ export interface SequenceRequest {
   species: Synth2dSpecies;
   portrait: Portrait;
   seed: string;
-  /** The challenge steps performed (default: two distinct steps drawn from the seed). */
+  /** The challenge steps performed (default: `stepCount` distinct steps drawn from `kinds` by the seed). */
   steps?: readonly HeadStep[];
+  /** The kinds a drawn challenge comes from (default: every HEAD_STEPS kind). */
+  kinds?: readonly HeadStep[];
+  /** How many steps a drawn challenge has (default 2). */
+  stepCount?: number;
   /** Frames per second of the sequence (default 10). */
   fps?: number;
   /** Webcam resolution (default: drawn from WEBCAM_RESOLUTIONS). */
@@ -65,7 +69,7 @@ function sceneFor(species: Synth2dSpecies, ctx: SceneContext): Scene {
 
 export function renderSequence(req: SequenceRequest): RenderedSequence {
   const rng = new SeededRandom(`${req.seed}:${req.species}:${req.portrait.subject.id}`);
-  const steps = req.steps ? [...req.steps] : randomSteps(rng);
+  const steps = req.steps ? [...req.steps] : randomSteps(rng, req.kinds, req.stepCount);
   const fps = req.fps ?? 10;
   const cam: WebcamModel = { ...randomWebcam(rng, req.resolution), ...req.webcam };
   const intrinsics = webcamIntrinsics(cam);

@@ -1,10 +1,13 @@
-// npm run synth:remote-liveness -- --out DIR [--seed S] [--per-species N] [--fps F] [--species a,b]
-// Writes the synthetic webcam suite (see suite-writer.ts) for `eval:remote-liveness --data DIR`.
+// npm run synth:remote-liveness -- --out DIR [--seed S] [--per-species N] [--fps F] [--species a,b] [--kinds a,b]
+// Writes the synthetic webcam suite (see suite-writer.ts) for `eval:remote-liveness --data DIR`. Each
+// sequence performs a challenge drawn as the server draws it: liveness.challenge.steps distinct steps from
+// liveness.challenge.kinds (the default configuration's), or from --kinds.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
+import { HEAD_STEPS, type HeadStep } from './head-motion.js';
 import { PORTRAIT_SUBJECTS, loadPortrait } from './portrait-subjects.js';
 import { isSynth2dSpecies, SYNTH_2D_SPECIES, type Synth2dSpecies } from './species-2d.js';
 import { writeSuite } from './suite-writer.js';
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
       'per-species': { type: 'string', default: '10' },
       fps: { type: 'string', default: '10' },
       species: { type: 'string' },
+      kinds: { type: 'string' },
     },
     strict: true,
   });
@@ -34,7 +38,14 @@ async function main(): Promise<void> {
   const perSpecies = positiveInt(values['per-species'], 'per-species', 10_000);
   const fps = positiveInt(values.fps, 'fps', 30);
   const out = path.resolve(values.out);
-  const engine = await FaceEngine.load(buildConfig({}).biometrics);
+  const config = buildConfig({});
+  const challenge = config.liveness.challenge;
+  const kinds = (values.kinds?.split(',') ?? challenge.kinds).map((k) => {
+    if (!(HEAD_STEPS as readonly string[]).includes(k)) throw new Error(`--kinds: unknown step ${k} (known: ${HEAD_STEPS.join(', ')})`);
+    return k as HeadStep;
+  });
+  if (new Set(kinds).size < challenge.steps) throw new Error(`--kinds: at least ${challenge.steps} different steps (liveness.challenge.steps)`);
+  const engine = await FaceEngine.load(config.biometrics);
   try {
     const finder = { analyzeFace: (image: Buffer) => analyzeFace(engine, image, { embedding: false }) };
     const portraits = [];
@@ -42,7 +53,8 @@ async function main(): Promise<void> {
     const started = performance.now();
     let done = 0;
     const total = species.length * perSpecies;
-    writeSuite(out, portraits, { seed: values.seed, perSpecies, species, fps }, (row) => {
+    process.stderr.write(`challenge: ${challenge.steps} steps from ${kinds.join(', ')}\n`);
+    writeSuite(out, portraits, { seed: values.seed, perSpecies, species, fps, kinds, stepCount: challenge.steps }, (row) => {
       done++;
       process.stderr.write(`\r${done}/${total} ${row.sequence}            `);
     });

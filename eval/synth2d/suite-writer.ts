@@ -21,6 +21,9 @@ export interface SuitePlan {
   resolution?: readonly [number, number];
   /** Fixed steps for every sequence (default: two drawn per sequence, as the server's challenge would). */
   steps?: readonly HeadStep[];
+  /** Where drawn steps come from, and how many (the suite CLI passes liveness.challenge.kinds and .steps). */
+  kinds?: readonly HeadStep[];
+  stepCount?: number;
 }
 
 export interface SuiteRow {
@@ -55,7 +58,7 @@ export function writeSuite(dir: string, portraits: readonly Portrait[], plan: Su
     for (let n = 0; n < plan.perSpecies; n++) {
       const portrait = portraits[n % portraits.length];
       const sequence = `synth-${species}-${portrait.subject.id}-${String(n).padStart(3, '0')}`;
-      const seq = renderSequence({ species, portrait, seed: `${plan.seed}:${n}`, fps: plan.fps, steps: plan.steps, resolution: plan.resolution });
+      const seq = renderSequence({ species, portrait, seed: `${plan.seed}:${n}`, fps: plan.fps, steps: plan.steps, kinds: plan.kinds, stepCount: plan.stepCount, resolution: plan.resolution });
       const rel = path.posix.join(species, sequence);
       mkdirSync(path.join(dir, rel), { recursive: true });
       const frames = seq.frames.map((jpeg, i) => {

@@ -7,7 +7,9 @@ import t from 'tap';
 import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import { fakeCameraClip, FAKE_CAMERA_FPS } from '../../eval/synth2d/fake-camera-clip.js';
 import { PORTRAIT_SUBJECTS, loadPortrait, type Portrait } from '../../eval/synth2d/portrait-subjects.js';
+import { HEAD_STEPS, randomSteps } from '../../eval/synth2d/head-motion.js';
 import { renderSequence } from '../../eval/synth2d/render-sequence.js';
+import { SeededRandom } from '../../src/liveness/random-source.js';
 import { SYNTH_2D_SPECIES } from '../../eval/synth2d/species-2d.js';
 import { SEQUENCES_HEADER, writeSuite } from '../../eval/synth2d/suite-writer.js';
 import { loadEngine, missingModels } from '../helpers/face-engine-fixture.js';
@@ -26,6 +28,26 @@ function registerTests(): void {
     } finally {
       engine.close();
     }
+  });
+
+  t.test('drawn steps come from the kinds given, and changing the kinds changes only the steps', async (t) => {
+    const motionOnly = ['turn-left', 'turn-right', 'look-up'] as const;
+    const drawn = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const rng = new SeededRandom(`kinds-${i}`);
+      const steps = randomSteps(rng, motionOnly, 2);
+      t.equal(new Set(steps).size, 2, 'two different steps');
+      for (const s of steps) drawn.add(s);
+      const all = new SeededRandom(`kinds-${i}`);
+      randomSteps(all, HEAD_STEPS, 2);
+      t.equal(rng.uniform(0, 1), all.uniform(0, 1), 'the draws after the steps are the same whatever the pool');
+    }
+    t.same([...drawn].sort(), [...motionOnly].sort(), 'every kind given, and only those');
+    const a = renderSequence({ species: 'bona-fide', portrait: portraits[0], seed: 'kinds-seq', fps: 2, resolution: [320, 240], kinds: ['blink', 'look-up'] });
+    const b = renderSequence({ species: 'bona-fide', portrait: portraits[0], seed: 'kinds-seq', fps: 2, resolution: [320, 240], kinds: ['turn-left', 'turn-right'] });
+    t.ok(a.steps.every((s) => s === 'blink' || s === 'look-up') && b.steps.every((s) => s.startsWith('turn-')), `${a.steps} / ${b.steps}`);
+    t.same(a.webcam, b.webcam, 'same webcam');
+    t.equal(a.frames.length, b.frames.length, 'same duration');
   });
 
   t.test('the same seed gives the same frames; another seed does not', async (t) => {

@@ -95,7 +95,11 @@ export const livenessDefaults = {
     scoreSoftness: 0.15,
   },
   challenge: {
-    /** Challenges the server may pick from. */
+    /**
+     * Challenges the server may pick from. A blink adds no head motion, so the motion check gets one step's
+     * frames; the three motion kinds alone lowered live-head refusals but let more 2D attacks through on the
+     * synthetic suite (docs/liveness.md, "Two motion steps instead of a blink"), so all four stay the default.
+     */
     kinds: [...CHALLENGE_KINDS] as string[],
     /**
      * How many different challenges each session asks for, in a random order fixed when the session opens
