@@ -15,6 +15,7 @@ import { faceJpeg } from '../helpers/face-photos.js';
 import { SimulatedEntra } from '../helpers/simulated-entra.js';
 import { SoftwareDataKeyWrapper } from '../helpers/software-data-key-wrapper.js';
 import { cancel } from '../helpers/cancel-verification.js';
+import { CLAIM_MARGIN_MS } from '../../src/verification/flow/capture-claims.js';
 import { postgresBackend } from '../helpers/store-backends.js';
 
 const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
@@ -22,17 +23,19 @@ const postgres = postgresBackend(t);
 
 interface TwoNodes { a: VerificationTestApp; b: VerificationTestApp; engineA: RecordedFaceAnalyzer; engineB: RecordedFaceAnalyzer }
 
-async function twoNodes(t: Test): Promise<TwoNodes> {
-  const store = await postgres.temp(t);
+/** `now`: one clock for both nodes (and the store's writes), for expiry; default the real one. */
+async function twoNodes(t: Test, now?: () => number): Promise<TwoNodes> {
+  const store = await postgres.temp(t, now ? { now } : {});
+  const clock = now ? { now } : {};
   const entra = await SimulatedEntra.create();
   const keyRing = await SoftwareKeyRing.create();
   // The evidence data key is wrapped by the HSM's key-encryption key: the nodes share it as they share the token.
   const dataKeyWrapper = new SoftwareDataKeyWrapper();
   const engineA = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
   const engineB = new RecordedFaceAnalyzer([oneFace(embedding(1))]);
-  const a = await startVerificationTestApp(t, { faceEngine: engineA, config: ACCEPT_RISK, entra, keyRing, dataKeyWrapper, repository: store.repo });
+  const a = await startVerificationTestApp(t, { faceEngine: engineA, config: ACCEPT_RISK, entra, keyRing, dataKeyWrapper, repository: store.repo, ...clock });
   const b = await startVerificationTestApp(t, {
-    faceEngine: engineB, entra, keyRing, dataKeyWrapper, repository: store.another(),
+    faceEngine: engineB, entra, keyRing, dataKeyWrapper, repository: store.another(), ...clock,
     config: { ...ACCEPT_RISK, server: { publicBaseUrl: a.issuer } },
     entraKeys: createEntraKeys({ config: a.config.oidc.entraKeys, dataDir: a.config.server.dataDir }),
   });
@@ -111,4 +114,39 @@ t.test('a capture being judged on node A holds its account and its session on no
   t.match(await judged, { status: 200, json: { decision: 'verified' } }, 'node A decides');
   t.match(await capture(b, second), { status: 200, json: { decision: 'verified' } }, 'then node B judges the other session');
   t.equal([...b.repository.auditRecords()].length, 3, 'the enrolment and the two decisions; the refusals wrote nothing');
+});
+
+t.test('node A stops mid-capture: its session stays open with no record; B refuses that account until the claim lapses, then verifies it', async (t) => {
+  const clock = { now: Date.now() };
+  const { a, b, engineA } = await twoNodes(t, () => clock.now);
+  const stranded = await a.openSession();
+  const slow = gate(engineA);
+  const onA = capture(a, stranded);
+  await slow.entered;
+  // Node A loses its store in the middle of judging, as a crash would: nothing more it does reaches the
+  // store, not even the release of its claims.
+  a.repository.close();
+  slow.open();
+  const answered = await onA;
+  t.match(answered, { status: 500, json: { error: 'ERR_STORE', error_description: 'the service is temporarily unavailable' } }, 'node A answers the outage');
+  t.equal(b.repository.getSession(stranded.session.sessionId)?.status, 'open', 'its session was not decided');
+  t.same([...b.repository.auditRecords()].map((r) => r.sessionId), [null], 'and nothing but the enrolment is recorded');
+
+  const waiting = await b.openSession();
+  t.match(await capture(b, waiting), {
+    status: 409, json: { error: 'ERR_REPLAY', error_description: 'a capture for this account is already being checked; wait for its result' },
+  }, 'node B refuses the account while the stopped node\'s claim holds');
+
+  // The claim lapses a minute after the stranded session's expiry.
+  clock.now = stranded.session.expiresAt + CLAIM_MARGIN_MS;
+  const hint = await b.entra.mintHint({ claims: b.entra.defaultClaims('public', Math.floor(clock.now / 1000)) });
+  const later = await b.openSession({ id_token_hint: hint });
+  t.match(await capture(b, later), { status: 200, json: { outcome: 'decided', decision: 'verified' } }, 'node B verifies the account once the claim has lapsed');
+  t.equal((await capture(b, stranded)).status, 410, 'the stranded session ends as expired on node B');
+  const records = [...b.repository.auditRecords()];
+  t.same(records.map((r) => [r.sessionId, r.decision]), [[null, 'verified'], [later.session.sessionId, 'verified'], [stranded.session.sessionId, 'denied']],
+    'the enrolment, the verification and the stranded session\'s expiry: each session once, nothing half-written');
+  t.equal(b.repository.getSession(waiting.session.sessionId)?.status, 'open', 'the refused session wrote nothing (the sweep expires it)');
+  const trusted = (await b.keyRing.published()).map((k) => k.jwk());
+  t.match(await verifyAuditChain(b.repository, trusted, { macKeys: b.auditMacKeys }), { ok: true, records: 3, problem: null });
 });
