@@ -1,11 +1,17 @@
 // The capture claims that keep one capture judged per session and per account across appliances sharing a
 // store: two repositories on one SQLite file (two connections) and on one PostgreSQL database.
 import t from 'tap';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { forEachStoreBackend } from '../helpers/store-backends.js';
 import { captureClaimKey } from '../../src/store/sqlite-capture-claims.js';
 import { CLAIM_MARGIN_MS, captureBeingJudged, claimCapture, releaseCaptureClaims } from '../../src/verification/flow/capture-claims.js';
 import type { VerificationSession } from '../../src/core/domain.js';
 
+const run = promisify(execFile);
+const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), '../helpers/capture-claim-worker.ts');
 const NOW = Date.UTC(2026, 0, 1);
 const account = captureClaimKey('account', 'tenant-1', 'oid-1');
 
@@ -68,5 +74,18 @@ forEachStoreBackend(t, (t, backend) => {
     t.throws(() => repo.captureClaims.claim('tenant-1/oid-1', NOW, NOW + 1), { code: 'ERR_STORE_INPUT', message: /captureClaimKey/ });
     t.throws(() => repo.captureClaims.claim(account, NOW, NOW), { code: 'ERR_STORE_INPUT', message: /expiresAt after now/ });
     t.notOk(repo.captureClaims.isHeld(account, NOW - 1));
+  });
+
+  t.test('two processes claiming one key at once: never both hold it', async (t) => {
+    const { location } = await backend.temp(t);
+    const store = typeof location === 'string' ? location : JSON.stringify(location);
+    // Both start at one wall-clock instant, after the slower one has loaded.
+    const startAt = String(Date.now() + 8000);
+    const outputs = await Promise.all(['a', 'b'].map(() => run(process.execPath, ['--import', 'tsx', worker, store, startAt, '1500', account], { timeout: 60_000 })));
+    const [a, b] = outputs.map((o) => JSON.parse(o.stdout) as { held: Array<[number, number]>; refused: number });
+    t.ok(a.held.length > 0 && b.held.length > 0, `both processes held the claim at times (${a.held.length} and ${b.held.length})`);
+    t.ok(a.refused + b.refused > 0, `they contended (${a.refused + b.refused} refusals)`);
+    const overlaps = a.held.filter(([from, to]) => b.held.some(([f, e]) => from < e && f < to));
+    t.same(overlaps, [], 'no interval in which both held it');
   });
 });
