@@ -10,6 +10,7 @@ import type { StaffStore } from './staff-store.js';
 import type { RequestStore } from './request-store.js';
 import type { RecoveryTapLedger } from './sqlite-recovery-taps.js';
 import type { EnrolmentHoldStore, ProfileJournal } from './enrolment-hold-store.js';
+import type { CaptureClaimStore } from './sqlite-capture-claims.js';
 
 /** AES-256-GCM parameters kept beside an evidence ciphertext (src/store/evidence-cipher.ts). */
 export interface EvidenceSeal {
@@ -130,6 +131,8 @@ export interface Repository {
   readonly enrolmentHolds: EnrolmentHoldStore;
   /** The profiles' templates and change journal, for the in-memory template index. */
   readonly profileJournal: ProfileJournal;
+  /** Which sessions and accounts have a capture being judged, across every appliance on the store (src/store/sqlite-capture-claims.ts). */
+  readonly captureClaims: CaptureClaimStore;
 
   // Subjects and profiles
   upsertSubject(subject: Omit<DirectorySubject, 'createdAt'>): DirectorySubject;

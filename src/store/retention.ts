@@ -11,6 +11,8 @@ export interface PurgeReport {
   purgedEvidence: number;
   /** Expired replay-guard values removed in the same run. */
   prunedOnceValues: number;
+  /** Capture claims that lapsed without a release (a node stopped mid-capture), removed in the same run. */
+  prunedCaptureClaims: number;
 }
 
 export function purgeExpiredEvidence(repo: Repository, store: Pick<StoreConfig, 'retentionDays'>, now: number = Date.now()): PurgeReport {
@@ -19,6 +21,7 @@ export function purgeExpiredEvidence(repo: Repository, store: Pick<StoreConfig, 
     cutoff,
     purgedEvidence: repo.purgeEvidenceBefore(cutoff),
     prunedOnceValues: repo.pruneOnceValues(now),
+    prunedCaptureClaims: repo.captureClaims.pruneExpired(now),
   };
 }
 

@@ -14,6 +14,7 @@ import { SqliteStaffStore } from './sqlite-staff.js';
 import { SqliteRequestStore } from './sqlite-requests.js';
 import { SqliteRecoveryTapLedger } from './sqlite-recovery-taps.js';
 import { SqliteEnrolmentHolds } from './sqlite-enrolment-holds.js';
+import { SqliteCaptureClaims } from './sqlite-capture-claims.js';
 import type { AuditCheckpoint, AuditRecord, BiometricProfile, DirectorySubject, EvidenceRecord, VerificationSession, VerificationStatus } from '../core/domain.js';
 import type {
   AccountActivity, AccountErasure, AccountFailure, AccountLock, EvidenceSeal, OnceKind, ProfileListQuery, ProfileSummary, Repository, Station, WrappedDataKey,
@@ -86,6 +87,7 @@ export class SqlRepository implements Repository {
   readonly recoveryTaps: SqliteRecoveryTapLedger;
   readonly enrolmentHolds: SqliteEnrolmentHolds;
   readonly profileJournal: SqliteEnrolmentHolds;
+  readonly captureClaims: SqliteCaptureClaims;
 
   constructor(db: SqlDatabase, opts: { now?: () => number } = {}) {
     this.#db = db;
@@ -95,6 +97,7 @@ export class SqlRepository implements Repository {
     this.recoveryTaps = new SqliteRecoveryTapLedger(db);
     this.enrolmentHolds = new SqliteEnrolmentHolds(db);
     this.profileJournal = this.enrolmentHolds;
+    this.captureClaims = new SqliteCaptureClaims(db);
     this.#now = opts.now ?? Date.now;
     this.#s = {
       upsertSubject: db.prepare(`INSERT INTO subjects (tid, oid, upn, display_name, given_name, family_name, created_at, updated_at)

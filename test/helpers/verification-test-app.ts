@@ -17,7 +17,7 @@ import type { VerificationSession } from '../../src/core/domain.js';
 import { createVerification, type Verification } from '../../src/verification/http/create-verification.js';
 import type { FaceAnalyzer } from '../../src/verification/capture/ports.js';
 import type { DocumentInspector } from '../../src/verification/first-time/document-inspector.js';
-import { startLoopbackApp, type Teardown } from './loopback-app.js';
+import { startLoopbackApp, type LoopbackAppOptions, type Teardown } from './loopback-app.js';
 import { openDuplicateSearch } from '../../src/verification/policy/duplicate-person.js';
 import type { SimulatedEntra } from './simulated-entra.js';
 import { SoftwareDataKeyWrapper } from './software-data-key-wrapper.js';
@@ -48,6 +48,10 @@ export interface VerificationTestAppOptions {
   /** More routers, mounted after the verification routes (a test may add routes to them after start). */
   routers?: Router[];
   now?: () => number;
+  /** The store, opened by the test (a PostgreSQL one, another node's connection); absent: a SQLite file of its own. */
+  repository?: SqliteRepository;
+  /** Where the app gets Entra's keys (default: the simulated Entra serves them); another node passes the first node's. */
+  entraKeys?: LoopbackAppOptions['entraKeys'];
 }
 
 export interface OpenedSession {

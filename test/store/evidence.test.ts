@@ -85,10 +85,13 @@ forEachStoreBackend(t, (t, backend) => {
     clock.advance(20 * 86_400_000);
     const fresh = await cipher.storeEvidence('s1', 'selfie', 'image/jpeg', image());
     repo.rememberOnce('nonce', 'expired', clock.now() - 1);
+    // A claim a stopped node never released, and one still held.
+    repo.captureClaims.claim('a'.repeat(64), clock.now() - 10, clock.now() - 1);
+    repo.captureClaims.claim('b'.repeat(64), clock.now(), clock.now() + 40 * 86_400_000);
     clock.advance(11 * 86_400_000);
 
     const report = purgeExpiredEvidence(repo, { retentionDays: 30 }, clock.now());
-    t.same(report, { cutoff: clock.now() - 30 * 86_400_000, purgedEvidence: 1, prunedOnceValues: 1 });
+    t.same(report, { cutoff: clock.now() - 30 * 86_400_000, purgedEvidence: 1, prunedOnceValues: 1, prunedCaptureClaims: 1 });
     await t.rejects(cipher.readEvidence(old.evidenceId), {
       code: 'ERR_EVIDENCE_PURGED', message: `evidence ${old.evidenceId} was purged at ${new Date(clock.now()).toISOString()} (retention)`,
     });

@@ -15,7 +15,7 @@ t.test('a fresh database gets every migration and the expected settings', async 
   t.teardown(() => db.close());
   t.equal(schemaVersion(db), migrations.length);
   t.same(tables(db), [
-    'account_failures', 'account_locks', 'api_tokens', 'audit_checkpoints', 'audit_keys', 'audit_mac_cutoff', 'audit_records', 'data_keys',
+    'account_failures', 'account_locks', 'api_tokens', 'audit_checkpoints', 'audit_keys', 'audit_mac_cutoff', 'audit_records', 'capture_claims', 'data_keys',
     'enrolment_holds', 'evidence', 'handoffs', 'one_time_values', 'profile_changes', 'profiles', 'recovery_tap_issues', 'schema_migrations', 'staff', 'staff_challenges',
     'staff_credentials', 'staff_registrations', 'staff_sessions', 'stations', 'subjects', 'verification_requests', 'verification_sessions',
     'webhook_deliveries',

@@ -27,6 +27,7 @@ export async function purgeCommand(
     io.out(`purged ${report.purgedEvidence} evidence image(s) captured before ${new Date(report.cutoff).toISOString()} `
       + `(store.retentionDays = ${config.store.retentionDays}); templates, evidence hashes and the audit trail are kept`);
     io.out(`pruned ${report.prunedOnceValues} expired replay-guard value(s)`);
+    io.out(`pruned ${report.prunedCaptureClaims} lapsed capture claim(s)`);
     return 0;
   } finally {
     repo.close();

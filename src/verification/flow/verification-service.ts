@@ -39,6 +39,7 @@ import type { PassivePadScorer } from '../liveness/passive-pad-check.js';
 import { stationAttestationCheck, type StationAttestation } from '../station/station-attestation.js';
 import { kindsNeedingStation } from '../station/verify-station-envelope.js';
 import { StationUntrustedError } from '../station/station-untrusted.js';
+import { captureBeingJudged, claimCapture, releaseCaptureClaims } from './capture-claims.js';
 
 export interface VerificationServiceDeps {
   repo: Repository;
@@ -151,13 +152,6 @@ export class VerificationService {
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #metrics: ApplianceMetrics;
-  /** Sessions with a capture being evaluated: a concurrent second capture is refused, not raced. */
-  readonly #inFlight = new Set<string>();
-  /**
-   * Accounts (tid+oid) with a capture being evaluated: one at a time per account, so every capture sees the
-   * failures and the lock of the ones before it (concurrent sessions cannot race past the lockout).
-   */
-  readonly #accountsInFlight = new Set<string>();
 
   constructor(deps: VerificationServiceDeps) {
     this.#deps = deps;
@@ -172,15 +166,9 @@ export class VerificationService {
     // the same rule: depth, IR and document evidence is never judged without a station that vouched for it.
     const unvouched = origin.station ? [] : kindsNeedingStation(captures);
     if (unvouched.length > 0) throw new StationUntrustedError(`${unvouched.join(', ')} evidence reached the flow without a verified station signature`);
-    if (this.#inFlight.has(sessionId)) {
-      throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is already being checked', { status: 409 });
-    }
-    const account = `${session.tid}\0${session.oid}`;
-    if (this.#accountsInFlight.has(account)) {
-      throw new ProofgateError('ERR_REPLAY', 'a capture for this account is already being checked; wait for its result', { status: 409 });
-    }
-    this.#inFlight.add(sessionId);
-    this.#accountsInFlight.add(account);
+    // One capture judged at a time per session (a second is refused, not raced) and per account (every
+    // capture sees the failures and the lock of the ones before it), on every appliance sharing the store.
+    const claims = claimCapture(repo, session, this.#now());
     const endStage = this.#metrics.startStage('decision');
     // What was judged is sealed, written with the claim when this request decides the session, and in
     // any case written before the request answers (pending-evidence.ts).
@@ -197,8 +185,9 @@ export class VerificationService {
       }
       throw e;
     } finally {
-      this.#inFlight.delete(sessionId);
-      this.#accountsInFlight.delete(account);
+      for (const e of releaseCaptureClaims(repo, claims)) {
+        this.#log('verification.capture_claim_release_failed', { sessionId, error: (e as Error).message }, 'error');
+      }
       endStage();
     }
   }
@@ -246,7 +235,7 @@ export class VerificationService {
   async cancel(sessionId: string, csrfToken: unknown, origin: RequestOrigin = { clientIp: null }): Promise<PostBack> {
     const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
-    if (this.#inFlight.has(sessionId)) {
+    if (captureBeingJudged(repo, sessionId, this.#now())) {
       throw new ProofgateError('ERR_REPLAY', 'a capture for this verification is being checked; wait for its result', { status: 409 });
     }
     const { flow, profile } = verificationFlowFor(repo, session);

@@ -14,6 +14,7 @@ import { enrolmentHolds } from './009-enrolment-holds.js';
 import { staff } from './010-staff.js';
 import { verificationRequests } from './011-verification-requests.js';
 import { recoveryTaps } from './012-recovery-taps.js';
+import { captureClaims } from './013-capture-claims.js';
 
 export const postgresMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
@@ -28,4 +29,5 @@ export const postgresMigrations: readonly Migration[] = [
   { version: 10, name: 'staff', sql: staff },
   { version: 11, name: 'verification-requests', sql: verificationRequests },
   { version: 12, name: 'recovery-taps', sql: recoveryTaps },
+  { version: 13, name: 'capture-claims', sql: captureClaims },
 ];
