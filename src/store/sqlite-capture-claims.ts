@@ -44,10 +44,12 @@ function badInput(message: string): ProofgateError {
 }
 
 export class SqliteCaptureClaims implements CaptureClaimStore {
+  readonly #db: SqlDatabase;
   readonly #s;
 
   constructor(database: SqlDatabase | Database.Database) {
     const db = asSqlDatabase(database);
+    this.#db = db;
     this.#s = {
       claim: db.prepare(`INSERT INTO capture_claims (claim_key, holder, node, claimed_at, expires_at) VALUES (@key, @holder, @node, @now, @expiresAt)
         ON CONFLICT (claim_key) DO UPDATE SET holder = excluded.holder, node = excluded.node, claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
@@ -58,11 +60,27 @@ export class SqliteCaptureClaims implements CaptureClaimStore {
     };
   }
 
+  /**
+   * A claim lives for one capture, so it need not survive a power loss, and on SQLite the store's
+   * `synchronous = FULL` would cost an fsync on the event loop for each claim and release (four per
+   * capture). Outside a caller's transaction the claim's own commit runs at NORMAL (WAL: no fsync at
+   * commit, never corruption; sqlite-database.ts keeps FULL for everything else). PostgreSQL commits as usual.
+   */
+  #write<T>(fn: () => T): T {
+    if (this.#db.dialect !== 'sqlite' || this.#db.inTransaction) return fn();
+    this.#db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.#db.exec('PRAGMA synchronous = FULL');
+    }
+  }
+
   claim(key: string, now: number, expiresAt: number): CaptureClaim | null {
     if (!/^[0-9a-f]{64}$/.test(key)) throw badInput('capture claim key: expected a lowercase hex SHA-256 digest (captureClaimKey)');
     if (!Number.isSafeInteger(now) || !Number.isSafeInteger(expiresAt) || expiresAt <= now) throw badInput('capture claim: expected integer ms times with expiresAt after now');
     const holder = randomBytes(16).toString('hex');
-    const granted = this.#s.claim.run({ key, holder, node: NODE, now, expiresAt }).changes === 1;
+    const granted = this.#write(() => this.#s.claim.run({ key, holder, node: NODE, now, expiresAt }).changes === 1);
     return granted ? { key, holder } : null;
   }
 
@@ -71,7 +89,7 @@ export class SqliteCaptureClaims implements CaptureClaimStore {
   }
 
   release(claim: CaptureClaim): void {
-    this.#s.release.run(claim.key, claim.holder);
+    this.#write(() => this.#s.release.run(claim.key, claim.holder));
   }
 
   pruneExpired(now: number): number {

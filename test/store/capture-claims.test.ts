@@ -34,6 +34,19 @@ forEachStoreBackend(t, (t, backend) => {
     t.ok(b.captureClaims.claim(account, NOW + 20, NOW + 1000), 'B claims it after the release');
   });
 
+  t.test('SQLite: a claim and its release commit without an fsync, and the store is back at synchronous = FULL after', { skip: backend.name !== 'sqlite' && 'SQLite only' }, async (t) => {
+    const { repo } = await backend.temp(t);
+    const level = () => repo.database.pragma('synchronous', { simple: true });
+    t.equal(level(), 2, 'FULL before');
+    const claim = repo.captureClaims.claim(account, NOW, NOW + 1000)!;
+    t.equal(level(), 2, 'FULL after the claim');
+    repo.captureClaims.release(claim);
+    t.equal(level(), 2, 'FULL after the release');
+    const inside = repo.transaction(() => repo.captureClaims.claim(account, NOW, NOW + 1000));
+    t.ok(inside, "inside a caller's transaction the claim commits with it, at the store's level");
+    t.equal(level(), 2);
+  });
+
   t.test('a claim lapses at its expiry (a crashed node); the late release of the lapsed one leaves the new one', async (t) => {
     const { repo: a, another } = await backend.temp(t);
     const b = another();

@@ -161,6 +161,7 @@ export class VerificationService {
   }
 
   async receiveCapture(sessionId: string, csrfToken: unknown, captures: readonly Capture[], origin: RequestOrigin = { clientIp: null }): Promise<CaptureReply> {
+    const { repo } = this.#deps;
     const session = requireOpenSession(this.#deps, sessionId, csrfToken, this.#now());
     // The route verified the station signature (verify-station-envelope.ts); this holds any other caller to
     // the same rule: depth, IR and document evidence is never judged without a station that vouched for it.
