@@ -21,7 +21,7 @@ t.test('documents config: defaults, overrides, named errors', async (t) => {
   t.equal(o.binding.nameThreshold, 0.9);
   t.throws(() => buildConfig({ documents: { binding: { nameThreshold: 1.5 } } }), { message: 'config config.documents.binding.nameThreshold: expected a number in 0.5..1, received 1.5' });
   t.throws(() => buildConfig({ documents: { mrz: { acceptSpecimens: 'yes' } } }), { message: 'config config.documents.mrz.acceptSpecimens: expected true or false, received "yes"' });
-  t.throws(() => buildConfig({ documents: { emrtd: { cscaStore: 'x' } } }), { message: 'config config.documents.emrtd.cscaStore: expected no such key (misspelled?), received a string of 1 characters (not shown)' });
+  t.throws(() => buildConfig({ documents: { emrtd: { cscaStore: 'x' } } }), { message: 'config config.documents.emrtd.cscaStore: expected no such key (misspelled?), received a string of 1 character (not shown)' });
   t.throws(() => buildConfig({ documents: { mrz: { acceptedIssuingStates: ['deu'] } } }), { code: 'ERR_CONFIG' });
   t.throws(() => buildConfig({ documents: { binding: { nameThreshold: 0.6, compareDateOfBirth: false } } }), { code: 'ERR_CONFIG' });
 });

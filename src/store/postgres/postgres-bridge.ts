@@ -16,14 +16,17 @@ export interface BridgeResult {
   command: string | null;
 }
 
-/** A failure the server or the connection reported; `code` is PostgreSQL's SQLSTATE where it gave one. */
-export class PostgresBridgeError extends Error {
-  readonly code: string | undefined;
+/**
+ * A failure the server or the connection reported; `sqlstate` is PostgreSQL's code where it gave one.
+ * The SQL adapter (postgres-sql-database.ts) turns it into the store's error before any caller sees it.
+ */
+export class PostgresBridgeError extends ProofgateError {
+  readonly sqlstate: string | undefined;
   readonly constraint: string | undefined;
   constructor(e: BridgeError) {
-    super(e.message);
+    super('ERR_STORE', e.message, { expose: false });
     this.name = 'PostgresBridgeError';
-    this.code = e.code;
+    this.sqlstate = e.code;
     this.constraint = e.constraint;
   }
 }
@@ -72,7 +75,7 @@ export class PostgresBridge {
       bridge.#call({ id: 0, kind: 'connect' }, opts.connectTimeoutMs + WAIT_MARGIN_MS);
     } catch (e) {
       bridge.#stop();
-      const message = e instanceof ProofgateError ? e.message : `cannot connect to the PostgreSQL store ${bridge.#describe}: ${(e as Error).message}`;
+      const message = e instanceof ProofgateError && !(e instanceof PostgresBridgeError) ? e.message : `cannot connect to the PostgreSQL store ${bridge.#describe}: ${(e as Error).message}`;
       throw new ProofgateError('ERR_STORE', message, { cause: e, expose: false });
     }
     return bridge;

@@ -28,7 +28,7 @@ const UNAVAILABLE = /^(08|53|57|58|40P01|55P03|ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|E
 /** A statement error in the shape the repository expects: `code` is SQLite's for constraints, else the SQLSTATE. */
 function statementError(e: unknown): Error {
   if (!(e instanceof PostgresBridgeError)) return e as Error;
-  const sqlstate = e.code ?? '';
+  const sqlstate = e.sqlstate ?? '';
   if (UNAVAILABLE.test(sqlstate) || e.message.includes('Connection terminated') || e.message.includes('Client was closed')) {
     return new ProofgateError('ERR_STORE', `the PostgreSQL store failed: ${e.message}`, { cause: e, expose: false });
   }
