@@ -53,13 +53,16 @@ export interface StorePostgresTls {
 export type StoreBackend = 'sqlite' | 'postgres';
 
 export interface StorePostgresConfig {
+  /** Host name, IP address, or the absolute path of the server's Unix socket directory. */
   host: string;
   port: number;
   database: string;
   user: string;
+  /** File holding the password (absolute path), or null for a server that needs none (peer, trust, a socket). */
   passwordFile: string | null;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  /** TLS required, the server's certificate checked against caFile and servername (else host); null: none. */
   tls: StorePostgresTls | null;
 }
 

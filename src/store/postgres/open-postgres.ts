@@ -7,21 +7,10 @@ import type { Migration } from '../migrations/index.js';
 import { SqlRepository } from '../sqlite-repository.js';
 import { PostgresBridge } from './postgres-bridge.js';
 import { PostgresSqlDatabase } from './postgres-sql-database.js';
+import type { StorePostgresConfig } from '../../config/sections/store.js';
 
-/** store.postgres (src/config/sections/store.ts). */
-export interface PostgresStoreOptions {
-  /** Host name, IP address, or the absolute path of the server's Unix socket directory. */
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  /** File holding the password (absolute path), or null for a server that needs none (peer, trust, a socket). */
-  passwordFile: string | null;
-  statementTimeoutMs: number;
-  connectTimeoutMs: number;
-  /** TLS required, the server's certificate checked against caFile and servername (else host); null: none. */
-  tls?: { caFile: string; servername: string | null } | null;
-}
+/** store.postgres as configured (src/config/sections/store.ts, where each field is documented); tls may be left out. */
+export type PostgresStoreOptions = Omit<StorePostgresConfig, 'tls'> & { tls?: StorePostgresConfig['tls'] };
 
 const MIN_SERVER_VERSION = 150000;
 
