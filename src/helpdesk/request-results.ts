@@ -7,7 +7,7 @@ import type { Logger } from '../core/log.js';
 import type { HelpdeskConfig } from '../config/sections/helpdesk.js';
 import type { KeyRing } from '../hsm/signing-key.js';
 import type { Repository } from '../store/repository.js';
-import type { StoredRequest } from '../store/request-store.js';
+import type { StoredRequest, WebhookDelivery } from '../store/request-store.js';
 import { tierOf } from '../verification/liveness/index.js';
 import { sessionReference } from '../verification/flow/session-reference.js';
 import { resultClaims, signResult } from './result-jws.js';
@@ -95,15 +95,23 @@ export class RequestResults {
    * no longer configured is given up on record (the operator removed the receiver).
    */
   resumeDeliveries(): void {
-    const { urls } = this.#d.config.webhook;
+    const { urls, maxAttempts } = this.#d.config.webhook;
+    // One receiver's deliveries go one after another (oldest first): a receiver that was down is not
+    // met by every pending delivery at once when the appliance comes back.
+    const byUrl = new Map<string, WebhookDelivery[]>();
     for (const p of this.#d.repo.requests.pendingDeliveries(MAX_RESUMED_DELIVERIES)) {
       if (!urls.includes(p.url)) {
         this.#d.repo.requests.saveDelivery({ ...p, state: 'failed', lastError: 'the webhook URL is no longer configured', updatedAt: this.#d.now() });
         continue;
       }
-      this.#track(p.requestId, async () => {
-        const jws = await this.#signedOrLogged(p.requestId);
-        if (jws !== null) await deliverTo(this.#webhook(), p.url, p.requestId, jws, Math.min(p.attempts, this.#d.config.webhook.maxAttempts - 1));
+      byUrl.set(p.url, [...(byUrl.get(p.url) ?? []), p]);
+    }
+    for (const [url, pending] of byUrl) {
+      this.#track(pending[0].requestId, async () => {
+        for (const p of pending) {
+          const jws = await this.#signedOrLogged(p.requestId);
+          if (jws !== null) await deliverTo(this.#webhook(), url, p.requestId, jws, Math.min(p.attempts, maxAttempts - 1));
+        }
       });
     }
   }
