@@ -29,7 +29,8 @@ export async function loadProofgateSystem(embedder?: BuiltInEmbedderName, name =
     name,
     description:
       `native addon, OpenCV ${runtime.opencvVersion} ${runtime.backend}, ${runtime.opencvThreads} OpenCV thread(s), ` +
-      `${runtime.pipelines} pipeline(s): BlazeFace, FaceMesh 468, ${words} (${runtime.embedderId}); decode OpenCV`,
+      `${runtime.pipelines} pipeline(s): BlazeFace on ${runtime.inference.detector}, FaceMesh 468 on ${runtime.inference.landmarker}, `
+      + `${words} (${runtime.embedderId}) on ${runtime.inference.embedder}; decode OpenCV`,
     stages: ['decode', 'detect', 'landmarks', 'align', 'embed', 'quality'],
     defaultThreshold: threshold,
     async analyze(image: Buffer): Promise<FaceProbe> {
