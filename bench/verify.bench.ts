@@ -1,5 +1,6 @@
 // Whole-verification benchmark: `npm run bench:verify [-- --seconds 30] [-- --rates 10,20,30,40]
-// [-- --clients 1,2,4,8] [-- --warmup-seconds 5] [-- --peer-rounds 1] [-- --out out/bench-verify.json]`.
+// [-- --clients 1,2,4,8] [-- --warmup-seconds 5] [-- --peer-rounds 1] [-- --out out/bench-verify.json]
+// [-- --biometrics '{"threads":1}']` (--biometrics: overrides of the app's biometrics settings).
 // The real app (bench/lib/verify-app-child.ts: scripts/script-app.ts with the real face engine) runs in a
 // child process; this process plays Entra and the browsers over loopback, each verification a full
 // returning-user flow: authorize POST with a signed id_token_hint, the capture page, one selfie POST (a new
@@ -9,6 +10,8 @@
 //   closed loop (--clients): N clients each start the next verification when the last one ends.
 // The app checks one capture per account at a time (a second gets 409 ERR_REPLAY), so the run enrols
 // --accounts accounts (same reference photo) and each verification in flight holds one of them.
+// Each step's id_token_hints are signed before it starts (bench/lib/hint-stock.ts): Entra signs them on
+// its own servers, not on the appliance's cores.
 // Per step: verifications/s achieved, p50/p90/p99 latency, errors by HTTP status and error code, the
 // app child's RSS before and after, its CPU time per verified verification and its event-loop lag.
 // Before the steps, the face-api peer (TF.js WASM) is timed per face in its own process
@@ -28,6 +31,7 @@ import { faceJpeg } from '../test/helpers/face-photos.js';
 import { newTake, type EntraIdentity } from '../scripts/script-app.js';
 import { isFailure, openCapturePage, postSelfie, startAppChild, stopChild, type AppChild } from '../scripts/flow-driver.js';
 import { loadBenchImages } from './lib/bench-images.js';
+import { HintStock } from './lib/hint-stock.js';
 import type { FaceBenchResult } from './lib/faces-bench-child.js';
 import type { AppProbe } from './lib/verify-app-child.js';
 
@@ -58,6 +62,10 @@ interface StepResult {
    */
   appCpuMsPerVerified: number;
   lagMs: AppProbe['lagMs'];
+  /** This process's CPU time (the browsers' and Entra's side: HTTP, pages, selfie copies) per verified. */
+  clientCpuMsPerVerified: number;
+  /** Hints signed during the step because an account's stock ran out (bench/lib/hint-stock.ts). */
+  hintsMintedInStep: number;
 }
 
 function numberList(text: string, name: string): number[] {
@@ -75,9 +83,9 @@ function probe(app: AppChild): Promise<AppProbe> {
 }
 
 /** One full returning-user verification; null when it ended in a signed id_token, else the error's label. */
-async function verifyOnce(entra: SimulatedEntra, baseUrl: string, selfie: Buffer, oid: string): Promise<string | null> {
+async function verifyOnce(entra: SimulatedEntra, hints: HintStock, baseUrl: string, selfie: Buffer, oid: string): Promise<string | null> {
   try {
-    const page = await openCapturePage(entra, baseUrl, oid);
+    const page = await openCapturePage(entra, baseUrl, oid, await hints.take(oid));
     if (isFailure(page)) return `authorize ${page.status} ${page.code ?? ''}`.trim();
     const reply = await postSelfie(baseUrl, page, newTake(selfie, 'bench-verify'));
     if (isFailure(reply)) return `capture ${reply.status} ${reply.code ?? ''}`.trim();
@@ -108,7 +116,7 @@ class AccountPool {
   release(oid: string): void { this.#free.push(oid); }
 }
 
-async function openLoop(entra: SimulatedEntra, baseUrl: string, selfie: Buffer, rate: number, seconds: number, tally: Tally, pool: AccountPool): Promise<void> {
+async function openLoop(entra: SimulatedEntra, hints: HintStock, baseUrl: string, selfie: Buffer, rate: number, seconds: number, tally: Tally, pool: AccountPool): Promise<void> {
   const t0 = performance.now();
   const total = Math.round(rate * seconds);
   const inFlight: Promise<void>[] = [];
@@ -123,32 +131,40 @@ async function openLoop(entra: SimulatedEntra, baseUrl: string, selfie: Buffer, 
       continue;
     }
     // Latency from the scheduled start, so a late start (a busy client loop) counts against the run.
-    inFlight.push(verifyOnce(entra, baseUrl, selfie, oid).then((error) => { pool.release(oid); tally.record(due, error); }));
+    inFlight.push(verifyOnce(entra, hints, baseUrl, selfie, oid).then((error) => { pool.release(oid); tally.record(due, error); }));
   }
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(inFlight), new Promise((r) => { timer = setTimeout(r, DRAIN_LIMIT_MS); })]);
   clearTimeout(timer);
 }
 
-async function closedLoop(entra: SimulatedEntra, baseUrl: string, selfie: Buffer, clients: number, seconds: number, tally: Tally, pool: AccountPool): Promise<void> {
+async function closedLoop(entra: SimulatedEntra, hints: HintStock, baseUrl: string, selfie: Buffer, clients: number, seconds: number, tally: Tally, pool: AccountPool): Promise<void> {
   const deadline = performance.now() + seconds * 1000;
   await Promise.all(Array.from({ length: clients }, async (_, i) => {
     const oid = pool.all[i];
     while (performance.now() < deadline) {
       const start = performance.now();
       tally.started++;
-      tally.record(start, await verifyOnce(entra, baseUrl, selfie, oid));
+      tally.record(start, await verifyOnce(entra, hints, baseUrl, selfie, oid));
     }
   }));
 }
 
 async function step(app: AppChild, entra: SimulatedEntra, selfie: Buffer, mode: 'open' | 'closed', load: number, seconds: number, pool: AccountPool): Promise<StepResult> {
+  // Hints for the step, minted before it (bench/lib/hint-stock.ts): open loop, the step's share per
+  // account and some over (accounts are taken in turn, not evenly); closed loop, each client's account
+  // enough for 60 verifications/s between all clients.
+  const hints = new HintStock(entra);
+  if (mode === 'open') await hints.fill(pool.all, Math.ceil((load * seconds) / pool.all.length) + 3);
+  else await hints.fill(pool.all.slice(0, load), Math.ceil((60 * seconds) / load));
   const before = await probe(app);
   const tally = new Tally();
+  const benchCpu = process.cpuUsage();
   const t0 = performance.now();
-  if (mode === 'open') await openLoop(entra, app.baseUrl, selfie, load, seconds, tally, pool);
-  else await closedLoop(entra, app.baseUrl, selfie, load, seconds, tally, pool);
+  if (mode === 'open') await openLoop(entra, hints, app.baseUrl, selfie, load, seconds, tally, pool);
+  else await closedLoop(entra, hints, app.baseUrl, selfie, load, seconds, tally, pool);
   const elapsed = (performance.now() - t0) / 1000;
+  const benchCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(benchCpu));
   const after = await probe(app);
   const l = tally.latencies;
   return {
@@ -156,6 +172,7 @@ async function step(app: AppChild, entra: SimulatedEntra, selfie: Buffer, mode: 
     latencyMs: { p50: median(l), p90: percentile(l, 90), p99: percentile(l, 99) },
     errors: tally.errors, rssStartMiB: before.rssMiB, rssEndMiB: after.rssMiB,
     appCpuMsPerVerified: l.length > 0 ? (after.cpuMs - before.cpuMs) / l.length : NaN, lagMs: after.lagMs,
+    clientCpuMsPerVerified: l.length > 0 ? benchCpuMs / l.length : NaN, hintsMintedInStep: hints.mintedInStep,
   };
 }
 
@@ -182,11 +199,11 @@ function renderTable(steps: StepResult[]): string {
     const errors = Object.entries(s.errors).map(([k, v]) => `${k}: ${v}`).join('; ') || '0';
     const load = s.mode === 'open' ? `open ${s.load}/s` : `closed ${s.load} client${s.load === 1 ? '' : 's'}`;
     return `| ${load} | ${s.started} | ${s.verified} | ${fmt(s.perSecond)} | ${fmt(s.latencyMs.p50, 0)} / ${fmt(s.latencyMs.p90, 0)} / ${fmt(s.latencyMs.p99, 0)} | ${errors} | ` +
-      `${fmt(s.rssStartMiB, 0)} → ${fmt(s.rssEndMiB, 0)} | ${fmt(s.appCpuMsPerVerified)} | ${fmt(s.lagMs.p50)} / ${fmt(s.lagMs.p99)} / ${fmt(s.lagMs.max)} |`;
+      `${fmt(s.rssStartMiB, 0)} → ${fmt(s.rssEndMiB, 0)} | ${fmt(s.appCpuMsPerVerified)} | ${fmt(s.clientCpuMsPerVerified)} | ${fmt(s.lagMs.p50)} / ${fmt(s.lagMs.p99)} / ${fmt(s.lagMs.max)} |`;
   });
   return [
-    '| load | started | verified | verified/s | latency p50 / p90 / p99 ms | errors | app RSS MiB start → end | app CPU ms per verified | app loop lag p50 / p99 / max ms |',
-    '|---|---:|---:|---:|---:|---|---:|---:|---:|',
+    '| load | started | verified | verified/s | latency p50 / p90 / p99 ms | errors | app RSS MiB start → end | app CPU ms per verified | client CPU ms per verified | app loop lag p50 / p99 / max ms |',
+    '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
@@ -201,6 +218,7 @@ async function main(): Promise<void> {
       'peer-rounds': { type: 'string', default: '1' },
       accounts: { type: 'string', default: '64' },
       out: { type: 'string', default: 'out/bench-verify.json' },
+      biometrics: { type: 'string' },
     },
     strict: true,
   });
@@ -215,6 +233,15 @@ async function main(): Promise<void> {
   const accounts = Number(values.accounts);
   if (!Number.isInteger(accounts) || accounts < Math.max(1, ...clients)) throw new Error(`--accounts must be a whole number at least the largest --clients (got ${values.accounts})`);
 
+  if (values.biometrics !== undefined) {
+    try {
+      JSON.parse(values.biometrics);
+    } catch {
+      throw new Error(`--biometrics: expected a JSON object of biometrics settings, e.g. '{"threads":1}', got ${values.biometrics}`);
+    }
+    // Read by the app child (bench/lib/verify-app-child.ts); its config validation names a wrong key.
+    process.env.PROOFGATE_BENCH_BIOMETRICS = values.biometrics;
+  }
   const host = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}`;
   process.stderr.write(`bench:verify on ${host}\n`);
   const peer = peerRounds > 0 ? (process.stderr.write('timing the face-api peer per face...\n'), await peerPerFace(peerRounds)) : null;
@@ -238,7 +265,7 @@ async function main(): Promise<void> {
     const selfie = faceJpeg('personA', { width: 640, height: 480, zoom: 1.5, dx: 12, dy: 8, quality: 85 });
     if (warmup > 0) {
       process.stderr.write(`warm-up: 1 client for ${warmup} s (not reported)...\n`);
-      await closedLoop(entra, app.baseUrl, selfie, 1, warmup, new Tally(), pool);
+      await closedLoop(entra, new HintStock(entra), app.baseUrl, selfie, 1, warmup, new Tally(), pool);
     }
     for (const rate of rates) {
       process.stderr.write(`open loop ${rate}/s for ${seconds} s...\n`);
@@ -257,7 +284,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nbench:verify on ${host}; ${seconds} s per step, ${accounts} enrolled accounts. Each verification: authorize (signed hint) → capture page → ` +
       'one 640x480 selfie → decided, form_post with an id_token. The real face engine; verification.assurance.returningUser ' +
-      "'none': this measures the face path, NOT depth liveness. Open-loop latency counts from each request's scheduled start.\n\n" +
+      "'none': this measures the face path, NOT depth liveness. Open-loop latency counts from each request's scheduled start. " +
+      'The id_token_hints are signed before each step (Entra signs them on its own servers); the client column is this process (HTTP, pages, selfies).\n' +
+      (steps.some((s) => s.hintsMintedInStep > 0) ? `hints signed during a step (an account's stock ran out): ${steps.map((s) => s.hintsMintedInStep).join(', ')}\n` : '') + '\n' +
       `${renderTable(steps)}\n\n` +
       (peer === null ? 'face-api peer: not measured (--peer-rounds 0)\n'
         : 'error' in peer ? `face-api peer: not measured: ${peer.error}\n`

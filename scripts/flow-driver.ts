@@ -82,11 +82,11 @@ export function errorCodeIn(text: string): string | null {
 }
 
 /**
- * Entra's authorize POST with a fresh signed hint (about `oid`, default the simulated Entra's user); the
- * capture page's capture URL, cancel URL and CSRF token.
+ * Entra's authorize POST with a fresh signed hint (about `oid`, default the simulated Entra's user; or
+ * `mintedHint`, one minted beforehand); the capture page's capture URL, cancel URL and CSRF token.
  */
-export async function openCapturePage(entra: SimulatedEntra, baseUrl: string, oid?: string): Promise<CapturePage | FlowFailure> {
-  const hint = oid === undefined ? undefined : await entra.mintHint({ claims: { oid } });
+export async function openCapturePage(entra: SimulatedEntra, baseUrl: string, oid?: string, mintedHint?: string): Promise<CapturePage | FlowFailure> {
+  const hint = mintedHint ?? (oid === undefined ? undefined : await entra.mintHint({ claims: { oid } }));
   const res = await postTo(baseUrl, '/oidc/authorize', new URLSearchParams(await entra.request({ hint })), 'application/x-www-form-urlencoded');
   const html = await res.text();
   const capture = /data-capture-url="([^"]+)" data-csrf-token="([^"]+)"/.exec(html);

@@ -22,7 +22,9 @@ export interface AppProbe {
 }
 
 async function main(dataDir: string, databaseFile: string, entra: EntraIdentity, moreOids: string[], referencePhoto: Buffer): Promise<void> {
-  const faceEngine = await loadFaceAnalyzer(buildConfig({}));
+  // bench:verify's --biometrics: overrides of the biometrics section, to compare settings in one run.
+  const biometrics = process.env.PROOFGATE_BENCH_BIOMETRICS;
+  const faceEngine = await loadFaceAnalyzer(buildConfig(biometrics ? { biometrics: JSON.parse(biometrics) as unknown } : {}));
   const app = await startScriptApp({
     dataDir, databaseFile, entra, faceEngine, kek: KEK, kekId: 'bench-verify-kek', attestedBy: 'bench-verify', moreOids, referencePhoto,
   });
