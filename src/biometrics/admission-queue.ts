@@ -8,7 +8,7 @@
 //     (every waiter holds its request and its upload).
 // The expected wait of the n-th waiter is n x (mean analysis time) / concurrency: the slots finish
 // `concurrency` analyses per mean analysis time. The mean is a moving average of the analyses that
-// finished; before the first one finishes nothing is known, so nobody waits beyond `maxQueued`.
+// finished (failed ones are not counted); before the first one finishes nothing is known, so nobody waits beyond `maxQueued`.
 import { ProofgateError } from '../core/errors.js';
 
 /** biometrics.admission: how long and how many may wait beyond biometrics.maxQueue. */
@@ -61,9 +61,12 @@ export class AdmissionQueue {
     }
     const started = performance.now();
     try {
-      return await task();
-    } finally {
+      const result = await task();
+      // Only analyses that ran to the end teach the mean: a flood of corrupt uploads, each refused in a
+      // fraction of a millisecond, would otherwise make the queue expect short waits and admit more.
       this.#observe(performance.now() - started);
+      return result;
+    } finally {
       // Hand the slot straight to the next waiter, so a new arrival cannot overtake the queue.
       const next = this.#waiting.shift();
       if (next) next();

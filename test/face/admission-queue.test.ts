@@ -108,6 +108,20 @@ t.test('a failing task gives its slot back: no slot leaks', async (t) => {
   t.equal(await queue.run(async () => 'after'), 'after', 'and the queue still admits');
 });
 
+t.test('failed tasks do not teach the mean: fast refusals cannot make the queue expect short waits', async (t) => {
+  const queue = new AdmissionQueue(1, 0, { maxWaitMs: 100, maxWaiting: 8 });
+  await teach(queue, 60);
+  for (let i = 0; i < 50; i++) await t.rejects(queue.run(() => Promise.reject(new Error('corrupt image'))));
+  const first = gate();
+  const running = queue.run(first.task);
+  t.ok(queue.expectedWaitMs! >= 55, `the expected wait (${queue.expectedWaitMs} ms) is still about one 60 ms analysis`);
+  const waiter = queue.run(async () => 'waited');
+  await t.rejects(queue.run(async () => 'late'), { code: 'ERR_BUSY' }, 'a second waiter (about 120 ms) is beyond the 100 ms budget');
+  first.open();
+  await running;
+  t.equal(await waiter, 'waited');
+});
+
 t.test('config: biometrics.admission defaults and mistakes named by key', async (t) => {
   t.same(buildConfig({}).biometrics.admission, { maxWaitMs: 2000, maxWaiting: 64 });
   t.same(buildConfig({ biometrics: { admission: { maxWaitMs: 0 } } }).biometrics.admission, { maxWaitMs: 0, maxWaiting: 64 });
