@@ -158,6 +158,39 @@ t.test('webhook: on record as pending before its first attempt; a delivery a res
   t.throws(() => requests.pendingDeliveries(0), { code: 'ERR_STORE_INPUT' });
 });
 
+t.test('webhook: resumed deliveries reach one receiver one after another, oldest first', async (t) => {
+  // A receiver that answers each delivery 40 ms late and counts how many it holds at once.
+  const seen: string[] = [];
+  let open = 0;
+  let mostOpen = 0;
+  const server = createServer((req, res) => {
+    open++;
+    mostOpen = Math.max(mostOpen, open);
+    seen.push(String(req.headers['x-proofgate-request-id']));
+    req.resume();
+    setTimeout(() => { open--; res.statusCode = 204; res.end(); }, 40);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  const fx = await helpdeskFixture(t, { config: { helpdesk: { webhook: { urls: [url], secret: SECRET, retryDelayMs: 10, maxAttempts: 3 } } } });
+  const ids = [await decideByCancel(fx), await decideByCancel(fx), await decideByCancel(fx)];
+  await fx.app.helpdesk.results.settled();
+  seen.length = 0;
+  mostOpen = 0;
+  // As a restart leaves them: all three pending, the newest recorded first.
+  const requests = fx.app.repository.requests;
+  ids.forEach((requestId, i) => requests.saveDelivery({ requestId, url, state: 'pending', attempts: 0, lastStatus: null, lastError: null, updatedAt: 10 + i }));
+  const restarted = new RequestResults({
+    repo: fx.app.repository, keyRing: fx.app.keyRing, config: fx.app.config.helpdesk, issuer: fx.app.issuer, signingTimeoutMs: 5000, log: silentLogger, now: Date.now,
+  });
+  restarted.resumeDeliveries();
+  await restarted.settled();
+  t.same(seen, ids, 'each delivered once, oldest first');
+  t.equal(mostOpen, 1, 'never two at once to the receiver');
+  t.same(requests.pendingDeliveries(10), [], 'nothing left pending');
+});
+
 t.test('config: webhook URLs need a secret of at least 32 characters', async (t) => {
   const { buildConfig } = await import('../../src/config/index.js');
   t.throws(() => buildConfig({ helpdesk: { webhook: { urls: ['https://itsm.example/hook'] } } }), { message: /config config\.helpdesk\.webhook\.secret: expected a string of at least 32 characters/ });
