@@ -221,7 +221,7 @@ function registerTests(): void {
     const internals = engine[engineInternals];
     const runner = internals.embedderRunner as ModelRunner;
     const seen: number[] = [];
-    const run = runner.run;
+    const run = runner.run.bind(runner);
     (runner as { run: ModelRunner['run'] }).run = (...args) => {
       seen.push(internals.queue.active);
       return run(...args);
