@@ -6,7 +6,7 @@
 // balancer's public URL and enrols nothing when another node already did.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { buildConfig } from '../src/config/index.js';
+import { buildConfig, type ProofgateConfig } from '../src/config/index.js';
 import { mergeConfig } from '../src/config/validate.js';
 import { silentLogger } from '../src/core/log.js';
 import { createApp } from '../src/cli/create-app.js';
@@ -23,7 +23,8 @@ import type { FaceAnalyzer } from '../src/verification/capture/ports.js';
 import type { EntraCloud } from '../src/oidc/clouds.js';
 import type { HsmConfig } from '../src/config/sections/hsm.js';
 import { openApplianceHsm, type ApplianceHsm } from '../src/hsm/open-hsm.js';
-import { openPostgresRepository, type PostgresStoreOptions } from '../src/store/postgres/open-postgres.js';
+import type { PostgresStoreOptions } from '../src/store/postgres/open-postgres.js';
+import { openConfiguredRepository } from '../src/store/open-store.js';
 import { SoftwareDataKeyWrapper } from '../test/helpers/software-data-key-wrapper.js';
 import { faceJpeg } from '../test/helpers/face-photos.js';
 
@@ -40,7 +41,7 @@ export interface ScriptAppOptions {
   dataDir: string;
   /** The SQLite file; unused when `postgres` is given. */
   databaseFile?: string;
-  /** A PostgreSQL store (store.backend 'postgres') instead of the SQLite file: the one several nodes share. */
+  /** store.postgres: a PostgreSQL store (store.backend 'postgres') instead of the SQLite file, the one several nodes share. */
   postgres?: PostgresStoreOptions;
   entra: EntraIdentity;
   faceEngine: FaceAnalyzer;
@@ -51,7 +52,7 @@ export interface ScriptAppOptions {
   kek?: Buffer;
   kekId?: string;
   /**
-   * A PKCS#11 token (config section "hsm", already initialised) holding the signing key, the evidence
+   * The config section "hsm": a PKCS#11 token (already initialised) holding the signing key, the evidence
    * key-wrapping key and the audit MAC key, as the appliance opens it; nodes sharing one token share all three.
    */
   hsm?: HsmConfig;
@@ -84,10 +85,10 @@ export interface ScriptApp {
   hsm?: ApplianceHsm;
 }
 
-/** The signing key, data-key wrapper and audit MAC keys: from the token, or software keys from the KEK. */
-async function scriptKeys(opts: ScriptAppOptions) {
+/** The signing key, data-key wrapper and audit MAC keys: from the configured token, or software keys from the KEK. */
+async function scriptKeys(opts: ScriptAppOptions, config: ProofgateConfig) {
   if (opts.hsm) {
-    const hsm = await openApplianceHsm(opts.hsm, opts.dataDir);
+    const hsm = await openApplianceHsm(config.hsm, opts.dataDir);
     return { hsm, keyRing: hsm.keyRing, dataKeyWrapper: hsm.dataKeyWrapper, macKeys: hsm.auditMacKeys };
   }
   if (!opts.kek || !opts.kekId) throw new Error('startScriptApp: give either hsm or kek and kekId');
@@ -97,8 +98,6 @@ async function scriptKeys(opts: ScriptAppOptions) {
 export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp> {
   const { dataDir, entra, faceEngine } = opts;
   if (!opts.postgres && !opts.databaseFile) throw new Error('startScriptApp: give either databaseFile or postgres');
-  const repository = opts.postgres ? openPostgresRepository(opts.postgres) : openSqliteRepository(opts.databaseFile!);
-  const { hsm, keyRing, dataKeyWrapper, macKeys } = await scriptKeys(opts);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -107,7 +106,12 @@ export async function startScriptApp(opts: ScriptAppOptions): Promise<ScriptApp>
     oidc: { clients: [{ clientId: entra.clientId, appId: entra.appId, tenants: [entra.tid] }], entraKeys: { source: 'fetch', jwksUrls: entra.jwksUrls } },
     verification: { assurance: { returningUser: 'none' } },
     audit: { checkpointEvery: 25 },
+    // The store and the token through their config sections, checked as the appliance's are.
+    ...(opts.postgres ? { store: { backend: 'postgres', postgres: opts.postgres } } : {}),
+    ...(opts.hsm ? { hsm: opts.hsm } : {}),
   }, opts.config ?? {}));
+  const repository = opts.postgres ? openConfiguredRepository(config) : openSqliteRepository(opts.databaseFile!);
+  const { hsm, keyRing, dataKeyWrapper, macKeys } = await scriptKeys(opts, config);
   const entraKeys = createEntraKeys({ config: config.oidc.entraKeys, dataDir });
   const evidence = new EvidenceCipher(repository, dataKeyWrapper);
   await evidence.ready();
