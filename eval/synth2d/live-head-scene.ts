@@ -1,6 +1,8 @@
 // A live head: the textured head model posed by the motion script, in front of the camera at a
-// webcam distance. Blinks rebuild the model with the lids pulled shut.
+// webcam distance. Blinks rebuild the model with the lids pulled shut and paint the eyes shut in the
+// texture (closed-eye-texture.ts).
 import { transformPoints } from '../synth/scene-raster.js';
+import { closedEyeTexture } from './closed-eye-texture.js';
 import { buildHeadModel, type HeadModel } from './head-model.js';
 import { poseAt, type HeadPose } from './head-motion.js';
 import type { Portrait } from './portrait-subjects.js';
@@ -34,7 +36,8 @@ export function posedHeadMesh(portrait: Portrait, openHead: HeadModel, pose: Hea
       place.distanceMm + pose.offsetMm[2] + pz,
     ],
   });
-  return { points, uv: head.uv, triangles: head.triangles, texture: portrait.texture };
+  const texture = pose.eyeClosure > 0.02 ? closedEyeTexture(portrait, pose.eyeClosure) : portrait.texture;
+  return { points, uv: head.uv, triangles: head.triangles, texture };
 }
 
 export function randomHeadPlacement(ctx: SceneContext): HeadPlacement {
