@@ -72,7 +72,8 @@ export const trackTexture: TrackTexture = async (frames, reference, seeds, setti
   const options = {
     reference, seeds: packed, maxPixels: settings.maxPixels, windowPx: settings.windowPx, pyramidLevels: settings.pyramidLevels,
     maxIterations: settings.maxIterations, epsilon: settings.epsilon, minEigThreshold: settings.minEigThreshold,
-    maxForwardBackwardPx: settings.maxForwardBackwardPx, reacquireFromReference: settings.reacquire === 'from-reference',
+    maxForwardBackwardPx: settings.maxForwardBackwardPx, reacquireFromReference: settings.reacquire !== 'none',
+    reacquireFromLastGood: settings.reacquire === 'from-reference-and-last-good',
   };
   return callNative(trackTexture, () => addon.livenessTrackTexture([...frames], options), TRACKING_NATIVE, 'texture tracking');
 };

@@ -94,6 +94,50 @@ void Reacquire(const cv::Mat& reference, const cv::Mat& next, const std::vector<
   }
 }
 
+// Points still lost after the above, tracked again from the last frame each was tracked in (its position
+// there, started at the median move since that frame of the points live in both), forward-backward
+// checked against that position. Past ~30° of turn the nose's texture no longer looks like the frontal
+// reference's (its far side leaves the view) but still looks like the frame a step before, where the chain
+// lost it at one hard step; from the reference alone such a point is not found again until the head
+// comes back.
+void ReacquireFromLastGood(const std::vector<cv::Mat>& grey, int f, const std::vector<int>& lastFrame, const std::vector<cv::Point2f>& lastPos,
+                           const std::vector<std::vector<cv::Point2f>>& posAt, const std::vector<std::vector<bool>>& aliveAt,
+                           const std::vector<cv::Point2f>& seeds, const std::vector<bool>& seedAlive,
+                           std::vector<cv::Point2f>& current, std::vector<bool>& alive, std::vector<float>& fbOut, const TrackingParams& p) {
+  const cv::Size window(p.windowPx, p.windowPx);
+  const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, p.maxIterations, p.epsilon);
+  const cv::Rect2f frame(0, 0, static_cast<float>(grey[f].cols), static_cast<float>(grey[f].rows));
+  std::vector<int> sources;
+  for (size_t i = 0; i < seeds.size(); ++i)
+    if (seedAlive[i] && !alive[i] && lastFrame[i] >= 0 && std::find(sources.begin(), sources.end(), lastFrame[i]) == sources.end()) sources.push_back(lastFrame[i]);
+  for (int src : sources) {
+    // Started at the median move, from that frame to this one, of the points live in both.
+    std::vector<bool> both(seeds.size());
+    for (size_t i = 0; i < seeds.size(); ++i) both[i] = alive[i] && aliveAt[src][i];
+    const cv::Point2f move = MedianShift(posAt[src], current, both);
+    std::vector<cv::Point2f> from, to, back;
+    std::vector<int> index;
+    for (size_t i = 0; i < seeds.size(); ++i)
+      if (seedAlive[i] && !alive[i] && lastFrame[i] == src) {
+        from.push_back(lastPos[i]);
+        to.push_back(lastPos[i] + move);
+        index.push_back(static_cast<int>(i));
+      }
+    std::vector<uchar> okForward, okBackward;
+    std::vector<float> err;
+    cv::calcOpticalFlowPyrLK(grey[src], grey[f], from, to, okForward, err, window, p.pyramidLevels, criteria, cv::OPTFLOW_USE_INITIAL_FLOW, p.minEigThreshold);
+    cv::calcOpticalFlowPyrLK(grey[f], grey[src], to, back, okBackward, err, window, p.pyramidLevels, criteria, 0, p.minEigThreshold);
+    for (size_t k = 0; k < from.size(); ++k) {
+      const float fb = static_cast<float>(cv::norm(back[k] - from[k]));
+      if (!(okForward[k] && okBackward[k] && std::isfinite(fb) && fb <= p.maxForwardBackwardPx && frame.contains(to[k]))) continue;
+      const int i = index[k];
+      current[i] = to[k];
+      alive[i] = true;
+      fbOut[i] = fb;
+    }
+  }
+}
+
 }  // namespace
 
 TrackingResult TrackTexture(const std::vector<cv::Mat>& grey, int reference, const std::vector<cv::Point2f>& seeds, const TrackingParams& params) {
@@ -123,10 +167,25 @@ TrackingResult TrackTexture(const std::vector<cv::Mat>& grey, int reference, con
   for (int direction : {+1, -1}) {
     std::vector<cv::Point2f> current = seeds;
     std::vector<bool> alive = seedAlive;
+    // Where each point was last tracked (frame, position) and each frame's median shift, for ReacquireFromLastGood.
+    std::vector<int> lastFrame(n, reference);
+    std::vector<cv::Point2f> lastPos = seeds;
+    std::vector<std::vector<cv::Point2f>> posAt(grey.size());
+    std::vector<std::vector<bool>> aliveAt(grey.size());
+    posAt[reference] = seeds;
+    aliveAt[reference] = seedAlive;
     for (int f = reference + direction; f >= 0 && f < r.frames; f += direction) {
       Step(grey[f - direction], grey[f], current, alive, fb, params);
       if (params.reacquireFromReference) Reacquire(grey[reference], grey[f], seeds, seedAlive, current, alive, fb, params);
+      if (params.reacquireFromLastGood) ReacquireFromLastGood(grey, f, lastFrame, lastPos, posAt, aliveAt, seeds, seedAlive, current, alive, fb, params);
       record(f, current, alive, &fb);
+      posAt[f] = current;
+      aliveAt[f] = alive;
+      for (size_t i = 0; i < n; ++i)
+        if (alive[i]) {
+          lastFrame[i] = f;
+          lastPos[i] = current[i];
+        }
     }
   }
   return r;

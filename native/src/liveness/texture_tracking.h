@@ -16,6 +16,7 @@ struct TrackingParams {
   double minEigThreshold = 0;    // LK's minimum eigenvalue of the window's gradient matrix (texture floor)
   double maxForwardBackwardPx = 0;  // a step whose backward track misses its start by more loses the point
   bool reacquireFromReference = false;  // track lost points again straight from the reference frame, every frame
+  bool reacquireFromLastGood = false;   // then track those still lost again from the last frame each was tracked in
 };
 
 struct TrackingResult {

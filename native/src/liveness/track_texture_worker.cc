@@ -2,7 +2,8 @@
 // decodes the challenge frames (JPEG/PNG bytes as uploaded) to grey and tracks the seed points through
 // them with pyramidal Lucas-Kanade (liveness/texture_tracking.h), on the libuv pool.
 // frames: Buffer[] (2 or more); options: {reference, seeds: Float32Array (x, y pairs in the reference
-// frame), maxPixels, windowPx, pyramidLevels, maxIterations, epsilon, minEigThreshold, maxForwardBackwardPx, reacquireFromReference (boolean)}.
+// frame), maxPixels, windowPx, pyramidLevels, maxIterations, epsilon, minEigThreshold, maxForwardBackwardPx, reacquireFromReference,
+// reacquireFromLastGood (booleans)}.
 // TypeScript bounds the frame count, the bytes, the pixels and the points; this file only guards memory.
 #include <memory>
 #include <string>
@@ -103,6 +104,7 @@ Napi::Value LivenessTrackTexture(const Napi::CallbackInfo& info) {
   p.minEigThreshold = options.Number("minEigThreshold");
   p.maxForwardBackwardPx = options.Number("maxForwardBackwardPx");
   p.reacquireFromReference = options.Boolean("reacquireFromReference");
+  p.reacquireFromLastGood = options.Boolean("reacquireFromLastGood");
   // Shape guards only (OpenCV would assert on these): the values themselves are configuration's.
   if (p.windowPx < 3 || p.pyramidLevels < 0 || p.maxIterations < 1) {
     throw MakeArgumentError(env, "livenessTrackTexture: windowPx >= 3, pyramidLevels >= 0 and maxIterations >= 1 are required");

@@ -7,6 +7,9 @@ import { livenessInjectionDefaults, readLivenessInjection, type InjectionSignalC
 import { readPassivePadSlot, type PassivePadSlotConfig } from './liveness-passive.js';
 
 export const CHALLENGE_KINDS = ['turn-left', 'turn-right', 'look-up', 'blink'] as const;
+/** How the texture tracker finds points its frame-to-frame chain lost (liveness.motion.tracking.reacquire). */
+export const REACQUIRE_MODES = ['from-reference-and-last-good', 'from-reference', 'none'] as const;
+export type ReacquireMode = (typeof REACQUIRE_MODES)[number];
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 export const livenessDefaults = {
@@ -199,9 +202,12 @@ export const livenessDefaults = {
       forwardBackwardFraction: 0.04,
       /**
        * 'from-reference': every frame, the points the chain has lost are tracked again straight from the
-       * reference frame (a fast turn loses them at one step; the texture is still there). 'none': lost for good.
+       * reference frame (a fast turn loses them at one step; the texture is still there).
+       * 'from-reference-and-last-good': then those still lost are tracked again from the last frame each
+       * was tracked in: past ~30° of turn the nose no longer looks like the frontal reference's but still
+       * looks like the frame a step before (chosen on the tuning seeds, docs/liveness.md). 'none': lost for good.
        */
-      reacquire: 'from-reference' as 'from-reference' | 'none',
+      reacquire: 'from-reference-and-last-good' as ReacquireMode,
       /**
        * Fewest fraction of the ring's and of the nose's seeds still tracked for a frame to count. 0.1, not
        * 0.2: at a turn's peak on a small face (320x240) 7-9 of the nose's 63 seeds hold, and those frames
@@ -303,7 +309,7 @@ export interface MotionTrackingSettings {
   minEigThreshold: number;
   maxForwardBackwardPx: number;
   forwardBackwardFraction: number;
-  reacquire: 'from-reference' | 'none';
+  reacquire: ReacquireMode;
   minTrackedFraction: number;
   maxFrames: number;
   maxPixels: number;
@@ -435,7 +441,7 @@ function readMotionTracking(r: SectionReader): MotionTrackingSettings {
     minEigThreshold: r.number('minEigThreshold', { min: 0, max: 1 }),
     maxForwardBackwardPx: r.number('maxForwardBackwardPx', { min: 0.01, max: 20 }),
     forwardBackwardFraction: r.number('forwardBackwardFraction', { min: 0, max: 0.2 }),
-    reacquire: r.oneOf('reacquire', ['from-reference', 'none'] as const),
+    reacquire: r.oneOf('reacquire', REACQUIRE_MODES),
     minTrackedFraction: r.number('minTrackedFraction', { min: 0.05, max: 1 }),
     maxFrames: r.number('maxFrames', { integer: true, min: 2, max: 120 }),
     maxPixels: r.number('maxPixels', { integer: true, min: 64 * 64, max: 40_000_000 }),
