@@ -4,9 +4,14 @@
 // statement and waits for its answer with Atomics.wait: the event loop stops for one round trip per
 // statement (docs/store-and-audit.md, "PostgreSQL": what that costs). The wait is bounded: past it the
 // statement fails with ERR_STORE instead of hanging the appliance.
+// A lost connection (server restart, failover, terminated backend, network reset) fails the statement in
+// flight; the next statement outside a transaction opens a new connection first. After a failed attempt
+// statements fail at once for RECONNECT_PAUSE_MS, so an outage costs each request nothing rather than a
+// connect timeout each.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { ProofgateError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/log.js';
 import type { BridgeError, BridgeReply, BridgeRequest, BridgeWorkerData } from './bridge-protocol.js';
 import { POSTGRES_WORKER_SOURCE } from './postgres-worker-source.js';
 
@@ -23,11 +28,14 @@ export interface BridgeResult {
 export class PostgresBridgeError extends ProofgateError {
   readonly sqlstate: string | undefined;
   readonly constraint: string | undefined;
+  /** The statement never reached a server (no connection, or not the one it was meant for). */
+  readonly notSent: boolean;
   constructor(e: BridgeError) {
     super('ERR_STORE', e.message, { expose: false });
     this.name = 'PostgresBridgeError';
     this.sqlstate = e.code;
     this.constraint = e.constraint;
+    this.notSent = e.notSent === true;
   }
 }
 
@@ -37,12 +45,31 @@ const PG_MODULE = createRequire(import.meta.url).resolve('pg');
 // connection still usable) normally comes first and this thread's give-up is the last resort.
 const WAIT_MARGIN_MS = 2000;
 
+/** After a failed attempt to reconnect, statements fail at once for this long before the next attempt. */
+export const RECONNECT_PAUSE_MS = 1000;
+
 export interface BridgeOptions {
   connection: BridgeWorkerData['connection'];
   /** The longest one statement may take (also the server's statement_timeout). */
   statementTimeoutMs: number;
-  /** The longest the connection may take to open. */
+  /** The longest a connection (the first, or a new one after a loss) may take to open. */
   connectTimeoutMs: number;
+  /** Where the loss of the connection (once per outage) and its return are logged. */
+  log?: Logger;
+}
+
+/** The connection as the calling thread last heard of it. */
+interface ConnectionState {
+  /** The worker's number for the current connection. */
+  number: number;
+  connected: boolean;
+  /** When it was lost, for the log line on return; null while connected. */
+  lostAt: number | null;
+  /** Failed attempts to reconnect in this outage. */
+  failedAttempts: number;
+  /** No new attempt before this time (ms since the epoch); the last failure's message is the error until then. */
+  retryAt: number;
+  lastFailure: string;
 }
 
 export class PostgresBridge {
@@ -50,7 +77,10 @@ export class PostgresBridge {
   readonly #port: MessagePort;
   readonly #replies: Int32Array;
   readonly #statementTimeoutMs: number;
+  readonly #connectTimeoutMs: number;
   readonly #describe: string;
+  readonly #log: Logger;
+  readonly #state: ConnectionState = { number: 0, connected: false, lostAt: null, failedAttempts: 0, retryAt: 0, lastFailure: '' };
   #nextId = 1;
   #closed = false;
 
@@ -65,6 +95,8 @@ export class PostgresBridge {
     this.#port = port1;
     this.#replies = new Int32Array(signal);
     this.#statementTimeoutMs = opts.statementTimeoutMs;
+    this.#connectTimeoutMs = opts.connectTimeoutMs;
+    this.#log = opts.log ?? silentLogger;
     this.#describe = `${opts.connection.user ?? ''}@${opts.connection.host ?? ''}:${opts.connection.port ?? ''}/${opts.connection.database ?? ''}`;
   }
 
@@ -81,9 +113,37 @@ export class PostgresBridge {
     return bridge;
   }
 
-  query(text: string, values?: unknown[], name?: string): BridgeResult {
+  /**
+   * Runs one statement. `connection` (a transaction's statements): only on that connection, never a new
+   * one; without it (a statement outside any transaction, a BEGIN) a lost connection is replaced first.
+   */
+  query(text: string, values?: unknown[], name?: string, connection?: number): BridgeResult {
     if (this.#closed) throw new ProofgateError('ERR_STORE', 'the PostgreSQL store is closed', { expose: false });
-    return this.#call({ id: 0, kind: 'query', text, values, name }, this.#statementTimeoutMs + WAIT_MARGIN_MS);
+    const request: BridgeRequest = { id: 0, kind: 'query', text, values, name, connection };
+    const waitMs = this.#statementTimeoutMs + WAIT_MARGIN_MS;
+    if (connection !== undefined) {
+      if (!this.#state.connected || connection !== this.#state.number) throw this.#lostInTransaction();
+      try {
+        return this.#call(request, waitMs);
+      } catch (e) {
+        throw e instanceof PostgresBridgeError && e.notSent ? this.#lostInTransaction() : e;
+      }
+    }
+    if (!this.#state.connected) this.#reconnect();
+    try {
+      return this.#call(request, waitMs);
+    } catch (e) {
+      // Lost while idle (noticed by the worker, not yet here): the statement was never sent, so it may go
+      // on a new connection. A statement that was sent is never sent again.
+      if (!(e instanceof PostgresBridgeError && e.notSent)) throw e;
+      this.#reconnect();
+      return this.#call(request, waitMs);
+    }
+  }
+
+  /** The number of the connection statements run on now (a transaction records the one its BEGIN ran on). */
+  get connection(): number {
+    return this.#state.number;
   }
 
   get closed(): boolean {
@@ -100,6 +160,42 @@ export class PostgresBridge {
     } finally {
       this.#stop();
     }
+  }
+
+  #lostInTransaction(): ProofgateError {
+    return new ProofgateError('ERR_STORE', `the connection to the PostgreSQL store ${this.#describe} was lost inside a transaction; the server rolled the transaction back`, { expose: false });
+  }
+
+  /** Opens a new connection in place of the lost one, unless the last attempt failed less than RECONNECT_PAUSE_MS ago. */
+  #reconnect(): void {
+    const s = this.#state;
+    const wait = s.retryAt - Date.now();
+    if (wait > 0) {
+      throw new ProofgateError('ERR_STORE', `the PostgreSQL store ${this.#describe} is unreachable (${s.lastFailure}); the next attempt to reconnect is in ${wait} ms`, { expose: false });
+    }
+    try {
+      this.#call({ id: 0, kind: 'connect' }, this.#connectTimeoutMs + WAIT_MARGIN_MS);
+    } catch (e) {
+      s.failedAttempts += 1;
+      s.retryAt = Date.now() + RECONNECT_PAUSE_MS;
+      s.lastFailure = (e as Error).message;
+      throw new ProofgateError('ERR_STORE', `cannot reconnect to the PostgreSQL store ${this.#describe}: ${s.lastFailure}`, { cause: e, expose: false });
+    }
+    this.#log('store-reconnected', { store: this.#describe, downMs: Date.now() - (s.lostAt ?? Date.now()), failedAttempts: s.failedAttempts });
+    s.lostAt = null;
+    s.failedAttempts = 0;
+    s.retryAt = 0;
+  }
+
+  /** Takes in where the worker's connection stands; its loss is logged once, when first heard of. */
+  #heard(reply: BridgeReply): void {
+    const s = this.#state;
+    if (s.connected && !reply.connected) {
+      s.lostAt = Date.now();
+      this.#log('store-connection-lost', { store: this.#describe, error: reply.ok ? 'connection closed' : reply.error.message }, 'warn');
+    }
+    s.connected = reply.connected;
+    s.number = reply.connection;
   }
 
   #stop(): void {
@@ -119,11 +215,16 @@ export class PostgresBridge {
       for (let m = receiveMessageOnPort(this.#port); m; m = receiveMessageOnPort(this.#port)) {
         const reply = m.message as BridgeReply;
         if (reply.id !== id) continue; // the late answer of a statement whose caller gave up
+        this.#heard(reply);
         if (!reply.ok) throw new PostgresBridgeError(reply.error);
         return { rows: reply.rows, rowCount: reply.rowCount, command: reply.command };
       }
       const left = deadline - Date.now();
       if (left <= 0) {
+        // What became of the statement is unknown, and the connection may be dead without a word (a
+        // failover that moved the address): drop it, so the next statement starts on a new one.
+        if (request.kind !== 'close') this.#port.postMessage({ id: 0, kind: 'abandon' });
+        this.#heard({ id, ok: false, error: { message: `no answer within ${waitMs} ms` }, connection: this.#state.number, connected: false });
         throw new ProofgateError('ERR_STORE', `the PostgreSQL store ${this.#describe} did not answer within ${waitMs} ms`, { expose: false });
       }
       Atomics.wait(this.#replies, 0, seen, left);
