@@ -24,6 +24,18 @@ async function capture(app: VerificationTestApp, opened: OpenedSession) {
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
 
+/** Runs `read` until the store answers again (its worker retries every RECONNECT_PAUSE_MS), at most 20 s. */
+async function whenBack<T>(read: () => T): Promise<T> {
+  for (const deadline = Date.now() + 20_000; ;) {
+    try {
+      return read();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ERR_STORE' || Date.now() > deadline) throw e;
+      await sleep(RECONNECT_PAUSE_MS / 10);
+    }
+  }
+}
+
 t.test('the PostgreSQL server restarts: a capture during the outage answers ERR_STORE and writes nothing; afterwards the same app verifies', async (t) => {
   const store = await postgres.temp(t);
   const server = await postgres.server();
@@ -46,8 +58,7 @@ t.test('the PostgreSQL server restarts: a capture during the outage answers ERR_
 
   server.start();
   running = true;
-  await sleep(RECONNECT_PAUSE_MS);
-  t.equal(app.repository.getSession(opened.session.sessionId)?.status, 'open', 'the refused captures wrote nothing: the session is still open');
+  t.equal((await whenBack(() => app.repository.getSession(opened.session.sessionId)))?.status, 'open', 'the refused captures wrote nothing: the session is still open');
   t.same([...app.repository.auditRecords()].map((r) => r.sessionId), [null], 'and nothing but the enrolment is recorded');
 
   const reply = await capture(app, opened);

@@ -36,9 +36,9 @@ export const storeDefaults = {
      */
     statementTimeoutMs: 10_000,
     /**
-     * Longest opening a connection may take, at start-up (which fails with ERR_STORE past it) and for each
-     * new connection after one was lost (that statement fails with ERR_STORE; statements fail at once for
-     * 1 s before the next attempt).
+     * Longest opening a connection may take, at start-up (which fails with ERR_STORE past it) and when the
+     * first statement after a lost connection opens a new one (that statement fails with ERR_STORE; the
+     * store then retries in the background every second and statements fail at once until it succeeds).
      */
     connectTimeoutMs: 10_000,
     /**

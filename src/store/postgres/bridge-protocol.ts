@@ -22,6 +22,8 @@ export interface BridgeQuery {
 export interface BridgeConnect {
   id: number;
   kind: 'connect';
+  /** If this attempt fails, try again in the background every so many ms until one succeeds (the reply is this attempt's). */
+  retryEveryMs?: number;
 }
 
 /** Drops the connection without waiting for it (the caller gave up on its answer); no reply. */
@@ -52,6 +54,8 @@ export interface BridgeConnectionState {
   connection: number;
   /** False once that connection is lost (or before the first opens). */
   connected: boolean;
+  /** Not connected, and trying again in the background after a failed attempt. */
+  reconnecting: boolean;
 }
 
 export type BridgeReply = BridgeConnectionState & (

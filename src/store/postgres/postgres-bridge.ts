@@ -5,14 +5,14 @@
 // statement (docs/store-and-audit.md, "PostgreSQL": what that costs). The wait is bounded: past it the
 // statement fails with ERR_STORE instead of hanging the appliance.
 // A lost connection (server restart, failover, terminated backend, network reset) fails the statement in
-// flight; the next statement outside a transaction opens a new connection first. After a failed attempt
-// statements fail at once for RECONNECT_PAUSE_MS, so an outage costs each request nothing rather than a
-// connect timeout each.
+// flight; the next statement outside a transaction opens a new connection first. If that attempt fails, the
+// worker tries again every RECONNECT_PAUSE_MS in the background, and statements fail at once until it has a
+// connection: the event loop waits for a connect timeout once per outage, not once per request.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { ProofgateError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import type { BridgeError, BridgeReply, BridgeRequest, BridgeWorkerData } from './bridge-protocol.js';
+import type { BridgeConnectionState, BridgeError, BridgeReply, BridgeRequest, BridgeWorkerData } from './bridge-protocol.js';
 import { POSTGRES_WORKER_SOURCE } from './postgres-worker-source.js';
 
 export interface BridgeResult {
@@ -45,7 +45,7 @@ const PG_MODULE = createRequire(import.meta.url).resolve('pg');
 // connection still usable) normally comes first and this thread's give-up is the last resort.
 const WAIT_MARGIN_MS = 2000;
 
-/** After a failed attempt to reconnect, statements fail at once for this long before the next attempt. */
+/** After a failed attempt to reconnect, the worker tries again this often in the background. */
 export const RECONNECT_PAUSE_MS = 1000;
 
 export interface BridgeOptions {
@@ -58,18 +58,15 @@ export interface BridgeOptions {
   log?: Logger;
 }
 
-/** The connection as the calling thread last heard of it. */
+/** The connection as the calling thread last heard of it (from the worker's latest reply). */
 interface ConnectionState {
   /** The worker's number for the current connection. */
   number: number;
   connected: boolean;
-  /** When it was lost, for the log line on return; null while connected. */
+  /** The worker is trying again in the background after a failed attempt. */
+  reconnecting: boolean;
+  /** When the connection was lost, for the log line on its return; null while connected. */
   lostAt: number | null;
-  /** Failed attempts to reconnect in this outage. */
-  failedAttempts: number;
-  /** No new attempt before this time (ms since the epoch); the last failure's message is the error until then. */
-  retryAt: number;
-  lastFailure: string;
 }
 
 export class PostgresBridge {
@@ -80,7 +77,7 @@ export class PostgresBridge {
   readonly #connectTimeoutMs: number;
   readonly #describe: string;
   readonly #log: Logger;
-  readonly #state: ConnectionState = { number: 0, connected: false, lostAt: null, failedAttempts: 0, retryAt: 0, lastFailure: '' };
+  readonly #state: ConnectionState = { number: 0, connected: false, reconnecting: false, lostAt: null };
   #nextId = 1;
   #closed = false;
 
@@ -129,14 +126,18 @@ export class PostgresBridge {
         throw e instanceof PostgresBridgeError && e.notSent ? this.#lostInTransaction() : e;
       }
     }
-    if (!this.#state.connected) this.#reconnect();
+    const s = this.#state;
+    if (!s.connected && !s.reconnecting) this.#reconnect();
     try {
       return this.#call(request, waitMs);
     } catch (e) {
-      // Lost while idle (noticed by the worker, not yet here): the statement was never sent, so it may go
-      // on a new connection. A statement that was sent is never sent again.
+      // Not sent: there was no connection. It may go on a new one, as it was never sent; a statement that
+      // was sent is never sent again.
       if (!(e instanceof PostgresBridgeError && e.notSent)) throw e;
-      this.#reconnect();
+      if (s.reconnecting) {
+        throw new ProofgateError('ERR_STORE', `the PostgreSQL store ${this.#describe} is unreachable (${e.message}); trying to reconnect every ${RECONNECT_PAUSE_MS} ms`, { expose: false });
+      }
+      this.#reconnect(); // lost while idle: noticed by the worker, not yet here
       return this.#call(request, waitMs);
     }
   }
@@ -153,6 +154,7 @@ export class PostgresBridge {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#state.connected = false; // closed on purpose: not an outage to log
     try {
       this.#call({ id: 0, kind: 'close' }, this.#statementTimeoutMs + WAIT_MARGIN_MS);
     } catch {
@@ -166,35 +168,27 @@ export class PostgresBridge {
     return new ProofgateError('ERR_STORE', `the connection to the PostgreSQL store ${this.#describe} was lost inside a transaction; the server rolled the transaction back`, { expose: false });
   }
 
-  /** Opens a new connection in place of the lost one, unless the last attempt failed less than RECONNECT_PAUSE_MS ago. */
+  /** Opens a new connection in place of the lost one; if that fails, the worker goes on trying in the background. */
   #reconnect(): void {
-    const s = this.#state;
-    const wait = s.retryAt - Date.now();
-    if (wait > 0) {
-      throw new ProofgateError('ERR_STORE', `the PostgreSQL store ${this.#describe} is unreachable (${s.lastFailure}); the next attempt to reconnect is in ${wait} ms`, { expose: false });
-    }
     try {
-      this.#call({ id: 0, kind: 'connect' }, this.#connectTimeoutMs + WAIT_MARGIN_MS);
+      this.#call({ id: 0, kind: 'connect', retryEveryMs: RECONNECT_PAUSE_MS }, this.#connectTimeoutMs + WAIT_MARGIN_MS);
     } catch (e) {
-      s.failedAttempts += 1;
-      s.retryAt = Date.now() + RECONNECT_PAUSE_MS;
-      s.lastFailure = (e as Error).message;
-      throw new ProofgateError('ERR_STORE', `cannot reconnect to the PostgreSQL store ${this.#describe}: ${s.lastFailure}`, { cause: e, expose: false });
+      throw new ProofgateError('ERR_STORE', `cannot reconnect to the PostgreSQL store ${this.#describe}: ${(e as Error).message}`, { cause: e, expose: false });
     }
-    this.#log('store-reconnected', { store: this.#describe, downMs: Date.now() - (s.lostAt ?? Date.now()), failedAttempts: s.failedAttempts });
-    s.lostAt = null;
-    s.failedAttempts = 0;
-    s.retryAt = 0;
   }
 
-  /** Takes in where the worker's connection stands; its loss is logged once, when first heard of. */
-  #heard(reply: BridgeReply): void {
+  /** Takes in where the worker's connection stands; its loss and its return are logged once each. */
+  #heard(reply: BridgeConnectionState, why: string): void {
     const s = this.#state;
     if (s.connected && !reply.connected) {
       s.lostAt = Date.now();
-      this.#log('store-connection-lost', { store: this.#describe, error: reply.ok ? 'connection closed' : reply.error.message }, 'warn');
+      this.#log('store-connection-lost', { store: this.#describe, error: why }, 'warn');
+    } else if (!s.connected && reply.connected && s.lostAt !== null) {
+      this.#log('store-reconnected', { store: this.#describe, downMs: Date.now() - s.lostAt });
+      s.lostAt = null;
     }
     s.connected = reply.connected;
+    s.reconnecting = reply.reconnecting;
     s.number = reply.connection;
   }
 
@@ -215,7 +209,7 @@ export class PostgresBridge {
       for (let m = receiveMessageOnPort(this.#port); m; m = receiveMessageOnPort(this.#port)) {
         const reply = m.message as BridgeReply;
         if (reply.id !== id) continue; // the late answer of a statement whose caller gave up
-        this.#heard(reply);
+        this.#heard(reply, reply.ok ? 'the connection closed' : reply.error.message);
         if (!reply.ok) throw new PostgresBridgeError(reply.error);
         return { rows: reply.rows, rowCount: reply.rowCount, command: reply.command };
       }
@@ -224,7 +218,7 @@ export class PostgresBridge {
         // What became of the statement is unknown, and the connection may be dead without a word (a
         // failover that moved the address): drop it, so the next statement starts on a new one.
         if (request.kind !== 'close') this.#port.postMessage({ id: 0, kind: 'abandon' });
-        this.#heard({ id, ok: false, error: { message: `no answer within ${waitMs} ms` }, connection: this.#state.number, connected: false });
+        this.#heard({ connection: this.#state.number, connected: false, reconnecting: false }, `no answer within ${waitMs} ms`);
         throw new ProofgateError('ERR_STORE', `the PostgreSQL store ${this.#describe} did not answer within ${waitMs} ms`, { expose: false });
       }
       Atomics.wait(this.#replies, 0, seen, left);
