@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { openPostgresDatabase, type PostgresStoreOptions } from '../../src/store/postgres/open-postgres.js';
 import type { PostgresSqlDatabase } from '../../src/store/postgres/postgres-sql-database.js';
-import { RECONNECT_PAUSE_MS } from '../../src/store/postgres/postgres-bridge.js';
+import { RECONNECT_EVERY_MS } from '../../src/store/postgres/postgres-bridge.js';
 import { SqlRepository } from '../../src/store/sqlite-repository.js';
 import { storeWriteHealth } from '../../src/store/store-health.js';
 import { recordLog, type LogRecorder } from '../helpers/log-recorder.js';
@@ -40,7 +40,7 @@ async function untilGone(pid: number): Promise<void> {
   await sleep(100);
 }
 
-/** Runs `write` until it stops failing with ERR_STORE (the worker reconnects within RECONNECT_PAUSE_MS and a connect), at most 20 s. */
+/** Runs `write` until it stops failing with ERR_STORE (the worker reconnects within RECONNECT_EVERY_MS and a connect), at most 20 s. */
 async function firstSuccess<T>(write: () => T): Promise<T> {
   for (const deadline = Date.now() + 20_000; ;) {
     try {
@@ -142,10 +142,10 @@ t.test('the server stopped: statements fail fast with ERR_STORE; started again o
     t.throws(() => repo.rememberOnce('nonce', 'during', LATER),
       { code: 'ERR_STORE', message: /^the PostgreSQL store proofgate@127\.0\.0\.1:\d+\/\w+ is unreachable \(.*ECONNREFUSED.*\); trying to reconnect every 1000 ms$/ },
       'the next ones fail at once while the worker retries in the background');
-    await sleep(RECONNECT_PAUSE_MS / 2);
+    await sleep(RECONNECT_EVERY_MS / 2);
   }
   t.match(storeWriteHealth(repo, Date.now()), { ok: false, detail: 'not writable (ERR_STORE)' }, '/health reports the store down');
-  t.ok(Date.now() - started < 5000 + 3 * RECONNECT_PAUSE_MS, 'no statement waited out the connect timeout');
+  t.ok(Date.now() - started < 5000 + 3 * RECONNECT_EVERY_MS, 'no statement waited out the connect timeout');
   t.equal(db.open, true, 'the store stays open');
 
   server.start();

@@ -5,7 +5,7 @@ import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
-import { RECONNECT_PAUSE_MS } from '../../src/store/postgres/postgres-bridge.js';
+import { RECONNECT_EVERY_MS } from '../../src/store/postgres/postgres-bridge.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
@@ -24,14 +24,14 @@ async function capture(app: VerificationTestApp, opened: OpenedSession) {
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
 
-/** Runs `read` until the store answers again (its worker retries every RECONNECT_PAUSE_MS), at most 20 s. */
+/** Runs `read` until the store answers again (its worker retries every RECONNECT_EVERY_MS), at most 20 s. */
 async function whenBack<T>(read: () => T): Promise<T> {
   for (const deadline = Date.now() + 20_000; ;) {
     try {
       return read();
     } catch (e) {
       if ((e as { code?: string }).code !== 'ERR_STORE' || Date.now() > deadline) throw e;
-      await sleep(RECONNECT_PAUSE_MS / 10);
+      await sleep(RECONNECT_EVERY_MS / 10);
     }
   }
 }

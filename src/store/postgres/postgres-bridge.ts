@@ -6,7 +6,7 @@
 // statement fails with ERR_STORE instead of hanging the appliance.
 // A lost connection (server restart, failover, terminated backend, network reset) fails the statement in
 // flight; the next statement outside a transaction opens a new connection first. If that attempt fails, the
-// worker tries again every RECONNECT_PAUSE_MS in the background, and statements fail at once until it has a
+// worker tries again every RECONNECT_EVERY_MS in the background, and statements fail at once until it has a
 // connection: the event loop waits for a connect timeout once per outage, not once per request.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -46,7 +46,7 @@ const PG_MODULE = createRequire(import.meta.url).resolve('pg');
 const WAIT_MARGIN_MS = 2000;
 
 /** After a failed attempt to reconnect, the worker tries again this often in the background. */
-export const RECONNECT_PAUSE_MS = 1000;
+export const RECONNECT_EVERY_MS = 1000;
 
 export interface BridgeOptions {
   connection: BridgeWorkerData['connection'];
@@ -135,7 +135,7 @@ export class PostgresBridge {
       // was sent is never sent again.
       if (!(e instanceof PostgresBridgeError && e.notSent)) throw e;
       if (s.reconnecting) {
-        throw new ProofgateError('ERR_STORE', `the PostgreSQL store ${this.#describe} is unreachable (${e.message}); trying to reconnect every ${RECONNECT_PAUSE_MS} ms`, { expose: false });
+        throw new ProofgateError('ERR_STORE', `the PostgreSQL store ${this.#describe} is unreachable (${e.message}); trying to reconnect every ${RECONNECT_EVERY_MS} ms`, { expose: false });
       }
       this.#reconnect(); // lost while idle: noticed by the worker, not yet here
       return this.#call(request, waitMs);
@@ -171,7 +171,7 @@ export class PostgresBridge {
   /** Opens a new connection in place of the lost one; if that fails, the worker goes on trying in the background. */
   #reconnect(): void {
     try {
-      this.#call({ id: 0, kind: 'connect', retryEveryMs: RECONNECT_PAUSE_MS }, this.#connectTimeoutMs + WAIT_MARGIN_MS);
+      this.#call({ id: 0, kind: 'connect', retryEveryMs: RECONNECT_EVERY_MS }, this.#connectTimeoutMs + WAIT_MARGIN_MS);
     } catch (e) {
       throw new ProofgateError('ERR_STORE', `cannot reconnect to the PostgreSQL store ${this.#describe}: ${(e as Error).message}`, { cause: e, expose: false });
     }
