@@ -1,5 +1,5 @@
-// The PostgreSQL store through a lost connection (a terminated backend, a server restart, a connection that
-// stops answering, as after a failover): the statement in flight fails with ERR_STORE, a transaction that
+// The PostgreSQL store through a lost connection (a terminated backend, a server restart, a connection or a
+// server that stops answering, as after a failover): the statement in flight fails with ERR_STORE, a transaction that
 // lost its connection is rolled back whole and never goes on elsewhere, and the next statement outside a
 // transaction runs on a new connection, without reopening the store. A real PostgreSQL 15 is started for
 // this file and stopped and started again by one test.
