@@ -62,7 +62,7 @@ export async function startAppliance(config: ProofgateConfig, log: Logger = pino
   let face: LoadedFaceEngine | undefined;
   let auditFeed: AuditFeed | null = null;
   try {
-    repository = openConfiguredRepository(config);
+    repository = openConfiguredRepository(config, undefined, log);
     const store = repository;
     hsm = await openHsmOrExplain(config, dataDir, hsmFailureObserver(log, metrics));
     const evidence = new EvidenceCipher(store, hsm.dataKeyWrapper);

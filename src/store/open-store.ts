@@ -2,6 +2,7 @@
 // PostgreSQL connection.
 import path from 'node:path';
 import { resolveDataPath, type ProofgateConfig } from '../config/index.js';
+import type { Logger } from '../core/log.js';
 import { openSqliteRepository, type SqliteRepository } from './sqlite-repository.js';
 import { openPostgresRepository } from './postgres/open-postgres.js';
 
@@ -17,7 +18,8 @@ export function storeLocation(config: Pick<ProofgateConfig, 'server' | 'store'>)
   return `PostgreSQL ${user}@${host}:${port}/${database}`;
 }
 
-export function openConfiguredRepository(config: Pick<ProofgateConfig, 'server' | 'store'>, now?: () => number): SqliteRepository {
-  if (config.store.backend === 'postgres') return openPostgresRepository(config.store.postgres, { now });
+/** `log`: where a PostgreSQL store logs losing its connection and getting it back. */
+export function openConfiguredRepository(config: Pick<ProofgateConfig, 'server' | 'store'>, now?: () => number, log?: Logger): SqliteRepository {
+  if (config.store.backend === 'postgres') return openPostgresRepository(config.store.postgres, { now, log });
   return openSqliteRepository(storeDatabasePath(config), { busyTimeoutMs: config.store.busyTimeoutMs, now });
 }

@@ -50,6 +50,15 @@ export interface PostgresServer {
   storeOptions(database: string, overrides?: Partial<PostgresStoreOptions>): PostgresStoreOptions;
   /** Runs SQL as the cluster's superuser in `database` (for tests that tamper with rows behind the store). */
   query(database: string, sql: string, values?: unknown[]): Promise<pg.QueryResult>;
+  /**
+   * The same from another process (psql), blocking until it is done: for a test that acts on the server
+   * from inside a synchronous store transaction. Returns psql's unaligned output (one value per line).
+   */
+  querySync(database: string, sql: string): string;
+  /** Stops the server (pg_ctl stop; 'fast': sessions are terminated, as a service restart does). */
+  stop(mode?: 'fast' | 'immediate'): void;
+  /** Starts the stopped server again, on the same port with the same data. */
+  start(): void;
 }
 
 let databases = 0;
@@ -96,12 +105,15 @@ export async function startPostgres(t: Teardown, opts: { durable?: boolean; tls?
   // fsync off for tests: the cluster lives for one test file; durability is not what they are about.
   const ssl = tls ? ` -c ssl=on -c ssl_cert_file=${tls.certFile} -c ssl_key_file=${tls.keyFile}` : '';
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=${opts.durable ? 'on' : 'off'} -c max_connections=40${ssl}`;
-  try {
-    runServerTool(path.join(bin, 'pg_ctl'), ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', options]);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
-  }
-  started = true;
+  const start = () => {
+    try {
+      runServerTool(path.join(bin, 'pg_ctl'), ['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', options]);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+    }
+    started = true;
+  };
+  start();
   const host = '127.0.0.1';
 
   const query = async (database: string, sql: string, values?: unknown[]) => {
@@ -113,8 +125,19 @@ export async function startPostgres(t: Teardown, opts: { durable?: boolean; tls?
       await client.end();
     }
   };
+  const querySync = (database: string, sql: string) => {
+    const r = spawnSync(path.join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', host, '-p', String(port), '-U', user, '-d', database, '-c', sql],
+      { encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`psql failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+    return r.stdout.trim();
+  };
   return {
-    host, port, user, query, caFile: tls?.caFile ?? null,
+    host, port, user, query, querySync, caFile: tls?.caFile ?? null,
+    stop(mode = 'fast') {
+      runServerTool(path.join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', mode, '-w', '-t', '60']);
+      started = false;
+    },
+    start,
     async createDatabase(template = 'template0') {
       databases += 1;
       const name = `store_${process.pid}_${databases}`;

@@ -35,7 +35,11 @@ export const storeDefaults = {
      * statement_timeout. The event loop waits for each statement, so keep it short.
      */
     statementTimeoutMs: 10_000,
-    /** Longest opening the connection may take before start-up fails with ERR_STORE. */
+    /**
+     * Longest opening a connection may take, at start-up (which fails with ERR_STORE past it) and when the
+     * first statement after a lost connection opens a new one (that statement fails with ERR_STORE; the
+     * store then retries in the background every second and statements fail at once until it succeeds).
+     */
     connectTimeoutMs: 10_000,
     /**
      * null: no TLS (a Unix socket or loopback). { caFile, servername? }: TLS required; the server's certificate

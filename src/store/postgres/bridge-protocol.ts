@@ -11,11 +11,25 @@ export interface BridgeQuery {
   values?: unknown[];
   /** Name of the server-side prepared statement (parsed once per connection). */
   name?: string;
+  /**
+   * Run only on this connection (its number in the replies): a statement inside a transaction names the
+   * connection its BEGIN ran on, so it is refused, never run elsewhere, once that connection is gone.
+   */
+  connection?: number;
 }
 
+/** Opens a new connection, in place of the one there was (if any). */
 export interface BridgeConnect {
   id: number;
   kind: 'connect';
+  /** If this attempt fails, try again in the background every so many ms until one succeeds (the reply is this attempt's). */
+  retryEveryMs?: number;
+}
+
+/** Drops the connection without waiting for it (the caller gave up on its answer); no reply. */
+export interface BridgeAbandon {
+  id: number;
+  kind: 'abandon';
 }
 
 export interface BridgeClose {
@@ -23,18 +37,31 @@ export interface BridgeClose {
   kind: 'close';
 }
 
-export type BridgeRequest = BridgeQuery | BridgeConnect | BridgeClose;
+export type BridgeRequest = BridgeQuery | BridgeConnect | BridgeAbandon | BridgeClose;
 
 export interface BridgeError {
   message: string;
   /** PostgreSQL's SQLSTATE, or a Node error code (ECONNREFUSED), when known. */
   code?: string;
   constraint?: string;
+  /** The statement never reached a server: there was no connection, or not the one it was meant for. */
+  notSent?: boolean;
 }
 
-export type BridgeReply =
+/** Where the worker's connection stands after handling a request; on every reply. */
+export interface BridgeConnectionState {
+  /** The number of the current (or last) connection: each one opened gets the next; 0 before the first. */
+  connection: number;
+  /** False once that connection is lost (or before the first opens). */
+  connected: boolean;
+  /** Not connected, and trying again in the background after a failed attempt. */
+  reconnecting: boolean;
+}
+
+export type BridgeReply = BridgeConnectionState & (
   | { id: number; ok: true; rows: Record<string, unknown>[]; rowCount: number | null; command: string | null }
-  | { id: number; ok: false; error: BridgeError };
+  | { id: number; ok: false; error: BridgeError }
+);
 
 /** Handed to the worker at start. */
 export interface BridgeWorkerData {
@@ -43,5 +70,6 @@ export interface BridgeWorkerData {
   port: MessagePort;
   /** Where the worker loads pg from (resolved by the calling thread). */
   pgModule: string;
+  /** Every connection the worker opens (the first and each one after a loss) is opened with these settings. */
   connection: Pick<ClientConfig, 'host' | 'port' | 'database' | 'user' | 'password' | 'statement_timeout' | 'connectionTimeoutMillis' | 'application_name' | 'ssl'>;
 }

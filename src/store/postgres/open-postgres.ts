@@ -2,6 +2,7 @@
 // the appliance, applies the PostgreSQL migrations, and hands back the one repository over the SQL port.
 import { readFileSync } from 'node:fs';
 import { ProofgateError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { migrate } from '../migrate.js';
 import type { Migration } from '../migrations/index.js';
 import { SqlRepository } from '../sqlite-repository.js';
@@ -51,7 +52,8 @@ function checkServer(db: PostgresSqlDatabase): void {
   if (row.encoding !== 'UTF8') throw storeError(`the PostgreSQL database has encoding ${row.encoding}; proofgate needs UTF8`);
 }
 
-export function openPostgresDatabase(opts: PostgresStoreOptions, migrations?: readonly Migration[]): PostgresSqlDatabase {
+/** `log`: where the store logs losing its connection and getting it back (default: nowhere). */
+export function openPostgresDatabase(opts: PostgresStoreOptions, migrations?: readonly Migration[], log?: Logger): PostgresSqlDatabase {
   const bridge = PostgresBridge.connect({
     connection: {
       host: opts.host, port: opts.port, database: opts.database, user: opts.user, password: readPassword(opts.passwordFile),
@@ -60,6 +62,7 @@ export function openPostgresDatabase(opts: PostgresStoreOptions, migrations?: re
     },
     statementTimeoutMs: opts.statementTimeoutMs,
     connectTimeoutMs: opts.connectTimeoutMs,
+    log,
   });
   const db = new PostgresSqlDatabase(bridge);
   try {
@@ -73,6 +76,6 @@ export function openPostgresDatabase(opts: PostgresStoreOptions, migrations?: re
 }
 
 /** Opens (migrating as needed) the PostgreSQL store. */
-export function openPostgresRepository(opts: PostgresStoreOptions, options: { now?: () => number } = {}): SqlRepository {
-  return new SqlRepository(openPostgresDatabase(opts), options);
+export function openPostgresRepository(opts: PostgresStoreOptions, options: { now?: () => number; log?: Logger } = {}): SqlRepository {
+  return new SqlRepository(openPostgresDatabase(opts, undefined, options.log), { now: options.now });
 }

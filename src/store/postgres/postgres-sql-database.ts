@@ -5,6 +5,10 @@
 // key, held to COMMIT or ROLLBACK), as SQLite's BEGIN IMMEDIATE takes the file's: writers in every
 // process and node run one after another, so what a transaction reads (the audit chain's head, a
 // session's status, a lockout count) stays current until it commits.
+// A lost connection (postgres-bridge.ts) takes its transaction with it: the server rolls it back, and every
+// later statement of that transaction (its COMMIT included) fails instead of running on a new connection
+// without its BEGIN. The write lock is a transaction lock, so it went with the old backend too; the next
+// transaction takes it again on the new connection.
 import { createHash } from 'node:crypto';
 import { ProofgateError } from '../../core/errors.js';
 import type { SqlDatabase, SqlRunResult, SqlStatement, SqlTransactionMode } from '../sql-database.js';
@@ -95,15 +99,20 @@ export class PostgresSqlDatabase implements SqlDatabase {
   readonly dialect = 'postgres' as const;
   readonly #bridge: PostgresBridge;
   #depth = 0;
+  /** The connection the open transaction's BEGIN ran on; undefined outside a transaction. */
+  #txConnection: number | undefined;
 
   constructor(bridge: PostgresBridge) {
     this.#bridge = bridge;
   }
 
-  /** Runs one statement (used by the statements and by the store's open-time checks). */
+  /**
+   * Runs one statement (used by the statements and by the store's open-time checks). Inside a transaction
+   * only on the transaction's connection; outside one, a lost connection is replaced first.
+   */
   execute(text: string, values?: unknown[], name?: string): BridgeResult {
     try {
-      return this.#bridge.query(text, values, name);
+      return this.#bridge.query(text, values, name, this.#txConnection);
     } catch (e) {
       throw statementError(e);
     }
@@ -131,26 +140,36 @@ export class PostgresSqlDatabase implements SqlDatabase {
 
   transaction<T>(fn: () => T, mode: SqlTransactionMode = 'immediate'): T {
     if (this.#depth > 0) return this.#savepoint(fn);
-    // One round trip: the transaction and, for a writer, the store's write lock.
+    try {
+      return this.#transaction(fn, mode);
+    } finally {
+      this.#depth = 0;
+      this.#txConnection = undefined;
+    }
+  }
+
+  #transaction<T>(fn: () => T, mode: SqlTransactionMode): T {
+    // One round trip: the transaction and, for a writer, the store's write lock. Outside a transaction
+    // still, so it may open a new connection first; everything after it runs on the connection it ran on.
     try {
       this.exec(mode === 'immediate'
         ? `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${STORE_WRITE_LOCK_KEY})`
         : 'BEGIN ISOLATION LEVEL REPEATABLE READ');
     } catch (e) {
+      this.#txConnection = this.#bridge.connection;
       this.#rollback(); // the lock wait timed out (or the connection failed) inside the opened transaction
       throw e;
     }
+    this.#txConnection = this.#bridge.connection;
     this.#depth = 1;
     let result: T;
     try {
       result = fn();
       if (result instanceof Promise) throw new TypeError('Transaction function cannot return a promise');
     } catch (e) {
-      this.#depth = 0;
       this.#rollback();
       throw e;
     }
-    this.#depth = 0;
     let commit: BridgeResult;
     try {
       commit = this.execute('COMMIT');
@@ -191,7 +210,8 @@ export class PostgresSqlDatabase implements SqlDatabase {
     try {
       this.execute('ROLLBACK');
     } catch {
-      // A lost connection has rolled back already; the caller hears the error that got us here.
+      // A lost connection has rolled back already (the ROLLBACK is refused, never sent on a new
+      // connection); the caller hears the error that got us here.
     }
   }
 }
