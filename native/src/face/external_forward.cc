@@ -60,6 +60,10 @@ void StartRun(Napi::Env env, Napi::Function run, RequestRef* data) {
   try {
     Napi::Float32Array input = Napi::Float32Array::New(env, request->input.total());
     std::memcpy(input.Data(), request->input.ptr<float>(), request->input.total() * sizeof(float));
+    // The JavaScript copy is all the run needs. Drop this request's share of the worker's blob now: the
+    // request lives on in `done` below until V8 collects that function, and V8 cannot see native memory,
+    // so every pass's 256x256x3 blob would stay allocated until a collection happened to come.
+    request->input.release();
     Napi::Array names = Napi::Array::New(env, request->names.size());
     for (uint32_t i = 0; i < request->names.size(); ++i) names.Set(i, Napi::String::New(env, request->names[i]));
     Napi::Function done = Napi::Function::New(env, [request](const Napi::CallbackInfo& info) {
