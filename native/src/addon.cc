@@ -8,6 +8,7 @@ Napi::Object InitProofgate(Napi::Env env, Napi::Object exports) {
   const std::pair<const char*, Napi::Function::Callback> operations[] = {
       {"runtimeInfo", RuntimeInfo},
       {"setThreadCount", SetThreadCount},
+      {"trimMalloc", TrimMalloc},
       {"runOnnxModel", RunOnnxModel},
       {"dnnNetLoad", DnnNetLoad},
       {"dnnNetRun", DnnNetRun},

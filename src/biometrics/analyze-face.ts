@@ -227,7 +227,7 @@ export async function analyzeFace(engine: FaceEngine, image: Buffer, options: An
   const started = performance.now();
   if (!Buffer.isBuffer(image)) throw invalidOption('image must be a Buffer');
   const native = nativeOptions(engine, options);
-  const { handle, queue, embedderRunner, embedder, running, runDetector } = engine[engineInternals];
+  const { handle, queue, embedderRunner, embedder, running, runDetector, trimmer } = engine[engineInternals];
   let queueMs = 0;
   // The admission slot is held until the embedding is done, wherever the embedder runs, so
   // biometrics.pipelines bounds whole analyses.
@@ -244,6 +244,7 @@ export async function analyzeFace(engine: FaceEngine, image: Buffer, options: An
       analysis.timings.embed = performance.now() - embedStarted;
       analysis.timings.total += analysis.timings.embed;
     }
+    trimmer.noteWork();
     return analysis;
   })), FACE_NATIVE);
   return toAnalysis(engine, raw, queueMs, started);

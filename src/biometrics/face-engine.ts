@@ -12,6 +12,7 @@ import { callNative } from '../native/call-native.js';
 import { FACE_NATIVE } from './face-errors.js';
 import { decideEngine } from './inference-choice.js';
 import { dryRunModel, type InferenceEngineName, type ModelRunner } from './model-runner.js';
+import { HeapTrimmer, trimCHeap } from './heap-trim.js';
 import { openOnnxRuntimeRunner } from './onnxruntime-runner.js';
 import { readModelManifest, type ManifestSlots } from './model-manifest.js';
 import { nativeFace, type NativeEngineHandle, type NativeEngineSpec, type NativeForward } from './native-face.js';
@@ -53,6 +54,8 @@ export interface EngineInternals {
   runDetector: NativeForward | null;
   /** Analyses inside the pipeline now: close() lets them finish their embedding before releasing the runner. */
   running: Set<Promise<unknown>>;
+  /** Hands the C heap's freed pages back now and then while analyses run (heap-trim.ts). */
+  trimmer: HeapTrimmer;
 }
 
 const LIBUV_DEFAULT_POOL = 4;
@@ -97,18 +100,18 @@ export class FaceEngine {
       throw new ProofgateError('ERR_MODEL', 'biometrics.backend is "opencl" but OpenCV finds no OpenCL device (cv::ocl::haveOpenCL() is false)');
     }
     const useOpenCl = config.backend === 'opencl' || (config.backend === 'auto' && info.haveOpenCL);
-    // cv::setNumThreads(0) would mean "no threading"; a negative count restores OpenCV's per-core default.
-    native.setThreadCount(config.threads === 0 ? -1 : config.threads);
+    const threads = threadsPerInference(config);
+    native.setThreadCount(threads);
 
     const warnings: string[] = [];
     const detectorEngine = await decideEngine('detector', config.inference.detector);
     const embedderEngine = await decideEngine('embedder', config.inference.embedder);
     for (const w of [detectorEngine.warning, embedderEngine.warning]) if (w) warnings.push(w);
     // Opened and dry-run before the native pipelines, so a model ONNX Runtime cannot run fails first.
-    const detectorRunner = detectorEngine.engine === 'onnxruntime' ? await openDetectorRunner(detector, config.threads) : null;
+    const detectorRunner = detectorEngine.engine === 'onnxruntime' ? await openDetectorRunner(detector, threads) : null;
     let embedderRunner: ModelRunner | null = null;
     try {
-      embedderRunner = embedderEngine.engine === 'onnxruntime' ? await openEmbedderRunner(embedder, config.threads) : null;
+      embedderRunner = embedderEngine.engine === 'onnxruntime' ? await openEmbedderRunner(embedder, threads) : null;
     } catch (err) {
       await detectorRunner?.close();
       throw err;
@@ -149,7 +152,7 @@ export class FaceEngine {
     const sha = (slot: 'detector' | 'landmarker' | 'embedder'): string | null =>
       slot === 'embedder' ? (fromManifest?.sha256 ?? null) : config[slot] ? null : (manifest as ManifestSlots).sha256[slot];
     const engine = new FaceEngine(
-      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue, config.admission), config, embedder, embedderRunner, detectorRunner, runDetector: detectorRunner && forwardTo(detectorRunner, detector), running: new Set() },
+      { handle, queue: new AdmissionQueue(config.pipelines, config.maxQueue, config.admission), config, embedder, embedderRunner, detectorRunner, runDetector: detectorRunner && forwardTo(detectorRunner, detector), running: new Set(), trimmer: new HeapTrimmer() },
       {
         backend: useOpenCl ? 'opencl' : 'cpu',
         opencvVersion: info.opencvVersion,
@@ -167,6 +170,8 @@ export class FaceEngine {
         warnings,
       },
     );
+    // What loading the models left freed (ONNX Runtime's protobuf and copies) goes back to the kernel.
+    trimCHeap();
     return engine;
   }
 
@@ -188,6 +193,7 @@ export class FaceEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#internals.trimmer.stop();
     nativeFace().faceEngineClose(this.#internals.handle);
     await Promise.allSettled([...this.#internals.running]);
     await Promise.all([this.#internals.detectorRunner?.close(), this.#internals.embedderRunner?.close()]);
@@ -196,6 +202,15 @@ export class FaceEngine {
   get [engineInternals](): EngineInternals {
     return this.#internals;
   }
+}
+
+/**
+ * Worker threads per inference for `config`: biometrics.threads, or for 0 the cores shared out among the
+ * pipelines (at least 1). OpenCV's count is process-wide, so an engine loaded beside this one (a previous
+ * embedder) passes this figure explicitly rather than work one out from its own pipelines.
+ */
+export function threadsPerInference(config: Pick<BiometricsConfig, 'threads' | 'pipelines'>): number {
+  return config.threads === 0 ? Math.max(1, Math.floor(os.availableParallelism() / config.pipelines)) : config.threads;
 }
 
 /** Opens the embedder on ONNX Runtime with the engine's thread count and dry-runs it (ERR_MODEL when it does not fit). */

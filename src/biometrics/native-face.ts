@@ -121,6 +121,8 @@ export interface NativeFaceAddon {
   imageThumbnail(image: Buffer, options: { maxPixels: number; size: number }): Promise<Uint8Array>;
   runtimeInfo(): { opencvVersion: string; threads: number; haveOpenCL: boolean; dnnBackends: { backend: number; target: number }[] };
   setThreadCount(threads: number): void;
+  /** glibc malloc_trim(0) (native/src/common/trim_malloc.cc): true when memory was handed back. */
+  trimMalloc(): boolean;
 }
 
 export function nativeFace(): NativeFaceAddon {

@@ -16,7 +16,7 @@ const PRODUCT_EXPORTS = [
   'livenessDepthChecks', 'livenessTrackTexture', 'passivePadClose', 'passivePadLoad', 'passivePadScore',
   'pcscCancel', 'pcscConnect', 'pcscDisconnect', 'pcscEstablishContext', 'pcscGetStatusChange', 'pcscListReaders', 'pcscReleaseContext', 'pcscTransmit',
   'runOnnxModel', 'runtimeInfo', 'setThreadCount',
-  'templateIndexAdd', 'templateIndexCreate', 'templateIndexInfo', 'templateIndexRemove', 'templateIndexSearch',
+  'templateIndexAdd', 'templateIndexCreate', 'templateIndexInfo', 'templateIndexRemove', 'templateIndexSearch', 'trimMalloc',
   'v4l2CaptureFrames', 'v4l2ProbeDevice', 'v4l2YuyvToJpeg',
 ];
 

@@ -7,6 +7,7 @@ namespace proofgate {
 // common/
 Napi::Value RuntimeInfo(const Napi::CallbackInfo& info);     // runtime_info.cc
 Napi::Value SetThreadCount(const Napi::CallbackInfo& info);  // set_thread_count.cc
+Napi::Value TrimMalloc(const Napi::CallbackInfo& info);      // trim_malloc.cc
 // dnn/
 Napi::Value RunOnnxModel(const Napi::CallbackInfo& info);  // run_onnx_model.cc
 Napi::Value DnnNetLoad(const Napi::CallbackInfo& info);    // dnn_net_load_worker.cc

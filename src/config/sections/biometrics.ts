@@ -167,7 +167,12 @@ export const biometricsDefaults = {
   maxPixels: 40_000_000,
   /** 'auto': OpenCL when OpenCV finds an OpenCL device (cv::ocl::haveOpenCL), else the CPU. 'cpu' or 'opencl' force one ('opencl' fails start-up without a device). */
   backend: 'auto' as 'auto' | 'cpu' | 'opencl',
-  /** OpenCV worker threads per inference (cv::setNumThreads, process-wide). 0: one per CPU core. */
+  /**
+   * Worker threads per inference: OpenCV's (cv::setNumThreads, process-wide) and each ONNX Runtime
+   * session's. 0: the CPU cores shared out among the pipelines (at least 1), so concurrent analyses do not
+   * oversubscribe the cores: on 2 cores with 2 pipelines, 1 thread each used about 20% less CPU per
+   * verification than one per core, at 5 ms more for a lone verification (docs/scale.md).
+   */
   threads: 0,
   /**
    * Analyses run at once, each on its own copy of the networks and one libuv pool thread. Keep it at or

@@ -6,7 +6,7 @@ import type { ProofgateConfig } from '../../config/index.js';
 import { resolveDataPath } from '../../config/index.js';
 import { BUILT_IN_THRESHOLDS, UNFIT_EMBEDDERS } from '../../config/sections/biometrics.js';
 import { readModelManifest, type BuiltInEmbedder } from '../../biometrics/model-manifest.js';
-import { FaceEngine } from '../../biometrics/face-engine.js';
+import { FaceEngine, threadsPerInference } from '../../biometrics/face-engine.js';
 import { analyzeFace } from '../../biometrics/analyze-face.js';
 import { compareFaces } from '../../biometrics/compare-faces.js';
 import type { BiometricsConfig } from '../../config/sections/biometrics.js';
@@ -44,7 +44,7 @@ export class EngineFaceAnalyzer implements FaceAnalyzer {
         const name = (Object.keys(embedders) as BuiltInEmbedder[]).find((n) => embedders[n]!.id === modelId);
         if (!name || UNFIT_EMBEDDERS[name]) return null;
         const threshold = BUILT_IN_THRESHOLDS[name];
-        const engine = await FaceEngine.load({ ...config, embedder: name, matching: { ...config.matching, threshold }, pipelines: 1 });
+        const engine = await FaceEngine.load({ ...config, embedder: name, matching: { ...config.matching, threshold }, pipelines: 1, threads: threadsPerInference(config) });
         return { analyzer: new EngineFaceAnalyzer(engine), threshold };
       })();
       this.#previous.set(modelId, loading);
