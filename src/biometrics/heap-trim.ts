@@ -19,11 +19,11 @@ export class HeapTrimmer {
   #worked = false;
   readonly #timer: NodeJS.Timeout;
 
-  constructor(intervalMs = HEAP_TRIM_INTERVAL_MS) {
+  constructor(intervalMs = HEAP_TRIM_INTERVAL_MS, trim: () => unknown = trimCHeap) {
     this.#timer = setInterval(() => {
       if (!this.#worked) return;
       this.#worked = false;
-      trimCHeap();
+      trim();
     }, intervalMs);
     this.#timer.unref();
   }

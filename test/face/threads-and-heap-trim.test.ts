@@ -18,10 +18,18 @@ t.test('the C heap trim runs and says whether it handed memory back', async (t) 
   t.type(trimCHeap(), 'boolean');
 });
 
-t.test('a heap trimmer does not keep the process alive and stops cleanly', async (t) => {
-  const trimmer = new HeapTrimmer(5);
+t.test('a heap trimmer trims once per interval in which work was noted, never when idle, and stops', async (t) => {
+  let trims = 0;
+  const trimmer = new HeapTrimmer(10, () => trims++);
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 60));
+  await tick();
+  t.equal(trims, 0, 'no analysis: no trim');
   trimmer.noteWork();
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  trimmer.noteWork();
+  await tick();
+  t.equal(trims, 1, 'one trim for the work noted, however many analyses');
   trimmer.stop();
-  t.pass('stopped after trimming');
+  trimmer.noteWork();
+  await tick();
+  t.equal(trims, 1, 'nothing after stop');
 });
