@@ -1,13 +1,12 @@
 // What the Chromium tests of the returning-user page (laptop, phone hand-off, help-desk request) share: the
 // liveness settings they run with and the fake camera's clip for a session's challenge.
 //
-// A rendered blink does not pass the blink step: the face engine's mesh narrows its lid landmarks on a
-// painted-shut eye instead of closing them (eye openness 0.58-0.86 of open, never below closedEyeRatio;
-// docs/remote-liveness.md), so sessions draw their two steps from the head motions only. Every other
-// liveness setting is the shipped default, the tracked-texture parallax bound (0.045) included: with lost
-// points reacquired from their last tracked frame, six live rounds in three runs on a loaded 2-core
-// machine scored 0.060-0.094, and a moved print is refused whatever the bound (it cannot make the
-// head motion).
+// The Chromium tests run with the shipped liveness settings: the challenge draws two of the three head
+// motions (blink is not a default kind: a rendered blink does not read as closed eyes to the face engine's
+// mesh, docs/remote-liveness.md "The blink step") and the tracked-texture parallax bound is 0.045. With
+// lost points reacquired from their last tracked frame, six live rounds in three runs on a loaded 2-core
+// machine scored 0.060-0.094; a moved print is refused whatever the bound (it cannot make the head motion).
+// BROWSER_LIVENESS names the kinds anyway, so a change of the default cannot silently draw a blink here.
 import { writeFileSync } from 'node:fs';
 import { fakeCameraClip, type FakeCameraClipRequest } from '../../eval/synth2d/fake-camera-clip.js';
 import type { Portrait } from '../../eval/synth2d/portrait-subjects.js';
