@@ -205,12 +205,11 @@ export class FaceEngine {
 }
 
 /**
- * Worker threads per inference for `config`: biometrics.threads, or for 0 the cores shared out among the
- * pipelines (at least 1). OpenCV's count is process-wide, so an engine loaded beside this one (a previous
- * embedder) passes this figure explicitly rather than work one out from its own pipelines.
+ * Worker threads per inference for `config`: biometrics.threads, or for 0 one per CPU core. OpenCV's count
+ * is process-wide, so an engine loaded beside this one (a previous embedder) passes this figure explicitly.
  */
-export function threadsPerInference(config: Pick<BiometricsConfig, 'threads' | 'pipelines'>): number {
-  return config.threads === 0 ? Math.max(1, Math.floor(os.availableParallelism() / config.pipelines)) : config.threads;
+export function threadsPerInference(config: Pick<BiometricsConfig, 'threads'>): number {
+  return config.threads === 0 ? os.availableParallelism() : config.threads;
 }
 
 /** Opens the embedder on ONNX Runtime with the engine's thread count and dry-runs it (ERR_MODEL when it does not fit). */
