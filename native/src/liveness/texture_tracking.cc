@@ -60,6 +60,30 @@ cv::Point2f MedianShift(const std::vector<cv::Point2f>& seeds, const std::vector
   return {dx[mid], dy[mid]};
 }
 
+// Tracks `from` (in `source`) into `target`, started at `to`, and keeps each point that the backward pass
+// brings back within maxForwardBackwardPx and that lands inside the frame: its position, liveness and
+// forward-backward error go to the seed `index[k]` names.
+void TrackBackChecked(const cv::Mat& source, const cv::Mat& target, const std::vector<cv::Point2f>& from, std::vector<cv::Point2f> to,
+                      const std::vector<int>& index, std::vector<cv::Point2f>& current, std::vector<bool>& alive,
+                      std::vector<float>& fbOut, const TrackingParams& p) {
+  const cv::Size window(p.windowPx, p.windowPx);
+  const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, p.maxIterations, p.epsilon);
+  std::vector<cv::Point2f> back;
+  std::vector<uchar> okForward, okBackward;
+  std::vector<float> err;
+  cv::calcOpticalFlowPyrLK(source, target, from, to, okForward, err, window, p.pyramidLevels, criteria, cv::OPTFLOW_USE_INITIAL_FLOW, p.minEigThreshold);
+  cv::calcOpticalFlowPyrLK(target, source, to, back, okBackward, err, window, p.pyramidLevels, criteria, 0, p.minEigThreshold);
+  const cv::Rect2f frame(0, 0, static_cast<float>(target.cols), static_cast<float>(target.rows));
+  for (size_t k = 0; k < from.size(); ++k) {
+    const float fb = static_cast<float>(cv::norm(back[k] - from[k]));
+    if (!(okForward[k] && okBackward[k] && std::isfinite(fb) && fb <= p.maxForwardBackwardPx && frame.contains(to[k]))) continue;
+    const int i = index[k];
+    current[i] = to[k];
+    alive[i] = true;
+    fbOut[i] = fb;
+  }
+}
+
 // Points the chain lost, tracked again straight from the reference frame into `next` (started where the
 // live points' median shift puts them), with the same forward-backward check against their seeds. A chain
 // loses a point for good at one hard step (a fast turn between two frames); when the head turns back, or
@@ -76,22 +100,7 @@ void Reacquire(const cv::Mat& reference, const cv::Mat& next, const std::vector<
       index.push_back(static_cast<int>(i));
     }
   if (from.empty()) return;
-  const cv::Size window(p.windowPx, p.windowPx);
-  const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, p.maxIterations, p.epsilon);
-  std::vector<cv::Point2f> back;
-  std::vector<uchar> okForward, okBackward;
-  std::vector<float> err;
-  cv::calcOpticalFlowPyrLK(reference, next, from, to, okForward, err, window, p.pyramidLevels, criteria, cv::OPTFLOW_USE_INITIAL_FLOW, p.minEigThreshold);
-  cv::calcOpticalFlowPyrLK(next, reference, to, back, okBackward, err, window, p.pyramidLevels, criteria, 0, p.minEigThreshold);
-  const cv::Rect2f frame(0, 0, static_cast<float>(next.cols), static_cast<float>(next.rows));
-  for (size_t k = 0; k < from.size(); ++k) {
-    const float fb = static_cast<float>(cv::norm(back[k] - from[k]));
-    if (!(okForward[k] && okBackward[k] && std::isfinite(fb) && fb <= p.maxForwardBackwardPx && frame.contains(to[k]))) continue;
-    const int i = index[k];
-    current[i] = to[k];
-    alive[i] = true;
-    fbOut[i] = fb;
-  }
+  TrackBackChecked(reference, next, from, to, index, current, alive, fbOut, p);
 }
 
 // Points still lost after the above, tracked again from the last frame each was tracked in (its position
@@ -104,9 +113,6 @@ void ReacquireFromLastGood(const std::vector<cv::Mat>& grey, int f, const std::v
                            const std::vector<std::vector<cv::Point2f>>& posAt, const std::vector<std::vector<bool>>& aliveAt,
                            const std::vector<cv::Point2f>& seeds, const std::vector<bool>& seedAlive,
                            std::vector<cv::Point2f>& current, std::vector<bool>& alive, std::vector<float>& fbOut, const TrackingParams& p) {
-  const cv::Size window(p.windowPx, p.windowPx);
-  const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, p.maxIterations, p.epsilon);
-  const cv::Rect2f frame(0, 0, static_cast<float>(grey[f].cols), static_cast<float>(grey[f].rows));
   std::vector<int> sources;
   for (size_t i = 0; i < seeds.size(); ++i)
     if (seedAlive[i] && !alive[i] && lastFrame[i] >= 0 && std::find(sources.begin(), sources.end(), lastFrame[i]) == sources.end()) sources.push_back(lastFrame[i]);
@@ -115,7 +121,7 @@ void ReacquireFromLastGood(const std::vector<cv::Mat>& grey, int f, const std::v
     std::vector<bool> both(seeds.size());
     for (size_t i = 0; i < seeds.size(); ++i) both[i] = alive[i] && aliveAt[src][i];
     const cv::Point2f move = MedianShift(posAt[src], current, both);
-    std::vector<cv::Point2f> from, to, back;
+    std::vector<cv::Point2f> from, to;
     std::vector<int> index;
     for (size_t i = 0; i < seeds.size(); ++i)
       if (seedAlive[i] && !alive[i] && lastFrame[i] == src) {
@@ -123,18 +129,7 @@ void ReacquireFromLastGood(const std::vector<cv::Mat>& grey, int f, const std::v
         to.push_back(lastPos[i] + move);
         index.push_back(static_cast<int>(i));
       }
-    std::vector<uchar> okForward, okBackward;
-    std::vector<float> err;
-    cv::calcOpticalFlowPyrLK(grey[src], grey[f], from, to, okForward, err, window, p.pyramidLevels, criteria, cv::OPTFLOW_USE_INITIAL_FLOW, p.minEigThreshold);
-    cv::calcOpticalFlowPyrLK(grey[f], grey[src], to, back, okBackward, err, window, p.pyramidLevels, criteria, 0, p.minEigThreshold);
-    for (size_t k = 0; k < from.size(); ++k) {
-      const float fb = static_cast<float>(cv::norm(back[k] - from[k]));
-      if (!(okForward[k] && okBackward[k] && std::isfinite(fb) && fb <= p.maxForwardBackwardPx && frame.contains(to[k]))) continue;
-      const int i = index[k];
-      current[i] = to[k];
-      alive[i] = true;
-      fbOut[i] = fb;
-    }
+    TrackBackChecked(grey[src], grey[f], from, to, index, current, alive, fbOut, p);
   }
 }
 
