@@ -89,6 +89,8 @@ class WorkerRunner implements ModelRunner {
   readonly #inputName: string;
   readonly #outputNames: readonly string[];
   readonly #pending = new Map<number, Pending>();
+  /** The runs not yet answered, for close() to wait on. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #nextId = 1;
   #closing: Promise<void> | null = null;
   /** Set when the thread died: every run after it fails with this. */
@@ -126,22 +128,23 @@ class WorkerRunner implements ModelRunner {
       return Promise.reject(err as Error);
     }
     const id = this.#nextId++;
-    return new Promise<Float32Array[]>((resolve, reject) => {
+    const running = new Promise<Float32Array[]>((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
       const request: OrtRunRequest = { kind: 'run', id, inputName: this.#inputName, input, shape: [...shape], outputNames: [...outputNames] };
       this.#worker.postMessage(request satisfies OrtWorkerRequest);
     });
+    this.#inFlight.add(running);
+    void running.finally(() => this.#inFlight.delete(running)).catch(() => {});
+    return running;
   }
 
   /** Waits for the runs in flight, releases the session on its thread, then stops the thread. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await Promise.allSettled([...this.#pending.values()].map((p) => new Promise<void>((done) => {
-        const { resolve, reject } = p;
-        p.resolve = (o) => { resolve(o); done(); };
-        p.reject = (e) => { reject(e); done(); };
-      })));
+      // The worker handles messages concurrently, so a 'close' sent now could release the session under a
+      // run it has not finished: wait for the runs first.
+      await Promise.allSettled([...this.#inFlight]);
       if (!this.#broken) {
         await new Promise<void>((done) => {
           const timer = setTimeout(done, CLOSE_WAIT_MS);
