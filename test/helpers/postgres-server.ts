@@ -3,6 +3,7 @@
 // unprivileged user (PostgreSQL refuses root; tests run as root in CI), listening on loopback only with
 // trust authentication inside this temp cluster only. Stopped and removed when the file's tests end,
 // failed or not. Each test gets a fresh database (collation C, as the store requires).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,4 +149,19 @@ export async function startPostgres(t: Teardown, opts: { durable?: boolean; tls?
       host, port, database, user, passwordFile: null, statementTimeoutMs: 10_000, connectTimeoutMs: 10_000, ...overrides,
     }),
   };
+}
+
+/**
+ * Runs `call` until it stops failing with ERR_STORE, at most 20 s: after an outage the store's worker
+ * reconnects within RECONNECT_EVERY_MS and a connect. Any other error, or the deadline, is thrown.
+ */
+export async function untilStoreAnswers<T>(call: () => T): Promise<T> {
+  for (const deadline = Date.now() + 20_000; ;) {
+    try {
+      return call();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ERR_STORE' || Date.now() > deadline) throw e;
+      await sleep(100);
+    }
+  }
 }

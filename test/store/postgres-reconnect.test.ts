@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { startPostgres, untilStoreAnswers, type PostgresServer } from '../helpers/postgres-server.js';
 import { openPostgresDatabase, type PostgresStoreOptions } from '../../src/store/postgres/open-postgres.js';
 import type { PostgresSqlDatabase } from '../../src/store/postgres/postgres-sql-database.js';
 import { RECONNECT_EVERY_MS } from '../../src/store/postgres/postgres-bridge.js';
@@ -41,16 +41,6 @@ async function untilGone(pid: number): Promise<void> {
 }
 
 /** Runs `write` until it stops failing with ERR_STORE (the worker reconnects within RECONNECT_EVERY_MS and a connect), at most 20 s. */
-async function firstSuccess<T>(write: () => T): Promise<T> {
-  for (const deadline = Date.now() + 20_000; ;) {
-    try {
-      return write();
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'ERR_STORE' || Date.now() > deadline) throw e;
-      await sleep(100);
-    }
-  }
-}
 
 const events = (log: LogRecorder) => log.lines().filter((l) => l.event.startsWith('store-')).map((l) => [l.event, l.level]);
 
@@ -150,7 +140,7 @@ t.test('the server stopped: statements fail fast with ERR_STORE; started again o
 
   server.start();
   restarted = true;
-  t.equal(await firstSuccess(() => repo.rememberOnce('nonce', 'after-restart', LATER)), true, 'after the restart, statements run again');
+  t.equal(await untilStoreAnswers(() => repo.rememberOnce('nonce', 'after-restart', LATER)), true, 'after the restart, statements run again');
   t.not(backendPid(db), before);
   t.match(storeWriteHealth(repo, Date.now()), { ok: true });
   t.same(events(log), [['store-connection-lost', 'warn'], ['store-reconnected', 'info']], 'one warning for the outage, one line when it ended');
@@ -192,7 +182,7 @@ t.test('a server that takes connections but never answers: one statement waits o
   }
   process.kill(postmaster, 'SIGCONT');
   stopped = false;
-  t.equal(await firstSuccess(() => repo.rememberOnce('nonce', 'answered', LATER)), true, 'once the server answers, statements run again');
+  t.equal(await untilStoreAnswers(() => repo.rememberOnce('nonce', 'answered', LATER)), true, 'once the server answers, statements run again');
   t.not(backendPid(db), before);
   t.same(events(log), [['store-connection-lost', 'warn'], ['store-reconnected', 'info']]);
 });

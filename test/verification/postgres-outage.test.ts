@@ -5,11 +5,11 @@ import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
-import { RECONNECT_EVERY_MS } from '../../src/store/postgres/postgres-bridge.js';
 import { RecordedFaceAnalyzer, embedding, oneFace } from '../helpers/recorded-face-analyzer.js';
 import { startVerificationTestApp, type OpenedSession, type VerificationTestApp } from '../helpers/verification-test-app.js';
 import { faceJpeg } from '../helpers/face-photos.js';
 import { postgresBackend } from '../helpers/store-backends.js';
+import { untilStoreAnswers } from '../helpers/postgres-server.js';
 
 const ACCEPT_RISK = { verification: { assurance: { returningUser: 'none', firstTime: 'none' } } };
 const postgres = postgresBackend(t);
@@ -22,18 +22,6 @@ async function capture(app: VerificationTestApp, opened: OpenedSession) {
     method: 'POST', body: new Uint8Array(selfie), headers: { accept: 'application/json', 'content-type': 'image/jpeg', 'x-csrf-token': opened.session.csrfToken },
   });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
-
-/** Runs `read` until the store answers again (its worker retries every RECONNECT_EVERY_MS), at most 20 s. */
-async function whenBack<T>(read: () => T): Promise<T> {
-  for (const deadline = Date.now() + 20_000; ;) {
-    try {
-      return read();
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'ERR_STORE' || Date.now() > deadline) throw e;
-      await sleep(RECONNECT_EVERY_MS / 10);
-    }
-  }
 }
 
 t.test('the PostgreSQL server restarts: a capture during the outage answers ERR_STORE and writes nothing; afterwards the same app verifies', async (t) => {
@@ -58,7 +46,7 @@ t.test('the PostgreSQL server restarts: a capture during the outage answers ERR_
 
   server.start();
   running = true;
-  t.equal((await whenBack(() => app.repository.getSession(opened.session.sessionId)))?.status, 'open', 'the refused captures wrote nothing: the session is still open');
+  t.equal((await untilStoreAnswers(() => app.repository.getSession(opened.session.sessionId)))?.status, 'open', 'the refused captures wrote nothing: the session is still open');
   t.same([...app.repository.auditRecords()].map((r) => r.sessionId), [null], 'and nothing but the enrolment is recorded');
 
   const reply = await capture(app, opened);
