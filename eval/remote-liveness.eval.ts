@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   try {
     outcomes = await evaluateSequences(engine, sequences, measure.check, (done, s) => {
       process.stderr.write(`  ${done}/${sequences.length} ${s.sequence} (${s.species}, ${s.frameCount} frames): ${s.accepted ? 'ACCEPTED' : `refused by ${s.refusedBy.join('+')}`}\n`);
-    }, cache);
+    }, cache, config.liveness.challenge);
   } finally {
     engine.close();
     cache?.save();

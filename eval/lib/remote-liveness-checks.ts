@@ -5,9 +5,13 @@
 //   fewer than two usable frames, shows no motion: "not computed", and the product refuses it;
 // - identical-frames: an injection signal, byte-identical frames (SHA-256). It cannot be computed on a
 //   still, and a signal that cannot be computed raises nothing (the motion check refuses the still);
-// - passive-pad: the passive presentation-attack model, "not configured" while no model is set.
+// - passive-pad: the passive presentation-attack model, "not configured" while no model is set;
+// - challenge-steps: the asked steps performed in order (the server's step judgement), on a sequence whose
+//   note says which steps were asked (`steps=turn-left+look-up`, as the synthetic suite writes it); a
+//   sequence that does not say is not judged on it (the server always knows its steps).
+import { CHALLENGE_KINDS, type ChallengeKind, type ChallengeSettings } from '../../src/config/sections/liveness.js';
 import { validateLandmarks } from '../../src/liveness/capture.js';
-import type { MotionConsistencyReport } from '../../src/liveness/index.js';
+import { judgeChallengeSteps, type MotionConsistencyReport } from '../../src/liveness/index.js';
 import type { LandmarkView } from '../../src/liveness/facemesh-points.js';
 import type { FrameAnalysis } from './sequence-frames.js';
 
@@ -34,7 +38,7 @@ export type MotionReport = MotionConsistencyReport;
  */
 export type MotionCheck = (views: LandmarkView[], frames: Buffer[]) => MotionReport | Promise<MotionReport>;
 
-export const CHECK_NAMES = ['frames', 'motion-parallax', 'identical-frames', 'passive-pad'] as const;
+export const CHECK_NAMES = ['frames', 'motion-parallax', 'challenge-steps', 'identical-frames', 'passive-pad'] as const;
 
 export function framesCheck(frames: readonly FrameAnalysis[]): SequenceCheck {
   const bad = frames.findIndex((f) => f.faceCount !== 1 || !f.landmarks);
@@ -101,6 +105,34 @@ export function passivePadCheck(): SequenceCheck {
   return { name: 'passive-pad', value: null, threshold: null, outcome: 'not-configured', refuses: false, reason: 'no passive presentation-attack model is configured' };
 }
 
+/** The steps a sequence's note says were asked (`steps=turn-left+look-up`); null when it does not say. */
+export function askedSteps(note: string): ChallengeKind[] | null {
+  const field = note.split(/\s+/).find((f) => f.startsWith('steps='));
+  if (!field) return null;
+  const steps = field.slice('steps='.length).split('+').filter((k) => k.length > 0);
+  const unknown = steps.find((k) => !(CHALLENGE_KINDS as readonly string[]).includes(k));
+  if (unknown !== undefined) throw new Error(`note ${JSON.stringify(note)}: unknown challenge step ${JSON.stringify(unknown)}`);
+  return steps.length > 0 ? (steps as ChallengeKind[]) : null;
+}
+
+/**
+ * The server's step judgement on the frames that show a face (the frames check refuses a sequence where
+ * one does not). Value: how many of the asked steps were found in order.
+ */
+export function challengeStepsCheck(frames: readonly FrameAnalysis[], steps: readonly ChallengeKind[], settings: ChallengeSettings): SequenceCheck {
+  const base = { name: 'challenge-steps', threshold: steps.length };
+  const withFace = frames.filter((f) => f.landmarks);
+  if (withFace.length < 2) return { ...base, value: null, outcome: 'not-computed', refuses: true, reason: `${withFace.length} of ${frames.length} frames show a face: no steps to judge` };
+  const views = withFace.map((f) => validateLandmarks(f.landmarks!, f.width, f.height));
+  const judged = judgeChallengeSteps(steps, views, settings);
+  const failedAt = judged.reason ? /^step (\d+) of/.exec(judged.reason) : null;
+  const done = judged.passed ? steps.length : failedAt ? Number(failedAt[1]) - 1 : 0;
+  return {
+    ...base, value: done, outcome: judged.passed ? 'pass' : 'fail', refuses: !judged.passed, reason: judged.reason,
+    detail: { steps, yawDeg: judged.yawDeg, pitchDeg: judged.pitchDeg },
+  };
+}
+
 export interface SequenceVerdict {
   readonly checks: SequenceCheck[];
   readonly accepted: boolean;
@@ -108,8 +140,16 @@ export interface SequenceVerdict {
   readonly refusedBy: string[];
 }
 
-export async function judgeSequence(frames: readonly FrameAnalysis[], measure: MotionCheck, frameBytes: readonly Buffer[] = []): Promise<SequenceVerdict> {
-  const checks = [framesCheck(frames), await motionCheck(frames, measure, frameBytes), identicalFramesCheck(frames), passivePadCheck()];
+/** The asked steps (null: not known) and the settings to judge them with. */
+export interface StepsToJudge {
+  readonly steps: readonly ChallengeKind[] | null;
+  readonly settings: ChallengeSettings;
+}
+
+export async function judgeSequence(frames: readonly FrameAnalysis[], measure: MotionCheck, frameBytes: readonly Buffer[] = [], challenge?: StepsToJudge): Promise<SequenceVerdict> {
+  const checks = [framesCheck(frames), await motionCheck(frames, measure, frameBytes)];
+  if (challenge?.steps) checks.push(challengeStepsCheck(frames, challenge.steps, challenge.settings));
+  checks.push(identicalFramesCheck(frames), passivePadCheck());
   const refusedBy = checks.filter((c) => c.refuses).map((c) => c.name);
   return { checks, accepted: refusedBy.length === 0, refusedBy };
 }

@@ -9,6 +9,7 @@ import { COMBINED, type CheckFigures, type CheckRates, type CloseCall } from './
 const TITLES: Record<string, string> = {
   frames: 'Frames (every frame shows exactly one face)',
   'motion-parallax': '3D consistency from motion (motion-parallax)',
+  'challenge-steps': 'Active challenge: the asked steps performed in order (challenge-steps)',
   'identical-frames': 'Injection signal: byte-identical frames',
   'passive-pad': 'Passive presentation-attack model',
   [COMBINED]: 'Combined decision (refused when any check refuses)',
@@ -22,12 +23,19 @@ const NOT_COMPUTABLE_HEADER: Record<string, string> = {
   frames: 'not computable',
   'motion-parallax': 'not computable (refused)',
   'identical-frames': 'not computable (raises nothing)',
+  'challenge-steps': 'not computable (refused)',
   [COMBINED]: 'refused as not computable',
+};
+
+/** Why a check has no figures when no sequence was judged on it. */
+const NOT_JUDGED: Record<string, string> = {
+  'passive-pad': 'Not configured: no passive model is set',
+  'challenge-steps': 'Not judged: no sequence\'s note says which steps were asked (`steps=turn-left+look-up`)',
 };
 
 export function checkTable(f: CheckFigures): string {
   const title = `### ${TITLES[f.check] ?? f.check}`;
-  if (f.notConfigured) return `${title}\n\nNot configured: no passive model is set, so it refused nothing and has no figures.`;
+  if (f.notConfigured) return `${title}\n\n${NOT_JUDGED[f.check] ?? 'Not judged on any sequence'}, so it refused nothing and has no figures.`;
   const lines = [title, '', `| species | n | errors | ${NOT_COMPUTABLE_HEADER[f.check] ?? 'not computable'} | rate | 95% upper |`, '|---|---:|---:|---:|---:|---:|'];
   for (const [s, r] of Object.entries(f.apcer)) lines.push(row(`APCER ${s}`, r, 'accepted'));
   if (Object.keys(f.apcer).length > 1) lines.push(row('APCER all attacks (pooled)', f.apcerAll, 'accepted'));

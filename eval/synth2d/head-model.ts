@@ -36,6 +36,10 @@ export interface HeadModel {
   pixelsPerMm: number;
   /** The photo's head roll removed by the fit, degrees. */
   photoRollDeg: number;
+  /** Where the head frame's origin lies in the portrait, pixels. */
+  photoOrigin: readonly [number, number];
+  /** The photo's head yaw removed by frontalise(), degrees (sign as in the camera-frame rotation). */
+  photoYawDeg: number;
 }
 
 /** Fits landmarks ≈ t + s·R(θ)·(x, -y) of the canonical mesh (least squares, 2D Procrustes). */
@@ -79,27 +83,40 @@ export function buildHeadModel(portrait: Portrait, eyeClosure = 0): HeadModel {
     points.set([x, y, -mesh.vertices[i * 3 + 2]], i * 3);
     uv.set([portrait.landmarks[i * 2], portrait.landmarks[i * 2 + 1]], i * 2);
   }
+  // The rings take their texture from where they sit around the face in the photo, before the turn is undone.
+  const inPhoto = points.slice(0, 468 * 3);
+  const photoYawDeg = frontalise(points, mesh.vertices);
   if (eyeClosure > 0) {
     closeLids(points, RIGHT_UPPER_LID, RIGHT_LOWER_LID, eyeClosure);
     closeLids(points, LEFT_UPPER_LID, LEFT_LOWER_LID, eyeClosure);
   }
-  let cx = 0, cy = 0;
-  for (const i of FACE_OVAL) {
-    cx += points[i * 3];
-    cy += points[i * 3 + 1];
-  }
-  cx /= FACE_OVAL.length;
-  cy /= FACE_OVAL.length;
+  const ovalCentre = (p: Float64Array): [number, number] => {
+    let x = 0, y = 0;
+    for (const i of FACE_OVAL) {
+      x += p[i * 3];
+      y += p[i * 3 + 1];
+    }
+    return [x / FACE_OVAL.length, y / FACE_OVAL.length];
+  };
+  const [cx, cy] = ovalCentre(points);
+  const [pcx, pcy] = ovalCentre(inPhoto);
   const tris: number[] = Array.from(mesh.triangles);
   let inner: number[] = [...FACE_OVAL];
   RINGS.forEach((ring, r) => {
     const outer = FACE_OVAL.map((_, j) => 468 + r * FACE_OVAL.length + j);
     FACE_OVAL.forEach((o, j) => {
-      const dx = points[o * 3] - cx, dy = points[o * 3 + 1] - cy;
-      const x = cx + dx * ring.scale;
-      const y = cy + dy * (dy > 0 ? ring.neck : ring.scale);
-      points.set([x, y, points[o * 3 + 2] + ring.backMm], outer[j] * 3);
-      uv.set(toPhoto(x, y), outer[j] * 2);
+      const out = (p: Float64Array, x0: number, y0: number): [number, number] => {
+        const dx = p[o * 3] - x0, dy = p[o * 3 + 1] - y0;
+        return [x0 + dx * ring.scale, y0 + dy * (dy > 0 ? ring.neck : ring.scale)];
+      };
+      // From the face's frontal shape at the first ring to the photo's own outline at the last, so the
+      // outermost ring, seen from the front, lies where its texture is in the photo (no seam with the photo
+      // around it in frontal-portrait.ts).
+      const w = r / (RINGS.length - 1);
+      const [fx, fy] = out(points, cx, cy);
+      const [qx, qy] = out(inPhoto, pcx, pcy);
+      points.set([fx + w * (qx - fx), fy + w * (qy - fy), points[o * 3 + 2] + ring.backMm], outer[j] * 3);
+      uv.set(toPhoto(qx, qy), outer[j] * 2);
     });
     for (let j = 0; j < FACE_OVAL.length; j++) {
       const k = (j + 1) % FACE_OVAL.length;
@@ -112,7 +129,45 @@ export function buildHeadModel(portrait: Portrait, eyeClosure = 0): HeadModel {
     pivot: [cx, cy + 10, PIVOT_BEHIND_MM],
     pixelsPerMm: fit.s,
     photoRollDeg: (fit.theta * 180) / Math.PI,
+    photoOrigin: [fit.tx, fit.ty],
+    photoYawDeg,
   };
+}
+
+/**
+ * Turns the face-mesh points to face the camera. A photo of a head turned by θ shows, orthographically,
+ * x = x₀·cos θ + z·sin θ (x₀ the head's own width coordinate, z its depth). With the canonical mesh's x for
+ * x₀ up to the person's width k, the least-squares fit x ≈ a·X + b·(z − z̄) + c gives b = sin θ whatever k
+ * is; x₀ = (x − b·(z − z̄) − c) / cos θ + c then keeps the person's own face shape and only undoes the turn.
+ * Without it a portrait taken 15° off frontal renders as a head that rests 15° off frontal, and every
+ * challenge it performs starts from there. Returns θ in degrees.
+ */
+function frontalise(points: Float64Array, canonical: Float64Array): number {
+  let zMean = 0;
+  for (let i = 0; i < 468; i++) zMean += points[i * 3 + 2];
+  zMean /= 468;
+  // Normal equations of x ≈ a·X + b·Z + c with Z = z − z̄.
+  const m = [[0, 0, 0], [0, 0, 0], [0, 0, 0]], r = [0, 0, 0];
+  for (let i = 0; i < 468; i++) {
+    const f = [canonical[i * 3], points[i * 3 + 2] - zMean, 1];
+    for (let j = 0; j < 3; j++) {
+      r[j] += f[j] * points[i * 3];
+      for (let k = 0; k < 3; k++) m[j][k] += f[j] * f[k];
+    }
+  }
+  const [, b, c] = solve3(m, r);
+  const sinT = Math.max(-0.7, Math.min(0.7, b));
+  const cosT = Math.sqrt(1 - sinT * sinT);
+  for (let i = 0; i < 468; i++) points[i * 3] = (points[i * 3] - sinT * (points[i * 3 + 2] - zMean) - c) / cosT + c;
+  return (Math.asin(sinT) * 180) / Math.PI;
+}
+
+/** Solves the 3x3 system m·x = r (Cramer's rule; the normal equations here are well conditioned). */
+function solve3(m: number[][], r: number[]): [number, number, number] {
+  const det = (a: number[][]) => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  const d = det(m);
+  const col = (j: number) => det(m.map((row, i) => row.map((v, k) => (k === j ? r[i] : v))));
+  return [col(0) / d, col(1) / d, col(2) / d];
 }
 
 /** Pulls the upper lid down onto the lower one (geometry only: the lid skin's texture stretches over the eye). */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { decodeRgbImage, encodeJpeg, type RgbImage } from '../lib/rgb-image.js';
+import { renderFrontalPortrait } from './frontal-portrait.js';
 import { resampleRgb } from './image-ops.js';
 
 const require = createRequire(import.meta.url);
@@ -59,9 +60,20 @@ export function portraitImage(subject: PortraitSubject): RgbImage {
   return resampleRgb(photo, subject.cx - subject.half, subject.cy - subject.half, side, side, side, side);
 }
 
-/** Cuts the portrait and finds its landmarks; throws when the engine does not find exactly one face. */
-export async function loadPortrait(engine: LandmarkFinder, subject: PortraitSubject): Promise<Portrait> {
+/**
+ * Cuts the portrait, finds its landmarks, and turns it to face the camera (frontal-portrait.ts; the
+ * landmarks are found again on the frontal picture). `frontal: false` keeps the photo as it is.
+ * Throws when the engine does not find exactly one face.
+ */
+export async function loadPortrait(engine: LandmarkFinder, subject: PortraitSubject, options: { frontal?: boolean } = {}): Promise<Portrait> {
   const texture = portraitImage(subject);
+  const photo: Portrait = { subject, texture, landmarks: await findLandmarks(engine, subject, texture) };
+  if (options.frontal === false) return photo;
+  const { image } = renderFrontalPortrait(photo);
+  return { subject, texture: image, landmarks: await findLandmarks(engine, subject, image) };
+}
+
+async function findLandmarks(engine: LandmarkFinder, subject: PortraitSubject, texture: RgbImage): Promise<Float64Array> {
   const analysis = await engine.analyzeFace(encodeJpeg(texture, 95));
   if (analysis.faceCount !== 1 || !analysis.face) {
     throw new Error(`portrait ${subject.id} (${subject.file} at ${subject.cx},${subject.cy}): the face engine found ${analysis.faceCount} faces, expected 1`);
@@ -73,5 +85,5 @@ export async function loadPortrait(engine: LandmarkFinder, subject: PortraitSubj
     landmarks[i * 2] = raw[i * stride];
     landmarks[i * 2 + 1] = raw[i * stride + 1];
   }
-  return { subject, texture, landmarks };
+  return landmarks;
 }

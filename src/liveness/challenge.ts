@@ -7,6 +7,7 @@
 import { ProofgateError, type ErrorCode } from '../core/errors.js';
 import { CHALLENGE_KINDS, type ChallengeKind, type ChallengeSettings } from '../config/sections/liveness.js';
 import { validateLandmarks } from './capture.js';
+import type { LandmarkView } from './facemesh-points.js';
 import { estimateEyeOpenness, estimatePitchDeg, estimateYawDeg } from './landmark-motion.js';
 import { measureMotionConsistency, type MotionConsistencyReport } from './motion-consistency.js';
 import type { MotionSettings } from '../config/sections/liveness.js';
@@ -104,13 +105,23 @@ export function verifyChallenge(input: VerifyChallengeInput, settings: Challenge
   }
 
   const views = frames.map((f) => validateLandmarks(f.landmarks, input.frameSize.width, input.frameSize.height));
+  const result: ChallengeResult = { steps: [...steps], ...judgeChallengeSteps(steps, views, settings) };
+  if (motion) result.motion = measureMotionConsistency(views, motion);
+  return result;
+}
+
+export type StepJudgement = Pick<ChallengeResult, 'passed' | 'reason' | 'yawDeg' | 'pitchDeg' | 'eyeOpenness'>;
+
+/**
+ * Whether the landmark sequence performs `steps` in order (the part of verifyChallenge that looks at the
+ * head, without the nonce, clock and replay checks): the evaluation judges recorded sequences with it.
+ */
+export function judgeChallengeSteps(steps: readonly ChallengeKind[], views: readonly LandmarkView[], settings: ChallengeSettings): StepJudgement {
   const yawDeg = views.map((v) => round2(estimateYawDeg(v)));
   const pitchDeg = views.map((v) => round2(estimatePitchDeg(v)));
   const eyeOpenness = views.map((v) => round3(estimateEyeOpenness(v)));
   const reason = judgeSteps(steps, { yaw: yawDeg, pitch: pitchDeg, ear: eyeOpenness }, settings);
-  const result: ChallengeResult = { steps: [...steps], passed: reason === null, reason, yawDeg, pitchDeg, eyeOpenness };
-  if (motion) result.motion = measureMotionConsistency(views, motion);
-  return result;
+  return { passed: reason === null, reason, yawDeg, pitchDeg, eyeOpenness };
 }
 
 interface Tracks { yaw: number[]; pitch: number[]; ear: number[] }

@@ -10,7 +10,7 @@ export type { RgbdCapture, DepthFrame, EncodedDepthFrame, DepthIntrinsics, Seque
 export { validateRgbdCapture } from './capture.js';
 export type { DepthLivenessReport, ResidualRisk } from './decide-depth-liveness.js';
 export type { DepthCheckResult, DepthCheckName } from './native-depth-checks.js';
-export { pickChallenge, pickChallengeSteps, verifyChallenge, type ChallengeFrame, type ChallengeResult, type NonceReplayGuard, type ChallengeKind } from './challenge.js';
+export { judgeChallengeSteps, pickChallenge, pickChallengeSteps, verifyChallenge, type StepJudgement, type ChallengeFrame, type ChallengeResult, type NonceReplayGuard, type ChallengeKind } from './challenge.js';
 export { measureMotionConsistency, type MotionConsistencyReport } from './motion-consistency.js';
 export { measureTextureParallax } from './texture-parallax.js';
 export { decideLiveness, type LivenessEvidence, type LivenessVerdict, type LivenessAccepted, type LivenessRefused } from './policy.js';

@@ -123,7 +123,7 @@ function registerTests(): void {
     t.match(stdout, /4 sequences \(2 bona fide, 2 attacks\): figures from so few samples are indicative only/);
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     t.equal(report.sequences, 4);
-    t.same(report.figures.map((f: { check: string }) => f.check), ['frames', 'motion-parallax', 'identical-frames', 'passive-pad', 'combined']);
+    t.same(report.figures.map((f: { check: string }) => f.check), ['frames', 'motion-parallax', 'challenge-steps', 'identical-frames', 'passive-pad', 'combined']);
     const outcomes = JSON.parse(readFileSync(path.join(out, 'outcomes.json'), 'utf8'));
     t.equal(outcomes.length, 4);
     t.notOk('landmarks' in outcomes[0].frames[0], 'landmarks are not written out');

@@ -122,3 +122,31 @@ t.test('figures: an empty species list and no bona fide give no worst species an
   t.ok(Number.isNaN(f.bpcer.rate), 'no rate without samples');
   t.notOk(f.notConfigured);
 });
+
+t.test('challenge-steps: the server\'s step judgement on sequences whose note names the asked steps', async (t) => {
+  const { buildConfig } = await import('../../src/config/index.js');
+  const { generateSyntheticCapture } = await import('../../eval/synth/generate-capture.js');
+  const { askedSteps, challengeStepsCheck } = await import('../../eval/lib/remote-liveness-checks.js');
+  const settings = buildConfig({}).liveness.challenge;
+  // Rendered landmarks of one head: a turn to the subject's left then back.
+  const turn = [0, -10, -20, -32, -14, 0].map((yaw, i): FrameAnalysis => {
+    const c = generateSyntheticCapture({ seed: `steps-${i}`, subjectSeed: 'steps-subject', label: 'bona-fide', headYawDeg: yaw, headPitchDeg: 0, eyeClosure: 0, distanceMm: [550, 550], maxYawDeg: 6, landmarkJitterPx: 0.3 });
+    return { ...frame(`turn-${i}`), landmarks: c.landmarks };
+  });
+
+  t.same(askedSteps('subject=s01 steps=turn-left+look-up fps=5'), ['turn-left', 'look-up']);
+  t.equal(askedSteps('subject=s01 fps=5'), null, 'a note without steps: not judged');
+  t.throws(() => askedSteps('steps=turn-left+wave'), /unknown challenge step "wave"/);
+
+  t.match(challengeStepsCheck(turn, ['turn-left'], settings), { name: 'challenge-steps', outcome: 'pass', refuses: false, value: 1, threshold: 1 });
+  t.match(challengeStepsCheck(turn, ['turn-right'], settings), { outcome: 'fail', refuses: true, value: 0, reason: 'the head turned the other way' });
+  t.match(challengeStepsCheck(turn, ['turn-left', 'look-up'], settings), { outcome: 'fail', refuses: true, value: 1, reason: /^step 2 of 2 \(look-up\)/ }, 'the value counts the steps found in order');
+  t.match(challengeStepsCheck([turn[0], { ...frame('x', 0) }], ['turn-left'], settings), { outcome: 'not-computed', refuses: true });
+
+  const measure = () => report({});
+  const judged = await judgeSequence(turn, measure, [], { steps: ['turn-right'], settings });
+  t.same(judged.refusedBy, ['challenge-steps'], 'the wrong turn refuses the sequence');
+  const unjudged = await judgeSequence(turn, measure, [], { steps: null, settings });
+  t.notOk(unjudged.checks.some((c) => c.name === 'challenge-steps'), 'no steps known: the check is left out, not passed');
+  t.ok(unjudged.accepted);
+});

@@ -68,4 +68,16 @@ function registerTests(): void {
     t.same(faces, [1, 1, 1], 'one face in each');
     t.ok(yaw[1] < yaw[0] - 15 && yaw[1] < yaw[2] - 15, `yaw ${yaw.map((y) => y.toFixed(1)).join(' → ')}: down at the peak, back after`);
   });
+
+  t.test('the portraits face the camera: the photo\'s turn is undone, so a live head starts its challenge frontal', async (t) => {
+    const finder = { analyzeFace: (image: Buffer) => analyzeFace(engine, image, { embedding: false }) };
+    const subject = PORTRAIT_SUBJECTS[2];
+    const photo = await loadPortrait(finder, subject, { frontal: false });
+    const yawOf = (p: Portrait) => estimateYawDeg({ points: p.landmarks, stride: 2 });
+    t.ok(Math.abs(yawOf(photo)) > 12, `the demo photo of ${subject.id} is turned (${yawOf(photo).toFixed(1)} deg)`);
+    t.ok(Math.abs(yawOf(portrait)) < 5, `the portrait made from it faces the camera (${yawOf(portrait).toFixed(1)} deg)`);
+    const seq = renderSequence({ species: 'bona-fide', portrait, seed: 'engine-start', steps: ['look-up'], fps: 5, resolution: [640, 480] });
+    const { yaw } = await yaws(seq.frames.slice(0, 2));
+    t.ok(yaw.every((y) => Math.abs(y) < 8), `a live head rests near frontal before its steps (${yaw.map((y) => y.toFixed(1)).join(', ')} deg)`);
+  });
 }
