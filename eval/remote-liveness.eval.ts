@@ -2,8 +2,8 @@
 // npm run eval:remote-liveness -- --synthetic [--out DIR]   (generates the synthetic suite into a temp dir first)
 // ISO/IEC 30107-3 figures for the browser (remote) liveness checks on capture sequences laid out as
 // DIR/sequences.csv (sequence,label,species,source,frames): every frame through the real face engine,
-// the landmark sequence through the server's checks (frames, motion-parallax, identical-frames, passive
-// model), then APCER per attack species and BPCER with n and exact 95% upper bounds, per check and
+// the landmark sequence through the server's checks (frames, motion-parallax, the asked steps where a note
+// names them, the injection signals identical-frames and near-identical-frames, passive model), then APCER per attack species and BPCER with n and exact 95% upper bounds, per check and
 // combined; the worst species; the closest calls. Writes report.json, outcomes.json and
 // remote-liveness.png to out/eval-remote-liveness/. Progress goes to stderr, the tables to stdout.
 // The thresholds are the configuration's: this script reports, it never tunes. --frame-cache FILE keeps the
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   try {
     outcomes = await evaluateSequences(engine, sequences, measure.check, (done, s) => {
       process.stderr.write(`  ${done}/${sequences.length} ${s.sequence} (${s.species}, ${s.frameCount} frames): ${s.accepted ? 'ACCEPTED' : `refused by ${s.refusedBy.join('+')}`}\n`);
-    }, cache, config.liveness.challenge);
+    }, cache, config.liveness);
   } finally {
     engine.close();
     cache?.save();
@@ -87,6 +87,9 @@ async function main(): Promise<void> {
   const figures = [...CHECK_NAMES, COMBINED].map((name) => checkFigures(outcomes, name));
   const combined = figures.find((f) => f.check === COMBINED)!;
   const calls = closestCalls(outcomes, 'motion-parallax');
+  const { identicalFrames, nearIdenticalFrames } = config.liveness.injection;
+  const injectionText = `measureInjectionSignals, liveness.injection identicalFrames ${JSON.stringify(identicalFrames)}, nearIdenticalFrames ${JSON.stringify(nearIdenticalFrames)}; `
+    + 'frame timing and the camera label cannot be judged from a folder of frames (neither is recorded there)';
   const bona = outcomes.filter((o) => o.label === 'bona-fide').length;
   const source = values.synthetic ? 'synthetic suite (npm run synth:remote-liveness)' : dataDir;
   const sampleNote = outcomes.length < 1000
@@ -97,13 +100,14 @@ async function main(): Promise<void> {
   console.log(`Source: ${source}; ${frameTotal} frames; ${seconds.toFixed(0)} s.`);
   console.log(`${sampleNote}`);
   console.log(`Motion check: ${measure.description}. Thresholds are the configuration's, not tuned on this data.`);
+  console.log(`Injection signals: ${injectionText}.`);
   console.log(`${NOT_COMPUTABLE_NOTE}\nRates: errors / n; 95% upper: exact one-sided Clopper-Pearson bound.\n`);
   console.log(`${sourcesText(outcomes)}\n\nHow much the heads moved (a motion check can only use the motion the data holds):\n\n${motionSummaryText(outcomes)}\n`);
   for (const f of figures) console.log(`${checkTable(f)}\n`);
   console.log(`${refusalReasonsText(outcomes, 'motion-parallax')}\n`);
   console.log(closestCallsText(calls));
 
-  const report = { source, sequences: outcomes.length, frames: frameTotal, sampleNote, motionCheck: measure.description, settings: measure.settings, figures, closestCalls: calls };
+  const report = { source, sequences: outcomes.length, frames: frameTotal, sampleNote, motionCheck: measure.description, settings: measure.settings, injectionSignals: injectionText, figures, closestCalls: calls };
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'outcomes.json'), `${JSON.stringify(outcomes, null, 1)}\n`);
   const caption = `${outcomes.length} sequences from ${values.synthetic ? 'the synthetic suite' : path.basename(dataDir)}: a few samples, indicative only`;

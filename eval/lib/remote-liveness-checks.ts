@@ -3,16 +3,22 @@
 // - frames: every frame shows exactly one face of one size (the server asks for a retry otherwise);
 // - motion-parallax: 3D consistency from motion (measureMotionConsistency). A still, or a sequence with
 //   fewer than two usable frames, shows no motion: "not computed", and the product refuses it;
-// - identical-frames: an injection signal, byte-identical frames (SHA-256). It cannot be computed on a
-//   still, and a signal that cannot be computed raises nothing (the motion check refuses the still);
+// - identical-frames, near-identical-frames: the server's injection signals (measureInjectionSignals, with
+//   liveness.injection's thresholds and actions; remote-liveness-injection.ts): frames repeated byte for byte,
+//   a picture that never changes. Neither can be computed on a still, and a signal that cannot be computed
+//   raises nothing (the motion check refuses the still). The other two signals, frame timing and the camera
+//   label, cannot be judged from a folder of frames;
 // - passive-pad: the passive presentation-attack model, "not configured" while no model is set;
 // - challenge-steps: the asked steps performed in order (the server's step judgement), on a sequence whose
 //   note says which steps were asked (`steps=turn-left+look-up`, as the synthetic suite writes it); a
 //   sequence that does not say is not judged on it (the server always knows its steps).
+import { buildConfig } from '../../src/config/index.js';
 import { CHALLENGE_KINDS, type ChallengeKind, type ChallengeSettings } from '../../src/config/sections/liveness.js';
+import type { InjectionSignalConfig } from '../../src/config/sections/liveness-injection.js';
 import { validateLandmarks } from '../../src/liveness/capture.js';
 import { judgeChallengeSteps, type MotionConsistencyReport } from '../../src/liveness/index.js';
 import type { LandmarkView } from '../../src/liveness/facemesh-points.js';
+import { frameThumbnails, injectionChecks } from './remote-liveness-injection.js';
 import type { FrameAnalysis } from './sequence-frames.js';
 
 export type CheckOutcome = 'pass' | 'fail' | 'not-computed' | 'not-configured';
@@ -38,7 +44,7 @@ export type MotionReport = MotionConsistencyReport;
  */
 export type MotionCheck = (views: LandmarkView[], frames: Buffer[]) => MotionReport | Promise<MotionReport>;
 
-export const CHECK_NAMES = ['frames', 'motion-parallax', 'challenge-steps', 'identical-frames', 'passive-pad'] as const;
+export const CHECK_NAMES = ['frames', 'motion-parallax', 'challenge-steps', 'identical-frames', 'near-identical-frames', 'passive-pad'] as const;
 
 export function framesCheck(frames: readonly FrameAnalysis[]): SequenceCheck {
   const bad = frames.findIndex((f) => f.faceCount !== 1 || !f.landmarks);
@@ -75,30 +81,6 @@ export async function motionCheck(frames: readonly FrameAnalysis[], measure: Mot
   } catch (error) {
     return { ...base, outcome: 'not-computed', reason: `refused with an error: ${(error as Error).message}` };
   }
-}
-
-/**
- * Byte-identical frames: a camera's sensor noise makes two real frames differ, so a repeated frame is a
- * looped or injected picture. Near-identical frames (re-encoded copies) are the server's injection
- * signals module's to judge; this evaluation reports exact copies.
- * TODO(injection-signals): use src/liveness/injection-signals.ts (near-identical frames) once it is on this branch.
- */
-export function identicalFramesCheck(frames: readonly FrameAnalysis[]): SequenceCheck {
-  const base = { name: 'identical-frames', threshold: 0 };
-  if (frames.length < 2) return { ...base, value: null, outcome: 'not-computed', refuses: false, reason: 'a still has no second frame to compare' };
-  const firstSeen = new Map<string, number>();
-  const repeats: [number, number][] = [];
-  frames.forEach((f, i) => {
-    const earlier = firstSeen.get(f.sha256);
-    if (earlier === undefined) firstSeen.set(f.sha256, i);
-    else repeats.push([earlier, i]);
-  });
-  if (repeats.length === 0) return { ...base, value: 0, outcome: 'pass', refuses: false, reason: null };
-  return {
-    ...base, value: repeats.length, outcome: 'fail', refuses: true,
-    reason: `${repeats.length} frame(s) repeat an earlier one byte for byte (${repeats.map(([a, b]) => `${b}=${a}`).join(', ')})`,
-    detail: { repeats },
-  };
 }
 
 export function passivePadCheck(): SequenceCheck {
@@ -146,10 +128,26 @@ export interface StepsToJudge {
   readonly settings: ChallengeSettings;
 }
 
-export async function judgeSequence(frames: readonly FrameAnalysis[], measure: MotionCheck, frameBytes: readonly Buffer[] = [], challenge?: StepsToJudge): Promise<SequenceVerdict> {
+let shippedInjection: InjectionSignalConfig | undefined;
+
+/** liveness.injection as the server ships it: the settings a caller that names none is judged with. */
+export function shippedInjectionConfig(): InjectionSignalConfig {
+  shippedInjection ??= buildConfig({}).liveness.injection;
+  return shippedInjection;
+}
+
+/**
+ * Every check on one sequence. `frameBytes`: the frames' bytes, same order (the motion check tracks their
+ * texture, near-identical-frames compares their thumbnails); without them near-identical-frames is not computed.
+ */
+export async function judgeSequence(
+  frames: readonly FrameAnalysis[], measure: MotionCheck, frameBytes: readonly Buffer[] = [], challenge?: StepsToJudge,
+  injection: InjectionSignalConfig = shippedInjectionConfig(),
+): Promise<SequenceVerdict> {
   const checks = [framesCheck(frames), await motionCheck(frames, measure, frameBytes)];
   if (challenge?.steps) checks.push(challengeStepsCheck(frames, challenge.steps, challenge.settings));
-  checks.push(identicalFramesCheck(frames), passivePadCheck());
+  const thumbnails = frames.length < 2 ? [] : await frameThumbnails(frameBytes, injection.nearIdenticalFrames.thumbnailSize);
+  checks.push(...injectionChecks(frames, thumbnails, injection), passivePadCheck());
   const refusedBy = checks.filter((c) => c.refuses).map((c) => c.name);
   return { checks, accepted: refusedBy.length === 0, refusedBy };
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { FaceEngine } from '../../src/biometrics/face-engine.js';
 import type { FrameAnalysisCache } from './frame-analysis-cache.js';
-import type { ChallengeSettings } from '../../src/config/sections/liveness.js';
+import type { LivenessConfig } from '../../src/config/sections/liveness.js';
 import { askedSteps, judgeSequence, type MotionCheck } from './remote-liveness-checks.js';
 import type { SequenceOutcome } from './remote-liveness-metrics.js';
 import { analyseSequenceFrames, type FrameAnalysis } from './sequence-frames.js';
@@ -20,16 +20,17 @@ export interface EvaluatedSequence extends SequenceOutcome {
 export async function evaluateSequences(
   engine: FaceEngine, sequences: readonly LivenessSequence[], measure: MotionCheck,
   progress: (done: number, s: EvaluatedSequence) => void = () => {}, cache?: FrameAnalysisCache,
-  challengeSettings?: ChallengeSettings,
+  liveness?: Pick<LivenessConfig, 'challenge' | 'injection'>,
 ): Promise<EvaluatedSequence[]> {
   const out: EvaluatedSequence[] = [];
   for (const s of sequences) {
     const frames = cache ? await cache.analyse(engine, s.sequence, s.frames, s.framePaths) : await analyseSequenceFrames(engine, s.frames, s.framePaths);
-    // The frames' bytes again for the motion check, which tracks their texture as the server does.
-    // The step judgement runs when the caller gives the challenge settings; it is scored only on sequences
-    // whose note names the asked steps.
-    const challenge = challengeSettings ? { steps: askedSteps(s.note), settings: challengeSettings } : undefined;
-    const verdict = await judgeSequence(frames, measure, s.framePaths.map((file) => readFileSync(file)), challenge);
+    // The frames' bytes again for the motion check, which tracks their texture as the server does, and for
+    // the thumbnails of near-identical-frames. The step judgement runs when the caller gives the liveness
+    // settings; it is scored only on sequences whose note names the asked steps. Without them the injection
+    // signals are judged with the shipped liveness.injection.
+    const challenge = liveness ? { steps: askedSteps(s.note), settings: liveness.challenge } : undefined;
+    const verdict = await judgeSequence(frames, measure, s.framePaths.map((file) => readFileSync(file)), challenge, liveness?.injection);
     const evaluated: EvaluatedSequence = {
       sequence: s.sequence, label: s.label, species: s.species, source: s.source, note: s.note, frameCount: frames.length,
       checks: verdict.checks, accepted: verdict.accepted, refusedBy: verdict.refusedBy,

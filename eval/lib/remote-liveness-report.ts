@@ -10,7 +10,8 @@ const TITLES: Record<string, string> = {
   frames: 'Frames (every frame shows exactly one face)',
   'motion-parallax': '3D consistency from motion (motion-parallax)',
   'challenge-steps': 'Active challenge: the asked steps performed in order (challenge-steps)',
-  'identical-frames': 'Injection signal: byte-identical frames',
+  'identical-frames': 'Injection signal: frames repeated byte for byte (identical-frames, the server\'s measure)',
+  'near-identical-frames': 'Injection signal: a picture that never changes (near-identical-frames, the server\'s measure)',
   'passive-pad': 'Passive presentation-attack model',
   [COMBINED]: 'Combined decision (refused when any check refuses)',
 };
@@ -23,6 +24,7 @@ const NOT_COMPUTABLE_HEADER: Record<string, string> = {
   frames: 'not computable',
   'motion-parallax': 'not computable (refused)',
   'identical-frames': 'not computable (raises nothing)',
+  'near-identical-frames': 'not computable (raises nothing)',
   'challenge-steps': 'not computable (refused)',
   [COMBINED]: 'refused as not computable',
 };

@@ -1,10 +1,13 @@
 // The arithmetic of eval:remote-liveness: which outcome of which check refuses, APCER per species and
 // BPCER with their exact one-sided 95% upper bounds, "not computable" counted as refused for motion and as
-// nothing for the identical-frame signal, the worst species, and the closest calls.
+// nothing for the injection signals (the server's, on the frames' hashes and thumbnails), the worst species,
+// and the closest calls.
 import t from 'tap';
 import {
-  framesCheck, identicalFramesCheck, judgeSequence, motionCheck, type MotionReport, type SequenceCheck,
+  framesCheck, judgeSequence, motionCheck, type MotionReport, type SequenceCheck,
 } from '../../eval/lib/remote-liveness-checks.js';
+import { injectionChecks, NO_SELFIE_SHA256 } from '../../eval/lib/remote-liveness-injection.js';
+import { buildConfig } from '../../src/config/index.js';
 import { checkFigures, closestCalls, COMBINED, type SequenceOutcome } from '../../eval/lib/remote-liveness-metrics.js';
 import type { FrameAnalysis } from '../../eval/lib/sequence-frames.js';
 
@@ -25,8 +28,10 @@ t.test('checks: a still is not computable for motion (refused) and raises no inj
   t.equal(motion.outcome, 'not-computed');
   t.equal(motion.reason, 'a still (one frame) cannot show motion');
   t.ok(motion.refuses, 'the product refuses a still');
-  const copy = still.checks.find((c) => c.name === 'identical-frames')!;
-  t.same([copy.outcome, copy.refuses], ['not-computed', false]);
+  for (const name of ['identical-frames', 'near-identical-frames']) {
+    const signal = still.checks.find((c) => c.name === name)!;
+    t.same([signal.outcome, signal.refuses], ['not-computed', false], `${name}: not computed on a still, raises nothing`);
+  }
   t.same(still.refusedBy, ['motion-parallax']);
   t.notOk(still.accepted);
   t.equal(calls, 0, 'the motion check never sees a still');
@@ -36,16 +41,13 @@ t.test('checks: a still is not computable for motion (refused) and raises no inj
   t.ok(live.accepted, 'three distinct one-face frames with a passing motion check are accepted');
   t.equal(calls, 1);
   t.same(live.checks.find((c) => c.name === 'motion-parallax')!.detail, { motionDeg: 12, framesUsed: 3, perFrame: [0.05] });
+  t.match(live.checks.find((c) => c.name === 'near-identical-frames'), { outcome: 'not-computed', refuses: false }, 'no frame bytes, no thumbnails to compare');
 });
 
 t.test('checks: each refusal is named', async (t) => {
   t.match(framesCheck([frame('a'), frame('b', 0)]), { outcome: 'fail', refuses: true, value: 1, threshold: 2, reason: /^frame 1 \(b\.jpg\): no face \(no-detection\); every frame must show exactly one face$/ });
   t.match(framesCheck([frame('a', 2), frame('b')]), { outcome: 'fail', reason: /frame 0 \(a\.jpg\): 2 faces found/ });
   t.match(framesCheck([frame('a'), frame('b', 1, 320)]), { outcome: 'fail', reason: 'frame 1 is 320x480, frame 0 is 640x480' });
-  t.match(identicalFramesCheck([frame('a'), frame('b'), frame('a'), frame('a')]), {
-    outcome: 'fail', refuses: true, value: 2, reason: '2 frame(s) repeat an earlier one byte for byte (2=0, 3=0)',
-  });
-  t.match(identicalFramesCheck([frame('a'), frame('b')]), { outcome: 'pass', refuses: false, value: 0 });
   const measure = () => report({ value: 0.01, outcome: 'fail', reason: 'flat' });
   t.match(await motionCheck([frame('a'), frame('b', 0), frame('c')], measure), { outcome: 'fail', refuses: true, value: 0.01, detail: { framesUsed: 2 } }, 'measured on the frames with a face');
   t.match(await motionCheck([frame('a'), frame('b', 0)], measure), { outcome: 'not-computed', refuses: true, reason: '1 of 2 frames show a face: no motion to measure' });
@@ -53,6 +55,43 @@ t.test('checks: each refusal is named', async (t) => {
     { outcome: 'not-computed', refuses: true, value: 0.02 }, 'too little motion refuses');
   t.match(await motionCheck([frame('a'), frame('b')], () => { throw new Error('bad landmarks'); }),
     { outcome: 'not-computed', refuses: true, reason: 'refused with an error: bad landmarks' }, 'an error in the check refuses, the run goes on');
+});
+
+t.test('injection checks: the server\'s identical-frames and near-identical-frames, its thresholds and actions', async (t) => {
+  const config = buildConfig({}).liveness.injection;
+  const signal = (checks: SequenceCheck[], name: string) => checks.find((c) => c.name === name)!;
+  // 4x4 thumbnails: a moving head changes the picture by tens of grey levels, a still picture with noise by about one.
+  const moving = (n: number) => [...Array(n).keys()].map((i) => new Uint8Array(16).fill(100 + 10 * i));
+  let seed = 3;
+  const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 3) - 1;
+  const noisyStill = (n: number) => [...Array(n).keys()].map(() => new Uint8Array(16).map(() => 100 + noise()));
+  const names = (checks: SequenceCheck[]) => checks.map((c) => c.name);
+
+  const live = injectionChecks([frame('a'), frame('b'), frame('c')], moving(3), config);
+  t.same(names(live), ['identical-frames', 'near-identical-frames'], 'the two signals a folder of frames carries; no frame timing, no camera label');
+  t.match(signal(live, 'identical-frames'), { outcome: 'pass', refuses: false, value: 0, threshold: 1, reason: null, detail: { action: 'refuse' } });
+  t.match(signal(live, 'near-identical-frames'), { outcome: 'pass', refuses: false, value: 20, threshold: 1.5 });
+
+  const stalled = injectionChecks([frame('a'), frame('b'), frame('b'), frame('c')], moving(4), config);
+  t.match(signal(stalled, 'identical-frames'), { outcome: 'pass', refuses: false, value: 1 }, 'one repeat is a camera stall: the server allows maxRepeatedFrames 1');
+  const looped = injectionChecks([frame('a'), frame('b'), frame('a'), frame('b')], moving(4), config);
+  t.match(signal(looped, 'identical-frames'), {
+    outcome: 'fail', refuses: true, value: 2, threshold: 1, reason: /^2 challenge frame\(s\) repeat an earlier picture byte for byte \(frame 2, 3\); at most 1 allowed$/,
+  });
+
+  const noisy = injectionChecks([frame('a'), frame('b'), frame('c'), frame('d')], noisyStill(4), config);
+  t.match(signal(noisy, 'identical-frames'), { outcome: 'pass', value: 0 }, 'no two frames alike byte for byte');
+  const near = signal(noisy, 'near-identical-frames');
+  t.match(near, { outcome: 'fail', refuses: true, threshold: 1.5, reason: /never changed by 1.5 grey levels over 4 frames.*a still picture/ });
+  t.ok(near.value! > 0 && near.value! < 1.5, `noise alone changed the thumbnail by ${near.value}`);
+
+  const recorded = { ...config, nearIdenticalFrames: { ...config.nearIdenticalFrames, action: 'record' as const } };
+  t.match(signal(injectionChecks([frame('a'), frame('b')], noisyStill(2), recorded), 'near-identical-frames'),
+    { outcome: 'fail', refuses: false, detail: { action: 'record' } }, 'a raised signal set to record does not refuse, as in the server');
+  t.match(signal(injectionChecks([frame('a'), frame('b')], [moving(1)[0], null], config), 'near-identical-frames'),
+    { outcome: 'not-computed', refuses: false, value: null }, 'a frame without a thumbnail (it did not decode): not computed');
+  t.notMatch(NO_SELFIE_SHA256, /^[0-9a-f]{64}$/, 'the stand-in for the absent selfie is no sha256: it matches no frame');
+  t.same(injectionChecks([frame('a')], moving(1), config).map((c) => [c.outcome, c.refuses]), [['not-computed', false], ['not-computed', false]], 'a still');
 });
 
 function outcome(sequence: string, species: string, checks: Record<string, [SequenceCheck['outcome'], number | null]>): SequenceOutcome {

@@ -10,8 +10,9 @@ import type { ChallengeFrameCapture, SelfieCameraMeta } from './liveness-capture
 /**
  * Decode bound for a thumbnail. A frame gets here only after the face engine decoded it under
  * biometrics' own pixel limit; this bound only keeps a test double's frames from asking for more.
+ * The browser-liveness evaluation (eval/lib/remote-liveness-injection.ts) decodes with the same bound.
  */
-const THUMBNAIL_MAX_PIXELS = 4096 * 4096;
+export const THUMBNAIL_MAX_PIXELS = 4096 * 4096;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
