@@ -12,8 +12,13 @@ import { renderSequence } from './render-sequence.js';
 export const FAKE_CAMERA_FPS = 30;
 
 export interface FakeCameraClipRequest {
-  /** `bona-fide`: the live head doing `steps`; `print-moved`: a print moved through the same steps. */
-  species: 'bona-fide' | 'print-moved';
+  /**
+   * `bona-fide`: the live head doing `steps`; `print-moved`: a print moved through the same steps (as far
+   * as a hand can move a print); `screen-still`: a phone or tablet showing the portrait, held up with hand
+   * tremor (it does no steps); `warp-2d`: the portrait warped in 2D to fake the steps, fed as the camera
+   * (a virtual camera: no print edge, no screen).
+   */
+  species: 'bona-fide' | 'print-moved' | 'screen-still' | 'warp-2d';
   portrait: Portrait;
   steps: readonly HeadStep[];
   seed?: string;
@@ -25,6 +30,11 @@ export interface FakeCameraClipRequest {
   stepMs?: number;
   /** Facing the camera after the last step (default 600 ms). */
   tailMs?: number;
+  /**
+   * Brightness gain of the picture (default 1, the steady laptop webcam's). An attacker who injects the
+   * feed sets it as they like: a warp of a dim photo is brightened into the page's lit range.
+   */
+  gain?: number;
 }
 
 /** The MJPEG bytes of a clip. */
@@ -40,7 +50,7 @@ export function fakeCameraClip(req: FakeCameraClipRequest): Buffer {
     leadInMs: req.leadInMs ?? 1000,
     tailMs: req.tailMs ?? 600,
     // A steady, well-lit laptop webcam; modest noise and quality also keep the encoding quick.
-    webcam: { gain: 1, gamma: 1, cast: [1, 1, 1], noiseSigma: 1.5, jpegQuality: 75 },
+    webcam: { gain: req.gain ?? 1, gamma: 1, cast: [1, 1, 1], noiseSigma: 1.5, jpegQuality: 75 },
   });
   return Buffer.concat(seq.frames);
 }

@@ -2,7 +2,9 @@
 // session's two challenge steps, and the server decides from the filmed frames alone (the active
 // challenge and the 3D consistency of the motion). The "webcam" is Chromium's file-backed fake camera
 // playing a clip from the 2D generator (eval/synth2d): a LIVE rendered head doing the steps verifies;
-// a MOVED PRINT of the same face, moved through the steps as a print can be, is denied.
+// a MOVED PRINT of the same face, moved through the steps as a print can be, a SCREEN showing a still
+// photo of it held up to the camera, and the photo WARPED IN 2D to fake the steps (as a virtual camera
+// would inject it) are each denied.
 //
 // The steps are drawn per session from its nonce, so the clip can only be made once the session
 // exists. Chromium reads the camera file when capture starts (not at launch; it must merely exist at
@@ -10,7 +12,7 @@
 // so the browser starts with a placeholder file, "Entra" opens the session, the test reads the steps
 // from the session, writes the clip over the placeholder, then presses "I agree".
 //
-// A third round does the same from a phone with the shipped default policy: the laptop hands off with
+// A last round does the same from a phone with the shipped default policy: the laptop hands off with
 // "Use your phone", the phone confirms the code and films the steps, the laptop posts to Entra.
 //
 // The live round also measures person time (page load → form_post at Entra) and prints its split.
@@ -127,23 +129,37 @@ t.test('a live head performing the session\'s two steps verifies: id_token at En
   t.ok(lag < CLIP_LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${CLIP_LEAD_IN_MS} ms): the steps were filmed from their start`);
 });
 
-t.test('a moved print performing the same kind of steps is denied: access_denied at Entra, the audit names the failing check', async (t) => {
-  const { app, request, fields, steps } = await remoteRound(t, 'print-moved');
-  t.equal(fields.error, 'access_denied');
-  t.equal(fields.state, request.state);
-  t.notOk('id_token' in fields, 'no id_token');
-  const audit = app.repository.lastAuditRecord()!;
-  t.match(audit, { flow: 'returning', decision: 'denied' });
-  t.match(check(app, 'face-match'), { outcome: 'pass' }, 'the print shows the enrolled face: only liveness can refuse it');
-  const challenge = check(app, 'liveness-challenge');
-  const parallax = check(app, 'liveness-motion-parallax');
-  const failing = [challenge, parallax].filter((c) => c?.outcome === 'fail').map((c) => c!.name);
-  t.ok(failing.length > 0, `the audit names the failing check(s): ${failing.join(', ') || 'none'}`);
-  t.match(check(app, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: (challenge|motion)-failed / });
-  t.match(check(app, 'liveness-tier'), { outcome: 'fail', reason: /^tier reached: none; tier required: remote-active/ }, 'the print reached no tier');
-  t.comment(`steps ${steps.join(' then ')}; liveness-challenge ${challenge?.outcome} (${challenge?.score}/${challenge?.threshold}); `
-    + `liveness-motion-parallax ${parallax?.outcome ?? 'absent'} (${parallax?.score} vs ${parallax?.threshold}): ${parallax?.reason?.split(';')[0]}`);
-});
+/**
+ * A presentation attack of `species` filmed doing this session's steps (as far as it can): denied at
+ * Entra, with the enrolled face matched, so liveness alone refuses it and the audit names the check(s).
+ */
+function attackIsDenied(species: Exclude<FakeCameraClipRequest['species'], 'bona-fide'>, what: string): void {
+  t.test(`${what} is denied: access_denied at Entra, the audit names the failing check`, async (t) => {
+    const { app, request, fields, steps, timer } = await remoteRound(t, species);
+    t.equal(fields.error, 'access_denied');
+    t.equal(fields.state, request.state);
+    t.notOk('id_token' in fields, 'no id_token');
+    const audit = app.repository.lastAuditRecord()!;
+    t.match(audit, { flow: 'returning', decision: 'denied' });
+    t.match(check(app, 'face-match'), { outcome: 'pass' }, `the ${species} shows the enrolled face: only liveness can refuse it`);
+    const challenge = check(app, 'liveness-challenge');
+    const parallax = check(app, 'liveness-motion-parallax');
+    const scores = `liveness-challenge ${challenge?.outcome} (${challenge?.score}/${challenge?.threshold}); `
+      + `liveness-motion-parallax ${parallax?.outcome ?? 'absent'} (${parallax?.score} vs ${parallax?.threshold}): ${parallax?.reason?.split(';')[0]}`;
+    const failing = [challenge, parallax].filter((c) => c?.outcome === 'fail').map((c) => c!.name);
+    t.ok(failing.length > 0, `the audit names the failing check(s): ${failing.join(', ') || 'none'} (${scores})`);
+    t.match(check(app, 'liveness'), { outcome: 'fail', reason: /^evidence: challenge; verdict: (challenge|motion)-failed / });
+    t.match(check(app, 'liveness-tier'), { outcome: 'fail', reason: /^tier reached: none; tier required: remote-active/ }, `the ${species} reached no tier`);
+    // Filmed from the first step, so the denial is the attack's and not a late selfie's.
+    const lag = timer.between('camera-open', 'auto-capture');
+    t.ok(lag < CLIP_LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${CLIP_LEAD_IN_MS} ms)`);
+    t.comment(`${species}: steps ${steps.join(' then ')}; camera open → auto-capture ${lag} ms; liveness-challenge: ${challenge?.reason}; liveness-motion-parallax: ${parallax?.reason}`);
+  });
+}
+
+attackIsDenied('print-moved', 'a moved print performing the same kind of steps');
+attackIsDenied('screen-still', 'a screen showing a still photo of the person, held up to the camera');
+attackIsDenied('warp-2d', 'a photo animated by 2D warps to fake the steps, injected as the camera');
 
 /** Presses "Use your phone" on the laptop and reads the link (the QR code's) and code the server answered. */
 async function askForPhone(laptop: Page): Promise<{ link: string; code: string }> {

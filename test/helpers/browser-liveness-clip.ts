@@ -27,11 +27,21 @@ export const CLIP_TAIL_MS = 1500;
  */
 export const BONA_FIDE_CLIP_SEED = 'remote-e2e-bona-fide';
 
+/**
+ * The 2D warp's brightness gain. The warp fills the frame with the portrait alone (no room around it), and
+ * s02's photo is dim: at gain 1 the page read it as too dark (below its 0.12 brightness floor) for
+ * seconds, so the selfie came 7 s after the camera opened, mid-loop, and the filming missed the first step.
+ * An attacker injecting the feed brightens it: at 1.8 the page takes the selfie in the lead-in, as for
+ * the live clip, and the steps are filmed from their start.
+ */
+export const WARP_FEED_GAIN = 1.8;
+
 /** Writes the clip of `species` performing the session's steps to the file Chromium's fake camera plays. */
 export function writeChallengeClip(file: string, o: { species: FakeCameraClipRequest['species']; portrait: Portrait; steps: readonly string[]; stepMs: number; seed?: string }): void {
   writeFileSync(file, fakeCameraClip({
     species: o.species, portrait: o.portrait, steps: o.steps as FakeCameraClipRequest['steps'],
     seed: o.seed ?? (o.species === 'bona-fide' ? BONA_FIDE_CLIP_SEED : `remote-e2e-${o.species}`),
     leadInMs: CLIP_LEAD_IN_MS, stepMs: o.stepMs, tailMs: CLIP_TAIL_MS,
+    gain: o.species === 'warp-2d' ? WARP_FEED_GAIN : 1,
   }));
 }
