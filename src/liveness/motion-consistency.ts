@@ -41,6 +41,11 @@ export interface MotionConsistencyReport {
   method?: 'landmarks' | 'texture';
   /** With method 'texture': the landmark measure's value, reported beside the judged one. */
   landmarkValue?: number | null;
+  /**
+   * With method 'texture': the share of tracked seeds lost (self-occlusion) in the counted frame that lost
+   * most, and the bound it is judged by (tracking.minOccludedFraction); null when no frame counted.
+   */
+  occlusion?: { value: number | null; threshold: number };
 }
 
 const point = (l: LandmarkView, i: number): Point2 => ({ x: landmarkX(l, i), y: landmarkY(l, i) });

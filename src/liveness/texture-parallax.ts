@@ -12,6 +12,10 @@
 // fifth), and take the median miss of the nose's tracked points over the outer-eye-corner distance.
 // The sequence's value is the peakFrames-th largest miss over the frames that count: frames where the
 // head has turned (minFramePoseDeg from the reference) and whose miss a head can give (≤ maxParallax).
+// A head that turns also hides part of itself (the nose covers the far side's nose wing, cheek and eye
+// corner), so the tracker loses those seeds there; a picture moved, bent or warped in 2D keeps every point in
+// view. The motion must show that too: the share of seeds lost in the counted frame that lost most must
+// reach minOccludedFraction (a 2D warp that fakes a turn can give the nose a head's parallax, not this).
 // Why not a statistic over every frame: at the page's ~5 frames/s a turn's peak holds two or three
 // frames, past ~30° the far side of the face leaves the view and the tracker loses the nose there, so a
 // live head often has two good peak frames and a dozen near-frontal ones whose parallax is rightly ~0.
@@ -180,11 +184,30 @@ export async function measureTextureParallax(
     return { ...base, value: null, motion, outcome: 'fail', reason, perFrame };
   }
   const value = round4(peak);
+  const occluded = occludedFraction(trackedFrames, ringSeeds.length + noseSeeds.length, s.minFramePoseDeg);
+  const occlusion = { value: occluded === null ? null : round4(occluded), threshold: s.minOccludedFraction };
   if (motion < settings.minMotionDeg) {
-    return { ...base, value, motion, outcome: 'fail', reason: `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`, perFrame };
+    return { ...base, value, motion, outcome: 'fail', reason: `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`, perFrame, occlusion };
   }
   if (value < s.minParallax) {
-    return { ...base, value, motion, outcome: 'fail', reason: `the image texture moved like a flat picture (tracked parallax ${value} < ${s.minParallax})`, perFrame };
+    return { ...base, value, motion, outcome: 'fail', reason: `the image texture moved like a flat picture (tracked parallax ${value} < ${s.minParallax})`, perFrame, occlusion };
   }
-  return { ...base, value, motion, outcome: 'pass', reason: null, perFrame };
+  if (s.minOccludedFraction > 0 && (occlusion.value === null || occlusion.value < s.minOccludedFraction)) {
+    return {
+      ...base, value, motion, outcome: 'fail', perFrame, occlusion,
+      reason: `nothing on the face went out of view as it turned (at most ${occlusion.value} of the tracked points lost < ${s.minOccludedFraction}): a picture moved, bent or warped in 2D`,
+    };
+  }
+  return { ...base, value, motion, outcome: 'pass', reason: null, perFrame, occlusion };
+}
+
+/**
+ * Self-occlusion: the largest share of the seeds not tracked in a frame that counts (turned minFramePoseDeg
+ * or more from the reference); null when none counts. A frame where the tracker lost the ring altogether
+ * (too few left for a homography) counts too: that is the most a turn can hide.
+ */
+export function occludedFraction(frames: readonly TrackedFrame[], seeds: number, minFramePoseDeg: number): number | null {
+  const counted = frames.filter((f) => f.poseChangeDeg >= minFramePoseDeg);
+  if (counted.length === 0 || seeds <= 0) return null;
+  return Math.max(...counted.map((f) => 1 - (f.ringTracked + f.noseTracked) / seeds));
 }

@@ -7,7 +7,7 @@ import { analyzeFace } from '../../src/biometrics/analyze-face.js';
 import type { FaceEngine } from '../../src/biometrics/face-engine.js';
 import { buildConfig } from '../../src/config/index.js';
 import { validateLandmarks } from '../../src/liveness/capture.js';
-import { measureTextureParallax, peakParallax, seedGrid, evenSubsample, trackingWindowPx, type TrackedFrame } from '../../src/liveness/texture-parallax.js';
+import { measureTextureParallax, occludedFraction, peakParallax, seedGrid, evenSubsample, trackingWindowPx, type TrackedFrame } from '../../src/liveness/texture-parallax.js';
 import { PORTRAIT_SUBJECTS, loadPortrait, type Portrait } from '../../eval/synth2d/portrait-subjects.js';
 import { renderSequence } from '../../eval/synth2d/render-sequence.js';
 import type { Synth2dSpecies } from '../../eval/synth2d/species-2d.js';
@@ -52,6 +52,16 @@ t.test('the value: the peakFrames-th largest parallax among frames that turned a
   t.equal(peakParallax([frame(Number.NaN, 0.06), frame(20, 0.05)], s), null, 'a frame whose pose could not be estimated does not count');
 });
 
+t.test('self-occlusion: the largest share of seeds lost in a frame that turned', async (t) => {
+  const frame = (poseChangeDeg: number, ringTracked: number, noseTracked: number): TrackedFrame => ({ frame: 0, poseChangeDeg, ringTracked, noseTracked, parallax: 0.05 });
+  // A live turn: the far side's points go out of view at the peak and come back.
+  t.equal(occludedFraction([frame(2, 90, 63), frame(20, 70, 40), frame(32, 52, 11), frame(3, 90, 62)], 153, 8), 1 - 63 / 153);
+  // A warped picture keeps every point; a frame that did not turn does not count, however much it lost (a slip).
+  t.equal(occludedFraction([frame(1, 10, 5), frame(20, 90, 63), frame(25, 89, 63)], 153, 8), 1 - 152 / 153);
+  t.equal(occludedFraction([frame(1, 10, 5), frame(4, 90, 63)], 153, 8), null, 'no frame turned: not measured');
+  t.equal(occludedFraction([frame(30, 0, 0)], 153, 8), 1, 'the ring lost altogether is the most a turn can hide');
+});
+
 t.test('a sequence whose frames and landmarks disagree in number is an internal error', async (t) => {
   await t.rejects(measureTextureParallax([Buffer.alloc(1)], [], motion), { code: 'ERR_INTERNAL' });
 });
@@ -85,6 +95,7 @@ function registerRenderedTests(): void {
     t.equal(r.method, 'texture');
     t.equal(r.outcome, 'pass', `tracked parallax ${r.value} (landmarks ${r.landmarkValue}), motion ${r.motion} deg: ${r.reason}`);
     t.ok(r.perFrame.length > 3, 'measured on several frames');
+    t.ok(r.occlusion!.value! >= r.occlusion!.threshold, `part of the face went out of view (${r.occlusion!.value} of the seeds lost >= ${r.occlusion!.threshold})`);
   });
 
   for (const species of ['print-bent', 'warp-2d'] as const) {
@@ -92,6 +103,7 @@ function registerRenderedTests(): void {
       const r = await measure(species, `texture-test-${species}`);
       t.equal(r.outcome, 'fail', `tracked parallax ${r.value} (landmarks ${r.landmarkValue}), motion ${r.motion} deg`);
       t.ok(r.value === null || r.value < r.threshold || r.motion < motion.minMotionDeg, r.reason ?? '');
+      if (species === 'warp-2d') t.ok(r.occlusion!.value! < r.occlusion!.threshold, `a 2D warp keeps its points in view (${r.occlusion!.value} lost)`);
     });
   }
 }
@@ -112,6 +124,8 @@ t.test('liveness.motion.tracking is validated, each error naming its key', async
   t.throws(build({ unknownKey: 1 }), /liveness\.motion\.tracking/, 'an unknown key');
   t.throws(build({ minFramePoseDeg: -1 }), /liveness\.motion\.tracking\.minFramePoseDeg/);
   t.throws(build({ peakFrames: 0 }), /liveness\.motion\.tracking\.peakFrames/);
+  t.throws(build({ minOccludedFraction: 1 }), /liveness\.motion\.tracking\.minOccludedFraction/);
+  t.equal(buildConfig({ liveness: { motion: { tracking: { minOccludedFraction: 0 } } } }).liveness.motion.tracking.minOccludedFraction, 0, '0 turns the requirement off');
   t.throws(build({ peakFrames: 1.5 }), /liveness\.motion\.tracking\.peakFrames/);
   // A plausibility cap at or under the bound would drop every frame that could pass.
   t.throws(build({ maxParallax: 0.04 }), { code: 'ERR_CONFIG', message: /liveness\.motion\.tracking\.maxParallax: expected above minParallax \(0\.045\)/ });

@@ -218,6 +218,16 @@ export const livenessDefaults = {
        * carry the parallax; a frame with a wild value is dropped by maxParallax instead (docs/liveness.md).
        */
       minTrackedFraction: 0.1,
+      /**
+       * A head that turns hides part of its own face: past ~20° the nose covers the far side's nose wing,
+       * cheek and eye corner, and the tracker loses those points there (forward-backward check). A picture,
+       * however it is moved, bent or warped in 2D, is a one-to-one map of itself: every point stays in view.
+       * The share of the ring's and nose's seeds lost in the frame that lost most (among the frames that
+       * count, minFramePoseDeg) must reach this, or the motion reads as a picture's. 0.05 is about one
+       * landmark's seed grid of the 17 (9 of 153 seeds is 0.059); 0 turns the requirement off. On the
+       * tuning seeds live heads lost 0.07–1.0, 2D warps 0–0.04 (docs/remote-liveness.md).
+       */
+      minOccludedFraction: 0.05,
       /** Most frames tracked (the sequence is subsampled evenly above this). */
       maxFrames: 40,
       /** Most pixels per frame the tracker decodes. */
@@ -315,6 +325,7 @@ export interface MotionTrackingSettings {
   forwardBackwardFraction: number;
   reacquire: ReacquireMode;
   minTrackedFraction: number;
+  minOccludedFraction: number;
   maxFrames: number;
   maxPixels: number;
 }
@@ -447,6 +458,7 @@ function readMotionTracking(r: SectionReader): MotionTrackingSettings {
     forwardBackwardFraction: r.number('forwardBackwardFraction', { min: 0, max: 0.2 }),
     reacquire: r.oneOf('reacquire', REACQUIRE_MODES),
     minTrackedFraction: r.number('minTrackedFraction', { min: 0.05, max: 1 }),
+    minOccludedFraction: r.number('minOccludedFraction', { min: 0, max: 0.9 }),
     maxFrames: r.number('maxFrames', { integer: true, min: 2, max: 120 }),
     maxPixels: r.number('maxPixels', { integer: true, min: 64 * 64, max: 40_000_000 }),
   };
