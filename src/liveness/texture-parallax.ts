@@ -177,15 +177,15 @@ export async function measureTextureParallax(
   inspect?.(trackedFrames);
   const perFrame = trackedFrames.flatMap((f) => (f.parallax === null ? [] : [f.parallax]));
   const peak = peakParallax(trackedFrames, s);
+  const occluded = occludedFraction(trackedFrames, ringSeeds.length + noseSeeds.length, s.minFramePoseDeg);
+  const occlusion = { value: occluded === null ? null : round4(occluded), threshold: s.minOccludedFraction };
   if (peak === null) {
     const reason = motion < settings.minMotionDeg
       ? `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`
       : `the texture around the nose could not be tracked through the turn (fewer than ${s.peakFrames} frames turned ${s.minFramePoseDeg} deg or more with a tracked nose)`;
-    return { ...base, value: null, motion, outcome: 'fail', reason, perFrame };
+    return { ...base, value: null, motion, outcome: 'fail', reason, perFrame, occlusion };
   }
   const value = round4(peak);
-  const occluded = occludedFraction(trackedFrames, ringSeeds.length + noseSeeds.length, s.minFramePoseDeg);
-  const occlusion = { value: occluded === null ? null : round4(occluded), threshold: s.minOccludedFraction };
   if (motion < settings.minMotionDeg) {
     return { ...base, value, motion, outcome: 'fail', reason: `the head moved ${motion} deg, less than the ${settings.minMotionDeg} deg needed to see depth`, perFrame, occlusion };
   }

@@ -76,7 +76,7 @@ export function motionCheck(report: MotionConsistencyReport): CheckResult {
   return {
     name: 'liveness-motion-parallax', score: report.value, threshold: report.threshold,
     outcome: report.outcome === 'pass' ? 'pass' : 'fail',
-    reason: `${report.outcome === 'pass' ? `the ${report.method === 'texture' ? 'image texture' : 'landmarks'} moved like a 3D head` : report.reason}; head motion ${report.motion} deg; parallax per frame ${report.perFrame.join(', ')}${report.landmarkValue !== undefined ? `; landmark parallax ${report.landmarkValue}` : ''}`,
+    reason: `${report.outcome === 'pass' ? `the ${report.method === 'texture' ? 'image texture' : 'landmarks'} moved like a 3D head` : report.reason}; head motion ${report.motion} deg; parallax per frame ${report.perFrame.join(', ')}${report.landmarkValue !== undefined ? `; landmark parallax ${report.landmarkValue}` : ''}${report.occlusion ? `; points out of view at the turn ${report.occlusion.value} (at least ${report.occlusion.threshold})` : ''}`,
   };
 }
 
