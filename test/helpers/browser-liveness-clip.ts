@@ -3,7 +3,7 @@
 //
 // The Chromium tests run with the shipped liveness settings: the challenge draws two of the three head
 // motions (blink is not a default kind: a rendered blink does not read as closed eyes to the face engine's
-// mesh, docs/remote-liveness.md "The blink step") and the tracked-texture parallax bound is 0.045. With
+// mesh, docs/remote-liveness.md "The blink step") and the tracked-texture parallax bound is 0.033 (0.045 before the self-occlusion requirement). With
 // lost points reacquired from their last tracked frame, six live rounds in three runs on a loaded 2-core
 // machine scored 0.060-0.094; a moved print is refused whatever the bound (it cannot make the head motion).
 // BROWSER_LIVENESS names the kinds anyway, so a change of the default cannot silently draw a blink here.

@@ -128,6 +128,6 @@ t.test('liveness.motion.tracking is validated, each error naming its key', async
   t.equal(buildConfig({ liveness: { motion: { tracking: { minOccludedFraction: 0 } } } }).liveness.motion.tracking.minOccludedFraction, 0, '0 turns the requirement off');
   t.throws(build({ peakFrames: 1.5 }), /liveness\.motion\.tracking\.peakFrames/);
   // A plausibility cap at or under the bound would drop every frame that could pass.
-  t.throws(build({ maxParallax: 0.04 }), { code: 'ERR_CONFIG', message: /liveness\.motion\.tracking\.maxParallax: expected above minParallax \(0\.045\)/ });
+  t.throws(build({ maxParallax: 0.03 }), { code: 'ERR_CONFIG', message: /liveness\.motion\.tracking\.maxParallax: expected above minParallax \(0\.033\)/ });
   t.equal(buildConfig({ liveness: { motion: { tracking: { windowPx: 15 } } } }).liveness.motion.tracking.windowPx, 15);
 });
