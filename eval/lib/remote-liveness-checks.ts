@@ -73,7 +73,7 @@ export async function motionCheck(frames: readonly FrameAnalysis[], measure: Mot
   try {
     const views = withFace.map((f) => validateLandmarks(f.landmarks!, f.width, f.height));
     const r = await measure(views, bytesWithFace);
-    const method = r.method === 'texture' ? { landmarkValue: r.landmarkValue ?? null } : {};
+    const method = r.method === 'texture' ? { landmarkValue: r.landmarkValue ?? null, occlusion: r.occlusion ?? null } : {};
     return {
       name: 'motion-parallax', value: r.value, threshold: r.threshold, outcome: r.outcome, reason: r.reason,
       refuses: r.outcome !== 'pass', detail: { motionDeg: r.motion, framesUsed: withFace.length, perFrame: r.perFrame, ...method },
