@@ -107,10 +107,8 @@ export function challengeStepsCheck(frames: readonly FrameAnalysis[], steps: rea
   if (withFace.length < 2) return { ...base, value: null, outcome: 'not-computed', refuses: true, reason: `${withFace.length} of ${frames.length} frames show a face: no steps to judge` };
   const views = withFace.map((f) => validateLandmarks(f.landmarks!, f.width, f.height));
   const judged = judgeChallengeSteps(steps, views, settings);
-  const failedAt = judged.reason ? /^step (\d+) of/.exec(judged.reason) : null;
-  const done = judged.passed ? steps.length : failedAt ? Number(failedAt[1]) - 1 : 0;
   return {
-    ...base, value: done, outcome: judged.passed ? 'pass' : 'fail', refuses: !judged.passed, reason: judged.reason,
+    ...base, value: judged.stepsSeen, outcome: judged.passed ? 'pass' : 'fail', refuses: !judged.passed, reason: judged.reason,
     detail: { steps, yawDeg: judged.yawDeg, pitchDeg: judged.pitchDeg },
   };
 }

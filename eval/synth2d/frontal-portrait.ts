@@ -14,7 +14,7 @@ import type { Portrait } from './portrait-subjects.js';
 /** Far enough that the head's depth changes the scale by under 3%: close to the orthographic photo model. */
 const DISTANCE_MM = 5000;
 
-export function renderFrontalPortrait(portrait: Portrait): { image: RgbImage; photoYawDeg: number } {
+export function renderFrontalPortrait(portrait: Portrait): RgbImage {
   const head = buildHeadModel(portrait);
   const { width, height } = portrait.texture;
   // The head frame maps onto the photo as the fit found it (origin, scale, roll), so the model's outer ring,
@@ -28,5 +28,5 @@ export function renderFrontalPortrait(portrait: Portrait): { image: RgbImage; ph
   const offsetMm = [Math.cos(roll) * px - Math.sin(roll) * py - px, Math.sin(roll) * px + Math.cos(roll) * py - py] as const;
   const still = { yawDeg: 0, pitchDeg: 0, rollDeg: head.photoRollDeg, eyeClosure: 0, offsetMm: [0, 0, 0] as const };
   raster.draw(posedHeadMesh(portrait, head, still, { distanceMm: DISTANCE_MM, offsetMm }));
-  return { image: { width, height, rgb: Uint8Array.from(raster.rgb) }, photoYawDeg: head.photoYawDeg };
+  return raster.image();
 }

@@ -4,6 +4,7 @@
 // of vertices, each larger and further back, carry the photo's hair, ears and neck round the sides, so a
 // turned head shows a head and not a mask in the air.
 import { LEFT_LOWER_LID, LEFT_UPPER_LID, RIGHT_LOWER_LID, RIGHT_UPPER_LID } from '../../src/liveness/facemesh-points.js';
+import { solveLinearSystem } from '../../src/liveness/homography.js';
 import { loadCanonicalMesh } from '../synth/canonical-mesh.js';
 import type { Portrait } from './portrait-subjects.js';
 
@@ -38,8 +39,6 @@ export interface HeadModel {
   photoRollDeg: number;
   /** Where the head frame's origin lies in the portrait, pixels. */
   photoOrigin: readonly [number, number];
-  /** The photo's head yaw removed by frontalise(), degrees (sign as in the camera-frame rotation). */
-  photoYawDeg: number;
 }
 
 /** Fits landmarks ≈ t + s·R(θ)·(x, -y) of the canonical mesh (least squares, 2D Procrustes). */
@@ -85,7 +84,7 @@ export function buildHeadModel(portrait: Portrait, eyeClosure = 0): HeadModel {
   }
   // The rings take their texture from where they sit around the face in the photo, before the turn is undone.
   const inPhoto = points.slice(0, 468 * 3);
-  const photoYawDeg = frontalise(points, mesh.vertices);
+  frontalise(points, mesh.vertices);
   if (eyeClosure > 0) {
     closeLids(points, RIGHT_UPPER_LID, RIGHT_LOWER_LID, eyeClosure);
     closeLids(points, LEFT_UPPER_LID, LEFT_LOWER_LID, eyeClosure);
@@ -130,7 +129,6 @@ export function buildHeadModel(portrait: Portrait, eyeClosure = 0): HeadModel {
     pixelsPerMm: fit.s,
     photoRollDeg: (fit.theta * 180) / Math.PI,
     photoOrigin: [fit.tx, fit.ty],
-    photoYawDeg,
   };
 }
 
@@ -140,34 +138,27 @@ export function buildHeadModel(portrait: Portrait, eyeClosure = 0): HeadModel {
  * x₀ up to the person's width k, the least-squares fit x ≈ a·X + b·(z − z̄) + c gives b = sin θ whatever k
  * is; x₀ = (x − b·(z − z̄) − c) / cos θ + c then keeps the person's own face shape and only undoes the turn.
  * Without it a portrait taken 15° off frontal renders as a head that rests 15° off frontal, and every
- * challenge it performs starts from there. Returns θ in degrees.
+ * challenge it performs starts from there. Leaves the points as they are when the fit is degenerate.
  */
-function frontalise(points: Float64Array, canonical: Float64Array): number {
+function frontalise(points: Float64Array, canonical: Float64Array): void {
   let zMean = 0;
   for (let i = 0; i < 468; i++) zMean += points[i * 3 + 2];
   zMean /= 468;
-  // Normal equations of x ≈ a·X + b·Z + c with Z = z − z̄.
-  const m = [[0, 0, 0], [0, 0, 0], [0, 0, 0]], r = [0, 0, 0];
+  // Normal equations of x ≈ a·X + b·Z + c with Z = z − z̄ (a row-major 3×3 system).
+  const m = new Float64Array(9), r = new Float64Array(3);
   for (let i = 0; i < 468; i++) {
     const f = [canonical[i * 3], points[i * 3 + 2] - zMean, 1];
     for (let j = 0; j < 3; j++) {
       r[j] += f[j] * points[i * 3];
-      for (let k = 0; k < 3; k++) m[j][k] += f[j] * f[k];
+      for (let k = 0; k < 3; k++) m[j * 3 + k] += f[j] * f[k];
     }
   }
-  const [, b, c] = solve3(m, r);
+  const fit = solveLinearSystem(m, r, 3);
+  if (!fit) return;
+  const [, b, c] = fit;
   const sinT = Math.max(-0.7, Math.min(0.7, b));
   const cosT = Math.sqrt(1 - sinT * sinT);
   for (let i = 0; i < 468; i++) points[i * 3] = (points[i * 3] - sinT * (points[i * 3 + 2] - zMean) - c) / cosT + c;
-  return (Math.asin(sinT) * 180) / Math.PI;
-}
-
-/** Solves the 3x3 system m·x = r (Cramer's rule; the normal equations here are well conditioned). */
-function solve3(m: number[][], r: number[]): [number, number, number] {
-  const det = (a: number[][]) => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-  const d = det(m);
-  const col = (j: number) => det(m.map((row, i) => row.map((v, k) => (k === j ? r[i] : v))));
-  return [col(0) / d, col(1) / d, col(2) / d];
 }
 
 /** Pulls the upper lid down onto the lower one (geometry only: the lid skin's texture stretches over the eye). */

@@ -69,7 +69,7 @@ export async function loadPortrait(engine: LandmarkFinder, subject: PortraitSubj
   const texture = portraitImage(subject);
   const photo: Portrait = { subject, texture, landmarks: await findLandmarks(engine, subject, texture) };
   if (options.frontal === false) return photo;
-  const { image } = renderFrontalPortrait(photo);
+  const image = renderFrontalPortrait(photo);
   return { subject, texture: image, landmarks: await findLandmarks(engine, subject, image) };
 }
 

@@ -105,12 +105,16 @@ export function verifyChallenge(input: VerifyChallengeInput, settings: Challenge
   }
 
   const views = frames.map((f) => validateLandmarks(f.landmarks, input.frameSize.width, input.frameSize.height));
-  const result: ChallengeResult = { steps: [...steps], ...judgeChallengeSteps(steps, views, settings) };
+  const { passed, reason, yawDeg, pitchDeg, eyeOpenness } = judgeChallengeSteps(steps, views, settings);
+  const result: ChallengeResult = { steps: [...steps], passed, reason, yawDeg, pitchDeg, eyeOpenness };
   if (motion) result.motion = measureMotionConsistency(views, motion);
   return result;
 }
 
-export type StepJudgement = Pick<ChallengeResult, 'passed' | 'reason' | 'yawDeg' | 'pitchDeg' | 'eyeOpenness'>;
+export type StepJudgement = Pick<ChallengeResult, 'passed' | 'reason' | 'yawDeg' | 'pitchDeg' | 'eyeOpenness'> & {
+  /** How many of the asked steps were seen, in order, before the judgement stopped (all of them when passed). */
+  stepsSeen: number;
+};
 
 /**
  * Whether the landmark sequence performs `steps` in order (the part of verifyChallenge that looks at the
@@ -120,8 +124,8 @@ export function judgeChallengeSteps(steps: readonly ChallengeKind[], views: read
   const yawDeg = views.map((v) => round2(estimateYawDeg(v)));
   const pitchDeg = views.map((v) => round2(estimatePitchDeg(v)));
   const eyeOpenness = views.map((v) => round3(estimateEyeOpenness(v)));
-  const reason = judgeSteps(steps, { yaw: yawDeg, pitch: pitchDeg, ear: eyeOpenness }, settings);
-  return { passed: reason === null, reason, yawDeg, pitchDeg, eyeOpenness };
+  const { reason, stepsSeen } = judgeSteps(steps, { yaw: yawDeg, pitch: pitchDeg, ear: eyeOpenness }, settings);
+  return { passed: reason === null, reason, stepsSeen, yawDeg, pitchDeg, eyeOpenness };
 }
 
 interface Tracks { yaw: number[]; pitch: number[]; ear: number[] }
@@ -130,17 +134,17 @@ interface Tracks { yaw: number[]; pitch: number[]; ear: number[] }
  * The steps must happen one after the other, in the asked order, after the head first faced the camera:
  * each step is looked for only in the frames after the one where the previous step was completed.
  */
-function judgeSteps(steps: readonly ChallengeKind[], t: Tracks, s: ChallengeSettings): string | null {
+function judgeSteps(steps: readonly ChallengeKind[], t: Tracks, s: ChallengeSettings): { reason: string | null; stepsSeen: number } {
   const start = t.yaw.findIndex((y) => Math.abs(y) <= s.maxStartYawDeg);
-  if (start < 0) return `the head never faced the camera (|yaw| <= ${s.maxStartYawDeg} deg)`;
+  if (start < 0) return { reason: `the head never faced the camera (|yaw| <= ${s.maxStartYawDeg} deg)`, stepsSeen: 0 };
   const basePitch = t.pitch[start];
   let from = start;
   for (const [n, step] of steps.entries()) {
     const found = findStep(step, t, from, basePitch, s);
-    if (typeof found === 'string') return steps.length > 1 ? `step ${n + 1} of ${steps.length} (${step}): ${found}` : found;
+    if (typeof found === 'string') return { reason: steps.length > 1 ? `step ${n + 1} of ${steps.length} (${step}): ${found}` : found, stepsSeen: n };
     from = found;
   }
-  return null;
+  return { reason: null, stepsSeen: steps.length };
 }
 
 /** Index of the frame that completes the step, searching from `from`; or why it never happened. */

@@ -20,8 +20,8 @@ function normaliser(points: readonly Point2[]): Similarity {
   return { cx, cy, s: d > 1e-12 ? Math.SQRT2 / d : 1 };
 }
 
-/** Solves the n×n system a·x = b in place by Gaussian elimination with partial pivoting; null when singular. */
-function solve(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
+/** Solves the n×n system a·x = b in place (a row-major) by Gaussian elimination with partial pivoting; null when singular. */
+export function solveLinearSystem(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
   for (let col = 0; col < n; col++) {
     let pivot = col;
     for (let r = col + 1; r < n; r++) if (Math.abs(a[r * n + col]) > Math.abs(a[pivot * n + col])) pivot = r;
@@ -68,7 +68,7 @@ export function fitHomography(from: readonly Point2[], to: readonly Point2[]): H
     row.set([x, y, 1, 0, 0, 0, -u * x, -u * y]); accumulate(u);
     row.set([0, 0, 0, x, y, 1, -v * x, -v * y]); accumulate(v);
   }
-  const h = solve(ata, atb, 8);
+  const h = solveLinearSystem(ata, atb, 8);
   if (!h || !h.every(Number.isFinite)) return null;
   // Undo the normalisations: H = Tto⁻¹ · Hn · Tfrom.
   const hn = [h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], 1];

@@ -28,6 +28,7 @@ import { initHsm } from '../../src/hsm/init-token.js';
 import { openApplianceHsm, type ApplianceHsm } from '../../src/hsm/open-hsm.js';
 import { enrolFromReferencePhoto } from '../../src/verification/flow/enrol-from-reference-photo.js';
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
+import { buildConfig } from '../../src/config/index.js';
 import { encodeJpeg } from '../../eval/lib/rgb-image.js';
 import { fakeCameraClip, type FakeCameraClipRequest } from '../../eval/synth2d/fake-camera-clip.js';
 import { BROWSER_LIVENESS, CLIP_LEAD_IN_MS, writeChallengeClip } from '../helpers/browser-liveness-clip.js';
@@ -124,7 +125,7 @@ t.test('a live head performing the session\'s two steps verifies: id_token at En
   if (check(app, 'liveness-challenge')?.outcome !== 'pass') t.comment(`liveness-challenge: ${check(app, 'liveness-challenge')?.reason}`);
   const rows = personTimeRows(timer);
   const lag = timer.between('camera-open', 'auto-capture');
-  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.score} (threshold ${parallax?.threshold}, shipped 0.033): ${parallax?.reason}; clip lead-in ${CLIP_LEAD_IN_MS} ms, camera open → auto-capture ${lag} ms`);
+  t.comment(`steps ${steps.join(' then ')}; parallax ${parallax?.score} (threshold ${parallax?.threshold}, shipped ${buildConfig({}).liveness.motion.tracking.minParallax}): ${parallax?.reason}; clip lead-in ${CLIP_LEAD_IN_MS} ms, camera open → auto-capture ${lag} ms`);
   t.comment(`person time, live round (headless Chromium, fake camera, loopback server):\n${personTimeTable(rows)}`);
   t.ok(lag < CLIP_LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${CLIP_LEAD_IN_MS} ms): the steps were filmed from their start`);
 });
