@@ -34,6 +34,8 @@ export interface ChallengeResult {
   passed: boolean;
   /** Why it failed, in words for the audit trail; null when passed. */
   reason: string | null;
+  /** How many of the asked steps were seen, in order, before the judgement stopped (all of them when passed). */
+  stepsSeen: number;
   /**
    * Per frame: yaw in degrees (positive: subject turned to their own right), pitch in degrees (positive:
    * looking up) and mean eye aspect ratio.
@@ -105,16 +107,12 @@ export function verifyChallenge(input: VerifyChallengeInput, settings: Challenge
   }
 
   const views = frames.map((f) => validateLandmarks(f.landmarks, input.frameSize.width, input.frameSize.height));
-  const { passed, reason, yawDeg, pitchDeg, eyeOpenness } = judgeChallengeSteps(steps, views, settings);
-  const result: ChallengeResult = { steps: [...steps], passed, reason, yawDeg, pitchDeg, eyeOpenness };
+  const result: ChallengeResult = { steps: [...steps], ...judgeChallengeSteps(steps, views, settings) };
   if (motion) result.motion = measureMotionConsistency(views, motion);
   return result;
 }
 
-export type StepJudgement = Pick<ChallengeResult, 'passed' | 'reason' | 'yawDeg' | 'pitchDeg' | 'eyeOpenness'> & {
-  /** How many of the asked steps were seen, in order, before the judgement stopped (all of them when passed). */
-  stepsSeen: number;
-};
+export type StepJudgement = Omit<ChallengeResult, 'steps' | 'motion'>;
 
 /**
  * Whether the landmark sequence performs `steps` in order (the part of verifyChallenge that looks at the

@@ -116,6 +116,8 @@ t.test('a live head performing the session\'s two steps verifies: id_token at En
   t.match(check(app, 'liveness-challenge-same-person'), { outcome: 'pass' });
   const parallax = check(app, 'liveness-motion-parallax');
   t.match(parallax, { outcome: 'pass' }, 'the landmarks moved like a 3D head');
+  const occlusion = check(app, 'liveness-motion-occlusion');
+  t.match(occlusion, { outcome: 'pass', threshold: 0.05 }, `part of the face went out of view at the turn (${occlusion?.score})`);
   t.match(check(app, 'liveness'), { outcome: 'pass', reason: /^evidence: challenge; verdict: remote-active / });
   t.match(check(app, 'liveness-tier'), { outcome: 'pass', reason: /^tier reached: remote-active; tier required: remote-active/ }, 'the audit records the tier: remote-active, as the default policy requires');
   const injection = audit.checks.filter((c) => c.name.startsWith('liveness-injection-'));
@@ -154,6 +156,11 @@ function attackIsDenied(species: Exclude<FakeCameraClipRequest['species'], 'bona
     // Filmed from the first step, so the denial is the attack's and not a late selfie's.
     const lag = timer.between('camera-open', 'auto-capture');
     t.ok(lag < CLIP_LEAD_IN_MS, `the selfie was taken during the clip's still lead-in (${lag} < ${CLIP_LEAD_IN_MS} ms)`);
+    if (species === 'warp-2d') {
+      // A one-to-one map of a picture hides nothing: the warp keeps its points in view.
+      const occlusion = check(app, 'liveness-motion-occlusion');
+      t.match(occlusion, { outcome: 'fail', threshold: 0.05 }, `the warp kept its points in view (${occlusion?.score} lost)`);
+    }
     t.comment(`${species}: steps ${steps.join(' then ')}; camera open → auto-capture ${lag} ms; liveness-challenge: ${challenge?.reason}; liveness-motion-parallax: ${parallax?.reason}`);
   });
 }

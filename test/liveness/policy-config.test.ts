@@ -8,7 +8,7 @@ const depth = (passed: boolean, ir?: 'pass' | 'fail'): DepthLivenessReport => ({
   faceDepthMm: 500, facePixels: 1000, validFacePixels: 990,
   checks: ir ? [{ name: 'irReflectance', unit: 'ratio', value: 0.4, min: 0.2, max: 0.72, outcome: ir }] : [],
 });
-const challenge = (passed: boolean): ChallengeResult => ({ steps: ['blink'], passed, reason: passed ? null : 'the eyes never closed', yawDeg: [], pitchDeg: [], eyeOpenness: [] });
+const challenge = (passed: boolean): ChallengeResult => ({ steps: ['blink'], passed, reason: passed ? null : 'the eyes never closed', stepsSeen: passed ? 1 : 0, yawDeg: [], pitchDeg: [], eyeOpenness: [] });
 
 const pass = { outcome: 'pass' as const };
 const fail = { outcome: 'fail' as const };

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { buildConfig } from '../../src/config/index.js';
 import type { ChallengeResult, DepthCheckResult, DepthLivenessReport, LivenessVerdict } from '../../src/liveness/index.js';
-import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind, tierCheck } from '../../src/verification/liveness/liveness-checks.js';
+import { challengeCheck, combinedLivenessCheck, depthCheckName, depthChecks, evidenceKind, occlusionCheck, tierCheck } from '../../src/verification/liveness/liveness-checks.js';
 import { sessionChallenge } from '../../src/verification/capture/session-challenge.js';
 import type { VerificationSession } from '../../src/core/domain.js';
 
@@ -13,7 +13,7 @@ const report = (passed: boolean, irChecked = false): DepthLivenessReport => ({
   passed, score: passed ? 0.8 : 0.1, checks: [], failed: [], irChecked, residualRisks: ['rigid-3d-mask'], faceDepthMm: 550, facePixels: 9000, validFacePixels: 8800,
 });
 const challenge = (passed: boolean): ChallengeResult => ({
-  steps: ['turn-left', 'look-up'], passed, reason: passed ? null : 'step 2 of 2 (look-up): the head did not look up 12 deg',
+  steps: ['turn-left', 'look-up'], passed, reason: passed ? null : 'step 2 of 2 (look-up): the head did not look up 12 deg', stepsSeen: passed ? 2 : 1,
   yawDeg: [1, -9, -21], pitchDeg: [0, 1, 2], eyeOpenness: [0.3, 0.3, 0.3],
 });
 
@@ -37,7 +37,7 @@ t.test('depth check names, scores and the bound each is judged by', async (t) =>
 t.test('the challenge check scores the motion against its threshold', async (t) => {
   t.match(challengeCheck(challenge(true), settings), { name: 'liveness-challenge', score: 2, threshold: 2, outcome: 'pass', reason: /^turn-left then look-up: every step seen in order; yaw per frame \(deg\) 1, -9, -21; pitch/ });
   t.match(challengeCheck(challenge(false), settings), { score: 1, threshold: 2, outcome: 'fail', reason: /^turn-left then look-up: step 2 of 2 \(look-up\): the head did not look up 12 deg; yaw per frame \(deg\) 1, -9, -21; pitch per frame \(deg\) 0, 1, 2; eye openness/ });
-  const blink: ChallengeResult = { steps: ['blink'], passed: false, reason: 'the eyes never closed', yawDeg: [0, 0, 0], pitchDeg: [0, 0, 0], eyeOpenness: [0.3, 0.25, 0.29] };
+  const blink: ChallengeResult = { steps: ['blink'], passed: false, reason: 'the eyes never closed', stepsSeen: 0, yawDeg: [0, 0, 0], pitchDeg: [0, 0, 0], eyeOpenness: [0.3, 0.25, 0.29] };
   t.match(challengeCheck(blink, settings), { score: 0, threshold: 1, outcome: 'fail', reason: /^blink: the eyes never closed/ });
 });
 
@@ -76,4 +76,15 @@ t.test('the session challenge: fixed by the session nonce, spread over the confi
   t.same(sessionChallenge(session('b'.repeat(43)), { kinds: ['blink'], steps: 1 }).steps, ['blink'], 'only configured kinds');
   t.throws(() => sessionChallenge(session('b'.repeat(43)), { kinds: ['blink'], steps: 2 }), { code: 'ERR_INTERNAL' }, 'not more steps than kinds');
   t.throws(() => sessionChallenge(session(undefined), settings), { code: 'ERR_INTERNAL' });
+});
+
+t.test('the self-occlusion part of the motion check is its own audit check, against its own bound', async (t) => {
+  const motion = (occlusion?: { value: number | null; threshold: number }) => ({
+    name: 'motion-parallax' as const, value: 0.05, motion: 30, threshold: 0.033, outcome: 'fail' as const, reason: 'x', perFrame: [], method: 'texture' as const, occlusion,
+  });
+  t.same(occlusionCheck(motion({ value: 0.4, threshold: 0.05 })), { name: 'liveness-motion-occlusion', score: 0.4, threshold: 0.05, outcome: 'pass', reason: '0.4 of the tracked points out of view at the turn, at least 0.05' });
+  t.match(occlusionCheck(motion({ value: 0.01, threshold: 0.05 })), { score: 0.01, outcome: 'fail', reason: /less than 0\.05$/ }, 'a picture keeps its points in view');
+  t.match(occlusionCheck(motion({ value: null, threshold: 0.05 })), { score: null, outcome: 'fail' }, 'no turned frame: nothing seen going out of view');
+  t.match(occlusionCheck(motion({ value: 0.01, threshold: 0 })), { outcome: 'skipped', reason: /not a gate/ }, 'turned off: reported only');
+  t.equal(occlusionCheck(motion()), null, 'a motion judged on landmarks has no occlusion part');
 });

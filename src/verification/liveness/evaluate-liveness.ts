@@ -14,7 +14,7 @@ import {
 import type { FaceAnalysisResult, FaceAnalyzer } from '../capture/ports.js';
 import type { LivenessCaptures } from './liveness-captures.js';
 import type { SessionChallenge } from '../capture/session-challenge.js';
-import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, tierCheck } from './liveness-checks.js';
+import { challengeCheck, combinedLivenessCheck, depthChecks, injectionChecks, motionCheck, occlusionCheck, tierCheck } from './liveness-checks.js';
 import { measureInjection } from './injection-evidence.js';
 import { judgeMotionOnTexture } from './texture-motion.js';
 import { judgePassivePad, passivePadCheck, type PassivePadScorer, type SelfieFaceCrop } from './passive-pad-check.js';
@@ -140,7 +140,11 @@ export async function evaluateLiveness(ctx: LivenessContext, captures: LivenessC
     }
     const same = await samePersonCheck(ctx, analyses);
     extra.push(challengeCheck(result, ctx.config.challenge), same);
-    if (result.motion) extra.push(motionCheck(result.motion));
+    if (result.motion) {
+      extra.push(motionCheck(result.motion));
+      const occlusion = occlusionCheck(result.motion);
+      if (occlusion) extra.push(occlusion);
+    }
     // The challenge counts only when its motion was a 3D head's: a flat or bent picture can be moved so
     // that the 2D pose estimates turn, but its landmarks move like a picture (no nose parallax).
     const motionFailed = result.motion !== undefined && result.motion.outcome !== 'pass';

@@ -1,6 +1,6 @@
 // Liveness in the audit record: every depth check as its own CheckResult (liveness-depth-*), the
 // active challenge (liveness-challenge, and liveness-challenge-same-person), the motion consistency
-// (liveness-motion-parallax), each injection signal (liveness-injection-*), one combined 'liveness'
+// (liveness-motion-parallax, and its self-occlusion part liveness-motion-occlusion), each injection signal (liveness-injection-*), one combined 'liveness'
 // check whose reason names the evidence used (depth, depth+IR, challenge, none) and the policy verdict,
 // and 'liveness-tier': the assurance tier reached against the tier required. 'liveness' is 'pass' only
 // when decideLiveness accepted real evidence; accepted at a required tier of none with no evidence
@@ -56,19 +56,28 @@ export function depthChecks(report: DepthLivenessReport): CheckResult[] {
 
 export function challengeCheck(result: ChallengeResult, settings: LivenessConfig['challenge']): CheckResult {
   // Score: how many of the asked steps were seen in order; threshold: all of them.
-  const done = result.passed ? result.steps.length : stepsDone(result.reason);
   return {
-    name: 'liveness-challenge', score: done, threshold: result.steps.length, outcome: result.passed ? 'pass' : 'fail',
+    name: 'liveness-challenge', score: result.stepsSeen, threshold: result.steps.length, outcome: result.passed ? 'pass' : 'fail',
     reason: `${result.steps.join(' then ')}: ${result.passed ? 'every step seen in order' : result.reason}; `
       + `yaw per frame (deg) ${result.yawDeg.join(', ')}; pitch per frame (deg) ${result.pitchDeg.join(', ')}; eye openness per frame ${result.eyeOpenness.join(', ')}`
       + ` (turn >= ${settings.minTurnYawDeg} deg, look up >= ${settings.minLookUpDeg} deg, blink closed <= ${settings.closedEyeRatio})`,
   };
 }
 
-/** The steps completed before the failing one, from verifyChallenge's "step n of m" reason. */
-function stepsDone(reason: string | null): number {
-  const m = /^step (\d+) of \d+/.exec(reason ?? '');
-  return m ? Number(m[1]) - 1 : 0;
+
+/**
+ * The self-occlusion part of the motion check (texture-parallax.ts, tracking.minOccludedFraction) as its own
+ * audit check, so its value is recorded against its own bound: liveness-motion-parallax's score is the
+ * parallax, which can clear its bound while the motion fails here. Null for a motion judged on landmarks.
+ */
+export function occlusionCheck(report: MotionConsistencyReport): CheckResult | null {
+  if (!report.occlusion) return null;
+  const { value, threshold } = report.occlusion;
+  const base = { name: 'liveness-motion-occlusion', score: value, threshold };
+  if (threshold === 0) return { ...base, outcome: 'skipped', reason: 'reported, not a gate (liveness.motion.tracking.minOccludedFraction is 0)' };
+  if (value === null) return { ...base, outcome: 'fail', reason: 'no frame turned enough to see part of the face go out of view' };
+  const pass = value >= threshold;
+  return { ...base, outcome: pass ? 'pass' : 'fail', reason: `${value} of the tracked points out of view at the turn, ${pass ? 'at least' : 'less than'} ${threshold}` };
 }
 
 /** 3D consistency of the challenge's motion (src/liveness/motion-consistency.ts) as an audit check. */
