@@ -191,5 +191,12 @@ t.test('16 x 32 MiB junk posts to random session ids: answered unread, server RS
     t.ok(f.written < ENVELOPE_LIMIT - 1024, `post ${i}: the server answered or closed before the client could send the whole body`);
     if (!f.reset) t.equal(f.status, 404, `post ${i}: 404`);
   }
-  t.ok(floods.some((f) => f.status === 404), 'the 404 answers arrive');
+  // The server answers and closes without reading; while 16 clients are still writing, a busy host can
+  // deliver the close (a reset) before the answer on every one. The answers must still arrive: one post at a
+  // time after the flood, until one is read (at most 8).
+  const answered = [...floods];
+  for (let i = 0; i < 8 && !answered.some((f) => f.status === 404); i++) {
+    answered.push(await sendUntilAnswered(`${server.baseUrl}/verify/${randomSessionId()}/capture`, envelopeHeaders('x'.repeat(43)), ENVELOPE_LIMIT - 1024));
+  }
+  t.ok(answered.some((f) => f.status === 404), 'the 404 answers arrive');
 });
